@@ -1,0 +1,1 @@
+//! Juko core (stub being written).

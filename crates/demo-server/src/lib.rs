@@ -1,0 +1,1 @@
+//! Demo server (stub being written).

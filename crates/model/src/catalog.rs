@@ -1,0 +1,127 @@
+//! What a learner browses: courses (コース) of units (講座) of lectures (講義).
+
+use crate::{CourseId, LectureId, UnitId};
+use serde::{Deserialize, Serialize};
+
+/// A course the learner is enrolled in (a facility course, or one of the site's own).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Course {
+    pub id: CourseId,
+    pub short_name: String,
+    pub full_name: String,
+    /// Course summary (HTML, as the site formats it).
+    pub summary_html: String,
+    /// The site's own completion percentage (0–100), when completion tracking is on.
+    pub progress_percent: Option<f64>,
+    /// Unix seconds of the learner's last visit, when known.
+    pub last_access: Option<i64>,
+}
+
+/// A course opened: its units in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseContents {
+    pub course_id: CourseId,
+    pub units: Vec<Unit>,
+}
+
+impl CourseContents {
+    /// Finds a lecture anywhere in the course, with the unit that holds it.
+    pub fn lecture(&self, id: LectureId) -> Option<(&Unit, &Lecture)> {
+        self.units
+            .iter()
+            .find_map(|u| u.lectures.iter().find(|l| l.id == id).map(|l| (u, l)))
+    }
+
+    /// Every lecture of the course, unit after unit.
+    pub fn lectures(&self) -> impl Iterator<Item = &Lecture> {
+        self.units.iter().flat_map(|u| u.lectures.iter())
+    }
+}
+
+/// A unit (講座): a course section with number ≥ 1.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: UnitId,
+    /// The section number: the unit's place in the course.
+    pub number: u32,
+    pub name: String,
+    pub summary_html: String,
+    /// `None` when the learner may open the unit; otherwise why not (HTML, from the site).
+    pub locked_reason: Option<String>,
+    pub lectures: Vec<Lecture>,
+    /// Everything else in the unit (tests, certificates, …), in course order.
+    pub activities: Vec<Activity>,
+}
+
+impl Unit {
+    /// Sum of the known lecture lengths, in seconds.
+    pub fn total_duration(&self) -> u32 {
+        self.lectures.iter().filter_map(|l| l.duration_secs).sum()
+    }
+}
+
+/// How the site holds a lecture's video.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LectureKind {
+    /// A video file (`resource`).
+    File,
+    /// A page with an embedded video (`page`).
+    Page,
+    /// A link to a video elsewhere (`url`).
+    Link,
+}
+
+/// A lecture (講義).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lecture {
+    pub id: LectureId,
+    /// The module's instance id (what the `mod_*_view_*` calls take).
+    pub instance: i64,
+    pub kind: LectureKind,
+    pub title: String,
+    pub lecturer: Option<String>,
+    /// The video's length, when the site lists it.
+    pub duration_secs: Option<u32>,
+    /// Lecture description (HTML), when the site shows one.
+    pub description_html: String,
+    /// The video, when the learner may see it.
+    pub media: Option<Media>,
+    /// `None` when the learner may open the lecture; otherwise why not.
+    pub locked_reason: Option<String>,
+    /// Whether the site counts the lecture as complete.
+    pub completed: bool,
+}
+
+/// A lecture's video as the site lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Media {
+    /// The site's URL for the file, without any credentials. Turn it into a streamable URL with the
+    /// session (the token never lives in the model).
+    pub url: String,
+    /// MIME type, e.g. `video/mp4`; empty for an external link.
+    pub mime_type: String,
+    pub size_bytes: u64,
+    /// True when the URL points off the site (no credentials to add).
+    pub external: bool,
+}
+
+/// Anything in a unit that is not a lecture.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: LectureId,
+    pub name: String,
+    pub kind: ActivityKind,
+    pub locked_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityKind {
+    /// A test (確認テスト).
+    Quiz,
+    /// A certificate (修了証).
+    Certificate,
+    /// A forum (announcements live in news forums).
+    Forum,
+    /// Any other module, by its Moodle name.
+    Other(String),
+}
