@@ -1,1 +1,67 @@
-fn main() {}
+//! Juko (受講): the learner app for ICRweb and any Moodle site — web, desktop and mobile from
+//! this one crate.
+//!
+//! Architecture invariant: this crate is UI only. It holds no SQL, no HTTP and no Moodle wire
+//! format; it calls `juko-core` with `juko-model` types. Platform differences live in `platform`.
+
+// A binary crate: `pub` here marks what modules offer each other, not an external API.
+#![allow(unreachable_pub)]
+
+mod components;
+mod i18n;
+mod platform;
+mod route;
+mod state;
+mod text;
+mod views;
+
+use dioxus::prelude::*;
+use route::Route;
+
+/// The stylesheet, inlined: `asset!()` only resolves under the Dioxus CLI, and the app must
+/// also build with cargo alone (see ../shared/TOOLCHAIN.md).
+const STYLE: &str = include_str!("../assets/main.css");
+
+fn main() {
+    #[cfg(all(feature = "desktop", not(feature = "web")))]
+    {
+        let config = dioxus::desktop::Config::new()
+            .with_menu(None)
+            .with_window(
+                dioxus::desktop::WindowBuilder::new()
+                    .with_title("Juko 受講")
+                    .with_inner_size(dioxus::desktop::LogicalSize::new(1100.0, 760.0))
+                    .with_min_inner_size(dioxus::desktop::LogicalSize::new(360.0, 560.0)),
+            );
+        let config = match platform::project_dirs() {
+            // Keep WebKit's own data (cache, storage) beside the app's, not in the working dir.
+            Some(dirs) => config.with_data_directory(dirs.cache_dir().join("webview")),
+            None => config,
+        };
+        dioxus::LaunchBuilder::desktop().with_cfg(config).launch(App);
+    }
+    #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
+    dioxus::launch(App);
+}
+
+#[component]
+fn App() -> Element {
+    state::provide_app_state();
+    #[cfg(all(feature = "desktop", not(feature = "web")))]
+    platform::selftest::use_selftest();
+    let lang = state::use_lang();
+    rsx! {
+        document::Title { "Juko 受講" }
+        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1, viewport-fit=cover" }
+        style { {STYLE} }
+        div { class: "app-root", lang: lang.tag(), onmounted: move |_| first_frame(),
+            Router::<Route> {}
+        }
+    }
+}
+
+/// Reports the first frame on desktop (the benchmark reads the line); nothing elsewhere.
+fn first_frame() {
+    #[cfg(all(feature = "desktop", not(feature = "web")))]
+    platform::selftest::report_first_frame();
+}

@@ -1,1 +1,154 @@
-fn main() {}
+//! Project automation for Juko: `cargo xtask <command>` (see `usage()`).
+//!
+//! Plain std + anyhow and child processes: every step prints what it runs, installers check before
+//! installing, and every process started here is stopped by its pid, on failure too.
+
+mod bench;
+mod desktop;
+mod e2e;
+mod install;
+mod server;
+mod test;
+mod util;
+mod web;
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+fn usage() -> &'static str {
+    "cargo xtask <command>
+
+commands:
+  demo [--listen ADDR]   build the web app, start the demo server (default 127.0.0.1:8080), print
+                         its URL and a demo login
+  desktop [--site URL]   build and run the desktop app against a demo server (an embedded one
+                         when no --site is given)
+  test                   everything CI checks: fmt, clippy (native, desktop, wasm), unit tests,
+                         web build, browser end-to-end test, desktop smoke test under Xvfb
+  bench                  measure and write BENCHMARKS.md
+  web                    only build the web app into dist/
+  e2e                    only the browser end-to-end test (builds what it needs)
+  desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)"
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The value after `--flag`, or `--flag=value`.
+fn flag(args: &[String], name: &str) -> Result<Option<String>> {
+    for (i, a) in args.iter().enumerate() {
+        if a == name {
+            return match args.get(i + 1) {
+                Some(v) => Ok(Some(v.clone())),
+                None => bail!("{name} needs a value"),
+            };
+        }
+        if let Some(v) = a.strip_prefix(&format!("{name}=")) {
+            return Ok(Some(v.to_string()));
+        }
+    }
+    Ok(None)
+}
+
+fn only_flags(args: &[String], allowed: &[&str]) -> Result<()> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let name = a.split('=').next().unwrap_or_default();
+        if !allowed.contains(&name) {
+            bail!("unknown argument {a:?}\n\n{}", usage());
+        }
+        if !a.contains('=') {
+            it.next();
+        }
+    }
+    Ok(())
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let Some((cmd, rest)) = args.split_first() else {
+        println!("{}", usage());
+        return Ok(());
+    };
+    match cmd.as_str() {
+        "demo" => {
+            only_flags(rest, &["--listen"])?;
+            let listen = flag(rest, "--listen")?.unwrap_or_else(|| "127.0.0.1:8080".into());
+            demo(&listen)
+        }
+        "desktop" => {
+            only_flags(rest, &["--site"])?;
+            desktop::interactive(flag(rest, "--site")?)
+        }
+        "test" => {
+            only_flags(rest, &[])?;
+            test::run()
+        }
+        "bench" => {
+            only_flags(rest, &[])?;
+            bench::run()
+        }
+        "web" => {
+            only_flags(rest, &[])?;
+            web::build().map(drop)
+        }
+        "e2e" => {
+            only_flags(rest, &[])?;
+            web::build()?;
+            let bin = server::build(false)?;
+            e2e::run(&bin).map(drop)
+        }
+        "desktop-smoke" => {
+            only_flags(rest, &[])?;
+            let app = desktop::build(false)?;
+            let bin = server::build(false)?;
+            desktop::smoke(&app, &bin).map(drop)
+        }
+        "help" | "-h" | "--help" => {
+            println!("{}", usage());
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n\n{}", usage()),
+    }
+}
+
+/// `cargo xtask demo`: the README's first command.
+fn demo(listen: &str) -> Result<()> {
+    web::build()?;
+    let bin = server::build(false)?;
+    util::step(&format!("start the demo server on {listen}"));
+    let dist = web::dist_dir();
+    // The server's defaults keep its seeded database (and clips) under the user's data dir, so
+    // progress made in the demo survives a restart.
+    let mut srv = server::start(
+        &bin,
+        &server::Options {
+            listen,
+            db: None,
+            media_dir: None,
+            web_dist: Some(&dist),
+            echo_all: true,
+            log: None,
+        },
+    )?;
+    println!();
+    println!("  Juko demo is running at {}/", srv.url);
+    println!(
+        "  Sign in as {} / {}   (Ctrl-C stops the server)",
+        server::DEMO_USER,
+        server::DEMO_PASSWORD
+    );
+    println!();
+    let status = srv.guard.wait()?;
+    if !status.success() {
+        bail!("the demo server exited with {status}");
+    }
+    Ok(())
+}

@@ -1,1 +1,15 @@
-//! Juko core (stub being written).
+//! Juko's engine: everything a learner's device does that is not drawing the screen.
+//!
+//! Architecture invariant: no Dioxus, no UI, and no knowledge of Moodle's wire format (that is
+//! `juko-moodle`'s). The app calls this crate with `juko-model` types and gets them back.
+//! Platform specifics (where a session is kept, for instance) come in through traits such as
+//! [`SessionStore`], implemented by the app for each platform.
+
+mod error;
+mod session;
+mod sign_in;
+
+pub use error::{Error, Result};
+pub use juko_model as model;
+pub use session::{MemorySessionStore, SavedSession, Session, SessionStore};
+pub use sign_in::sign_in;

@@ -1,1 +1,85 @@
-//! Demo server (stub being written).
+//! A Moodle-compatible demo LMS for Juko.
+//!
+//! It serves the subset of Moodle's protocol Juko uses (see `protocol/moodle-ws-subset.md`):
+//! `login/token.php`, `lib/ajax/service*.php`, `webservice/rest/server.php` and
+//! `webservice/pluginfile.php`, with Moodle's envelopes and error codes, on an SQLite database
+//! seeded with an ICRweb-like catalog and real (generated) lecture videos. It also serves the
+//! built web app at `/`, so one URL is the whole demo.
+//!
+//! In-process use (tests of other crates):
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let config = juko_demo_server::Config::for_tests(std::env::temp_dir().join("juko-media"));
+//! let server = juko_demo_server::Server::start(config).await?;
+//! let site = server.url(); // "http://127.0.0.1:PORT"
+//! let learner = &juko_demo_server::seed::DEMO_LEARNERS[0];
+//! # let _ = (site, learner);
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod access;
+mod ajax;
+mod availability;
+mod clock;
+mod config;
+mod db;
+mod error;
+mod files;
+mod form;
+mod functions;
+mod http;
+mod media;
+mod password;
+mod range;
+mod rest;
+mod server;
+mod state;
+mod token;
+mod urls;
+mod web;
+
+pub mod seed;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{Config, DbLocation, MediaProfile, PasswordCost, data_dir};
+pub use server::Server;
+pub use state::AppState;
+
+use axum::Router;
+use axum::middleware::from_fn;
+use axum::routing::get;
+
+/// The whole site: the Moodle endpoints (with CORS), then the web app for everything else.
+pub fn app(state: AppState) -> Router {
+    let moodle = Router::new()
+        .route(
+            "/login/token.php",
+            get(token::token_php).post(token::token_php),
+        )
+        .route(
+            "/lib/ajax/service.php",
+            get(ajax::service_php).post(ajax::service_php),
+        )
+        .route(
+            "/lib/ajax/service-nologin.php",
+            get(ajax::service_php).post(ajax::service_php),
+        )
+        .route(
+            "/webservice/rest/server.php",
+            get(rest::server_php).post(rest::server_php),
+        )
+        .route("/webservice/pluginfile.php", get(files::pluginfile_query))
+        .route(
+            "/webservice/pluginfile.php/{*path}",
+            get(files::pluginfile_path),
+        )
+        .layer(from_fn(http::cors));
+    moodle
+        .fallback(web::fallback)
+        .layer(from_fn(http::log_request))
+        .with_state(state)
+}

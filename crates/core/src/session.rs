@@ -1,0 +1,125 @@
+//! A signed-in learner's session with their site, and where it is kept between runs.
+
+use crate::Result;
+use juko_model::{Course, CourseContents, CourseId, Lecture, Media, SiteInfo};
+use juko_moodle::{Site, SiteUrl, Token};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Mutex;
+
+/// A learner signed in to a site. Cheap to clone; every clone speaks for the same session.
+#[derive(Clone)]
+pub struct Session {
+    remote: juko_moodle::Session,
+    info: SiteInfo,
+}
+
+impl Session {
+    pub(crate) fn new(remote: juko_moodle::Session, info: SiteInfo) -> Session {
+        Session { remote, info }
+    }
+
+    /// Brings back a session kept by a [`SessionStore`], without asking the site: the first call
+    /// that reaches the site tells whether it is still valid ([`crate::Error::SessionExpired`]).
+    pub fn restore(saved: &SavedSession) -> Result<Session> {
+        let site = Site::new(SiteUrl::parse(&saved.site_url)?);
+        // File URLs carry the site's own root; it told us at sign-in.
+        site.set_own_url(&saved.site_info.site_url);
+        let remote = site.session(Token::new(saved.token.clone()));
+        Ok(Session::new(remote, saved.site_info.clone()))
+    }
+
+    /// What a [`SessionStore`] keeps of this session.
+    pub fn saved(&self) -> SavedSession {
+        SavedSession {
+            site_url: self.remote.site().url().as_str().to_owned(),
+            token: self.remote.token().as_str().to_owned(),
+            site_info: self.info.clone(),
+        }
+    }
+
+    /// The site and the learner, as the site described them at sign-in.
+    pub fn info(&self) -> &SiteInfo {
+        &self.info
+    }
+
+    /// The courses the learner is enrolled in.
+    pub async fn courses(&self) -> Result<Vec<Course>> {
+        Ok(self.remote.courses(self.info.user.id).await?)
+    }
+
+    /// A course's units and lectures.
+    pub async fn course_contents(&self, course: CourseId) -> Result<CourseContents> {
+        Ok(self.remote.course_contents(course).await?)
+    }
+
+    /// Tells the site the learner opened a course (Moodle's course log and "recent courses").
+    pub async fn record_course_view(&self, course: CourseId) -> Result<()> {
+        Ok(self.remote.view_course(course, None).await?)
+    }
+
+    /// Tells the site the learner opened a lecture (Moodle's view event and view completion).
+    pub async fn record_lecture_view(&self, lecture: &Lecture) -> Result<()> {
+        Ok(self.remote.view_lecture(lecture).await?)
+    }
+
+    /// The URL a video element can stream the lecture's media from.
+    pub fn stream_url(&self, media: &Media) -> String {
+        self.remote.stream_url(media)
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("site", &self.info.site_url)
+            .field("user", &self.info.user.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What is kept of a session between runs of the app.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedSession {
+    pub site_url: String,
+    /// The web-service token: a secret. Platform stores keep it in the OS secure store where
+    /// there is one.
+    pub token: String,
+    pub site_info: SiteInfo,
+}
+
+impl fmt::Debug for SavedSession {
+    // The token is a password in all but name: never print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SavedSession")
+            .field("site_url", &self.site_url)
+            .field("token", &"<redacted>")
+            .field("user", &self.site_info.user.username)
+            .finish()
+    }
+}
+
+/// Where the app keeps the session between runs: each platform has its own.
+pub trait SessionStore {
+    fn load(&self) -> Result<Option<SavedSession>>;
+    fn save(&self, session: &SavedSession) -> Result<()>;
+    fn clear(&self) -> Result<()>;
+}
+
+/// A store that forgets on exit: for tests, and for platforms with nowhere safe to keep a token.
+#[derive(Default)]
+pub struct MemorySessionStore(Mutex<Option<SavedSession>>);
+
+impl SessionStore for MemorySessionStore {
+    fn load(&self) -> Result<Option<SavedSession>> {
+        Ok(self.0.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+    fn save(&self, session: &SavedSession) -> Result<()> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
+        Ok(())
+    }
+    fn clear(&self) -> Result<()> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+}

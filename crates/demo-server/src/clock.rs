@@ -1,0 +1,27 @@
+//! The server's notion of "now", in Unix seconds like Moodle's timestamps.
+//!
+//! Tests move it forward (token expiry after 12 weeks) instead of sleeping.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Clock {
+    offset_seconds: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub(crate) fn now(&self) -> i64 {
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        system + self.offset_seconds.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,100 @@
+//! How a demo server is started: where its database and media live, where it listens.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the SQLite database lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    /// A file, kept between runs (WAL mode).
+    File(PathBuf),
+    /// A private in-memory database, gone when the server stops (tests).
+    Memory,
+}
+
+impl DbLocation {
+    /// Reads the `--db` flag: the literal `:memory:` means [`DbLocation::Memory`].
+    pub fn parse(text: &str) -> DbLocation {
+        if text == ":memory:" {
+            DbLocation::Memory
+        } else {
+            DbLocation::File(PathBuf::from(text))
+        }
+    }
+}
+
+/// Which lecture videos are generated and served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaProfile {
+    /// One clip per distinct catalog duration, so every lecture's clip is exactly as long as its
+    /// listed time (the brochure's H:MM read as M:SS). About 30 clips, ~15 s of ffmpeg once.
+    Catalog,
+    /// Every lecture shares one real 2-second clip. For tests only: generating the whole
+    /// catalog would cost seconds per fresh media directory. The listed times stay the catalog's.
+    SharedTestClip,
+}
+
+/// How expensive password hashing is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// Argon2id with the crate's recommended parameters.
+    Standard,
+    /// Argon2id with minimal memory and time: unoptimised test builds would otherwise spend
+    /// a second or more per hash. Never for a server anyone can reach.
+    MinimalForTests,
+}
+
+/// Everything [`crate::Server::start`] needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: DbLocation,
+    /// Port 0 picks a free port; [`crate::Server::url`] tells which.
+    pub listen: SocketAddr,
+    /// Generated clips, content-addressed by SHA-1 (Moodle's contenthash). Reused across runs.
+    pub media_dir: PathBuf,
+    /// The built web app (`index.html`, `.wasm`, …), served at `/`.
+    pub web_dist: Option<PathBuf>,
+    /// The site URL to report as `wwwroot` and in file URLs. Without it, each request's Host
+    /// header decides, so the URL a client used is the URL it gets back.
+    pub public_url: Option<String>,
+    pub media: MediaProfile,
+    pub password_cost: PasswordCost,
+}
+
+impl Config {
+    /// The demo: a database and media under the platform data directory, listening on
+    /// 127.0.0.1:8080, full catalog media.
+    pub fn demo_defaults() -> anyhow::Result<Config> {
+        let data = data_dir()?;
+        Ok(Config {
+            db: DbLocation::File(data.join("demo.sqlite3")),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            media_dir: data.join("media"),
+            web_dist: None,
+            public_url: None,
+            media: MediaProfile::Catalog,
+            password_cost: PasswordCost::Standard,
+        })
+    }
+
+    /// An in-memory server on 127.0.0.1:0 with one shared test clip and cheap password hashing.
+    /// Pass the same `media_dir` from every test so the clip is generated once.
+    pub fn for_tests(media_dir: PathBuf) -> Config {
+        Config {
+            db: DbLocation::Memory,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            media_dir,
+            web_dist: None,
+            public_url: None,
+            media: MediaProfile::SharedTestClip,
+            password_cost: PasswordCost::MinimalForTests,
+        }
+    }
+}
+
+/// The per-user data directory of the demo server, e.g. `~/.local/share/juko-demo-server`.
+pub fn data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("jp", "Juko", "juko-demo-server")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| anyhow::anyhow!("no home directory: pass --db and --media-dir"))
+}

@@ -1,0 +1,203 @@
+//! `course`, `course_sections`, `course_modules` (with their instance tables), enrolments and
+//! contexts.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::schema::{ContextLevel, SITE_COURSE_ID};
+
+#[derive(Debug, Clone)]
+pub(crate) struct CourseRow {
+    pub(crate) id: i64,
+    pub(crate) category: i64,
+    pub(crate) shortname: String,
+    pub(crate) fullname: String,
+    pub(crate) idnumber: String,
+    pub(crate) summary: String,
+    pub(crate) format: String,
+    pub(crate) visible: bool,
+    pub(crate) startdate: i64,
+    pub(crate) enddate: i64,
+    pub(crate) enablecompletion: bool,
+    pub(crate) timemodified: i64,
+    pub(crate) contextid: i64,
+}
+
+const COURSE_COLUMNS: &str = "c.id, c.category, c.shortname, c.fullname, c.idnumber, c.summary, \
+     c.format, c.visible, c.startdate, c.enddate, c.enablecompletion, c.timemodified, ctx.id";
+
+const COURSE_CONTEXT_JOIN: &str =
+    "JOIN context ctx ON ctx.contextlevel = 50 AND ctx.instanceid = c.id";
+
+fn course_row(row: &Row<'_>) -> rusqlite::Result<CourseRow> {
+    Ok(CourseRow {
+        id: row.get(0)?,
+        category: row.get(1)?,
+        shortname: row.get(2)?,
+        fullname: row.get(3)?,
+        idnumber: row.get(4)?,
+        summary: row.get(5)?,
+        format: row.get(6)?,
+        visible: row.get(7)?,
+        startdate: row.get(8)?,
+        enddate: row.get(9)?,
+        enablecompletion: row.get(10)?,
+        timemodified: row.get(11)?,
+        contextid: row.get(12)?,
+    })
+}
+
+pub(crate) fn course_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<CourseRow>> {
+    conn.query_row(
+        &format!("SELECT {COURSE_COLUMNS} FROM course c {COURSE_CONTEXT_JOIN} WHERE c.id = ?1"),
+        [id],
+        course_row,
+    )
+    .optional()
+}
+
+/// Courses where the user has an active enrolment through an enabled method, in the order
+/// Moodle lists them (visible first, then course sort order).
+pub(crate) fn enrolled_courses(conn: &Connection, userid: i64) -> rusqlite::Result<Vec<CourseRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COURSE_COLUMNS} FROM course c {COURSE_CONTEXT_JOIN}
+         WHERE c.id != {SITE_COURSE_ID} AND EXISTS (
+             SELECT 1 FROM enrol e JOIN user_enrolments ue ON ue.enrolid = e.id
+             WHERE e.courseid = c.id AND e.status = 0 AND ue.status = 0 AND ue.userid = ?1)
+         ORDER BY c.visible DESC, c.sortorder"
+    ))?;
+    stmt.query_map([userid], course_row)?.collect()
+}
+
+pub(crate) fn is_enrolled(conn: &Connection, userid: i64, courseid: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM enrol e JOIN user_enrolments ue ON ue.enrolid = e.id
+                        WHERE e.courseid = ?2 AND e.status = 0 AND ue.status = 0 AND ue.userid = ?1)",
+        params![userid, courseid],
+        |row| row.get(0),
+    )
+}
+
+pub(crate) fn enrolled_user_count(conn: &Connection, courseid: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COUNT(DISTINCT ue.userid) FROM enrol e JOIN user_enrolments ue ON ue.enrolid = e.id
+         WHERE e.courseid = ?1 AND e.status = 0 AND ue.status = 0",
+        [courseid],
+        |row| row.get(0),
+    )
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct SectionRow {
+    pub(crate) id: i64,
+    pub(crate) section: i64,
+    pub(crate) name: String,
+    pub(crate) summary: String,
+    pub(crate) visible: bool,
+    /// Moodle's availability JSON; `None` = always available.
+    pub(crate) availability: Option<String>,
+}
+
+pub(crate) fn course_sections(
+    conn: &Connection,
+    courseid: i64,
+) -> rusqlite::Result<Vec<SectionRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, section, name, summary, visible, availability FROM course_sections
+         WHERE course = ?1 ORDER BY section",
+    )?;
+    stmt.query_map([courseid], |row| {
+        Ok(SectionRow {
+            id: row.get(0)?,
+            section: row.get(1)?,
+            name: row.get(2)?,
+            summary: row.get(3)?,
+            visible: row.get(4)?,
+            availability: row.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+/// A course module with the fields of its instance (`resource`, `customcert`) that the
+/// course page shows.
+#[derive(Debug, Clone)]
+pub(crate) struct CmRow {
+    pub(crate) id: i64,
+    pub(crate) section_id: i64,
+    pub(crate) modname: String,
+    pub(crate) instance: i64,
+    pub(crate) visible: bool,
+    pub(crate) completion: i64,
+    pub(crate) completionview: bool,
+    pub(crate) availability: Option<String>,
+    pub(crate) contextid: i64,
+    pub(crate) name: String,
+    pub(crate) intro: String,
+    /// `resource.revision`, the cache-busting segment of file URLs; 0 for other modules.
+    pub(crate) revision: i64,
+}
+
+pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Result<Vec<CmRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT cm.id, cm.section, cm.module, cm.instance, cm.visible, cm.completion,
+                cm.completionview, cm.availability, ctx.id,
+                COALESCE(r.name, cc.name, ''), COALESCE(r.intro, cc.intro, ''), COALESCE(r.revision, 0)
+         FROM course_modules cm
+         JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
+         JOIN course_sections s ON s.id = cm.section
+         LEFT JOIN resource r ON cm.module = 'resource' AND r.id = cm.instance
+         LEFT JOIN customcert cc ON cm.module = 'customcert' AND cc.id = cm.instance
+         WHERE cm.course = ?1
+         ORDER BY s.section, cm.position",
+    )?;
+    stmt.query_map([courseid], |row| {
+        Ok(CmRow {
+            id: row.get(0)?,
+            section_id: row.get(1)?,
+            modname: row.get(2)?,
+            instance: row.get(3)?,
+            visible: row.get(4)?,
+            completion: row.get(5)?,
+            completionview: row.get(6)?,
+            availability: row.get(7)?,
+            contextid: row.get(8)?,
+            name: row.get(9)?,
+            intro: row.get(10)?,
+            revision: row.get(11)?,
+        })
+    })?
+    .collect()
+}
+
+/// The course module and course of a `resource` instance.
+pub(crate) fn resource_cm(
+    conn: &Connection,
+    resourceid: i64,
+) -> rusqlite::Result<Option<(i64, i64)>> {
+    conn.query_row(
+        "SELECT cm.id, cm.course FROM course_modules cm
+         WHERE cm.module = 'resource' AND cm.instance = ?1",
+        [resourceid],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()
+}
+
+/// What a context id points at. For a module context, also its course.
+pub(crate) fn context_of(
+    conn: &Connection,
+    contextid: i64,
+) -> rusqlite::Result<Option<(ContextLevel, i64, Option<i64>)>> {
+    let found: Option<(i64, i64, Option<i64>)> = conn
+        .query_row(
+            "SELECT ctx.contextlevel, ctx.instanceid, cm.course FROM context ctx
+             LEFT JOIN course_modules cm ON ctx.contextlevel = 70 AND cm.id = ctx.instanceid
+             WHERE ctx.id = ?1",
+            [contextid],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    Ok(found.and_then(|(level, instance, course)| {
+        ContextLevel::from_i64(level).map(|level| (level, instance, course))
+    }))
+}

@@ -1,0 +1,77 @@
+//! The SQLite database: schema and queries, one module per group of Moodle tables.
+//!
+//! One connection behind a mutex, used from `spawn_blocking`: the demo's load is a handful of
+//! learners, and SQLite serialises writers anyway.
+
+mod activity;
+mod courses;
+mod files;
+mod schema;
+mod users;
+
+pub(crate) use activity::{
+    LogEvent, completion_states, lastaccess_of, log_event, mark_viewed, touch_lastaccess,
+};
+pub(crate) use courses::{
+    CmRow, CourseRow, SectionRow, context_of, course_by_id, course_modules, course_sections,
+    enrolled_courses, enrolled_user_count, is_enrolled, resource_cm,
+};
+pub(crate) use files::{FileRow, file_at, files_of_course, reconcile_media, record_media};
+pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
+pub(crate) use users::NewUser;
+pub(crate) use users::{
+    UserRow, delete_token, find_login, insert_token, insert_user, lookup_token, reusable_token,
+    touch_token, user_by_id,
+};
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rusqlite::Connection;
+
+use crate::config::DbLocation;
+use crate::error::Result;
+
+#[derive(Clone)]
+pub(crate) struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub(crate) fn open(location: &DbLocation) -> anyhow::Result<Db> {
+        let conn = match location {
+            DbLocation::Memory => Connection::open_in_memory()?,
+            DbLocation::File(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let conn = Connection::open(path)?;
+                // WAL: readers (file requests) do not wait for the rare writer (view events).
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn
+            }
+        };
+        conn.pragma_update(None, "foreign_keys", true)?;
+        schema::migrate(&conn)?;
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection on the blocking pool.
+    pub(crate) async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves no half-written state behind (transactions
+            // roll back on drop), so a poisoned lock is still usable.
+            let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut guard)
+        })
+        .await?
+    }
+}

@@ -1,0 +1,246 @@
+//! Tables named and shaped after Moodle's own (`course`, `course_modules`, `files`, …), trimmed
+//! to what this subset needs, so Moodle vocabulary carries over.
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// The front page course every Moodle site has; `siteid` in `get_site_info`.
+pub(crate) const SITE_COURSE_ID: i64 = 1;
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// Moodle's context levels, which decide what a `contextid` points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContextLevel {
+    System = 10,
+    Course = 50,
+    Module = 70,
+}
+
+impl ContextLevel {
+    pub(crate) fn from_i64(value: i64) -> Option<ContextLevel> {
+        match value {
+            10 => Some(ContextLevel::System),
+            50 => Some(ContextLevel::Course),
+            70 => Some(ContextLevel::Module),
+            _ => None,
+        }
+    }
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE demo_meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE user (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    username    TEXT NOT NULL UNIQUE,
+    password    TEXT NOT NULL,          -- argon2id PHC string
+    firstname   TEXT NOT NULL,
+    lastname    TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    lang        TEXT NOT NULL DEFAULT 'ja',
+    institution TEXT NOT NULL DEFAULT '',
+    suspended   INTEGER NOT NULL DEFAULT 0,
+    timecreated INTEGER NOT NULL
+);
+
+CREATE TABLE external_tokens (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    token       TEXT NOT NULL UNIQUE,
+    userid      INTEGER NOT NULL REFERENCES user(id),
+    service     TEXT NOT NULL,
+    validuntil  INTEGER NOT NULL,
+    timecreated INTEGER NOT NULL,
+    lastaccess  INTEGER
+);
+
+CREATE TABLE context (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    contextlevel INTEGER NOT NULL,
+    instanceid   INTEGER NOT NULL,
+    UNIQUE (contextlevel, instanceid)
+);
+
+CREATE TABLE course_categories (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE course (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    category         INTEGER NOT NULL,
+    sortorder        INTEGER NOT NULL,
+    shortname        TEXT NOT NULL UNIQUE,
+    fullname         TEXT NOT NULL,
+    idnumber         TEXT NOT NULL DEFAULT '',
+    summary          TEXT NOT NULL DEFAULT '',
+    format           TEXT NOT NULL DEFAULT 'topics',
+    visible          INTEGER NOT NULL DEFAULT 1,
+    startdate        INTEGER NOT NULL DEFAULT 0,
+    enddate          INTEGER NOT NULL DEFAULT 0,
+    enablecompletion INTEGER NOT NULL DEFAULT 1,
+    timecreated      INTEGER NOT NULL,
+    timemodified     INTEGER NOT NULL
+);
+
+CREATE TABLE course_sections (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    course       INTEGER NOT NULL REFERENCES course(id),
+    section      INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    summary      TEXT NOT NULL DEFAULT '',
+    visible      INTEGER NOT NULL DEFAULT 1,
+    availability TEXT,                 -- Moodle's availability JSON, NULL = always available
+    UNIQUE (course, section)
+);
+
+-- Enrolment instances; a facility course's `self` instance holds the facility code as password.
+CREATE TABLE enrol (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    courseid INTEGER NOT NULL REFERENCES course(id),
+    enrol    TEXT NOT NULL,            -- 'manual' | 'self'
+    status   INTEGER NOT NULL DEFAULT 0, -- 0 enabled, 1 disabled
+    name     TEXT,
+    password TEXT
+);
+
+CREATE TABLE user_enrolments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    enrolid     INTEGER NOT NULL REFERENCES enrol(id),
+    userid      INTEGER NOT NULL REFERENCES user(id),
+    status      INTEGER NOT NULL DEFAULT 0, -- 0 active, 1 suspended
+    timecreated INTEGER NOT NULL,
+    UNIQUE (enrolid, userid)
+);
+
+CREATE TABLE course_modules (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    course          INTEGER NOT NULL REFERENCES course(id),
+    section         INTEGER NOT NULL REFERENCES course_sections(id),
+    position        INTEGER NOT NULL,  -- order inside the section (Moodle: course_sections.sequence)
+    module          TEXT NOT NULL,     -- modname: 'resource', 'customcert'
+    instance        INTEGER NOT NULL,
+    visible         INTEGER NOT NULL DEFAULT 1,
+    completion      INTEGER NOT NULL DEFAULT 0, -- 0 none, 1 manual, 2 automatic
+    completionview  INTEGER NOT NULL DEFAULT 0,
+    availability    TEXT,
+    added           INTEGER NOT NULL
+);
+CREATE INDEX course_modules_course ON course_modules (course);
+
+CREATE TABLE resource (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    course       INTEGER NOT NULL REFERENCES course(id),
+    name         TEXT NOT NULL,
+    intro        TEXT NOT NULL,
+    introformat  INTEGER NOT NULL DEFAULT 1,
+    display      INTEGER NOT NULL DEFAULT 0,
+    revision     INTEGER NOT NULL DEFAULT 1,
+    timemodified INTEGER NOT NULL
+);
+
+CREATE TABLE customcert (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    course       INTEGER NOT NULL REFERENCES course(id),
+    name         TEXT NOT NULL,
+    intro        TEXT NOT NULL DEFAULT '',
+    timemodified INTEGER NOT NULL
+);
+
+CREATE TABLE files (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    contenthash  TEXT NOT NULL,
+    contextid    INTEGER NOT NULL REFERENCES context(id),
+    component    TEXT NOT NULL,
+    filearea     TEXT NOT NULL,
+    itemid       INTEGER NOT NULL,
+    filepath     TEXT NOT NULL,
+    filename     TEXT NOT NULL,
+    filesize     INTEGER NOT NULL,
+    mimetype     TEXT NOT NULL,
+    sortorder    INTEGER NOT NULL DEFAULT 0,
+    userid       INTEGER,
+    author       TEXT,
+    license      TEXT,
+    timecreated  INTEGER NOT NULL,
+    timemodified INTEGER NOT NULL,
+    UNIQUE (contextid, component, filearea, itemid, filepath, filename)
+);
+CREATE INDEX files_contenthash ON files (contenthash);
+
+-- Which generated clip a contenthash came from, so a regenerated media dir can be re-linked.
+CREATE TABLE demo_media (
+    recipe      TEXT PRIMARY KEY,
+    contenthash TEXT NOT NULL,
+    filesize    INTEGER NOT NULL
+);
+
+CREATE TABLE course_modules_completion (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    coursemoduleid  INTEGER NOT NULL REFERENCES course_modules(id),
+    userid          INTEGER NOT NULL REFERENCES user(id),
+    completionstate INTEGER NOT NULL,
+    timemodified    INTEGER NOT NULL,
+    UNIQUE (coursemoduleid, userid)
+);
+
+CREATE TABLE logstore_standard_log (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    eventname         TEXT NOT NULL,
+    component         TEXT NOT NULL,
+    action            TEXT NOT NULL,
+    target            TEXT NOT NULL,
+    objectid          INTEGER,
+    contextid         INTEGER NOT NULL,
+    userid            INTEGER NOT NULL,
+    courseid          INTEGER NOT NULL,
+    other             TEXT,
+    timecreated       INTEGER NOT NULL
+);
+CREATE INDEX logstore_user ON logstore_standard_log (userid, timecreated);
+
+CREATE TABLE user_lastaccess (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    userid     INTEGER NOT NULL REFERENCES user(id),
+    courseid   INTEGER NOT NULL REFERENCES course(id),
+    timeaccess INTEGER NOT NULL,
+    UNIQUE (userid, courseid)
+);
+
+-- Id ranges that do not overlap, as on a real site, so a client that confuses a cmid with an
+-- instance id, a section id or a context id fails loudly in tests.
+INSERT INTO sqlite_sequence (name, seq) VALUES
+    ('user', 100), ('context', 1000), ('course_sections', 900), ('course_modules', 300),
+    ('resource', 70), ('customcert', 10), ('files', 5000);
+"#;
+
+/// Creates the schema on a fresh database. Later versions would add steps here.
+pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version == 0 {
+        conn.execute_batch(&format!(
+            "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        ))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn is_seeded(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT value FROM demo_meta WHERE name = 'seeded'",
+        [],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|row| row.is_some())
+}
+
+pub(crate) fn mark_seeded(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO demo_meta (name, value) VALUES ('seeded', ?1)",
+        [now.to_string()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! `user` and `external_tokens`.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone)]
+pub(crate) struct UserRow {
+    pub(crate) id: i64,
+    pub(crate) username: String,
+    pub(crate) firstname: String,
+    pub(crate) lastname: String,
+    pub(crate) lang: String,
+}
+
+impl UserRow {
+    /// Japanese order, as a `ja` site shows it: family name first.
+    pub(crate) fn fullname(&self) -> String {
+        format!("{} {}", self.lastname, self.firstname)
+    }
+}
+
+pub(crate) struct NewUser<'a> {
+    pub(crate) username: &'a str,
+    pub(crate) password_hash: &'a str,
+    pub(crate) firstname: &'a str,
+    pub(crate) lastname: &'a str,
+    pub(crate) email: &'a str,
+    pub(crate) institution: &'a str,
+}
+
+pub(crate) fn insert_user(
+    conn: &Connection,
+    user: &NewUser<'_>,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO user (username, password, firstname, lastname, email, institution, timecreated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            user.username,
+            user.password_hash,
+            user.firstname,
+            user.lastname,
+            user.email,
+            user.institution,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The id and password hash of an active (not suspended) user.
+pub(crate) fn find_login(
+    conn: &Connection,
+    username: &str,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT id, password FROM user WHERE username = ?1 AND suspended = 0",
+        [username],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()
+}
+
+pub(crate) fn user_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow>> {
+    conn.query_row(
+        "SELECT id, username, firstname, lastname, lang FROM user WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(UserRow {
+                id: row.get(0)?,
+                username: row.get(1)?,
+                firstname: row.get(2)?,
+                lastname: row.get(3)?,
+                lang: row.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TokenRow {
+    pub(crate) id: i64,
+    pub(crate) userid: i64,
+    pub(crate) validuntil: i64,
+}
+
+/// A token of this user for this service that is still valid, to hand out again.
+pub(crate) fn reusable_token(
+    conn: &Connection,
+    userid: i64,
+    service: &str,
+    now: i64,
+) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT token FROM external_tokens
+         WHERE userid = ?1 AND service = ?2 AND validuntil > ?3
+         ORDER BY id DESC LIMIT 1",
+        params![userid, service, now],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+pub(crate) fn insert_token(
+    conn: &Connection,
+    token: &str,
+    userid: i64,
+    service: &str,
+    now: i64,
+    validuntil: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO external_tokens (token, userid, service, validuntil, timecreated)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token, userid, service, validuntil, now],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn lookup_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<TokenRow>> {
+    conn.query_row(
+        "SELECT t.id, t.userid, t.validuntil FROM external_tokens t
+         JOIN user u ON u.id = t.userid AND u.suspended = 0
+         WHERE t.token = ?1",
+        [token],
+        |row| {
+            Ok(TokenRow {
+                id: row.get(0)?,
+                userid: row.get(1)?,
+                validuntil: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub(crate) fn delete_token(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM external_tokens WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub(crate) fn touch_token(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE external_tokens SET lastaccess = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! `core_webservice_get_site_info`: who the token belongs to and what the site offers.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, FUNCTIONS, RELEASE, SITE_NAME, VERSION};
+use crate::db::SITE_COURSE_ID;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Params {
+    /// Deprecated in Moodle and ignored.
+    #[serde(default, rename = "serviceshortnames")]
+    _serviceshortnames: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SiteInfo {
+    sitename: &'static str,
+    username: String,
+    firstname: String,
+    lastname: String,
+    fullname: String,
+    lang: String,
+    userid: i64,
+    siteurl: String,
+    userpictureurl: String,
+    functions: Vec<Function>,
+    downloadfiles: i64,
+    uploadfiles: i64,
+    release: &'static str,
+    version: &'static str,
+    mobilecssurl: &'static str,
+    advancedfeatures: Vec<Feature>,
+    usercanmanageownfiles: bool,
+    userquota: i64,
+    usermaxuploadfilesize: i64,
+    userhomepage: i64,
+    siteid: i64,
+    sitecalendartype: &'static str,
+    usercalendartype: &'static str,
+    userissiteadmin: bool,
+    theme: &'static str,
+    limitconcurrentlogins: i64,
+    policyagreed: i64,
+    usercanchangeconfig: bool,
+    usercanviewconfig: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Function {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Feature {
+    name: &'static str,
+    value: i64,
+}
+
+pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
+    let user = &ctx.user;
+    let wwwroot = &ctx.wwwroot;
+    SiteInfo {
+        sitename: SITE_NAME,
+        username: user.username.clone(),
+        firstname: user.firstname.clone(),
+        lastname: user.lastname.clone(),
+        fullname: user.fullname(),
+        lang: user.lang.clone(),
+        userid: user.id,
+        siteurl: wwwroot.clone(),
+        userpictureurl: format!("{wwwroot}/theme/image.php/boost/core/1/u/f1"),
+        functions: FUNCTIONS
+            .iter()
+            .map(|&name| Function {
+                name,
+                version: VERSION,
+            })
+            .collect(),
+        // The official mobile service allows downloads (webservice/pluginfile.php), not uploads.
+        downloadfiles: 1,
+        uploadfiles: 0,
+        release: RELEASE,
+        version: VERSION,
+        mobilecssurl: "",
+        advancedfeatures: vec![
+            Feature {
+                name: "enablecompletion",
+                value: 1,
+            },
+            Feature {
+                name: "messaging",
+                value: 0,
+            },
+            Feature {
+                name: "enablebadges",
+                value: 0,
+            },
+            Feature {
+                name: "enableblogs",
+                value: 0,
+            },
+            Feature {
+                name: "usetags",
+                value: 0,
+            },
+        ],
+        usercanmanageownfiles: false,
+        userquota: 0,
+        usermaxuploadfilesize: 0,
+        // 3 = "My courses", Moodle 4.x's default home page.
+        userhomepage: 3,
+        siteid: SITE_COURSE_ID,
+        sitecalendartype: "gregorian",
+        usercalendartype: "gregorian",
+        userissiteadmin: false,
+        theme: "boost",
+        limitconcurrentlogins: 0,
+        policyagreed: 1,
+        usercanchangeconfig: false,
+        usercanviewconfig: false,
+    }
+}

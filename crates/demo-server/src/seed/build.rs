@@ -1,0 +1,314 @@
+//! Writes the demo site into the database: the inserts behind [`super::seed`].
+
+use std::collections::HashMap;
+
+use rusqlite::{Transaction, params};
+
+use super::catalog::{Lecture, Unit};
+use super::courses::{self, CoursePlan, Enrolment};
+use super::{Clips, DEMO_LEARNERS, ENROLMENTS};
+use crate::config::PasswordCost;
+use crate::db::{self, ContextLevel, SITE_COURSE_ID};
+use crate::password;
+
+/// 2025-04-01 00:00 JST, the start of the Japanese fiscal year the demo courses run in.
+const COURSE_START: i64 = 1_743_433_200;
+const ADMIN_USER_ID: i64 = 2;
+
+pub(super) struct Seeder<'a> {
+    tx: &'a Transaction<'a>,
+    clips: &'a Clips,
+    now: i64,
+}
+
+/// Where a module goes: course, section and place in the section.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    courseid: i64,
+    sectionid: i64,
+    position: i64,
+}
+
+/// A module to insert, already having its instance.
+struct NewModule<'a> {
+    modname: &'a str,
+    instance: i64,
+    completion_on_view: bool,
+    availability: Option<&'a str>,
+}
+
+/// Enrolment instance ids of a course.
+struct EnrolInstances {
+    manual: i64,
+    facility_code: Option<i64>,
+}
+
+impl<'a> Seeder<'a> {
+    pub(super) fn new(tx: &'a Transaction<'a>, clips: &'a Clips, now: i64) -> Seeder<'a> {
+        Seeder { tx, clips, now }
+    }
+
+    pub(super) fn seed_site(&self, cost: PasswordCost) -> anyhow::Result<()> {
+        self.site()?;
+        let users = self.users(cost)?;
+        let mut enrol_instances = HashMap::new();
+        for (sortorder, plan) in courses::COURSES.iter().enumerate() {
+            let courseid = self.course(plan, sortorder as i64 + 1)?;
+            enrol_instances.insert(
+                plan.shortname,
+                self.enrol_instances(courseid, plan.enrolment)?,
+            );
+        }
+        for (username, shortname) in ENROLMENTS {
+            let instances = &enrol_instances[shortname];
+            // Facility learners joined with their facility code, as they would on ICRweb.
+            let enrolid = instances.facility_code.unwrap_or(instances.manual);
+            self.tx.execute(
+                "INSERT INTO user_enrolments (enrolid, userid, timecreated) VALUES (?1, ?2, ?3)",
+                params![enrolid, users[username], self.now],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The system context, the site course (id 1), the categories, guest and admin.
+    fn site(&self) -> anyhow::Result<()> {
+        self.tx.execute(
+            "INSERT INTO context (id, contextlevel, instanceid) VALUES (1, ?1, 0)",
+            [ContextLevel::System as i64],
+        )?;
+        for (category, name) in courses::CATEGORIES {
+            self.tx.execute(
+                "INSERT INTO course_categories (id, name) VALUES (?1, ?2)",
+                params![*category as i64, name],
+            )?;
+        }
+        self.tx.execute(
+            "INSERT INTO course (id, category, sortorder, shortname, fullname, summary, timecreated, timemodified)
+             VALUES (?1, 0, 0, 'juko-demo', 'Juko デモサイト（ICRweb 互換）', '', ?2, ?2)",
+            params![SITE_COURSE_ID, self.now],
+        )?;
+        self.context(ContextLevel::Course, SITE_COURSE_ID)?;
+        for (id, username, firstname, lastname) in [
+            (1, "guest", "Guest user", " "),
+            (ADMIN_USER_ID, "admin", "事務局", "ICRweb"),
+        ] {
+            // "!" is no argon2 hash: these accounts cannot log in.
+            self.tx.execute(
+                "INSERT INTO user (id, username, password, firstname, lastname, email, timecreated)
+                 VALUES (?1, ?2, '!', ?3, ?4, '', ?5)",
+                params![id, username, firstname, lastname, self.now],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn users(&self, cost: PasswordCost) -> anyhow::Result<HashMap<&'static str, i64>> {
+        let mut ids = HashMap::new();
+        for learner in DEMO_LEARNERS {
+            let (lastname, firstname) = learner
+                .full_name
+                .split_once(' ')
+                .unwrap_or((learner.full_name, ""));
+            let hash = password::hash(learner.password, cost)?;
+            let email = format!("{}@demo.juko.invalid", learner.username);
+            let user = db::NewUser {
+                username: learner.username,
+                password_hash: &hash,
+                firstname,
+                lastname,
+                email: &email,
+                institution: learner.facility,
+            };
+            ids.insert(learner.username, db::insert_user(self.tx, &user, self.now)?);
+        }
+        Ok(ids)
+    }
+
+    fn context(&self, level: ContextLevel, instanceid: i64) -> rusqlite::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO context (contextlevel, instanceid) VALUES (?1, ?2)",
+            params![level as i64, instanceid],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn course(&self, plan: &CoursePlan, sortorder: i64) -> anyhow::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO course (category, sortorder, shortname, fullname, idnumber, summary, startdate,
+                                 timecreated, timemodified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![
+                plan.category as i64,
+                sortorder,
+                plan.shortname,
+                plan.fullname,
+                plan.idnumber,
+                plan.summary,
+                COURSE_START,
+                self.now
+            ],
+        )?;
+        let courseid = self.tx.last_insert_rowid();
+        self.context(ContextLevel::Course, courseid)?;
+        self.section(courseid, 0, "一般", "", None)?;
+        let mut previous_lectures: Vec<i64> = Vec::new();
+        for (index, unit) in plan.units.iter().enumerate() {
+            let number = index as i64 + 1;
+            let availability = plan
+                .locked_sections
+                .contains(&number)
+                .then(|| completion_availability(&previous_lectures));
+            let sectionid =
+                self.section(courseid, number, unit.name, unit.summary, availability)?;
+            previous_lectures = self.unit_modules(courseid, sectionid, unit, plan.certificates)?;
+        }
+        Ok(courseid)
+    }
+
+    fn section(
+        &self,
+        courseid: i64,
+        number: i64,
+        name: &str,
+        summary: &str,
+        availability: Option<String>,
+    ) -> rusqlite::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO course_sections (course, section, name, summary, availability)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![courseid, number, name, summary, availability],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A unit's lectures, then (facility courses) its certificate. Returns the lecture cmids.
+    fn unit_modules(
+        &self,
+        courseid: i64,
+        sectionid: i64,
+        unit: &Unit,
+        certificate: bool,
+    ) -> anyhow::Result<Vec<i64>> {
+        let slot = |position: usize| Slot {
+            courseid,
+            sectionid,
+            position: position as i64,
+        };
+        let mut lectures = Vec::with_capacity(unit.lectures.len());
+        for (index, lecture) in unit.lectures.iter().enumerate() {
+            let filename = format!("{}-{:02}.mp4", unit.code, index + 1);
+            lectures.push(self.lecture(slot(index), lecture, &filename)?);
+        }
+        if certificate {
+            let name = format!("{} 修了証", unit.name);
+            let availability = completion_availability(&lectures);
+            self.certificate(slot(lectures.len()), &name, &availability)?;
+        }
+        Ok(lectures)
+    }
+
+    /// Inserts the course module and its context; returns (cmid, contextid).
+    fn course_module(&self, slot: Slot, module: NewModule<'_>) -> rusqlite::Result<(i64, i64)> {
+        let completion = if module.completion_on_view { 2 } else { 0 };
+        self.tx.execute(
+            "INSERT INTO course_modules (course, section, position, module, instance, completion,
+                                         completionview, availability, added)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                slot.courseid,
+                slot.sectionid,
+                slot.position,
+                module.modname,
+                module.instance,
+                completion,
+                module.completion_on_view,
+                module.availability,
+                self.now
+            ],
+        )?;
+        let cmid = self.tx.last_insert_rowid();
+        let contextid = self.context(ContextLevel::Module, cmid)?;
+        Ok((cmid, contextid))
+    }
+
+    /// A `resource` with one video file, completed on view.
+    fn lecture(&self, slot: Slot, lecture: &Lecture, filename: &str) -> anyhow::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO resource (course, name, intro, timemodified) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                slot.courseid,
+                lecture.name,
+                lecture.description_html(),
+                self.now
+            ],
+        )?;
+        let module = NewModule {
+            modname: "resource",
+            instance: self.tx.last_insert_rowid(),
+            completion_on_view: true,
+            availability: None,
+        };
+        let (cmid, contextid) = self.course_module(slot, module)?;
+        let clip = self.clips.for_lecture(lecture)?;
+        self.tx.execute(
+            "INSERT INTO files (contenthash, contextid, component, filearea, itemid, filepath, filename,
+                                filesize, mimetype, sortorder, userid, author, license, timecreated, timemodified)
+             VALUES (?1, ?2, 'mod_resource', 'content', 0, '/', ?3, ?4, 'video/mp4', 1, ?5,
+                     'ICRweb事務局', 'allrightsreserved', ?6, ?6)",
+            params![clip.contenthash, contextid, filename, clip.filesize, ADMIN_USER_ID, self.now],
+        )?;
+        Ok(cmid)
+    }
+
+    /// A `customcert` locked until the unit's lectures are complete.
+    fn certificate(&self, slot: Slot, name: &str, availability: &str) -> rusqlite::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO customcert (course, name, timemodified) VALUES (?1, ?2, ?3)",
+            params![slot.courseid, name, self.now],
+        )?;
+        let module = NewModule {
+            modname: "customcert",
+            instance: self.tx.last_insert_rowid(),
+            completion_on_view: false,
+            availability: Some(availability),
+        };
+        let (cmid, _) = self.course_module(slot, module)?;
+        Ok(cmid)
+    }
+
+    fn enrol_instances(
+        &self,
+        courseid: i64,
+        enrolment: Enrolment,
+    ) -> rusqlite::Result<EnrolInstances> {
+        self.tx.execute(
+            "INSERT INTO enrol (courseid, enrol) VALUES (?1, 'manual')",
+            [courseid],
+        )?;
+        let manual = self.tx.last_insert_rowid();
+        let facility_code = match enrolment {
+            Enrolment::Manual => None,
+            Enrolment::FacilityCode(code) => {
+                self.tx.execute(
+                    "INSERT INTO enrol (courseid, enrol, name, password) VALUES (?1, 'self', '施設コード', ?2)",
+                    params![courseid, code],
+                )?;
+                Some(self.tx.last_insert_rowid())
+            }
+        };
+        Ok(EnrolInstances {
+            manual,
+            facility_code,
+        })
+    }
+}
+
+/// Moodle's availability JSON for "all of these activities are marked complete".
+fn completion_availability(cmids: &[i64]) -> String {
+    let conditions: Vec<_> = cmids
+        .iter()
+        .map(|cm| serde_json::json!({"type": "completion", "cm": cm, "e": 1}))
+        .collect();
+    serde_json::json!({"op": "&", "c": conditions, "showc": vec![true; cmids.len()]}).to_string()
+}

@@ -1,0 +1,113 @@
+//! The state every handler shares, and how it is built from a [`Config`].
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::media::MediaStore;
+use crate::seed::{self, Clips};
+use crate::web::WebDist;
+
+/// Shared by all handlers; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    media: MediaStore,
+    clock: Clock,
+    public_url: Option<String>,
+    web: WebDist,
+}
+
+impl AppState {
+    /// Opens the database, makes sure the lecture clips exist, and seeds an empty database.
+    pub async fn new(config: &Config) -> anyhow::Result<AppState> {
+        let db = Db::open(&config.db)?;
+        let media = MediaStore::new(config.media_dir.clone());
+        let clips = Clips::prepare(&media, config.media).await?;
+        let clock = Clock::default();
+        let (cost, now) = (config.password_cost, clock.now());
+        db.call(move |conn| {
+            if db::is_seeded(conn)? {
+                seed::link_media(conn, &clips)?;
+            } else {
+                seed::seed(conn, &clips, cost, now)?;
+                tracing::info!("seeded the demo site");
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("preparing the database: {e}"))?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                db,
+                media,
+                clock,
+                public_url: config
+                    .public_url
+                    .as_ref()
+                    .map(|url| url.trim_end_matches('/').to_owned()),
+                web: WebDist::new(config.web_dist.clone()),
+            }),
+        })
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub(crate) fn media(&self) -> &MediaStore {
+        &self.inner.media
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub(crate) fn web(&self) -> &WebDist {
+        &self.inner.web
+    }
+
+    /// The site URL for this request: the configured public URL, else the Host the client used.
+    fn site_url(&self, headers: &HeaderMap) -> String {
+        if let Some(url) = &self.inner.public_url {
+            return url.clone();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| is_plain_host(h))
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    }
+}
+
+/// A Host header that is only a host and port; anything else is not echoed into URLs.
+fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+}
+
+/// The site URL (`wwwroot`) for the current request, without a trailing slash.
+pub(crate) struct SiteUrl(pub(crate) String);
+
+impl FromRequestParts<AppState> for SiteUrl {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<SiteUrl, Self::Rejection> {
+        Ok(SiteUrl(state.site_url(&parts.headers)))
+    }
+}

@@ -1,0 +1,12 @@
+//! Tests of the whole server through its router (`tower::ServiceExt::oneshot`), and one over a
+//! real listener. Each test gets its own in-memory site; all share one generated clip.
+
+mod catalog;
+mod contents;
+mod courses;
+mod files;
+mod live;
+mod login;
+mod rest;
+mod support;
+mod web;

@@ -1,0 +1,190 @@
+//! A test site and short ways to talk to it.
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::seed::DEMO_LEARNERS;
+use crate::state::AppState;
+
+/// The Host every test request carries, so URLs in answers are predictable.
+pub(super) const HOST: &str = "demo.test";
+pub(super) const WWWROOT: &str = "http://demo.test";
+
+/// One shared clip directory for all tests (and test runs): the clip is generated once.
+pub(super) fn test_media_dir() -> PathBuf {
+    std::env::temp_dir().join("juko-demo-server-test-media")
+}
+
+pub(super) struct Site {
+    pub(super) state: AppState,
+    router: Router,
+}
+
+pub(super) struct Reply {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Bytes,
+}
+
+impl Reply {
+    pub(super) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub(super) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Site {
+    pub(super) async fn new() -> Site {
+        Site::with_config(Config::for_tests(test_media_dir())).await
+    }
+
+    pub(super) async fn with_config(config: Config) -> Site {
+        let state = AppState::new(&config).await.expect("test site starts");
+        Site {
+            router: crate::app(state.clone()),
+            state,
+        }
+    }
+
+    pub(super) async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let (parts, body) = response.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// A request with the test Host and extra headers.
+    pub(super) async fn request(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, HOST);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(body).expect("request")).await
+    }
+
+    pub(super) async fn get(&self, uri: &str) -> Reply {
+        self.request(Method::GET, uri, &[], Body::empty()).await
+    }
+
+    pub(super) async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body = form(pairs);
+        let content_type = [("content-type", "application/x-www-form-urlencoded")];
+        self.request(Method::POST, uri, &content_type, Body::from(body))
+            .await
+    }
+
+    pub(super) async fn login(&self, username: &str, password: &str) -> Value {
+        let pairs = [
+            ("username", username),
+            ("password", password),
+            ("service", "moodle_mobile_app"),
+        ];
+        self.post_form("/login/token.php", &pairs).await.json()
+    }
+
+    /// A demo learner's token.
+    pub(super) async fn token(&self, username: &str) -> String {
+        let learner = DEMO_LEARNERS
+            .iter()
+            .find(|l| l.username == username)
+            .expect("demo learner");
+        let reply = self.login(username, learner.password).await;
+        reply["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token: {reply}"))
+            .to_owned()
+    }
+
+    /// A REST call as the App makes it: function in the query, everything in the form body.
+    pub(super) async fn call(&self, token: &str, function: &str, params: &[(&str, &str)]) -> Value {
+        let mut pairs = vec![("wstoken", token), ("wsfunction", function)];
+        pairs.extend_from_slice(params);
+        let uri =
+            format!("/webservice/rest/server.php?moodlewsrestformat=json&wsfunction={function}");
+        let reply = self.post_form(&uri, &pairs).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "REST answers 200 even for errors"
+        );
+        reply.json()
+    }
+
+    /// The user id of a learner (what get_site_info reports).
+    pub(super) async fn userid(&self, token: &str) -> i64 {
+        self.call(token, "core_webservice_get_site_info", &[]).await["userid"]
+            .as_i64()
+            .expect("userid")
+    }
+
+    /// A course id by shortname, straight from the database.
+    pub(super) async fn course_id(&self, shortname: &str) -> i64 {
+        let shortname = shortname.to_owned();
+        self.state
+            .db()
+            .call(move |conn| {
+                Ok(conn.query_row(
+                    "SELECT id FROM course WHERE shortname = ?1",
+                    [shortname],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .expect("course exists")
+    }
+
+    /// Runs a query returning one integer.
+    pub(super) async fn query_i64(&self, sql: &'static str, param: i64) -> i64 {
+        self.state
+            .db()
+            .call(move |conn| Ok(conn.query_row(sql, [param], |r| r.get(0))?))
+            .await
+            .expect("query")
+    }
+}
+
+pub(super) fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter())
+        .finish()
+}
+
+/// Asserts Moodle's REST exception shape with this errorcode.
+#[track_caller]
+pub(super) fn assert_exception(reply: &Value, errorcode: &str) {
+    assert_eq!(reply["errorcode"], errorcode, "{reply}");
+    assert!(reply["exception"].is_string(), "{reply}");
+    assert!(reply["message"].is_string(), "{reply}");
+}

@@ -1,0 +1,64 @@
+//! URLs the server hands out, built on the site URL (`wwwroot`) the client used.
+
+/// Percent-encodes one path segment the way PHP's `rawurlencode` does (RFC 3986 unreserved
+/// characters stay), which is what Moodle's `file_encode_url` applies to file names.
+pub(crate) fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `{wwwroot}/webservice/pluginfile.php/{contextid}/mod_resource/content/{revision}/{path}{file}?forcedownload=1`
+pub(crate) fn resource_file_url(
+    wwwroot: &str,
+    contextid: i64,
+    revision: i64,
+    filepath: &str,
+    filename: &str,
+) -> String {
+    let path: String = filepath
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", encode_segment(s)))
+        .collect();
+    format!(
+        "{wwwroot}/webservice/pluginfile.php/{contextid}/mod_resource/content/{revision}/{path}{}?forcedownload=1",
+        encode_segment(filename)
+    )
+}
+
+/// The web page of a module, as Moodle links it.
+pub(crate) fn module_url(wwwroot: &str, modname: &str, cmid: i64) -> String {
+    format!("{wwwroot}/mod/{modname}/view.php?id={cmid}")
+}
+
+/// The module's icon URL (served by Moodle's theme; the demo lists it but does not serve it).
+pub(crate) fn module_icon(wwwroot: &str, modname: &str) -> String {
+    match modname {
+        "resource" => format!("{wwwroot}/theme/image.php/boost/core/1/f/video?filtericon=1"),
+        other => format!("{wwwroot}/theme/image.php/boost/{other}/1/monologo?filtericon=1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_encode_like_moodle() {
+        assert_eq!(
+            resource_file_url("http://h", 1620, 3, "/", "lecture01.mp4"),
+            "http://h/webservice/pluginfile.php/1620/mod_resource/content/3/lecture01.mp4?forcedownload=1"
+        );
+        assert_eq!(
+            resource_file_url("http://h", 7, 1, "/a b/", "講義 1.mp4"),
+            "http://h/webservice/pluginfile.php/7/mod_resource/content/1/a%20b/%E8%AC%9B%E7%BE%A9%201.mp4?forcedownload=1"
+        );
+    }
+}

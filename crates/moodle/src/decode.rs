@@ -1,0 +1,314 @@
+//! Response bodies → model types, without any IO.
+//!
+//! The client uses these after each HTTP exchange; they are public so that the engine's tests,
+//! or another transport, can decode recorded bodies the same way. Every function is total: any
+//! body yields a value or a typed [`Error`], never a panic.
+//!
+//! The order of checks follows the Moodle App (§1.3): an object with an `exception` key is an
+//! error, whatever else it holds; only then is the body read as the function's result.
+
+use crate::error::{DecodeProblem, Error, Exception, Result};
+use crate::{SiteUrl, Token, convert, wire};
+use juko_model::{Course, CourseContents, CourseId, LoginPolicy, SiteInfo};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub(crate) const TOKEN_ENDPOINT: &str = "login/token.php";
+pub(crate) const PUBLIC_CONFIG: &str = "tool_mobile_get_public_config";
+pub(crate) const SITE_INFO: &str = "core_webservice_get_site_info";
+pub(crate) const USERS_COURSES: &str = "core_enrol_get_users_courses";
+pub(crate) const COURSE_CONTENTS: &str = "core_course_get_contents";
+
+/// Any REST function's result as `T`, after checking for the exception envelope.
+/// Functions that return nothing answer `null`: decode them as `()`.
+pub fn rest<T: DeserializeOwned>(function: &str, body: &[u8]) -> Result<T> {
+    let body = json_start(function, body)?;
+    if let Some(refusal) = refusal(function, body)? {
+        return Err(refusal);
+    }
+    parse(function, body)
+}
+
+/// A `{status, warnings}` answer (view events, manual completion, enrolment). `status: false`
+/// becomes [`Error::Declined`] with the first warning, as the App reports it.
+pub fn status(function: &str, body: &[u8]) -> Result<()> {
+    let answer: wire::Status = rest(function, body)?;
+    if answer.status.0 {
+        return Ok(());
+    }
+    let first = answer.warnings.into_iter().next();
+    Err(Error::Declined {
+        function: function.to_owned(),
+        warningcode: first
+            .as_ref()
+            .and_then(|w| w.warningcode.clone())
+            .map(|c| c.0),
+        message: first.and_then(|w| w.message).unwrap_or_default(),
+    })
+}
+
+/// `core_webservice_get_site_info`.
+pub fn site_info(body: &[u8]) -> Result<SiteInfo> {
+    rest::<wire::SiteInfo>(SITE_INFO, body).map(convert::site_info)
+}
+
+/// `core_enrol_get_users_courses`.
+pub fn courses(body: &[u8]) -> Result<Vec<Course>> {
+    let courses: Vec<wire::Course> = rest(USERS_COURSES, body)?;
+    Ok(courses.into_iter().map(convert::course).collect())
+}
+
+/// `core_course_get_contents` for `course`.
+pub fn course_contents(course: CourseId, body: &[u8]) -> Result<CourseContents> {
+    rest::<Vec<wire::Section>>(COURSE_CONTENTS, body)
+        .map(|sections| convert::course_contents(course, sections))
+}
+
+/// `login/token.php`: the token, or the sign-in refusal as [`Error::Login`].
+pub fn token(body: &[u8]) -> Result<Token> {
+    let body = json_start(TOKEN_ENDPOINT, body)?;
+    if let Some(refusal) = refusal(TOKEN_ENDPOINT, body)? {
+        return Err(match refusal {
+            // token.php reports through the AJAX renderer: that shape is a sign-in refusal.
+            Error::Exception {
+                exception:
+                    Exception {
+                        class: None,
+                        errorcode,
+                        message,
+                        ..
+                    },
+                ..
+            } => Error::Login {
+                errorcode: errorcode.unwrap_or_default(),
+                message,
+            },
+            other => other,
+        });
+    }
+    let answer: wire::TokenAnswer = parse(TOKEN_ENDPOINT, body)?;
+    match answer.token.filter(|t| !t.trim().is_empty()) {
+        Some(token) => Ok(Token::new(token.trim())),
+        None => Err(shape(TOKEN_ENDPOINT, "no token in the answer")),
+    }
+}
+
+/// `login/token.php?appsitecheck=1` on `site`: `{"appsitecheck":"ok"}` or it is not Moodle.
+pub fn app_site_check(site: &SiteUrl, body: &[u8]) -> Result<()> {
+    let not_moodle = |detail: &str| Error::NotMoodle {
+        url: site.to_string(),
+        detail: detail.to_owned(),
+    };
+    let Ok(body) = json_start(TOKEN_ENDPOINT, body) else {
+        return Err(not_moodle("empty answer to the app site check"));
+    };
+    // A site that answers with token.php's own error shape is Moodle, refusing (web services off).
+    if let Ok(Some(refusal)) = refusal(TOKEN_ENDPOINT, body) {
+        return Err(match refusal {
+            Error::Exception {
+                exception:
+                    Exception {
+                        class: None,
+                        errorcode,
+                        message,
+                        ..
+                    },
+                ..
+            } => Error::Login {
+                errorcode: errorcode.unwrap_or_default(),
+                message,
+            },
+            other => other,
+        });
+    }
+    match serde_json::from_slice::<wire::AppSiteCheck>(body) {
+        Ok(wire::AppSiteCheck {
+            appsitecheck: Some(Value::String(ok)),
+        }) if ok == "ok" => Ok(()),
+        Ok(_) => Err(not_moodle("the app site check did not answer \"ok\"")),
+        Err(_) if looks_like_html(body) => {
+            Err(not_moodle("a web page answered the app site check"))
+        }
+        Err(_) => Err(not_moodle("the app site check did not answer JSON")),
+    }
+}
+
+/// The AJAX endpoint's answer to `tool_mobile_get_public_config` (§2.2):
+/// `[{"error":false,"data":{…}}]` or `[{"error":true,"exception":{…}}]`.
+pub fn login_policy(body: &[u8]) -> Result<LoginPolicy> {
+    let body = json_start(PUBLIC_CONFIG, body)?;
+    if let Some(refusal) = refusal(PUBLIC_CONFIG, body)? {
+        return Err(refusal);
+    }
+    let items: Vec<wire::AjaxItem<wire::PublicConfig>> = parse(PUBLIC_CONFIG, body)?;
+    let Some(item) = items.into_iter().next() else {
+        return Err(shape(PUBLIC_CONFIG, "an empty answer array"));
+    };
+    if item.error.is_some_and(|e| e.0) || item.exception.is_some() {
+        let e = item.exception.unwrap_or(wire::AjaxException {
+            message: None,
+            errorcode: None,
+            debuginfo: None,
+        });
+        let exception = Exception {
+            class: None,
+            errorcode: e.errorcode,
+            message: e.message.unwrap_or_default(),
+            debuginfo: e.debuginfo,
+        };
+        return Err(Error::Exception {
+            function: PUBLIC_CONFIG.to_owned(),
+            exception,
+        });
+    }
+    match item.data {
+        Some(data) => Ok(convert::login_policy(data)),
+        None => Err(shape(PUBLIC_CONFIG, "no data in the answer")),
+    }
+}
+
+/// The body from its first JSON byte: leading whitespace and a UTF-8 BOM (which a stray PHP file
+/// on the site can print before the JSON) are skipped.
+fn json_start<'b>(function: &str, body: &'b [u8]) -> Result<&'b [u8]> {
+    let body = body
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(body)
+        .trim_ascii_start();
+    if body.is_empty() {
+        return Err(Error::Decode {
+            function: function.to_owned(),
+            problem: DecodeProblem::Empty,
+        });
+    }
+    Ok(body)
+}
+
+/// The error an object body carries, if any. Arrays are results by construction.
+fn refusal(function: &str, body: &[u8]) -> Result<Option<Error>> {
+    if !body.starts_with(b"{") {
+        return Ok(None);
+    }
+    let probe: wire::ErrorProbe = parse(function, body)?;
+    let text = |v: Option<Value>| match v {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let exception = match (probe.exception, &probe.error) {
+        // REST envelope: `{exception, errorcode, message, debuginfo?}`.
+        (Some(class), _) if !class.is_null() => Exception {
+            class: text(Some(class)),
+            errorcode: text(probe.errorcode),
+            message: text(probe.message).unwrap_or_default(),
+            debuginfo: text(probe.debuginfo),
+        },
+        // AJAX renderer: `{error: "message", errorcode, …}`. `error: false` is not an error.
+        (_, Some(Value::String(_))) => Exception {
+            class: None,
+            errorcode: text(probe.errorcode),
+            message: text(probe.error).unwrap_or_default(),
+            debuginfo: text(probe.debuginfo),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(Error::Exception {
+        function: function.to_owned(),
+        exception,
+    }))
+}
+
+fn parse<T: DeserializeOwned>(function: &str, body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        use serde_json::error::Category;
+        let problem = match e.classify() {
+            Category::Eof => DecodeProblem::Truncated,
+            Category::Data => DecodeProblem::Shape(e.to_string()),
+            Category::Syntax | Category::Io if looks_like_html(body) => DecodeProblem::Html,
+            Category::Syntax | Category::Io => DecodeProblem::NotJson(e.to_string()),
+        };
+        Error::Decode {
+            function: function.to_owned(),
+            problem,
+        }
+    })
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    body.trim_ascii_start().starts_with(b"<")
+}
+
+fn shape(function: &str, what: &str) -> Error {
+    Error::Decode {
+        function: function.to_owned(),
+        problem: DecodeProblem::Shape(what.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(body: &str) -> Option<DecodeProblem> {
+        match rest::<Vec<i64>>("f", body.as_bytes()) {
+            Err(Error::Decode { problem, .. }) => Some(problem),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn unreadable_bodies_are_named() {
+        assert_eq!(problem(""), Some(DecodeProblem::Empty));
+        assert_eq!(problem("  \n"), Some(DecodeProblem::Empty));
+        assert_eq!(
+            problem("<!DOCTYPE html><html><body>Log in</body></html>"),
+            Some(DecodeProblem::Html)
+        );
+        assert_eq!(problem("[1, 2"), Some(DecodeProblem::Truncated));
+        assert_eq!(
+            problem("{\"exception\": \"moodle_ex"),
+            Some(DecodeProblem::Truncated)
+        );
+        assert!(matches!(
+            problem("Fatal error: out of memory"),
+            Some(DecodeProblem::NotJson(_))
+        ));
+        assert!(matches!(
+            problem("[1] trailing"),
+            Some(DecodeProblem::NotJson(_))
+        ));
+        assert!(matches!(problem("[\"a\"]"), Some(DecodeProblem::Shape(_))));
+        assert!(matches!(
+            problem("{\"a\": 1}"),
+            Some(DecodeProblem::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn a_bom_and_whitespace_are_skipped() {
+        assert_eq!(
+            rest::<Vec<i64>>("f", b"\xEF\xBB\xBF\n [1]").unwrap(),
+            vec![1]
+        );
+    }
+
+    #[test]
+    fn exception_wins_over_a_matching_shape() {
+        // A result type that would accept anything must still see the error.
+        let body = br#"{"exception":"moodle_exception","errorcode":"invalidtoken","message":"Invalid token"}"#;
+        let e = rest::<Value>("core_webservice_get_site_info", body).unwrap_err();
+        assert!(e.is_session_invalid(), "{e:?}");
+    }
+
+    #[test]
+    fn null_results_decode_as_unit() {
+        rest::<()>("core_user_update_user_preferences", b"null").unwrap();
+    }
+
+    #[test]
+    fn ajax_false_error_is_not_an_error() {
+        assert_eq!(
+            rest::<Value>("f", br#"{"error": false, "x": 1}"#).unwrap()["x"],
+            1
+        );
+    }
+}

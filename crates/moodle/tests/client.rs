@@ -1,0 +1,794 @@
+//! The client against a real HTTP server on loopback that serves canned bodies and records every
+//! request, so both directions of the protocol are checked: what we send, and how we read what
+//! comes back.
+
+#![cfg(feature = "client")]
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use juko_model::{CourseId, LectureId, LectureKind, Media, UserId};
+use juko_moodle::{
+    DecodeProblem, Error, NetworkKind, Params, Session, Site, SiteUrl, Token, Value,
+};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+const TOKEN: &str = "3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e";
+const ENVELOPE: &str = "wstoken=3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e&moodlewsrestformat=json&moodlewssettingfilter=true&moodlewssettingfileurl=true";
+
+fn sample(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/protocol/samples")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+// ---- The test server -----------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+fn json(body: impl Into<Vec<u8>>) -> Reply {
+    Reply {
+        status: 200,
+        content_type: "application/json",
+        headers: vec![],
+        body: body.into(),
+    }
+}
+
+fn html(body: &str) -> Reply {
+    Reply {
+        status: 200,
+        content_type: "text/html; charset=utf-8",
+        headers: vec![],
+        body: body.into(),
+    }
+}
+
+fn status(code: u16) -> Reply {
+    Reply {
+        status: code,
+        content_type: "text/plain",
+        headers: vec![],
+        body: b"error".to_vec(),
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    query: String,
+    content_type: String,
+    body: String,
+}
+
+struct Mock {
+    /// Keyed by `REST <wsfunction>` for the REST endpoint, `<METHOD> <path>` for anything else.
+    replies: HashMap<String, Reply>,
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl Mock {
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn only(&self) -> Seen {
+        let seen = self.seen();
+        assert_eq!(seen.len(), 1, "{seen:#?}");
+        seen[0].clone()
+    }
+}
+
+fn key(method: &str, path: &str, query: &str) -> String {
+    if path.ends_with("webservice/rest/server.php") {
+        let function = query
+            .split('&')
+            .find_map(|p| p.strip_prefix("wsfunction="))
+            .unwrap_or_default();
+        format!("REST {function}")
+    } else {
+        format!("{method} {path}")
+    }
+}
+
+async fn handle(State(mock): State<Arc<Mock>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap();
+    let seen = Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().trim_start_matches('/').to_owned(),
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default(),
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    };
+    let reply = mock
+        .replies
+        .get(&key(&seen.method, &seen.path, &seen.query))
+        .cloned()
+        .unwrap_or_else(|| status(404));
+    mock.seen.lock().unwrap().push(seen);
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(reply.content_type),
+    );
+    for (name, value) in reply.headers {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_str(&value).unwrap());
+    }
+    response
+}
+
+/// Starts a server on 127.0.0.1:0 answering `replies`; returns its root URL (plus `sub_path`).
+async fn serve_at(sub_path: &str, replies: Vec<(&str, Reply)>) -> (SiteUrl, Arc<Mock>) {
+    let mock = Arc::new(Mock {
+        replies: replies
+            .into_iter()
+            .map(|(k, r)| (k.to_owned(), r))
+            .collect(),
+        seen: Mutex::new(Vec::new()),
+    });
+    let app = axum::Router::new()
+        .fallback(handle)
+        .with_state(mock.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (
+        SiteUrl::parse(&format!("http://{addr}{sub_path}")).unwrap(),
+        mock,
+    )
+}
+
+async fn serve(replies: Vec<(&str, Reply)>) -> (SiteUrl, Arc<Mock>) {
+    serve_at("", replies).await
+}
+
+async fn session(replies: Vec<(&str, Reply)>) -> (Session, Arc<Mock>) {
+    let (url, mock) = serve(replies).await;
+    (Site::new(url).session(Token::new(TOKEN)), mock)
+}
+
+fn rest_body(function: &str, params: &str) -> String {
+    let (token, rest) = ENVELOPE.split_once('&').unwrap();
+    let mut body = format!("{token}&wsfunction={function}&{rest}");
+    if !params.is_empty() {
+        body.push('&');
+        body.push_str(params);
+    }
+    body
+}
+
+// ---- Before sign-in ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn check_accepts_a_moodle_site() {
+    let (url, mock) = serve(vec![(
+        "GET login/token.php",
+        json(r#"{"appsitecheck":"ok"}"#),
+    )])
+    .await;
+    Site::new(url).check().await.unwrap();
+    let seen = mock.only();
+    assert_eq!(
+        (seen.method.as_str(), seen.query.as_str()),
+        ("GET", "appsitecheck=1")
+    );
+}
+
+#[tokio::test]
+async fn check_refuses_what_is_not_moodle() {
+    let (url, _) = serve(vec![]).await;
+    let e = Site::new(url.clone()).check().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::NotMoodle { url: u, .. } if *u == url.to_string()),
+        "{e:?}"
+    );
+
+    let (url, _) = serve(vec![(
+        "GET login/token.php",
+        html("<html><body>It works!</body></html>"),
+    )])
+    .await;
+    let e = Site::new(url).check().await.unwrap_err();
+    assert!(matches!(e, Error::NotMoodle { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn resolve_follows_the_site_to_its_canonical_address() {
+    let (canonical, mock) = serve_at(
+        "/moodle",
+        vec![(
+            "GET moodle/login/token.php",
+            json(r#"{"appsitecheck":"ok"}"#),
+        )],
+    )
+    .await;
+    let mut moved = status(301);
+    moved.headers.push((
+        "location",
+        format!("{}/login/token.php?appsitecheck=1", canonical),
+    ));
+    let (typed, _) = serve(vec![("GET login/token.php", moved)]).await;
+    let site = Site::new(typed.clone())
+        .with_lang("ja")
+        .resolve()
+        .await
+        .unwrap();
+    assert_eq!(site.url(), &canonical);
+    assert_eq!(mock.only().query, "appsitecheck=1");
+    // Without a redirect the site stays where it is.
+    let same = Site::new(canonical.clone()).resolve().await.unwrap();
+    assert_eq!(same.url(), &canonical);
+}
+
+#[tokio::test]
+async fn login_sends_the_form_and_returns_the_token() {
+    let (url, mock) = serve(vec![(
+        "POST login/token.php",
+        json(sample("login_token.json")),
+    )])
+    .await;
+    let token = Site::new(url)
+        .login("taro.yamada", "p@ss ワード&")
+        .await
+        .unwrap();
+    assert_eq!(token.as_str(), TOKEN);
+    let seen = mock.only();
+    assert_eq!(seen.content_type, "application/x-www-form-urlencoded");
+    assert_eq!(
+        seen.body,
+        "username=taro.yamada&password=p%40ss+%E3%83%AF%E3%83%BC%E3%83%89%26&service=moodle_mobile_app"
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_is_a_login_error() {
+    let (url, _) = serve(vec![(
+        "POST login/token.php",
+        json(sample("login_token__error_invalidlogin.json")),
+    )])
+    .await;
+    let e = Site::new(url)
+        .login("taro.yamada", "hunter2")
+        .await
+        .unwrap_err();
+    assert!(e.is_wrong_login(), "{e:?}");
+    assert!(matches!(&e, Error::Login { errorcode, .. } if errorcode == "invalidlogin"));
+    assert!(!format!("{e} {e:?}").contains("hunter2"));
+}
+
+#[tokio::test]
+async fn a_site_echoing_the_password_does_not_leak_it() {
+    let (url, _) = serve(vec![(
+        "POST login/token.php",
+        json(r#"{"error":"Bad password hunter2","errorcode":"invalidlogin"}"#),
+    )])
+    .await;
+    let e = Site::new(url).login("taro", "hunter2").await.unwrap_err();
+    assert!(!format!("{e} {e:?}").contains("hunter2"), "{e:?}");
+}
+
+fn public_config_reply() -> Reply {
+    let data: serde_json::Value =
+        serde_json::from_slice(&sample("tool_mobile_get_public_config.json")).unwrap();
+    json(serde_json::to_vec(&serde_json::json!([{"error": false, "data": data}])).unwrap())
+}
+
+#[tokio::test]
+async fn login_policy_uses_service_nologin() {
+    let (url, mock) = serve(vec![(
+        "POST lib/ajax/service-nologin.php",
+        public_config_reply(),
+    )])
+    .await;
+    let policy = Site::new(url).with_lang("ja").login_policy().await.unwrap();
+    assert!(policy.password_login);
+    assert_eq!(policy.site_url, "https://icrweb.example.jp");
+    let seen = mock.only();
+    assert_eq!(seen.query, "info=tool_mobile_get_public_config&lang=ja");
+    assert_eq!(seen.content_type, "application/json");
+    assert_eq!(
+        seen.body,
+        r#"[{"index":0,"methodname":"tool_mobile_get_public_config","args":{}}]"#
+    );
+}
+
+#[tokio::test]
+async fn login_policy_falls_back_to_service_php() {
+    let (url, mock) = serve(vec![("POST lib/ajax/service.php", public_config_reply())]).await;
+    let policy = Site::new(url).login_policy().await.unwrap();
+    assert_eq!(policy.site_name, "ICRweb 臨床研究eラーニング");
+    let paths: Vec<_> = mock.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(
+        paths,
+        ["lib/ajax/service-nologin.php", "lib/ajax/service.php"]
+    );
+}
+
+// ---- REST calls ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn site_info_sends_the_rest_envelope() {
+    let (session, mock) = session(vec![(
+        "REST core_webservice_get_site_info",
+        json(sample("core_webservice_get_site_info.json")),
+    )])
+    .await;
+    let info = session.site_info().await.unwrap();
+    assert_eq!(info.user.id, UserId(1234));
+    let seen = mock.only();
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, "webservice/rest/server.php");
+    assert_eq!(
+        seen.query,
+        "moodlewsrestformat=json&wsfunction=core_webservice_get_site_info"
+    );
+    assert_eq!(seen.content_type, "application/x-www-form-urlencoded");
+    assert_eq!(seen.body, rest_body("core_webservice_get_site_info", ""));
+}
+
+#[tokio::test]
+async fn language_is_sent_when_set() {
+    let (url, mock) = serve(vec![(
+        "REST core_webservice_get_site_info",
+        json(sample("core_webservice_get_site_info.json")),
+    )])
+    .await;
+    let session = Site::new(url).with_lang("ja").session(Token::new(TOKEN));
+    session.site_info().await.unwrap();
+    assert!(mock.only().body.contains("&moodlewssettinglang=ja"));
+}
+
+#[tokio::test]
+async fn courses_and_contents() {
+    let (session, mock) = session(vec![
+        (
+            "REST core_enrol_get_users_courses",
+            json(sample("core_enrol_get_users_courses.json")),
+        ),
+        (
+            "REST core_course_get_contents",
+            json(sample("core_course_get_contents.json")),
+        ),
+    ])
+    .await;
+    let courses = session.courses(UserId(1234)).await.unwrap();
+    assert_eq!(courses[0].id, CourseId(42));
+    let contents = session.course_contents(CourseId(42)).await.unwrap();
+    assert_eq!(contents.lectures().count(), 3);
+
+    let bodies: Vec<_> = mock.seen().into_iter().map(|s| s.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            rest_body(
+                "core_enrol_get_users_courses",
+                "userid=1234&returnusercount=0"
+            ),
+            rest_body(
+                "core_course_get_contents",
+                "courseid=42&options[0][name]=excludemodules&options[0][value]=0&options[1][name]=excludecontents&options[1][value]=0&options[2][name]=includestealthmodules&options[2][value]=1"
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn view_events_take_the_instance_id() {
+    let ok = || json(sample("mod_resource_view_resource.json"));
+    let (session, mock) = session(vec![
+        (
+            "REST core_course_get_contents",
+            json(sample("core_course_get_contents.json")),
+        ),
+        (
+            "REST core_course_view_course",
+            json(sample("core_course_view_course.json")),
+        ),
+        ("REST mod_resource_view_resource", ok()),
+        (
+            "REST mod_page_view_page",
+            json(sample("mod_page_view_page.json")),
+        ),
+        (
+            "REST mod_url_view_url",
+            json(sample("mod_url_view_url.json")),
+        ),
+        (
+            "REST core_completion_update_activity_completion_status_manually",
+            json(sample(
+                "core_completion_update_activity_completion_status_manually.json",
+            )),
+        ),
+    ])
+    .await;
+    let contents = session.course_contents(CourseId(42)).await.unwrap();
+    session.view_course(CourseId(42), Some(1)).await.unwrap();
+    for lecture in contents.lectures() {
+        session.view_lecture(lecture).await.unwrap();
+    }
+    session.set_completed(LectureId(312), true).await.unwrap();
+
+    let calls: Vec<_> = mock.seen().into_iter().skip(1).map(|s| s.body).collect();
+    assert_eq!(
+        calls,
+        [
+            rest_body("core_course_view_course", "courseid=42&sectionnumber=1"),
+            rest_body("mod_resource_view_resource", "resourceid=77"),
+            rest_body("mod_page_view_page", "pageid=21"),
+            rest_body("mod_url_view_url", "urlid=9"),
+            rest_body(
+                "core_completion_update_activity_completion_status_manually",
+                "cmid=312&completed=1"
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_declined_status_is_an_error() {
+    let (session, _) = session(vec![(
+        "REST mod_resource_view_resource",
+        json(sample("enrol_self_enrol_user__invalid_key.json")),
+    )])
+    .await;
+    let lecture = juko_model::Lecture {
+        id: LectureId(310),
+        instance: 77,
+        kind: LectureKind::File,
+        title: String::new(),
+        lecturer: None,
+        duration_secs: None,
+        description_html: String::new(),
+        media: None,
+        locked_reason: None,
+        completed: false,
+    };
+    let e = session.view_lecture(&lecture).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Declined { function, warningcode: Some(c), .. } if function == "mod_resource_view_resource" && c == "4"),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn generic_calls() {
+    let (session, mock) = session(vec![
+        (
+            "REST local_juko_get_progress",
+            json(r#"{"items": [], "cursor": "c1", "more": false}"#),
+        ),
+        (
+            "REST core_user_update_user_preferences",
+            json(sample("core_user_update_user_preferences.json")),
+        ),
+    ])
+    .await;
+    let params = Params::new().with("since", "").with("limit", 100);
+    let answer: serde_json::Value = session
+        .call("local_juko_get_progress", &params)
+        .await
+        .unwrap();
+    assert_eq!(answer["cursor"], "c1");
+    let prefs = Params::new().with(
+        "preferences",
+        vec![Value::Map(vec![
+            ("type".into(), "x".into()),
+            ("value".into(), "1".into()),
+        ])],
+    );
+    session
+        .call::<()>("core_user_update_user_preferences", &prefs)
+        .await
+        .unwrap();
+    let bodies: Vec<_> = mock.seen().into_iter().map(|s| s.body).collect();
+    assert_eq!(
+        bodies[0],
+        rest_body("local_juko_get_progress", "since=&limit=100")
+    );
+    assert_eq!(
+        bodies[1],
+        rest_body(
+            "core_user_update_user_preferences",
+            "preferences[0][type]=x&preferences[0][value]=1"
+        )
+    );
+}
+
+#[tokio::test]
+async fn sub_path_sites() {
+    let (url, mock) = serve_at(
+        "/moodle/",
+        vec![(
+            "REST core_webservice_get_site_info",
+            json(sample("core_webservice_get_site_info.json")),
+        )],
+    )
+    .await;
+    assert!(url.as_str().ends_with("/moodle"));
+    Site::new(url)
+        .session(Token::new(TOKEN))
+        .site_info()
+        .await
+        .unwrap();
+    assert_eq!(mock.only().path, "moodle/webservice/rest/server.php");
+}
+
+// ---- Failures ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn exception_envelope() {
+    let (session, _) = session(vec![(
+        "REST core_webservice_get_site_info",
+        json(sample("rest_exception__invalidtoken.json")),
+    )])
+    .await;
+    let e = session.site_info().await.unwrap_err();
+    assert!(e.is_session_invalid(), "{e:?}");
+    assert!(!e.is_retryable());
+    let Error::Exception {
+        function,
+        exception,
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(function, "core_webservice_get_site_info");
+    assert_eq!(exception.message, "Invalid token - token not found");
+    assert!(!format!("{e} {e:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn html_instead_of_json() {
+    let page = "<!DOCTYPE html><html><head><title>ICRweb: Log in to the site</title></head><body></body></html>";
+    let (session, _) = session(vec![("REST core_course_get_contents", html(page))]).await;
+    let e = session.course_contents(CourseId(42)).await.unwrap_err();
+    assert_eq!(
+        e,
+        Error::Decode {
+            function: "core_course_get_contents".into(),
+            problem: DecodeProblem::Html
+        }
+    );
+}
+
+#[tokio::test]
+async fn truncated_json() {
+    let full = sample("core_course_get_contents.json");
+    let (session, _) = session(vec![(
+        "REST core_course_get_contents",
+        json(&full[..full.len() - 40]),
+    )])
+    .await;
+    let e = session.course_contents(CourseId(42)).await.unwrap_err();
+    assert_eq!(
+        e,
+        Error::Decode {
+            function: "core_course_get_contents".into(),
+            problem: DecodeProblem::Truncated
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_errors() {
+    let mut limited = status(429);
+    limited.headers.push(("retry-after", "7".into()));
+    let (session, _) = session(vec![
+        ("REST core_webservice_get_site_info", status(500)),
+        ("REST core_enrol_get_users_courses", limited),
+        ("REST core_course_get_contents", status(403)),
+    ])
+    .await;
+    let e = session.site_info().await.unwrap_err();
+    assert_eq!(
+        e,
+        Error::Http {
+            endpoint: "core_webservice_get_site_info".into(),
+            status: 500,
+            retry_after_secs: None
+        }
+    );
+    assert!(e.is_retryable());
+    let e = session.courses(UserId(1234)).await.unwrap_err();
+    assert_eq!(
+        e,
+        Error::Http {
+            endpoint: "core_enrol_get_users_courses".into(),
+            status: 429,
+            retry_after_secs: Some(7)
+        }
+    );
+    assert!(e.is_retryable());
+    let e = session.course_contents(CourseId(42)).await.unwrap_err();
+    assert!(
+        matches!(e, Error::Http { status: 403, .. }) && !e.is_retryable(),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused() {
+    // A port that was just free: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let site = Site::new(SiteUrl::parse(&format!("127.0.0.1:{port}")).unwrap());
+    let e = site.check().await.unwrap_err();
+    let Error::Network {
+        endpoint,
+        kind,
+        reason,
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (endpoint.as_str(), *kind),
+        ("appsitecheck", NetworkKind::Refused),
+        "{reason}"
+    );
+    assert!(!reason.is_empty());
+    assert!(e.is_retryable());
+    let e = site
+        .session(Token::new(TOKEN))
+        .site_info()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Network {
+                kind: NetworkKind::Refused,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(!format!("{e} {e:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn the_token_never_leaks_into_errors() {
+    let echo_shape = format!(r#"{{"userid": 1, "siteurl": "https://x", "functions": "{TOKEN}"}}"#);
+    let echo_message = format!(
+        r#"{{"exception":"moodle_exception","errorcode":"x","message":"bad {TOKEN}","debuginfo":"{TOKEN}"}}"#
+    );
+    let (session, _) = session(vec![
+        ("REST core_webservice_get_site_info", json(echo_shape)),
+        ("REST core_enrol_get_users_courses", json(echo_message)),
+    ])
+    .await;
+    let e = session.site_info().await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Decode {
+                problem: DecodeProblem::Shape(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(!format!("{e} {e:?}").contains(TOKEN), "{e:?}");
+    let e = session.courses(UserId(1)).await.unwrap_err();
+    assert!(!format!("{e} {e:?}").contains(TOKEN), "{e:?}");
+    assert!(format!("{e:?}").contains("<redacted>"));
+    assert!(!format!("{session:?}").contains(TOKEN));
+}
+
+// ---- Streaming -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn stream_urls_follow_the_sites_own_root() {
+    // The learner typed the loopback address; the site calls itself https://icrweb.example.jp.
+    let (session, _) = session(vec![
+        (
+            "REST core_webservice_get_site_info",
+            json(sample("core_webservice_get_site_info.json")),
+        ),
+        (
+            "REST core_course_get_contents",
+            json(sample("core_course_get_contents.json")),
+        ),
+    ])
+    .await;
+    let contents = session.course_contents(CourseId(42)).await.unwrap();
+    let media = |id| {
+        contents
+            .lecture(LectureId(id))
+            .unwrap()
+            .1
+            .media
+            .clone()
+            .unwrap()
+    };
+    // Before the site has told us its root, its file URLs are foreign: no token goes out.
+    assert_eq!(session.stream_url(&media(310)), media(310).url);
+    session.site_info().await.unwrap();
+    assert_eq!(
+        session.stream_url(&media(310)),
+        format!(
+            "https://icrweb.example.jp/webservice/pluginfile.php/1620/mod_resource/content/3/lecture01.mp4?token={TOKEN}"
+        )
+    );
+    assert_eq!(
+        session.stream_url(&media(312)),
+        "https://video.example.jp/embed/abc123"
+    );
+
+    let local = Media {
+        url: format!(
+            "{}/pluginfile.php/9/mod_resource/content/1/a.mp4?forcedownload=1",
+            session.site().url()
+        ),
+        mime_type: "video/mp4".into(),
+        size_bytes: 1,
+        external: false,
+    };
+    assert_eq!(
+        session.stream_url(&local),
+        format!(
+            "{}/webservice/pluginfile.php/9/mod_resource/content/1/a.mp4?token={TOKEN}",
+            session.site().url()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_restored_session_is_told_the_sites_own_root() {
+    let site = Site::new(SiteUrl::parse("127.0.0.1:9").unwrap());
+    let session = site.session(Token::new(TOKEN));
+    let media = Media {
+        url: "https://icrweb.example.jp/webservice/pluginfile.php/1620/mod_resource/content/3/lecture01.mp4?forcedownload=1".into(),
+        mime_type: "video/mp4".into(),
+        size_bytes: 1,
+        external: false,
+    };
+    assert_eq!(session.stream_url(&media), media.url);
+    session.site().set_own_url("https://icrweb.example.jp");
+    assert!(
+        session
+            .stream_url(&media)
+            .ends_with(&format!("lecture01.mp4?token={TOKEN}"))
+    );
+}
+
+#[tokio::test]
+async fn tls_failure_is_named() {
+    // https:// to a server that only speaks plain HTTP: the handshake fails.
+    let (url, _) = serve(vec![]).await;
+    let https = SiteUrl::parse(&url.as_str().replace("http://", "https://")).unwrap();
+    let e = Site::new(https).check().await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Network {
+                kind: NetworkKind::Tls,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}

@@ -1,0 +1,812 @@
+//! The protocol samples in `shared/protocol/samples/`, decoded into model types.
+//!
+//! These run without the `client` feature: decoding is pure. Variants of the samples (lecturer
+//! tags, locked lectures, sub-sections, …) are built from the samples themselves, so they stay in
+//! step with the shared dataset (site `https://icrweb.example.jp`, course 42, lecture cm 310).
+
+use juko_model::{
+    ActivityKind, CourseId, LectureId, LectureKind, LoginPolicy, Media, UnitId, UserId,
+};
+use juko_moodle::{DecodeProblem, Error, ExceptionKind, SiteUrl, Token, decode, stream_url};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn samples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/protocol/samples")
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    let path = samples_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn sample_json(name: &str) -> Value {
+    serde_json::from_slice(&sample(name)).unwrap()
+}
+
+fn bytes(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap()
+}
+
+/// Samples this crate decodes today, and what each one is decoded as.
+const DECODED: &[&str] = &[
+    "login_token.json",
+    "login_token__error_invalidlogin.json",
+    "rest_exception__invalidtoken.json",
+    "rest_exception__invalidparameter.json",
+    "rest_exception__requireloginerror.json",
+    "tool_mobile_get_public_config.json",
+    "core_webservice_get_site_info.json",
+    "core_enrol_get_users_courses.json",
+    "core_course_get_contents.json",
+    "core_course_view_course.json",
+    "mod_resource_view_resource.json",
+    "mod_page_view_page.json",
+    "mod_url_view_url.json",
+    "core_completion_update_activity_completion_status_manually.json",
+    "enrol_self_enrol_user.json",
+    "enrol_self_enrol_user__invalid_key.json",
+    "mod_quiz_save_attempt.json",
+    "core_user_update_user_preferences.json",
+];
+
+/// Samples for functions this crate does not wrap yet (quizzes, forums, enrolment, messages):
+/// only checked to pass the envelope rules below.
+const LATER: &[&str] = &[
+    "core_completion_get_activities_completion_status.json",
+    "core_course_get_courses_by_field.json",
+    "core_enrol_get_course_enrolment_methods.json",
+    "core_message_get_messages.json",
+    "core_user_get_user_preferences.json",
+    "core_user_set_user_preferences.json",
+    "enrol_self_get_instance_info.json",
+    "message_popup_get_popup_notifications.json",
+    "mod_forum_get_forum_discussions.json",
+    "mod_forum_get_forums_by_courses.json",
+    "mod_quiz_get_attempt_access_information.json",
+    "mod_quiz_get_attempt_data.json",
+    "mod_quiz_get_attempt_review.json",
+    "mod_quiz_get_quiz_access_information.json",
+    "mod_quiz_get_quizzes_by_courses.json",
+    "mod_quiz_get_user_attempts.json",
+    "mod_quiz_get_user_best_grade.json",
+    "mod_quiz_process_attempt.json",
+    "mod_quiz_start_attempt.json",
+    "mod_resource_get_resources_by_courses.json",
+];
+
+#[test]
+fn every_sample_is_accounted_for_and_passes_the_envelope_rules() {
+    let mut names: Vec<String> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= DECODED.len(),
+        "samples missing from {}",
+        samples_dir().display()
+    );
+    for name in &names {
+        assert!(
+            DECODED.contains(&name.as_str()) || LATER.contains(&name.as_str()),
+            "new sample {name}: decode it here or list it in LATER"
+        );
+        // Exception samples are errors; everything else is a result, whatever its shape.
+        let result = decode::rest::<Value>("f", &sample(name));
+        match (
+            name.starts_with("rest_exception__") || name.starts_with("login_token__error"),
+            result,
+        ) {
+            (true, Err(Error::Exception { .. })) | (false, Ok(_)) => {}
+            (_, other) => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+// ---- Sign-in -------------------------------------------------------------------------------
+
+#[test]
+fn token() {
+    let token = decode::token(&sample("login_token.json")).unwrap();
+    assert_eq!(token.as_str(), "3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e");
+}
+
+#[test]
+fn wrong_password() {
+    let e = decode::token(&sample("login_token__error_invalidlogin.json")).unwrap_err();
+    assert_eq!(
+        e,
+        Error::Login {
+            errorcode: "invalidlogin".into(),
+            message: "Invalid login, please try again".into()
+        }
+    );
+    assert!(e.is_wrong_login());
+    assert!(!e.is_retryable());
+}
+
+#[test]
+fn token_answer_without_a_token() {
+    let e = decode::token(br#"{"privatetoken": null}"#).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Decode {
+                problem: DecodeProblem::Shape(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+fn ajax_ok(data: Value) -> Vec<u8> {
+    bytes(&json!([{ "error": false, "data": data }]))
+}
+
+#[test]
+fn public_config() {
+    let policy =
+        decode::login_policy(&ajax_ok(sample_json("tool_mobile_get_public_config.json"))).unwrap();
+    assert_eq!(
+        policy,
+        LoginPolicy {
+            site_name: "ICRweb 臨床研究eラーニング".into(),
+            site_url: "https://icrweb.example.jp".into(),
+            password_login: true,
+            maintenance_message: None,
+            forgotten_password_url: None,
+        }
+    );
+}
+
+#[test]
+fn public_config_variants() {
+    let check = |patch: Value, password_login: bool, maintenance: Option<&str>| {
+        let mut data = sample_json("tool_mobile_get_public_config.json");
+        for (k, v) in patch.as_object().unwrap() {
+            data[k] = v.clone();
+        }
+        let policy = decode::login_policy(&ajax_ok(data)).unwrap();
+        assert_eq!(policy.password_login, password_login, "{patch}");
+        assert_eq!(
+            policy.maintenance_message.as_deref(),
+            maintenance,
+            "{patch}"
+        );
+    };
+    check(json!({}), true, None);
+    check(json!({"typeoflogin": 2}), false, None);
+    check(json!({"typeoflogin": "3"}), false, None);
+    check(json!({"enablemobilewebservice": 0}), false, None);
+    check(json!({"enablewebservices": "0"}), false, None);
+    check(
+        json!({"maintenanceenabled": 1, "maintenancemessage": "<p>点検中</p>"}),
+        false,
+        Some("<p>点検中</p>"),
+    );
+    check(
+        json!({"forgottenpasswordurl": "https://icrweb.example.jp/forgot"}),
+        true,
+        None,
+    );
+}
+
+#[test]
+fn public_config_errors() {
+    let e = decode::login_policy(&bytes(&json!([{
+        "error": true,
+        "exception": {"message": "Site in maintenance", "errorcode": "sitemaintenance"}
+    }])))
+    .unwrap_err();
+    assert!(e.is_maintenance(), "{e:?}");
+    let e = decode::login_policy(
+        br#"{"error":"Web services are off","errorcode":"enablewsdescription"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), Some(ExceptionKind::AppAccessDisabled));
+    let e = decode::login_policy(b"[]").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Decode {
+                problem: DecodeProblem::Shape(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn app_site_check() {
+    let site = SiteUrl::parse("icrweb.example.jp").unwrap();
+    decode::app_site_check(&site, br#"{"appsitecheck":"ok"}"#).unwrap();
+    for body in [&b"<html>Welcome to nginx</html>"[..], b"{}", b"", b"[1]"] {
+        let e = decode::app_site_check(&site, body).unwrap_err();
+        assert!(
+            matches!(&e, Error::NotMoodle { url, .. } if url == "https://icrweb.example.jp"),
+            "{e:?}"
+        );
+    }
+    let e = decode::app_site_check(
+        &site,
+        br#"{"error":"Web services off","errorcode":"enablewsdescription"}"#,
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Login { .. }), "{e:?}");
+}
+
+// ---- REST errors ---------------------------------------------------------------------------
+
+#[test]
+fn rest_exceptions() {
+    let check = |file: &str,
+                 function_body: fn(&[u8]) -> Error,
+                 class: &str,
+                 code: &str,
+                 kind: ExceptionKind| {
+        let e = function_body(&sample(file));
+        let Error::Exception { exception, .. } = &e else {
+            panic!("{file}: {e:?}")
+        };
+        assert_eq!(exception.class.as_deref(), Some(class), "{file}");
+        assert_eq!(exception.errorcode.as_deref(), Some(code), "{file}");
+        assert!(!exception.message.is_empty());
+        assert_eq!(e.kind(), Some(kind), "{file}");
+    };
+    check(
+        "rest_exception__invalidtoken.json",
+        |b| decode::site_info(b).unwrap_err(),
+        "moodle_exception",
+        "invalidtoken",
+        ExceptionKind::InvalidToken,
+    );
+    check(
+        "rest_exception__invalidparameter.json",
+        |b| decode::courses(b).unwrap_err(),
+        "invalid_parameter_exception",
+        "invalidparameter",
+        ExceptionKind::InvalidParameter,
+    );
+    check(
+        "rest_exception__requireloginerror.json",
+        |b| decode::course_contents(CourseId(42), b).unwrap_err(),
+        "require_login_exception",
+        "requireloginerror",
+        ExceptionKind::NotAvailable,
+    );
+    let e = decode::site_info(&sample("rest_exception__invalidtoken.json")).unwrap_err();
+    assert!(e.is_session_invalid());
+    assert_eq!(
+        e.to_string(),
+        "core_webservice_get_site_info: the site refused: Invalid token - token not found (invalidtoken)"
+    );
+}
+
+#[test]
+fn exception_without_errorcode_or_with_debuginfo() {
+    let e = decode::courses(
+        br#"{"exception":"coding_exception","message":"Oops","debuginfo":"line 12"}"#,
+    )
+    .unwrap_err();
+    let Error::Exception {
+        exception,
+        function,
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(function, "core_enrol_get_users_courses");
+    assert_eq!(exception.errorcode, None);
+    assert_eq!(exception.debuginfo.as_deref(), Some("line 12"));
+    assert_eq!(e.kind(), Some(ExceptionKind::Other));
+}
+
+#[test]
+fn status_answers() {
+    for file in [
+        "core_course_view_course.json",
+        "mod_resource_view_resource.json",
+        "mod_page_view_page.json",
+        "mod_url_view_url.json",
+        "core_completion_update_activity_completion_status_manually.json",
+        "enrol_self_enrol_user.json",
+        "mod_quiz_save_attempt.json",
+    ] {
+        decode::status("f", &sample(file)).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+    }
+    let e = decode::status(
+        "enrol_self_enrol_user",
+        &sample("enrol_self_enrol_user__invalid_key.json"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        Error::Declined {
+            function: "enrol_self_enrol_user".into(),
+            warningcode: Some("4".into()),
+            message: "Incorrect enrolment key, please try again".into(),
+        }
+    );
+    assert!(!e.is_retryable());
+}
+
+#[test]
+fn null_result() {
+    decode::rest::<()>(
+        "core_user_update_user_preferences",
+        &sample("core_user_update_user_preferences.json"),
+    )
+    .unwrap();
+}
+
+// ---- Site and courses ----------------------------------------------------------------------
+
+#[test]
+fn site_info() {
+    let info = decode::site_info(&sample("core_webservice_get_site_info.json")).unwrap();
+    assert_eq!(info.site_name, "ICRweb 臨床研究eラーニング");
+    assert_eq!(info.site_url, "https://icrweb.example.jp");
+    assert_eq!(info.user.id, UserId(1234));
+    assert_eq!(info.user.username, "taro.yamada");
+    assert_eq!(info.user.full_name, "山田 太郎");
+    assert_eq!(info.lang, "ja");
+    assert_eq!(info.functions.len(), 5);
+    assert!(info.offers("core_course_get_contents"));
+    assert!(!info.offers("local_juko_push_progress"));
+    assert_eq!(info.version.as_deref(), Some("2024100700"));
+    assert!(info.can_download_files);
+}
+
+#[test]
+fn site_info_variants() {
+    let mut v = sample_json("core_webservice_get_site_info.json");
+    v["downloadfiles"] = json!(0);
+    v["userid"] = json!("1234");
+    v["version"] = json!(2024100700);
+    v["fullname"] = json!(null);
+    v["siteurl"] = json!("https://icrweb.example.jp/");
+    let info = decode::site_info(&bytes(&v)).unwrap();
+    assert!(!info.can_download_files);
+    assert_eq!(info.user.id, UserId(1234));
+    assert_eq!(info.version.as_deref(), Some("2024100700"));
+    assert_eq!(info.user.full_name, "山田 太郎");
+    assert_eq!(info.site_url, "https://icrweb.example.jp");
+
+    let mut v = sample_json("core_webservice_get_site_info.json");
+    v.as_object_mut().unwrap().remove("userid");
+    let e = decode::site_info(&bytes(&v)).unwrap_err();
+    let Error::Decode {
+        function,
+        problem: DecodeProblem::Shape(what),
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(function, "core_webservice_get_site_info");
+    assert!(what.contains("userid"), "{what}");
+}
+
+#[test]
+fn courses() {
+    let courses = decode::courses(&sample("core_enrol_get_users_courses.json")).unwrap();
+    assert_eq!(courses.len(), 1);
+    let c = &courses[0];
+    assert_eq!(c.id, CourseId(42));
+    assert_eq!(c.short_name, "FAC-0042");
+    assert_eq!(c.full_name, "施設コース：臨床研究基礎（2025年度）");
+    assert_eq!(
+        c.summary_html,
+        "<p>臨床研究に携わる方のための基礎講座です。</p>"
+    );
+    assert!((c.progress_percent.unwrap() - 33.333).abs() < 0.001);
+    assert_eq!(c.last_access, Some(1735948800));
+}
+
+#[test]
+fn course_variants() {
+    let mut v = sample_json("core_enrol_get_users_courses.json");
+    v[0]["displayname"] = json!("表示名");
+    v[0]["progress"] = json!(null);
+    v[0]["lastaccess"] = json!(null);
+    let mut older = v[0].clone();
+    older.as_object_mut().unwrap().remove("displayname");
+    older["id"] = json!("43");
+    older["progress"] = json!("50");
+    let courses = decode::courses(&bytes(&json!([v[0], older]))).unwrap();
+    assert_eq!(courses[0].full_name, "表示名");
+    assert_eq!(courses[0].progress_percent, None);
+    assert_eq!(courses[0].last_access, None);
+    assert_eq!(courses[1].id, CourseId(43));
+    assert_eq!(courses[1].full_name, "施設コース：臨床研究基礎（2025年度）");
+    assert_eq!(courses[1].progress_percent, Some(50.0));
+    assert!(decode::courses(b"[]").unwrap().is_empty());
+}
+
+// ---- Course contents -----------------------------------------------------------------------
+
+#[test]
+fn course_contents() {
+    let contents =
+        decode::course_contents(CourseId(42), &sample("core_course_get_contents.json")).unwrap();
+    assert_eq!(contents.course_id, CourseId(42));
+    // Section 0 ("一般") is empty, so it is not a unit.
+    let ids: Vec<_> = contents.units.iter().map(|u| u.id).collect();
+    assert_eq!(ids, [UnitId(902), UnitId(903)]);
+
+    let unit = &contents.units[0];
+    assert_eq!(unit.number, 1);
+    assert_eq!(unit.name, "第1講 臨床研究の基礎");
+    assert_eq!(
+        unit.summary_html,
+        "<p>臨床研究の定義と倫理指針の概要を学びます。</p>"
+    );
+    assert_eq!(unit.locked_reason, None);
+    let kinds: Vec<_> = unit.lectures.iter().map(|l| (l.id, l.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (LectureId(310), LectureKind::File),
+            (LectureId(311), LectureKind::Page),
+            (LectureId(312), LectureKind::Link)
+        ]
+    );
+
+    let (_, l310) = contents.lecture(LectureId(310)).unwrap();
+    assert_eq!(l310.title, "第1講 臨床研究とは（動画）");
+    assert_eq!(l310.instance, 77);
+    assert_eq!(l310.lecturer, None);
+    assert_eq!(l310.duration_secs, None);
+    assert_eq!(l310.locked_reason, None);
+    assert!(!l310.completed);
+    assert_eq!(
+        l310.media,
+        Some(Media {
+            url: "https://icrweb.example.jp/webservice/pluginfile.php/1620/mod_resource/content/3/lecture01.mp4?forcedownload=1"
+                .into(),
+            mime_type: "video/mp4".into(),
+            size_bytes: 187654321,
+            external: false,
+        })
+    );
+
+    // The page's video, not its index.html.
+    let (_, l311) = contents.lecture(LectureId(311)).unwrap();
+    assert_eq!(l311.instance, 21);
+    assert!(l311.completed);
+    let media = l311.media.as_ref().unwrap();
+    assert!(
+        media
+            .url
+            .ends_with("/mod_page/content/5/supplement.mp4?forcedownload=1"),
+        "{}",
+        media.url
+    );
+    assert_eq!(media.mime_type, "video/mp4");
+    assert_eq!(media.size_bytes, 45123456);
+
+    let (_, l312) = contents.lecture(LectureId(312)).unwrap();
+    assert_eq!(l312.instance, 9);
+    assert_eq!(l312.title, "第1講 外部講義動画（ストリーミング）");
+    assert_eq!(
+        l312.media,
+        Some(Media {
+            url: "https://video.example.jp/embed/abc123".into(),
+            mime_type: String::new(),
+            size_bytes: 0,
+            external: true,
+        })
+    );
+
+    assert_eq!(unit.activities.len(), 2);
+    let quiz = &unit.activities[0];
+    assert_eq!(
+        (quiz.id, &quiz.kind, quiz.name.as_str()),
+        (LectureId(320), &ActivityKind::Quiz, "第1講 確認テスト")
+    );
+    assert_eq!(quiz.locked_reason, None);
+    let cert = &unit.activities[1];
+    assert_eq!(
+        (cert.id, &cert.kind, cert.name.as_str()),
+        (LectureId(330), &ActivityKind::Certificate, "修了証")
+    );
+    assert_eq!(
+        cert.locked_reason.as_deref(),
+        Some(
+            "Not available unless: The activity <strong>第1講 確認テスト</strong> is complete and passed"
+        )
+    );
+
+    let locked = &contents.units[1];
+    assert_eq!(
+        (locked.number, locked.name.as_str()),
+        (2, "第2講 研究計画書")
+    );
+    assert_eq!(
+        locked.locked_reason.as_deref(),
+        Some(
+            "Not available unless: The activity <strong>第1講 確認テスト</strong> is marked complete"
+        )
+    );
+    assert!(locked.lectures.is_empty() && locked.activities.is_empty());
+}
+
+#[test]
+fn lecture_streams_with_the_token() {
+    let contents =
+        decode::course_contents(CourseId(42), &sample("core_course_get_contents.json")).unwrap();
+    let site = SiteUrl::parse("https://icrweb.example.jp").unwrap();
+    let token = Token::new("3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e");
+    let url = |id| {
+        stream_url(
+            &site,
+            &token,
+            &contents
+                .lecture(LectureId(id))
+                .unwrap()
+                .1
+                .media
+                .as_ref()
+                .unwrap()
+                .url,
+        )
+    };
+    assert_eq!(
+        url(310),
+        "https://icrweb.example.jp/webservice/pluginfile.php/1620/mod_resource/content/3/lecture01.mp4?token=3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e"
+    );
+    assert_eq!(
+        url(311),
+        "https://icrweb.example.jp/webservice/pluginfile.php/1621/mod_page/content/5/supplement.mp4?token=3b8f1c0e9d2a4f6b8c7d5e1a2b3c4d5e"
+    );
+    assert_eq!(url(312), "https://video.example.jp/embed/abc123");
+}
+
+/// The sample's sections, for building variants.
+fn contents_sample() -> Vec<Value> {
+    sample_json("core_course_get_contents.json")
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn module(sections: &[Value], cmid: i64) -> Value {
+    sections
+        .iter()
+        .flat_map(|s| s["modules"].as_array().unwrap())
+        .find(|m| m["id"] == cmid)
+        .unwrap()
+        .clone()
+}
+
+fn decode_sections(sections: &[Value]) -> juko_model::CourseContents {
+    decode::course_contents(CourseId(42), &bytes(&Value::Array(sections.to_vec()))).unwrap()
+}
+
+#[test]
+fn lecturer_and_duration_from_the_texts() {
+    let mut sections = contents_sample();
+    let m = &mut sections[1]["modules"][0];
+    m["name"] = json!("第1講 臨床研究とは《講師：水澤純基》");
+    m["description"] = json!("<p>臨床研究の全体像。</p><p>講師: 別の人</p><p>時間: 35:12</p>");
+    let m = &mut sections[1]["modules"][1];
+    m["description"] = json!("講師：山田 花子<br>時間：1:02:03");
+    let contents = decode_sections(&sections);
+    let (_, l) = contents.lecture(LectureId(310)).unwrap();
+    assert_eq!(l.title, "第1講 臨床研究とは");
+    assert_eq!(l.lecturer.as_deref(), Some("水澤純基"));
+    assert_eq!(l.duration_secs, Some(2112));
+    assert!(l.description_html.contains("臨床研究の全体像"));
+    let (_, l) = contents.lecture(LectureId(311)).unwrap();
+    assert_eq!(l.lecturer.as_deref(), Some("山田 花子"));
+    assert_eq!(l.duration_secs, Some(3723));
+    assert_eq!(contents.units[0].total_duration(), 2112 + 3723);
+}
+
+#[test]
+fn section_rules() {
+    let sections = contents_sample();
+    let general = json!({
+        "id": 901, "name": "一般", "section": 0, "uservisible": true, "summary": "",
+        "modules": [module(&sections, 310)]
+    });
+    let stealth = json!({"id": -1, "name": "", "section": 99, "modules": [module(&sections, 311)]});
+    let no_number = json!({"id": 904, "name": "番号なし", "modules": []});
+    let locked_silently =
+        json!({"id": 905, "name": "非公開", "section": 5, "uservisible": false, "modules": []});
+    let contents = decode_sections(&[
+        general,
+        sections[1].clone(),
+        stealth,
+        no_number,
+        locked_silently,
+    ]);
+    let summary: Vec<_> = contents
+        .units
+        .iter()
+        .map(|u| (u.id.0, u.number, u.locked_reason.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (901, 0, None),
+            (902, 1, None),
+            (904, 3, None),
+            (905, 5, Some(String::new()))
+        ],
+        "section 0 kept when it holds a lecture; stealth section skipped; missing number = position"
+    );
+}
+
+#[test]
+fn module_rules() {
+    let sections = contents_sample();
+    let with = |base: i64, patch: Value| {
+        let mut m = module(&sections, base);
+        for (k, v) in patch.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    };
+    let modules = vec![
+        // A resource that is not a video is an activity.
+        with(
+            310,
+            json!({"id": 401, "contents": [{"type": "file", "filename": "slides.pdf", "mimetype": "application/pdf",
+            "fileurl": "https://icrweb.example.jp/webservice/pluginfile.php/1/mod_resource/content/1/slides.pdf"}],
+            "contentsinfo": {"mimetypes": ["application/pdf"]}}),
+        ),
+        // A locked video resource: a lecture without media, with the reason.
+        with(
+            310,
+            json!({"id": 402, "uservisible": false, "availabilityinfo": "Not available until 1 April",
+            "contents": null, "contentsinfo": {"mimetypes": ["video/mp4"]}}),
+        ),
+        // A resource whose main file has no MIME type but a video name.
+        with(
+            310,
+            json!({"id": 403, "contents": [{"type": "file", "filename": "clip.webm", "filesize": "1234",
+            "fileurl": "https://icrweb.example.jp/webservice/pluginfile.php/1/mod_resource/content/1/clip.webm"}]}),
+        ),
+        // A page without a video is an activity.
+        with(
+            311,
+            json!({"id": 404, "contents": [{"type": "file", "filename": "index.html", "fileurl": "https://icrweb.example.jp/x/index.html"}],
+            "contentsinfo": {"mimetypes": []}}),
+        ),
+        // A url module linking a PDF is reading material.
+        with(
+            312,
+            json!({"id": 405, "contents": [{"type": "url", "fileurl": "https://example.jp/guide.pdf"}]}),
+        ),
+        // Labels have no page: left out.
+        json!({"id": 406, "name": "お知らせ文", "instance": 1, "modname": "label", "noviewlink": true}),
+        json!({"id": 407, "name": "お知らせ", "instance": 31, "modname": "forum"}),
+        json!({"id": 408, "name": "修了証", "instance": 2, "modname": "coursecertificate"}),
+        json!({"id": 409, "name": "アンケート", "instance": 3, "modname": "feedback", "uservisible": false}),
+        // An HLS lecture.
+        with(
+            310,
+            json!({"id": 410, "contents": [{"type": "file", "filename": "index.m3u8", "mimetype": "application/vnd.apple.mpegurl",
+            "fileurl": "https://icrweb.example.jp/webservice/pluginfile.php/1/mod_resource/content/1/index.m3u8"}]}),
+        ),
+        // Completion state 2 (complete-pass) counts; 3 (complete-fail) does not.
+        with(310, json!({"id": 411, "completiondata": {"state": 2}})),
+        with(310, json!({"id": 412, "completiondata": {"state": 3}})),
+    ];
+    let section = json!({"id": 902, "name": "第1講", "section": 1, "modules": modules});
+    let contents = decode_sections(&[section]);
+    let unit = &contents.units[0];
+
+    let lectures: Vec<_> = unit.lectures.iter().map(|l| l.id.0).collect();
+    assert_eq!(lectures, [402, 403, 410, 411, 412]);
+    let activities: Vec<_> = unit
+        .activities
+        .iter()
+        .map(|a| (a.id.0, a.kind.clone()))
+        .collect();
+    assert_eq!(
+        activities,
+        [
+            (401, ActivityKind::Other("resource".into())),
+            (404, ActivityKind::Other("page".into())),
+            (405, ActivityKind::Other("url".into())),
+            (407, ActivityKind::Forum),
+            (408, ActivityKind::Certificate),
+            (409, ActivityKind::Other("feedback".into())),
+        ]
+    );
+    assert_eq!(
+        unit.activities[5].locked_reason.as_deref(),
+        Some(""),
+        "locked without a reason given"
+    );
+
+    let lecture = |id| contents.lecture(LectureId(id)).unwrap().1;
+    assert_eq!(
+        lecture(402).locked_reason.as_deref(),
+        Some("Not available until 1 April")
+    );
+    assert_eq!(lecture(402).media, None);
+    let clip = lecture(403).media.as_ref().unwrap();
+    assert_eq!(
+        (clip.mime_type.as_str(), clip.size_bytes),
+        ("video/webm", 1234)
+    );
+    assert_eq!(
+        lecture(410).media.as_ref().unwrap().mime_type,
+        "application/vnd.apple.mpegurl"
+    );
+    assert!(lecture(411).completed);
+    assert!(!lecture(412).completed);
+}
+
+#[test]
+fn sub_sections_fold_into_their_parent() {
+    let sections = contents_sample();
+    let parent = json!({
+        "id": 902, "name": "第1講", "section": 1,
+        "modules": [
+            module(&sections, 310),
+            {"id": 500, "name": "補足", "instance": 7, "modname": "subsection"},
+            {"id": 501, "name": "発展", "instance": 8, "modname": "subsection"},
+        ]
+    });
+    let open = json!({"id": 950, "name": "補足", "section": 3, "component": "mod_subsection", "itemid": 7,
+        "modules": [module(&sections, 311), module(&sections, 320)]});
+    let locked = json!({"id": 951, "name": "発展", "section": 4, "component": "mod_subsection", "itemid": 8,
+        "uservisible": false, "availabilityinfo": "Not available unless: 補足 is complete", "modules": []});
+    let contents = decode_sections(&[parent, open, locked]);
+    assert_eq!(
+        contents.units.len(),
+        1,
+        "delegated sections are not units of their own"
+    );
+    let unit = &contents.units[0];
+    let lectures: Vec<_> = unit.lectures.iter().map(|l| l.id.0).collect();
+    assert_eq!(lectures, [310, 311]);
+    let activities: Vec<_> = unit
+        .activities
+        .iter()
+        .map(|a| (a.id.0, a.locked_reason.as_deref()))
+        .collect();
+    assert_eq!(
+        activities,
+        [
+            (320, None),
+            (501, Some("Not available unless: 補足 is complete"))
+        ]
+    );
+}
+
+#[test]
+fn wrong_shapes_name_the_function_and_the_problem() {
+    let check = |body: &[u8], want: fn(&DecodeProblem) -> bool| {
+        let e = decode::course_contents(CourseId(42), body).unwrap_err();
+        let Error::Decode { function, problem } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(function, "core_course_get_contents");
+        assert!(want(problem), "{problem:?}");
+    };
+    check(b"", |p| *p == DecodeProblem::Empty);
+    check(
+        b"<!DOCTYPE html><html><title>Log in to the site</title></html>",
+        |p| *p == DecodeProblem::Html,
+    );
+    let full = sample("core_course_get_contents.json");
+    check(&full[..full.len() / 2], |p| *p == DecodeProblem::Truncated);
+    check(br#"{"sections": []}"#, |p| {
+        matches!(p, DecodeProblem::Shape(_))
+    });
+    check(
+        br#"[{"id": 1, "modules": [{"id": 2, "instance": 3}]}]"#,
+        |p| matches!(p, DecodeProblem::Shape(s) if s.contains("modname")),
+    );
+    check(b"Warning: something in PHP", |p| {
+        matches!(p, DecodeProblem::NotJson(_))
+    });
+}

@@ -1,0 +1,4 @@
+//! Reusable pieces: props in, events out, no data fetching of their own.
+
+pub mod feedback;
+pub mod shell;

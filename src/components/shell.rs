@@ -1,0 +1,64 @@
+//! The frame around every signed-in screen: top bar, navigation, content. Signed out, it shows
+//! the sign-in screen instead, whatever the URL, so deep links work after signing in.
+//!
+//! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
+
+use crate::i18n::Msg;
+use crate::route::Route;
+use crate::state::{self, CurrentSession};
+use crate::views::SignIn;
+use dioxus::prelude::*;
+
+#[component]
+pub fn Shell() -> Element {
+    let session = use_context::<CurrentSession>().0;
+    let lang = state::use_lang();
+    let Some(session) = session() else {
+        return rsx! { SignIn {} };
+    };
+    let info = session.info();
+    rsx! {
+        div { class: "shell",
+            header { class: "topbar",
+                Link { class: "brand", to: Route::Home {},
+                    span { class: "brand-mark", "aria-hidden": "true", "受" }
+                    span { class: "brand-name", "Juko" }
+                }
+                span { class: "site-name", title: "{info.site_url}", "{info.site_name}" }
+                div { class: "topbar-actions",
+                    LangSwitch {}
+                    span { class: "user-name", "{info.user.full_name}" }
+                    button {
+                        class: "button ghost",
+                        "data-testid": "sign-out",
+                        onclick: move |_| state::sign_out(None),
+                        {lang.tr(Msg::SignOut)}
+                    }
+                }
+            }
+            nav { class: "nav", "aria-label": lang.tr(Msg::MyCourses),
+                Link { class: "nav-item", active_class: "active", to: Route::Home {},
+                    span { class: "nav-icon", "aria-hidden": "true", "▦" }
+                    span { {lang.tr(Msg::MyCourses)} }
+                }
+            }
+            main { class: "content", Outlet::<Route> {} }
+        }
+    }
+}
+
+/// Switches between Japanese and English; labelled in the language it switches to.
+#[component]
+pub fn LangSwitch() -> Element {
+    let lang = state::use_lang();
+    rsx! {
+        button {
+            class: "button ghost lang-switch",
+            "data-testid": "lang-switch",
+            title: lang.tr(Msg::SwitchLanguage),
+            "aria-label": lang.tr(Msg::SwitchLanguage),
+            onclick: move |_| state::switch_language(),
+            {lang.tr(Msg::LanguageName)}
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Every word the app shows, in Japanese and English.
+//!
+//! Views never hold UI text: they name a [`Msg`] and the learner's [`Lang`] picks the words. The
+//! exhaustive match in [`Msg::pair`] makes a message without both languages a compile error.
+
+use juko_core::Error;
+
+/// The app's display language. Follows the system or browser at first; the learner can switch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    /// Picks the language for a BCP 47 tag such as `ja-JP` or `en-US`: Japanese for `ja*`,
+    /// English for everything else (the app has no third language yet).
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("ja") { Lang::Ja } else { Lang::En }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+
+    pub fn tr(self, msg: Msg) -> &'static str {
+        let (ja, en) = msg.pair();
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
+    /// "3 lectures" / "講義 3 本".
+    pub fn lecture_count(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("講義 {n} 本"),
+            Lang::En if n == 1 => "1 lecture".to_owned(),
+            Lang::En => format!("{n} lectures"),
+        }
+    }
+
+    /// "x / y completed" for a unit or course.
+    pub fn completed_count(self, done: usize, total: usize) -> String {
+        match self {
+            Lang::Ja => format!("{done} / {total} 完了"),
+            Lang::En => format!("{done} / {total} completed"),
+        }
+    }
+
+    /// "Unit 3" / "第3講座".
+    pub fn unit_number(self, n: u32) -> String {
+        match self {
+            Lang::Ja => format!("第{n}講座"),
+            Lang::En => format!("Unit {n}"),
+        }
+    }
+
+    /// A sentence for an engine error, for the learner.
+    pub fn error(self, e: &Error) -> String {
+        let msg = match e {
+            Error::BadSiteUrl(_) => Msg::ErrBadSiteUrl,
+            Error::Unreachable(_) => Msg::ErrUnreachable,
+            Error::NotMoodle(_) => Msg::ErrNotMoodle,
+            Error::PasswordLoginDisabled => Msg::ErrPasswordLoginDisabled,
+            Error::Maintenance(_) => Msg::ErrMaintenance,
+            Error::WrongLogin => Msg::ErrWrongLogin,
+            Error::SessionExpired => Msg::ErrSessionExpired,
+            Error::NotAvailable(_) => Msg::ErrNotAvailable,
+            Error::Site { message, .. } => return format!("{}: {message}", self.tr(Msg::ErrSite)),
+            Error::Protocol(_) => Msg::ErrProtocol,
+            Error::Storage(_) => Msg::ErrStorage,
+        };
+        self.tr(msg).to_owned()
+    }
+}
+
+/// A message the app shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    AppTagline,
+    SiteUrl,
+    SiteUrlHint,
+    Username,
+    Password,
+    SignIn,
+    SigningIn,
+    SignOut,
+    MyCourses,
+    NoCourses,
+    Loading,
+    Retry,
+    Back,
+    Lecturer,
+    Duration,
+    Completed,
+    Locked,
+    PreviousLecture,
+    NextLecture,
+    NoVideo,
+    OpenExternal,
+    VideoUnsupported,
+    Quiz,
+    Certificate,
+    Forum,
+    Activity,
+    NotFound,
+    SwitchLanguage,
+    LanguageName,
+    CourseProgress,
+    ErrBadSiteUrl,
+    ErrUnreachable,
+    ErrNotMoodle,
+    ErrPasswordLoginDisabled,
+    ErrMaintenance,
+    ErrWrongLogin,
+    ErrSessionExpired,
+    ErrNotAvailable,
+    ErrSite,
+    ErrProtocol,
+    ErrStorage,
+    ErrEmptyFields,
+}
+
+impl Msg {
+    /// (Japanese, English).
+    fn pair(self) -> (&'static str, &'static str) {
+        use Msg::*;
+        match self {
+            AppTagline => ("臨床研究を、いつでもどこでも受講", "Clinical research learning, anywhere"),
+            SiteUrl => ("サイトのアドレス", "Site address"),
+            SiteUrlHint => ("例: www.icrweb.jp", "e.g. www.icrweb.jp"),
+            Username => ("ユーザー名", "Username"),
+            Password => ("パスワード", "Password"),
+            SignIn => ("ログイン", "Sign in"),
+            SigningIn => ("ログインしています…", "Signing in…"),
+            SignOut => ("ログアウト", "Sign out"),
+            MyCourses => ("マイコース", "My courses"),
+            NoCourses => (
+                "受講できるコースはまだありません。",
+                "You are not enrolled in any course yet.",
+            ),
+            Loading => ("読み込んでいます…", "Loading…"),
+            Retry => ("再試行", "Try again"),
+            Back => ("戻る", "Back"),
+            Lecturer => ("講師", "Lecturer"),
+            Duration => ("時間", "Length"),
+            Completed => ("完了", "Completed"),
+            Locked => ("まだ受講できません", "Not available yet"),
+            PreviousLecture => ("前の講義", "Previous lecture"),
+            NextLecture => ("次の講義", "Next lecture"),
+            NoVideo => ("この講義には動画がありません。", "This lecture has no video."),
+            OpenExternal => ("外部サイトで開く", "Open on the external site"),
+            VideoUnsupported => (
+                "このブラウザでは動画を再生できません。",
+                "This browser cannot play the video.",
+            ),
+            Quiz => ("確認テスト", "Test"),
+            Certificate => ("修了証", "Certificate"),
+            Forum => ("お知らせ", "Announcements"),
+            Activity => ("教材", "Activity"),
+            NotFound => ("ページが見つかりません。", "Page not found."),
+            SwitchLanguage => ("English に切り替え", "日本語に切り替え"),
+            LanguageName => ("English", "日本語"),
+            CourseProgress => ("進捗", "Progress"),
+            ErrBadSiteUrl => (
+                "サイトのアドレスが正しくありません。",
+                "That is not a valid site address.",
+            ),
+            ErrUnreachable => (
+                "サイトに接続できません。アドレスとネットワークを確認してください。",
+                "Cannot reach the site. Check the address and your connection.",
+            ),
+            ErrNotMoodle => (
+                "このアドレスは対応するサイトではありません。",
+                "This address is not a site this app can use.",
+            ),
+            ErrPasswordLoginDisabled => (
+                "このサイトはアプリからのパスワードでのログインを受け付けていません。",
+                "This site does not accept password sign-in from the app.",
+            ),
+            ErrMaintenance => ("サイトはメンテナンス中です。", "The site is under maintenance."),
+            ErrWrongLogin => (
+                "ユーザー名またはパスワードが違います。",
+                "Wrong username or password.",
+            ),
+            ErrSessionExpired => (
+                "ログインの有効期限が切れました。もう一度ログインしてください。",
+                "Your session has expired. Please sign in again.",
+            ),
+            ErrNotAvailable => ("このコンテンツは受講できません。", "This is not available to you."),
+            ErrSite => ("サイトがエラーを返しました", "The site returned an error"),
+            ErrProtocol => (
+                "サイトから予期しない応答がありました。",
+                "The site sent an unexpected answer.",
+            ),
+            ErrStorage => (
+                "端末への保存に失敗しました。",
+                "Could not save on this device.",
+            ),
+            ErrEmptyFields => (
+                "サイト、ユーザー名、パスワードを入力してください。",
+                "Enter the site, your username and your password.",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_follows_the_system_tag() {
+        let check = |tag, want| assert_eq!(Lang::from_tag(tag), want, "{tag}");
+        check("ja", Lang::Ja);
+        check("ja-JP", Lang::Ja);
+        check("JA_jp.UTF-8", Lang::Ja);
+        check("en-US", Lang::En);
+        check("fr", Lang::En);
+        check("", Lang::En);
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(Lang::En.lecture_count(1), "1 lecture");
+        assert_eq!(Lang::En.lecture_count(10), "10 lectures");
+        assert_eq!(Lang::Ja.lecture_count(10), "講義 10 本");
+        assert_eq!(Lang::Ja.completed_count(3, 10), "3 / 10 完了");
+        assert_eq!(Lang::Ja.unit_number(2), "第2講座");
+    }
+
+    #[test]
+    fn every_error_has_a_sentence_in_both_languages() {
+        let errors = [
+            Error::BadSiteUrl("x".into()),
+            Error::Unreachable("x".into()),
+            Error::NotMoodle("x".into()),
+            Error::PasswordLoginDisabled,
+            Error::Maintenance(String::new()),
+            Error::WrongLogin,
+            Error::SessionExpired,
+            Error::NotAvailable("x".into()),
+            Error::Protocol("x".into()),
+            Error::Storage("x".into()),
+        ];
+        for e in &errors {
+            let (ja, en) = (Lang::Ja.error(e), Lang::En.error(e));
+            assert!(!ja.is_empty() && !en.is_empty() && ja != en, "{e:?}");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Desktop and mobile: the session's details live in a file in the app's data directory; the
+//! token itself goes to the OS secure store (Secret Service, Keychain, Credential Manager) when
+//! there is one. Without one (a bare Linux session, Android for now) the token stays in that
+//! file, readable by the learner's account only, and the app says so in its log.
+
+use crate::i18n::Lang;
+use directories::ProjectDirs;
+use juko_core::{Error, Result, SavedSession, SessionStore};
+use juko_model::SiteInfo;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const SESSION_FILE: &str = "session.json";
+const LANG_FILE: &str = "lang";
+#[cfg(feature = "desktop")]
+const KEYRING_SERVICE: &str = "jp.juko.app";
+
+/// The app's own directories (XDG on Linux, so tests can point them at a temporary place).
+pub fn project_dirs() -> Option<ProjectDirs> {
+    ProjectDirs::from("jp", "Juko", "Juko")
+}
+
+fn data_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_local_dir().to_path_buf())
+}
+
+/// What the session file holds. `token` is present only when no secure store took it.
+#[derive(Serialize, Deserialize)]
+struct SessionFile {
+    site_url: String,
+    site_info: SiteInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+pub struct PlatformSessionStore {
+    dir: Option<PathBuf>,
+}
+
+impl PlatformSessionStore {
+    pub fn open() -> Self {
+        PlatformSessionStore { dir: data_dir() }
+    }
+
+    fn file(&self) -> Result<PathBuf> {
+        self.dir
+            .as_ref()
+            .map(|d| d.join(SESSION_FILE))
+            .ok_or_else(|| Error::Storage("no data directory on this system".into()))
+    }
+}
+
+/// The secure store's entry for a session: one per site and user.
+#[cfg(feature = "desktop")]
+fn keyring_entry(site_url: &str, username: &str) -> Option<keyring::Entry> {
+    keyring::Entry::new(KEYRING_SERVICE, &format!("{username}@{site_url}")).ok()
+}
+
+#[cfg(feature = "desktop")]
+fn secure_store_put(site_url: &str, username: &str, token: &str) -> bool {
+    match keyring_entry(site_url, username).map(|e| e.set_password(token)) {
+        Some(Ok(())) => true,
+        Some(Err(e)) => {
+            tracing::warn!("no OS secure store ({e}); keeping the token in the app's data file");
+            false
+        }
+        None => false,
+    }
+}
+
+#[cfg(not(feature = "desktop"))]
+fn secure_store_put(_: &str, _: &str, _: &str) -> bool {
+    false
+}
+
+#[cfg(feature = "desktop")]
+fn secure_store_get(site_url: &str, username: &str) -> Option<String> {
+    keyring_entry(site_url, username)?.get_password().ok()
+}
+
+#[cfg(not(feature = "desktop"))]
+fn secure_store_get(_: &str, _: &str) -> Option<String> {
+    None
+}
+
+#[cfg(feature = "desktop")]
+fn secure_store_delete(site_url: &str, username: &str) {
+    if let Some(entry) = keyring_entry(site_url, username) {
+        // Nothing there is fine: the token may have lived in the file.
+        let _ = entry.delete_credential();
+    }
+}
+
+#[cfg(not(feature = "desktop"))]
+fn secure_store_delete(_: &str, _: &str) {}
+
+impl SessionStore for PlatformSessionStore {
+    fn load(&self) -> Result<Option<SavedSession>> {
+        let path = self.file()?;
+        let raw = match std::fs::read_to_string(&path) {
+            Ok(raw) => raw,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::Storage(e.to_string())),
+        };
+        // A damaged file is not trusted: the learner signs in again.
+        let Ok(file) = serde_json::from_str::<SessionFile>(&raw) else {
+            tracing::warn!("ignoring an unreadable session file at {}", path.display());
+            return Ok(None);
+        };
+        let token = file
+            .token
+            .or_else(|| secure_store_get(&file.site_url, &file.site_info.user.username));
+        Ok(token.map(|token| SavedSession {
+            site_url: file.site_url,
+            token,
+            site_info: file.site_info,
+        }))
+    }
+
+    fn save(&self, session: &SavedSession) -> Result<()> {
+        let username = &session.site_info.user.username;
+        let in_secure_store = secure_store_put(&session.site_url, username, &session.token);
+        let file = SessionFile {
+            site_url: session.site_url.clone(),
+            site_info: session.site_info.clone(),
+            token: (!in_secure_store).then(|| session.token.clone()),
+        };
+        let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Storage(e.to_string()))?;
+        write_private(&self.file()?, &json).map_err(|e| Error::Storage(e.to_string()))
+    }
+
+    fn clear(&self) -> Result<()> {
+        if let Ok(Some(saved)) = self.load() {
+            secure_store_delete(&saved.site_url, &saved.site_info.user.username);
+        }
+        match std::fs::remove_file(self.file()?) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::Storage(e.to_string()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Writes a file only the learner's account can read, atomically (a crash leaves the old one).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The site to offer: `JUKO_SITE_URL` when set (the demo and tests use it), else ICRweb.
+pub fn default_site_url() -> String {
+    std::env::var("JUKO_SITE_URL").unwrap_or_else(|_| super::ICRWEB_URL.to_owned())
+}
+
+pub fn system_language() -> Lang {
+    // POSIX locale variables, most specific first; other systems report through LANG too when
+    // launched from a shell, and Japanese is ICRweb's main audience otherwise.
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty() && v != "C"))
+        .map(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::Ja)
+}
+
+pub fn saved_language() -> Option<Lang> {
+    let tag = std::fs::read_to_string(data_dir()?.join(LANG_FILE)).ok()?;
+    Some(Lang::from_tag(&tag))
+}
+
+pub fn save_language(lang: Lang) {
+    if let Some(dir) = data_dir() {
+        // Losing the preference only means the next start follows the system again.
+        let _ = write_private(&dir.join(LANG_FILE), lang.tag().as_bytes());
+    }
+}

@@ -1,0 +1,62 @@
+//! Turning the site's HTML snippets (summaries, descriptions) into plain text for display.
+//!
+//! The app shows short texts from the site as text, never as markup: no script or style from a
+//! site (or a compromised one) ever runs in a page that holds the learner's token.
+
+/// The text of an HTML fragment: tags dropped, block ends turned into line breaks, the common
+/// entities decoded, runs of blank space folded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        if matches!(name, "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr") {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    let decoded = decode_entities(&out);
+    decoded
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode_entities(s: &str) -> String {
+    // &amp; last, so "&amp;lt;" stays the text "&lt;".
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn html_becomes_text() {
+        let check = |html, want: &str| assert_eq!(plain_text(html), want, "{html}");
+        check("", "");
+        check("<p>臨床研究の基礎</p>", "臨床研究の基礎");
+        check("<p>講師: 水澤純基</p><p>時間: 1:08</p>", "講師: 水澤純基\n時間: 1:08");
+        check("a<br/>b", "a\nb");
+        check("<script>alert(1)</script>x", "alert(1)x");
+        check("Tom &amp; Jerry &lt;3", "Tom & Jerry <3");
+        check("&amp;lt;", "&lt;");
+        check("  many   spaces\n\n\n", "many spaces");
+        check("unclosed <b", "unclosed");
+        check("<strong>第1講</strong> is complete", "第1講 is complete");
+    }
+}

@@ -1,0 +1,167 @@
+//! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
+
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::i18n::{Lang, Msg};
+use crate::route::Route;
+use crate::state::{self, CurrentSession};
+use crate::text::plain_text;
+use dioxus::prelude::*;
+use juko_model::{Activity, ActivityKind, CourseId, Lecture, Unit, format_duration};
+
+#[component]
+pub fn CourseView(course: CourseId) -> Element {
+    let lang = state::use_lang();
+    let session = use_context::<CurrentSession>().0;
+    let mut contents = use_resource(move || async move {
+        let Some(session) = session() else { return Err(juko_core::Error::SessionExpired) };
+        let contents = session.course_contents(course).await?;
+        // The view event only feeds the site's logs; a failure must not hide the course.
+        if let Err(e) = session.record_course_view(course).await {
+            tracing::warn!("course view not recorded: {e}");
+        }
+        Ok(contents)
+    });
+    // The title comes from the course list (contents carry no name).
+    let title = use_resource(move || async move {
+        let session = session()?;
+        let courses = session.courses().await.ok()?;
+        courses.into_iter().find(|c| c.id == course).map(|c| c.full_name)
+    });
+
+    let body = match &*contents.read() {
+        None => rsx! { Loading { lang } },
+        Some(Err(e)) => {
+            state::handle_session_error(e);
+            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
+        }
+        Some(Ok(c)) => rsx! {
+            div { class: "units",
+                for unit in c.units.iter() {
+                    UnitCard { key: "{unit.id}", course, unit: unit.clone() }
+                }
+            }
+        },
+    };
+    rsx! {
+        div { class: "page",
+            Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
+            h1 { class: "page-title", {title.read().clone().flatten().unwrap_or_default()} }
+            {body}
+        }
+    }
+}
+
+#[component]
+fn UnitCard(course: CourseId, unit: Unit) -> Element {
+    let lang = state::use_lang();
+    let done = unit.lectures.iter().filter(|l| l.completed).count();
+    let total = unit.lectures.len();
+    let summary = plain_text(&unit.summary_html);
+    rsx! {
+        section { class: "unit", "data-testid": "unit",
+            header { class: "unit-head",
+                div {
+                    p { class: "unit-number", {lang.unit_number(unit.number)} }
+                    h2 { class: "unit-title", "{unit.name}" }
+                }
+                p { class: "unit-meta muted",
+                    span { {lang.lecture_count(total)} }
+                    if unit.total_duration() > 0 {
+                        span { " · {format_duration(unit.total_duration())}" }
+                    }
+                    if total > 0 {
+                        span { " · " {lang.completed_count(done, total)} }
+                    }
+                }
+            }
+            if let Some(reason) = &unit.locked_reason {
+                p { class: "locked", "🔒 " {lang.tr(Msg::Locked)} ": " {plain_text(reason)} }
+            } else {
+                if !summary.is_empty() {
+                    p { class: "unit-summary muted", "{summary}" }
+                }
+                ol { class: "lecture-list",
+                    for (i, lecture) in unit.lectures.iter().enumerate() {
+                        LectureRow { key: "{lecture.id}", course, number: i + 1, lecture: lecture.clone() }
+                    }
+                    for activity in unit.activities.iter() {
+                        ActivityRow { key: "{activity.id}", activity: activity.clone() }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
+    let lang = state::use_lang();
+    let row = rsx! {
+        span { class: "lecture-number", "{number}" }
+        span { class: "lecture-main",
+            span { class: "lecture-title", "{lecture.title}" }
+            if let Some(name) = &lecture.lecturer {
+                span { class: "lecture-lecturer muted", {lang.tr(Msg::Lecturer)} ": {name}" }
+            }
+        }
+        span { class: "lecture-side",
+            if let Some(secs) = lecture.duration_secs {
+                span { class: "duration", "aria-label": lang.tr(Msg::Duration), {format_duration(secs)} }
+            }
+            if lecture.completed {
+                span { class: "done-mark", title: lang.tr(Msg::Completed), "✓ " {lang.tr(Msg::Completed)} }
+            }
+        }
+    };
+    rsx! {
+        li { class: "lecture-item",
+            if lecture.locked_reason.is_some() {
+                div { class: "lecture-row locked-row", {row} }
+            } else {
+                Link {
+                    class: "lecture-row",
+                    "data-testid": "lecture-link",
+                    to: Route::LectureView { course, lecture: lecture.id },
+                    {row}
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn ActivityRow(activity: Activity) -> Element {
+    let lang = state::use_lang();
+    rsx! {
+        li { class: "lecture-item",
+            div { class: "lecture-row activity-row",
+                span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
+                span { class: "lecture-main",
+                    span { class: "lecture-title", "{activity.name}" }
+                    span { class: "muted", {activity_label(lang, &activity.kind)} }
+                }
+                if activity.locked_reason.is_some() {
+                    span { class: "lecture-side muted", "🔒" }
+                }
+            }
+        }
+    }
+}
+
+fn activity_icon(kind: &ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Quiz => "✎",
+        ActivityKind::Certificate => "🎓",
+        ActivityKind::Forum => "✉",
+        ActivityKind::Other(_) => "•",
+    }
+}
+
+fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
+    lang.tr(match kind {
+        ActivityKind::Quiz => Msg::Quiz,
+        ActivityKind::Certificate => Msg::Certificate,
+        ActivityKind::Forum => Msg::Forum,
+        ActivityKind::Other(_) => Msg::Activity,
+    })
+}

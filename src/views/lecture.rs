@@ -1,0 +1,150 @@
+//! A lecture (講義): the video, streamed from the site, with its details and neighbours.
+
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::i18n::Msg;
+use crate::route::Route;
+use crate::state::{self, CurrentSession};
+use crate::text::plain_text;
+use dioxus::prelude::*;
+use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, format_duration};
+
+#[component]
+pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
+    let lang = state::use_lang();
+    let session = use_context::<CurrentSession>().0;
+    let mut contents = use_resource(move || async move {
+        let Some(session) = session() else { return Err(juko_core::Error::SessionExpired) };
+        session.course_contents(course).await
+    });
+    // Tell the site once per lecture opened (Moodle's view event and view completion).
+    use_effect(use_reactive!(|lecture| {
+        let Some(s) = session.peek().clone() else { return };
+        spawn(async move {
+            let Ok(contents) = s.course_contents(course).await else { return };
+            if let Some((_, l)) = contents.lecture(lecture) {
+                if let Err(e) = s.record_lecture_view(l).await {
+                    tracing::warn!("lecture view not recorded: {e}");
+                }
+            }
+        });
+    }));
+
+    let read = contents.read();
+    let body = match &*read {
+        None => rsx! { Loading { lang } },
+        Some(Err(e)) => {
+            state::handle_session_error(e);
+            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
+        }
+        Some(Ok(c)) => match c.lecture(lecture) {
+            None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
+            Some((unit, l)) => {
+                let (prev, next) = neighbours(c, lecture);
+                rsx! {
+                    Player { key: "{l.id}", lecture: l.clone() }
+                    div { class: "lecture-details",
+                        p { class: "unit-number", {lang.unit_number(unit.number)} " · {unit.name}" }
+                        h1 { class: "page-title", "{l.title}" }
+                        dl { class: "facts",
+                            if let Some(name) = &l.lecturer {
+                                dt { {lang.tr(Msg::Lecturer)} }
+                                dd { "{name}" }
+                            }
+                            if let Some(secs) = l.duration_secs {
+                                dt { {lang.tr(Msg::Duration)} }
+                                dd { {format_duration(secs)} }
+                            }
+                            if l.completed {
+                                dt { {lang.tr(Msg::Completed)} }
+                                dd { class: "done-mark", "✓" }
+                            }
+                        }
+                        DescriptionText { html: l.description_html.clone() }
+                        nav { class: "prev-next",
+                            if let Some(p) = prev {
+                                Link { class: "button secondary", to: Route::LectureView { course, lecture: p },
+                                    "← " {lang.tr(Msg::PreviousLecture)}
+                                }
+                            }
+                            if let Some(n) = next {
+                                Link { class: "button secondary", "data-testid": "next-lecture",
+                                    to: Route::LectureView { course, lecture: n },
+                                    {lang.tr(Msg::NextLecture)} " →"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    };
+    rsx! {
+        div { class: "page lecture-page",
+            Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::Back)} }
+            {body}
+        }
+    }
+}
+
+/// The video. Its URL carries the session's token, as Moodle's file server expects.
+#[component]
+fn Player(lecture: Lecture) -> Element {
+    let lang = state::use_lang();
+    let session = use_context::<CurrentSession>().0;
+    let Some(media) = lecture.media.clone() else {
+        return rsx! { div { class: "player empty", p { {lang.tr(Msg::NoVideo)} } } };
+    };
+    if lecture.kind == LectureKind::Link && !media.mime_type.starts_with("video/") {
+        return rsx! {
+            div { class: "player empty",
+                a { class: "button primary", href: "{media.url}", target: "_blank", rel: "noopener noreferrer",
+                    {lang.tr(Msg::OpenExternal)}
+                }
+            }
+        };
+    }
+    let src = session.peek().as_ref().map(|s| s.stream_url(&media)).unwrap_or_default();
+    rsx! {
+        div { class: "player",
+            video {
+                "data-testid": "lecture-video",
+                src: "{src}",
+                controls: true,
+                preload: "metadata",
+                playsinline: true,
+                {lang.tr(Msg::VideoUnsupported)}
+            }
+        }
+    }
+}
+
+/// The description minus the facts already shown (lecturer, length).
+#[component]
+fn DescriptionText(html: String) -> Element {
+    let text = plain_text(&html);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !(l.starts_with("講師") || l.starts_with("時間")))
+        .collect();
+    if lines.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        div { class: "description",
+            for line in lines {
+                p { "{line}" }
+            }
+        }
+    }
+}
+
+/// The lectures before and after `id` in course order, skipping locked ones.
+fn neighbours(contents: &CourseContents, id: LectureId) -> (Option<LectureId>, Option<LectureId>) {
+    let open: Vec<LectureId> = contents
+        .lectures()
+        .filter(|l| l.locked_reason.is_none())
+        .map(|l| l.id)
+        .collect();
+    let Some(i) = open.iter().position(|&l| l == id) else { return (None, None) };
+    (i.checked_sub(1).map(|p| open[p]), open.get(i + 1).copied())
+}

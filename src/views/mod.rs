@@ -1,0 +1,13 @@
+//! One file per screen.
+
+mod course;
+mod home;
+mod lecture;
+mod not_found;
+mod sign_in;
+
+pub use course::CourseView;
+pub use home::Home;
+pub use lecture::LectureView;
+pub use not_found::NotFound;
+pub use sign_in::SignIn;

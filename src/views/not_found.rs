@@ -1,0 +1,16 @@
+use crate::i18n::Msg;
+use crate::route::Route;
+use crate::state;
+use dioxus::prelude::*;
+
+#[component]
+pub fn NotFound(segments: Vec<String>) -> Element {
+    let lang = state::use_lang();
+    let _ = segments;
+    rsx! {
+        div { class: "page narrow",
+            p { {lang.tr(Msg::NotFound)} }
+            Link { class: "button", to: Route::Home {}, {lang.tr(Msg::MyCourses)} }
+        }
+    }
+}

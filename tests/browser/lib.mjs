@@ -1,0 +1,63 @@
+// Shared by the browser tests and the browser benchmark: how to start Debian's Chromium here.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+/** The demo server's URL (xtask starts the server and passes it). */
+export const BASE_URL = required('JUKO_URL').replace(/\/$/, '');
+/** Where screenshots and logs go (xtask passes artifacts/…). */
+export const ARTIFACTS = process.env.JUKO_ARTIFACTS ?? 'artifacts';
+export const USERNAME = process.env.JUKO_USERNAME ?? 'learner1';
+export const PASSWORD = process.env.JUKO_PASSWORD ?? 'Juko-demo-1';
+const EXECUTABLE = process.env.JUKO_CHROMIUM ?? '/usr/bin/chromium';
+
+// Flags from TOOLCHAIN.md: work as root, make no connection beyond loopback (the machine's closed
+// network refuses them, noisily), and let a lecture play without a user gesture. `--headless`
+// comes from Playwright itself (headless: true).
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export const VIEWPORTS = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+];
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run through \`cargo xtask test\`)`);
+  return v;
+}
+
+/**
+ * A browser with a fresh, empty profile (its own --user-data-dir), like a learner's first visit.
+ * `close()` stops the browser and removes the profile.
+ */
+export async function openBrowser(options) {
+  const profile = mkdtempSync(join(tmpdir(), 'juko-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: ARGS,
+    chromiumSandbox: false,
+    ...options,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

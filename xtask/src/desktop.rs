@@ -1,0 +1,366 @@
+//! The desktop app (WebKitGTK through wry): build, run against a demo server, and the headless smoke
+//! test under Xvfb that uses the app's own self-test mode (stock dioxus-desktop cannot be driven by
+//! WebKitWebDriver, TOOLCHAIN.md).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::e2e;
+use crate::install;
+use crate::server::{self, Options};
+use crate::util::{self, Guard, note, run, step};
+
+/// Builds the desktop app and returns a private copy of the binary (target/ is shared, and
+/// `cargo test --workspace` writes a featureless `juko` to the same path).
+pub(crate) fn build(release: bool) -> Result<PathBuf> {
+    install::apt(install::DESKTOP)?;
+    step(&format!(
+        "build the desktop app (--features desktop, {})",
+        if release { "release" } else { "dev profile" }
+    ));
+    let mut cmd = util::cargo();
+    cmd.args([
+        "build",
+        "-p",
+        "juko",
+        "--bin",
+        "juko",
+        "--features",
+        "desktop",
+    ]);
+    if release {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)?;
+    let profile = if release { "release" } else { "debug" };
+    let built = util::target_dir().join(profile).join("juko");
+    let copy = util::work_dir()
+        .join("bin")
+        .join(format!("juko-desktop-{profile}"));
+    std::fs::create_dir_all(copy.parent().expect("has parent"))?;
+    std::fs::copy(&built, &copy)
+        .with_context(|| format!("copy {} -> {}", built.display(), copy.display()))?;
+    Ok(copy)
+}
+
+/// `cargo xtask desktop [--site URL]`: the app on this machine's display, against `site` or an
+/// embedded demo server.
+pub(crate) fn interactive(site: Option<String>) -> Result<()> {
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        bail!(
+            "no display (DISPLAY/WAYLAND_DISPLAY unset). Headless, `cargo xtask test` runs the \
+             desktop smoke test under Xvfb."
+        );
+    }
+    let app = build(false)?;
+    let mut embedded = None;
+    let site = match site {
+        Some(s) => s,
+        None => {
+            let bin = server::build(false)?;
+            step("start an embedded demo server");
+            let srv = server::start(
+                &bin,
+                &Options {
+                    listen: "127.0.0.1:0",
+                    db: Some(":memory:"),
+                    media_dir: Some(&server::media_cache()),
+                    web_dist: None,
+                    echo_all: false,
+                    log: Some(util::artifacts_dir().join("desktop-server.log")),
+                },
+            )?;
+            let url = srv.url.clone();
+            embedded = Some(srv);
+            url
+        }
+    };
+    step(&format!("run the desktop app against {site}"));
+    note(&format!(
+        "demo login: {} / {}",
+        server::DEMO_USER,
+        server::DEMO_PASSWORD
+    ));
+    let mut cmd = Command::new(&app);
+    cmd.env("JUKO_SITE_URL", &site);
+    println!("$ {}", util::describe(&cmd));
+    let mut guard = Guard::new(
+        "juko (desktop)",
+        cmd.spawn().context("start the desktop app")?,
+    );
+    let status = guard.wait()?;
+    if let Some(srv) = embedded {
+        srv.stop();
+    }
+    if !status.success() {
+        bail!("the desktop app exited with {status}");
+    }
+    Ok(())
+}
+
+/// A private X server; stopped by pid when dropped.
+pub(crate) struct Xvfb {
+    pub(crate) display: String,
+    _guard: Guard,
+}
+
+/// Starts Xvfb on a display number it picks itself (`-displayfd`), so parallel runs never collide.
+pub(crate) fn start_xvfb() -> Result<Xvfb> {
+    install::apt(install::HEADLESS)?;
+    let log = util::artifacts_dir().join("xvfb.log");
+    std::fs::create_dir_all(util::artifacts_dir())?;
+    let mut cmd = Command::new("Xvfb");
+    cmd.args([
+        "-displayfd",
+        "1",
+        "-screen",
+        "0",
+        "1280x800x24",
+        "-nolisten",
+        "tcp",
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(std::fs::File::create(&log)?);
+    println!("$ {}", util::describe(&cmd));
+    let mut child = cmd.spawn().context("start Xvfb")?;
+    let stdout = child.stdout.take().expect("piped");
+    let guard = Guard::new("Xvfb", child);
+    // Xvfb writes the display number once it accepts clients.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let n = rx
+        .recv_timeout(Duration::from_secs(20))
+        .context("Xvfb did not report a display (see artifacts/xvfb.log)")?;
+    let n = n.trim();
+    if n.is_empty() {
+        bail!("Xvfb exited (see {})", log.display());
+    }
+    note(&format!("Xvfb on :{n} (pid {})", guard.pid()));
+    Ok(Xvfb {
+        display: format!(":{n}"),
+        _guard: guard,
+    })
+}
+
+/// The environment of a hermetic desktop run: this display, its own XDG dirs (database, WebKit
+/// caches, settings), no accessibility bus (nobody runs one under Xvfb).
+pub(crate) fn hermetic_env(cmd: &mut Command, display: &str, xdg: &Path) -> Result<()> {
+    let xdg = util::fresh_dir(xdg)?;
+    for d in ["data", "config", "cache", "runtime"] {
+        std::fs::create_dir_all(xdg.join(d))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // XDG_RUNTIME_DIR must be private to its user, or GLib ignores it.
+        std::fs::set_permissions(xdg.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+    }
+    cmd.env("DISPLAY", display)
+        .env("GDK_BACKEND", "x11")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("NO_AT_BRIDGE", "1")
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("XDG_RUNTIME_DIR", xdg.join("runtime"));
+    Ok(())
+}
+
+/// A screenshot of the whole X screen.
+pub(crate) fn screenshot(display: &str, file: &Path) -> Result<()> {
+    util::output(
+        Command::new("import")
+            .args(["-display", display, "-window", "root"])
+            .arg(file),
+    )?;
+    Ok(())
+}
+
+/// What one self-test run of the desktop app printed.
+pub(crate) struct SelfTest {
+    pub(crate) ok_line: Option<String>,
+    pub(crate) fail_line: Option<String>,
+    pub(crate) first_frame_epoch_ms: Option<u128>,
+    pub(crate) spawned_epoch_ms: u128,
+    pub(crate) status: Option<std::process::ExitStatus>,
+}
+
+/// How long the app may stay after `SELFTEST ok` so the screenshot (and the benchmark's memory
+/// reading) shows the course list. The app reads it; without it the app exits at once and the
+/// screenshot may show an empty screen.
+const LINGER_MS: u64 = 3000;
+
+/// Runs the app in self-test mode against `site`; on its `SELFTEST` line calls
+/// `at_result(app pid, ok)` while the app still shows the result (screenshot, memory).
+pub(crate) fn self_test(
+    app: &Path,
+    display: &str,
+    site: &str,
+    name: &str,
+    mut at_result: impl FnMut(u32, bool),
+) -> Result<SelfTest> {
+    let mut cmd = Command::new(app);
+    hermetic_env(
+        &mut cmd,
+        display,
+        &util::work_dir().join(format!("{name}-xdg")),
+    )?;
+    cmd.env("JUKO_SELFTEST", "1")
+        .env("JUKO_SITE_URL", site)
+        .env("JUKO_SELFTEST_USERNAME", server::DEMO_USER)
+        .env("JUKO_SELFTEST_PASSWORD", server::DEMO_PASSWORD)
+        .env("JUKO_SELFTEST_LINGER_MS", LINGER_MS.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    println!("$ {}", util::describe(&cmd));
+    let log = util::artifacts_dir().join(format!("{name}.log"));
+    std::fs::write(&log, "")?;
+    let spawned_epoch_ms = util::epoch_ms();
+    let mut child = cmd.spawn().context("start the desktop app")?;
+    let (tx, rx) = mpsc::channel();
+    util::pump_lines(
+        child.stdout.take().expect("piped"),
+        "",
+        false,
+        Some(log.clone()),
+        tx.clone(),
+    );
+    util::pump_lines(
+        child.stderr.take().expect("piped"),
+        "",
+        false,
+        Some(log.clone()),
+        tx,
+    );
+    let mut guard = Guard::new("juko (desktop)", child);
+    let mut r = SelfTest {
+        ok_line: None,
+        fail_line: None,
+        first_frame_epoch_ms: None,
+        spawned_epoch_ms,
+        status: None,
+    };
+    // A debug build's first start (WebKit caches, a debug-built demo server) takes a while.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => {
+                if line.starts_with("SELFTEST") || line.starts_with("FIRST_FRAME") {
+                    println!("    [juko] {line}");
+                }
+                if let Some(ms) = line
+                    .strip_prefix("FIRST_FRAME epoch_ms=")
+                    .and_then(|v| v.trim().parse().ok())
+                {
+                    r.first_frame_epoch_ms.get_or_insert(ms);
+                }
+                if line.starts_with("SELFTEST ok") {
+                    r.ok_line = Some(line.clone());
+                    at_result(guard.pid(), true);
+                } else if line.starts_with("SELFTEST fail") {
+                    r.fail_line = Some(line.clone());
+                    at_result(guard.pid(), false);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if let Some(st) = guard.try_wait() {
+            r.status = Some(st);
+            // Read what is still in the pipes.
+            while let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                if line.starts_with("SELFTEST") {
+                    println!("    [juko] {line}");
+                    if line.starts_with("SELFTEST ok") {
+                        r.ok_line.get_or_insert(line);
+                    } else {
+                        r.fail_line.get_or_insert(line);
+                    }
+                }
+            }
+            break;
+        }
+        if Instant::now() > deadline {
+            note("the desktop app did not finish its self-test within 180 s");
+            break;
+        }
+    }
+    if r.status.is_none() {
+        r.status = guard.wait_timeout(Duration::from_secs(LINGER_MS / 1000 + 10));
+    }
+    guard.stop();
+    note(&format!("app log: {}", log.display()));
+    Ok(r)
+}
+
+/// The desktop smoke test: Xvfb, a demo server, the app signs in through its own UI and reaches
+/// the course list; a screenshot of the screen at that moment.
+pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
+    step("desktop smoke test under Xvfb (the app's self-test: sign in, course list)");
+    let shots = util::fresh_dir(&util::artifacts_dir().join("desktop"))?;
+    let x = start_xvfb()?;
+    let srv = e2e::start_test_server(server_bin, "desktop")?;
+    let shot = shots.join("selftest-course-list.png");
+    let mut shot_err = None;
+    let r = self_test(
+        app,
+        &x.display,
+        &srv.url,
+        "desktop/selftest",
+        |_pid, _ok| {
+            if let Err(e) = screenshot(&x.display, &shot) {
+                shot_err = Some(e);
+            }
+        },
+    );
+    srv.stop();
+    drop(x);
+    let r = r?;
+    match (&shot_err, shot.is_file()) {
+        (None, true) => note(&format!("screenshot: {}", shot.display())),
+        (e, _) => note(&format!("no screenshot: {e:?}")),
+    }
+    if let Some(ok) = r.ok_line {
+        if r.status.is_some_and(|s| s.success()) {
+            return Ok(ok);
+        }
+        bail!("the app printed `{ok}` but exited with {:?}", r.status);
+    }
+    match r.fail_line {
+        Some(f) => bail!("desktop self-test failed: {f}"),
+        None => bail!(
+            "the desktop app printed no SELFTEST line (exit {:?}); see artifacts/desktop/selftest.log",
+            r.status
+        ),
+    }
+}
+
+/// RSS and PSS (KiB) of a process, from /proc (PSS shares the pages WebKit's processes have in
+/// common fairly, so the sum over processes is meaningful; RSS overcounts them).
+pub(crate) fn memory_kib(pid: u32) -> Option<(String, u64, u64)> {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    let field = |text: &str, key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    Some((
+        comm.trim().to_string(),
+        field(&status, "VmRSS:")?,
+        field(&rollup, "Pss:")?,
+    ))
+}

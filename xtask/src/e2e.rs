@@ -1,0 +1,146 @@
+//! The browser end-to-end test: demo server (`:memory:` database, dist/) + Playwright + Debian's
+//! Chromium, driven by node's built-in test runner.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::install;
+use crate::server::{self, DemoServer, Options};
+use crate::util::{self, Guard, note, step};
+
+/// Counts from node's TAP output.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) passed: u32,
+    pub(crate) failed: u32,
+    pub(crate) skipped: u32,
+}
+
+impl Counts {
+    /// The one summary line CI readers look for.
+    pub(crate) fn line(&self) -> String {
+        format!("{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+/// Starts a throwaway demo server for a test: loopback, port 0, in-memory database, the web build.
+pub(crate) fn start_test_server(bin: &Path, name: &str) -> Result<DemoServer> {
+    let dist = crate::web::dist_dir();
+    if !dist.join("index.html").is_file() {
+        bail!("dist/ has no web build (cargo xtask web)");
+    }
+    server::start(
+        bin,
+        &Options {
+            listen: "127.0.0.1:0",
+            db: Some(":memory:"),
+            media_dir: Some(&server::media_cache()),
+            web_dist: Some(&dist),
+            echo_all: false,
+            log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
+        },
+    )
+}
+
+/// Runs tests/browser/e2e.test.mjs against a fresh server. Needs dist/ (the web build).
+pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
+    let chromium = install::chromium()?;
+    let dir = install::playwright()?;
+    step("browser end-to-end test (Playwright + Debian Chromium; phone and desktop viewports)");
+    let artifacts = util::artifacts_dir();
+    util::fresh_dir(&artifacts.join("e2e"))?;
+    let srv = start_test_server(server_bin, "e2e")?;
+    let tap = artifacts.join("e2e/results.tap");
+    let counts = node_test(&dir, "e2e.test.mjs", &srv.url, &chromium, &tap);
+    srv.stop();
+    let counts = counts?;
+    note(&format!(
+        "screenshots and console logs: {}",
+        artifacts.join("e2e").display()
+    ));
+    Ok(counts)
+}
+
+/// `node --test <file>`: the spec reporter for people, TAP into a file for the counts.
+fn node_test(dir: &Path, file: &str, url: &str, chromium: &Path, tap: &Path) -> Result<Counts> {
+    let mut cmd = Command::new("node");
+    cmd.args([
+        "--test",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+    ])
+    .arg("--test-reporter=tap")
+    .arg(format!("--test-reporter-destination={}", tap.display()))
+    .arg(file)
+    .current_dir(dir)
+    .env("JUKO_URL", url)
+    .env("JUKO_ARTIFACTS", util::artifacts_dir())
+    .env("JUKO_CHROMIUM", chromium)
+    .env("JUKO_USERNAME", server::DEMO_USER)
+    .env("JUKO_PASSWORD", server::DEMO_PASSWORD)
+    .stdin(Stdio::null());
+    println!("$ {}", util::describe(&cmd));
+    let mut guard = Guard::new("node --test", cmd.spawn().context("start node")?);
+    // Each step has its own timeout inside; this only bounds a hung browser.
+    let status = guard.wait_timeout(Duration::from_secs(600));
+    guard.stop();
+    let counts = parse_tap(&std::fs::read_to_string(tap).unwrap_or_default());
+    println!("{}", counts.line());
+    if counts.skipped > 0 {
+        note(&format!(
+            "{} skipped after an earlier failure",
+            counts.skipped
+        ));
+    }
+    match status {
+        None => bail!("the browser test did not finish within 10 minutes"),
+        Some(st) if !st.success() || counts.failed > 0 => bail!("browser test failed ({st})"),
+        Some(_) if counts.passed == 0 => bail!("the browser test ran no test"),
+        Some(_) => Ok(counts),
+    }
+}
+
+/// Reads node's final TAP counters (`# pass 10`, `# fail 0`, …).
+fn parse_tap(tap: &str) -> Counts {
+    let mut c = Counts::default();
+    for line in tap.lines() {
+        let mut it = line.split_whitespace();
+        if it.next() != Some("#") {
+            continue;
+        }
+        let (Some(key), Some(n)) = (it.next(), it.next().and_then(|n| n.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        match key {
+            "pass" => c.passed = n,
+            "fail" | "cancelled" => c.failed += n,
+            "skipped" | "todo" => c.skipped += n,
+            _ => {}
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_from_node_tap() {
+        let tap = "TAP version 13\n# Subtest: phone\nok 1 - phone\n# tests 10\n# suites 2\n\
+                   # pass 8\n# fail 1\n# cancelled 0\n# skipped 1\n# todo 0\n# duration_ms 9\n";
+        assert_eq!(
+            parse_tap(tap),
+            Counts {
+                passed: 8,
+                failed: 1,
+                skipped: 1
+            }
+        );
+        assert_eq!(parse_tap(tap).line(), "8 passed, 1 failed");
+    }
+}

@@ -1,0 +1,333 @@
+//! `cargo xtask test`: everything CI checks, in order, with a summary table at the end.
+//!
+//! Independent checks keep going after a failure (one run shows every problem); a step whose input
+//! failed (the browser test without a web build, say) is skipped and named as such.
+//! Build sharing on two cores: `cargo test` and the demo server used by the browser and desktop
+//! tests are both dev-profile builds of the same workspace, so the server costs one link.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::util::{self, note, step};
+use crate::web::{Route, TARGET};
+use crate::{desktop, e2e, install, server, web};
+
+enum Outcome {
+    Passed(String),
+    Failed(String),
+    Skipped(String),
+}
+
+struct Report {
+    rows: Vec<(String, Outcome, f64)>,
+}
+
+impl Report {
+    /// Runs one step, records its outcome and time; returns its value when it passed.
+    fn step<T>(&mut self, name: &str, f: impl FnOnce() -> Result<(T, String)>) -> Option<T> {
+        let t0 = Instant::now();
+        let r = f();
+        let dt = t0.elapsed().as_secs_f64();
+        match r {
+            Ok((v, detail)) => {
+                self.rows
+                    .push((name.to_string(), Outcome::Passed(detail), dt));
+                Some(v)
+            }
+            Err(e) => {
+                println!("!!! {name} FAILED: {e:#}");
+                self.rows
+                    .push((name.to_string(), Outcome::Failed(format!("{e:#}")), dt));
+                None
+            }
+        }
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        println!("--- {name} skipped: {why}");
+        self.rows
+            .push((name.to_string(), Outcome::Skipped(why.to_string()), 0.0));
+    }
+
+    fn failed(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|(_, o, _)| matches!(o, Outcome::Failed(_)))
+            .count()
+    }
+
+    fn print(&self, total: f64) {
+        step("summary of cargo xtask test");
+        for (name, o, dt) in &self.rows {
+            let (tag, detail) = match o {
+                Outcome::Passed(d) => ("ok     ", d.as_str()),
+                Outcome::Failed(d) => ("FAILED ", d.lines().next().unwrap_or_default()),
+                Outcome::Skipped(d) => ("skipped", d.as_str()),
+            };
+            println!("  {tag} {name:<34} {dt:>6.1} s  {detail}");
+        }
+        println!("  total {:.1} min; {} failed", total / 60.0, self.failed());
+    }
+}
+
+pub(crate) fn run() -> Result<()> {
+    let t0 = Instant::now();
+    let mut rep = Report { rows: Vec::new() };
+    // The system packages of every step in one apt run up front (one `apt-get update`, and the
+    // download overlaps nothing else anyway).
+    let route = Route::detect();
+    let mut pkgs: Vec<&str> = Vec::new();
+    pkgs.extend(install::DESKTOP);
+    pkgs.extend(install::HEADLESS);
+    pkgs.extend(["chromium", "ffmpeg", "brotli"]);
+    if route == Route::Debian {
+        pkgs.extend(install::DEBIAN_WASM);
+    }
+    rep.step("system packages", || {
+        install::apt(&pkgs).map(|()| ((), String::new()))
+    });
+
+    rep.step("cargo fmt --check", || {
+        step("cargo fmt --all -- --check");
+        cargo_checked(&["fmt", "--all", "--", "--check"]).map(|()| ((), String::new()))
+    });
+    rep.step("clippy (workspace, all targets)", || {
+        step("clippy: workspace, all targets, native");
+        cargo_checked(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .map(|()| ((), String::new()))
+    });
+    rep.step("clippy (juko --features desktop)", || {
+        step("clippy: juko --features desktop");
+        cargo_checked(&[
+            "clippy",
+            "-p",
+            "juko",
+            "--features",
+            "desktop",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .map(|()| ((), String::new()))
+    });
+    wasm_clippy(&mut rep, route);
+
+    rep.step("tests (workspace)", || {
+        let summary = unit_tests()?;
+        Ok(((), summary))
+    });
+
+    let web = rep.step("web build", || {
+        let b = web::build()?;
+        let detail = format!(
+            "wasm {} KB + js {} KB brotli",
+            b.wasm_br / 1000,
+            b.js_br / 1000
+        );
+        Ok(((), detail))
+    });
+    let server_bin = rep.step("demo server build", || {
+        let bin = server::build(false)?;
+        Ok((bin, String::new()))
+    });
+
+    match (&web, &server_bin) {
+        (Some(()), Some(bin)) => {
+            rep.step("browser e2e", || {
+                let c = e2e::run(bin)?;
+                Ok(((), c.line()))
+            });
+        }
+        _ => rep.skip("browser e2e", "needs the web build and the demo server"),
+    }
+
+    let app = rep.step("desktop build", || {
+        let app = desktop::build(false)?;
+        Ok((app, String::new()))
+    });
+    match (&app, &server_bin) {
+        (Some(app), Some(bin)) => {
+            rep.step("desktop smoke (Xvfb)", || {
+                let ok = desktop::smoke(app, bin)?;
+                Ok(((), ok))
+            });
+        }
+        _ => rep.skip(
+            "desktop smoke (Xvfb)",
+            "needs the desktop app and the demo server",
+        ),
+    }
+
+    rep.print(t0.elapsed().as_secs_f64());
+    if rep.failed() > 0 {
+        bail!("{} step(s) failed", rep.failed());
+    }
+    println!("all checks passed");
+    Ok(())
+}
+
+fn cargo_checked(args: &[&str]) -> Result<()> {
+    util::run(util::cargo().args(args))
+}
+
+/// Clippy for the web build. Debian's route lints with Debian's clippy (rust-web-clippy, the same
+/// 1.96 as the compiler); rustup's 1.95 clippy has no wasm32 std here.
+fn wasm_clippy(rep: &mut Report, route: Route) {
+    const NAME: &str = "clippy (juko --features web, wasm32)";
+    if route == Route::Debian {
+        // Debian's clippy must be there and be the compiler's release: `clippy 0.1.96` goes with
+        // `rustc 1.96.0`.
+        let version = |program: &str, field: usize| {
+            util::output(Command::new(program).arg("-V"))
+                .ok()
+                .and_then(|v| {
+                    v.split_whitespace()
+                        .nth(1)?
+                        .split('.')
+                        .nth(field)
+                        .map(str::to_string)
+                })
+        };
+        let (clippy, rustc) = (
+            version("/usr/bin/clippy-driver", 2),
+            version("/usr/bin/rustc", 1),
+        );
+        if clippy.is_none() || clippy != rustc {
+            rep.skip(
+                NAME,
+                &format!(
+                    "Debian's clippy is missing or not the compiler's release (clippy 0.1.{}, \
+                     rustc 1.{}); nothing else lints wasm32 here",
+                    clippy.as_deref().unwrap_or("?"),
+                    rustc.as_deref().unwrap_or("?")
+                ),
+            );
+            return;
+        }
+    }
+    rep.step(NAME, || {
+        step("clippy: juko --features web, wasm32-unknown-unknown");
+        route.ensure()?;
+        let mut cmd = route.cargo("clippy");
+        cmd.args(route.extra_args()).args([
+            "-p",
+            "juko",
+            "--bin",
+            "juko",
+            "--no-default-features",
+            "--features",
+            "web",
+            "--target",
+            TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]);
+        util::run(&mut cmd)?;
+        Ok(((), String::new()))
+    });
+}
+
+/// `cargo nextest` when it is installed (it is on these machines; verified, not assumed), plus
+/// doctests, which nextest does not run; otherwise `cargo test`. Returns the runners' summary.
+fn unit_tests() -> Result<String> {
+    let mut summary = Vec::new();
+    if util::works(util::cargo_program(), &["nextest", "--version"]) {
+        step("cargo nextest run --workspace");
+        summary.extend(run_scanning(
+            util::cargo().args(["nextest", "run", "--workspace", "--no-tests=warn"]),
+            |l| l.trim_start().starts_with("Summary ["),
+        )?);
+        step("cargo test --workspace --doc (nextest does not run doctests)");
+        let doc = run_scanning(util::cargo().args(["test", "--workspace", "--doc"]), |l| {
+            l.starts_with("test result:")
+        })?;
+        summary.push(format!("doctests: {}", sum_cargo_results(&doc)));
+    } else {
+        note("cargo-nextest not installed: using cargo test");
+        step("cargo test --workspace");
+        let lines = run_scanning(util::cargo().args(["test", "--workspace"]), |l| {
+            l.starts_with("test result:")
+        })?;
+        summary.push(sum_cargo_results(&lines));
+    }
+    for s in &summary {
+        println!("{s}");
+    }
+    Ok(summary.join("; "))
+}
+
+/// Adds up `test result: ok. 3 passed; 0 failed; 1 ignored; …` lines of all test binaries.
+fn sum_cargo_results(lines: &[String]) -> String {
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    for l in lines {
+        for part in l.split([';', '.']) {
+            let mut w = part.split_whitespace();
+            if let (Some(n), Some(what)) = (w.next().and_then(|n| n.parse::<u64>().ok()), w.next())
+            {
+                match what {
+                    "passed" => passed += n,
+                    "failed" => failed += n,
+                    "ignored" => ignored += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    format!("{passed} passed, {failed} failed, {ignored} ignored")
+}
+
+/// Runs a command, echoing its output live, and returns the lines `keep` selects (the runners'
+/// summary lines, shown again in the final table). Fails on a non-zero exit.
+fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+    println!("$ {}", util::describe(cmd));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("start cargo")?;
+    let (tx, rx) = mpsc::channel::<String>();
+    let forward = |s: Box<dyn Read + Send>, tx: mpsc::Sender<String>| {
+        std::thread::spawn(move || {
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                println!("{line}");
+                let _ = tx.send(line);
+            }
+        })
+    };
+    let a = forward(Box::new(child.stdout.take().expect("piped")), tx.clone());
+    let b = forward(Box::new(child.stderr.take().expect("piped")), tx);
+    let status = child.wait()?;
+    let _ = (a.join(), b.join());
+    let kept: Vec<String> = rx.try_iter().filter(|l| keep(l)).collect();
+    if !status.success() {
+        bail!("{} ({status})", util::describe(cmd));
+    }
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_cargo_test_results() {
+        let lines = vec![
+            "test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s".to_string(),
+            "test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.2s".to_string(),
+        ];
+        assert_eq!(sum_cargo_results(&lines), "5 passed, 1 failed, 1 ignored");
+    }
+}

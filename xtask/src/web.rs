@@ -1,0 +1,326 @@
+//! The web bundle: cargo (wasm32) → wasm-bindgen → wasm-opt → dist/ with brotli siblings.
+//!
+//! Two routes to a wasm32 compiler (TOOLCHAIN.md): a toolchain that ships the wasm32 std (rustup with
+//! the target added: the ordinary developer machine) builds plainly; otherwise Debian's rustc-web 1.96
+//! rebuilds std from rust-web-src with `-Zbuild-std` and links with wasm-ld-22.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::install;
+use crate::util::{self, note, output, run, secs, step};
+
+pub(crate) const TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+/// Which compiler builds wasm32 here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// The toolchain xtask runs with has the wasm32 std (e.g. `rustup target add`).
+    Native,
+    /// Debian's rustc-web with the std rebuilt from source.
+    Debian,
+}
+
+impl Route {
+    /// Looks for the wasm32 std in the sysroot of the toolchain we run with: that is what
+    /// `rustup target list --installed` reports, and it also covers toolchains not managed by rustup.
+    pub(crate) fn detect() -> Route {
+        let sysroot = output(Command::new("rustc").args(["--print", "sysroot"]))
+            .map(|s| PathBuf::from(s.trim()))
+            .unwrap_or_default();
+        if sysroot
+            .join("lib/rustlib")
+            .join(TARGET)
+            .join("lib")
+            .is_dir()
+        {
+            Route::Native
+        } else {
+            Route::Debian
+        }
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Route::Native => "the toolchain's own wasm32 std",
+            Route::Debian => {
+                "Debian rustc-web + -Zbuild-std + wasm-ld-22 (no wasm32 std in this toolchain)"
+            }
+        }
+    }
+
+    /// Installs the compiler side of the route.
+    pub(crate) fn ensure(self) -> Result<()> {
+        match self {
+            Route::Native => Ok(()),
+            Route::Debian => install::debian_wasm_toolchain(),
+        }
+    }
+
+    /// A cargo command for the wasm32 target, e.g. `cargo(&["build"])` or `cargo(&["clippy"])`,
+    /// with the environment of the route. Arguments after the subcommand are appended by the caller.
+    pub(crate) fn cargo(self, subcommand: &str) -> Command {
+        let mut cmd;
+        match self {
+            Route::Native => {
+                cmd = util::cargo();
+                cmd.arg(subcommand);
+            }
+            Route::Debian => {
+                if subcommand == "clippy" {
+                    // /usr/bin/cargo would find rustup's cargo-clippy proxy in ~/.cargo/bin first
+                    // (1.95, which has no std for wasm32); Debian's cargo-clippy finds its own
+                    // clippy-driver next to itself and runs `$CARGO check`.
+                    cmd = Command::new("/usr/bin/cargo-clippy");
+                    cmd.arg("clippy");
+                } else {
+                    cmd = Command::new("/usr/bin/cargo");
+                    cmd.arg(subcommand);
+                }
+                let path = std::env::var("PATH").unwrap_or_default();
+                cmd.env("PATH", format!("/usr/bin:{path}"))
+                    .env("CARGO", "/usr/bin/cargo")
+                    .env("RUSTC", "/usr/bin/rustc")
+                    .env("RUSTDOC", "/usr/bin/rustdoc")
+                    // -Zbuild-std is unstable; Debian's compiler is a stable release.
+                    .env("RUSTC_BOOTSTRAP", "1")
+                    // Set by rustup for the `cargo xtask` process; it must not leak into Debian's tools.
+                    .env_remove("RUSTUP_TOOLCHAIN")
+                    .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", wasm_linker())
+                    .current_dir(util::root());
+            }
+        }
+        // A separate target dir: the wasm build must not thrash (or wait on) the native one.
+        cmd.env("CARGO_TARGET_DIR", target_dir())
+            // RUSTFLAGS would override the target-specific flags below (and is meant for native code).
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            // getrandom 0.3.0–0.3.3 pick their browser backend only from this cfg (0.2, 0.3.4+
+            // and 0.4 take the features the `web` feature turns on); harmless for the others.
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "--cfg getrandom_backend=\"wasm_js\"",
+            );
+        cmd
+    }
+
+    /// Flags after the subcommand that this route needs (build-std for Debian).
+    pub(crate) fn extra_args(self) -> &'static [&'static str] {
+        match self {
+            Route::Native => &[],
+            Route::Debian => &["-Zbuild-std=std,panic_abort"],
+        }
+    }
+}
+
+/// The wasm features rustc enables by default for wasm32-unknown-unknown (1.87+). wasm-opt would
+/// read them from the `target_features` section, but `strip = true` in the wasm-release profile
+/// removes it, and without them wasm-opt rejects `memory.copy` and `trunc_sat`.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// wasm-ld-22 (lld-22); wasm-ld-14 from `lld` links too where 22 is absent.
+fn wasm_linker() -> &'static str {
+    if util::which("wasm-ld-22").is_some() || util::which("wasm-ld-14").is_none() {
+        "wasm-ld-22"
+    } else {
+        "wasm-ld-14"
+    }
+}
+
+pub(crate) fn target_dir() -> PathBuf {
+    util::target_dir().join("wasm")
+}
+
+pub(crate) fn dist_dir() -> PathBuf {
+    util::root().join("dist")
+}
+
+/// What a web build produced, for the log and BENCHMARKS.md.
+pub(crate) struct WebBuild {
+    pub(crate) route: Route,
+    pub(crate) wasm_raw: u64,
+    pub(crate) wasm_br: u64,
+    pub(crate) js_raw: u64,
+    pub(crate) js_br: u64,
+    pub(crate) cargo_secs: f64,
+}
+
+/// Installs what the build needs: the compiler route, wasm-bindgen-cli, wasm-opt, brotli.
+pub(crate) fn ensure_tools(route: Route) -> Result<(PathBuf, Option<PathBuf>, PathBuf)> {
+    route.ensure()?;
+    let brotli = install::brotli()?;
+    let bindgen = install::wasm_bindgen()?;
+    let wasm_opt = match install::wasm_opt() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            // The bundle still works, just larger: do not block the demo on it.
+            note(&format!("wasm-opt unavailable, skipping it: {e:#}"));
+            None
+        }
+    };
+    Ok((bindgen, wasm_opt, brotli))
+}
+
+/// Builds the web app into dist/.
+pub(crate) fn build() -> Result<WebBuild> {
+    let route = Route::detect();
+    step(&format!("web build: wasm32 via {}", route.describe()));
+    let (bindgen, wasm_opt, brotli) = ensure_tools(route)?;
+
+    step("cargo build (wasm32, profile wasm-release)");
+    let t0 = Instant::now();
+    let mut cmd = route.cargo("build");
+    cmd.args(route.extra_args()).args([
+        "-p",
+        "juko",
+        "--bin",
+        "juko",
+        "--no-default-features",
+        "--features",
+        "web",
+        "--profile",
+        PROFILE,
+        "--target",
+        TARGET,
+    ]);
+    run(&mut cmd)?;
+    let cargo_secs = t0.elapsed().as_secs_f64();
+    note(&format!("cargo build: {}", secs(t0.elapsed())));
+    let wasm_in = target_dir().join(TARGET).join(PROFILE).join("juko.wasm");
+    note(&format!("{}: {} bytes", wasm_in.display(), size(&wasm_in)?));
+
+    let dist = dist_dir();
+    // Assemble elsewhere and swap at the end, so a failed build never leaves a half-written dist/.
+    let staging = util::fresh_dir(&util::work_dir().join("dist.partial"))?;
+
+    step("wasm-bindgen --target web");
+    run(Command::new(&bindgen)
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "juko",
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&wasm_in))?;
+    let wasm = staging.join("juko_bg.wasm");
+    note(&format!("wasm-bindgen output: {} bytes", size(&wasm)?));
+
+    if let Some(opt) = &wasm_opt {
+        step("wasm-opt -Oz (npm binaryen)");
+        let t = Instant::now();
+        run(Command::new(opt)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm))?;
+        note(&format!(
+            "wasm-opt: {} bytes ({})",
+            size(&wasm)?,
+            secs(t.elapsed())
+        ));
+    }
+
+    step("static files and brotli");
+    std::fs::copy(
+        util::root().join("web/index.html"),
+        staging.join("index.html"),
+    )
+    .context("copy web/index.html")?;
+    let public = util::root().join("public");
+    if public.is_dir() {
+        util::copy_dir(&public, &staging)?;
+    }
+    compress_tree(&brotli, &staging)?;
+
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).context("remove old dist/")?;
+    }
+    if std::fs::rename(&staging, &dist).is_err() {
+        // target/ on another filesystem (CARGO_TARGET_DIR): copy instead.
+        util::copy_dir(&staging, &dist).context("copy the build into dist/")?;
+        std::fs::remove_dir_all(&staging)?;
+    }
+
+    let b = WebBuild {
+        route,
+        wasm_raw: size(&dist.join("juko_bg.wasm"))?,
+        wasm_br: size(&dist.join("juko_bg.wasm.br"))?,
+        js_raw: size(&dist.join("juko.js"))?,
+        js_br: size(&dist.join("juko.js.br"))?,
+        cargo_secs,
+    };
+    note(&format!(
+        "dist/: juko_bg.wasm {} B ({} B brotli), juko.js {} B ({} B brotli), first load {} KB brotli",
+        b.wasm_raw,
+        b.wasm_br,
+        b.js_raw,
+        b.js_br,
+        (b.wasm_br + b.js_br + size(&dist.join("index.html.br")).unwrap_or(0)) / 1000
+    ));
+    Ok(b)
+}
+
+pub(crate) fn size(p: &Path) -> Result<u64> {
+    Ok(std::fs::metadata(p)
+        .with_context(|| format!("{} is missing", p.display()))?
+        .len())
+}
+
+/// Files the server may send brotli-encoded (text and wasm; media and images are compressed already).
+fn compressible(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some(
+            "wasm"
+                | "js"
+                | "mjs"
+                | "html"
+                | "css"
+                | "svg"
+                | "json"
+                | "webmanifest"
+                | "txt"
+                | "xml"
+                | "map"
+        )
+    )
+}
+
+/// Writes `<file>.br` next to every compressible file, at brotli's best quality (built once,
+/// served many times).
+fn compress_tree(brotli: &Path, dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            compress_tree(brotli, &p)?;
+        } else if compressible(&p) {
+            let out = output(Command::new(brotli).args(["-f", "-q", "11"]).arg(&p))?;
+            if !p.with_extension(format!("{}.br", ext(&p))).exists() {
+                bail!("brotli wrote no .br for {}: {out}", p.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ext(p: &Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
