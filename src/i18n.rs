@@ -16,7 +16,11 @@ impl Lang {
     /// Picks the language for a BCP 47 tag such as `ja-JP` or `en-US`: Japanese for `ja*`,
     /// English for everything else (the app has no third language yet).
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("ja") { Lang::Ja } else { Lang::En }
+        if tag.trim().to_ascii_lowercase().starts_with("ja") {
+            Lang::Ja
+        } else {
+            Lang::En
+        }
     }
 
     pub fn tag(self) -> &'static str {
@@ -138,7 +142,10 @@ impl Msg {
     fn pair(self) -> (&'static str, &'static str) {
         use Msg::*;
         match self {
-            AppTagline => ("臨床研究を、いつでもどこでも受講", "Clinical research learning, anywhere"),
+            AppTagline => (
+                "臨床研究を、いつでもどこでも受講",
+                "Clinical research learning, anywhere",
+            ),
             SiteUrl => ("サイトのアドレス", "Site address"),
             SiteUrlHint => ("例: www.icrweb.jp", "e.g. www.icrweb.jp"),
             Username => ("ユーザー名", "Username"),
@@ -160,7 +167,10 @@ impl Msg {
             Locked => ("まだ受講できません", "Not available yet"),
             PreviousLecture => ("前の講義", "Previous lecture"),
             NextLecture => ("次の講義", "Next lecture"),
-            NoVideo => ("この講義には動画がありません。", "This lecture has no video."),
+            NoVideo => (
+                "この講義には動画がありません。",
+                "This lecture has no video.",
+            ),
             OpenExternal => ("外部サイトで開く", "Open on the external site"),
             VideoUnsupported => (
                 "このブラウザでは動画を再生できません。",
@@ -190,7 +200,10 @@ impl Msg {
                 "このサイトはアプリからのパスワードでのログインを受け付けていません。",
                 "This site does not accept password sign-in from the app.",
             ),
-            ErrMaintenance => ("サイトはメンテナンス中です。", "The site is under maintenance."),
+            ErrMaintenance => (
+                "サイトはメンテナンス中です。",
+                "The site is under maintenance.",
+            ),
             ErrWrongLogin => (
                 "ユーザー名またはパスワードが違います。",
                 "Wrong username or password.",
@@ -199,7 +212,10 @@ impl Msg {
                 "ログインの有効期限が切れました。もう一度ログインしてください。",
                 "Your session has expired. Please sign in again.",
             ),
-            ErrNotAvailable => ("このコンテンツは受講できません。", "This is not available to you."),
+            ErrNotAvailable => (
+                "このコンテンツは受講できません。",
+                "This is not available to you.",
+            ),
             ErrSite => ("サイトがエラーを返しました", "The site returned an error"),
             ErrProtocol => (
                 "サイトから予期しない応答がありました。",

@@ -25,20 +25,20 @@ const STYLE: &str = include_str!("../assets/main.css");
 fn main() {
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {
-        let config = dioxus::desktop::Config::new()
-            .with_menu(None)
-            .with_window(
-                dioxus::desktop::WindowBuilder::new()
-                    .with_title("Juko 受講")
-                    .with_inner_size(dioxus::desktop::LogicalSize::new(1100.0, 760.0))
-                    .with_min_inner_size(dioxus::desktop::LogicalSize::new(360.0, 560.0)),
-            );
+        let config = dioxus::desktop::Config::new().with_menu(None).with_window(
+            dioxus::desktop::WindowBuilder::new()
+                .with_title("Juko 受講")
+                .with_inner_size(dioxus::desktop::LogicalSize::new(1100.0, 760.0))
+                .with_min_inner_size(dioxus::desktop::LogicalSize::new(360.0, 560.0)),
+        );
         let config = match platform::project_dirs() {
             // Keep WebKit's own data (cache, storage) beside the app's, not in the working dir.
             Some(dirs) => config.with_data_directory(dirs.cache_dir().join("webview")),
             None => config,
         };
-        dioxus::LaunchBuilder::desktop().with_cfg(config).launch(App);
+        dioxus::LaunchBuilder::desktop()
+            .with_cfg(config)
+            .launch(App);
     }
     #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
     dioxus::launch(App);

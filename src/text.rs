@@ -14,9 +14,17 @@ pub fn plain_text(html: &str) -> String {
             rest = "";
             break;
         };
-        let tag = rest[lt + 1..lt + gt].trim_start_matches('/').to_ascii_lowercase();
-        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
-        if matches!(name, "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr") {
+        let tag = rest[lt + 1..lt + gt]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr"
+        ) {
             out.push('\n');
         }
         rest = &rest[lt + gt + 1..];
@@ -50,7 +58,10 @@ mod tests {
         let check = |html, want: &str| assert_eq!(plain_text(html), want, "{html}");
         check("", "");
         check("<p>臨床研究の基礎</p>", "臨床研究の基礎");
-        check("<p>講師: 水澤純基</p><p>時間: 1:08</p>", "講師: 水澤純基\n時間: 1:08");
+        check(
+            "<p>講師: 水澤純基</p><p>時間: 1:08</p>",
+            "講師: 水澤純基\n時間: 1:08",
+        );
         check("a<br/>b", "a\nb");
         check("<script>alert(1)</script>x", "alert(1)x");
         check("Tom &amp; Jerry &lt;3", "Tom & Jerry <3");

@@ -58,7 +58,10 @@ mod tests {
         }
         assert!(render(over).contains("width: 100%"));
         let html = render(half);
-        assert!(html.contains("width: 50%") && html.contains("aria-valuenow=\"50\""), "{html}");
+        assert!(
+            html.contains("width: 50%") && html.contains("aria-valuenow=\"50\""),
+            "{html}"
+        );
         assert!(html.contains("aria-label=\"進捗\""), "{html}");
     }
 

@@ -55,7 +55,10 @@ async fn run() -> Result<(usize, &'static str), String> {
     let screen = wait_for(start, |s: &String| !s.is_empty()).await?;
     let via = if screen == "form" { "form" } else { "kept" };
     if screen == "form" {
-        let (username, password) = (var("JUKO_SELFTEST_USERNAME")?, var("JUKO_SELFTEST_PASSWORD")?);
+        let (username, password) = (
+            var("JUKO_SELFTEST_USERNAME")?,
+            var("JUKO_SELFTEST_PASSWORD")?,
+        );
         let fill = format!(
             r#"const set = (id, v) => {{ const el = document.getElementById(id);
                 el.value = v; el.dispatchEvent(new Event('input', {{ bubbles: true }})); }};
@@ -65,7 +68,10 @@ async fn run() -> Result<(usize, &'static str), String> {
             u = js_string(&username),
             p = js_string(&password),
         );
-        document::eval(&fill).join::<bool>().await.map_err(|e| format!("eval: {e}"))?;
+        document::eval(&fill)
+            .join::<bool>()
+            .await
+            .map_err(|e| format!("eval: {e}"))?;
     }
     let outcome = r#"const err = document.querySelector('[data-testid=sign-in-error]');
         if (err) return "error: " + err.textContent;
@@ -92,7 +98,9 @@ async fn wait_for(js: &str, done: impl Fn(&String) -> bool) -> Result<String, St
 }
 
 async fn linger() {
-    let ms = std::env::var("JUKO_SELFTEST_LINGER_MS").ok().and_then(|v| v.parse().ok());
+    let ms = std::env::var("JUKO_SELFTEST_LINGER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     if let Some(ms) = ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }

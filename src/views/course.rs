@@ -13,7 +13,9 @@ pub fn CourseView(course: CourseId) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let mut contents = use_resource(move || async move {
-        let Some(session) = session() else { return Err(juko_core::Error::SessionExpired) };
+        let Some(session) = session() else {
+            return Err(juko_core::Error::SessionExpired);
+        };
         let contents = session.course_contents(course).await?;
         // The view event only feeds the site's logs; a failure must not hide the course.
         if let Err(e) = session.record_course_view(course).await {
@@ -25,7 +27,10 @@ pub fn CourseView(course: CourseId) -> Element {
     let title = use_resource(move || async move {
         let session = session()?;
         let courses = session.courses().await.ok()?;
-        courses.into_iter().find(|c| c.id == course).map(|c| c.full_name)
+        courses
+            .into_iter()
+            .find(|c| c.id == course)
+            .map(|c| c.full_name)
     });
 
     let body = match &*contents.read() {

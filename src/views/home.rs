@@ -13,7 +13,9 @@ pub fn Home() -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let mut courses = use_resource(move || async move {
-        let Some(session) = session() else { return Ok(Vec::new()) };
+        let Some(session) = session() else {
+            return Ok(Vec::new());
+        };
         session.courses().await
     });
     let body = match &*courses.read() {
@@ -22,7 +24,9 @@ pub fn Home() -> Element {
             state::handle_session_error(e);
             rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| courses.restart() } }
         }
-        Some(Ok(list)) if list.is_empty() => rsx! { p { class: "empty", {lang.tr(Msg::NoCourses)} } },
+        Some(Ok(list)) if list.is_empty() => {
+            rsx! { p { class: "empty", {lang.tr(Msg::NoCourses)} } }
+        }
         Some(Ok(list)) => rsx! {
             ul { class: "course-grid",
                 for course in list.iter() {

@@ -13,14 +13,20 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let mut contents = use_resource(move || async move {
-        let Some(session) = session() else { return Err(juko_core::Error::SessionExpired) };
+        let Some(session) = session() else {
+            return Err(juko_core::Error::SessionExpired);
+        };
         session.course_contents(course).await
     });
     // Tell the site once per lecture opened (Moodle's view event and view completion).
     use_effect(use_reactive!(|lecture| {
-        let Some(s) = session.peek().clone() else { return };
+        let Some(s) = session.peek().clone() else {
+            return;
+        };
         spawn(async move {
-            let Ok(contents) = s.course_contents(course).await else { return };
+            let Ok(contents) = s.course_contents(course).await else {
+                return;
+            };
             if let Some((_, l)) = contents.lecture(lecture) {
                 if let Err(e) = s.record_lecture_view(l).await {
                     tracing::warn!("lecture view not recorded: {e}");
@@ -103,7 +109,11 @@ fn Player(lecture: Lecture) -> Element {
             }
         };
     }
-    let src = session.peek().as_ref().map(|s| s.stream_url(&media)).unwrap_or_default();
+    let src = session
+        .peek()
+        .as_ref()
+        .map(|s| s.stream_url(&media))
+        .unwrap_or_default();
     rsx! {
         div { class: "player",
             video {
@@ -145,6 +155,8 @@ fn neighbours(contents: &CourseContents, id: LectureId) -> (Option<LectureId>, O
         .filter(|l| l.locked_reason.is_none())
         .map(|l| l.id)
         .collect();
-    let Some(i) = open.iter().position(|&l| l == id) else { return (None, None) };
+    let Some(i) = open.iter().position(|&l| l == id) else {
+        return (None, None);
+    };
     (i.checked_sub(1).map(|p| open[p]), open.get(i + 1).copied())
 }

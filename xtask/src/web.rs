@@ -95,16 +95,13 @@ impl Route {
             }
         }
         // A separate target dir: the wasm build must not thrash (or wait on) the native one.
+        // No extra RUSTFLAGS: the getrandom versions in the wasm tree (0.2.17, 0.3.4) take their
+        // browser backend from the features `juko/web` turns on; `--cfg getrandom_backend` is
+        // only needed by 0.3.0–0.3.3 (verified: the build succeeds without it). A RUSTFLAGS meant
+        // for native code must not reach the wasm build either.
         cmd.env("CARGO_TARGET_DIR", target_dir())
-            // RUSTFLAGS would override the target-specific flags below (and is meant for native code).
             .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            // getrandom 0.3.0–0.3.3 pick their browser backend only from this cfg (0.2, 0.3.4+
-            // and 0.4 take the features the `web` feature turns on); harmless for the others.
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "--cfg getrandom_backend=\"wasm_js\"",
-            );
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
         cmd
     }
 

@@ -56,12 +56,27 @@ impl From<juko_moodle::Error> for Error {
                 code: exception.errorcode.unwrap_or_default(),
                 message: exception.message,
             },
-            (_, M::Login { errorcode, message }) => Error::Site { code: errorcode, message },
-            (_, M::Declined { warningcode, message, .. }) => Error::Site {
+            (_, M::Login { errorcode, message }) => Error::Site {
+                code: errorcode,
+                message,
+            },
+            (
+                _,
+                M::Declined {
+                    warningcode,
+                    message,
+                    ..
+                },
+            ) => Error::Site {
                 code: warningcode.unwrap_or_default(),
                 message,
             },
-            (_, M::Http { status, endpoint, .. }) => Error::Site {
+            (
+                _,
+                M::Http {
+                    status, endpoint, ..
+                },
+            ) => Error::Site {
                 code: format!("HTTP {status}"),
                 message: endpoint,
             },
@@ -77,5 +92,78 @@ impl Error {
     /// Whether trying again later may succeed (no answer, or a passing fault at the site).
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Unreachable(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+    use juko_moodle::{Error as M, Exception, NetworkKind};
+
+    fn exception(code: &str) -> M {
+        M::Exception {
+            function: "f".into(),
+            exception: Exception {
+                class: Some("moodle_exception".into()),
+                errorcode: Some(code.into()),
+                message: format!("message for {code}"),
+                debuginfo: None,
+            },
+        }
+    }
+
+    #[test]
+    fn moodle_errors_sort_by_what_the_learner_can_do() {
+        let check = |e: M, want: &str| {
+            let got = Error::from(e);
+            assert!(
+                format!("{got:?}").starts_with(want),
+                "{got:?} is not {want}"
+            );
+        };
+        check(exception("invalidtoken"), "SessionExpired");
+        check(exception("wsaccessusersuspended"), "SessionExpired");
+        check(exception("requireloginerror"), "NotAvailable");
+        check(exception("errorcoursecontextnotvalid"), "NotAvailable");
+        check(exception("sitemaintenance"), "Maintenance");
+        check(exception("servicenotavailable"), "PasswordLoginDisabled");
+        check(exception("somethingelse"), "Site");
+        check(
+            M::Login {
+                errorcode: "invalidlogin".into(),
+                message: "x".into(),
+            },
+            "WrongLogin",
+        );
+        check(
+            M::Network {
+                endpoint: "e".into(),
+                kind: NetworkKind::Refused,
+                reason: "r".into(),
+            },
+            "Unreachable",
+        );
+        check(
+            M::Http {
+                endpoint: "e".into(),
+                status: 502,
+                retry_after_secs: None,
+            },
+            "Site",
+        );
+        check(
+            M::NotMoodle {
+                url: "u".into(),
+                detail: "d".into(),
+            },
+            "NotMoodle",
+        );
+    }
+
+    #[test]
+    fn only_unreachable_is_worth_retrying() {
+        assert!(Error::Unreachable("x".into()).is_retryable());
+        assert!(!Error::WrongLogin.is_retryable());
+        assert!(!Error::NotAvailable("x".into()).is_retryable());
     }
 }

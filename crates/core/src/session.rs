@@ -123,3 +123,69 @@ impl SessionStore for MemorySessionStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::{User, UserId};
+
+    fn saved() -> SavedSession {
+        SavedSession {
+            site_url: "http://127.0.0.1:8080".into(),
+            token: "0123456789abcdef0123456789abcdef".into(),
+            site_info: SiteInfo {
+                site_name: "ICRweb".into(),
+                site_url: "http://127.0.0.1:8080".into(),
+                user: User {
+                    id: UserId(7),
+                    username: "learner1".into(),
+                    full_name: "受講 太郎".into(),
+                },
+                lang: "ja".into(),
+                functions: vec!["core_course_get_contents".into()],
+                version: Some("2024100700".into()),
+                can_download_files: true,
+            },
+        }
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let s = saved();
+        let printed = format!("{s:?} {:?}", Session::restore(&s).expect("restores"));
+        assert!(!printed.contains(&s.token), "{printed}");
+        assert!(printed.contains("learner1"), "{printed}");
+    }
+
+    #[test]
+    fn a_restored_session_saves_back_the_same() {
+        let s = saved();
+        assert_eq!(Session::restore(&s).expect("restores").saved(), s);
+    }
+
+    #[test]
+    fn a_restored_session_streams_with_its_token() {
+        let s = saved();
+        let session = Session::restore(&s).expect("restores");
+        let media = Media {
+            url: "http://127.0.0.1:8080/webservice/pluginfile.php/5/mod_resource/content/1/a.mp4?forcedownload=1"
+                .into(),
+            mime_type: "video/mp4".into(),
+            size_bytes: 1,
+            external: false,
+        };
+        let url = session.stream_url(&media);
+        assert!(url.ends_with(&format!("token={}", s.token)), "{url}");
+        assert!(!url.contains("forcedownload"), "{url}");
+    }
+
+    #[test]
+    fn the_memory_store_keeps_and_forgets() {
+        let store = MemorySessionStore::default();
+        assert_eq!(store.load().expect("load"), None);
+        store.save(&saved()).expect("save");
+        assert_eq!(store.load().expect("load"), Some(saved()));
+        store.clear().expect("clear");
+        assert_eq!(store.load().expect("load"), None);
+    }
+}

@@ -1,5 +1,6 @@
 //! `juko-demo-server`: the demo Moodle site on this machine.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -30,10 +31,14 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr (colour only on a terminal); stdout carries the banner, whose first
+    // `http://` line is what scripts such as `cargo xtask demo` wait for.
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args = Args::parse();
     let mut config = Config::demo_defaults()?;

@@ -8,14 +8,20 @@ mod catalog;
 mod ids;
 mod site;
 
-pub use catalog::{Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit};
+pub use catalog::{
+    Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
+};
 pub use ids::{CourseId, LectureId, UnitId, UserId};
 pub use site::{LoginPolicy, SiteInfo, User};
 
 /// Formats a length in seconds the way ICRweb's catalog does: `M:SS` under an hour, `H:MM:SS` above.
 pub fn format_duration(seconds: u32) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
 }
 
 #[cfg(test)]

@@ -179,3 +179,62 @@ async fn the_public_config_is_also_a_rest_function() {
         .await;
     assert_eq!(config["wwwroot"], WWWROOT);
 }
+
+#[tokio::test]
+async fn cors_preflights_are_answered() {
+    let site = Site::new().await;
+    let reply = site
+        .request(
+            axum::http::Method::OPTIONS,
+            "/lib/ajax/service-nologin.php",
+            &[
+                ("origin", "http://elsewhere.test"),
+                ("access-control-request-headers", "content-type"),
+            ],
+            axum::body::Body::empty(),
+        )
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::NO_CONTENT);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        reply.header("access-control-allow-headers"),
+        Some("content-type")
+    );
+    assert!(
+        reply
+            .header("access-control-allow-methods")
+            .is_some_and(|m| m.contains("POST"))
+    );
+}
+
+#[tokio::test]
+async fn a_file_database_keeps_tokens_and_is_seeded_once() {
+    let dir = std::env::temp_dir().join(format!(
+        "juko-demo-server-db-{}-{:x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let mut config = crate::config::Config::for_tests(super::support::test_media_dir());
+    config.db = crate::config::DbLocation::File(dir.join("demo.sqlite3"));
+
+    let first = Site::with_config(config.clone()).await;
+    let token = first.token("learner1").await;
+    let courses = first
+        .query_i64("SELECT COUNT(*) FROM course WHERE id > ?1", 0)
+        .await;
+    drop(first);
+
+    let second = Site::with_config(config).await;
+    assert_eq!(
+        second
+            .query_i64("SELECT COUNT(*) FROM course WHERE id > ?1", 0)
+            .await,
+        courses
+    );
+    let info = second
+        .call(&token, "core_webservice_get_site_info", &[])
+        .await;
+    assert_eq!(info["username"], "learner1", "{info}");
+    drop(second);
+    let _ = std::fs::remove_dir_all(dir);
+}
