@@ -6,12 +6,17 @@
 
 mod catalog;
 mod ids;
+mod progress;
 mod site;
 
 pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };
 pub use ids::{CourseId, LectureId, UnitId, UserId};
+pub use progress::{
+    DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
+    ResumePosition, WatchedIntervals, meets_threshold,
+};
 pub use site::{LoginPolicy, SiteInfo, User};
 
 /// Formats a length in seconds the way ICRweb's catalog does: `M:SS` under an hour, `H:MM:SS` above.
