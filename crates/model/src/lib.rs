@@ -15,7 +15,8 @@ pub use catalog::{
 pub use ids::{CourseId, LectureId, UnitId, UserId};
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
-    ResumePosition, WatchedIntervals, meets_threshold,
+    ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,
+    meets_threshold,
 };
 pub use site::{LoginPolicy, SiteInfo, User};
 

@@ -287,3 +287,43 @@ mod tests {
         assert_eq!(p.completed_at, Some(150), "the earliest time wins");
     }
 }
+
+/// Why the server refused one event of a push (the others are unaffected).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub id: String,
+    /// A stable code (`beyondduration`, `unknownlecture`, …); see docs/progress-protocol.md.
+    pub reason: String,
+    pub message: String,
+}
+
+/// The server's answer to a push of events.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PushOutcome {
+    /// Ids applied now.
+    pub applied: Vec<String>,
+    /// Ids the server had already applied (replays).
+    pub known: Vec<String>,
+    pub rejected: Vec<Rejection>,
+    /// The server's change cursor after the push.
+    pub cursor: String,
+    pub threshold: f64,
+}
+
+/// One lecture's history as the server holds it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoteProgress {
+    pub progress: LectureProgress,
+    pub course: crate::CourseId,
+    pub duration_secs: f64,
+}
+
+/// A page of server history changed after a cursor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProgressPage {
+    pub lectures: Vec<RemoteProgress>,
+    /// Where the next pull continues.
+    pub cursor: String,
+    pub has_more: bool,
+    pub threshold: f64,
+}

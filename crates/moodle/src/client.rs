@@ -5,11 +5,12 @@
 //! bodies are the rules applied here. Nothing is retried here: whether to retry, queue or give up
 //! is the engine's decision, helped by [`Error::is_retryable`].
 
-use crate::calls;
 use crate::decode::{self, SITE_INFO};
 use crate::{Error, NetworkKind, Params, Result, SiteUrl, Token};
+use crate::{calls, progress};
 use juko_model::{
-    Course, CourseContents, CourseId, Lecture, LectureId, LoginPolicy, Media, SiteInfo, UserId,
+    Course, CourseContents, CourseId, Lecture, LectureId, LoginPolicy, Media, ProgressEvent,
+    ProgressPage, PushOutcome, SiteInfo, UserId,
 };
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -304,6 +305,32 @@ impl Session {
     /// Sets manual completion of a lecture or activity (only for manually tracked modules).
     pub async fn set_completed(&self, lecture: LectureId, completed: bool) -> Result<()> {
         self.status(calls::set_completed(lecture, completed)).await
+    }
+
+    /// Sends recorded viewing-history events (`local_juko_push_progress`). Which were applied,
+    /// already known or rejected is in the outcome; a refusal of the whole call is an error.
+    pub async fn push_progress(
+        &self,
+        device: &str,
+        events: &[ProgressEvent],
+    ) -> Result<PushOutcome> {
+        let (function, params) = progress::push(device, events);
+        let body = self.post(function, &params).await?;
+        progress::decode_push(&body).map_err(|e| self.scrub(e))
+    }
+
+    /// The learner's history changed after `since` (`local_juko_get_progress`), a page at a time.
+    pub async fn pull_progress(&self, since: &str, limit: u32) -> Result<ProgressPage> {
+        let (function, params) = progress::pull(since, limit);
+        let body = self.post(function, &params).await?;
+        progress::decode_pull(&body).map_err(|e| self.scrub(e))
+    }
+
+    /// The lectures and activities of a course the site counts as complete for `user`.
+    pub async fn completed_in(&self, course: CourseId, user: UserId) -> Result<Vec<LectureId>> {
+        let (function, params) = progress::completion_status(course, user);
+        let body = self.post(function, &params).await?;
+        progress::decode_completed(&body).map_err(|e| self.scrub(e))
     }
 
     async fn status(&self, (function, params): (&str, Params)) -> Result<()> {

@@ -19,6 +19,7 @@ mod error;
 mod files;
 mod form;
 mod lecture_meta;
+mod progress;
 mod site_url;
 mod token;
 mod wire;
