@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::server::{self, DemoServer, Options};
+use crate::server::{self, DemoServer};
 use crate::util::{self, median, note, output, step};
 use crate::{desktop, install, web};
 
@@ -64,7 +64,7 @@ pub(crate) fn run() -> Result<()> {
     )?;
 
     // 2. Browser timing + 4. server throughput, against one release server.
-    let srv = start_release_server(&server_bin, "bench")?;
+    let srv = server::start_throwaway(&server_bin, "bench", true)?;
     let browser = browser_timing(&srv);
     let load = load_test(&srv);
     srv.stop();
@@ -204,20 +204,6 @@ fn machine(md: &mut String) -> Result<()> {
     Ok(())
 }
 
-fn start_release_server(bin: &Path, name: &str) -> Result<DemoServer> {
-    server::start(
-        bin,
-        &Options {
-            listen: "127.0.0.1:0",
-            db: Some(":memory:"),
-            media_dir: Some(&server::media_cache()),
-            web_dist: Some(&web::dist_dir()),
-            echo_all: false,
-            log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
-        },
-    )
-}
-
 /// tests/browser/bench.mjs: one JSON result line.
 fn browser_timing(srv: &DemoServer) -> Result<Value> {
     let chromium = install::chromium()?;
@@ -254,7 +240,7 @@ fn desktop_section(md: &mut String, app: &Path, server_bin: &Path) -> Result<()>
         "desktop: first frame and memory ({DESKTOP_RUNS} runs + 1 warm-up)"
     ));
     let x = desktop::start_xvfb()?;
-    let srv = start_release_server(server_bin, "bench-desktop")?;
+    let srv = server::start_throwaway(server_bin, "bench-desktop", false)?;
     let mut first_frame = Vec::new();
     let mut mem: Vec<Vec<(u32, String, u64, u64)>> = Vec::new();
     let mut errors = Vec::new();

@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::e2e;
 use crate::install;
-use crate::server::{self, Options};
+use crate::server;
 use crate::util::{self, Guard, note, run, step};
 
 /// Builds the desktop app and returns a private copy of the binary (target/ is shared, and
@@ -64,17 +63,7 @@ pub(crate) fn interactive(site: Option<String>) -> Result<()> {
         None => {
             let bin = server::build(false)?;
             step("start an embedded demo server");
-            let srv = server::start(
-                &bin,
-                &Options {
-                    listen: "127.0.0.1:0",
-                    db: Some(":memory:"),
-                    media_dir: Some(&server::media_cache()),
-                    web_dist: None,
-                    echo_all: false,
-                    log: Some(util::artifacts_dir().join("desktop-server.log")),
-                },
-            )?;
+            let srv = server::start_throwaway(&bin, "desktop-interactive", false)?;
             let url = srv.url.clone();
             embedded = Some(srv);
             url
@@ -89,6 +78,7 @@ pub(crate) fn interactive(site: Option<String>) -> Result<()> {
     let mut cmd = Command::new(&app);
     cmd.env("JUKO_SITE_URL", &site);
     println!("$ {}", util::describe(&cmd));
+    util::outlive_ctrl_c();
     let mut guard = Guard::new(
         "juko (desktop)",
         cmd.spawn().context("start the desktop app")?,
@@ -310,7 +300,7 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
     step("desktop smoke test under Xvfb (the app's self-test: sign in, course list)");
     let shots = util::fresh_dir(&util::artifacts_dir().join("desktop"))?;
     let x = start_xvfb()?;
-    let srv = e2e::start_test_server(server_bin, "desktop")?;
+    let srv = server::start_throwaway(server_bin, "desktop", false)?;
     let shot = shots.join("selftest-course-list.png");
     let mut shot_err = None;
     let r = self_test(

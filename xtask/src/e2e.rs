@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::install;
-use crate::server::{self, DemoServer, Options};
+use crate::server;
 use crate::util::{self, Guard, note, step};
 
 /// Counts from node's TAP output.
@@ -26,25 +26,6 @@ impl Counts {
     }
 }
 
-/// Starts a throwaway demo server for a test: loopback, port 0, in-memory database, the web build.
-pub(crate) fn start_test_server(bin: &Path, name: &str) -> Result<DemoServer> {
-    let dist = crate::web::dist_dir();
-    if !dist.join("index.html").is_file() {
-        bail!("dist/ has no web build (cargo xtask web)");
-    }
-    server::start(
-        bin,
-        &Options {
-            listen: "127.0.0.1:0",
-            db: Some(":memory:"),
-            media_dir: Some(&server::media_cache()),
-            web_dist: Some(&dist),
-            echo_all: false,
-            log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
-        },
-    )
-}
-
 /// Runs tests/browser/e2e.test.mjs against a fresh server. Needs dist/ (the web build).
 pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     let chromium = install::chromium()?;
@@ -52,7 +33,7 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     step("browser end-to-end test (Playwright + Debian Chromium; phone and desktop viewports)");
     let artifacts = util::artifacts_dir();
     util::fresh_dir(&artifacts.join("e2e"))?;
-    let srv = start_test_server(server_bin, "e2e")?;
+    let srv = server::start_throwaway(server_bin, "e2e", true)?;
     let tap = artifacts.join("e2e/results.tap");
     let counts = node_test(&dir, "e2e.test.mjs", &srv.url, &chromium, &tap);
     srv.stop();

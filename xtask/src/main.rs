@@ -146,6 +146,7 @@ fn demo(listen: &str) -> Result<()> {
         server::DEMO_PASSWORD
     );
     println!();
+    util::outlive_ctrl_c();
     let status = srv.guard.wait()?;
     if !status.success() {
         bail!("the demo server exited with {status}");

@@ -172,6 +172,26 @@ fn find_url(line: &str) -> Option<String> {
     )
 }
 
+/// Starts a throwaway demo server (tests, benchmarks, the embedded one of `xtask desktop`): loopback, port 0, in-memory database, and the web
+/// build when `web` (the desktop app does not need it).
+pub(crate) fn start_throwaway(bin: &Path, name: &str, web: bool) -> Result<DemoServer> {
+    let dist = crate::web::dist_dir();
+    if web && !dist.join("index.html").is_file() {
+        bail!("dist/ has no web build (cargo xtask web)");
+    }
+    start(
+        bin,
+        &Options {
+            listen: "127.0.0.1:0",
+            db: Some(":memory:"),
+            media_dir: Some(&media_cache()),
+            web_dist: web.then_some(dist.as_path()),
+            echo_all: false,
+            log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
+        },
+    )
+}
+
 /// host:port of an http URL.
 pub(crate) fn socket_addr(url: &str) -> Result<SocketAddr> {
     let hostport = url

@@ -308,6 +308,17 @@ pub(crate) fn pump_lines(
     });
 }
 
+/// For interactive commands: Ctrl-C goes to the whole foreground process group, so the server or
+/// app we wait for gets it too and stops cleanly; xtask must outlive it to drain its output and
+/// stop anything else by pid. Not used by `test`, where Ctrl-C should abort the run.
+pub(crate) fn outlive_ctrl_c() {
+    if let Err(e) =
+        ctrlc::set_handler(|| println!("\n    (Ctrl-C: waiting for the child process to stop)"))
+    {
+        note(&format!("cannot handle Ctrl-C: {e}"));
+    }
+}
+
 /// Median of a non-empty list of measurements.
 pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

@@ -6,8 +6,10 @@
 //! [`SessionStore`], implemented by the app for each platform.
 
 mod error;
+pub mod ids;
 mod session;
 mod sign_in;
+pub mod store;
 
 pub use error::{Error, Result};
 pub use juko_model as model;

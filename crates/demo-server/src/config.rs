@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use juko_model::DEFAULT_COMPLETION_THRESHOLD;
+
 /// Where the SQLite database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbLocation {
@@ -59,6 +61,12 @@ pub struct Config {
     pub public_url: Option<String>,
     pub media: MediaProfile,
     pub password_cost: PasswordCost,
+    /// Whether the site has Juko's viewing-history extension (`local_juko_push_progress`,
+    /// `local_juko_get_progress`). With it, lectures complete by watched coverage; without it,
+    /// they use Moodle's manual completion, as a stock site would offer.
+    pub progress_extension: bool,
+    /// The share of a lecture's video that must be watched for it to complete (0 < t ≤ 1).
+    pub completion_threshold: f64,
 }
 
 impl Config {
@@ -74,6 +82,8 @@ impl Config {
             public_url: None,
             media: MediaProfile::Catalog,
             password_cost: PasswordCost::Standard,
+            progress_extension: true,
+            completion_threshold: DEFAULT_COMPLETION_THRESHOLD,
         })
     }
 
@@ -88,7 +98,18 @@ impl Config {
             public_url: None,
             media: MediaProfile::SharedTestClip,
             password_cost: PasswordCost::MinimalForTests,
+            progress_extension: true,
+            completion_threshold: DEFAULT_COMPLETION_THRESHOLD,
         }
+    }
+
+    /// Refuses settings the server cannot work with, before anything is opened.
+    pub(crate) fn check(&self) -> anyhow::Result<()> {
+        let t = self.completion_threshold;
+        if !(t.is_finite() && t > 0.0 && t <= 1.0) {
+            anyhow::bail!("the completion threshold must be in (0, 1], got {t}");
+        }
+        Ok(())
     }
 }
 

@@ -27,6 +27,13 @@ struct Args {
     /// The site URL to report to clients (default: the Host each request used).
     #[arg(long)]
     public_url: Option<String>,
+    /// Run as a stock Moodle site: no viewing-history extension (local_juko_*), lectures
+    /// completed manually by the learner.
+    #[arg(long)]
+    no_progress_extension: bool,
+    /// Share of a lecture's video to watch for it to complete (extension mode).
+    #[arg(long, default_value_t = juko_model::DEFAULT_COMPLETION_THRESHOLD)]
+    completion_threshold: f64,
 }
 
 #[tokio::main]
@@ -51,18 +58,29 @@ async fn main() -> anyhow::Result<()> {
     }
     config.web_dist = args.web_dist;
     config.public_url = args.public_url;
+    config.progress_extension = !args.no_progress_extension;
+    config.completion_threshold = args.completion_threshold;
 
+    let mode = if config.progress_extension {
+        format!(
+            "on (lectures complete at {:.0}% watched)",
+            config.completion_threshold * 100.0
+        )
+    } else {
+        "off (stock Moodle: lectures completed manually)".to_owned()
+    };
     let server = Server::start(config).await?;
-    print_banner(&server.url());
+    print_banner(&server.url(), &mode);
     shutdown_signal().await;
     println!("Stopping the demo server…");
     server.shutdown().await;
     Ok(())
 }
 
-fn print_banner(url: &str) {
+fn print_banner(url: &str, progress_mode: &str) {
     println!();
     println!("Juko demo server (Moodle 4.5 compatible): {url}");
+    println!("Viewing-history extension: {progress_mode}");
     println!("Demo learners:");
     for learner in seed::DEMO_LEARNERS {
         println!(

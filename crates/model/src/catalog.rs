@@ -90,6 +90,9 @@ pub struct Lecture {
     pub locked_reason: Option<String>,
     /// Whether the site counts the lecture as complete.
     pub completed: bool,
+    /// Whether the learner may mark it complete themselves (Moodle's manual completion): the
+    /// fallback on sites without Juko's progress extension.
+    pub manual_completion: bool,
 }
 
 /// A lecture's video as the site lists it.

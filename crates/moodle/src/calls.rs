@@ -143,6 +143,7 @@ mod tests {
             media: None::<Media>,
             locked_reason: None,
             completed: false,
+            manual_completion: false,
         }
     }
 

@@ -223,6 +223,7 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
             .as_ref()
             .and_then(|c| c.state)
             .is_some_and(|s| matches!(s.0, 1 | 2)),
+        manual_completion: m.completion.is_some_and(|c| c.0 == 1),
     })
 }
 

@@ -300,6 +300,8 @@ pub(crate) struct Module {
     pub(crate) availabilityinfo: Option<String>,
     pub(crate) modname: String,
     pub(crate) noviewlink: Option<Flag>,
+    /// Completion tracking: 0 none, 1 manual, 2 automatic (§1.5).
+    pub(crate) completion: Option<Int>,
     pub(crate) completiondata: Option<CompletionData>,
     #[serde(default, deserialize_with = "nullable")]
     pub(crate) contents: Vec<Content>,

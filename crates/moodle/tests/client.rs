@@ -462,6 +462,7 @@ async fn a_declined_status_is_an_error() {
         media: None,
         locked_reason: None,
         completed: false,
+        manual_completion: false,
     };
     let e = session.view_lecture(&lecture).await.unwrap_err();
     assert!(

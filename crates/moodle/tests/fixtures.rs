@@ -490,6 +490,15 @@ fn course_contents() {
 
     let (_, l312) = contents.lecture(LectureId(312)).unwrap();
     assert_eq!(l312.instance, 9);
+    // 312 is tracked manually (completion 1); 310 automatically (completion 2).
+    assert!(l312.manual_completion);
+    assert!(
+        !contents
+            .lecture(LectureId(310))
+            .unwrap()
+            .1
+            .manual_completion
+    );
     assert_eq!(l312.title, "第1講 外部講義動画（ストリーミング）");
     assert_eq!(
         l312.media,

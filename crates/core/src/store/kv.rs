@@ -1,0 +1,280 @@
+//! The store over a plain key-value space: the browser's `localStorage` on the web (SQLite in the
+//! browser needs a persistent VFS this project's toolchain does not build yet), and memory in tests.
+//!
+//! A key-value space has no transactions, so the outbox is the source of truth: recording
+//! writes the event to the outbox first and the lecture's history second, and opening the store
+//! re-applies every outbox event to the history (applying is idempotent). A crash between the
+//! two writes therefore loses nothing.
+
+use super::{LectureContext, LocalProgress, Store, StoredEvent, apply, merge_remote_into};
+use crate::{Error, Result};
+use juko_model::{LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
+use serde::{Serialize, de::DeserializeOwned};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// A string key-value space (synchronous, like `localStorage`).
+pub trait KeyValue {
+    fn get(&self, key: &str) -> Option<String>;
+    fn set(&self, key: &str, value: &str) -> Result<()>;
+    fn remove(&self, key: &str) -> Result<()>;
+    fn keys(&self) -> Vec<String>;
+}
+
+/// A key-value space in memory, shareable between handles (tests, and "reopen" in them).
+#[derive(Clone, Default)]
+pub struct MemoryKv(Rc<RefCell<BTreeMap<String, String>>>);
+
+impl KeyValue for MemoryKv {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.borrow().get(key).cloned()
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+    fn remove(&self, key: &str) -> Result<()> {
+        self.0.borrow_mut().remove(key);
+        Ok(())
+    }
+    fn keys(&self) -> Vec<String> {
+        self.0.borrow().keys().cloned().collect()
+    }
+}
+
+/// The store over a key-value space, every key under a namespace (one per account).
+pub struct KvStore<K: KeyValue> {
+    kv: K,
+    ns: String,
+}
+
+impl<K: KeyValue> KvStore<K> {
+    /// Opens the store in `namespace`, repairing history from the outbox (see the module doc).
+    pub fn open(kv: K, namespace: &str) -> Result<KvStore<K>> {
+        let store = KvStore {
+            kv,
+            ns: format!("juko:{namespace}:"),
+        };
+        let threshold = store.threshold()?;
+        for (_, event) in store.outbox()? {
+            let Some(event) = event.into_event() else {
+                continue;
+            };
+            let current = store
+                .lecture(event.lecture)?
+                .unwrap_or_else(|| LocalProgress::new(event.lecture));
+            // Re-applying with the context already stored changes nothing unless the crash came
+            // between the outbox write and the history write.
+            let context = LectureContext {
+                course: current.course,
+                duration_secs: current.duration_secs,
+            };
+            let repaired = apply(
+                current.clone(),
+                &event,
+                context,
+                threshold,
+                current.updated_ms,
+            );
+            if repaired.progress != current.progress {
+                store.put(&store.key("p:", &event.lecture.to_string()), &repaired)?;
+            }
+        }
+        Ok(store)
+    }
+
+    pub(super) fn key(&self, kind: &str, name: &str) -> String {
+        format!("{}{kind}{name}", self.ns)
+    }
+
+    fn read<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        match self.kv.get(key) {
+            None => Ok(None),
+            Some(raw) => serde_json::from_str(&raw)
+                .map(Some)
+                .map_err(|e| Error::Storage(format!("damaged entry {key}: {e}"))),
+        }
+    }
+
+    pub(super) fn put<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let json = serde_json::to_string(value).map_err(|e| Error::Storage(e.to_string()))?;
+        self.kv.set(key, &json)
+    }
+
+    fn meta(&self, name: &str) -> Option<String> {
+        self.kv.get(&self.key("m:", name))
+    }
+
+    /// Outbox entries in recording order, with their keys.
+    fn outbox(&self) -> Result<Vec<(String, StoredEvent)>> {
+        let prefix = self.key("o:", "");
+        let mut keys: Vec<String> = self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .map(|k| {
+                Ok((
+                    k.clone(),
+                    self.read::<StoredEvent>(&k)?
+                        .ok_or_else(|| Error::Storage(format!("{k} vanished")))?,
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) fn next_seq(&self) -> Result<u64> {
+        let seq = self
+            .meta("seq")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
+        self.kv.set(&self.key("m:", "seq"), &seq.to_string())?;
+        Ok(seq)
+    }
+}
+
+impl<K: KeyValue> Store for KvStore<K> {
+    fn record(
+        &self,
+        event: &ProgressEvent,
+        context: LectureContext,
+        now_ms: i64,
+    ) -> Result<LocalProgress> {
+        // Outbox first: it is what the repair on open replays.
+        let seq = self.next_seq()?;
+        self.put(
+            &self.key("o:", &format!("{seq:016}")),
+            &StoredEvent::from_event(event),
+        )?;
+        let current = self
+            .lecture(event.lecture)?
+            .unwrap_or_else(|| LocalProgress::new(event.lecture));
+        let updated = apply(current, event, context, self.threshold()?, now_ms);
+        self.put(&self.key("p:", &event.lecture.to_string()), &updated)?;
+        Ok(updated)
+    }
+
+    fn lecture(&self, lecture: LectureId) -> Result<Option<LocalProgress>> {
+        self.read(&self.key("p:", &lecture.to_string()))
+    }
+
+    fn all(&self) -> Result<Vec<LocalProgress>> {
+        let prefix = self.key("p:", "");
+        let mut all: Vec<LocalProgress> = self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .filter_map(|k| self.read::<LocalProgress>(&k).transpose())
+            .collect::<Result<_>>()?;
+        all.sort_by(|a, b| {
+            b.updated_ms
+                .cmp(&a.updated_ms)
+                .then(a.progress.lecture.cmp(&b.progress.lecture))
+        });
+        Ok(all)
+    }
+
+    fn pending(&self, limit: usize) -> Result<Vec<ProgressEvent>> {
+        Ok(self
+            .outbox()?
+            .into_iter()
+            .take(limit)
+            .filter_map(|(_, e)| e.into_event())
+            .collect())
+    }
+
+    fn pending_count(&self) -> Result<usize> {
+        let prefix = self.key("o:", "");
+        Ok(self
+            .kv
+            .keys()
+            .iter()
+            .filter(|k| k.starts_with(&prefix))
+            .count())
+    }
+
+    fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
+        let done: std::collections::HashSet<&str> = outcome
+            .applied
+            .iter()
+            .chain(&outcome.known)
+            .map(String::as_str)
+            .collect();
+        let rejected: BTreeMap<&str, &Rejection> = outcome
+            .rejected
+            .iter()
+            .map(|r| (r.id.as_str(), r))
+            .collect();
+        let mut removed = 0;
+        for (key, event) in self.outbox()? {
+            if let Some(r) = rejected.get(event.id.as_str()) {
+                self.put(&self.key("r:", &format!("{now_ms:016}:{}", r.id)), *r)?;
+            } else if !done.contains(event.id.as_str()) {
+                continue;
+            }
+            self.kv.remove(&key)?;
+            removed += 1;
+        }
+        if outcome.threshold.is_finite() && outcome.threshold > 0.0 && outcome.threshold <= 1.0 {
+            self.kv
+                .set(&self.key("m:", "threshold"), &outcome.threshold.to_string())?;
+        }
+        Ok(removed)
+    }
+
+    fn merge_remote(&self, page: &ProgressPage, _now_ms: i64) -> Result<()> {
+        for remote in &page.lectures {
+            let merged = merge_remote_into(self.lecture(remote.progress.lecture)?, remote);
+            self.put(
+                &self.key("p:", &remote.progress.lecture.to_string()),
+                &merged,
+            )?;
+        }
+        // The cursor last: a crash before it only repeats an idempotent merge.
+        if page.threshold.is_finite() && page.threshold > 0.0 && page.threshold <= 1.0 {
+            self.kv
+                .set(&self.key("m:", "threshold"), &page.threshold.to_string())?;
+        }
+        self.kv.set(&self.key("m:", "cursor"), &page.cursor)
+    }
+
+    fn cursor(&self) -> Result<String> {
+        Ok(self.meta("cursor").unwrap_or_default())
+    }
+
+    fn threshold(&self) -> Result<f64> {
+        Ok(self
+            .meta("threshold")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(juko_model::DEFAULT_COMPLETION_THRESHOLD))
+    }
+
+    fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.meta("device") {
+            return Ok(id);
+        }
+        let id = crate::ids::new_id();
+        self.kv.set(&self.key("m:", "device"), &id)?;
+        Ok(id)
+    }
+
+    fn rejected(&self) -> Result<Vec<Rejection>> {
+        let prefix = self.key("r:", "");
+        let mut keys: Vec<String> = self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .collect();
+        keys.sort_by(|a, b| b.cmp(a));
+        keys.iter()
+            .filter_map(|k| self.read::<Rejection>(k).transpose())
+            .collect()
+    }
+}

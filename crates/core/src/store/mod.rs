@@ -1,0 +1,220 @@
+//! The device's own record of the learner's viewing history, and the outbox of what the server
+//! has not acknowledged yet.
+//!
+//! Invariant: every recorded event changes the lecture's local history and enters the outbox
+//! in one atomic step, before anything is sent. An event leaves the outbox only when the server
+//! reported it applied or already known; a rejected event moves to the rejected list, kept for
+//! diagnosis. Two implementations share the contract tests in `tests.rs`: SQLite (desktop,
+//! mobile) and a key-value one over browser storage (web).
+
+mod kv;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+#[cfg(test)]
+mod tests;
+
+pub use kv::{KeyValue, KvStore, MemoryKv};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+use crate::Result;
+use juko_model::{
+    CourseId, LectureId, LectureProgress, ProgressEvent, ProgressKind, ProgressPage, PushOutcome,
+    Rejection, WatchedIntervals,
+};
+use serde::{Deserialize, Serialize};
+
+/// One lecture's history on this device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocalProgress {
+    pub progress: LectureProgress,
+    pub course: Option<CourseId>,
+    /// The video's length in seconds, once known (from the site's listing or the player).
+    pub duration_secs: Option<f64>,
+    /// When this device last changed it (ms since the epoch): "recently watched" order.
+    pub updated_ms: i64,
+}
+
+impl LocalProgress {
+    pub fn new(lecture: LectureId) -> LocalProgress {
+        LocalProgress {
+            progress: LectureProgress::new(lecture),
+            course: None,
+            duration_secs: None,
+            updated_ms: 0,
+        }
+    }
+
+    /// Share of the video watched, when its length is known.
+    pub fn coverage(&self) -> Option<f64> {
+        self.duration_secs
+            .map(|d| self.progress.watched.coverage(d))
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.progress.completed_at.is_some()
+    }
+}
+
+/// What the app knows about a lecture when it records an event for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LectureContext {
+    pub course: Option<CourseId>,
+    pub duration_secs: Option<f64>,
+}
+
+/// The local history store. Implementations are cheap handles; all methods are atomic.
+pub trait Store {
+    /// Applies `event` to the lecture's local history and queues it for the server, atomically.
+    /// Returns the lecture's history after the change.
+    fn record(
+        &self,
+        event: &ProgressEvent,
+        context: LectureContext,
+        now_ms: i64,
+    ) -> Result<LocalProgress>;
+
+    fn lecture(&self, lecture: LectureId) -> Result<Option<LocalProgress>>;
+
+    /// Every lecture with history, most recently changed first.
+    fn all(&self) -> Result<Vec<LocalProgress>>;
+
+    /// The oldest `limit` events not yet acknowledged by the server.
+    fn pending(&self, limit: usize) -> Result<Vec<ProgressEvent>>;
+
+    fn pending_count(&self) -> Result<usize>;
+
+    /// Removes what the server applied or knew; moves what it rejected to the rejected list.
+    /// Returns how many events left the outbox.
+    fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize>;
+
+    /// Merges a page of server history by the model's rules and keeps its cursor, atomically.
+    fn merge_remote(&self, page: &ProgressPage, now_ms: i64) -> Result<()>;
+
+    /// Where the next pull starts ("" before the first).
+    fn cursor(&self) -> Result<String>;
+
+    /// The completion threshold the server last sent (the default before that).
+    fn threshold(&self) -> Result<f64>;
+
+    /// This device's id, made once and kept.
+    fn device_id(&self) -> Result<String>;
+
+    /// Events the server refused, with its reasons, newest first.
+    fn rejected(&self) -> Result<Vec<Rejection>>;
+}
+
+/// Applies one event to a lecture's history (the rule both stores use).
+pub(crate) fn apply(
+    mut local: LocalProgress,
+    event: &ProgressEvent,
+    context: LectureContext,
+    threshold: f64,
+    now_ms: i64,
+) -> LocalProgress {
+    local.course = context.course.or(local.course);
+    if let Some(d) = context.duration_secs.filter(|d| d.is_finite() && *d > 0.0) {
+        local.duration_secs = Some(d);
+    }
+    match event.kind {
+        ProgressKind::Played(i) => {
+            local.progress.watched.insert(i);
+        }
+        ProgressKind::Position(seconds) => {
+            let p = juko_model::ResumePosition {
+                seconds,
+                client_time_ms: event.client_time_ms,
+            };
+            local.progress.position = Some(match local.progress.position {
+                Some(old) => juko_model::ResumePosition::latest(old, p),
+                None => p,
+            });
+        }
+    }
+    if let Some(d) = local.duration_secs {
+        local
+            .progress
+            .update_completion(d, threshold, now_ms / 1000);
+    }
+    local.updated_ms = now_ms;
+    local
+}
+
+/// Merges the server's record of a lecture into the local one (the rule both stores use).
+pub(crate) fn merge_remote_into(
+    local: Option<LocalProgress>,
+    remote: &juko_model::RemoteProgress,
+) -> LocalProgress {
+    let mut local = local.unwrap_or_else(|| LocalProgress::new(remote.progress.lecture));
+    let before = local.progress.clone();
+    local.progress.merge(&remote.progress);
+    local.course = Some(remote.course);
+    if remote.duration_secs.is_finite() && remote.duration_secs > 0.0 {
+        local.duration_secs = Some(remote.duration_secs);
+    }
+    // Another device's viewing counts as recent here too; our own echo does not reorder.
+    if local.progress != before {
+        local.updated_ms = local
+            .updated_ms
+            .max(remote.progress.position.map_or(0, |p| p.client_time_ms));
+    }
+    local
+}
+
+/// Events are stored as this flat record in both stores.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct StoredEvent {
+    pub(crate) id: String,
+    pub(crate) lecture: i64,
+    pub(crate) kind: String,
+    pub(crate) a: f64,
+    pub(crate) b: Option<f64>,
+    pub(crate) client_time_ms: i64,
+}
+
+impl StoredEvent {
+    pub(crate) fn from_event(e: &ProgressEvent) -> StoredEvent {
+        let (kind, a, b) = match e.kind {
+            ProgressKind::Played(i) => ("played", i.from, Some(i.to)),
+            ProgressKind::Position(p) => ("position", p, None),
+        };
+        StoredEvent {
+            id: e.id.clone(),
+            lecture: e.lecture.0,
+            kind: kind.into(),
+            a,
+            b,
+            client_time_ms: e.client_time_ms,
+        }
+    }
+
+    pub(crate) fn into_event(self) -> Option<ProgressEvent> {
+        let kind = match (self.kind.as_str(), self.b) {
+            ("played", Some(to)) => ProgressKind::Played(juko_model::Interval { from: self.a, to }),
+            ("position", _) => ProgressKind::Position(self.a),
+            _ => return None,
+        };
+        Some(ProgressEvent {
+            id: self.id,
+            lecture: LectureId(self.lecture),
+            kind,
+            client_time_ms: self.client_time_ms,
+        })
+    }
+}
+
+/// Intervals as stored: a JSON list of `[from, to]` pairs.
+pub(crate) fn intervals_json(w: &WatchedIntervals) -> String {
+    let pairs: Vec<[f64; 2]> = w.intervals().iter().map(|i| [i.from, i.to]).collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn intervals_from_json(s: &str) -> Result<WatchedIntervals> {
+    let pairs: Vec<[f64; 2]> = serde_json::from_str(s)
+        .map_err(|e| crate::Error::Storage(format!("damaged intervals in the store: {e}")))?;
+    Ok(WatchedIntervals::from_intervals(
+        pairs
+            .into_iter()
+            .map(|[from, to]| juko_model::Interval { from, to }),
+    ))
+}

@@ -1,0 +1,386 @@
+//! The store on SQLite: desktop and mobile. WAL journal, full sync: a recorded event survives
+//! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
+
+use super::{
+    LectureContext, LocalProgress, Store, StoredEvent, apply, intervals_from_json, intervals_json,
+    merge_remote_into,
+};
+use crate::{Error, Result};
+use juko_model::{
+    CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome, Rejection,
+    ResumePosition,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Schema versions, applied in order; `PRAGMA user_version` says how many ran. Never edit one
+/// that has shipped: add the next.
+const MIGRATIONS: &[&str] = &[
+    // 1: viewing history, outbox, rejected events, sync state.
+    "CREATE TABLE lecture_progress (
+        lecture INTEGER PRIMARY KEY,
+        course INTEGER,
+        duration REAL,
+        intervals TEXT NOT NULL,
+        position REAL,
+        position_time INTEGER,
+        completed_at INTEGER,
+        updated_ms INTEGER NOT NULL
+     );
+     CREATE INDEX lecture_progress_recent ON lecture_progress (updated_ms DESC);
+     CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        lecture INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        a REAL NOT NULL,
+        b REAL,
+        client_time INTEGER NOT NULL
+     );
+     CREATE TABLE rejected (
+        id TEXT PRIMARY KEY,
+        lecture INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        a REAL NOT NULL,
+        b REAL,
+        client_time INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+];
+
+/// A handle on one account's store; clones share the connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn storage(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the store at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Storage(e.to_string()))?;
+        }
+        Self::setup(Connection::open(path).map_err(storage)?)
+    }
+
+    /// A store that lives in memory: tests.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::setup(Connection::open_in_memory().map_err(storage)?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<SqliteStore> {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(storage)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(storage)?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn).map_err(storage)
+    }
+
+    fn transaction<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction().map_err(storage)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(storage)?;
+        Ok(value)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let done: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(storage)?;
+    let done = usize::try_from(done).unwrap_or(0);
+    if done > MIGRATIONS.len() {
+        return Err(Error::Storage(format!(
+            "the store is from a newer Juko (schema {done}, this app knows {})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction().map_err(storage)?;
+        tx.execute_batch(sql).map_err(storage)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(storage)?;
+        tx.commit().map_err(storage)?;
+    }
+    Ok(())
+}
+
+fn read_lecture(conn: &Connection, lecture: LectureId) -> Result<Option<LocalProgress>> {
+    let row = conn
+        .query_row(
+            "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms
+             FROM lecture_progress WHERE lecture = ?1",
+            [lecture.0],
+            raw_row,
+        )
+        .optional()
+        .map_err(storage)?;
+    row.map(from_raw).transpose()
+}
+
+type RawRow = (
+    i64,
+    Option<i64>,
+    Option<f64>,
+    String,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+fn from_raw(
+    (lecture, course, duration, intervals, position, position_time, completed_at, updated_ms): RawRow,
+) -> Result<LocalProgress> {
+    Ok(LocalProgress {
+        progress: LectureProgress {
+            lecture: LectureId(lecture),
+            watched: intervals_from_json(&intervals)?,
+            position: position
+                .zip(position_time)
+                .map(|(seconds, client_time_ms)| ResumePosition {
+                    seconds,
+                    client_time_ms,
+                }),
+            completed_at,
+        },
+        course: course.map(CourseId),
+        duration_secs: duration,
+        updated_ms,
+    })
+}
+
+fn write_lecture(conn: &Connection, l: &LocalProgress) -> Result<()> {
+    let p = &l.progress;
+    conn.prepare_cached(
+        "INSERT INTO lecture_progress
+            (lecture, course, duration, intervals, position, position_time, completed_at, updated_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (lecture) DO UPDATE SET course = ?2, duration = ?3, intervals = ?4,
+            position = ?5, position_time = ?6, completed_at = ?7, updated_ms = ?8",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            p.lecture.0,
+            l.course.map(|c| c.0),
+            l.duration_secs,
+            intervals_json(&p.watched),
+            p.position.map(|p| p.seconds),
+            p.position.map(|p| p.client_time_ms),
+            p.completed_at,
+            l.updated_ms,
+        ])
+    })
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn get_state(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map_err(storage)
+}
+
+fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = ?2",
+        [key, value],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn threshold_of(conn: &Connection) -> Result<f64> {
+    Ok(get_state(conn, "threshold")?
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(juko_model::DEFAULT_COMPLETION_THRESHOLD))
+}
+
+impl Store for SqliteStore {
+    fn record(
+        &self,
+        event: &ProgressEvent,
+        context: LectureContext,
+        now_ms: i64,
+    ) -> Result<LocalProgress> {
+        self.transaction(|tx| {
+            let s = StoredEvent::from_event(event);
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO outbox (id, lecture, kind, a, b, client_time)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![s.id, s.lecture, s.kind, s.a, s.b, s.client_time_ms])
+                })
+                .map_err(storage)?;
+            let current = read_lecture(tx, event.lecture)?
+                .unwrap_or_else(|| LocalProgress::new(event.lecture));
+            if inserted == 0 {
+                // The same event recorded twice (a retried call): already applied.
+                return Ok(current);
+            }
+            let updated = apply(current, event, context, threshold_of(tx)?, now_ms);
+            write_lecture(tx, &updated)?;
+            Ok(updated)
+        })
+    }
+
+    fn lecture(&self, lecture: LectureId) -> Result<Option<LocalProgress>> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        read_lecture(&conn, lecture)
+    }
+
+    fn all(&self) -> Result<Vec<LocalProgress>> {
+        let rows = self.with(|c| {
+            c.prepare(
+                "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms
+                 FROM lecture_progress ORDER BY updated_ms DESC, lecture",
+            )?
+            .query_map([], raw_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        rows.into_iter().map(from_raw).collect()
+    }
+
+    fn pending(&self, limit: usize) -> Result<Vec<ProgressEvent>> {
+        let rows = self.with(|c| {
+            c.prepare_cached(
+                "SELECT id, lecture, kind, a, b, client_time FROM outbox ORDER BY seq LIMIT ?1",
+            )?
+            .query_map([limit as i64], |r| {
+                Ok(StoredEvent {
+                    id: r.get(0)?,
+                    lecture: r.get(1)?,
+                    kind: r.get(2)?,
+                    a: r.get(3)?,
+                    b: r.get(4)?,
+                    client_time_ms: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        rows.into_iter()
+            .map(|s| {
+                let id = s.id.clone();
+                s.into_event()
+                    .ok_or_else(|| Error::Storage(format!("damaged outbox event {id}")))
+            })
+            .collect()
+    }
+
+    fn pending_count(&self) -> Result<usize> {
+        self.with(|c| c.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0)))
+            .map(|n| n as usize)
+    }
+
+    fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
+        self.transaction(|tx| {
+            let mut removed = 0;
+            {
+                let mut delete = tx.prepare_cached("DELETE FROM outbox WHERE id = ?1").map_err(storage)?;
+                for id in outcome.applied.iter().chain(&outcome.known) {
+                    removed += delete.execute([id]).map_err(storage)?;
+                }
+                let mut keep = tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO rejected (id, lecture, kind, a, b, client_time, reason, message, at_ms)
+                         SELECT id, lecture, kind, a, b, client_time, ?2, ?3, ?4 FROM outbox WHERE id = ?1",
+                    )
+                    .map_err(storage)?;
+                for r in &outcome.rejected {
+                    keep.execute(params![r.id, r.reason, r.message, now_ms]).map_err(storage)?;
+                    removed += delete.execute([&r.id]).map_err(storage)?;
+                }
+            }
+            if outcome.threshold.is_finite() && outcome.threshold > 0.0 && outcome.threshold <= 1.0 {
+                set_state(tx, "threshold", &outcome.threshold.to_string())?;
+            }
+            Ok(removed)
+        })
+    }
+
+    fn merge_remote(&self, page: &ProgressPage, _now_ms: i64) -> Result<()> {
+        self.transaction(|tx| {
+            for remote in &page.lectures {
+                let merged = merge_remote_into(read_lecture(tx, remote.progress.lecture)?, remote);
+                write_lecture(tx, &merged)?;
+            }
+            set_state(tx, "cursor", &page.cursor)?;
+            if page.threshold.is_finite() && page.threshold > 0.0 && page.threshold <= 1.0 {
+                set_state(tx, "threshold", &page.threshold.to_string())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn cursor(&self) -> Result<String> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(get_state(&conn, "cursor")?.unwrap_or_default())
+    }
+
+    fn threshold(&self) -> Result<f64> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        threshold_of(&conn)
+    }
+
+    fn device_id(&self) -> Result<String> {
+        self.transaction(|tx| {
+            if let Some(id) = get_state(tx, "device_id")? {
+                return Ok(id);
+            }
+            let id = crate::ids::new_id();
+            set_state(tx, "device_id", &id)?;
+            Ok(id)
+        })
+    }
+
+    fn rejected(&self) -> Result<Vec<Rejection>> {
+        self.with(|c| {
+            c.prepare("SELECT id, reason, message FROM rejected ORDER BY at_ms DESC, id")?
+                .query_map([], |r| {
+                    Ok(Rejection {
+                        id: r.get(0)?,
+                        reason: r.get(1)?,
+                        message: r.get(2)?,
+                    })
+                })?
+                .collect()
+        })
+    }
+}

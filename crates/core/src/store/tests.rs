@@ -1,0 +1,225 @@
+//! The store contract, run against every implementation.
+
+use super::*;
+use juko_model::{Interval, RemoteProgress, ResumePosition};
+
+fn played(id: &str, lecture: i64, from: f64, to: f64, t: i64) -> ProgressEvent {
+    ProgressEvent {
+        id: id.into(),
+        lecture: LectureId(lecture),
+        kind: ProgressKind::Played(Interval { from, to }),
+        client_time_ms: t,
+    }
+}
+
+fn position(id: &str, lecture: i64, at: f64, t: i64) -> ProgressEvent {
+    ProgressEvent {
+        id: id.into(),
+        lecture: LectureId(lecture),
+        kind: ProgressKind::Position(at),
+        client_time_ms: t,
+    }
+}
+
+fn ctx(duration: f64) -> LectureContext {
+    LectureContext {
+        course: Some(CourseId(2)),
+        duration_secs: Some(duration),
+    }
+}
+
+/// Runs `check` on a fresh store of each kind.
+fn each_store(check: impl Fn(&dyn Store)) {
+    #[cfg(feature = "sqlite")]
+    check(&SqliteStore::open_in_memory().expect("opens"));
+    check(&KvStore::open(MemoryKv::default(), "t").expect("opens"));
+}
+
+#[test]
+fn recording_updates_history_and_queues_the_event() {
+    each_store(|s| {
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1_000)
+            .unwrap();
+        let l = s
+            .record(&played("b", 301, 3.0, 8.0, 2), ctx(10.0), 2_000)
+            .unwrap();
+        assert_eq!(
+            l.progress.watched.intervals(),
+            [Interval { from: 0.0, to: 8.0 }]
+        );
+        assert_eq!(l.coverage(), Some(0.8));
+        assert!(!l.is_complete());
+        assert_eq!(s.pending_count().unwrap(), 2);
+        let ids: Vec<String> = s.pending(10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["a", "b"], "oldest first");
+        assert_eq!(s.lecture(LectureId(301)).unwrap(), Some(l));
+    });
+}
+
+#[test]
+fn completion_comes_at_the_threshold_and_stays() {
+    each_store(|s| {
+        s.record(&played("a", 301, 0.0, 9.0, 1), ctx(10.0), 5_000)
+            .unwrap();
+        let l = s.lecture(LectureId(301)).unwrap().unwrap();
+        assert_eq!(l.progress.completed_at, Some(5));
+    });
+}
+
+#[test]
+fn positions_keep_the_latest_client_time() {
+    each_store(|s| {
+        s.record(&position("a", 301, 40.0, 200), ctx(60.0), 1)
+            .unwrap();
+        s.record(&position("b", 301, 10.0, 100), ctx(60.0), 2)
+            .unwrap();
+        let p = s
+            .lecture(LectureId(301))
+            .unwrap()
+            .unwrap()
+            .progress
+            .position;
+        assert_eq!(
+            p,
+            Some(ResumePosition {
+                seconds: 40.0,
+                client_time_ms: 200
+            })
+        );
+    });
+}
+
+#[test]
+fn settling_removes_acknowledged_and_keeps_rejected_for_diagnosis() {
+    each_store(|s| {
+        for (id, t) in [("a", 1), ("b", 2), ("c", 3), ("d", 4)] {
+            s.record(&played(id, 301, 0.0, 1.0, t), ctx(10.0), t)
+                .unwrap();
+        }
+        let outcome = PushOutcome {
+            applied: vec!["a".into()],
+            known: vec!["b".into()],
+            rejected: vec![Rejection {
+                id: "c".into(),
+                reason: "beyondduration".into(),
+                message: "m".into(),
+            }],
+            cursor: "5".into(),
+            threshold: 0.8,
+        };
+        assert_eq!(s.settle(&outcome, 10).unwrap(), 3);
+        let left: Vec<String> = s.pending(10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(left, ["d"], "unanswered events stay queued");
+        assert_eq!(s.rejected().unwrap()[0].reason, "beyondduration");
+        assert_eq!(s.threshold().unwrap(), 0.8);
+    });
+}
+
+#[test]
+fn remote_history_merges_by_the_model_rules() {
+    each_store(|s| {
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+            .unwrap();
+        let page = ProgressPage {
+            lectures: vec![RemoteProgress {
+                progress: LectureProgress {
+                    lecture: LectureId(301),
+                    watched: WatchedIntervals::from_intervals([Interval { from: 4.0, to: 9.5 }]),
+                    position: Some(ResumePosition {
+                        seconds: 9.5,
+                        client_time_ms: 50,
+                    }),
+                    completed_at: Some(77),
+                },
+                course: CourseId(2),
+                duration_secs: 10.0,
+            }],
+            cursor: "12".into(),
+            has_more: false,
+            threshold: 0.9,
+        };
+        s.merge_remote(&page, 100).unwrap();
+        s.merge_remote(&page, 200).unwrap();
+        let l = s.lecture(LectureId(301)).unwrap().unwrap();
+        assert_eq!(
+            l.progress.watched.intervals(),
+            [Interval { from: 0.0, to: 9.5 }]
+        );
+        assert_eq!(l.progress.completed_at, Some(77));
+        assert_eq!(s.cursor().unwrap(), "12");
+        assert_eq!(
+            s.pending_count().unwrap(),
+            1,
+            "merging does not touch the outbox"
+        );
+    });
+}
+
+#[test]
+fn the_device_id_is_made_once() {
+    each_store(|s| {
+        let id = s.device_id().unwrap();
+        assert_eq!(s.device_id().unwrap(), id);
+        assert_eq!(id.len(), 32);
+    });
+}
+
+#[test]
+fn the_recent_list_is_newest_first() {
+    each_store(|s| {
+        s.record(&played("a", 301, 0.0, 1.0, 1), ctx(10.0), 100)
+            .unwrap();
+        s.record(&played("b", 302, 0.0, 1.0, 2), ctx(10.0), 300)
+            .unwrap();
+        s.record(&played("c", 303, 0.0, 1.0, 3), ctx(10.0), 200)
+            .unwrap();
+        let order: Vec<i64> = s
+            .all()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.progress.lecture.0)
+            .collect();
+        assert_eq!(order, [302, 303, 301]);
+    });
+}
+
+#[test]
+fn a_crash_between_the_two_kv_writes_is_repaired_on_open() {
+    let kv = MemoryKv::default();
+    let store = KvStore::open(kv.clone(), "t").unwrap();
+    store
+        .record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+        .unwrap();
+    // Simulate the crash: the outbox entry was written, the history write was not.
+    let event = played("b", 301, 5.0, 9.5, 2);
+    let seq = store.next_seq().unwrap();
+    store
+        .put(
+            &store.key("o:", &format!("{seq:016}")),
+            &StoredEvent::from_event(&event),
+        )
+        .unwrap();
+    let reopened = KvStore::open(kv, "t").unwrap();
+    let l = reopened.lecture(LectureId(301)).unwrap().unwrap();
+    assert_eq!(
+        l.progress.watched.intervals(),
+        [Interval { from: 0.0, to: 9.5 }]
+    );
+    assert!(l.is_complete());
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn the_sqlite_store_survives_reopening() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+            .unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.pending_count().unwrap(), 1);
+    assert!(s.lecture(LectureId(301)).unwrap().is_some());
+    std::fs::remove_dir_all(dir).ok();
+}
