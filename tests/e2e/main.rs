@@ -4,4 +4,6 @@
 mod util;
 
 mod browse;
+mod fault_proxy;
+mod history;
 mod sign_in;

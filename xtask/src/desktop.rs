@@ -309,6 +309,10 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         &srv.url,
         "desktop/selftest",
         |_pid, _ok| {
+            // The DOM is ready when the app prints its result, but WebKit paints the X window a
+            // moment later (an immediate grab showed the previous screen). The app lingers for
+            // LINGER_MS, so waiting here is safe; it is a capture delay, not an assertion.
+            std::thread::sleep(Duration::from_millis(LINGER_MS / 2));
             if let Err(e) = screenshot(&x.display, &shot) {
                 shot_err = Some(e);
             }

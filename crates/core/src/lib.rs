@@ -7,9 +7,11 @@
 
 mod error;
 pub mod ids;
+pub mod recorder;
 mod session;
 mod sign_in;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use juko_model as model;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::availability::{Rule, unavailable_info};
-use crate::db::{self, CmRow, CourseRow, SITE_COURSE_ID, SectionRow};
+use crate::db::{self, CmRow, CourseRow, LectureRow, SITE_COURSE_ID, SectionRow};
 
 /// Why `require_login` refuses a course; the text is Moodle's reason in parentheses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +167,58 @@ impl CourseView {
         self.modules()
             .find(|cm| cm.row.id == cmid && cm.uservisible)
             .ok_or(Denied::ActivityHidden)
+    }
+}
+
+/// The lectures one learner can open, for requests that touch many: each course is read once.
+///
+/// A lecture that does not exist, is not a lecture, or is out of the learner's reach (not
+/// enrolled, hidden, locked) all look the same from outside, so nothing can be probed.
+pub(crate) struct VisibleLectures<'c> {
+    conn: &'c Connection,
+    userid: i64,
+    /// `None`: the learner cannot enter the course.
+    courses: HashMap<i64, Option<CourseView>>,
+}
+
+impl<'c> VisibleLectures<'c> {
+    pub(crate) fn new(conn: &'c Connection, userid: i64) -> VisibleLectures<'c> {
+        VisibleLectures {
+            conn,
+            userid,
+            courses: HashMap::new(),
+        }
+    }
+
+    /// The lecture, if it is one and the learner may open it.
+    pub(crate) fn lecture(&mut self, cmid: i64) -> rusqlite::Result<Option<LectureRow>> {
+        let Some(lecture) = db::lecture(self.conn, cmid)? else {
+            return Ok(None);
+        };
+        Ok(self.can_open(&lecture)?.then_some(lecture))
+    }
+
+    /// Whether the learner may open a lecture already read from the database.
+    pub(crate) fn can_open(&mut self, lecture: &LectureRow) -> rusqlite::Result<bool> {
+        if !self.courses.contains_key(&lecture.courseid) {
+            let view = self.load(lecture.courseid)?;
+            self.courses.insert(lecture.courseid, view);
+        }
+        Ok(self
+            .courses
+            .get(&lecture.courseid)
+            .and_then(Option::as_ref)
+            .is_some_and(|view| view.open_module(lecture.cmid).is_ok()))
+    }
+
+    fn load(&self, courseid: i64) -> rusqlite::Result<Option<CourseView>> {
+        let Some(course) = db::course_by_id(self.conn, courseid)? else {
+            return Ok(None);
+        };
+        if course_access(self.conn, self.userid, &course)?.is_err() {
+            return Ok(None);
+        }
+        CourseView::load(self.conn, courseid, self.userid).map(Some)
     }
 }
 

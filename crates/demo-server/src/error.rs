@@ -46,6 +46,12 @@ pub(crate) enum Error {
     NoPermissions { capability: &'static str },
     #[error("This section does not exist")]
     SectionNotExist,
+    /// `core_completion_update_activity_completion_status_manually` on a module whose tracking
+    /// is not manual.
+    #[error("Activity does not provide manual tracking")]
+    CannotManualTrack,
+    #[error("Completion is not enabled")]
+    CompletionNotEnabled,
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -101,6 +107,8 @@ impl Error {
             Error::CourseContextNotValid { .. } => "errorcoursecontextnotvalid",
             Error::NoPermissions { .. } => "nopermissions",
             Error::SectionNotExist => "sectionnotexist",
+            Error::CannotManualTrack => "cannotmanualctrack",
+            Error::CompletionNotEnabled => "completionnotenabled",
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",

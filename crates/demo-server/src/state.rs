@@ -23,34 +23,54 @@ struct Inner {
     db: Db,
     media: MediaStore,
     clock: Clock,
+    progress: ProgressSettings,
     public_url: Option<String>,
     web: WebDist,
+}
+
+/// The viewing-history extension as this server runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ProgressSettings {
+    /// `local_juko_*` offered, lectures completing by coverage; else a stock site.
+    pub(crate) extension: bool,
+    pub(crate) threshold: f64,
+    /// The database's name in cursors (`db::progress_epoch`).
+    pub(crate) epoch: String,
 }
 
 impl AppState {
     /// Opens the database, makes sure the lecture clips exist, and seeds an empty database.
     pub async fn new(config: &Config) -> anyhow::Result<AppState> {
+        config.check()?;
         let db = Db::open(&config.db)?;
         let media = MediaStore::new(config.media_dir.clone());
         let clips = Clips::prepare(&media, config.media).await?;
         let clock = Clock::default();
         let (cost, now) = (config.password_cost, clock.now());
-        db.call(move |conn| {
-            if db::is_seeded(conn)? {
-                seed::link_media(conn, &clips)?;
-            } else {
-                seed::seed(conn, &clips, cost, now)?;
-                tracing::info!("seeded the demo site");
-            }
-            Ok(())
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("preparing the database: {e}"))?;
+        let extension = config.progress_extension;
+        let epoch = db
+            .call(move |conn| {
+                if db::is_seeded(conn)? {
+                    seed::link_media(conn, &clips)?;
+                } else {
+                    seed::seed(conn, &clips, cost, now)?;
+                    tracing::info!("seeded the demo site");
+                }
+                db::set_lecture_completion(conn, extension)?;
+                Ok(db::progress_epoch(conn)?)
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("preparing the database: {e}"))?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 db,
                 media,
                 clock,
+                progress: ProgressSettings {
+                    extension,
+                    threshold: config.completion_threshold,
+                    epoch,
+                },
                 public_url: config
                     .public_url
                     .as_ref()
@@ -70,6 +90,10 @@ impl AppState {
 
     pub(crate) fn clock(&self) -> &Clock {
         &self.inner.clock
+    }
+
+    pub(crate) fn progress(&self) -> &ProgressSettings {
+        &self.inner.progress
     }
 
     pub(crate) fn web(&self) -> &WebDist {

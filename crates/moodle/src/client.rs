@@ -50,6 +50,20 @@ impl Site {
         }
     }
 
+    /// The same site with another request timeout (natively; browsers keep their own).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_timeout(self, timeout: std::time::Duration) -> Site {
+        let inner = &self.inner;
+        Site {
+            inner: Arc::new(SiteInner {
+                url: inner.url.clone(),
+                http: http_client_with_timeout(timeout),
+                lang: inner.lang.clone(),
+                wwwroot: inner.wwwroot.clone(),
+            }),
+        }
+    }
+
     /// Asks the site for texts in `lang` (`ja`, `en`) where it has them.
     pub fn with_lang(self, lang: impl Into<String>) -> Site {
         self.derive(self.inner.url.clone(), Some(lang.into()))
@@ -357,13 +371,23 @@ impl Session {
     }
 }
 
+/// How long a request may take natively before it counts as a network failure.
+#[cfg(not(target_arch = "wasm32"))]
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn http_client() -> reqwest::Client {
-    let builder = reqwest::Client::builder();
-    // Browsers (wasm32) own their timeouts; natively a dead network must not hang the app.
     #[cfg(not(target_arch = "wasm32"))]
-    let builder = builder
-        .timeout(std::time::Duration::from_secs(30))
-        .connect_timeout(std::time::Duration::from_secs(15));
+    return http_client_with_timeout(REQUEST_TIMEOUT);
+    #[cfg(target_arch = "wasm32")]
+    reqwest::Client::new()
+}
+
+/// Browsers (wasm32) own their timeouts; natively a dead network must not hang the app.
+#[cfg(not(target_arch = "wasm32"))]
+fn http_client_with_timeout(timeout: std::time::Duration) -> reqwest::Client {
+    let builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(std::time::Duration::from_secs(15)));
     // `build` fails only for settings this crate never uses (custom certificates, identities,
     // TLS version bounds); the default client is the same minus the timeouts.
     builder.build().unwrap_or_default()

@@ -199,6 +199,28 @@ impl<K: KeyValue> Store for KvStore<K> {
             .count())
     }
 
+    fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()> {
+        let replaced: std::collections::HashSet<&str> =
+            replaced.iter().map(String::as_str).collect();
+        let old: Vec<String> = self
+            .outbox()?
+            .into_iter()
+            .filter(|(_, e)| replaced.contains(e.id.as_str()))
+            .map(|(k, _)| k)
+            .collect();
+        for e in replacements {
+            let seq = self.next_seq()?;
+            self.put(
+                &self.key("o:", &format!("{seq:016}")),
+                &StoredEvent::from_event(e),
+            )?;
+        }
+        for key in old {
+            self.kv.remove(&key)?;
+        }
+        Ok(())
+    }
+
     fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
         let done: std::collections::HashSet<&str> = outcome
             .applied

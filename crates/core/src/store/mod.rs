@@ -84,6 +84,10 @@ pub trait Store {
 
     fn pending_count(&self) -> Result<usize>;
 
+    /// Replaces outbox events by `replacements` (a compaction of them), atomically where the
+    /// store can; otherwise new ones first, so a crash leaves duplicates, never a loss.
+    fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()>;
+
     /// Removes what the server applied or knew; moves what it rejected to the rejected list.
     /// Returns how many events left the outbox.
     fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize>;

@@ -309,6 +309,30 @@ impl Store for SqliteStore {
             .map(|n| n as usize)
     }
 
+    fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()> {
+        self.transaction(|tx| {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO outbox (id, lecture, kind, a, b, client_time)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(storage)?;
+            for e in replacements {
+                let s = StoredEvent::from_event(e);
+                insert
+                    .execute(params![s.id, s.lecture, s.kind, s.a, s.b, s.client_time_ms])
+                    .map_err(storage)?;
+            }
+            let mut delete = tx
+                .prepare_cached("DELETE FROM outbox WHERE id = ?1")
+                .map_err(storage)?;
+            for id in replaced {
+                delete.execute([id]).map_err(storage)?;
+            }
+            Ok(())
+        })
+    }
+
     fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
         self.transaction(|tx| {
             let mut removed = 0;

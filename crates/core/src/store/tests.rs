@@ -223,3 +223,20 @@ fn the_sqlite_store_survives_reopening() {
     assert!(s.lecture(LectureId(301)).unwrap().is_some());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn compaction_replaces_events_in_the_outbox() {
+    each_store(|s| {
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+            .unwrap();
+        s.record(&played("b", 301, 5.0, 9.0, 2), ctx(10.0), 2)
+            .unwrap();
+        s.record(&played("c", 302, 0.0, 1.0, 3), ctx(10.0), 3)
+            .unwrap();
+        let merged = played("m", 301, 0.0, 9.0, 2);
+        s.replace_pending(&["a".into(), "b".into()], &[merged])
+            .unwrap();
+        let ids: Vec<String> = s.pending(10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["c", "m"]);
+    });
+}

@@ -59,9 +59,9 @@ pub(crate) fn completion_states(
     .collect()
 }
 
-/// Completes a module whose rule is "view". Completion never goes back, and the first
-/// completion time is kept.
-pub(crate) fn mark_viewed(
+/// Completes a module by its automatic rule ("view", or "watched" for lectures). Automatic
+/// completion never goes back, and the first completion time is kept.
+pub(crate) fn mark_complete(
     conn: &Connection,
     cmid: i64,
     userid: i64,
@@ -74,6 +74,26 @@ pub(crate) fn mark_viewed(
              SET completionstate = 1, timemodified = excluded.timemodified
              WHERE completionstate = 0",
         params![cmid, userid, now],
+    )?;
+    Ok(())
+}
+
+/// The learner's own toggle on a manual-tracking module: it can go both ways, as in Moodle; the
+/// time is that of the last change of state.
+pub(crate) fn set_manual_completion(
+    conn: &Connection,
+    cmid: i64,
+    userid: i64,
+    complete: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO course_modules_completion (coursemoduleid, userid, completionstate, timemodified)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (coursemoduleid, userid) DO UPDATE
+             SET completionstate = excluded.completionstate, timemodified = excluded.timemodified
+             WHERE completionstate != excluded.completionstate",
+        params![cmid, userid, i64::from(complete), now],
     )?;
     Ok(())
 }

@@ -129,6 +129,8 @@ pub(crate) struct CmRow {
     pub(crate) visible: bool,
     pub(crate) completion: i64,
     pub(crate) completionview: bool,
+    /// The extension's rule: complete once the watched coverage reaches the threshold.
+    pub(crate) completionwatched: bool,
     pub(crate) availability: Option<String>,
     pub(crate) contextid: i64,
     pub(crate) name: String,
@@ -141,7 +143,8 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
     let mut stmt = conn.prepare_cached(
         "SELECT cm.id, cm.section, cm.module, cm.instance, cm.visible, cm.completion,
                 cm.completionview, cm.availability, ctx.id,
-                COALESCE(r.name, cc.name, ''), COALESCE(r.intro, cc.intro, ''), COALESCE(r.revision, 0)
+                COALESCE(r.name, cc.name, ''), COALESCE(r.intro, cc.intro, ''), COALESCE(r.revision, 0),
+                cm.completionwatched
          FROM course_modules cm
          JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
          JOIN course_sections s ON s.id = cm.section
@@ -164,9 +167,20 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
             name: row.get(9)?,
             intro: row.get(10)?,
             revision: row.get(11)?,
+            completionwatched: row.get(12)?,
         })
     })?
     .collect()
+}
+
+/// The course of a course module.
+pub(crate) fn course_of_module(conn: &Connection, cmid: i64) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT course FROM course_modules WHERE id = ?1",
+        [cmid],
+        |row| row.get(0),
+    )
+    .optional()
 }
 
 /// The course module and course of a `resource` instance.

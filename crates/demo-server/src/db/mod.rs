@@ -6,17 +6,23 @@
 mod activity;
 mod courses;
 mod files;
+mod progress;
 mod schema;
 mod users;
 
 pub(crate) use activity::{
-    LogEvent, completion_states, lastaccess_of, log_event, mark_viewed, touch_lastaccess,
+    LogEvent, completion_states, lastaccess_of, log_event, mark_complete, set_manual_completion,
+    touch_lastaccess,
 };
 pub(crate) use courses::{
-    CmRow, CourseRow, SectionRow, context_of, course_by_id, course_modules, course_sections,
-    enrolled_courses, enrolled_user_count, is_enrolled, resource_cm,
+    CmRow, CourseRow, SectionRow, context_of, course_by_id, course_modules, course_of_module,
+    course_sections, enrolled_courses, enrolled_user_count, is_enrolled, resource_cm,
 };
 pub(crate) use files::{FileRow, file_at, files_of_course, reconcile_media, record_media};
+pub(crate) use progress::{
+    ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,
+    progress_epoch, register_lecture, remember_events, save_progress, set_lecture_completion,
+};
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;
 pub(crate) use users::{
@@ -52,8 +58,9 @@ impl Db {
                 conn
             }
         };
+        let mut conn = conn;
         conn.pragma_update(None, "foreign_keys", true)?;
-        schema::migrate(&conn)?;
+        schema::migrate(&mut conn)?;
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
         })

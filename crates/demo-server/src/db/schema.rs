@@ -3,10 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::progress::backfill_lecture_durations;
+
 /// The front page course every Moodle site has; `siteid` in `get_site_info`.
 pub(crate) const SITE_COURSE_ID: i64 = 1;
-
-const SCHEMA_VERSION: i64 = 1;
 
 /// Moodle's context levels, which decide what a `contextid` points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,8 @@ impl ContextLevel {
     }
 }
 
-const SCHEMA: &str = r#"
+/// Version 1: the Moodle tables the protocol subset needs.
+const SCHEMA_V1: &str = r#"
 CREATE TABLE demo_meta (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -216,13 +217,63 @@ INSERT INTO sqlite_sequence (name, seq) VALUES
     ('resource', 70), ('customcert', 10), ('files', 5000);
 "#;
 
-/// Creates the schema on a fresh database. Later versions would add steps here.
-pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+/// Version 2: Juko's viewing-history extension, the tables a `local_juko` Moodle plugin would
+/// own, plus the "complete by watching" rule on course modules.
+const SCHEMA_V2: &str = r#"
+ALTER TABLE course_modules ADD COLUMN completionwatched INTEGER NOT NULL DEFAULT 0;
+
+-- Lectures: the video resources, with the length of their media in seconds.
+CREATE TABLE local_juko_lecture (
+    cmid     INTEGER PRIMARY KEY REFERENCES course_modules(id),
+    duration REAL NOT NULL
+);
+
+-- One merged viewing history per (user, lecture).
+CREATE TABLE local_juko_progress (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    userid        INTEGER NOT NULL REFERENCES user(id),
+    cmid          INTEGER NOT NULL REFERENCES course_modules(id),
+    intervals     BLOB NOT NULL,     -- watched (from, to) pairs, little-endian f64, sorted, disjoint
+    position      REAL,              -- resume position, seconds
+    positiontime  INTEGER,           -- client time of the position, ms since the epoch
+    timecompleted INTEGER,           -- server time coverage first reached the threshold
+    seq           INTEGER NOT NULL,  -- the user's change sequence when this record last changed
+    timemodified  INTEGER NOT NULL,
+    UNIQUE (userid, cmid)
+);
+CREATE INDEX local_juko_progress_seq ON local_juko_progress (userid, seq);
+
+-- Every event id applied, per user, so a replayed event changes nothing.
+CREATE TABLE local_juko_event (
+    userid      INTEGER NOT NULL,
+    eventid     TEXT NOT NULL,
+    cmid        INTEGER NOT NULL,
+    deviceid    TEXT NOT NULL,
+    timecreated INTEGER NOT NULL,
+    PRIMARY KEY (userid, eventid)
+) WITHOUT ROWID;
+
+-- Names this database in progress cursors, so a cursor from a database since deleted is
+-- recognised as foreign instead of silently skipping history.
+INSERT INTO demo_meta (name, value) VALUES ('progress_epoch', lower(hex(randomblob(4))));
+"#;
+
+/// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+
+/// Brings the schema up to date, one transaction per step.
+pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version == 0 {
-        conn.execute_batch(&format!(
-            "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        ))?;
+    let done = usize::try_from(version).unwrap_or(0);
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        if index == 1 {
+            // A database seeded before version 2 has lectures but no durations yet.
+            backfill_lecture_durations(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
     }
     Ok(())
 }

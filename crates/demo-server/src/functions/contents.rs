@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::completion::{CompletionData, completion_data};
 use super::{Ctx, enter_course};
 use crate::access::{CmView, CourseView, SectionView};
 use crate::db::{self, FileRow};
@@ -155,32 +156,6 @@ struct Module {
 }
 
 #[derive(Debug, Serialize)]
-struct CompletionData {
-    state: i64,
-    timecompleted: i64,
-    overrideby: Option<i64>,
-    valueused: bool,
-    hascompletion: bool,
-    isautomatic: bool,
-    istrackeduser: bool,
-    uservisible: bool,
-    details: Vec<CompletionRule>,
-    isoverallcomplete: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct CompletionRule {
-    rulename: &'static str,
-    rulevalue: RuleValue,
-}
-
-#[derive(Debug, Serialize)]
-struct RuleValue {
-    status: i64,
-    description: &'static str,
-}
-
-#[derive(Debug, Serialize)]
 struct Content {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -225,7 +200,8 @@ pub(crate) async fn get_contents(ctx: &Ctx, params: Params) -> Result<Vec<Sectio
             Ok((view, files))
         })
         .await?;
-    Ok(render(&ctx.wwwroot, view, &files, &filters))
+    let threshold = ctx.state.progress().threshold;
+    Ok(render(&ctx.wwwroot, view, &files, &filters, threshold))
 }
 
 fn render(
@@ -233,6 +209,7 @@ fn render(
     view: CourseView,
     files: &HashMap<i64, Vec<FileRow>>,
     filters: &Filters,
+    threshold: f64,
 ) -> Vec<Section> {
     view.sections
         .into_iter()
@@ -251,6 +228,7 @@ fn render(
                             cm,
                             files.get(&cm.row.contextid),
                             filters.exclude_contents,
+                            threshold,
                         )
                     })
                     .collect()
@@ -276,6 +254,7 @@ fn module(
     cm: &CmView,
     files: Option<&Vec<FileRow>>,
     exclude_contents: bool,
+    threshold: f64,
 ) -> Module {
     let row = &cm.row;
     let (purpose, modplural, customdata) = match row.modname.as_str() {
@@ -314,7 +293,7 @@ fn module(
         customdata: customdata.to_owned(),
         noviewlink: false,
         completion: row.completion,
-        completiondata: (row.completion > 0).then(|| completion_data(cm)),
+        completiondata: (row.completion > 0).then(|| completion_data(cm, threshold)),
         downloadcontent: 1,
         dates: Vec::new(),
         groupmode: 0,
@@ -325,33 +304,6 @@ fn module(
                 .collect()
         }),
         contentsinfo: (cm.uservisible && !files.is_empty()).then(|| contents_info(files)),
-    }
-}
-
-fn completion_data(cm: &CmView) -> CompletionData {
-    let automatic = cm.row.completion == 2;
-    let details = if automatic && cm.row.completionview {
-        vec![CompletionRule {
-            rulename: "completionview",
-            rulevalue: RuleValue {
-                status: cm.completion_state,
-                description: "View",
-            },
-        }]
-    } else {
-        Vec::new()
-    };
-    CompletionData {
-        state: cm.completion_state,
-        timecompleted: cm.timecompleted,
-        overrideby: None,
-        valueused: cm.valueused,
-        hascompletion: true,
-        isautomatic: automatic,
-        istrackeduser: true,
-        uservisible: cm.uservisible,
-        details,
-        isoverallcomplete: cm.completion_state >= 1,
     }
 }
 

@@ -104,7 +104,7 @@ pub(crate) async fn view_resource(ctx: &Ctx, params: ViewResourceParams) -> Resu
                 },
             )?;
             if cm.row.completion == 2 && cm.row.completionview {
-                db::mark_viewed(conn, cmid, user.id, now)?;
+                db::mark_complete(conn, cmid, user.id, now)?;
             }
             db::touch_lastaccess(conn, user.id, courseid, now)?;
             Ok(StatusResult::ok())

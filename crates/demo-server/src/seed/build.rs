@@ -232,7 +232,9 @@ impl<'a> Seeder<'a> {
         Ok((cmid, contextid))
     }
 
-    /// A `resource` with one video file, completed on view.
+    /// A `resource` with one video file: a lecture, registered with its length. How it
+    /// completes depends on the server's mode and is set at every start
+    /// (`db::set_lecture_completion`).
     fn lecture(&self, slot: Slot, lecture: &Lecture, filename: &str) -> anyhow::Result<i64> {
         self.tx.execute(
             "INSERT INTO resource (course, name, intro, timemodified) VALUES (?1, ?2, ?3, ?4)",
@@ -246,10 +248,11 @@ impl<'a> Seeder<'a> {
         let module = NewModule {
             modname: "resource",
             instance: self.tx.last_insert_rowid(),
-            completion_on_view: true,
+            completion_on_view: false,
             availability: None,
         };
         let (cmid, contextid) = self.course_module(slot, module)?;
+        db::register_lecture(self.tx, cmid, f64::from(lecture.clip_seconds()))?;
         let clip = self.clips.for_lecture(lecture)?;
         self.tx.execute(
             "INSERT INTO files (contenthash, contextid, component, filearea, itemid, filepath, filename,
