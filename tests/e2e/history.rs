@@ -71,9 +71,10 @@ impl Device {
     }
 }
 
-fn context(lecture: &Lecture) -> LectureContext {
+fn context(lecture: &Lecture) -> LectureContext<'_> {
     LectureContext {
         course: None,
+        title: Some(&lecture.title),
         duration_secs: lecture.duration_secs.map(f64::from),
     }
 }

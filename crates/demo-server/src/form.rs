@@ -1,9 +1,14 @@
 //! Request parameters the way PHP sees them: the query string and a form body merged, the body
 //! winning (`array_merge($_GET, $_POST)`), a repeated plain key keeping its last value.
 
+use std::collections::HashMap;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Form {
     pairs: Vec<(String, String)>,
+    /// Where each plain key is in `pairs`, so a request of thousands of keys (a push of 500
+    /// progress events) is read in linear time, not quadratic.
+    index: HashMap<String, usize>,
 }
 
 impl Form {
@@ -18,10 +23,13 @@ impl Form {
 
     fn set(&mut self, key: String, value: String) {
         // `a[]=1&a[]=2` appends in PHP; every other repeated key overwrites.
-        let appends = key.ends_with("[]");
-        match self.pairs.iter_mut().find(|(k, _)| *k == key) {
-            Some(pair) if !appends => pair.1 = value,
-            _ => self.pairs.push((key, value)),
+        if key.ends_with("[]") {
+            self.pairs.push((key, value));
+        } else if let Some(&at) = self.index.get(&key) {
+            self.pairs[at].1 = value;
+        } else {
+            self.index.insert(key.clone(), self.pairs.len());
+            self.pairs.push((key, value));
         }
     }
 
@@ -43,11 +51,23 @@ impl Form {
                 true
             }
         });
+        if taken.is_some() {
+            self.reindex();
+        }
         taken
     }
 
     pub(crate) fn take(&mut self, key: &str) -> Option<String> {
         self.take_where(|k| k == key)
+    }
+
+    fn reindex(&mut self) {
+        self.index.clear();
+        for (at, (key, _)) in self.pairs.iter().enumerate() {
+            if !key.ends_with("[]") {
+                self.index.insert(key.clone(), at);
+            }
+        }
     }
 
     /// The remaining pairs, re-encoded for serde_qs.
@@ -75,6 +95,13 @@ mod tests {
         assert_eq!(
             form.to_query(),
             "x=1&options%5B0%5D%5Bname%5D=cmid&ids%5B%5D=1&ids%5B%5D=2"
+        );
+        // After a removal, repeated keys still overwrite in place.
+        form.set("x".into(), "2".into());
+        form.set("options[0][name]".into(), "sectionid".into());
+        assert_eq!(
+            form.to_query(),
+            "x=2&options%5B0%5D%5Bname%5D=sectionid&ids%5B%5D=1&ids%5B%5D=2"
         );
     }
 }

@@ -68,6 +68,7 @@ impl<K: KeyValue> KvStore<K> {
             // between the outbox write and the history write.
             let context = LectureContext {
                 course: current.course,
+                title: None,
                 duration_secs: current.duration_secs,
             };
             let repaired = apply(
@@ -142,7 +143,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     fn record(
         &self,
         event: &ProgressEvent,
-        context: LectureContext,
+        context: LectureContext<'_>,
         now_ms: i64,
     ) -> Result<LocalProgress> {
         // Outbox first: it is what the repair on open replays.

@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 pub struct LocalProgress {
     pub progress: LectureProgress,
     pub course: Option<CourseId>,
+    /// The lecture's title when this device has seen it (history from another device may not
+    /// have one until the course is opened here).
+    #[serde(default)]
+    pub title: Option<String>,
     /// The video's length in seconds, once known (from the site's listing or the player).
     pub duration_secs: Option<f64>,
     /// When this device last changed it (ms since the epoch): "recently watched" order.
@@ -40,6 +44,7 @@ impl LocalProgress {
         LocalProgress {
             progress: LectureProgress::new(lecture),
             course: None,
+            title: None,
             duration_secs: None,
             updated_ms: 0,
         }
@@ -58,8 +63,9 @@ impl LocalProgress {
 
 /// What the app knows about a lecture when it records an event for it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LectureContext {
+pub struct LectureContext<'a> {
     pub course: Option<CourseId>,
+    pub title: Option<&'a str>,
     pub duration_secs: Option<f64>,
 }
 
@@ -70,7 +76,7 @@ pub trait Store {
     fn record(
         &self,
         event: &ProgressEvent,
-        context: LectureContext,
+        context: LectureContext<'_>,
         now_ms: i64,
     ) -> Result<LocalProgress>;
 
@@ -112,11 +118,14 @@ pub trait Store {
 pub(crate) fn apply(
     mut local: LocalProgress,
     event: &ProgressEvent,
-    context: LectureContext,
+    context: LectureContext<'_>,
     threshold: f64,
     now_ms: i64,
 ) -> LocalProgress {
     local.course = context.course.or(local.course);
+    if let Some(title) = context.title {
+        local.title = Some(title.to_owned());
+    }
     if let Some(d) = context.duration_secs.filter(|d| d.is_finite() && *d > 0.0) {
         local.duration_secs = Some(d);
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE lecture_progress (
         lecture INTEGER PRIMARY KEY,
         course INTEGER,
+        title TEXT,
         duration REAL,
         intervals TEXT NOT NULL,
         position REAL,
@@ -127,7 +128,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 fn read_lecture(conn: &Connection, lecture: LectureId) -> Result<Option<LocalProgress>> {
     let row = conn
         .query_row(
-            "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms
+            "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms, title
              FROM lecture_progress WHERE lecture = ?1",
             [lecture.0],
             raw_row,
@@ -146,6 +147,7 @@ type RawRow = (
     Option<i64>,
     Option<i64>,
     i64,
+    Option<String>,
 );
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -158,11 +160,22 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
 fn from_raw(
-    (lecture, course, duration, intervals, position, position_time, completed_at, updated_ms): RawRow,
+    (
+        lecture,
+        course,
+        duration,
+        intervals,
+        position,
+        position_time,
+        completed_at,
+        updated_ms,
+        title,
+    ): RawRow,
 ) -> Result<LocalProgress> {
     Ok(LocalProgress {
         progress: LectureProgress {
@@ -177,6 +190,7 @@ fn from_raw(
             completed_at,
         },
         course: course.map(CourseId),
+        title,
         duration_secs: duration,
         updated_ms,
     })
@@ -186,10 +200,10 @@ fn write_lecture(conn: &Connection, l: &LocalProgress) -> Result<()> {
     let p = &l.progress;
     conn.prepare_cached(
         "INSERT INTO lecture_progress
-            (lecture, course, duration, intervals, position, position_time, completed_at, updated_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            (lecture, course, duration, intervals, position, position_time, completed_at, updated_ms, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (lecture) DO UPDATE SET course = ?2, duration = ?3, intervals = ?4,
-            position = ?5, position_time = ?6, completed_at = ?7, updated_ms = ?8",
+            position = ?5, position_time = ?6, completed_at = ?7, updated_ms = ?8, title = ?9",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -201,6 +215,7 @@ fn write_lecture(conn: &Connection, l: &LocalProgress) -> Result<()> {
             p.position.map(|p| p.client_time_ms),
             p.completed_at,
             l.updated_ms,
+            l.title,
         ])
     })
     .map_err(storage)?;
@@ -235,7 +250,7 @@ impl Store for SqliteStore {
     fn record(
         &self,
         event: &ProgressEvent,
-        context: LectureContext,
+        context: LectureContext<'_>,
         now_ms: i64,
     ) -> Result<LocalProgress> {
         self.transaction(|tx| {
@@ -269,7 +284,7 @@ impl Store for SqliteStore {
     fn all(&self) -> Result<Vec<LocalProgress>> {
         let rows = self.with(|c| {
             c.prepare(
-                "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms
+                "SELECT lecture, course, duration, intervals, position, position_time, completed_at, updated_ms, title
                  FROM lecture_progress ORDER BY updated_ms DESC, lecture",
             )?
             .query_map([], raw_row)?

@@ -21,9 +21,10 @@ fn position(id: &str, lecture: i64, at: f64, t: i64) -> ProgressEvent {
     }
 }
 
-fn ctx(duration: f64) -> LectureContext {
+fn ctx(duration: f64) -> LectureContext<'static> {
     LectureContext {
         course: Some(CourseId(2)),
+        title: Some("講義"),
         duration_secs: Some(duration),
     }
 }

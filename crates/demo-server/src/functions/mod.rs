@@ -1,8 +1,10 @@
 //! The web-service functions this site implements, one module per Moodle area, and the
 //! dispatcher from `wsfunction` to them.
 
+mod completion;
 mod contents;
 mod enrol;
+mod progress;
 mod site_info;
 mod views;
 
@@ -21,9 +23,10 @@ pub(crate) const SITE_NAME: &str = "ICRweb 臨床研究eラーニング（Juko �
 pub(crate) const VERSION: &str = "2024100700";
 pub(crate) const RELEASE: &str = "4.5 (Build: 20241007)";
 
-/// Exactly what `call` implements: `core_webservice_get_site_info` lists these, and clients
-/// detect features from that list.
-pub(crate) const FUNCTIONS: &[&str] = &[
+/// What `call` implements on every site.
+const STANDARD_FUNCTIONS: &[&str] = &[
+    "core_completion_get_activities_completion_status",
+    "core_completion_update_activity_completion_status_manually",
     "core_course_get_contents",
     "core_course_view_course",
     "core_enrol_get_users_courses",
@@ -32,11 +35,24 @@ pub(crate) const FUNCTIONS: &[&str] = &[
     "tool_mobile_get_public_config",
 ];
 
+/// The viewing-history extension (a `local_juko` plugin on a real site): offered only when the
+/// server runs with it.
+const PROGRESS_FUNCTIONS: &[&str] = &["local_juko_get_progress", "local_juko_push_progress"];
+
+/// Exactly what `call` implements on this site, sorted: `core_webservice_get_site_info` lists
+/// these, and clients detect features from that list.
+pub(crate) fn functions(progress_extension: bool) -> Vec<&'static str> {
+    let mut all = STANDARD_FUNCTIONS.to_vec();
+    if progress_extension {
+        all.extend_from_slice(PROGRESS_FUNCTIONS);
+    }
+    all.sort_unstable();
+    all
+}
+
 /// Functions a Moodle site has but this demo's service does not offer (yet): calling them is
 /// an access exception, as on a site whose service leaves them out, not an unknown function.
 const NOT_IN_SERVICE: &[&str] = &[
-    "core_completion_get_activities_completion_status",
-    "core_completion_update_activity_completion_status_manually",
     "core_course_get_courses_by_field",
     "core_enrol_get_course_enrolment_methods",
     "core_message_get_messages",
@@ -73,6 +89,9 @@ pub(crate) struct Ctx {
 
 /// Runs a function; the result is its JSON text, keys in Moodle's declared order.
 pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
+    if PROGRESS_FUNCTIONS.contains(&name) && !ctx.state.progress().extension {
+        return Err(not_in_service(name));
+    }
     match name {
         "core_webservice_get_site_info" => json(site_info::get_site_info(&ctx, parse(query)?)),
         "core_enrol_get_users_courses" => {
@@ -81,22 +100,37 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "core_course_get_contents" => json(contents::get_contents(&ctx, parse(query)?).await?),
         "core_course_view_course" => json(views::view_course(&ctx, parse(query)?).await?),
         "mod_resource_view_resource" => json(views::view_resource(&ctx, parse(query)?).await?),
+        "core_completion_get_activities_completion_status" => {
+            json(completion::get_activities_completion_status(&ctx, parse(query)?).await?)
+        }
+        "core_completion_update_activity_completion_status_manually" => {
+            json(completion::update_activity_completion_status_manually(&ctx, parse(query)?).await?)
+        }
+        "local_juko_push_progress" => json(progress::push_progress(&ctx, query).await?),
+        "local_juko_get_progress" => json(progress::get_progress(&ctx, parse(query)?).await?),
         "tool_mobile_get_public_config" => {
             parse::<NoParams>(query)?;
             json(crate::ajax::public_config(&ctx.wwwroot))
         }
-        other if NOT_IN_SERVICE.contains(&other) => Err(Error::AccessException {
-            debuginfo: format!(
-                "Access to the function {other}() is not allowed. \
-                 The service linked to the user token does not contain the function."
-            ),
-        }),
+        other if NOT_IN_SERVICE.contains(&other) => Err(not_in_service(other)),
         other => Err(unknown_function(other)),
     }
 }
 
 pub(crate) fn is_known(name: &str) -> bool {
-    FUNCTIONS.contains(&name) || NOT_IN_SERVICE.contains(&name)
+    STANDARD_FUNCTIONS.contains(&name)
+        || PROGRESS_FUNCTIONS.contains(&name)
+        || NOT_IN_SERVICE.contains(&name)
+}
+
+/// What Moodle answers for a function the token's service does not include.
+fn not_in_service(name: &str) -> Error {
+    Error::AccessException {
+        debuginfo: format!(
+            "Access to the function {name}() is not allowed. \
+             The service linked to the user token does not contain the function."
+        ),
+    }
 }
 
 /// What Moodle answers for a function name it has no record of.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Ctx, FUNCTIONS, RELEASE, SITE_NAME, VERSION};
+use super::{Ctx, RELEASE, SITE_NAME, VERSION, functions};
 use crate::db::SITE_COURSE_ID;
 
 #[derive(Debug, Deserialize)]
@@ -71,9 +71,9 @@ pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
         userid: user.id,
         siteurl: wwwroot.clone(),
         userpictureurl: format!("{wwwroot}/theme/image.php/boost/core/1/u/f1"),
-        functions: FUNCTIONS
-            .iter()
-            .map(|&name| Function {
+        functions: functions(ctx.state.progress().extension)
+            .into_iter()
+            .map(|name| Function {
                 name,
                 version: VERSION,
             })

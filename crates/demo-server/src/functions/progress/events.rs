@@ -205,9 +205,9 @@ impl RawEvent {
         if let Some(name) = &self.unexpected {
             return Err(invalid(format!("unexpected field {name}")));
         }
-        let text = |name: &str, value: &Option<String>| {
+        let text = |name: &str, value: &Option<String>| -> Result<String, Rejection> {
             value
-                .as_deref()
+                .clone()
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| invalid(format!("missing {name}")))
         };
@@ -215,6 +215,7 @@ impl RawEvent {
             .parse()
             .map_err(|_| invalid("cmid is not an integer".to_owned()))?;
         let kind = text("kind", &self.kind)?;
+        let kind = kind.as_str();
         let clienttime: i64 = text("clienttime", &self.clienttime)?
             .parse()
             .map_err(|_| invalid("clienttime is not an integer (ms since the epoch)".to_owned()))?;
@@ -253,7 +254,11 @@ impl RawEvent {
             }
         };
         if let Some((name, _)) = numbers.iter().find(|(_, v)| !v.is_finite()) {
-            return Err(self.reject(id, Reason::NotFinite, format!("{name} is not a finite number")));
+            return Err(self.reject(
+                id,
+                Reason::NotFinite,
+                format!("{name} is not a finite number"),
+            ));
         }
         if let Some((name, _)) = numbers.iter().find(|(_, v)| *v < 0.0) {
             return Err(self.reject(id, Reason::Negative, format!("{name} is negative")));
@@ -389,7 +394,11 @@ mod tests {
             (Err(got), Err((reason, words))) => {
                 assert_eq!(got.reason, reason, "{fields:?}: {}", got.message);
                 assert!(got.message.starts_with("events[0]: "), "{}", got.message);
-                assert!(got.message.contains(words), "{:?} lacks {words:?}", got.message);
+                assert!(
+                    got.message.contains(words),
+                    "{:?} lacks {words:?}",
+                    got.message
+                );
             }
             (got, want) => panic!("{fields:?}: got {got:?}, want {want:?}"),
         }
@@ -448,12 +457,21 @@ mod tests {
         check(&played("6", "5", t), Err((EmptyInterval, "not before")));
         check(&played("0", "61.5", t), Err((BeyondDuration, "61.5")));
         check(&played("0", "1e300", t), Err((BeyondDuration, "1e300")));
-        check(&played("0", "ten", t), Err((InvalidEvent, "to is not a number")));
-        check(&played("0", " 1", t), Err((InvalidEvent, "to is not a number")));
+        check(
+            &played("0", "ten", t),
+            Err((InvalidEvent, "to is not a number")),
+        );
+        check(
+            &played("0", " 1", t),
+            Err((InvalidEvent, "to is not a number")),
+        );
         check(&played("0", "", t), Err((InvalidEvent, "missing to")));
         check(&played("0", "1", "-5"), Err((Negative, "clienttime")));
         check(&played("0", "1", "1.5"), Err((InvalidEvent, "clienttime")));
-        check(&played("0", "1", "99999999999999"), Err((FutureTime, "5 minutes")));
+        check(
+            &played("0", "1", "99999999999999"),
+            Err((FutureTime, "5 minutes")),
+        );
         let late_but_tolerated = (NOW_MS + 4 * 60 * 1000).to_string();
         check(&played("0", "1", &late_but_tolerated), ok(0.0, 1.0));
         check(&played("0", "1", "0"), ok(0.0, 1.0));
@@ -467,17 +485,47 @@ mod tests {
         check(&position("Infinity", t), Err((NotFinite, "position")));
         check(&position("90", t), Err((BeyondDuration, "position (90)")));
 
-        check(&with(position("1", t), "cmid", "8"), Err((UnknownLecture, "no lecture 8")));
-        check(&with(position("1", t), "cmid", "-7"), Err((UnknownLecture, "no lecture -7")));
-        check(&with(position("1", t), "cmid", "seven"), Err((InvalidEvent, "cmid")));
-        check(&with(position("1", t), "kind", "paused"), Err((InvalidEvent, "paused")));
-        check(&with(position("1", t), "kind", ""), Err((InvalidEvent, "missing kind")));
-        check(&with(position("1", t), "from", "0"), Err((InvalidEvent, "no from or to")));
-        check(&with(played("0", "1", t), "position", "0"), Err((InvalidEvent, "no position")));
-        check(&with(played("0", "1", t), "colour", "red"), Err((InvalidEvent, "unexpected field colour")));
-        check(&with(played("0", "1", t), "id", ""), Err((InvalidEvent, "missing id")));
+        check(
+            &with(position("1", t), "cmid", "8"),
+            Err((UnknownLecture, "no lecture 8")),
+        );
+        check(
+            &with(position("1", t), "cmid", "-7"),
+            Err((UnknownLecture, "no lecture -7")),
+        );
+        check(
+            &with(position("1", t), "cmid", "seven"),
+            Err((InvalidEvent, "cmid")),
+        );
+        check(
+            &with(position("1", t), "kind", "paused"),
+            Err((InvalidEvent, "paused")),
+        );
+        check(
+            &with(position("1", t), "kind", ""),
+            Err((InvalidEvent, "missing kind")),
+        );
+        check(
+            &with(position("1", t), "from", "0"),
+            Err((InvalidEvent, "no from or to")),
+        );
+        check(
+            &with(played("0", "1", t), "position", "0"),
+            Err((InvalidEvent, "no position")),
+        );
+        check(
+            &with(played("0", "1", t), "colour", "red"),
+            Err((InvalidEvent, "unexpected field colour")),
+        );
+        check(
+            &with(played("0", "1", t), "id", ""),
+            Err((InvalidEvent, "missing id")),
+        );
         let long_id = "x".repeat(65);
-        check(&with(played("0", "1", t), "id", &long_id), Err((InvalidEvent, "longer than 64")));
+        check(
+            &with(played("0", "1", t), "id", &long_id),
+            Err((InvalidEvent, "longer than 64")),
+        );
         let longest_id = "あ".repeat(64);
         check(&with(played("0", "1", t), "id", &longest_id), ok(0.0, 1.0));
     }
@@ -493,7 +541,14 @@ mod tests {
         let long = "d".repeat(65);
         assert!(info(request(&[("deviceid", &long)])).contains("deviceid"));
         assert!(info(request(&[("deviceid", "d"), ("colour", "red")])).contains("(colour)"));
-        for key in ["events", "events[0]", "events[x][id]", "events[0][id][1]", "events[-1][id]", "events[0][]"] {
+        for key in [
+            "events",
+            "events[0]",
+            "events[x][id]",
+            "events[0][id][1]",
+            "events[-1][id]",
+            "events[0][]",
+        ] {
             let got = info(request(&[("deviceid", "d"), (key, "1")]));
             assert!(got.contains("Unexpected keys"), "{key}: {got}");
         }

@@ -122,13 +122,7 @@ impl Apply<'_> {
         let applied = groups
             .values()
             .flat_map(|(lecture, events)| events.iter().map(|e| (e.id.as_str(), lecture.cmid)));
-        db::remember_events(
-            &tx,
-            self.userid,
-            &self.request.deviceid,
-            applied,
-            self.now,
-        )?;
+        db::remember_events(&tx, self.userid, &self.request.deviceid, applied, self.now)?;
         tx.commit()?;
 
         let mut outcome = Outcome {
