@@ -8,6 +8,7 @@
 #![allow(unreachable_pub)]
 
 mod components;
+mod history;
 mod i18n;
 mod platform;
 mod route;
@@ -47,6 +48,7 @@ fn main() {
 #[component]
 fn App() -> Element {
     state::provide_app_state();
+    history::provide_history();
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     platform::selftest::use_selftest();
     let lang = state::use_lang();

@@ -1,7 +1,7 @@
 //! The app's screens and their URLs (the same paths on every platform).
 
 use crate::components::shell::Shell;
-use crate::views::{CourseView, Home, LectureView, NotFound};
+use crate::views::{CourseView, HistoryView, Home, LectureView, NotFound};
 use dioxus::prelude::*;
 use juko_model::{CourseId, LectureId};
 
@@ -15,6 +15,8 @@ pub enum Route {
         CourseView { course: CourseId },
         #[route("/courses/:course/lectures/:lecture")]
         LectureView { course: CourseId, lecture: LectureId },
+        #[route("/history")]
+        HistoryView {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },

@@ -62,8 +62,12 @@ pub fn switch_language() {
 pub fn signed_in(session: Session) -> Result<(), Error> {
     let store = consume_context::<Store>().0;
     store.save(&session.saved())?;
+    consume_context::<crate::history::History>()
+        .store
+        .set(crate::history::open_for(Some(&session)));
     consume_context::<SignInNotice>().0.set(None);
     consume_context::<CurrentSession>().0.set(Some(session));
+    crate::history::request_sync();
     Ok(())
 }
 
@@ -74,6 +78,8 @@ pub fn sign_out(notice: Option<Msg>) {
     }
     consume_context::<SignInNotice>().0.set(notice);
     consume_context::<CurrentSession>().0.set(None);
+    // History stays on the device (it belongs to the account, and syncs at the next sign-in).
+    consume_context::<crate::history::History>().store.set(None);
 }
 
 /// What a view does with an engine error: an expired session signs the learner out (with the

@@ -3,6 +3,7 @@
 //!
 //! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
 
+use crate::history::{History, SyncState};
 use crate::i18n::Msg;
 use crate::route::Route;
 use crate::state::{self, CurrentSession};
@@ -26,6 +27,7 @@ pub fn Shell() -> Element {
                 }
                 span { class: "site-name", title: "{info.site_url}", "{info.site_name}" }
                 div { class: "topbar-actions",
+                    SyncBadge {}
                     LangSwitch {}
                     span { class: "user-name", "{info.user.full_name}" }
                     button {
@@ -40,6 +42,10 @@ pub fn Shell() -> Element {
                 Link { class: "nav-item", active_class: "active", to: Route::Home {},
                     span { class: "nav-icon", "aria-hidden": "true", "▦" }
                     span { {lang.tr(Msg::MyCourses)} }
+                }
+                Link { class: "nav-item", active_class: "active", to: Route::HistoryView {}, "data-testid": "nav-history",
+                    span { class: "nav-icon", "aria-hidden": "true", "⟲" }
+                    span { {lang.tr(Msg::History)} }
                 }
             }
             main { class: "content", Outlet::<Route> {} }
@@ -59,6 +65,48 @@ pub fn LangSwitch() -> Element {
             "aria-label": lang.tr(Msg::SwitchLanguage),
             onclick: move |_| state::switch_language(),
             {lang.tr(Msg::LanguageName)}
+        }
+    }
+}
+
+/// Where viewing-history sync stands: never a silent failure.
+#[component]
+fn SyncBadge() -> Element {
+    let lang = state::use_lang();
+    let status = use_context::<History>().status;
+    let (state, text, detail) = match status() {
+        SyncState::Synced => ("synced", lang.tr(Msg::SyncSynced).to_owned(), None),
+        SyncState::Syncing => ("syncing", lang.tr(Msg::SyncSyncing).to_owned(), None),
+        SyncState::Pending(n) => (
+            "pending",
+            format!("{} {n}", lang.tr(Msg::SyncPending)),
+            None,
+        ),
+        SyncState::Offline(n) => (
+            "offline",
+            format!("{} ({n})", lang.tr(Msg::SyncOffline)),
+            None,
+        ),
+        SyncState::Failed(reason, n) => (
+            "error",
+            format!("{} ({n})", lang.tr(Msg::SyncFailed)),
+            Some(reason),
+        ),
+        SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
+    };
+    let title = detail.clone().unwrap_or_else(|| text.clone());
+    rsx! {
+        span {
+            class: "sync-badge {state}",
+            role: "status",
+            "data-testid": "sync-status",
+            "data-state": state,
+            title: "{title}",
+            span { class: "sync-dot", "aria-hidden": "true" }
+            span { class: "sync-text", "{text}" }
+            if let Some(reason) = detail {
+                span { class: "sync-reason", "{reason}" }
+            }
         }
     }
 }

@@ -36,3 +36,19 @@ pub fn saved_language() -> Option<Lang> {
 }
 
 pub fn save_language(_: Lang) {}
+
+pub fn open_history(account: &str) -> juko_core::Result<Box<dyn juko_core::store::Store>> {
+    use juko_core::store::{KvStore, MemoryKv};
+    Ok(Box::new(KvStore::open(MemoryKv::default(), account)?))
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// No event loop to wake anything: never returns.
+pub async fn sleep(_: std::time::Duration) {
+    std::future::pending::<()>().await;
+}

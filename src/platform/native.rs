@@ -159,6 +159,14 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// This account's viewing history: SQLite in the app's data directory.
+pub fn open_history(account: &str) -> juko_core::Result<Box<dyn juko_core::store::Store>> {
+    let dir =
+        data_dir().ok_or_else(|| Error::Storage("no data directory on this system".into()))?;
+    let path = dir.join("history").join(format!("{account}.sqlite3"));
+    Ok(Box::new(juko_core::store::SqliteStore::open(&path)?))
+}
+
 /// The site to offer: `JUKO_SITE_URL` when set (the demo and tests use it), else ICRweb.
 pub fn default_site_url() -> String {
     std::env::var("JUKO_SITE_URL").unwrap_or_else(|_| super::ICRWEB_URL.to_owned())
@@ -184,4 +192,14 @@ pub fn save_language(lang: Lang) {
         // Losing the preference only means the next start follows the system again.
         let _ = write_private(&dir.join(LANG_FILE), lang.tag().as_bytes());
     }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+pub async fn sleep(d: std::time::Duration) {
+    tokio::time::sleep(d).await;
 }

@@ -48,6 +48,40 @@ impl SessionStore for PlatformSessionStore {
     }
 }
 
+/// `localStorage` as the history store's key-value space (see `juko_core::store::KvStore`).
+struct LocalStorageKv(web_sys::Storage);
+
+impl juko_core::store::KeyValue for LocalStorageKv {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.get_item(key).ok().flatten()
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        // Quota exceeded is the likely refusal: say so rather than drop history silently.
+        self.0.set_item(key, value).map_err(|_| {
+            Error::Storage("the browser refused to store viewing history (storage full?)".into())
+        })
+    }
+    fn remove(&self, key: &str) -> Result<()> {
+        self.0
+            .remove_item(key)
+            .map_err(|_| Error::Storage("the browser refused".into()))
+    }
+    fn keys(&self) -> Vec<String> {
+        let n = self.0.length().unwrap_or(0);
+        (0..n)
+            .filter_map(|i| self.0.key(i).ok().flatten())
+            .collect()
+    }
+}
+
+/// This account's viewing history, kept in `localStorage` so it survives reloads.
+pub fn open_history(account: &str) -> Result<Box<dyn juko_core::store::Store>> {
+    let kv = LocalStorageKv(
+        storage().ok_or_else(|| Error::Storage("localStorage is not available".into()))?,
+    );
+    Ok(Box::new(juko_core::store::KvStore::open(kv, account)?))
+}
+
 /// The page's own origin: the web app is served by the site it talks to.
 pub fn default_site_url() -> String {
     web_sys::window()
@@ -72,4 +106,12 @@ pub fn save_language(lang: Lang) {
         // Losing the preference only means the next start follows the browser again.
         let _ = s.set_item(LANG_KEY, lang.tag());
     }
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+pub async fn sleep(d: std::time::Duration) {
+    gloo_timers::future::sleep(d).await;
 }

@@ -1,6 +1,7 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
-use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
+use crate::history::History;
 use crate::i18n::{Lang, Msg};
 use crate::route::Route;
 use crate::state::{self, CurrentSession};
@@ -40,6 +41,7 @@ pub fn CourseView(course: CourseId) -> Element {
             rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
         }
         Some(Ok(c)) => rsx! {
+            CourseTally { lectures: c.lectures().cloned().collect::<Vec<_>>() }
             div { class: "units",
                 for unit in c.units.iter() {
                     UnitCard { key: "{unit.id}", course, unit: unit.clone() }
@@ -59,7 +61,12 @@ pub fn CourseView(course: CourseId) -> Element {
 #[component]
 fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let lang = state::use_lang();
-    let done = unit.lectures.iter().filter(|l| l.completed).count();
+    let history = use_context::<History>();
+    let done = unit
+        .lectures
+        .iter()
+        .filter(|l| history.lecture_state(l).complete)
+        .count();
     let total = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
     rsx! {
@@ -101,6 +108,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
 #[component]
 fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
     let lang = state::use_lang();
+    let st = use_context::<History>().lecture_state(&lecture);
     let row = rsx! {
         span { class: "lecture-number", "{number}" }
         span { class: "lecture-main",
@@ -113,8 +121,10 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
             if let Some(secs) = lecture.duration_secs {
                 span { class: "duration", "aria-label": lang.tr(Msg::Duration), {format_duration(secs)} }
             }
-            if lecture.completed {
+            if st.complete {
                 span { class: "done-mark", title: lang.tr(Msg::Completed), "✓ " {lang.tr(Msg::Completed)} }
+            } else if st.coverage > 0.0 {
+                span { class: "mini-progress", ProgressBar { fraction: st.coverage, label: lang.tr(Msg::Watched) } }
             }
         }
     };
@@ -169,4 +179,27 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
         ActivityKind::Forum => Msg::Forum,
         ActivityKind::Other(_) => Msg::Activity,
     })
+}
+
+/// The course's tally: completed lectures of all.
+#[component]
+fn CourseTally(lectures: Vec<Lecture>) -> Element {
+    let lang = state::use_lang();
+    let history = use_context::<History>();
+    let done = lectures
+        .iter()
+        .filter(|l| history.lecture_state(l).complete)
+        .count();
+    let total = lectures.len();
+    let fraction = if total == 0 {
+        0.0
+    } else {
+        done as f64 / total as f64
+    };
+    rsx! {
+        div { class: "course-tally", "data-testid": "course-tally",
+            ProgressBar { fraction, label: lang.tr(Msg::CourseProgress) }
+            span { {lang.completed_count(done, total)} }
+        }
+    }
 }

@@ -1,12 +1,14 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
-use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
+use crate::components::player::Player;
+use crate::history::History;
 use crate::i18n::Msg;
 use crate::route::Route;
 use crate::state::{self, CurrentSession};
 use crate::text::plain_text;
 use dioxus::prelude::*;
-use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, format_duration};
+use juko_model::{CourseContents, CourseId, Lecture, LectureId, format_duration};
 
 #[component]
 pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
@@ -47,7 +49,8 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
             Some((unit, l)) => {
                 let (prev, next) = neighbours(c, lecture);
                 rsx! {
-                    Player { key: "{l.id}", lecture: l.clone() }
+                    Player { key: "{l.id}", course, lecture: l.clone() }
+                    LectureProgressLine { lecture: l.clone() }
                     div { class: "lecture-details",
                         p { class: "unit-number", {lang.unit_number(unit.number)} " · {unit.name}" }
                         h1 { class: "page-title", "{l.title}" }
@@ -60,10 +63,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                                 dt { {lang.tr(Msg::Duration)} }
                                 dd { {format_duration(secs)} }
                             }
-                            if l.completed {
-                                dt { {lang.tr(Msg::Completed)} }
-                                dd { class: "done-mark", "✓" }
-                            }
+
                         }
                         DescriptionText { html: l.description_html.clone() }
                         nav { class: "prev-next",
@@ -88,42 +88,6 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         div { class: "page lecture-page",
             Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::Back)} }
             {body}
-        }
-    }
-}
-
-/// The video. Its URL carries the session's token, as Moodle's file server expects.
-#[component]
-fn Player(lecture: Lecture) -> Element {
-    let lang = state::use_lang();
-    let session = use_context::<CurrentSession>().0;
-    let Some(media) = lecture.media.clone() else {
-        return rsx! { div { class: "player empty", p { {lang.tr(Msg::NoVideo)} } } };
-    };
-    if lecture.kind == LectureKind::Link && !media.mime_type.starts_with("video/") {
-        return rsx! {
-            div { class: "player empty",
-                a { class: "button primary", href: "{media.url}", target: "_blank", rel: "noopener noreferrer",
-                    {lang.tr(Msg::OpenExternal)}
-                }
-            }
-        };
-    }
-    let src = session
-        .peek()
-        .as_ref()
-        .map(|s| s.stream_url(&media))
-        .unwrap_or_default();
-    rsx! {
-        div { class: "player",
-            video {
-                "data-testid": "lecture-video",
-                src: "{src}",
-                controls: true,
-                preload: "metadata",
-                playsinline: true,
-                {lang.tr(Msg::VideoUnsupported)}
-            }
         }
     }
 }
@@ -159,4 +123,21 @@ fn neighbours(contents: &CourseContents, id: LectureId) -> (Option<LectureId>, O
         return (None, None);
     };
     (i.checked_sub(1).map(|p| open[p]), open.get(i + 1).copied())
+}
+
+/// How much of this lecture the learner has watched, and whether it is complete.
+#[component]
+fn LectureProgressLine(lecture: Lecture) -> Element {
+    let lang = state::use_lang();
+    let st = use_context::<History>().lecture_state(&lecture);
+    let percent = (st.coverage * 100.0).floor();
+    rsx! {
+        div { class: "lecture-progress", "data-testid": "lecture-progress", "data-coverage": "{st.coverage}",
+            ProgressBar { fraction: st.coverage, label: lang.tr(Msg::Watched) }
+            span { class: "muted", {lang.tr(Msg::Watched)} " {percent}%" }
+            if st.complete {
+                span { class: "done-mark", "data-testid": "lecture-complete", "✓ " {lang.tr(Msg::Completed)} }
+            }
+        }
+    }
 }

@@ -1,12 +1,14 @@
 //! One file per screen.
 
 mod course;
+mod history;
 mod home;
 mod lecture;
 mod not_found;
 mod sign_in;
 
 pub use course::CourseView;
+pub use history::HistoryView;
 pub use home::Home;
 pub use lecture::LectureView;
 pub use not_found::NotFound;

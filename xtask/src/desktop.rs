@@ -215,24 +215,17 @@ pub(crate) fn self_test(
         .stderr(Stdio::piped());
     println!("$ {}", util::describe(&cmd));
     let log = util::artifacts_dir().join(format!("{name}.log"));
+    std::fs::create_dir_all(log.parent().expect("has parent"))?;
     std::fs::write(&log, "")?;
     let spawned_epoch_ms = util::epoch_ms();
     let mut child = cmd.spawn().context("start the desktop app")?;
     let (tx, rx) = mpsc::channel();
     util::pump_lines(
         child.stdout.take().expect("piped"),
-        "",
-        false,
         Some(log.clone()),
         tx.clone(),
     );
-    util::pump_lines(
-        child.stderr.take().expect("piped"),
-        "",
-        false,
-        Some(log.clone()),
-        tx,
-    );
+    util::pump_lines(child.stderr.take().expect("piped"), Some(log.clone()), tx);
     let mut guard = Guard::new("juko (desktop)", child);
     let mut r = SelfTest {
         ok_line: None,

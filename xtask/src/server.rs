@@ -110,8 +110,8 @@ pub(crate) fn start(bin: &Path, opts: &Options<'_>) -> Result<DemoServer> {
     let mut guard = Guard::new(BIN, child);
     // Until the URL shows up everything is echoed (seeding progress, the demo learners, errors);
     // after that only the interactive demo keeps echoing, tests read the log file.
-    util::pump_lines(stdout, "", false, opts.log.clone(), tx.clone());
-    util::pump_lines(stderr, "", false, opts.log.clone(), tx);
+    util::pump_lines(stdout, opts.log.clone(), tx.clone());
+    util::pump_lines(stderr, opts.log.clone(), tx);
     let t0 = Instant::now();
     // First start on a fresh machine generates every lecture clip with ffmpeg.
     let timeout = Duration::from_secs(300);

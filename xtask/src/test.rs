@@ -313,7 +313,7 @@ fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<Vec<St
     let _ = (a.join(), b.join());
     let kept: Vec<String> = rx.try_iter().filter(|l| keep(l)).collect();
     if !status.success() {
-        bail!("{} ({status})", util::describe(cmd));
+        bail!("`{}` failed ({status})", util::short(cmd));
     }
     Ok(kept)
 }

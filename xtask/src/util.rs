@@ -58,7 +58,13 @@ pub(crate) fn describe(cmd: &Command) -> String {
     let mut s = String::new();
     for (k, v) in cmd.get_envs() {
         if let Some(v) = v {
-            s.push_str(&format!("{}={} ", k.to_string_lossy(), v.to_string_lossy()));
+            // PATH and friends are long; the start says enough.
+            let v = v.to_string_lossy();
+            let v = match v.char_indices().nth(60) {
+                Some((i, _)) => format!("{}…", &v[..i]),
+                None => v.into_owned(),
+            };
+            s.push_str(&format!("{}={v} ", k.to_string_lossy()));
         }
     }
     s.push_str(&cmd.get_program().to_string_lossy());
@@ -77,6 +83,22 @@ pub(crate) fn describe(cmd: &Command) -> String {
     s
 }
 
+/// The command without its environment and with the program's file name only: short enough for
+/// an error message and the summary table (the full line was printed when it started).
+pub(crate) fn short(cmd: &Command) -> String {
+    let program = Path::new(cmd.get_program());
+    let mut s = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
 /// Runs a command with inherited stdio; fails on a non-zero exit.
 pub(crate) fn run(cmd: &mut Command) -> Result<()> {
     println!("$ {}", describe(cmd));
@@ -84,7 +106,7 @@ pub(crate) fn run(cmd: &mut Command) -> Result<()> {
         .status()
         .with_context(|| format!("cannot start {}", cmd.get_program().to_string_lossy()))?;
     if !status.success() {
-        bail!("command failed ({status}): {}", describe(cmd));
+        bail!("`{}` failed ({status})", short(cmd));
     }
     Ok(())
 }
@@ -97,10 +119,10 @@ pub(crate) fn output(cmd: &mut Command) -> Result<String> {
         .with_context(|| format!("cannot start {}", cmd.get_program().to_string_lossy()))?;
     if !out.status.success() {
         bail!(
-            "command failed ({}): {}\n{}",
+            "`{}` failed ({}): {}",
+            short(cmd),
             out.status,
-            describe(cmd),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr).trim()
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -275,12 +297,11 @@ impl Drop for Guard {
     }
 }
 
-/// Forwards a child's output line by line: each line goes to `tx` (for whoever waits for a marker)
-/// and is optionally echoed with a prefix and appended to a log file.
+/// Forwards a child's output line by line to `tx` (for whoever waits for a marker line), and
+/// appends it to a log file. Keeps draining when nobody listens, so the child never blocks on a
+/// full pipe.
 pub(crate) fn pump_lines(
     stream: impl Read + Send + 'static,
-    prefix: &'static str,
-    echo: bool,
     log: Option<PathBuf>,
     tx: mpsc::Sender<String>,
 ) {
@@ -295,14 +316,9 @@ pub(crate) fn pump_lines(
         });
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if echo {
-                println!("{prefix}{line}");
-            }
             if let Some(f) = file.as_mut() {
                 let _ = writeln!(f, "{line}");
             }
-            // The receiver may be gone (nobody waits any more); keep draining so the child never
-            // blocks on a full pipe.
             let _ = tx.send(line);
         }
     });

@@ -63,6 +63,24 @@ impl Session {
         Ok(self.remote.view_lecture(lecture).await?)
     }
 
+    /// Whether the site has Juko's viewing-history extension; without it history stays on the
+    /// device (see `shared/protocol/progress-sync.md`, "On a site without the extension").
+    pub fn syncs_history(&self) -> bool {
+        self.info.offers("local_juko_push_progress") && self.info.offers("local_juko_get_progress")
+    }
+
+    /// A name for this learner on this site that is safe in file names and storage keys: each
+    /// account keeps its own history.
+    pub fn account_key(&self) -> String {
+        let site: String = self
+            .info
+            .site_url
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        format!("{site}-{}", self.info.user.id)
+    }
+
     /// The URL a video element can stream the lecture's media from.
     pub fn stream_url(&self, media: &Media) -> String {
         self.remote.stream_url(media)
@@ -121,6 +139,19 @@ impl SessionStore for MemorySessionStore {
     fn clear(&self) -> Result<()> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
+    }
+}
+
+impl crate::sync::Remote for Session {
+    async fn push(
+        &self,
+        device: &str,
+        events: &[juko_model::ProgressEvent],
+    ) -> Result<juko_model::PushOutcome> {
+        crate::sync::Remote::push(&self.remote, device, events).await
+    }
+    async fn pull(&self, since: &str, limit: u32) -> Result<juko_model::ProgressPage> {
+        crate::sync::Remote::pull(&self.remote, since, limit).await
     }
 }
 

@@ -20,7 +20,7 @@ pub use sqlite::SqliteStore;
 use crate::Result;
 use juko_model::{
     CourseId, LectureId, LectureProgress, ProgressEvent, ProgressKind, ProgressPage, PushOutcome,
-    Rejection, WatchedIntervals,
+    Rejection,
 };
 use serde::{Deserialize, Serialize};
 
@@ -214,20 +214,4 @@ impl StoredEvent {
             client_time_ms: self.client_time_ms,
         })
     }
-}
-
-/// Intervals as stored: a JSON list of `[from, to]` pairs.
-pub(crate) fn intervals_json(w: &WatchedIntervals) -> String {
-    let pairs: Vec<[f64; 2]> = w.intervals().iter().map(|i| [i.from, i.to]).collect();
-    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
-}
-
-pub(crate) fn intervals_from_json(s: &str) -> Result<WatchedIntervals> {
-    let pairs: Vec<[f64; 2]> = serde_json::from_str(s)
-        .map_err(|e| crate::Error::Storage(format!("damaged intervals in the store: {e}")))?;
-    Ok(WatchedIntervals::from_intervals(
-        pairs
-            .into_iter()
-            .map(|[from, to]| juko_model::Interval { from, to }),
-    ))
 }

@@ -1,14 +1,11 @@
 //! The store on SQLite: desktop and mobile. WAL journal, full sync: a recorded event survives
 //! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
 
-use super::{
-    LectureContext, LocalProgress, Store, StoredEvent, apply, intervals_from_json, intervals_json,
-    merge_remote_into,
-};
+use super::{LectureContext, LocalProgress, Store, StoredEvent, apply, merge_remote_into};
 use crate::{Error, Result};
 use juko_model::{
     CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome, Rejection,
-    ResumePosition,
+    ResumePosition, WatchedIntervals,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
@@ -422,4 +419,20 @@ impl Store for SqliteStore {
                 .collect()
         })
     }
+}
+
+/// Intervals as stored: a JSON list of `[from, to]` pairs.
+fn intervals_json(w: &WatchedIntervals) -> String {
+    let pairs: Vec<[f64; 2]> = w.intervals().iter().map(|i| [i.from, i.to]).collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
+fn intervals_from_json(s: &str) -> Result<WatchedIntervals> {
+    let pairs: Vec<[f64; 2]> = serde_json::from_str(s)
+        .map_err(|e| crate::Error::Storage(format!("damaged intervals in the store: {e}")))?;
+    Ok(WatchedIntervals::from_intervals(
+        pairs
+            .into_iter()
+            .map(|[from, to]| juko_model::Interval { from, to }),
+    ))
 }

@@ -62,11 +62,15 @@ async fn a_lecture_module_has_its_file_metadata_and_completion() {
         format!("{WWWROOT}/mod/resource/view.php?id={cmid}")
     );
     assert_eq!(lecture["uservisible"], true);
+    // With the viewing-history extension, lectures complete by watching.
     assert_eq!(lecture["completion"], 2);
     assert_eq!(lecture["completiondata"]["isautomatic"], true);
     assert_eq!(
-        lecture["completiondata"]["details"][0]["rulename"],
-        "completionview"
+        lecture["completiondata"]["details"],
+        serde_json::json!([{
+            "rulename": "completionwatched",
+            "rulevalue": {"status": 0, "description": "Watch at least 90% of the video"}
+        }])
     );
 
     let file = &lecture["contents"][0];

@@ -2,11 +2,15 @@
 //! real listener. Each test gets its own in-memory site; all share one generated clip.
 
 mod catalog;
+mod completion;
 mod contents;
 mod courses;
 mod files;
+mod hostile;
 mod live;
 mod login;
+mod modes;
+mod progress;
 mod rest;
 mod support;
 mod web;

@@ -188,3 +188,117 @@ pub(super) fn assert_exception(reply: &Value, errorcode: &str) {
     assert!(reply["exception"].is_string(), "{reply}");
     assert!(reply["message"].is_string(), "{reply}");
 }
+
+/// One progress event's fields, as `events[i][…]` of `local_juko_push_progress`.
+pub(super) type Fields = Vec<(&'static str, String)>;
+
+pub(super) fn played(id: &str, cmid: i64, from: f64, to: f64, clienttime: i64) -> Fields {
+    vec![
+        ("id", id.to_owned()),
+        ("cmid", cmid.to_string()),
+        ("kind", "played".to_owned()),
+        ("from", from.to_string()),
+        ("to", to.to_string()),
+        ("clienttime", clienttime.to_string()),
+    ]
+}
+
+pub(super) fn position(id: &str, cmid: i64, at: f64, clienttime: i64) -> Fields {
+    vec![
+        ("id", id.to_owned()),
+        ("cmid", cmid.to_string()),
+        ("kind", "position".to_owned()),
+        ("position", at.to_string()),
+        ("clienttime", clienttime.to_string()),
+    ]
+}
+
+impl Site {
+    /// `local_juko_push_progress` from device `deviceid`.
+    pub(super) async fn push(&self, token: &str, deviceid: &str, events: &[Fields]) -> Value {
+        let mut pairs: Vec<(String, String)> = vec![("deviceid".to_owned(), deviceid.to_owned())];
+        for (i, fields) in events.iter().enumerate() {
+            for (name, value) in fields {
+                pairs.push((format!("events[{i}][{name}]"), value.clone()));
+            }
+        }
+        let borrowed: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.call(token, "local_juko_push_progress", &borrowed)
+            .await
+    }
+
+    /// `local_juko_get_progress`; `limit` left out when `None`.
+    pub(super) async fn pull(&self, token: &str, since: &str, limit: Option<i64>) -> Value {
+        let limit = limit.map(|l| l.to_string());
+        let mut params = vec![("since", since)];
+        if let Some(limit) = &limit {
+            params.push(("limit", limit));
+        }
+        self.call(token, "local_juko_get_progress", &params).await
+    }
+
+    /// The server's clock in ms, what a client's clock would read now.
+    pub(super) fn now_ms(&self) -> i64 {
+        self.state.clock().now() * 1000
+    }
+
+    /// The cmids of a unit's lectures (section `unit` of the course), as the learner sees them.
+    pub(super) async fn lectures(&self, token: &str, shortname: &str, unit: usize) -> Vec<i64> {
+        let courseid = self.course_id(shortname).await.to_string();
+        let contents = self
+            .call(
+                token,
+                "core_course_get_contents",
+                &[("courseid", &courseid)],
+            )
+            .await;
+        contents[unit]["modules"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no unit {unit}: {contents}"))
+            .iter()
+            .filter(|m| m["modname"] == "resource")
+            .map(|m| m["id"].as_i64().expect("cmid"))
+            .collect()
+    }
+}
+
+/// The strings of a JSON array (ids in push answers).
+pub(super) fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"))
+        .iter()
+        .map(|v| v.as_str().expect("string"))
+        .collect()
+}
+
+impl Site {
+    /// Watches a whole lecture (one played event over its listed length); returns the answer.
+    pub(super) async fn watch_whole(&self, token: &str, cmid: i64) -> Value {
+        let duration = self
+            .state
+            .db()
+            .call(move |conn| {
+                Ok(conn.query_row(
+                    "SELECT duration FROM local_juko_lecture WHERE cmid = ?1",
+                    [cmid],
+                    |r| r.get::<_, f64>(0),
+                )?)
+            })
+            .await
+            .expect("a lecture");
+        let id = format!("whole-{cmid}-{}", rand::random::<u64>());
+        let answer = self
+            .push(
+                token,
+                "test",
+                &[played(&id, cmid, 0.0, duration, self.now_ms())],
+            )
+            .await;
+        assert_eq!(strings(&answer["applied"]), [id.as_str()], "{answer}");
+        answer
+    }
+}

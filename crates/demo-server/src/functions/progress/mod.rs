@@ -83,7 +83,14 @@ pub(crate) struct PullParams {
     /// A cursor from an earlier answer; empty for the whole history.
     #[serde(default)]
     since: String,
-    limit: Option<i64>,
+    /// Not an `Option`: serde_qs reads an empty value as `None`, and Moodle refuses an empty
+    /// PARAM_INT.
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+fn default_limit() -> i64 {
+    DEFAULT_LIMIT
 }
 
 #[derive(Debug, Serialize)]
@@ -97,11 +104,7 @@ pub(crate) struct PullResult {
 
 /// `local_juko_get_progress`.
 pub(crate) async fn get_progress(ctx: &Ctx, params: PullParams) -> Result<PullResult> {
-    let limit = params
-        .limit
-        .unwrap_or(DEFAULT_LIMIT)
-        .clamp(1, MAX_LIMIT)
-        .unsigned_abs() as usize;
+    let limit = params.limit.clamp(1, MAX_LIMIT).unsigned_abs() as usize;
     let epoch = ctx.state.progress().epoch.clone();
     let userid = ctx.user.id;
     let page = ctx

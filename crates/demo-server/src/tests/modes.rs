@@ -1,0 +1,218 @@
+//! The site without the viewing-history extension (a stock Moodle site, for the client's
+//! fallback), switching modes over a kept database, and upgrading a database from before the
+//! extension.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::support::{Site, assert_exception, played, strings, test_media_dir};
+use crate::config::{Config, DbLocation};
+use crate::functions::functions;
+use crate::seed::courses::FACILITY_A;
+
+fn stock_site_config() -> Config {
+    let mut config = Config::for_tests(test_media_dir());
+    config.progress_extension = false;
+    config
+}
+
+/// The modules of a unit of facility A, as learner sees them.
+async fn unit(site: &Site, token: &str, number: usize) -> Vec<Value> {
+    let courseid = site.course_id(FACILITY_A.shortname).await.to_string();
+    let contents = site
+        .call(
+            token,
+            "core_course_get_contents",
+            &[("courseid", &courseid)],
+        )
+        .await;
+    contents[number]["modules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+async fn mark(site: &Site, token: &str, cmid: &Value, completed: &str) -> Value {
+    let cmid = cmid.as_i64().expect("cmid").to_string();
+    site.call(
+        token,
+        "core_completion_update_activity_completion_status_manually",
+        &[("cmid", &cmid), ("completed", completed)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn without_the_extension_the_site_is_stock_moodle() {
+    let site = Site::with_config(stock_site_config()).await;
+    let token = site.token("learner1").await;
+    let info = site
+        .call(&token, "core_webservice_get_site_info", &[])
+        .await;
+    let listed: Vec<&str> = info["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(listed, functions(false));
+    assert!(!listed.iter().any(|f| f.starts_with("local_juko")));
+    assert!(listed.contains(&"core_completion_update_activity_completion_status_manually"));
+    assert!(listed.contains(&"core_completion_get_activities_completion_status"));
+
+    for function in ["local_juko_push_progress", "local_juko_get_progress"] {
+        let reply = site
+            .call(&token, function, &[("deviceid", "d"), ("since", "")])
+            .await;
+        assert_exception(&reply, "accessexception");
+        assert_eq!(reply["exception"], "webservice_access_exception");
+    }
+
+    let modules = unit(&site, &token, 3).await;
+    let (lecture, other, certificate) = (&modules[0], &modules[1], &modules[2]);
+    assert_eq!(lecture["completion"], 1, "manual tracking: {lecture}");
+    assert_eq!(lecture["completiondata"]["isautomatic"], false);
+    assert_eq!(lecture["completiondata"]["details"], json!([]));
+
+    // Opening a lecture logs the view; it completes nothing.
+    let instance = lecture["instance"].as_i64().expect("instance").to_string();
+    let viewed = site
+        .call(
+            &token,
+            "mod_resource_view_resource",
+            &[("resourceid", &instance)],
+        )
+        .await;
+    assert_eq!(viewed["status"], true);
+    assert_eq!(
+        unit(&site, &token, 3).await[0]["completiondata"]["state"],
+        0
+    );
+
+    assert_eq!(
+        mark(&site, &token, &lecture["id"], "1").await,
+        json!({"status": true, "warnings": []})
+    );
+    assert_eq!(certificate["uservisible"], false);
+    mark(&site, &token, &other["id"], "1").await;
+    let modules = unit(&site, &token, 3).await;
+    assert_eq!(modules[0]["completiondata"]["state"], 1);
+    assert!(
+        modules[0]["completiondata"]["timecompleted"]
+            .as_i64()
+            .unwrap_or(0)
+            > 0
+    );
+    assert_eq!(modules[2]["uservisible"], true, "the certificate opens");
+    // The certificate tracks no completion: no manual toggle there.
+    assert_exception(
+        &mark(&site, &token, &certificate["id"], "1").await,
+        "cannotmanualctrack",
+    );
+
+    // Manual completion can be taken back.
+    mark(&site, &token, &lecture["id"], "0").await;
+    let modules = unit(&site, &token, 3).await;
+    assert_eq!(modules[0]["completiondata"]["state"], 0);
+    assert_eq!(modules[2]["uservisible"], false);
+}
+
+fn file_db_config(dir: &PathBuf, extension: bool) -> Config {
+    let mut config = Config::for_tests(test_media_dir());
+    config.db = DbLocation::File(dir.join("demo.sqlite3"));
+    config.progress_extension = extension;
+    config
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "juko-demo-server-{name}-{}-{:x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ))
+}
+
+#[tokio::test]
+async fn the_mode_follows_the_flag_and_history_stays() {
+    let dir = temp_dir("modes");
+    let with = Site::with_config(file_db_config(&dir, true)).await;
+    let token = with.token("learner1").await;
+    let lectures = with.lectures(&token, FACILITY_A.shortname, 1).await;
+    let pushed = with.watch_whole(&token, lectures[1]).await;
+    let cursor = pushed["cursor"].as_str().expect("cursor").to_owned();
+    drop(with);
+
+    let without = Site::with_config(file_db_config(&dir, false)).await;
+    let modules = unit(&without, &token, 1).await;
+    assert_eq!(modules[1]["completion"], 1);
+    assert_eq!(modules[1]["completiondata"]["state"], 1, "completion stays");
+    assert_eq!(modules[2]["completiondata"]["state"], 0);
+    drop(without);
+
+    let again = Site::with_config(file_db_config(&dir, true)).await;
+    let modules = unit(&again, &token, 1).await;
+    assert_eq!(modules[1]["completion"], 2);
+    assert_eq!(modules[1]["completiondata"]["state"], 1);
+    // Cursors outlive restarts of the same database.
+    let page = again.pull(&token, &cursor, None).await;
+    assert_eq!(page["lectures"], json!([]), "{page}");
+    assert_eq!(page["cursor"], cursor.as_str());
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_extension_is_upgraded() {
+    let dir = temp_dir("upgrade");
+    let first = Site::with_config(file_db_config(&dir, true)).await;
+    let token = first.token("learner1").await;
+    // Back to version 1, as a database seeded before the extension existed.
+    first
+        .state
+        .db()
+        .call(|conn| {
+            conn.execute_batch(
+                "DROP TABLE local_juko_event; DROP TABLE local_juko_progress;
+                 DROP TABLE local_juko_lecture;
+                 ALTER TABLE course_modules DROP COLUMN completionwatched;
+                 UPDATE course_modules SET completion = 2, completionview = 1
+                     WHERE module = 'resource';
+                 DELETE FROM demo_meta WHERE name = 'progress_epoch';
+                 PRAGMA user_version = 1;",
+            )?;
+            Ok(())
+        })
+        .await
+        .expect("downgrade");
+    drop(first);
+
+    let upgraded = Site::with_config(file_db_config(&dir, true)).await;
+    let lectures = upgraded
+        .query_i64(
+            "SELECT COUNT(*) FROM local_juko_lecture WHERE duration > ?1",
+            0,
+        )
+        .await;
+    let resources = upgraded
+        .query_i64(
+            "SELECT COUNT(*) FROM course_modules WHERE module = 'resource' AND id > ?1",
+            0,
+        )
+        .await;
+    assert_eq!(lectures, resources, "every lecture has its length again");
+    let kiso = upgraded.lectures(&token, FACILITY_A.shortname, 1).await;
+    let answer = upgraded
+        .push(
+            &token,
+            "d",
+            &[played("u", kiso[0], 0.0, 5.0, upgraded.now_ms())],
+        )
+        .await;
+    assert_eq!(strings(&answer["applied"]), ["u"]);
+    let page = upgraded.pull(&token, "", None).await;
+    assert_eq!(page["lectures"][0]["duration"], 5.0);
+    assert_eq!(page["lectures"][0]["completed"], true);
+    drop(upgraded);
+    let _ = std::fs::remove_dir_all(dir);
+}
