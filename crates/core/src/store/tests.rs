@@ -1,7 +1,7 @@
 //! The store contract, run against every implementation.
 
 use super::*;
-use juko_model::{Interval, RemoteProgress, ResumePosition};
+use juko_model::{Interval, RemoteProgress, ResumePosition, WatchedIntervals};
 
 fn played(id: &str, lecture: i64, from: f64, to: f64, t: i64) -> ProgressEvent {
     ProgressEvent {

@@ -2,7 +2,7 @@
 //! fallback), switching modes over a kept database, and upgrading a database from before the
 //! extension.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -118,7 +118,7 @@ async fn without_the_extension_the_site_is_stock_moodle() {
     assert_eq!(modules[2]["uservisible"], false);
 }
 
-fn file_db_config(dir: &PathBuf, extension: bool) -> Config {
+fn file_db_config(dir: &Path, extension: bool) -> Config {
     let mut config = Config::for_tests(test_media_dir());
     config.db = DbLocation::File(dir.join("demo.sqlite3"));
     config.progress_extension = extension;
