@@ -84,11 +84,22 @@ async fn bridge(
         .and_then(|s| s.0.lecture(lecture.id).ok().flatten())
         .and_then(|l| l.progress.position)
         .map(|p| p.seconds);
+    tracing::debug!(
+        "player bridge for lecture {} (resume at {resume:?})",
+        lecture.id
+    );
     let mut eval = document::eval(&listener_script(resume));
     let mut recorder = Recorder::new(lecture.id);
     let mut last_push = platform::now_ms();
     let mut duration = lecture.duration_secs.map(f64::from);
-    while let Ok(js) = eval.recv::<JsEvent>().await {
+    loop {
+        let js = match eval.recv::<JsEvent>().await {
+            Ok(js) => js,
+            Err(e) => {
+                tracing::warn!("player bridge ended: {e}");
+                break;
+            }
+        };
         if let Some(d) = js.duration.filter(|d| d.is_finite() && *d > 0.0) {
             duration = Some(d);
         }

@@ -6,6 +6,10 @@
 //! seeded with an ICRweb-like catalog and real (generated) lecture videos. It also serves the
 //! built web app at `/`, so one URL is the whole demo.
 //!
+//! It also implements Juko's viewing-history extension (`local_juko_push_progress`,
+//! `local_juko_get_progress`; `docs/progress-protocol.md`), or, with
+//! `Config::progress_extension` off, behaves as a stock site whose lectures complete manually.
+//!
 //! In-process use (tests of other crates):
 //!
 //! ```no_run

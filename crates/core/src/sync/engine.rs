@@ -78,7 +78,16 @@ where
     }
     loop {
         let since = store.cursor()?;
-        let page = remote.pull(&since, PAGE_SIZE).await?;
+        let page = match remote.pull(&since, PAGE_SIZE).await {
+            // The server no longer knows our cursor (its database was reset or replaced): start
+            // over from the beginning; merging is idempotent, so nothing is counted twice.
+            Err(Error::Site { code, .. }) if code == "invalidparameter" && !since.is_empty() => {
+                tracing::warn!("the server refused the sync cursor; pulling everything again");
+                store.merge_remote(&ProgressPage::default(), now_ms())?;
+                continue;
+            }
+            other => other?,
+        };
         report.pulled += page.lectures.len();
         store.merge_remote(&page, now_ms())?;
         if !page.has_more || page.cursor == since {
@@ -86,4 +95,105 @@ where
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{KvStore, LectureContext, MemoryKv};
+    use juko_model::{Interval, LectureId, ProgressKind};
+    use std::cell::RefCell;
+
+    /// A server in memory: acknowledges what it is told to, refuses unknown cursors.
+    #[derive(Default)]
+    struct FakeRemote {
+        ignore_everything: bool,
+        pulls: RefCell<Vec<String>>,
+    }
+
+    impl Remote for FakeRemote {
+        async fn push(&self, _: &str, events: &[ProgressEvent]) -> Result<PushOutcome> {
+            let applied = if self.ignore_everything {
+                vec![]
+            } else {
+                events.iter().map(|e| e.id.clone()).collect()
+            };
+            Ok(PushOutcome {
+                applied,
+                threshold: 0.9,
+                ..PushOutcome::default()
+            })
+        }
+        async fn pull(&self, since: &str, _: u32) -> Result<ProgressPage> {
+            self.pulls.borrow_mut().push(since.to_owned());
+            if since == "stale" {
+                return Err(Error::Site {
+                    code: "invalidparameter".into(),
+                    message: "since".into(),
+                });
+            }
+            Ok(ProgressPage {
+                cursor: "1".into(),
+                ..ProgressPage::default()
+            })
+        }
+    }
+
+    fn store_with_one_event() -> KvStore<MemoryKv> {
+        let store = KvStore::open(MemoryKv::default(), "t").unwrap();
+        let e = ProgressEvent {
+            id: "a".into(),
+            lecture: LectureId(1),
+            kind: ProgressKind::Played(Interval { from: 0.0, to: 1.0 }),
+            client_time_ms: 1,
+        };
+        let context = LectureContext {
+            course: None,
+            title: None,
+            duration_secs: Some(10.0),
+        };
+        store.record(&e, context, 1).unwrap();
+        store
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        // The fake remote never waits: one poll finishes it.
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("the fake remote does not wait"),
+        }
+    }
+
+    #[test]
+    fn a_refused_cursor_starts_the_pull_over() {
+        let store = store_with_one_event();
+        store
+            .merge_remote(
+                &ProgressPage {
+                    cursor: "stale".into(),
+                    ..ProgressPage::default()
+                },
+                0,
+            )
+            .unwrap();
+        let remote = FakeRemote::default();
+        let report = block_on(sync_once(&store, &remote, || 0)).expect("syncs");
+        assert_eq!(report.applied, 1);
+        assert_eq!(*remote.pulls.borrow(), ["stale", ""]);
+        assert_eq!(store.cursor().unwrap(), "1");
+    }
+
+    #[test]
+    fn a_server_that_answers_for_nothing_is_an_error_not_a_loop() {
+        let store = store_with_one_event();
+        let remote = FakeRemote {
+            ignore_everything: true,
+            ..FakeRemote::default()
+        };
+        let err = block_on(sync_once(&store, &remote, || 0)).unwrap_err();
+        assert!(matches!(err, Error::Protocol(_)), "{err:?}");
+        assert_eq!(store.pending_count().unwrap(), 1, "the event stays queued");
+    }
 }
