@@ -240,32 +240,53 @@ fn wasm_clippy(rep: &mut Report, route: Route) {
 }
 
 /// `cargo nextest` when it is installed (it is on these machines; verified, not assumed), plus
-/// doctests, which nextest does not run; otherwise `cargo test`. Returns the runners' summary.
+/// doctests, which nextest does not run; otherwise `cargo test`. Both with `--no-fail-fast`, so one
+/// run shows every failing test. Returns (or fails with) the runners' summary.
 fn unit_tests() -> Result<String> {
     let mut summary = Vec::new();
+    let mut ok = true;
     if util::works(util::cargo_program(), &["nextest", "--version"]) {
         step("cargo nextest run --workspace");
-        summary.extend(run_scanning(
-            util::cargo().args(["nextest", "run", "--workspace", "--no-tests=warn"]),
+        let (pass, lines) = run_scanning(
+            util::cargo().args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--no-fail-fast",
+                "--no-tests=warn",
+            ]),
             |l| l.trim_start().starts_with("Summary ["),
-        )?);
+        )?;
+        ok &= pass;
+        summary.push(match lines.last() {
+            Some(l) => format!("nextest: {}", l.trim()),
+            None => "nextest: no summary (did the build fail?)".to_string(),
+        });
         step("cargo test --workspace --doc (nextest does not run doctests)");
-        let doc = run_scanning(util::cargo().args(["test", "--workspace", "--doc"]), |l| {
-            l.starts_with("test result:")
-        })?;
-        summary.push(format!("doctests: {}", sum_cargo_results(&doc)));
+        let (pass, lines) = run_scanning(
+            util::cargo().args(["test", "--workspace", "--doc", "--no-fail-fast"]),
+            |l| l.starts_with("test result:"),
+        )?;
+        ok &= pass;
+        summary.push(format!("doctests: {}", sum_cargo_results(&lines)));
     } else {
         note("cargo-nextest not installed: using cargo test");
         step("cargo test --workspace");
-        let lines = run_scanning(util::cargo().args(["test", "--workspace"]), |l| {
-            l.starts_with("test result:")
-        })?;
-        summary.push(sum_cargo_results(&lines));
+        let (pass, lines) = run_scanning(
+            util::cargo().args(["test", "--workspace", "--no-fail-fast"]),
+            |l| l.starts_with("test result:"),
+        )?;
+        ok &= pass;
+        summary.push(format!("cargo test: {}", sum_cargo_results(&lines)));
     }
     for s in &summary {
         println!("{s}");
     }
-    Ok(summary.join("; "))
+    let summary = summary.join("; ");
+    if !ok {
+        bail!("{summary}");
+    }
+    Ok(summary)
 }
 
 /// Adds up `test result: ok. 3 passed; 0 failed; 1 ignored; …` lines of all test binaries.
@@ -288,9 +309,9 @@ fn sum_cargo_results(lines: &[String]) -> String {
     format!("{passed} passed, {failed} failed, {ignored} ignored")
 }
 
-/// Runs a command, echoing its output live, and returns the lines `keep` selects (the runners'
-/// summary lines, shown again in the final table). Fails on a non-zero exit.
-fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+/// Runs a command, echoing its output live; returns whether it succeeded and the lines `keep`
+/// selects (the runners' summary lines, shown again in the final table).
+fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<(bool, Vec<String>)> {
     println!("$ {}", util::describe(cmd));
     let mut child = cmd
         .stdin(Stdio::null())
@@ -313,9 +334,9 @@ fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<Vec<St
     let _ = (a.join(), b.join());
     let kept: Vec<String> = rx.try_iter().filter(|l| keep(l)).collect();
     if !status.success() {
-        bail!("`{}` failed ({status})", util::short(cmd));
+        println!("!!! `{}` failed ({status})", util::short(cmd));
     }
-    Ok(kept)
+    Ok((status.success(), kept))
 }
 
 #[cfg(test)]

@@ -56,10 +56,12 @@ impl Recorder {
     }
 
     /// Feeds one player event; returns the history events to record (often none).
-    pub fn on(&mut self, e: PlayerEvent, now_ms: i64) -> Vec<ProgressEvent> {
+    pub fn on(&mut self, mut e: PlayerEvent, now_ms: i64) -> Vec<ProgressEvent> {
         if !e.time.is_finite() || e.time < 0.0 {
             return Vec::new();
         }
+        // Players report microseconds; milliseconds are plenty and keep the events short.
+        e.time = (e.time * 1000.0).round() / 1000.0;
         use PlayerEventKind::*;
         match e.kind {
             Play => {

@@ -66,6 +66,13 @@ pub(crate) fn set_completed(lecture: LectureId, completed: bool) -> (&'static st
 
 /// The REST query string: `wsfunction` is repeated there, as the App does, so server logs show it.
 pub(crate) fn rest_query(function: &str) -> String {
+    // Not for the history calls: they go out every minute of playback (see `rest_body`).
+    if function.starts_with("local_juko_") {
+        return format!(
+            "{REST_ENDPOINT}?{}",
+            encode_pairs([("moodlewsrestformat", "json")])
+        );
+    }
     format!(
         "{REST_ENDPOINT}?{}",
         encode_pairs([("moodlewsrestformat", "json"), ("wsfunction", function)])
@@ -84,11 +91,15 @@ pub(crate) fn rest_body(
         ("wstoken", token.as_str()),
         ("wsfunction", function),
         ("moodlewsrestformat", "json"),
-        ("moodlewssettingfilter", "true"),
-        ("moodlewssettingfileurl", "true"),
     ];
-    if let Some(lang) = lang {
-        reserved.push(("moodlewssettinglang", lang));
+    // The text settings only matter to functions that return formatted text; the history calls
+    // return numbers and go out every minute of playback, so they carry nothing extra.
+    if !function.starts_with("local_juko_") {
+        reserved.push(("moodlewssettingfilter", "true"));
+        reserved.push(("moodlewssettingfileurl", "true"));
+        if let Some(lang) = lang {
+            reserved.push(("moodlewssettinglang", lang));
+        }
     }
     let mut body = encode_pairs(reserved);
     if !params.is_empty() {

@@ -475,8 +475,8 @@ async fn a_declined_status_is_an_error() {
 async fn generic_calls() {
     let (session, mock) = session(vec![
         (
-            "REST local_juko_get_progress",
-            json(r#"{"items": [], "cursor": "c1", "more": false}"#),
+            "REST core_user_get_user_preferences",
+            json(r#"{"preferences": [], "cursor": "c1", "warnings": []}"#),
         ),
         (
             "REST core_user_update_user_preferences",
@@ -484,9 +484,9 @@ async fn generic_calls() {
         ),
     ])
     .await;
-    let params = Params::new().with("since", "").with("limit", 100);
+    let params = Params::new().with("name", "").with("userid", 100);
     let answer: serde_json::Value = session
-        .call("local_juko_get_progress", &params)
+        .call("core_user_get_user_preferences", &params)
         .await
         .unwrap();
     assert_eq!(answer["cursor"], "c1");
@@ -504,7 +504,7 @@ async fn generic_calls() {
     let bodies: Vec<_> = mock.seen().into_iter().map(|s| s.body).collect();
     assert_eq!(
         bodies[0],
-        rest_body("local_juko_get_progress", "since=&limit=100")
+        rest_body("core_user_get_user_preferences", "name=&userid=100")
     );
     assert_eq!(
         bodies[1],

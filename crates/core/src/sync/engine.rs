@@ -45,6 +45,21 @@ where
     S: Store + ?Sized,
     R: Remote,
 {
+    let mut report = push_pending(store, remote, &now_ms).await?;
+    report.pulled = pull_changes(store, remote, &now_ms).await?;
+    Ok(report)
+}
+
+/// The push half of [`sync_once`]: sends the outbox (compacted) in batches and settles it.
+pub async fn push_pending<S, R>(
+    store: &S,
+    remote: &R,
+    now_ms: impl Fn() -> i64,
+) -> Result<SyncReport>
+where
+    S: Store + ?Sized,
+    R: Remote,
+{
     let device = store.device_id()?;
     let mut report = SyncReport::default();
     // Fewer, larger events: a minute of playback is then one interval and one position.
@@ -76,6 +91,17 @@ where
             report.rejected += rejected;
         }
     }
+    Ok(report)
+}
+
+/// The pull half of [`sync_once`]: merges every change since the stored cursor; returns how
+/// many lecture records came.
+pub async fn pull_changes<S, R>(store: &S, remote: &R, now_ms: impl Fn() -> i64) -> Result<usize>
+where
+    S: Store + ?Sized,
+    R: Remote,
+{
+    let mut pulled = 0;
     loop {
         let since = store.cursor()?;
         let page = match remote.pull(&since, PAGE_SIZE).await {
@@ -88,13 +114,13 @@ where
             }
             other => other?,
         };
-        report.pulled += page.lectures.len();
+        pulled += page.lectures.len();
         store.merge_remote(&page, now_ms())?;
         if !page.has_more || page.cursor == since {
             break;
         }
     }
-    Ok(report)
+    Ok(pulled)
 }
 
 #[cfg(test)]
