@@ -10,7 +10,7 @@ use crate::state::{self, CurrentSession};
 use dioxus::prelude::*;
 use futures_util::StreamExt;
 use juko_core::store::Store;
-use juko_core::sync::{Backoff, sync_once};
+use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
 use juko_core::{Error, Session};
 use std::rc::Rc;
 use std::time::Duration;
@@ -168,12 +168,22 @@ async fn run_once(
     mut history: History,
     backoff: &mut Backoff,
 ) -> Duration {
-    if !s.syncs_history() {
+    let extension = s.syncs_history();
+    if extension {
+        history.status.set(SyncState::Syncing);
+    }
+    // View events and (without the extension) manual completions, queued like the Moodle App's.
+    let result = match replay_actions(&*store.0, s).await {
+        Err(e) => Err(e),
+        Ok(_) if extension => sync_once(&*store.0, s, platform::now_ms).await.map(|_| ()),
+        // No extension: history stays here; keep its outbox small until the site gains one.
+        Ok(_) => compact_outbox(&*store.0),
+    };
+    if !extension && result.is_ok() {
         history.status.set(SyncState::LocalOnly);
+        history.changed();
         return PERIOD;
     }
-    history.status.set(SyncState::Syncing);
-    let result = sync_once(&*store.0, s, platform::now_ms).await;
     let pending = store.0.pending_count().unwrap_or(0);
     history.changed();
     match result {

@@ -11,7 +11,7 @@ use crate::platform;
 use crate::state::{self, CurrentSession};
 use dioxus::prelude::*;
 use juko_core::recorder::{PlayerEvent, PlayerEventKind, Recorder};
-use juko_core::store::LectureContext;
+use juko_core::store::{LectureContext, SiteAction};
 use juko_model::{CourseId, Lecture, LectureKind};
 use serde::Deserialize;
 
@@ -90,6 +90,11 @@ async fn bridge(
     );
     let mut eval = document::eval(&listener_script(resume));
     let mut recorder = Recorder::new(lecture.id);
+    let syncs = consume_context::<CurrentSession>()
+        .0
+        .peek()
+        .as_ref()
+        .is_some_and(|s| s.syncs_history());
     let mut last_push = platform::now_ms();
     let mut duration = lecture.duration_secs.map(f64::from);
     loop {
@@ -130,14 +135,27 @@ async fn bridge(
             duration_secs: duration,
         };
         for e in &recorded {
-            if let Err(err) = store.0.record(e, context, now) {
-                // Shown in the sync state: the learner must know history is not being kept.
-                tracing::error!("could not record viewing history: {err}");
-                let mut status = history.status;
-                status.set(history::SyncState::Failed(
-                    state::current_lang().error(&err),
-                    0,
-                ));
+            match store.0.record(e, context, now) {
+                // A site without the extension learns of completion the stock way, where the
+                // lecture lets the learner mark it (manual completion), queued for offline.
+                Ok(local) if local.is_complete() && lecture.manual_completion && !syncs => {
+                    let done = SiteAction::Completed {
+                        lecture: lecture.id,
+                    };
+                    if let Err(err) = store.0.queue_action(&done) {
+                        tracing::warn!("completion not queued: {err}");
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    // Shown in the sync state: the learner must know history is not being kept.
+                    tracing::error!("could not record viewing history: {err}");
+                    let mut status = history.status;
+                    status.set(history::SyncState::Failed(
+                        state::current_lang().error(&err),
+                        0,
+                    ));
+                }
             }
         }
         history.changed();

@@ -2,12 +2,13 @@
 
 use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
 use crate::components::player::Player;
-use crate::history::History;
+use crate::history::{self, History};
 use crate::i18n::Msg;
 use crate::route::Route;
 use crate::state::{self, CurrentSession};
 use crate::text::plain_text;
 use dioxus::prelude::*;
+use juko_core::store::SiteAction;
 use juko_model::{CourseContents, CourseId, Lecture, LectureId, format_duration};
 
 #[component]
@@ -20,21 +21,25 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         };
         session.course_contents(course).await
     });
-    // Tell the site once per lecture opened (Moodle's view event and view completion).
-    use_effect(use_reactive!(|lecture| {
-        let Some(s) = session.peek().clone() else {
+    // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
+    // by the sync service, so it is not lost offline.
+    let history = use_context::<History>();
+    use_effect(move || {
+        let Some(Ok(c)) = &*contents.read() else {
             return;
         };
-        spawn(async move {
-            let Ok(contents) = s.course_contents(course).await else {
-                return;
-            };
-            if let Some((_, l)) = contents.lecture(lecture) {
-                if let Err(e) = s.record_lecture_view(l).await {
-                    tracing::warn!("lecture view not recorded: {e}");
-                }
-            }
-        });
+        let (Some((_, l)), Some(store)) = (c.lecture(lecture), history.store.peek().clone()) else {
+            return;
+        };
+        let view = SiteAction::Viewed {
+            lecture: l.id,
+            instance: l.instance,
+            kind: l.kind,
+        };
+        match store.0.queue_action(&view) {
+            Ok(()) => history::request_sync(),
+            Err(e) => tracing::warn!("lecture view not queued: {e}"),
+        }
     }));
 
     let read = contents.read();

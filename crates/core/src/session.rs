@@ -153,6 +153,9 @@ impl crate::sync::Remote for Session {
     async fn pull(&self, since: &str, limit: u32) -> Result<juko_model::ProgressPage> {
         crate::sync::Remote::pull(&self.remote, since, limit).await
     }
+    async fn act(&self, action: &crate::store::SiteAction) -> Result<()> {
+        crate::sync::Remote::act(&self.remote, action).await
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! re-applies every outbox event to the history (applying is idempotent). A crash between the
 //! two writes therefore loses nothing.
 
-use super::{LectureContext, LocalProgress, Store, StoredEvent, apply, merge_remote_into};
+use super::{
+    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, apply, merge_remote_into,
+};
 use crate::{Error, Result};
 use juko_model::{LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
 use serde::{Serialize, de::DeserializeOwned};
@@ -285,6 +287,51 @@ impl<K: KeyValue> Store for KvStore<K> {
         let id = crate::ids::new_id();
         self.kv.set(&self.key("m:", "device"), &id)?;
         Ok(id)
+    }
+
+    fn queue_action(&self, action: &SiteAction) -> Result<()> {
+        let prefix = self.key("a:", "");
+        let exists = self
+            .kv
+            .keys()
+            .iter()
+            .any(|k| k.starts_with(&prefix) && k.ends_with(&format!(":{}", action.key())));
+        if exists {
+            return Ok(());
+        }
+        let seq = self.next_seq()?;
+        self.put(
+            &self.key("a:", &format!("{seq:016}:{}", action.key())),
+            action,
+        )
+    }
+
+    fn actions(&self) -> Result<Vec<SiteAction>> {
+        let prefix = self.key("a:", "");
+        let mut keys: Vec<String> = self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .collect();
+        keys.sort();
+        keys.iter()
+            .filter_map(|k| self.read::<SiteAction>(k).transpose())
+            .collect()
+    }
+
+    fn remove_action(&self, action: &SiteAction) -> Result<()> {
+        let prefix = self.key("a:", "");
+        let suffix = format!(":{}", action.key());
+        for k in self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix) && k.ends_with(&suffix))
+        {
+            self.kv.remove(&k)?;
+        }
+        Ok(())
     }
 
     fn rejected(&self) -> Result<Vec<Rejection>> {

@@ -69,6 +69,30 @@ pub struct LectureContext<'a> {
     pub duration_secs: Option<f64>,
 }
 
+/// Something to tell a site that lacks the history extension, queued so it survives being
+/// offline (the Moodle App's offline queues, `moodle-ws-subset.md` §9.2–9.3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SiteAction {
+    /// The learner opened the lecture (`mod_*_view_*`, by instance id).
+    Viewed {
+        lecture: LectureId,
+        instance: i64,
+        kind: juko_model::LectureKind,
+    },
+    /// Mark the lecture complete (manual completion), its coverage having reached the threshold.
+    Completed { lecture: LectureId },
+}
+
+impl SiteAction {
+    /// Actions with the same key are the same request: queued once, as the Moodle App does.
+    pub fn key(&self) -> String {
+        match self {
+            SiteAction::Viewed { lecture, .. } => format!("view:{lecture}"),
+            SiteAction::Completed { lecture } => format!("complete:{lecture}"),
+        }
+    }
+}
+
 /// The local history store. Implementations are cheap handles; all methods are atomic.
 pub trait Store {
     /// Applies `event` to the lecture's local history and queues it for the server, atomically.
@@ -112,6 +136,15 @@ pub trait Store {
 
     /// Events the server refused, with its reasons, newest first.
     fn rejected(&self) -> Result<Vec<Rejection>>;
+
+    /// Queues an action for the site (a second one with the same key is dropped).
+    fn queue_action(&self, action: &SiteAction) -> Result<()>;
+
+    /// Queued actions, oldest first.
+    fn actions(&self) -> Result<Vec<SiteAction>>;
+
+    /// Removes a queued action (sent, or refused by the site).
+    fn remove_action(&self, action: &SiteAction) -> Result<()>;
 }
 
 /// Applies one event to a lecture's history (the rule both stores use).

@@ -1,7 +1,9 @@
 //! The store on SQLite: desktop and mobile. WAL journal, full sync: a recorded event survives
 //! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
 
-use super::{LectureContext, LocalProgress, Store, StoredEvent, apply, merge_remote_into};
+use super::{
+    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, apply, merge_remote_into,
+};
 use crate::{Error, Result};
 use juko_model::{
     CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome, Rejection,
@@ -47,7 +49,12 @@ const MIGRATIONS: &[&str] = &[
         message TEXT NOT NULL,
         at_ms INTEGER NOT NULL
      );
-     CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+     CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE site_actions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL
+     );",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -404,6 +411,36 @@ impl Store for SqliteStore {
             set_state(tx, "device_id", &id)?;
             Ok(id)
         })
+    }
+
+    fn queue_action(&self, action: &SiteAction) -> Result<()> {
+        let json = serde_json::to_string(action).map_err(|e| Error::Storage(e.to_string()))?;
+        self.with(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO site_actions (key, action) VALUES (?1, ?2)",
+                [action.key(), json],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn actions(&self) -> Result<Vec<SiteAction>> {
+        let rows: Vec<String> = self.with(|c| {
+            c.prepare("SELECT action FROM site_actions ORDER BY seq")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        })?;
+        rows.iter()
+            .map(|j| {
+                serde_json::from_str(j)
+                    .map_err(|e| Error::Storage(format!("damaged site action: {e}")))
+            })
+            .collect()
+    }
+
+    fn remove_action(&self, action: &SiteAction) -> Result<()> {
+        self.with(|c| c.execute("DELETE FROM site_actions WHERE key = ?1", [action.key()]))?;
+        Ok(())
     }
 
     fn rejected(&self) -> Result<Vec<Rejection>> {

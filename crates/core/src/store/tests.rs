@@ -241,3 +241,23 @@ fn compaction_replaces_events_in_the_outbox() {
         assert_eq!(ids, ["c", "m"]);
     });
 }
+
+#[test]
+fn site_actions_queue_once_in_order_and_leave() {
+    each_store(|s| {
+        let view = SiteAction::Viewed {
+            lecture: LectureId(301),
+            instance: 71,
+            kind: juko_model::LectureKind::File,
+        };
+        let done = SiteAction::Completed {
+            lecture: LectureId(301),
+        };
+        s.queue_action(&view).unwrap();
+        s.queue_action(&done).unwrap();
+        s.queue_action(&view).unwrap();
+        assert_eq!(s.actions().unwrap(), [view.clone(), done.clone()]);
+        s.remove_action(&view).unwrap();
+        assert_eq!(s.actions().unwrap(), [done]);
+    });
+}

@@ -1,7 +1,7 @@
 //! One synchronization round: push the outbox in batches, then pull what changed.
 
 use super::plan::{BATCH_SIZE, PAGE_SIZE, batches, compact, reconcile};
-use crate::store::Store;
+use crate::store::{SiteAction, Store};
 use crate::{Error, Result};
 use juko_model::{ProgressEvent, ProgressPage, PushOutcome};
 
@@ -13,9 +13,36 @@ pub trait Remote {
         events: &[ProgressEvent],
     ) -> impl Future<Output = Result<PushOutcome>>;
     fn pull(&self, since: &str, limit: u32) -> impl Future<Output = Result<ProgressPage>>;
+    /// Sends one queued action to a site without the extension.
+    fn act(&self, action: &SiteAction) -> impl Future<Output = Result<()>>;
 }
 
 impl Remote for juko_moodle::Session {
+    async fn act(&self, action: &SiteAction) -> Result<()> {
+        match action {
+            SiteAction::Viewed {
+                lecture,
+                instance,
+                kind,
+            } => {
+                let lecture = juko_model::Lecture {
+                    id: *lecture,
+                    instance: *instance,
+                    kind: *kind,
+                    title: String::new(),
+                    lecturer: None,
+                    duration_secs: None,
+                    description_html: String::new(),
+                    media: None,
+                    locked_reason: None,
+                    completed: false,
+                    manual_completion: false,
+                };
+                Ok(self.view_lecture(&lecture).await?)
+            }
+            SiteAction::Completed { lecture } => Ok(self.set_completed(*lecture, true).await?),
+        }
+    }
     async fn push(&self, device: &str, events: &[ProgressEvent]) -> Result<PushOutcome> {
         Ok(self.push_progress(device, events).await?)
     }
@@ -62,11 +89,7 @@ where
 {
     let device = store.device_id()?;
     let mut report = SyncReport::default();
-    // Fewer, larger events: a minute of playback is then one interval and one position.
-    let pending = store.pending(usize::MAX)?;
-    if let Some((events, replaced)) = compact(&pending, crate::ids::new_id) {
-        store.replace_pending(&replaced, &events)?;
-    }
+    compact_outbox(store)?;
     loop {
         let pending = store.pending(BATCH_SIZE)?;
         if pending.is_empty() {
@@ -92,6 +115,37 @@ where
         }
     }
     Ok(report)
+}
+
+/// Shrinks the outbox without sending it (see [`compact`]): before each push, and on sites
+/// without the extension, where the outbox only waits.
+pub fn compact_outbox<S: Store + ?Sized>(store: &S) -> Result<()> {
+    // Fewer, larger events: a minute of playback is then one interval and one position.
+    let pending = store.pending(usize::MAX)?;
+    if let Some((events, replaced)) = compact(&pending, crate::ids::new_id) {
+        store.replace_pending(&replaced, &events)?;
+    }
+    Ok(())
+}
+
+/// Sends the queued site actions, oldest first. An action the site refuses is dropped (retrying
+/// would be refused again, as the Moodle App reasons, §9.1); a network failure stops the round
+/// with everything left queued. Returns how many were sent.
+pub async fn replay_actions<S, R>(store: &S, remote: &R) -> Result<usize>
+where
+    S: Store + ?Sized,
+    R: Remote,
+{
+    let mut sent = 0;
+    for action in store.actions()? {
+        match remote.act(&action).await {
+            Ok(()) => sent += 1,
+            Err(e) if e.is_retryable() => return Err(e),
+            Err(e) => tracing::warn!("the site refused {action:?}; dropped: {e}"),
+        }
+        store.remove_action(&action)?;
+    }
+    Ok(sent)
 }
 
 /// The pull half of [`sync_once`]: merges every change since the stored cursor; returns how
@@ -138,6 +192,9 @@ mod tests {
     }
 
     impl Remote for FakeRemote {
+        async fn act(&self, _: &SiteAction) -> Result<()> {
+            Ok(())
+        }
         async fn push(&self, _: &str, events: &[ProgressEvent]) -> Result<PushOutcome> {
             let applied = if self.ignore_everything {
                 vec![]
@@ -221,5 +278,71 @@ mod tests {
         let err = block_on(sync_once(&store, &remote, || 0)).unwrap_err();
         assert!(matches!(err, Error::Protocol(_)), "{err:?}");
         assert_eq!(store.pending_count().unwrap(), 1, "the event stays queued");
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::*;
+    use crate::store::{KvStore, MemoryKv};
+    use juko_model::{LectureId, LectureKind};
+
+    struct Site {
+        online: bool,
+    }
+
+    impl Remote for Site {
+        async fn push(&self, _: &str, _: &[ProgressEvent]) -> Result<PushOutcome> {
+            unreachable!("no pushes in these tests")
+        }
+        async fn pull(&self, _: &str, _: u32) -> Result<ProgressPage> {
+            unreachable!("no pulls in these tests")
+        }
+        async fn act(&self, action: &SiteAction) -> Result<()> {
+            match action {
+                _ if !self.online => Err(Error::Unreachable("offline".into())),
+                SiteAction::Completed { .. } => Err(Error::Site {
+                    code: "cannotmanualctrack".into(),
+                    message: String::new(),
+                }),
+                SiteAction::Viewed { .. } => Ok(()),
+            }
+        }
+    }
+
+    fn poll<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        match f
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+        {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("the fake site does not wait"),
+        }
+    }
+
+    #[test]
+    fn actions_wait_offline_and_refused_ones_are_dropped() {
+        let store = KvStore::open(MemoryKv::default(), "t").unwrap();
+        let view = SiteAction::Viewed {
+            lecture: LectureId(1),
+            instance: 7,
+            kind: LectureKind::File,
+        };
+        let done = SiteAction::Completed {
+            lecture: LectureId(1),
+        };
+        store.queue_action(&view).unwrap();
+        store.queue_action(&done).unwrap();
+        assert!(poll(replay_actions(&store, &Site { online: false })).is_err());
+        assert_eq!(store.actions().unwrap().len(), 2, "kept while offline");
+        assert_eq!(
+            poll(replay_actions(&store, &Site { online: true })).unwrap(),
+            1
+        );
+        assert!(
+            store.actions().unwrap().is_empty(),
+            "sent, and the refused one dropped"
+        );
     }
 }

@@ -6,5 +6,7 @@ mod engine;
 mod plan;
 
 pub use backoff::Backoff;
-pub use engine::{Remote, SyncReport, pull_changes, push_pending, sync_once};
+pub use engine::{
+    Remote, SyncReport, compact_outbox, pull_changes, push_pending, replay_actions, sync_once,
+};
 pub use plan::{BATCH_SIZE, PAGE_SIZE, batches, compact, reconcile};
