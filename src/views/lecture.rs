@@ -24,7 +24,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
     let history = use_context::<History>();
-    use_effect(move || {
+    use_effect(use_reactive!(|lecture| {
         let Some(Ok(c)) = &*contents.read() else {
             return;
         };
