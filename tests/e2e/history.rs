@@ -3,8 +3,8 @@
 
 use crate::fault_proxy::{Fault, FaultProxy};
 use crate::util::{demo_server, learner};
-use juko_core::store::{LectureContext, SqliteStore, Store};
-use juko_core::sync::sync_once;
+use juko_core::store::{LectureContext, SiteAction, SqliteStore, Store};
+use juko_core::sync::{compact_outbox, replay_actions, sync_once};
 use juko_model::{Interval, Lecture, LectureId, ProgressEvent, ProgressKind};
 use std::time::Duration;
 
@@ -231,4 +231,88 @@ async fn every_network_fault_is_survived_with_nothing_lost_or_counted_twice() {
     assert_eq!(fresh.history(lecture.id).watched, recorded.watched);
     proxy.stop();
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_the_extension_views_and_completion_go_the_stock_way_even_after_being_offline() {
+    let media = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
+    let mut config = juko_demo_server::Config::for_tests(media);
+    config.progress_extension = false;
+    let server = juko_demo_server::Server::start(config)
+        .await
+        .expect("stock server");
+    let upstream = server
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .expect("addr");
+    let proxy = FaultProxy::start(upstream).await;
+    let d = device(&proxy.url(), "learner1", Duration::from_secs(5)).await;
+    let info = d.session.site_info().await.unwrap();
+    assert!(!info.offers("local_juko_push_progress"), "a stock site");
+    let lecture = lecture_of(&d).await;
+    assert!(
+        lecture.manual_completion,
+        "lectures are marked complete by hand on a stock site"
+    );
+
+    // The learner opens the lecture and watches it all while the site is unreachable.
+    d.store
+        .queue_action(&SiteAction::Viewed {
+            lecture: lecture.id,
+            instance: lecture.instance,
+            kind: lecture.kind,
+        })
+        .unwrap();
+    d.played(&lecture, 0.0, 68.0);
+    assert!(d.store.lecture(lecture.id).unwrap().unwrap().is_complete());
+    d.store
+        .queue_action(&SiteAction::Completed {
+            lecture: lecture.id,
+        })
+        .unwrap();
+    proxy.plan(&[Fault::Refuse]);
+    let err = replay_actions(&d.store, &d.session).await.unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert_eq!(
+        d.store.actions().unwrap().len(),
+        2,
+        "both wait for the network"
+    );
+
+    // Back online: both reach the site, and the site counts the lecture complete.
+    assert_eq!(
+        replay_actions(&d.store, &d.session).await.expect("replays"),
+        2
+    );
+    assert!(d.store.actions().unwrap().is_empty());
+    let course = contents_course(&d, lecture.id).await;
+    let done = d
+        .session
+        .completed_in(course, info.user.id)
+        .await
+        .expect("statuses");
+    assert!(done.contains(&lecture.id), "{done:?}");
+    // History stays on the device, its outbox compacted while it waits for an extension.
+    compact_outbox(&d.store).unwrap();
+    assert_eq!(d.store.pending_count().unwrap(), 1);
+    proxy.stop();
+    server.shutdown().await;
+}
+
+/// The course holding a lecture.
+async fn contents_course(d: &Device, lecture: LectureId) -> juko_model::CourseId {
+    let user = d.session.site_info().await.unwrap().user.id;
+    for course in d.session.courses(user).await.unwrap() {
+        if d.session
+            .course_contents(course.id)
+            .await
+            .unwrap()
+            .lecture(lecture)
+            .is_some()
+        {
+            return course.id;
+        }
+    }
+    panic!("no course holds {lecture}");
 }
