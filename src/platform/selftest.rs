@@ -85,10 +85,10 @@ async fn run() -> Result<(usize, &'static str), String> {
 async fn wait_for(js: &str, done: impl Fn(&String) -> bool) -> Result<String, String> {
     let deadline = std::time::Instant::now() + TIMEOUT;
     loop {
-        if let Ok(value) = document::eval(js).join::<String>().await {
-            if done(&value) {
-                return Ok(value);
-            }
+        if let Ok(value) = document::eval(js).join::<String>().await
+            && done(&value)
+        {
+            return Ok(value);
         }
         if std::time::Instant::now() > deadline {
             return Err(format!("timed out waiting for: {js}"));

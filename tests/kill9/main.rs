@@ -104,15 +104,13 @@ fn probe(args: &[String]) {
         writeln!(out, "ACK {from} {to}")
             .and_then(|_| out.flush())
             .expect("stdout");
-        if let Some(session) = &session {
-            if rng.below(4) == 0 {
-                let report = runtime
-                    .block_on(sync_once(&store, session, now_ms))
-                    .expect("sync");
-                writeln!(out, "SYNCED {} {}", report.applied, report.known)
-                    .and_then(|_| out.flush())
-                    .expect("stdout");
-            }
+        if let Some(session) = session.as_ref().filter(|_| rng.below(4) == 0) {
+            let report = runtime
+                .block_on(sync_once(&store, session, now_ms))
+                .expect("sync");
+            writeln!(out, "SYNCED {} {}", report.applied, report.known)
+                .and_then(|_| out.flush())
+                .expect("stdout");
         }
     }
 }

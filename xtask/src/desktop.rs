@@ -78,7 +78,7 @@ pub(crate) fn interactive(site: Option<String>) -> Result<()> {
     let mut cmd = Command::new(&app);
     cmd.env("JUKO_SITE_URL", &site);
     println!("$ {}", util::describe(&cmd));
-    util::outlive_ctrl_c();
+    util::outlive_signals();
     let mut guard = Guard::new(
         "juko (desktop)",
         cmd.spawn().context("start the desktop app")?,

@@ -33,6 +33,7 @@ commands:
 }
 
 fn main() -> ExitCode {
+    util::handle_signals();
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -146,7 +147,7 @@ fn demo(listen: &str) -> Result<()> {
         server::DEMO_PASSWORD
     );
     println!();
-    util::outlive_ctrl_c();
+    util::outlive_signals();
     let status = srv.guard.wait()?;
     if !status.success() {
         bail!("the demo server exited with {status}");

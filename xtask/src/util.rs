@@ -4,7 +4,8 @@ use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -225,8 +226,16 @@ pub(crate) struct Guard {
     child: Option<Child>,
 }
 
+/// Pids of the processes guarded right now, for the signal handler (see `handle_signals`).
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Whether a signal should let xtask outlive its child (interactive commands) or abort the run.
+static OUTLIVE: AtomicBool = AtomicBool::new(false);
+
 impl Guard {
     pub(crate) fn new(name: &str, child: Child) -> Self {
+        if let Ok(mut r) = RUNNING.lock() {
+            r.push(child.id());
+        }
         Self {
             name: name.to_string(),
             child: Some(child),
@@ -266,6 +275,9 @@ impl Guard {
             return;
         };
         let pid = child.id();
+        if let Ok(mut r) = RUNNING.lock() {
+            r.retain(|&p| p != pid);
+        }
         if child.try_wait().ok().flatten().is_none() {
             let kids = descendants(pid);
             println!("    stopping {} (pid {pid})", self.name);
@@ -324,15 +336,42 @@ pub(crate) fn pump_lines(
     });
 }
 
-/// For interactive commands: Ctrl-C goes to the whole foreground process group, so the server or
-/// app we wait for gets it too and stops cleanly; xtask must outlive it to drain its output and
-/// stop anything else by pid. Not used by `test`, where Ctrl-C should abort the run.
-pub(crate) fn outlive_ctrl_c() {
-    if let Err(e) =
-        ctrlc::set_handler(|| println!("\n    (Ctrl-C: waiting for the child process to stop)"))
-    {
-        note(&format!("cannot handle Ctrl-C: {e}"));
+/// Ctrl-C, SIGTERM and SIGHUP: Drop does not run when a signal ends the process, so the handler
+/// stops every guarded child (and its descendants) by pid itself. The test run then aborts; see
+/// `outlive_signals` for the interactive commands.
+pub(crate) fn handle_signals() {
+    let r = ctrlc::set_handler(|| {
+        let pids = RUNNING.lock().map(|r| r.clone()).unwrap_or_default();
+        for &p in &pids {
+            for d in descendants(p) {
+                signal(d, "TERM");
+            }
+            signal(p, "TERM");
+        }
+        if OUTLIVE.load(Ordering::SeqCst) {
+            println!("\n    (interrupted: waiting for the child process to stop)");
+            return;
+        }
+        println!(
+            "\n    interrupted: stopped {} child process(es)",
+            pids.len()
+        );
+        thread::sleep(Duration::from_secs(2));
+        for &p in &pids {
+            signal(p, "KILL");
+        }
+        std::process::exit(130);
+    });
+    if let Err(e) = r {
+        note(&format!("cannot handle Ctrl-C/SIGTERM: {e}"));
     }
+}
+
+/// For interactive commands (demo server, desktop app): on Ctrl-C the child stops cleanly (it gets
+/// the signal from the terminal, or forwarded by the handler) and xtask outlives it, draining its
+/// output until it has exited, instead of dying first and leaving it writing into a closed pipe.
+pub(crate) fn outlive_signals() {
+    OUTLIVE.store(true, Ordering::SeqCst);
 }
 
 /// Median of a non-empty list of measurements.
