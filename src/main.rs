@@ -41,6 +41,11 @@ fn main() {
             .with_cfg(config)
             .launch(App);
     }
+    #[cfg(feature = "web")]
+    std::panic::set_hook(Box::new(|info| {
+        // The release build aborts on panic with only "unreachable" in the console: say why.
+        web_sys::console::error_1(&format!("juko panicked: {info}").into());
+    }));
     #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
     dioxus::launch(App);
 }

@@ -60,9 +60,13 @@ pub fn Player(course: CourseId, lecture: Lecture) -> Element {
                 playsinline: true,
                 onmounted: move |_| {
                     let lecture = lecture_for_bridge.clone();
-                    let (history, sync) = (consume_context::<History>(), use_sync_handle());
+                    let history = consume_context::<History>();
+                    let sync = try_consume_context::<Coroutine<SyncNow>>();
                     // Outlives this component: the last report comes as the player goes away.
-                    dioxus::core::spawn_forever(async move { bridge(course, lecture, history, sync).await });
+                    // Contexts are read here: the task runs at the root, where they are not.
+                    let syncs = session.peek().as_ref().is_some_and(|s| s.syncs_history());
+                    let bridge = Bridge { course, lecture, history, sync, syncs };
+                    dioxus::core::spawn_forever(record_playback(bridge));
                 },
                 {lang.tr(Msg::VideoUnsupported)}
             }
@@ -70,13 +74,25 @@ pub fn Player(course: CourseId, lecture: Lecture) -> Element {
     }
 }
 
-/// Installs the page-side listeners and records what they report until the player goes away.
-async fn bridge(
+/// What the recording task needs, gathered in the component (see `onmounted`).
+struct Bridge {
     course: CourseId,
     lecture: Lecture,
     history: History,
     sync: Option<Coroutine<SyncNow>>,
-) {
+    /// Whether the site has the history extension (else completion goes the stock way).
+    syncs: bool,
+}
+
+/// Installs the page-side listeners and records what they report until the player goes away.
+async fn record_playback(bridge: Bridge) {
+    let Bridge {
+        course,
+        lecture,
+        history,
+        sync,
+        syncs,
+    } = bridge;
     let resume = history
         .store
         .peek()
@@ -90,11 +106,6 @@ async fn bridge(
     );
     let mut eval = document::eval(&listener_script(resume));
     let mut recorder = Recorder::new(lecture.id);
-    let syncs = consume_context::<CurrentSession>()
-        .0
-        .peek()
-        .as_ref()
-        .is_some_and(|s| s.syncs_history());
     let mut last_push = platform::now_ms();
     let mut duration = lecture.duration_secs.map(f64::from);
     loop {
@@ -173,10 +184,6 @@ async fn bridge(
             break;
         }
     }
-}
-
-fn use_sync_handle() -> Option<Coroutine<SyncNow>> {
-    try_consume_context::<Coroutine<SyncNow>>()
 }
 
 fn kind_of(name: &str) -> Option<PlayerEventKind> {

@@ -1,0 +1,130 @@
+// Viewing history in the browser, as a learner lives it: watch part of a lecture, reload, it
+// resumes there; go offline, keep watching, come back online, and the server has it all.
+// Run by `cargo xtask test` after e2e.test.mjs (same server; see lib.mjs).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, openBrowser } from './lib.mjs';
+
+const SHOTS = join(ARTIFACTS, 'history');
+mkdirSync(SHOTS, { recursive: true });
+const STEP_TIMEOUT_MS = 20_000;
+
+const sel = {
+  username: '#username',
+  password: '#password',
+  signIn: '#sign-in',
+  courseCard: '[data-testid=course-card]',
+  lectureLink: '[data-testid=lecture-link]',
+  video: 'video[data-testid=lecture-video]',
+  progress: '[data-testid=lecture-progress]',
+  sync: '[data-testid=sync-status]',
+  historyNav: '[data-testid=nav-history]',
+  historyItem: '[data-testid=history-item]',
+};
+
+/** The server's record of one lecture for the demo learner, through the REST API itself. */
+async function serverHistory(cmid) {
+  const form = (o) => new URLSearchParams(o).toString();
+  const post = async (path, body) => {
+    const r = await fetch(`${BASE_URL}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(body),
+    });
+    return r.json();
+  };
+  const { token } = await post('login/token.php', { username: USERNAME, password: PASSWORD, service: 'moodle_mobile_app' });
+  const answer = await post('webservice/rest/server.php?moodlewsrestformat=json', {
+    wstoken: token, wsfunction: 'local_juko_get_progress', since: '', limit: '500',
+  });
+  assert.ok(answer.lectures, `local_juko_get_progress answered ${JSON.stringify(answer)}`);
+  return answer.lectures.find((l) => l.cmid === cmid);
+}
+
+describe('viewing history in the browser', () => {
+  let browser;
+  let page;
+  let cmid;
+  let shot = 0;
+  const log = join(SHOTS, 'console.log');
+  const screenshot = async (name) => {
+    shot += 1;
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) }).catch(() => {});
+  };
+  const video = () => page.locator(sel.video);
+  const time = () => video().evaluate((v) => v.currentTime);
+  const playUntil = async (seconds) => {
+    await video().evaluate((v) => { v.muted = true; return v.play().catch(() => {}); });
+    await page.waitForFunction((t) => document.querySelector('video').currentTime >= t, seconds);
+    await video().evaluate((v) => v.pause());
+  };
+  const syncState = () => page.locator(sel.sync).getAttribute('data-state');
+
+  before(async () => {
+    browser = await openBrowser({ viewport: { width: 1280, height: 800 } });
+    page = browser.page;
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
+    page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('records what is watched and resumes there after a reload', { timeout: 90_000 }, async () => {
+    await page.goto(`${BASE_URL}/`);
+    await page.locator(sel.username).fill(USERNAME);
+    await page.locator(sel.password).fill(PASSWORD);
+    await page.locator(sel.signIn).click();
+    await page.locator(sel.courseCard).first().click();
+    // The third lecture of the first unit: a ten-second clip the other browser test leaves alone.
+    await page.locator(sel.lectureLink).nth(2).click();
+    await page.waitForURL(/\/lectures\/\d+$/);
+    cmid = Number(page.url().match(/\/lectures\/(\d+)$/)[1]);
+    await video().waitFor({ state: 'visible' });
+    await playUntil(4);
+    const paused = await time();
+    await page.waitForFunction((s) => Number(document.querySelector(s).dataset.coverage) > 0.3, sel.progress);
+    await page.waitForFunction((s) => document.querySelector(s).dataset.state === 'synced', sel.sync);
+    await screenshot('watched-4s');
+
+    await page.reload();
+    await video().waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('video')?.dataset.resumed === '1');
+    const resumed = await time();
+    assert.ok(Math.abs(resumed - paused) < 1.0, `resumed at ${resumed}, left at ${paused}`);
+    const coverage = Number(await page.locator(sel.progress).getAttribute('data-coverage'));
+    assert.ok(coverage > 0.3, `the coverage survives the reload: ${coverage}`);
+    await screenshot('resumed');
+  });
+
+  it('keeps watching offline and the server gets it back online', { timeout: 90_000 }, async () => {
+    // Make sure the whole clip is in the browser before the network goes away.
+    await page.waitForFunction(() => {
+      const v = document.querySelector('video');
+      return v.buffered.length > 0 && v.buffered.end(v.buffered.length - 1) >= v.duration - 0.1;
+    }).catch(() => video().evaluate((v) => v.load()));
+    await page.context().setOffline(true);
+    await playUntil(9.5);
+    await page.waitForFunction((s) => ['offline', 'error'].includes(document.querySelector(s).dataset.state), sel.sync);
+    await screenshot('offline');
+    const before = await serverHistory(cmid);
+    assert.ok(!before || before.coverage < 0.9, `the server cannot have it yet: ${JSON.stringify(before)}`);
+
+    await page.context().setOffline(false);
+    await page.waitForFunction((s) => document.querySelector(s).dataset.state === 'synced', sel.sync);
+    await screenshot('back-online');
+    const after = await serverHistory(cmid);
+    assert.ok(after, 'the server has the lecture');
+    assert.ok(after.coverage >= 0.9, `the server has the offline part too: ${JSON.stringify(after)}`);
+    assert.equal(after.completed, true);
+    // And the app shows it: complete, and listed in 視聴履歴.
+    await page.locator('[data-testid=lecture-complete]').waitFor({ state: 'visible' });
+    await page.locator(sel.historyNav).first().click();
+    await page.locator(sel.historyItem).first().waitFor({ state: 'visible' });
+    await screenshot('history');
+  });
+});
