@@ -26,7 +26,11 @@ impl Counts {
     }
 }
 
-/// Runs tests/browser/e2e.test.mjs against a fresh server. Needs dist/ (the web build).
+/// The browser test files, run one after the other against the same server: the first visit
+/// (sign-in, browse, play) and viewing history (resume, offline then online).
+const TEST_FILES: &[&str] = &["e2e.test.mjs", "history.test.mjs"];
+
+/// Runs the browser tests against a fresh server. Needs dist/ (the web build).
 pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     let chromium = install::chromium()?;
     let dir = install::playwright()?;
@@ -35,7 +39,7 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     util::fresh_dir(&artifacts.join("e2e"))?;
     let srv = server::start_throwaway(server_bin, "e2e", true)?;
     let tap = artifacts.join("e2e/results.tap");
-    let counts = node_test(&dir, "e2e.test.mjs", &srv.url, &chromium, &tap);
+    let counts = node_test(&dir, TEST_FILES, &srv.url, &chromium, &tap);
     srv.stop();
     let counts = counts?;
     note(&format!(
@@ -45,8 +49,9 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     Ok(counts)
 }
 
-/// `node --test <file>`: the spec reporter for people, TAP into a file for the counts.
-fn node_test(dir: &Path, file: &str, url: &str, chromium: &Path, tap: &Path) -> Result<Counts> {
+/// `node --test <files>`: the spec reporter for people, TAP into a file for the counts. One file
+/// at a time: they share the server and the two cores.
+fn node_test(dir: &Path, files: &[&str], url: &str, chromium: &Path, tap: &Path) -> Result<Counts> {
     let mut cmd = Command::new("node");
     cmd.args([
         "--test",
@@ -55,7 +60,8 @@ fn node_test(dir: &Path, file: &str, url: &str, chromium: &Path, tap: &Path) -> 
     ])
     .arg("--test-reporter=tap")
     .arg(format!("--test-reporter-destination={}", tap.display()))
-    .arg(file)
+    .arg("--test-concurrency=1")
+    .args(files)
     .current_dir(dir)
     .env("JUKO_URL", url)
     .env("JUKO_ARTIFACTS", util::artifacts_dir())
