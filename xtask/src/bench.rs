@@ -39,7 +39,7 @@ pub(crate) fn run() -> Result<()> {
     writeln!(md, "## Web bundle\n")?;
     writeln!(
         md,
-        "Built with {} (`wasm-release` profile, wasm-bindgen, wasm-opt -Oz); brotli -q 11 as served.\n",
+        "Profile `wasm-release`, then wasm-bindgen and wasm-opt -Oz; brotli -q 11 as served. Compiler: {}.\n",
         web.route.describe()
     )?;
     writeln!(md, "| file | raw | brotli |\n|---|---:|---:|")?;
@@ -114,6 +114,13 @@ pub(crate) fn run() -> Result<()> {
     )?;
     match load {
         Ok(l) => writeln!(md, "{l}")?,
+        Err(e) => writeln!(md, "Not measured: {e:#}\n")?,
+    }
+
+    // 5. Viewing history.
+    writeln!(md, "## Viewing history sync (loopback, release)\n")?;
+    match history_figures() {
+        Ok(f) => history_section(&mut md, &f)?,
         Err(e) => writeln!(md, "Not measured: {e:#}\n")?,
     }
 
@@ -199,9 +206,35 @@ fn machine(md: &mut String) -> Result<()> {
     writeln!(md, "- browser: {}", chromium.trim())?;
     writeln!(
         md,
-        "- load generator and server share the same cores (loopback).\n"
+        "- CPU busy with other work just before measuring (after the builds): {} (it skews timings)",
+        cpu_busy().map_or("unknown".into(), |p| format!("{p:.0} %"))
+    )?;
+    writeln!(
+        md,
+        "- the load generator, the browser and the server share these cores (loopback)\n"
     )?;
     Ok(())
+}
+
+/// Share of all CPU time that was not idle over one second, from /proc/stat.
+fn cpu_busy() -> Option<f64> {
+    let sample = || -> Option<(u64, u64)> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let v: Vec<u64> = stat
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        // user nice system idle iowait …: idle time is idle + iowait.
+        Some((v.iter().sum(), v.get(3)? + v.get(4).unwrap_or(&0)))
+    };
+    let (t0, i0) = sample()?;
+    std::thread::sleep(Duration::from_secs(1));
+    let (t1, i1) = sample()?;
+    let total = t1.checked_sub(t0).filter(|&t| t > 0)? as f64;
+    Some(100.0 * (1.0 - (i1 - i0) as f64 / total))
 }
 
 /// tests/browser/bench.mjs: one JSON result line.
@@ -237,31 +270,44 @@ fn browser_timing(srv: &DemoServer) -> Result<Value> {
 /// memory of the app and its WebKit processes while it shows the course list.
 fn desktop_section(md: &mut String, app: &Path, server_bin: &Path) -> Result<()> {
     step(&format!(
-        "desktop: first frame and memory ({DESKTOP_RUNS} runs + 1 warm-up)"
+        "desktop: first frame and memory ({DESKTOP_RUNS} first launches, {DESKTOP_RUNS} later launches)"
     ));
     let x = desktop::start_xvfb()?;
     let srv = server::start_throwaway(server_bin, "bench-desktop", false)?;
-    let mut first_frame = Vec::new();
-    let mut mem: Vec<Vec<(u32, String, u64, u64)>> = Vec::new();
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    let mut mem: Vec<Vec<(String, u64, u64)>> = Vec::new();
     let mut errors = Vec::new();
-    for i in 0..=DESKTOP_RUNS {
+    // One unmeasured start first (page cache, fontconfig cache), then first launches (empty XDG
+    // dirs), then later launches reusing the last one's dirs (WebKit caches warm, session kept).
+    for i in 0..=2 * DESKTOP_RUNS {
+        let fresh = i <= DESKTOP_RUNS;
         let mut sample = Vec::new();
-        let r = desktop::self_test(app, &x.display, &srv.url, "bench-desktop", |pid, ok| {
-            if ok {
-                // Let the course list settle (images, layout) within the app's linger time.
-                std::thread::sleep(Duration::from_millis(1500));
-                for p in std::iter::once(pid).chain(util::descendants(pid)) {
-                    if let Some((comm, rss, pss)) = desktop::memory_kib(p) {
-                        sample.push((p, comm, rss, pss));
+        let r = desktop::self_test(
+            app,
+            &x.display,
+            &srv.url,
+            "bench-desktop",
+            fresh,
+            |pid, ok| {
+                if ok && fresh {
+                    // Let the course list settle (layout, images) within the app's linger time.
+                    std::thread::sleep(Duration::from_millis(1500));
+                    for p in std::iter::once(pid).chain(util::descendants(pid)) {
+                        sample.extend(desktop::memory_kib(p));
                     }
                 }
-            }
-        });
+            },
+        );
         match r {
             Ok(r) => {
                 if i > 0 {
                     if let Some(ff) = r.first_frame_epoch_ms {
-                        first_frame.push(ff.saturating_sub(r.spawned_epoch_ms) as f64);
+                        let ms = ff.saturating_sub(r.spawned_epoch_ms) as f64;
+                        if fresh {
+                            cold.push(ms);
+                        } else {
+                            warm.push(ms);
+                        }
                     }
                     if !sample.is_empty() {
                         mem.push(sample);
@@ -278,47 +324,65 @@ fn desktop_section(md: &mut String, app: &Path, server_bin: &Path) -> Result<()>
     drop(x);
 
     writeln!(md, "## Desktop app (release build, Xvfb 1280×800)\n")?;
-    if first_frame.is_empty() {
-        writeln!(
-            md,
-            "First frame: not measured (the app printed no `FIRST_FRAME` line).\n"
-        )?;
-    } else {
-        writeln!(
-            md,
-            "- process start → first frame (`FIRST_FRAME`): median {:.0} ms, {:.0}–{:.0} ms over {} cold starts (fresh XDG dirs each), after one warm-up start.",
-            median(first_frame.clone()),
-            min(&first_frame),
-            max(&first_frame),
-            first_frame.len()
-        )?;
+    writeln!(
+        md,
+        "Process start (spawn) → the app's `FIRST_FRAME` line (the animation frame after the root mounted), after one unmeasured start.\n"
+    )?;
+    for (label, v) in [
+        (
+            "first launch (empty XDG dirs: no WebKit cache, no session)",
+            &cold,
+        ),
+        (
+            "later launch (the previous run's XDG dirs: caches warm, session kept)",
+            &warm,
+        ),
+    ] {
+        if v.is_empty() {
+            writeln!(md, "- {label}: not measured (no `FIRST_FRAME` line)")?;
+        } else {
+            writeln!(
+                md,
+                "- {label}: median {:.0} ms, {:.0}–{:.0} ms over {} starts",
+                median(v.clone()),
+                min(v),
+                max(v),
+                v.len()
+            )?;
+        }
     }
+    writeln!(md)?;
     if let Some(last) = mem.last() {
-        let totals: Vec<(f64, f64)> = mem
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        let rss: Vec<f64> = mem
             .iter()
-            .map(|s| {
-                (
-                    s.iter().map(|p| p.2).sum::<u64>() as f64 / 1024.0,
-                    s.iter().map(|p| p.3).sum::<u64>() as f64 / 1024.0,
-                )
-            })
+            .map(|s| mib(s.iter().map(|p| p.1).sum()))
+            .collect();
+        let pss: Vec<f64> = mem
+            .iter()
+            .map(|s| mib(s.iter().map(|p| p.2).sum()))
             .collect();
         writeln!(
             md,
-            "- memory, signed in on the course list (1.5 s after `SELFTEST ok`): total RSS median {:.0} MiB, total PSS median {:.0} MiB over {} runs. Last run:\n",
-            median(totals.iter().map(|t| t.0).collect()),
-            median(totals.iter().map(|t| t.1).collect()),
-            totals.len()
+            "Memory of the app and its WebKit processes (from /proc: VmRSS, smaps_rollup Pss), first launches, signed in on the course list 1.5 s after `SELFTEST ok`: total RSS median {:.0} MiB, total PSS median {:.0} MiB over {} runs. Last run:\n",
+            median(rss.clone()),
+            median(pss.clone()),
+            rss.len()
         )?;
         writeln!(md, "| process | RSS | PSS |\n|---|---:|---:|")?;
-        for (_, comm, rss, pss) in last {
-            writeln!(md, "| {comm} | {} MiB | {} MiB |", rss / 1024, pss / 1024)?;
+        for (comm, rss, pss) in last {
+            writeln!(
+                md,
+                "| {comm} | {:.0} MiB | {:.0} MiB |",
+                mib(*rss),
+                mib(*pss)
+            )?;
         }
         writeln!(md)?;
     } else {
         writeln!(
             md,
-            "- memory: not measured (the self-test never reached the course list).\n"
+            "Memory: not measured (the self-test never reached the course list).\n"
         )?;
     }
     if !errors.is_empty() {
@@ -439,4 +503,52 @@ fn http_post(addr: std::net::SocketAddr, path: &str, body: &str) -> Result<Strin
         bail!("POST {path}: {}", head.lines().next().unwrap_or_default());
     }
     Ok(body.to_string())
+}
+
+/// Runs `benches/history.rs` (release) and reads its `key=value` lines.
+fn history_figures() -> Result<std::collections::BTreeMap<String, f64>> {
+    step("viewing-history benchmark (cargo bench --bench history)");
+    let out = util::output(util::cargo().args(["bench", "-p", "juko", "--bench", "history"]))?;
+    let figures: std::collections::BTreeMap<String, f64> = out
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .filter_map(|(k, v)| Some((k.trim().to_string(), v.trim().parse().ok()?)))
+        .collect();
+    if figures.is_empty() {
+        anyhow::bail!("the history benchmark printed no figures:\n{out}");
+    }
+    Ok(figures)
+}
+
+fn history_section(md: &mut String, f: &std::collections::BTreeMap<String, f64>) -> Result<()> {
+    let get = |k: &str| f.get(k).copied().unwrap_or(f64::NAN);
+    writeln!(md, "| figure | measured | goal |\n|---|---:|---:|")?;
+    writeln!(
+        md,
+        "| push of 10,000 queued events, end to end (20 pushes of 500, each settled in SQLite) | {:.0} ms | < 1,000 ms |",
+        get("push_10k_ms")
+    )?;
+    writeln!(
+        md,
+        "| bytes sent to push one minute of playback (TCP payload, HTTP headers included) | {:.0} B | < 1 KB |",
+        get("playback_minute_push_bytes")
+    )?;
+    writeln!(
+        md,
+        "| bytes sent by a whole sync round after that minute (push + pull) | {:.0} B | |",
+        get("sync_round_bytes")
+    )?;
+    writeln!(
+        md,
+        "| server push throughput, 4 clients, batches of 100 | {:.0} events/s ({:.0} requests/s) | |",
+        get("server_push_events_per_s"),
+        get("server_push_requests_per_s")
+    )?;
+    writeln!(
+        md,
+        "\nMeasured by `benches/history.rs` against an in-process demo server (release build) over \
+         127.0.0.1; the client is the real engine (`juko-core` with its SQLite store and \
+         `juko-moodle`'s HTTP client).\n"
+    )?;
+    Ok(())
 }

@@ -143,9 +143,18 @@ pub(crate) fn start_xvfb() -> Result<Xvfb> {
 }
 
 /// The environment of a hermetic desktop run: this display, its own XDG dirs (database, WebKit
-/// caches, settings), no accessibility bus (nobody runs one under Xvfb).
-pub(crate) fn hermetic_env(cmd: &mut Command, display: &str, xdg: &Path) -> Result<()> {
-    let xdg = util::fresh_dir(xdg)?;
+/// caches, settings; emptied first when `fresh`), no accessibility bus (none runs under Xvfb).
+pub(crate) fn hermetic_env(
+    cmd: &mut Command,
+    display: &str,
+    xdg: &Path,
+    fresh: bool,
+) -> Result<()> {
+    let xdg = if fresh {
+        util::fresh_dir(xdg)?
+    } else {
+        xdg.to_path_buf()
+    };
     for d in ["data", "config", "cache", "runtime"] {
         std::fs::create_dir_all(xdg.join(d))?;
     }
@@ -192,11 +201,14 @@ const LINGER_MS: u64 = 3000;
 
 /// Runs the app in self-test mode against `site`; on its `SELFTEST` line calls
 /// `at_result(app pid, ok)` while the app still shows the result (screenshot, memory).
+/// `fresh`: start from empty XDG dirs (a first launch); otherwise reuse the previous run's (a
+/// later launch: WebKit caches warm, the session kept).
 pub(crate) fn self_test(
     app: &Path,
     display: &str,
     site: &str,
     name: &str,
+    fresh: bool,
     mut at_result: impl FnMut(u32, bool),
 ) -> Result<SelfTest> {
     let mut cmd = Command::new(app);
@@ -204,6 +216,7 @@ pub(crate) fn self_test(
         &mut cmd,
         display,
         &util::work_dir().join(format!("{name}-xdg")),
+        fresh,
     )?;
     cmd.env("JUKO_SELFTEST", "1")
         .env("JUKO_SITE_URL", site)
@@ -301,6 +314,7 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         &x.display,
         &srv.url,
         "desktop/selftest",
+        true,
         |_pid, _ok| {
             // The DOM is ready when the app prints its result, but WebKit paints the X window a
             // moment later (an immediate grab showed the previous screen). The app lingers for
@@ -336,7 +350,11 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
 /// RSS and PSS (KiB) of a process, from /proc (PSS shares the pages WebKit's processes have in
 /// common fairly, so the sum over processes is meaningful; RSS overcounts them).
 pub(crate) fn memory_kib(pid: u32) -> Option<(String, u64, u64)> {
-    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    // argv[0]'s file name: /proc/pid/comm is cut at 15 characters ("WebKitWebProces").
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let argv0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
+    let argv0 = String::from_utf8_lossy(argv0);
+    let comm = argv0.rsplit('/').next().unwrap_or_default().to_string();
     let field = |text: &str, key: &str| {
         text.lines()
             .find(|l| l.starts_with(key))
@@ -345,9 +363,5 @@ pub(crate) fn memory_kib(pid: u32) -> Option<(String, u64, u64)> {
     };
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    Some((
-        comm.trim().to_string(),
-        field(&status, "VmRSS:")?,
-        field(&rollup, "Pss:")?,
-    ))
+    Some((comm, field(&status, "VmRSS:")?, field(&rollup, "Pss:")?))
 }
