@@ -24,7 +24,15 @@ fn main() {
         probe(&args);
         return;
     }
-    // Accept (and ignore) the libtest flags cargo passes, e.g. `--nocapture`.
+    // Test runners list tests before running them (nextest: `--list --format terse`, then
+    // `--list --ignored`); this binary holds one test and ignores none.
+    if args.iter().any(|a| a == "--list") {
+        if !args.iter().any(|a| a == "--ignored") {
+            println!("kill9_loses_nothing: test");
+        }
+        return;
+    }
+    // Other libtest flags (`--exact`, `--nocapture`, the test's name) change nothing here.
     match std::panic::catch_unwind(run) {
         Ok(()) => println!("1 passed, 0 failed"),
         Err(_) => {

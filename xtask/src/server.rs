@@ -1,10 +1,11 @@
 //! Building, starting and stopping the demo server (`juko-demo-server`) as a child process.
 //!
 //! The binary is built with the dev profile: `cargo xtask test` compiles the workspace in that profile
-//! for `cargo test` anyway, so the server costs one link instead of another ~2–3 minute optimised
-//! build of tokio/axum/SQLite on two cores, and `cargo xtask demo` reaches a running server sooner on
-//! a fresh checkout. Its startup time is dominated by seeding (ffmpeg clips, cached in the media dir)
-//! rather than by code speed. Benchmarks are the exception: they build it with `--release`.
+//! for `cargo test` anyway, so the server reuses most of it (measured: ~30 s on a cold CI run, for
+//! the crates whose features differ from the test build) instead of another ~2–3 minute optimised
+//! build of tokio/axum/SQLite on two cores, and `cargo xtask demo` reaches a running server sooner
+//! on a fresh checkout. Its startup is dominated by seeding (ffmpeg clips, ~20 s once, then cached
+//! in the media dir), not by code speed. Benchmarks are the exception: they build with `--release`.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -141,6 +142,13 @@ pub(crate) fn start(bin: &Path, opts: &Options<'_>) -> Result<DemoServer> {
         }
     };
     wait_listening(&url, Duration::from_secs(30))?;
+    if echo_all {
+        // The server's banner (demo learners) follows its URL line: show it before the caller
+        // prints its own summary, up to the first pause in the output.
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
+            println!("    [{BIN}] {line}");
+        }
+    }
     note(&format!(
         "{BIN} (pid {}) at {url} after {}",
         guard.pid(),

@@ -47,12 +47,17 @@ pub(crate) fn view_course(course: CourseId, section: Option<u32>) -> (&'static s
 
 /// The view event for a lecture's module. These take the **instance** id, not the cmid (§4.7).
 pub(crate) fn view_lecture(lecture: &Lecture) -> (&'static str, Params) {
-    let (function, key) = match lecture.kind {
+    view_module(lecture.kind, lecture.instance)
+}
+
+/// The view event of a lecture module known by its kind and instance id.
+pub(crate) fn view_module(kind: LectureKind, instance: i64) -> (&'static str, Params) {
+    let (function, key) = match kind {
         LectureKind::File => ("mod_resource_view_resource", "resourceid"),
         LectureKind::Page => ("mod_page_view_page", "pageid"),
         LectureKind::Link => ("mod_url_view_url", "urlid"),
     };
-    (function, Params::new().with(key, lecture.instance))
+    (function, Params::new().with(key, instance))
 }
 
 pub(crate) fn set_completed(lecture: LectureId, completed: bool) -> (&'static str, Params) {

@@ -9,8 +9,8 @@ use crate::decode::{self, SITE_INFO};
 use crate::{Error, NetworkKind, Params, Result, SiteUrl, Token};
 use crate::{calls, progress};
 use juko_model::{
-    Course, CourseContents, CourseId, Lecture, LectureId, LoginPolicy, Media, ProgressEvent,
-    ProgressPage, PushOutcome, SiteInfo, UserId,
+    Course, CourseContents, CourseId, Lecture, LectureId, LectureKind, LoginPolicy, Media,
+    ProgressEvent, ProgressPage, PushOutcome, SiteInfo, UserId,
 };
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -314,6 +314,11 @@ impl Session {
     /// Logs that the learner opened a lecture; completes it on sites with "view" completion.
     pub async fn view_lecture(&self, lecture: &Lecture) -> Result<()> {
         self.status(calls::view_lecture(lecture)).await
+    }
+
+    /// The same view event for a lecture known only by its kind and instance id (queued views).
+    pub async fn view_module(&self, kind: LectureKind, instance: i64) -> Result<()> {
+        self.status(calls::view_module(kind, instance)).await
     }
 
     /// Sets manual completion of a lecture or activity (only for manually tracked modules).

@@ -109,9 +109,9 @@ impl<K: KeyValue> KvStore<K> {
         self.kv.get(&self.key("m:", name))
     }
 
-    /// Outbox entries in recording order, with their keys.
-    fn outbox(&self) -> Result<Vec<(String, StoredEvent)>> {
-        let prefix = self.key("o:", "");
+    /// The keys of one kind (`"o:"`, `"a:"`, …) in this namespace, sorted.
+    fn keys_of(&self, kind: &str) -> Vec<String> {
+        let prefix = self.key(kind, "");
         let mut keys: Vec<String> = self
             .kv
             .keys()
@@ -119,6 +119,12 @@ impl<K: KeyValue> KvStore<K> {
             .filter(|k| k.starts_with(&prefix))
             .collect();
         keys.sort();
+        keys
+    }
+
+    /// Outbox entries in recording order, with their keys.
+    fn outbox(&self) -> Result<Vec<(String, StoredEvent)>> {
+        let keys = self.keys_of("o:");
         keys.into_iter()
             .map(|k| {
                 Ok((
@@ -167,12 +173,9 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn all(&self) -> Result<Vec<LocalProgress>> {
-        let prefix = self.key("p:", "");
         let mut all: Vec<LocalProgress> = self
-            .kv
-            .keys()
+            .keys_of("p:")
             .into_iter()
-            .filter(|k| k.starts_with(&prefix))
             .filter_map(|k| self.read::<LocalProgress>(&k).transpose())
             .collect::<Result<_>>()?;
         all.sort_by(|a, b| {
@@ -193,13 +196,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn pending_count(&self) -> Result<usize> {
-        let prefix = self.key("o:", "");
-        Ok(self
-            .kv
-            .keys()
-            .iter()
-            .filter(|k| k.starts_with(&prefix))
-            .count())
+        Ok(self.keys_of("o:").len())
     }
 
     fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()> {
@@ -290,13 +287,8 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn queue_action(&self, action: &SiteAction) -> Result<()> {
-        let prefix = self.key("a:", "");
-        let exists = self
-            .kv
-            .keys()
-            .iter()
-            .any(|k| k.starts_with(&prefix) && k.ends_with(&format!(":{}", action.key())));
-        if exists {
+        let suffix = format!(":{}", action.key());
+        if self.keys_of("a:").iter().any(|k| k.ends_with(&suffix)) {
             return Ok(());
         }
         let seq = self.next_seq()?;
@@ -307,27 +299,18 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn actions(&self) -> Result<Vec<SiteAction>> {
-        let prefix = self.key("a:", "");
-        let mut keys: Vec<String> = self
-            .kv
-            .keys()
-            .into_iter()
-            .filter(|k| k.starts_with(&prefix))
-            .collect();
-        keys.sort();
+        let keys = self.keys_of("a:");
         keys.iter()
             .filter_map(|k| self.read::<SiteAction>(k).transpose())
             .collect()
     }
 
     fn remove_action(&self, action: &SiteAction) -> Result<()> {
-        let prefix = self.key("a:", "");
         let suffix = format!(":{}", action.key());
         for k in self
-            .kv
-            .keys()
+            .keys_of("a:")
             .into_iter()
-            .filter(|k| k.starts_with(&prefix) && k.ends_with(&suffix))
+            .filter(|k| k.ends_with(&suffix))
         {
             self.kv.remove(&k)?;
         }
@@ -335,14 +318,8 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn rejected(&self) -> Result<Vec<Rejection>> {
-        let prefix = self.key("r:", "");
-        let mut keys: Vec<String> = self
-            .kv
-            .keys()
-            .into_iter()
-            .filter(|k| k.starts_with(&prefix))
-            .collect();
-        keys.sort_by(|a, b| b.cmp(a));
+        let mut keys = self.keys_of("r:");
+        keys.reverse();
         keys.iter()
             .filter_map(|k| self.read::<Rejection>(k).transpose())
             .collect()

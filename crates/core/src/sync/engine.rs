@@ -20,25 +20,8 @@ pub trait Remote {
 impl Remote for juko_moodle::Session {
     async fn act(&self, action: &SiteAction) -> Result<()> {
         match action {
-            SiteAction::Viewed {
-                lecture,
-                instance,
-                kind,
-            } => {
-                let lecture = juko_model::Lecture {
-                    id: *lecture,
-                    instance: *instance,
-                    kind: *kind,
-                    title: String::new(),
-                    lecturer: None,
-                    duration_secs: None,
-                    description_html: String::new(),
-                    media: None,
-                    locked_reason: None,
-                    completed: false,
-                    manual_completion: false,
-                };
-                Ok(self.view_lecture(&lecture).await?)
+            SiteAction::Viewed { instance, kind, .. } => {
+                Ok(self.view_module(*kind, *instance).await?)
             }
             SiteAction::Completed { lecture } => Ok(self.set_completed(*lecture, true).await?),
         }
