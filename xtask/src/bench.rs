@@ -287,7 +287,11 @@ fn desktop_section(md: &mut String, app: &Path, server_bin: &Path) -> Result<()>
             &x.display,
             &srv.url,
             "bench-desktop",
-            fresh,
+            if fresh {
+                desktop::Profile::Fresh
+            } else {
+                desktop::Profile::KeptFrom("bench-desktop")
+            },
             |pid, ok| {
                 if ok && fresh {
                     // Let the course list settle (layout, images) within the app's linger time.

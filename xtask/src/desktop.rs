@@ -185,6 +185,14 @@ pub(crate) fn screenshot(display: &str, file: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The app's data directories for a self-test run: new and empty, or those of an earlier run
+/// (by its name), to see what the app kept.
+#[derive(Clone, Copy)]
+pub(crate) enum Profile<'a> {
+    Fresh,
+    KeptFrom(&'a str),
+}
+
 /// What one self-test run of the desktop app printed.
 pub(crate) struct SelfTest {
     pub(crate) ok_line: Option<String>,
@@ -208,14 +216,18 @@ pub(crate) fn self_test(
     display: &str,
     site: &str,
     name: &str,
-    fresh: bool,
+    profile: Profile<'_>,
     mut at_result: impl FnMut(u32, bool),
 ) -> Result<SelfTest> {
     let mut cmd = Command::new(app);
+    let (xdg_name, fresh) = match profile {
+        Profile::Fresh => (name, true),
+        Profile::KeptFrom(earlier) => (earlier, false),
+    };
     hermetic_env(
         &mut cmd,
         display,
-        &util::work_dir().join(format!("{name}-xdg")),
+        &util::work_dir().join(format!("{xdg_name}-xdg")),
         fresh,
     )?;
     cmd.env("JUKO_SELFTEST", "1")
@@ -301,7 +313,8 @@ pub(crate) fn self_test(
 }
 
 /// The desktop smoke test: Xvfb, a demo server, the app signs in through its own UI and reaches
-/// the course list; a screenshot of the screen at that moment.
+/// the course list; a screenshot of the screen at that moment; then a restart that must find the
+/// session kept.
 pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
     step("desktop smoke test under Xvfb (the app's self-test: sign in, course list)");
     let shots = util::fresh_dir(&util::artifacts_dir().join("desktop"))?;
@@ -314,7 +327,7 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         &x.display,
         &srv.url,
         "desktop/selftest",
-        true,
+        Profile::Fresh,
         |_pid, _ok| {
             // The DOM is ready when the app prints its result, but WebKit paints the X window a
             // moment later (an immediate grab showed the previous screen). The app lingers for
@@ -325,9 +338,29 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
             }
         },
     );
+    // A restart with the same data directory: the session must be kept (the app then reaches the
+    // course list without the form and says `via=kept`).
+    let restart = r.as_ref().ok().filter(|r| r.ok_line.is_some()).map(|_| {
+        let kept = Profile::KeptFrom("desktop/selftest");
+        self_test(
+            app,
+            &x.display,
+            &srv.url,
+            "desktop/restart",
+            kept,
+            |_, _| {},
+        )
+    });
     srv.stop();
     drop(x);
     let r = r?;
+    if let Some(restart) = restart {
+        let line = restart?.ok_line.unwrap_or_default();
+        if !line.contains("via=kept") {
+            bail!("after a restart the session was not kept: {line:?}");
+        }
+        note(&format!("restart: {line}"));
+    }
     match (&shot_err, shot.is_file()) {
         (None, true) => note(&format!("screenshot: {}", shot.display())),
         (e, _) => note(&format!("no screenshot: {e:?}")),
