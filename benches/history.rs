@@ -43,6 +43,7 @@ async fn main() {
     println!("server_push_events_per_s={events:.0}");
     println!("server_push_requests_per_s={requests:.0}");
     server.shutdown().await;
+    std::fs::remove_dir_all(scratch()).ok();
 }
 
 async fn login(url: &str, username: &str, password: &str) -> juko_moodle::Session {

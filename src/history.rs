@@ -91,27 +91,41 @@ impl History {
     }
 }
 
-/// Opens the history of `session`'s account (or none, with the reason logged).
-pub fn open_for(session: Option<&Session>) -> Option<HistoryStore> {
-    let session = session?;
-    match platform::open_history(&session.account_key()) {
-        Ok(store) => Some(HistoryStore(Rc::from(store))),
-        Err(e) => {
-            tracing::error!("viewing history unavailable: {e}");
-            None
-        }
+impl History {
+    /// Switches to `session`'s account history (none when signed out). A store that cannot be
+    /// opened is shown in the sync state: the learner must know nothing is being kept.
+    pub fn open_for(mut self, session: Option<&Session>) {
+        let opened = session.map(|s| platform::open_history(&s.account_key()));
+        let status = match &opened {
+            None => SyncState::Synced,
+            Some(Ok(store)) => match store.pending_count() {
+                Ok(0) => SyncState::Synced,
+                Ok(n) => SyncState::Pending(n),
+                Err(e) => SyncState::Failed(state::current_lang().error(&e), 0),
+            },
+            Some(Err(e)) => {
+                tracing::error!("viewing history unavailable: {e}");
+                SyncState::Failed(state::current_lang().error(e), 0)
+            }
+        };
+        self.store.set(
+            opened
+                .and_then(Result::ok)
+                .map(|s| HistoryStore(Rc::from(s))),
+        );
+        self.status.set(status);
     }
 }
 
 /// Provides [`History`] and starts the sync service. Call once, after the session state.
 pub fn provide_history() {
     let session = use_context::<CurrentSession>().0;
-    let store = use_signal(|| open_for(session.peek().as_ref()));
     let history = use_context_provider(|| History {
-        store,
+        store: Signal::new(None),
         revision: Signal::new(0),
         status: Signal::new(SyncState::Synced),
     });
+    use_hook(|| history.open_for(session.peek().as_ref()));
     let service =
         use_coroutine(move |rx: UnboundedReceiver<SyncNow>| sync_service(rx, history, session));
     use_hook(move || {

@@ -62,9 +62,7 @@ pub fn switch_language() {
 pub fn signed_in(session: Session) -> Result<(), Error> {
     let store = consume_context::<Store>().0;
     store.save(&session.saved())?;
-    consume_context::<crate::history::History>()
-        .store
-        .set(crate::history::open_for(Some(&session)));
+    consume_context::<crate::history::History>().open_for(Some(&session));
     consume_context::<SignInNotice>().0.set(None);
     consume_context::<CurrentSession>().0.set(Some(session));
     crate::history::request_sync();
@@ -79,7 +77,7 @@ pub fn sign_out(notice: Option<Msg>) {
     consume_context::<SignInNotice>().0.set(notice);
     consume_context::<CurrentSession>().0.set(None);
     // History stays on the device (it belongs to the account, and syncs at the next sign-in).
-    consume_context::<crate::history::History>().store.set(None);
+    consume_context::<crate::history::History>().open_for(None);
 }
 
 /// What a view does with an engine error: an expired session signs the learner out (with the

@@ -240,18 +240,51 @@ fn wasm_clippy(rep: &mut Report, route: Route) {
     });
 }
 
-/// `cargo test --workspace --no-fail-fast`: every failing test in one run, doctests included.
-/// Not cargo-nextest, although it is installed on these machines: it lists tests through libtest's
-/// `--list` protocol, which the workspace's `harness = false` tests (tests/kill9: a test that
-/// kills processes and restarts them) do not speak, so nextest refuses the whole run.
+/// `cargo nextest` when it is installed (it is on these machines: verified, not assumed; it runs
+/// the test binaries in parallel), plus doctests, which nextest does not run; otherwise
+/// `cargo test`. Both with `--no-fail-fast`: one run shows every failing test. A `harness = false`
+/// test must answer libtest's `--list` for nextest (tests/kill9 does). Returns, or fails with,
+/// the runners' summary.
 fn unit_tests() -> Result<String> {
-    step("cargo test --workspace");
-    let (ok, lines) = run_scanning(
-        util::cargo().args(["test", "--workspace", "--no-fail-fast"]),
-        |l| l.starts_with("test result:") || is_custom_summary(l),
-    )?;
-    let summary = format!("cargo test: {}", sum_cargo_results(&lines));
-    println!("{summary}");
+    let mut summary = Vec::new();
+    let mut ok = true;
+    if util::works(util::cargo_program(), &["nextest", "--version"]) {
+        step("cargo nextest run --workspace");
+        let (pass, lines) = run_scanning(
+            util::cargo().args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--no-fail-fast",
+                "--no-tests=warn",
+            ]),
+            |l| l.trim_start().starts_with("Summary ["),
+        )?;
+        ok &= pass;
+        summary.push(match lines.last() {
+            Some(l) => format!("nextest: {}", l.trim()),
+            None => "nextest: no summary (see its output above)".to_string(),
+        });
+        step("cargo test --workspace --doc (nextest does not run doctests)");
+        let (pass, lines) = run_scanning(
+            util::cargo().args(["test", "--workspace", "--doc", "--no-fail-fast"]),
+            |l| l.starts_with("test result:"),
+        )?;
+        ok &= pass;
+        summary.push(format!("doctests: {}", sum_cargo_results(&lines)));
+    } else {
+        step("cargo test --workspace (cargo-nextest is not installed)");
+        let (pass, lines) = run_scanning(
+            util::cargo().args(["test", "--workspace", "--no-fail-fast"]),
+            |l| l.starts_with("test result:") || is_custom_summary(l),
+        )?;
+        ok &= pass;
+        summary.push(format!("cargo test: {}", sum_cargo_results(&lines)));
+    }
+    for s in &summary {
+        println!("{s}");
+    }
+    let summary = summary.join("; ");
     if !ok {
         bail!("{summary}");
     }
