@@ -80,6 +80,15 @@ pub fn sign_out(notice: Option<Msg>) {
     consume_context::<crate::history::History>().open_for(None);
 }
 
+/// Passes a result through, signing the learner out first when it says the session expired.
+/// Views call it in their data tasks, not while rendering (a render must not change state).
+pub fn signed_out_if_expired<T>(result: Result<T, Error>) -> Result<T, Error> {
+    if let Err(e) = &result {
+        handle_session_error(e);
+    }
+    result
+}
+
 /// What a view does with an engine error: an expired session signs the learner out (with the
 /// reason shown at sign-in); everything else is shown where it happened.
 pub fn handle_session_error(e: &Error) {

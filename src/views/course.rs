@@ -17,7 +17,7 @@ pub fn CourseView(course: CourseId) -> Element {
         let Some(session) = session() else {
             return Err(juko_core::Error::SessionExpired);
         };
-        let contents = session.course_contents(course).await?;
+        let contents = state::signed_out_if_expired(session.course_contents(course).await)?;
         // The view event only feeds the site's logs; a failure must not hide the course.
         if let Err(e) = session.record_course_view(course).await {
             tracing::warn!("course view not recorded: {e}");
@@ -37,7 +37,6 @@ pub fn CourseView(course: CourseId) -> Element {
     let body = match &*contents.read() {
         None => rsx! { Loading { lang } },
         Some(Err(e)) => {
-            state::handle_session_error(e);
             rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
         }
         Some(Ok(c)) => rsx! {

@@ -16,12 +16,11 @@ pub fn Home() -> Element {
         let Some(session) = session() else {
             return Ok(Vec::new());
         };
-        session.courses().await
+        state::signed_out_if_expired(session.courses().await)
     });
     let body = match &*courses.read() {
         None => rsx! { Loading { lang } },
         Some(Err(e)) => {
-            state::handle_session_error(e);
             rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| courses.restart() } }
         }
         Some(Ok(list)) if list.is_empty() => {

@@ -19,7 +19,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         let Some(session) = session() else {
             return Err(juko_core::Error::SessionExpired);
         };
-        session.course_contents(course).await
+        state::signed_out_if_expired(session.course_contents(course).await)
     });
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
@@ -46,7 +46,6 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let body = match &*read {
         None => rsx! { Loading { lang } },
         Some(Err(e)) => {
-            state::handle_session_error(e);
             rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
         }
         Some(Ok(c)) => match c.lecture(lecture) {

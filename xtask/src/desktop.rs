@@ -38,13 +38,7 @@ pub(crate) fn build(release: bool) -> Result<PathBuf> {
     run(&mut cmd)?;
     let profile = if release { "release" } else { "debug" };
     let built = util::target_dir().join(profile).join("juko");
-    let copy = util::work_dir()
-        .join("bin")
-        .join(format!("juko-desktop-{profile}"));
-    std::fs::create_dir_all(copy.parent().expect("has parent"))?;
-    std::fs::copy(&built, &copy)
-        .with_context(|| format!("copy {} -> {}", built.display(), copy.display()))?;
-    Ok(copy)
+    util::install_binary(&built, &format!("juko-desktop-{profile}"))
 }
 
 /// `cargo xtask desktop [--site URL]`: the app on this machine's display, against `site` or an
@@ -84,6 +78,7 @@ pub(crate) fn interactive(site: Option<String>) -> Result<()> {
         cmd.spawn().context("start the desktop app")?,
     );
     let status = guard.wait()?;
+    note(&format!("the desktop app exited ({status})"));
     if let Some(srv) = embedded {
         srv.stop();
     }
@@ -102,6 +97,7 @@ pub(crate) struct Xvfb {
 /// Starts Xvfb on a display number it picks itself (`-displayfd`), so parallel runs never collide.
 pub(crate) fn start_xvfb() -> Result<Xvfb> {
     install::apt(install::HEADLESS)?;
+    install::apt(install::FONTS)?;
     let log = util::artifacts_dir().join("xvfb.log");
     std::fs::create_dir_all(util::artifacts_dir())?;
     let mut cmd = Command::new("Xvfb");
@@ -227,7 +223,7 @@ pub(crate) fn self_test(
     hermetic_env(
         &mut cmd,
         display,
-        &util::work_dir().join(format!("{xdg_name}-xdg")),
+        &util::run_dir().join(format!("{xdg_name}-xdg")),
         fresh,
     )?;
     cmd.env("JUKO_SELFTEST", "1")

@@ -39,6 +39,10 @@ pub(crate) const DESKTOP: &[&str] = &[
 /// Running the desktop app headless, with screenshots.
 pub(crate) const HEADLESS: &[&str] = &["xvfb", "xauth", "imagemagick"];
 
+/// The UI is Japanese first: without a CJK font, Chromium's and WebKit's screenshots (the test
+/// artifacts) show boxes instead of text.
+pub(crate) const FONTS: &[&str] = &["fonts-noto-cjk"];
+
 fn is_debian() -> bool {
     Path::new("/usr/bin/dpkg-query").exists() && Path::new("/usr/bin/apt-get").exists()
 }
@@ -63,7 +67,10 @@ fn apt_command(args: &[&str]) -> Command {
         c.arg("apt-get");
         c
     };
-    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    // Another xtask (or apt) in this machine may hold dpkg's lock: wait for it instead of failing.
+    cmd.args(["-o", "DPkg::Lock::Timeout=600"])
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive");
     cmd
 }
 
@@ -226,7 +233,7 @@ pub(crate) fn playwright() -> Result<PathBuf> {
 
 /// Debian's Chromium (Playwright drives it; it is never downloaded).
 pub(crate) fn chromium() -> Result<PathBuf> {
-    apt(&["chromium"])?;
+    apt(&["chromium", FONTS[0]])?;
     which("chromium")
         .or_else(|| which("chromium-browser"))
         .context("chromium is not installed (apt-get install chromium)")

@@ -34,7 +34,10 @@ commands:
 
 fn main() -> ExitCode {
     util::handle_signals();
-    match run(std::env::args().skip(1).collect()) {
+    util::remove_stale_run_dirs();
+    let r = run(std::env::args().skip(1).collect());
+    let _ = std::fs::remove_dir_all(util::run_dir());
+    match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("\nxtask: error: {e:#}");

@@ -84,6 +84,7 @@ pub(crate) fn run() -> Result<()> {
     let mut pkgs: Vec<&str> = Vec::new();
     pkgs.extend(install::DESKTOP);
     pkgs.extend(install::HEADLESS);
+    pkgs.extend(install::FONTS);
     pkgs.extend(["chromium", "ffmpeg", "brotli"]);
     if route == Route::Debian {
         pkgs.extend(install::DEBIAN_WASM);

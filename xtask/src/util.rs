@@ -39,6 +39,44 @@ pub(crate) fn work_dir() -> PathBuf {
     target_dir().join("xtask")
 }
 
+/// Scratch space of this xtask process (XDG dirs of desktop runs, the web build's staging dir, the
+/// dist/ snapshot a test server serves): several engineers and CI may run xtask in one checkout
+/// at once, and must not share these. Removed when xtask exits.
+pub(crate) fn run_dir() -> PathBuf {
+    work_dir().join(format!("run-{}", std::process::id()))
+}
+
+/// Removes the run dirs of xtask processes that no longer exist (killed before they could).
+pub(crate) fn remove_stale_run_dirs() {
+    let Ok(entries) = std::fs::read_dir(work_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("run-")) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Copies a freshly built executable to xtask's bin dir and returns the copy: target/ is shared,
+/// and a concurrent `cargo build` must not swap the file under a running test. Copy, then rename:
+/// another run may be executing the previous copy, and overwriting a running executable in place
+/// fails (ETXTBSY) where a rename does not.
+pub(crate) fn install_binary(built: &Path, name: &str) -> Result<PathBuf> {
+    let dir = work_dir().join("bin");
+    std::fs::create_dir_all(&dir)?;
+    let dest = dir.join(name);
+    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+    std::fs::copy(built, &tmp)
+        .with_context(|| format!("copy {} -> {}", built.display(), tmp.display()))?;
+    std::fs::rename(&tmp, &dest)?;
+    Ok(dest)
+}
+
 /// Where tests and benchmarks leave screenshots and logs (git-ignored).
 pub(crate) fn artifacts_dir() -> PathBuf {
     root().join("artifacts")
@@ -360,6 +398,7 @@ pub(crate) fn handle_signals() {
         for &p in &pids {
             signal(p, "KILL");
         }
+        let _ = std::fs::remove_dir_all(run_dir());
         std::process::exit(130);
     });
     if let Err(e) = r {

@@ -200,7 +200,7 @@ pub(crate) fn build() -> Result<WebBuild> {
 
     let dist = dist_dir();
     // Assemble elsewhere and swap at the end, so a failed build never leaves a half-written dist/.
-    let staging = util::fresh_dir(&util::work_dir().join("dist.partial"))?;
+    let staging = util::fresh_dir(&util::run_dir().join("dist.partial"))?;
 
     step("wasm-bindgen --target web");
     run(Command::new(&bindgen)
@@ -246,7 +246,12 @@ pub(crate) fn build() -> Result<WebBuild> {
     compress_tree(&brotli, &staging)?;
 
     if dist.exists() {
-        std::fs::remove_dir_all(&dist).context("remove old dist/")?;
+        // Renamed away first, then removed: dist/ is missing for a moment only.
+        let old = util::run_dir().join("dist.old");
+        std::fs::rename(&dist, &old)
+            .or_else(|_| std::fs::remove_dir_all(&dist))
+            .context("remove old dist/")?;
+        let _ = std::fs::remove_dir_all(&old);
     }
     if std::fs::rename(&staging, &dist).is_err() {
         // target/ on another filesystem (CARGO_TARGET_DIR): copy instead.
