@@ -71,12 +71,13 @@ async fn lectures(session: &juko_moodle::Session) -> Vec<(LectureId, f64)> {
     out
 }
 
+/// Where this run's stores go; removed at the end.
+fn scratch() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("juko-bench-{}", std::process::id()))
+}
+
 fn temp_store(name: &str) -> SqliteStore {
-    let path = std::env::temp_dir().join(format!(
-        "juko-bench-{name}-{}.sqlite3",
-        juko_core::ids::new_id()
-    ));
-    SqliteStore::open(&path).expect("store")
+    SqliteStore::open(&scratch().join(format!("{name}.sqlite3"))).expect("store")
 }
 
 /// 10,000 disjoint intervals spread over the lectures: nothing for compaction to merge.

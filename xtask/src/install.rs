@@ -233,7 +233,7 @@ pub(crate) fn playwright() -> Result<PathBuf> {
 
 /// Debian's Chromium (Playwright drives it; it is never downloaded).
 pub(crate) fn chromium() -> Result<PathBuf> {
-    apt(&["chromium", FONTS[0]])?;
+    apt(&[&["chromium"], FONTS].concat())?;
     which("chromium")
         .or_else(|| which("chromium-browser"))
         .context("chromium is not installed (apt-get install chromium)")
