@@ -5,6 +5,7 @@
 //! service sends it when it can (on start, on reconnect, every minute, and when a trigger
 //! comes: pause, page hide, leaving a lecture).
 
+use crate::i18n::Lang;
 use crate::platform;
 use crate::state::{self, CurrentSession};
 use dioxus::prelude::*;
@@ -91,28 +92,33 @@ impl History {
     }
 }
 
-impl History {
-    /// Switches to `session`'s account history (none when signed out). A store that cannot be
-    /// opened is shown in the sync state: the learner must know nothing is being kept.
-    pub fn open_for(mut self, session: Option<&Session>) {
-        let opened = session.map(|s| platform::open_history(&s.account_key()));
-        let status = match &opened {
-            None => SyncState::Synced,
-            Some(Ok(store)) => match store.pending_count() {
+/// Opens `session`'s account history (none when signed out), with the sync state to show: a
+/// store that cannot be opened is shown there, since the learner must know nothing is kept.
+fn open(session: Option<&Session>, lang: Lang) -> (Option<HistoryStore>, SyncState) {
+    let Some(session) = session else {
+        return (None, SyncState::Synced);
+    };
+    match platform::open_history(&session.account_key()) {
+        Ok(store) => {
+            let status = match store.pending_count() {
                 Ok(0) => SyncState::Synced,
                 Ok(n) => SyncState::Pending(n),
-                Err(e) => SyncState::Failed(state::current_lang().error(&e), 0),
-            },
-            Some(Err(e)) => {
-                tracing::error!("viewing history unavailable: {e}");
-                SyncState::Failed(state::current_lang().error(e), 0)
-            }
-        };
-        self.store.set(
-            opened
-                .and_then(Result::ok)
-                .map(|s| HistoryStore(Rc::from(s))),
-        );
+                Err(e) => SyncState::Failed(lang.error(&e), 0),
+            };
+            (Some(HistoryStore(Rc::from(store))), status)
+        }
+        Err(e) => {
+            tracing::error!("viewing history unavailable: {e}");
+            (None, SyncState::Failed(lang.error(&e), 0))
+        }
+    }
+}
+
+impl History {
+    /// Switches to `session`'s account history (none when signed out).
+    pub fn open_for(mut self, session: Option<&Session>) {
+        let (store, status) = open(session, state::current_lang());
+        self.store.set(store);
         self.status.set(status);
     }
 }
@@ -120,12 +126,14 @@ impl History {
 /// Provides [`History`] and starts the sync service. Call once, after the session state.
 pub fn provide_history() {
     let session = use_context::<CurrentSession>().0;
-    let history = use_context_provider(|| History {
-        store: Signal::new(None),
-        revision: Signal::new(0),
-        status: Signal::new(SyncState::Synced),
+    let history = use_context_provider(|| {
+        let (store, status) = open(session.peek().as_ref(), state::current_lang());
+        History {
+            store: Signal::new(store),
+            revision: Signal::new(0),
+            status: Signal::new(status),
+        }
     });
-    use_hook(|| history.open_for(session.peek().as_ref()));
     let service =
         use_coroutine(move |rx: UnboundedReceiver<SyncNow>| sync_service(rx, history, session));
     use_hook(move || {

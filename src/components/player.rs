@@ -5,14 +5,14 @@
 //! `document::eval`; `juko_core::recorder` decides what counts as watched, and each resulting
 //! event is written to the store before anything else happens with it.
 
-use crate::history::{self, History, SyncNow};
-use crate::i18n::Msg;
+use crate::history::{self, History, HistoryStore, SyncNow};
+use crate::i18n::{Lang, Msg};
 use crate::platform;
-use crate::state::{self, CurrentSession};
+use crate::state::{self, CurrentLang, CurrentSession};
 use dioxus::prelude::*;
 use juko_core::recorder::{PlayerEvent, PlayerEventKind, Recorder};
 use juko_core::store::{LectureContext, SiteAction};
-use juko_model::{CourseId, Lecture, LectureKind};
+use juko_model::{CourseId, Interval, Lecture, LectureKind, ProgressEvent, ProgressKind};
 use serde::Deserialize;
 
 /// What the page sends for each player event.
@@ -61,11 +61,16 @@ pub fn Player(course: CourseId, lecture: Lecture) -> Element {
                 onmounted: move |_| {
                     let lecture = lecture_for_bridge.clone();
                     let history = consume_context::<History>();
-                    let sync = try_consume_context::<Coroutine<SyncNow>>();
                     // Outlives this component: the last report comes as the player goes away.
-                    // Contexts are read here: the task runs at the root, where they are not.
-                    let syncs = session.peek().as_ref().is_some_and(|s| s.syncs_history());
-                    let bridge = Bridge { course, lecture, history, sync, syncs };
+                    let bridge = Bridge {
+                        course,
+                        lecture,
+                        history,
+                        store: history.store.peek().clone(),
+                        sync: try_consume_context::<Coroutine<SyncNow>>(),
+                        syncs: session.peek().as_ref().is_some_and(|s| s.syncs_history()),
+                        lang: consume_context::<CurrentLang>().0,
+                    };
                     dioxus::core::spawn_forever(record_playback(bridge));
                 },
                 {lang.tr(Msg::VideoUnsupported)}
@@ -74,14 +79,19 @@ pub fn Player(course: CourseId, lecture: Lecture) -> Element {
     }
 }
 
-/// What the recording task needs, gathered in the component (see `onmounted`).
+/// What the recording task needs, gathered in the component (see `onmounted`): the task runs
+/// at the root scope, where the app's contexts are not.
 struct Bridge {
     course: CourseId,
     lecture: Lecture,
     history: History,
+    /// The signed-in account's store when the player opened: what is watched here belongs to
+    /// that account even if the learner signs out before the last report.
+    store: Option<HistoryStore>,
     sync: Option<Coroutine<SyncNow>>,
     /// Whether the site has the history extension (else completion goes the stock way).
     syncs: bool,
+    lang: Signal<Lang>,
 }
 
 /// Installs the page-side listeners and records what they report until the player goes away.
@@ -90,24 +100,26 @@ async fn record_playback(bridge: Bridge) {
         course,
         lecture,
         history,
+        store,
         sync,
         syncs,
+        lang,
     } = bridge;
-    let resume = history
-        .store
-        .peek()
-        .as_ref()
-        .and_then(|s| s.0.lecture(lecture.id).ok().flatten())
+    let Some(store) = store else { return };
+    let resume = store
+        .0
+        .lecture(lecture.id)
+        .ok()
+        .flatten()
         .and_then(|l| l.progress.position)
         .map(|p| p.seconds);
-    tracing::debug!(
-        "player bridge for lecture {} (resume at {resume:?})",
-        lecture.id
-    );
     let mut eval = document::eval(&listener_script(resume));
     let mut recorder = Recorder::new(lecture.id);
     let mut last_push = platform::now_ms();
-    let mut duration = lecture.duration_secs.map(f64::from);
+    // The site's listed length bounds what can count (its server checks the same); the media's
+    // own length stands in when the site lists none.
+    let listed = lecture.duration_secs.map(f64::from);
+    let mut duration = listed;
     loop {
         let js = match eval.recv::<JsEvent>().await {
             Ok(js) => js,
@@ -116,8 +128,11 @@ async fn record_playback(bridge: Bridge) {
                 break;
             }
         };
-        if let Some(d) = js.duration.filter(|d| d.is_finite() && *d > 0.0) {
-            duration = Some(d);
+        if listed.is_none() {
+            duration = js
+                .duration
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .or(duration);
         }
         let gone = js.kind == "gone";
         let Some(kind) = kind_of(&js.kind) else {
@@ -130,30 +145,36 @@ async fn record_playback(bridge: Bridge) {
             rate: js.rate,
             playing: js.playing,
         };
-        let recorded = recorder.on(event, now);
-        if recorded.is_empty() {
-            if gone {
-                break;
-            }
-            continue;
-        }
-        let Some(store) = history.store.peek().clone() else {
-            continue;
-        };
+        let recorded: Vec<_> = recorder
+            .on(event, now)
+            .into_iter()
+            .filter_map(|e| within(e, listed))
+            .collect();
         let context = LectureContext {
             course: Some(course),
             title: Some(&lecture.title),
             duration_secs: duration,
         };
         for e in &recorded {
+            let was_complete = store
+                .0
+                .lecture(lecture.id)
+                .ok()
+                .flatten()
+                .is_some_and(|l| l.is_complete());
             match store.0.record(e, context, now) {
                 // A site without the extension learns of completion the stock way, where the
-                // lecture lets the learner mark it (manual completion), queued for offline.
-                Ok(local) if local.is_complete() && lecture.manual_completion && !syncs => {
-                    let done = SiteAction::Completed {
+                // lecture lets the learner mark it (manual completion), queued for offline; once,
+                // when it becomes complete.
+                Ok(local)
+                    if local.is_complete()
+                        && !was_complete
+                        && lecture.manual_completion
+                        && !syncs =>
+                {
+                    if let Err(err) = store.0.queue_action(&SiteAction::Completed {
                         lecture: lecture.id,
-                    };
-                    if let Err(err) = store.0.queue_action(&done) {
+                    }) {
                         tracing::warn!("completion not queued: {err}");
                     }
                 }
@@ -162,19 +183,18 @@ async fn record_playback(bridge: Bridge) {
                     // Shown in the sync state: the learner must know history is not being kept.
                     tracing::error!("could not record viewing history: {err}");
                     let mut status = history.status;
-                    status.set(history::SyncState::Failed(
-                        state::current_lang().error(&err),
-                        0,
-                    ));
+                    status.set(history::SyncState::Failed(lang.peek().error(&err), 0));
                 }
             }
         }
-        history.changed();
+        if !recorded.is_empty() {
+            history.changed();
+        }
         let urgent = matches!(
             kind,
             PlayerEventKind::Pause | PlayerEventKind::Ended | PlayerEventKind::Hidden
         );
-        if urgent || now - last_push >= PUSH_WHILE_PLAYING_MS {
+        if !recorded.is_empty() && (urgent || now - last_push >= PUSH_WHILE_PLAYING_MS) {
             last_push = now;
             if let Some(sync) = sync {
                 sync.send(SyncNow);
@@ -184,6 +204,17 @@ async fn record_playback(bridge: Bridge) {
             break;
         }
     }
+}
+
+/// An event limited to the listed length: what lies past it cannot count (and the server would
+/// refuse the whole interval).
+fn within(mut e: ProgressEvent, listed: Option<f64>) -> Option<ProgressEvent> {
+    let Some(end) = listed else { return Some(e) };
+    e.kind = match e.kind {
+        ProgressKind::Played(i) => ProgressKind::Played(Interval::new(i.from, i.to.min(end))?),
+        ProgressKind::Position(p) => ProgressKind::Position(p.min(end)),
+    };
+    Some(e)
 }
 
 fn kind_of(name: &str) -> Option<PlayerEventKind> {
@@ -217,11 +248,18 @@ if (v) {{
     v.addEventListener(k, () => report(k));
   }}
   const hide = () => report('hidden');
-  document.addEventListener('visibilitychange', () => {{ if (document.hidden) hide(); }});
+  const onVisibility = () => {{ if (document.hidden) hide(); }};
+  document.addEventListener('visibilitychange', onVisibility);
   window.addEventListener('pagehide', hide);
-  // Leaving the lecture inside the app removes the video: report where it was.
-  new MutationObserver((_, obs) => {{ if (!v.isConnected) {{ obs.disconnect(); report('gone'); }} }})
-    .observe(document.body, {{ childList: true, subtree: true }});
+  // Leaving the lecture inside the app removes the video: report where it was, and let go of
+  // the page-wide listeners (the recording task ends on 'gone').
+  new MutationObserver((_, obs) => {{
+    if (v.isConnected) return;
+    obs.disconnect();
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('pagehide', hide);
+    report('gone');
+  }}).observe(document.body, {{ childList: true, subtree: true }});
   const resume = {resume};
   const seek = () => {{ if (resume !== null && resume < v.duration - 3) v.currentTime = resume; v.dataset.resumed = "1"; }};
   if (v.readyState >= 1) seek(); else v.addEventListener('loadedmetadata', seek, {{ once: true }});

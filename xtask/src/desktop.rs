@@ -164,6 +164,11 @@ pub(crate) fn hermetic_env(
         .env("GDK_BACKEND", "x11")
         .env_remove("WAYLAND_DISPLAY")
         .env("NO_AT_BRIDGE", "1")
+        // No session bus. Otherwise GLib autolaunches one through the X server (dbus-launch), and
+        // the accessibility bus with it; both daemonize out of reach of our pids. The app's
+        // keyring then fails at once and it keeps the session in its data dir, as on a machine
+        // without a secret service, and a developer's real keyring is never touched.
+        .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("XDG_CACHE_HOME", xdg.join("cache"))

@@ -84,12 +84,12 @@ impl Recorder {
                 out
             }
             Pause | Ended => {
-                let out = self.close(e.time.max(self.last_if_open()), now_ms);
+                let out = self.close(self.end_at(e), now_ms);
                 self.last = e.time;
                 out
             }
             RateChange | Hidden => {
-                let out = self.close(e.time, now_ms);
+                let out = self.close(self.end_at(e), now_ms);
                 if e.playing {
                     self.open(e.time, now_ms);
                 }
@@ -98,8 +98,15 @@ impl Recorder {
         }
     }
 
-    fn last_if_open(&self) -> f64 {
-        if self.start.is_some() { self.last } else { 0.0 }
+    /// Where a segment closed by `e` ends: at `e`'s time when playback got there by playing
+    /// (at most one step past the last time seen), else at the last time seen (an unannounced
+    /// jump just before a pause or an end is not watching).
+    fn end_at(&self, e: PlayerEvent) -> f64 {
+        if e.time >= self.last && e.time - self.last <= max_step(e.rate) {
+            e.time
+        } else {
+            self.last
+        }
     }
 
     fn open(&mut self, at: f64, now_ms: i64) {
@@ -113,10 +120,7 @@ impl Recorder {
             self.last = e.time;
             return Vec::new();
         };
-        // timeupdate comes 4–66 times a second; more media time than that between two of them
-        // (scaled by speed) is a jump the player did not announce as a seek.
-        let max_step = (2.0 * e.rate.max(1.0)).max(2.0);
-        if e.time < self.last || e.time - self.last > max_step {
+        if e.time < self.last || e.time - self.last > max_step(e.rate) {
             let out = self.close(self.last, now_ms);
             self.open(e.time, now_ms);
             return out;
@@ -152,6 +156,13 @@ impl Recorder {
             client_time_ms: now_ms,
         }
     }
+}
+
+/// The most media time that may pass between two player reports while playing: timeupdate
+/// comes 4–66 times a second, so more than this (scaled by speed, capped at 4x) is a jump the
+/// player did not announce as a seek.
+fn max_step(rate: f64) -> f64 {
+    2.0 * rate.clamp(1.0, 4.0)
 }
 
 #[cfg(test)]
@@ -249,6 +260,18 @@ mod tests {
         steps.push((TimeUpdate, 2.0, true, 1_500)); // at 2x, one second of media in half a second
         steps.push((Hidden, 2.0, true, 1_600));
         assert_eq!(run(&steps), ["P(0,1)", "@1", "P(1,2)", "@2"]);
+    }
+
+    #[test]
+    fn a_jump_right_before_a_pause_or_the_end_is_not_watching() {
+        let mut steps = vec![(Play, 0.0, true, 0)];
+        steps.extend(ticks(0.0, 1.0, 0));
+        steps.push((Ended, 60.0, false, 1_100));
+        assert_eq!(run(&steps), ["P(0,1)", "@1"]);
+        let mut steps = vec![(Play, 0.0, true, 0)];
+        steps.extend(ticks(0.0, 1.0, 0));
+        steps.push((Pause, 1.2, false, 1_100));
+        assert_eq!(run(&steps), ["P(0,1.2)", "@1.2"]);
     }
 
     #[test]

@@ -122,6 +122,13 @@ impl<K: KeyValue> KvStore<K> {
         keys
     }
 
+    /// An outbox key: recording order first, then the event's id, so that two tabs sharing the
+    /// space and racing for the same sequence number still write two entries.
+    pub(super) fn outbox_key(&self, event: &ProgressEvent) -> Result<String> {
+        let seq = self.next_seq()?;
+        Ok(self.key("o:", &format!("{seq:016}:{}", event.id)))
+    }
+
     /// Outbox entries in recording order, with their keys.
     fn outbox(&self) -> Result<Vec<(String, StoredEvent)>> {
         let keys = self.keys_of("o:");
@@ -155,11 +162,7 @@ impl<K: KeyValue> Store for KvStore<K> {
         now_ms: i64,
     ) -> Result<LocalProgress> {
         // Outbox first: it is what the repair on open replays.
-        let seq = self.next_seq()?;
-        self.put(
-            &self.key("o:", &format!("{seq:016}")),
-            &StoredEvent::from_event(event),
-        )?;
+        self.put(&self.outbox_key(event)?, &StoredEvent::from_event(event))?;
         let current = self
             .lecture(event.lecture)?
             .unwrap_or_else(|| LocalProgress::new(event.lecture));
@@ -209,11 +212,7 @@ impl<K: KeyValue> Store for KvStore<K> {
             .map(|(k, _)| k)
             .collect();
         for e in replacements {
-            let seq = self.next_seq()?;
-            self.put(
-                &self.key("o:", &format!("{seq:016}")),
-                &StoredEvent::from_event(e),
-            )?;
+            self.put(&self.outbox_key(e)?, &StoredEvent::from_event(e))?;
         }
         for key in old {
             self.kv.remove(&key)?;

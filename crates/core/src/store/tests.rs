@@ -193,10 +193,9 @@ fn a_crash_between_the_two_kv_writes_is_repaired_on_open() {
         .unwrap();
     // Simulate the crash: the outbox entry was written, the history write was not.
     let event = played("b", 301, 5.0, 9.5, 2);
-    let seq = store.next_seq().unwrap();
     store
         .put(
-            &store.key("o:", &format!("{seq:016}")),
+            &store.outbox_key(&event).unwrap(),
             &StoredEvent::from_event(&event),
         )
         .unwrap();

@@ -55,8 +55,17 @@ where
     S: Store + ?Sized,
     R: Remote,
 {
-    let mut report = push_pending(store, remote, &now_ms).await?;
-    report.pulled = pull_changes(store, remote, &now_ms).await?;
+    // A push the server keeps refusing must not also keep other devices' history away: pull
+    // anyway, then report the push's error. Offline, there is no point in pulling.
+    let pushed = push_pending(store, remote, &now_ms).await;
+    if let Err(e) = &pushed
+        && e.is_retryable()
+    {
+        return pushed;
+    }
+    let pulled = pull_changes(store, remote, &now_ms).await?;
+    let mut report = pushed?;
+    report.pulled = pulled;
     Ok(report)
 }
 
@@ -123,12 +132,27 @@ where
     for action in store.actions()? {
         match remote.act(&action).await {
             Ok(()) => sent += 1,
-            Err(e) if e.is_retryable() => return Err(e),
-            Err(e) => tracing::warn!("the site refused {action:?}; dropped: {e}"),
+            // The site said no to this request (a Moodle exception about it, or no access to the
+            // lecture): sending it again would get the same answer, as the Moodle App reasons.
+            Err(e @ (Error::NotAvailable(_) | Error::Site { .. })) if is_refusal(&e) => {
+                tracing::warn!("the site refused {action:?}; dropped: {e}");
+            }
+            // Anything else (offline, an expired session, maintenance, a proxy's page) says
+            // nothing about the request itself: keep everything queued.
+            Err(e) => return Err(e),
         }
         store.remove_action(&action)?;
     }
     Ok(sent)
+}
+
+/// Whether an error is the site refusing a request, as opposed to not being reachable or usable.
+fn is_refusal(e: &Error) -> bool {
+    match e {
+        Error::NotAvailable(_) => true,
+        Error::Site { code, .. } => !code.is_empty() && !code.starts_with("HTTP "),
+        _ => false,
+    }
 }
 
 /// The pull half of [`sync_once`]: merges every change since the stored cursor; returns how

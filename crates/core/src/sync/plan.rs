@@ -102,43 +102,62 @@ pub fn compact(
     pending: &[ProgressEvent],
     new_id: impl Fn() -> String,
 ) -> Option<(Vec<ProgressEvent>, Vec<String>)> {
-    use juko_model::{ProgressKind, ResumePosition, WatchedIntervals};
+    use juko_model::{Interval, LectureId, ProgressKind, ResumePosition};
     use std::collections::BTreeMap;
+    /// Per lecture: valid played intervals with their times, and the latest position.
     #[derive(Default)]
     struct PerLecture {
-        played: Vec<juko_model::Interval>,
-        played_time: i64,
+        played: Vec<(Interval, i64)>,
         position: Option<ResumePosition>,
-        count: usize,
     }
-    let mut by_lecture: BTreeMap<juko_model::LectureId, PerLecture> = BTreeMap::new();
+    let mut by_lecture: BTreeMap<LectureId, PerLecture> = BTreeMap::new();
+    let mut replaced = Vec::new();
     for e in pending {
-        let l = by_lecture.entry(e.lecture).or_default();
-        l.count += 1;
         match e.kind {
             ProgressKind::Played(i) => {
-                l.played.push(i);
-                l.played_time = l.played_time.max(e.client_time_ms);
+                // An invalid interval stays as it is: the server rejects it, and it is kept with
+                // the reason for diagnosis (it must not vanish into a merge).
+                let Some(valid) = Interval::new(i.from, i.to) else {
+                    continue;
+                };
+                by_lecture
+                    .entry(e.lecture)
+                    .or_default()
+                    .played
+                    .push((valid, e.client_time_ms));
             }
             ProgressKind::Position(seconds) => {
                 let p = ResumePosition {
                     seconds,
                     client_time_ms: e.client_time_ms,
                 };
+                let l = by_lecture.entry(e.lecture).or_default();
                 l.position = Some(l.position.map_or(p, |old| ResumePosition::latest(old, p)));
             }
         }
+        replaced.push(e.id.clone());
     }
     let mut out = Vec::new();
-    for (lecture, l) in by_lecture {
-        for i in WatchedIntervals::from_intervals(l.played).intervals() {
-            out.push(ProgressEvent {
-                id: new_id(),
-                lecture,
-                kind: ProgressKind::Played(*i),
-                client_time_ms: l.played_time,
-            });
+    for (lecture, mut l) in by_lecture {
+        // Merge overlapping or touching intervals; each merged one keeps the latest time of
+        // its own parts (so one event's clock cannot date another's).
+        l.played.sort_by(|a, b| a.0.from.total_cmp(&b.0.from));
+        let mut merged: Vec<(Interval, i64)> = Vec::new();
+        for (i, t) in l.played {
+            match merged.last_mut() {
+                Some((m, mt)) if i.from <= m.to => {
+                    m.to = m.to.max(i.to);
+                    *mt = (*mt).max(t);
+                }
+                _ => merged.push((i, t)),
+            }
         }
+        out.extend(merged.into_iter().map(|(i, t)| ProgressEvent {
+            id: new_id(),
+            lecture,
+            kind: ProgressKind::Played(i),
+            client_time_ms: t,
+        }));
         if let Some(p) = l.position {
             out.push(ProgressEvent {
                 id: new_id(),
@@ -148,7 +167,7 @@ pub fn compact(
             });
         }
     }
-    (out.len() < pending.len()).then(|| (out, pending.iter().map(|e| e.id.clone()).collect()))
+    (out.len() < replaced.len()).then_some((out, replaced))
 }
 
 #[cfg(test)]
@@ -198,6 +217,23 @@ mod compact_tests {
         );
         assert_eq!(events[1].kind, ProgressKind::Position(60.0));
         assert_eq!(events[1].client_time_ms, 55_000);
+    }
+
+    #[test]
+    fn merged_intervals_keep_their_own_times_and_invalid_ones_stay_queued() {
+        let pending = [
+            played("a", 1, 0.0, 5.0, 10),
+            played("b", 1, 5.0, 9.0, 20),
+            played("c", 1, 20.0, 25.0, 99),
+            played("d", 1, 30.0, 31.0, 30),
+            played("e", 1, 31.0, 32.0, 40),
+            played("bad", 1, 7.0, 3.0, 50),
+        ];
+        let (events, replaced) = compact(&pending, || "n".into()).expect("shrinks");
+        let times: Vec<i64> = events.iter().map(|e| e.client_time_ms).collect();
+        assert_eq!(times, [20, 99, 40]);
+        assert!(!replaced.contains(&"bad".to_string()), "{replaced:?}");
+        assert_eq!(replaced.len(), 5);
     }
 
     #[test]
