@@ -78,7 +78,8 @@ impl<K: KeyValue> KvStore<K> {
                 &event,
                 context,
                 threshold,
-                current.updated_ms,
+                // The event's own time: the change happened then, not when the store reopened.
+                current.updated_ms.max(event.client_time_ms),
             );
             if repaired.progress != current.progress {
                 store.put(&store.key("p:", &event.lecture.to_string()), &repaired)?;
