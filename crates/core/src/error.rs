@@ -71,6 +71,14 @@ impl From<juko_moodle::Error> for Error {
                 code: warningcode.unwrap_or_default(),
                 message,
             },
+            // Overloaded, down for a moment, or rate-limited: like no answer, worth trying later.
+            (
+                _,
+                e @ M::Http {
+                    status: 408 | 429 | 500..=599,
+                    ..
+                },
+            ) => Error::Unreachable(e.to_string()),
             (
                 _,
                 M::Http {
@@ -147,6 +155,14 @@ mod tests {
             M::Http {
                 endpoint: "e".into(),
                 status: 502,
+                retry_after_secs: None,
+            },
+            "Unreachable",
+        );
+        check(
+            M::Http {
+                endpoint: "e".into(),
+                status: 403,
                 retry_after_secs: None,
             },
             "Site",
