@@ -12,6 +12,8 @@ mod session;
 mod sign_in;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_events;
 
 pub use error::{Error, Result};
 pub use juko_model as model;

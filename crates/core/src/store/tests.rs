@@ -1,25 +1,8 @@
 //! The store contract, run against every implementation.
 
 use super::*;
+use crate::test_events::{played, position};
 use juko_model::{Interval, RemoteProgress, ResumePosition, WatchedIntervals};
-
-fn played(id: &str, lecture: i64, from: f64, to: f64, t: i64) -> ProgressEvent {
-    ProgressEvent {
-        id: id.into(),
-        lecture: LectureId(lecture),
-        kind: ProgressKind::Played(Interval { from, to }),
-        client_time_ms: t,
-    }
-}
-
-fn position(id: &str, lecture: i64, at: f64, t: i64) -> ProgressEvent {
-    ProgressEvent {
-        id: id.into(),
-        lecture: LectureId(lecture),
-        kind: ProgressKind::Position(at),
-        client_time_ms: t,
-    }
-}
 
 fn ctx(duration: f64) -> LectureContext<'static> {
     LectureContext {

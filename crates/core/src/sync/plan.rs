@@ -173,24 +173,8 @@ pub fn compact(
 #[cfg(test)]
 mod compact_tests {
     use super::compact;
-    use juko_model::{Interval, LectureId, ProgressEvent, ProgressKind};
-
-    fn played(id: &str, lecture: i64, from: f64, to: f64, t: i64) -> ProgressEvent {
-        ProgressEvent {
-            id: id.into(),
-            lecture: LectureId(lecture),
-            kind: ProgressKind::Played(Interval { from, to }),
-            client_time_ms: t,
-        }
-    }
-    fn position(id: &str, lecture: i64, at: f64, t: i64) -> ProgressEvent {
-        ProgressEvent {
-            id: id.into(),
-            lecture: LectureId(lecture),
-            kind: ProgressKind::Position(at),
-            client_time_ms: t,
-        }
-    }
+    use crate::test_events::{played, position};
+    use juko_model::{Interval, ProgressKind};
 
     #[test]
     fn a_minute_of_playback_becomes_two_events() {
