@@ -172,7 +172,7 @@ async fn every_network_fault_is_survived_with_nothing_lost_or_counted_twice() {
         .parse()
         .expect("addr");
     let proxy = FaultProxy::start(upstream).await;
-    let d = device(&proxy.url(), "learner1", Duration::from_millis(1500)).await;
+    let d = device(&proxy.url(), "learner1", Duration::from_secs(3)).await;
     let lecture = lecture_of(&d).await;
     for i in 0..10 {
         d.played(&lecture, f64::from(i) * 6.0, f64::from(i) * 6.0 + 4.0);
