@@ -222,20 +222,9 @@ fn wasm_clippy(rep: &mut Report, route: Route) {
         step("clippy: juko --features web, wasm32-unknown-unknown");
         route.ensure()?;
         let mut cmd = route.cargo("clippy");
-        cmd.args(route.extra_args()).args([
-            "-p",
-            "juko",
-            "--bin",
-            "juko",
-            "--no-default-features",
-            "--features",
-            "web",
-            "--target",
-            TARGET,
-            "--",
-            "-D",
-            "warnings",
-        ]);
+        cmd.args(route.extra_args())
+            .args(web::WEB_APP)
+            .args(["--target", TARGET, "--", "-D", "warnings"]);
         util::run(&mut cmd)?;
         Ok(((), String::new()))
     });

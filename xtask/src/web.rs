@@ -171,6 +171,17 @@ pub(crate) fn ensure_tools(route: Route) -> Result<(PathBuf, Option<PathBuf>, Pa
 }
 
 /// Builds the web app into dist/.
+/// The web app as cargo names it: the `juko` binary with only the `web` feature.
+pub(crate) const WEB_APP: &[&str] = &[
+    "-p",
+    "juko",
+    "--bin",
+    "juko",
+    "--no-default-features",
+    "--features",
+    "web",
+];
+
 pub(crate) fn build() -> Result<WebBuild> {
     let route = Route::detect();
     step(&format!("web build: wasm32 via {}", route.describe()));
@@ -179,19 +190,9 @@ pub(crate) fn build() -> Result<WebBuild> {
     step("cargo build (wasm32, profile wasm-release)");
     let t0 = Instant::now();
     let mut cmd = route.cargo("build");
-    cmd.args(route.extra_args()).args([
-        "-p",
-        "juko",
-        "--bin",
-        "juko",
-        "--no-default-features",
-        "--features",
-        "web",
-        "--profile",
-        PROFILE,
-        "--target",
-        TARGET,
-    ]);
+    cmd.args(route.extra_args())
+        .args(WEB_APP)
+        .args(["--profile", PROFILE, "--target", TARGET]);
     run(&mut cmd)?;
     let cargo_secs = t0.elapsed().as_secs_f64();
     note(&format!("cargo build: {}", secs(t0.elapsed())));

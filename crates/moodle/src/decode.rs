@@ -68,28 +68,33 @@ pub fn course_contents(course: CourseId, body: &[u8]) -> Result<CourseContents> 
 pub fn token(body: &[u8]) -> Result<Token> {
     let body = json_start(TOKEN_ENDPOINT, body)?;
     if let Some(refusal) = refusal(TOKEN_ENDPOINT, body)? {
-        return Err(match refusal {
-            // token.php reports through the AJAX renderer: that shape is a sign-in refusal.
-            Error::Exception {
-                exception:
-                    Exception {
-                        class: None,
-                        errorcode,
-                        message,
-                        ..
-                    },
-                ..
-            } => Error::Login {
-                errorcode: errorcode.unwrap_or_default(),
-                message,
-            },
-            other => other,
-        });
+        return Err(login_refusal(refusal));
     }
     let answer: wire::TokenAnswer = parse(TOKEN_ENDPOINT, body)?;
     match answer.token.filter(|t| !t.trim().is_empty()) {
         Some(token) => Ok(Token::new(token.trim())),
         None => Err(shape(TOKEN_ENDPOINT, "no token in the answer")),
+    }
+}
+
+/// token.php reports through the AJAX renderer (no exception class): that shape is a sign-in
+/// refusal, [`Error::Login`]; anything else stays as it is.
+fn login_refusal(refusal: Error) -> Error {
+    match refusal {
+        Error::Exception {
+            exception:
+                Exception {
+                    class: None,
+                    errorcode,
+                    message,
+                    ..
+                },
+            ..
+        } => Error::Login {
+            errorcode: errorcode.unwrap_or_default(),
+            message,
+        },
+        other => other,
     }
 }
 
@@ -104,22 +109,7 @@ pub fn app_site_check(site: &SiteUrl, body: &[u8]) -> Result<()> {
     };
     // A site that answers with token.php's own error shape is Moodle, refusing (web services off).
     if let Ok(Some(refusal)) = refusal(TOKEN_ENDPOINT, body) {
-        return Err(match refusal {
-            Error::Exception {
-                exception:
-                    Exception {
-                        class: None,
-                        errorcode,
-                        message,
-                        ..
-                    },
-                ..
-            } => Error::Login {
-                errorcode: errorcode.unwrap_or_default(),
-                message,
-            },
-            other => other,
-        });
+        return Err(login_refusal(refusal));
     }
     match serde_json::from_slice::<wire::AppSiteCheck>(body) {
         Ok(wire::AppSiteCheck {
