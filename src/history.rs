@@ -9,6 +9,7 @@ use crate::i18n::Lang;
 use crate::platform;
 use crate::state::{self, CurrentSession};
 use dioxus::prelude::*;
+use futures_channel::oneshot;
 use futures_util::StreamExt;
 use juko_core::store::Store;
 use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
@@ -40,8 +41,13 @@ pub enum SyncState {
 }
 
 /// Asks the sync service to run.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SyncNow;
+#[derive(Debug)]
+pub enum SyncRequest {
+    /// Soon: requests that arrive together share one round.
+    Soon,
+    /// A round, and word on `done` when it is over (the desktop app's last round before closing).
+    Reply(oneshot::Sender<()>),
+}
 
 /// The app's history state, provided as one context.
 #[derive(Clone, Copy)]
@@ -50,6 +56,9 @@ pub struct History {
     /// Bumped after every change to the store; read it to redraw with the store.
     pub revision: Signal<u64>,
     pub status: Signal<SyncState>,
+    /// Why playback could not be written to the store, until a write succeeds again. Shown over
+    /// the sync state: a sync round going well does not mean history is being kept.
+    pub record_failure: Signal<Option<String>>,
 }
 
 impl History {
@@ -61,6 +70,14 @@ impl History {
 
     pub fn changed(mut self) {
         *self.revision.write() += 1;
+    }
+
+    /// Notes how the last write of playback went (`None`: it was kept).
+    pub fn recorded(mut self, failure: Option<String>) {
+        // Written only on a change, so a steady state redraws nothing.
+        if *self.record_failure.peek() != failure {
+            self.record_failure.set(failure);
+        }
     }
 }
 
@@ -120,6 +137,7 @@ impl History {
         let (store, status) = open(session, state::current_lang());
         self.store.set(store);
         self.status.set(status);
+        self.record_failure.set(None);
     }
 }
 
@@ -128,14 +146,17 @@ pub fn provide_history() {
     let session = use_context::<CurrentSession>().0;
     let history = use_context_provider(|| {
         let (store, status) = open(session.peek().as_ref(), state::current_lang());
+        // Owned by the root scope: the player's recording task, which outlives the lecture's
+        // view, runs there and writes them.
         History {
-            store: Signal::new(store),
-            revision: Signal::new(0),
-            status: Signal::new(status),
+            store: Signal::new_in_scope(store, ScopeId::ROOT),
+            revision: Signal::new_in_scope(0, ScopeId::ROOT),
+            status: Signal::new_in_scope(status, ScopeId::ROOT),
+            record_failure: Signal::new_in_scope(None, ScopeId::ROOT),
         }
     });
     let service =
-        use_coroutine(move |rx: UnboundedReceiver<SyncNow>| sync_service(rx, history, session));
+        use_coroutine(move |rx: UnboundedReceiver<SyncRequest>| sync_service(rx, history, session));
     use_hook(move || {
         spawn(async move { on_reconnect(service).await });
     });
@@ -143,44 +164,75 @@ pub fn provide_history() {
 
 /// Syncs as soon as the platform says the network is back (the browser's `online` event; the
 /// desktop webview fires it too when the system's connectivity returns).
-async fn on_reconnect(service: Coroutine<SyncNow>) {
+async fn on_reconnect(service: Coroutine<SyncRequest>) {
     let mut eval = document::eval("window.addEventListener('online', () => dioxus.send(true));");
     while eval.recv::<bool>().await.is_ok() {
-        service.send(SyncNow);
+        service.send(SyncRequest::Soon);
     }
 }
 
 /// Asks the service to sync soon (coalesced with other requests).
 pub fn request_sync() {
-    if let Some(service) = try_consume_context::<Coroutine<SyncNow>>() {
-        service.send(SyncNow);
+    if let Some(service) = try_consume_context::<Coroutine<SyncRequest>>() {
+        service.send(SyncRequest::Soon);
     }
 }
 
 async fn sync_service(
-    mut rx: UnboundedReceiver<SyncNow>,
+    mut rx: UnboundedReceiver<SyncRequest>,
     history: History,
     session: Signal<Option<Session>>,
 ) {
     let mut backoff = Backoff::default();
     let mut wait = Duration::ZERO;
     loop {
+        let mut replies = Vec::new();
         if !wait.is_zero() {
             let trigger = rx.next();
             let timer = platform::sleep(wait);
             futures_util::pin_mut!(trigger, timer);
-            if let futures_util::future::Either::Left((None, _)) =
-                futures_util::future::select(trigger, timer).await
-            {
-                return; // the app is gone
+            match futures_util::future::select(trigger, timer).await {
+                futures_util::future::Either::Left((None, _)) => return, // the app is gone
+                futures_util::future::Either::Left((Some(request), _)) => replies.push(request),
+                futures_util::future::Either::Right(_) => {}
             }
         }
+        // Whatever else asked meanwhile is served by this same round.
+        while let Ok(request) = rx.try_recv() {
+            replies.push(request);
+        }
         wait = PERIOD;
-        let (Some(s), Some(store)) = (session.peek().clone(), history.store.peek().clone()) else {
-            continue;
-        };
-        wait = run_once(&s, &store, history, &mut backoff).await;
+        if let (Some(s), Some(store)) = (session.peek().clone(), history.store.peek().clone()) {
+            wait = run_once(&s, &store, history, &mut backoff).await;
+        }
+        for request in replies {
+            if let SyncRequest::Reply(done) = request {
+                let _ = done.send(()); // the asker may have stopped waiting
+            }
+        }
     }
+}
+
+/// One last round before the app goes away (the desktop window closing): the open player reports
+/// where it is, as it does when a browser hides the page, and the service sends everything it
+/// can within `limit` (the learner is leaving; what is not sent waits on the device).
+pub async fn last_round(history: History, service: Coroutine<SyncRequest>, limit: Duration) {
+    let before = *history.revision.peek();
+    // The desktop webview fires no page hide when its window closes; the player listens for one.
+    let hide = "window.dispatchEvent(new Event('pagehide')); return true;";
+    let _ = document::eval(hide).join::<bool>().await;
+    // Give the player its turn to write the open segment (there is none if it was paused).
+    for _ in 0..30 {
+        if *history.revision.peek() != before {
+            break;
+        }
+        platform::sleep(Duration::from_millis(10)).await;
+    }
+    let (done, answered) = oneshot::channel();
+    service.send(SyncRequest::Reply(done));
+    let timer = platform::sleep(limit);
+    futures_util::pin_mut!(timer);
+    let _ = futures_util::future::select(answered, timer).await;
 }
 
 /// One round; returns how long to wait before the next.

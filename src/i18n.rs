@@ -134,6 +134,7 @@ pub enum Msg {
     SyncPending,
     SyncOffline,
     SyncFailed,
+    RecordFailed,
     SyncLocalOnly,
     ErrBadSiteUrl,
     ErrUnreachable,
@@ -210,6 +211,7 @@ impl Msg {
             SyncPending => ("未送信", "Not sent yet"),
             SyncOffline => ("オフライン", "Offline"),
             SyncFailed => ("同期エラー", "Sync error"),
+            RecordFailed => ("視聴履歴を保存できません", "Viewing history not saved"),
             SyncLocalOnly => (
                 "この端末に保存（サイトは同期に未対応）",
                 "Kept on this device (the site cannot sync history)",

@@ -55,7 +55,10 @@ fn App() -> Element {
     state::provide_app_state();
     history::provide_history();
     #[cfg(all(feature = "desktop", not(feature = "web")))]
-    platform::selftest::use_selftest();
+    {
+        platform::use_sync_on_close();
+        platform::selftest::use_selftest();
+    }
     let lang = state::use_lang();
     rsx! {
         document::Title { "Juko 受講" }

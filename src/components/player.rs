@@ -5,7 +5,7 @@
 //! `document::eval`; `juko_core::recorder` decides what counts as watched, and each resulting
 //! event is written to the store before anything else happens with it.
 
-use crate::history::{self, History, HistoryStore, SyncNow};
+use crate::history::{History, HistoryStore, SyncRequest};
 use crate::i18n::{Lang, Msg};
 use crate::platform;
 use crate::state::{self, CurrentLang, CurrentSession};
@@ -67,7 +67,7 @@ pub fn Player(course: CourseId, lecture: Lecture) -> Element {
                         lecture,
                         history,
                         store: history.store.peek().clone(),
-                        sync: try_consume_context::<Coroutine<SyncNow>>(),
+                        sync: try_consume_context::<Coroutine<SyncRequest>>().map(|c| c.tx()),
                         syncs: session.peek().as_ref().is_some_and(|s| s.syncs_history()),
                         lang: consume_context::<CurrentLang>().0,
                     };
@@ -88,7 +88,8 @@ struct Bridge {
     /// The signed-in account's store when the player opened: what is watched here belongs to
     /// that account even if the learner signs out before the last report.
     store: Option<HistoryStore>,
-    sync: Option<Coroutine<SyncNow>>,
+    /// The sync service's queue (its sender, not the coroutine: that belongs to the app's scope).
+    sync: Option<UnboundedSender<SyncRequest>>,
     /// Whether the site has the history extension (else completion goes the stock way).
     syncs: bool,
     lang: Signal<Lang>,
@@ -162,29 +163,29 @@ async fn record_playback(bridge: Bridge) {
                 .ok()
                 .flatten()
                 .is_some_and(|l| l.is_complete());
-            match store.0.record(e, context, now) {
-                // A site without the extension learns of completion the stock way, where the
-                // lecture lets the learner mark it (manual completion), queued for offline; once,
-                // when it becomes complete.
-                Ok(local)
-                    if local.is_complete()
-                        && !was_complete
-                        && lecture.manual_completion
-                        && !syncs =>
-                {
-                    if let Err(err) = store.0.queue_action(&SiteAction::Completed {
-                        lecture: lecture.id,
-                    }) {
-                        tracing::warn!("completion not queued: {err}");
-                    }
-                }
-                Ok(_) => {}
+            let local = match store.0.record(e, context, now) {
+                Ok(local) => local,
                 Err(err) => {
-                    // Shown in the sync state: the learner must know history is not being kept.
+                    // Shown until a write succeeds: the learner must know history is not kept.
                     tracing::error!("could not record viewing history: {err}");
-                    let mut status = history.status;
-                    status.set(history::SyncState::Failed(lang.peek().error(&err), 0));
+                    history.recorded(Some(lang.peek().error(&err)));
+                    continue;
                 }
+            };
+            history.recorded(None);
+            platform::acknowledged(e);
+            // A site without the extension learns of completion the stock way, where the lecture
+            // lets the learner mark it (manual completion), queued for offline; once, when it
+            // becomes complete.
+            let newly_complete = local.is_complete() && !was_complete;
+            if newly_complete
+                && lecture.manual_completion
+                && !syncs
+                && let Err(err) = store.0.queue_action(&SiteAction::Completed {
+                    lecture: lecture.id,
+                })
+            {
+                tracing::warn!("completion not queued: {err}");
             }
         }
         if !recorded.is_empty() {
@@ -196,8 +197,8 @@ async fn record_playback(bridge: Bridge) {
         );
         if !recorded.is_empty() && (urgent || now - last_push >= PUSH_WHILE_PLAYING_MS) {
             last_push = now;
-            if let Some(sync) = sync {
-                sync.send(SyncNow);
+            if let Some(sync) = &sync {
+                let _ = sync.unbounded_send(SyncRequest::Soon); // gone only with the app
             }
         }
         if gone {

@@ -4,7 +4,7 @@
 //! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
 
 use crate::history::{History, SyncState};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::route::Route;
 use crate::state::{self, CurrentSession};
 use crate::views::SignIn;
@@ -73,8 +73,37 @@ pub fn LangSwitch() -> Element {
 #[component]
 fn SyncBadge() -> Element {
     let lang = state::use_lang();
-    let status = use_context::<History>().status;
-    let (state, text, detail) = match status() {
+    let history = use_context::<History>();
+    let (state, text, detail) = if let Some(reason) = (history.record_failure)() {
+        // Before any sync news: what is not kept cannot be synced.
+        (
+            "not-kept",
+            lang.tr(Msg::RecordFailed).to_owned(),
+            Some(reason),
+        )
+    } else {
+        sync_summary(lang, (history.status)())
+    };
+    let title = detail.clone().unwrap_or_else(|| text.clone());
+    rsx! {
+        span {
+            class: "sync-badge {state}",
+            role: "status",
+            "data-testid": "sync-status",
+            "data-state": state,
+            title: "{title}",
+            span { class: "sync-dot", "aria-hidden": "true" }
+            span { class: "sync-text", "{text}" }
+            if let Some(reason) = detail {
+                span { class: "sync-reason", "{reason}" }
+            }
+        }
+    }
+}
+
+/// The badge's state name (`data-state`), text and detail for a sync state.
+fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<String>) {
+    match status {
         SyncState::Synced => ("synced", lang.tr(Msg::SyncSynced).to_owned(), None),
         SyncState::Syncing => ("syncing", lang.tr(Msg::SyncSyncing).to_owned(), None),
         SyncState::Pending(n) => (
@@ -93,20 +122,5 @@ fn SyncBadge() -> Element {
             Some(reason),
         ),
         SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
-    };
-    let title = detail.clone().unwrap_or_else(|| text.clone());
-    rsx! {
-        span {
-            class: "sync-badge {state}",
-            role: "status",
-            "data-testid": "sync-status",
-            "data-state": state,
-            title: "{title}",
-            span { class: "sync-dot", "aria-hidden": "true" }
-            span { class: "sync-text", "{text}" }
-            if let Some(reason) = detail {
-                span { class: "sync-reason", "{reason}" }
-            }
-        }
     }
 }

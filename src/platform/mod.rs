@@ -22,6 +22,15 @@ pub use headless::*;
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
 
+/// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
+/// that kills the app); nothing elsewhere.
+pub fn acknowledged(event: &juko_model::ProgressEvent) {
+    #[cfg(all(feature = "desktop", not(feature = "web")))]
+    selftest::acknowledged(event);
+    #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
+    let _ = event;
+}
+
 /// ICRweb: the site most learners use, offered when nothing else is known.
 pub const ICRWEB_URL: &str = "https://www.icrweb.jp";
 

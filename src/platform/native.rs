@@ -203,3 +203,56 @@ pub fn now_ms() -> i64 {
 pub async fn sleep(d: std::time::Duration) {
     tokio::time::sleep(d).await;
 }
+
+/// Desktop: closing the window is a sync trigger. The window hides at once; the open player
+/// reports where it was, one last sync round runs (bounded: the learner is leaving), then the app
+/// exits. Without this the process would end with the window and the open segment with it.
+#[cfg(feature = "desktop")]
+pub fn use_sync_on_close() {
+    use crate::history::{self, History, SyncRequest};
+    use dioxus::desktop::tao::event::{Event, WindowEvent};
+    use dioxus::desktop::{WindowCloseBehaviour, use_window, use_wry_event_handler};
+    use dioxus::prelude::*;
+
+    /// How long the last round may keep a hidden window's process alive.
+    const LAST_ROUND_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// See the close handler below.
+    const APPLY_EDITS_WHILE_HIDDEN: &str = "const i = window.interpreter; if (i) { i.headless = true; \
+         if (i.queuedBytes && i.queuedBytes.length) { i.flushQueuedBytes(); i.markEditsFinished(); } }";
+
+    let window = use_window();
+    let history = use_context::<History>();
+    let service = use_context::<Coroutine<SyncRequest>>();
+    let closing = use_hook(|| {
+        window.set_close_behavior(WindowCloseBehaviour::WindowHides);
+        std::rc::Rc::new(std::cell::Cell::new(false))
+    });
+    use_wry_event_handler(move |event, _| {
+        let Event::WindowEvent {
+            event: WindowEvent::CloseRequested,
+            window_id,
+            ..
+        } = event
+        else {
+            return;
+        };
+        // A second request while the last round runs changes nothing.
+        if *window_id != window.id() || closing.replace(true) {
+            return;
+        }
+        tracing::info!("window closing: one last sync round");
+        // The window hides once this returns, and a hidden WebKit page runs no animation frames,
+        // where Dioxus applies its DOM edits: the app would stall on the first redraw. Apply
+        // them at once from now on, as Dioxus does for a window created hidden (its interpreter's
+        // `headless` mode; Dioxus is pinned, and the desktop close proof fails if this changes).
+        let _ = window.webview.evaluate_script(APPLY_EDITS_WHILE_HIDDEN);
+        let window = window.clone();
+        spawn(async move {
+            history::last_round(history, service, LAST_ROUND_LIMIT).await;
+            tracing::info!("last sync round over: closing");
+            window.set_close_behavior(WindowCloseBehaviour::WindowCloses);
+            window.close();
+        });
+    });
+}

@@ -6,6 +6,12 @@
 //! `SELFTEST ok courses=N via=form` (exit 0) or `SELFTEST fail: …` (exit 1). A session kept from
 //! an earlier run skips the form: `via=kept` shows the session survived the restart. `JUKO_SELFTEST_LINGER_MS`
 //! keeps the window up that long after success, for a screenshot.
+//!
+//! `JUKO_SELFTEST_WATCH=n` goes on instead of exiting: it opens the first course's lecture `n`
+//! (0-based), plays it and prints `SELFTEST watching`, then keeps playing, pausing half a second
+//! every one and a half (each pause is a sync trigger) unless `JUKO_SELFTEST_PAUSES=0`. Every event the
+//! store took is printed as `RECORDED played FROM TO` or `RECORDED position AT`, after the write,
+//! so a harness that kills the app (or closes its window) knows what was acknowledged.
 
 use dioxus::prelude::*;
 use std::time::Duration;
@@ -21,6 +27,13 @@ pub fn use_selftest() {
         }
         spawn(async {
             let code = match run().await {
+                Ok((courses, via)) if watching().is_some() => {
+                    println!("SELFTEST signed in courses={courses} via={via}");
+                    let lecture = watching().unwrap_or_default();
+                    let reason = watch(lecture).await.err().unwrap_or_default();
+                    println!("SELFTEST fail: {reason}");
+                    1
+                }
                 Ok((courses, via)) => {
                     println!("SELFTEST ok courses={courses} via={via}");
                     linger().await;
@@ -81,11 +94,77 @@ async fn run() -> Result<(usize, &'static str), String> {
     result.parse().map(|n| (n, via)).map_err(|_| result)
 }
 
+/// The lecture to watch, when the harness asked for the watch scenario.
+fn watching() -> Option<usize> {
+    std::env::var("JUKO_SELFTEST_WATCH").ok()?.parse().ok()
+}
+
+/// Prints an event the store has taken (see the module's comment).
+pub fn acknowledged(event: &juko_model::ProgressEvent) {
+    use juko_model::ProgressKind;
+    if std::env::var_os("JUKO_SELFTEST").is_none() {
+        return;
+    }
+    match event.kind {
+        ProgressKind::Played(i) => println!("RECORDED played {} {}", i.from, i.to),
+        ProgressKind::Position(p) => println!("RECORDED position {p}"),
+    }
+}
+
+/// Opens lecture `n` of the first course and plays it until the process is killed or closed;
+/// returns only on failure.
+async fn watch(n: usize) -> Result<(), String> {
+    let click = |selector: &str, index: usize| {
+        format!(
+            r#"const all = document.querySelectorAll('{selector}');
+            if (all.length <= {index}) return false;
+            all[{index}].click(); return true;"#
+        )
+    };
+    wait_for_true(&click("[data-testid=course-card]", 0)).await?;
+    wait_for_true(&click("[data-testid=lecture-link]", n)).await?;
+    // Muted, so no autoplay policy stands in the way; resumed first, as a learner would be.
+    let play = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        if (!v || v.dataset.resumed !== "1") return false;
+        v.muted = true; v.play().catch(() => {}); return !v.paused;"#;
+    wait_for_true(play).await?;
+    let playing = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        return v.currentTime > 0 && !v.paused;"#;
+    wait_for_true(playing).await?;
+    println!("SELFTEST watching");
+    let pauses = std::env::var("JUKO_SELFTEST_PAUSES").map_or(true, |v| v != "0");
+    let set = |method: &str| {
+        format!(
+            "const v = document.querySelector('video[data-testid=lecture-video]'); \
+             if (v) {{ v.{method}(); }} return true;"
+        )
+    };
+    loop {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        if pauses {
+            document::eval(&set("pause"))
+                .join::<bool>()
+                .await
+                .map_err(|e| e.to_string())?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            wait_for_true(play).await?;
+        }
+    }
+}
+
+/// Evaluates `js` until it returns true.
+async fn wait_for_true(js: &str) -> Result<(), String> {
+    wait_for(js, |v: &bool| *v).await.map(|_| ())
+}
+
 /// Evaluates `js` until `done` accepts its value, or gives up after [`TIMEOUT`].
-async fn wait_for(js: &str, done: impl Fn(&String) -> bool) -> Result<String, String> {
+async fn wait_for<T: serde::de::DeserializeOwned>(
+    js: &str,
+    done: impl Fn(&T) -> bool,
+) -> Result<T, String> {
     let deadline = std::time::Instant::now() + TIMEOUT;
     loop {
-        if let Ok(value) = document::eval(js).join::<String>().await
+        if let Ok(value) = document::eval(js).join::<T>().await
             && done(&value)
         {
             return Ok(value);

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::desktop_history;
 use crate::install;
 use crate::server;
 use crate::util::{self, Guard, note, run, step};
@@ -352,23 +353,27 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
             |_, _| {},
         )
     });
-    srv.stop();
-    drop(x);
     let r = r?;
+    let mut summary = String::new();
     if let Some(restart) = restart {
         let line = restart?.ok_line.unwrap_or_default();
         if !line.contains("via=kept") {
             bail!("after a restart the session was not kept: {line:?}");
         }
         note(&format!("restart: {line}"));
+        // The kept session's data directories: the history proof watches as that learner.
+        let xdg = util::run_dir().join("desktop/selftest-xdg");
+        summary = desktop_history::prove(app, &x.display, &srv, &xdg)?;
     }
+    srv.stop();
+    drop(x);
     match (&shot_err, shot.is_file()) {
         (None, true) => note(&format!("screenshot: {}", shot.display())),
         (e, _) => note(&format!("no screenshot: {e:?}")),
     }
     if let Some(ok) = r.ok_line {
         if r.status.is_some_and(|s| s.success()) {
-            return Ok(ok);
+            return Ok(format!("{ok}; {summary}"));
         }
         bail!("the app printed `{ok}` but exited with {:?}", r.status);
     }

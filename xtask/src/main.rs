@@ -5,6 +5,7 @@
 
 mod bench;
 mod desktop;
+mod desktop_history;
 mod e2e;
 mod install;
 mod server;

@@ -307,6 +307,14 @@ impl Guard {
         Ok(child.wait()?)
     }
 
+    /// SIGKILL to the process alone, at once (what a crash or the OS does to an app); `stop` then
+    /// reaps it and its helpers.
+    pub(crate) fn kill(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+        }
+    }
+
     /// SIGTERM to the process and its descendants, SIGKILL after a grace period.
     pub(crate) fn stop(&mut self) {
         let Some(mut child) = self.child.take() else {
