@@ -45,7 +45,9 @@ pub enum SyncState {
 pub enum SyncRequest {
     /// Soon: requests that arrive together share one round.
     Soon,
-    /// A round, and word on `done` when it is over (the desktop app's last round before closing).
+    /// A round, and word on `done` when it is over (the desktop app's last round before closing;
+    /// a web page cannot hold its unload for one).
+    #[cfg_attr(not(feature = "desktop"), allow(dead_code))]
     Reply(oneshot::Sender<()>),
 }
 
@@ -213,6 +215,7 @@ async fn sync_service(
     }
 }
 
+#[cfg(feature = "desktop")]
 /// One last round before the app goes away (the desktop window closing): the open player reports
 /// where it is, as it does when a browser hides the page, and the service sends everything it
 /// can within `limit` (the learner is leaving; what is not sent waits on the device).

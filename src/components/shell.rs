@@ -74,15 +74,16 @@ pub fn LangSwitch() -> Element {
 fn SyncBadge() -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let (state, text, detail) = if let Some(reason) = (history.record_failure)() {
+    let sync = sync_summary(lang, (history.status)());
+    let sync_state = sync.0;
+    let (state, text, detail) = match (history.record_failure)() {
         // Before any sync news: what is not kept cannot be synced.
-        (
+        Some(reason) => (
             "not-kept",
             lang.tr(Msg::RecordFailed).to_owned(),
             Some(reason),
-        )
-    } else {
-        sync_summary(lang, (history.status)())
+        ),
+        None => sync,
     };
     let title = detail.clone().unwrap_or_else(|| text.clone());
     rsx! {
@@ -91,6 +92,8 @@ fn SyncBadge() -> Element {
             role: "status",
             "data-testid": "sync-status",
             "data-state": state,
+            // The sync state even while a record failure is shown over it.
+            "data-sync": sync_state,
             title: "{title}",
             span { class: "sync-dot", "aria-hidden": "true" }
             span { class: "sync-text", "{text}" }

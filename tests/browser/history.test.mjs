@@ -47,6 +47,7 @@ describe('viewing history in the browser', () => {
   let browser;
   let page;
   let cmid;
+  let courseId;
   let shot = 0;
   const log = join(SHOTS, 'console.log');
   const screenshot = async (name) => {
@@ -83,7 +84,7 @@ describe('viewing history in the browser', () => {
     // The third lecture of the first unit: a ten-second clip the other browser test leaves alone.
     await page.locator(sel.lectureLink).nth(2).click();
     await page.waitForURL(/\/lectures\/\d+$/);
-    cmid = Number(page.url().match(/\/lectures\/(\d+)$/)[1]);
+    [, courseId, cmid] = page.url().match(/\/courses\/(\d+)\/lectures\/(\d+)$/).map(Number);
     await video().waitFor({ state: 'visible' });
     await playUntil(4);
     const paused = await time();
@@ -126,5 +127,35 @@ describe('viewing history in the browser', () => {
     await page.locator(sel.historyNav).first().click();
     await page.locator(sel.historyItem).first().waitFor({ state: 'visible' });
     await screenshot('history');
+  });
+
+  it('says history is not saved while the device refuses it, until it can save again', { timeout: 90_000 }, async () => {
+    await page.goto(`${BASE_URL}/courses/${courseId}/lectures/${cmid}`);
+    await video().waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('video')?.dataset.resumed === '1');
+    // The browser refuses new outbox entries (a full quota): recording fails; syncing still works.
+    await page.evaluate(() => {
+      const setItem = Storage.prototype.setItem;
+      window.__jukoRestoreStorage = () => { Storage.prototype.setItem = setItem; };
+      Storage.prototype.setItem = function (key, value) {
+        if (/^juko:[^:]*:o:/.test(key)) throw new DOMException('quota exceeded', 'QuotaExceededError');
+        return setItem.call(this, key, value);
+      };
+    });
+    await video().evaluate((v) => { v.currentTime = 0; });
+    await playUntil(2);
+    await page.waitForFunction((s) => document.querySelector(s).dataset.state === 'not-kept', sel.sync);
+    // A sync round that goes well does not hide it: the badge still says history is not saved.
+    const round = page.waitForResponse((r) => r.url().includes('/webservice/rest/server.php'));
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await round;
+    await page.waitForFunction((s) => document.querySelector(s).dataset.sync === 'synced', sel.sync);
+    assert.equal(await syncState(), 'not-kept');
+    await screenshot('not-kept');
+
+    // Storage works again: the next write clears it.
+    await page.evaluate(() => window.__jukoRestoreStorage());
+    await playUntil(4);
+    await page.waitForFunction((s) => document.querySelector(s).dataset.state !== 'not-kept', sel.sync);
   });
 });
