@@ -60,9 +60,6 @@ impl<K: KeyValue> KvStore<K> {
         };
         let threshold = store.threshold()?;
         for (_, event) in store.outbox()? {
-            let Some(event) = event.into_event() else {
-                continue;
-            };
             let current = store
                 .lecture(event.lecture)?
                 .unwrap_or_else(|| LocalProgress::new(event.lecture));
@@ -130,18 +127,30 @@ impl<K: KeyValue> KvStore<K> {
         Ok(self.key("o:", &format!("{seq:016}:{}", event.id)))
     }
 
-    /// Outbox entries in recording order, with their keys.
-    fn outbox(&self) -> Result<Vec<(String, StoredEvent)>> {
-        let keys = self.keys_of("o:");
-        keys.into_iter()
-            .map(|k| {
-                Ok((
-                    k.clone(),
-                    self.read::<StoredEvent>(&k)?
-                        .ok_or_else(|| Error::Storage(format!("{k} vanished")))?,
-                ))
-            })
-            .collect()
+    /// Outbox entries in recording order, with their keys. An entry that cannot be read back is
+    /// set aside among the rejected events (see `super::damaged`), not left to block the rest.
+    fn outbox(&self) -> Result<Vec<(String, ProgressEvent)>> {
+        let mut entries = Vec::new();
+        for key in self.keys_of("o:") {
+            let Some(raw) = self.kv.get(&key) else {
+                continue; // another tab sent it meanwhile
+            };
+            match serde_json::from_str::<StoredEvent>(&raw).map(StoredEvent::into_event) {
+                Ok(Some(event)) => entries.push((key, event)),
+                _ => self.set_aside(&key)?,
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Moves a damaged outbox entry to the rejected events; its id is the key's last part.
+    fn set_aside(&self, key: &str) -> Result<()> {
+        let id = key.rsplit(':').next().unwrap_or(key);
+        self.put(
+            &self.key("r:", &format!("{:016}:{id}", 0)),
+            &super::damaged(id),
+        )?;
+        self.kv.remove(key)
     }
 
     pub(super) fn next_seq(&self) -> Result<u64> {
@@ -195,7 +204,7 @@ impl<K: KeyValue> Store for KvStore<K> {
             .outbox()?
             .into_iter()
             .take(limit)
-            .filter_map(|(_, e)| e.into_event())
+            .map(|(_, e)| e)
             .collect())
     }
 

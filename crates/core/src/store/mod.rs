@@ -248,3 +248,18 @@ impl StoredEvent {
         })
     }
 }
+
+/// The rejection reason of an outbox entry this device could not read back.
+pub const DAMAGED: &str = "damaged";
+
+/// What an outbox entry this device cannot read back becomes: a rejection kept with the
+/// server's (`Store::rejected`), so the rest of the outbox still goes out and nothing is
+/// dropped silently.
+pub(crate) fn damaged(id: &str) -> Rejection {
+    tracing::error!("set aside a damaged outbox entry {id}");
+    Rejection {
+        id: id.to_owned(),
+        reason: DAMAGED.to_owned(),
+        message: "this device could not read the recorded event back".to_owned(),
+    }
+}

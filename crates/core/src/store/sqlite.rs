@@ -81,6 +81,12 @@ impl SqliteStore {
         Self::setup(Connection::open_in_memory().map_err(storage)?)
     }
 
+    /// Runs raw SQL on the store: tests that damage it on purpose.
+    #[cfg(test)]
+    pub(crate) fn execute_for_tests(&self, sql: &str) -> Result<usize> {
+        self.with(|c| c.execute(sql, []))
+    }
+
     fn setup(mut conn: Connection) -> Result<SqliteStore> {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(storage)?;
@@ -298,29 +304,32 @@ impl Store for SqliteStore {
     }
 
     fn pending(&self, limit: usize) -> Result<Vec<ProgressEvent>> {
+        // Each row read on its own, so one this device cannot read back is set aside (see
+        // `super::damaged`) instead of failing every sync from now on.
         let rows = self.with(|c| {
             c.prepare_cached(
                 "SELECT id, lecture, kind, a, b, client_time FROM outbox ORDER BY seq LIMIT ?1",
             )?
             .query_map([limit as i64], |r| {
-                Ok(StoredEvent {
-                    id: r.get(0)?,
-                    lecture: r.get(1)?,
-                    kind: r.get(2)?,
-                    a: r.get(3)?,
-                    b: r.get(4)?,
-                    client_time_ms: r.get(5)?,
-                })
+                let event = stored_event(r).ok().and_then(StoredEvent::into_event);
+                Ok((r.get::<_, String>(0)?, event))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()
         })?;
-        rows.into_iter()
-            .map(|s| {
-                let id = s.id.clone();
-                s.into_event()
-                    .ok_or_else(|| Error::Storage(format!("damaged outbox event {id}")))
-            })
-            .collect()
+        let damaged: Vec<_> = rows
+            .iter()
+            .filter(|(_, e)| e.is_none())
+            .map(|(id, _)| super::damaged(id))
+            .collect();
+        if damaged.is_empty() {
+            return Ok(rows.into_iter().filter_map(|(_, e)| e).collect());
+        }
+        let set_aside = PushOutcome {
+            rejected: damaged,
+            ..PushOutcome::default()
+        };
+        self.settle(&set_aside, 0)?;
+        self.pending(limit)
     }
 
     fn pending_count(&self) -> Result<usize> {
@@ -472,4 +481,16 @@ fn intervals_from_json(s: &str) -> Result<WatchedIntervals> {
             .into_iter()
             .map(|[from, to]| juko_model::Interval { from, to }),
     ))
+}
+
+/// An outbox row as stored (its columns may not make an event: see `StoredEvent::into_event`).
+fn stored_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        id: r.get(0)?,
+        lecture: r.get(1)?,
+        kind: r.get(2)?,
+        a: r.get(3)?,
+        b: r.get(4)?,
+        client_time_ms: r.get(5)?,
+    })
 }

@@ -191,6 +191,52 @@ fn a_crash_between_the_two_kv_writes_is_repaired_on_open() {
     assert!(l.is_complete());
 }
 
+/// After an outbox entry was damaged (by `damage`), the rest still goes out and the damaged
+/// one is kept among the rejected events, not dropped and not left to block every sync.
+fn damaged_entry_is_set_aside(s: &dyn Store, damage: impl FnOnce()) {
+    s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+        .unwrap();
+    s.record(&played("b", 301, 5.0, 6.0, 2), ctx(10.0), 2)
+        .unwrap();
+    s.record(&played("c", 302, 0.0, 1.0, 3), ctx(10.0), 3)
+        .unwrap();
+    damage();
+    let ids: Vec<String> = s.pending(10).unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(ids, ["a", "c"]);
+    assert_eq!(s.pending_count().unwrap(), 2);
+    let rejected = s.rejected().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(
+        (rejected[0].id.as_str(), rejected[0].reason.as_str()),
+        ("b", DAMAGED)
+    );
+}
+
+#[test]
+fn a_damaged_kv_outbox_entry_is_set_aside() {
+    let kv = MemoryKv::default();
+    let store = KvStore::open(kv.clone(), "t").unwrap();
+    damaged_entry_is_set_aside(&store, || {
+        let key = kv
+            .keys()
+            .into_iter()
+            .find(|k| k.starts_with("juko:t:o:") && k.ends_with(":b"))
+            .expect("b's outbox entry");
+        kv.set(&key, "{\"id\": \"b\", \"truncated").unwrap();
+    });
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_damaged_sqlite_outbox_row_is_set_aside() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    damaged_entry_is_set_aside(&store, || {
+        store
+            .execute_for_tests("UPDATE outbox SET kind = 'rewound', a = 'x' WHERE id = 'b'")
+            .unwrap();
+    });
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn the_sqlite_store_survives_reopening() {
