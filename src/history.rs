@@ -215,10 +215,10 @@ async fn sync_service(
     }
 }
 
-#[cfg(feature = "desktop")]
 /// One last round before the app goes away (the desktop window closing): the open player reports
 /// where it is, as it does when a browser hides the page, and the service sends everything it
 /// can within `limit` (the learner is leaving; what is not sent waits on the device).
+#[cfg(feature = "desktop")]
 pub async fn last_round(history: History, service: Coroutine<SyncRequest>, limit: Duration) {
     let before = *history.revision.peek();
     // The desktop webview fires no page hide when its window closes; the player listens for one.

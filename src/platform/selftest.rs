@@ -9,9 +9,9 @@
 //!
 //! `JUKO_SELFTEST_WATCH=n` goes on instead of exiting: it opens the first course's lecture `n`
 //! (0-based), plays it and prints `SELFTEST watching`, then keeps playing, pausing half a second
-//! every one and a half (each pause is a sync trigger) unless `JUKO_SELFTEST_PAUSES=0`. Every event the
-//! store took is printed as `RECORDED played FROM TO` or `RECORDED position AT`, after the write,
-//! so a harness that kills the app (or closes its window) knows what was acknowledged.
+//! every one and a half (each pause is a sync trigger) unless `JUKO_SELFTEST_PAUSES=0`. Every
+//! event the store took is printed as `RECORDED played FROM TO` or `RECORDED position AT`, after
+//! the write, so a harness that kills the app (or closes its window) knows what was acknowledged.
 
 use dioxus::prelude::*;
 use std::time::Duration;

@@ -262,6 +262,8 @@ pub(crate) fn descendants(pid: u32) -> Vec<u32> {
 pub(crate) struct Guard {
     name: String,
     child: Option<Child>,
+    /// The descendants the process had when `kill` took it down alone.
+    orphans: Vec<u32>,
 }
 
 /// Pids of the processes guarded right now, for the signal handler (see `handle_signals`).
@@ -277,6 +279,7 @@ impl Guard {
         Self {
             name: name.to_string(),
             child: Some(child),
+            orphans: Vec::new(),
         }
     }
 
@@ -307,16 +310,22 @@ impl Guard {
         Ok(child.wait()?)
     }
 
-    /// SIGKILL to the process alone, at once (what a crash or the OS does to an app); `stop` then
-    /// reaps it and its helpers.
+    /// SIGKILL to the process alone, at once (what a crash or the OS does to an app). Its helpers
+    /// (WebKit's processes) are left to notice, as after a crash; `stop` reaps any that did not.
     pub(crate) fn kill(&mut self) {
         if let Some(child) = self.child.as_mut() {
+            self.orphans = descendants(child.id());
             let _ = child.kill();
         }
     }
 
     /// SIGTERM to the process and its descendants, SIGKILL after a grace period.
     pub(crate) fn stop(&mut self) {
+        for pid in std::mem::take(&mut self.orphans) {
+            if Path::new(&format!("/proc/{pid}")).exists() {
+                signal(pid, "KILL");
+            }
+        }
         let Some(mut child) = self.child.take() else {
             return;
         };
