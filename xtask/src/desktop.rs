@@ -221,39 +221,23 @@ pub(crate) fn self_test(
     profile: Profile<'_>,
     mut at_result: impl FnMut(u32, bool),
 ) -> Result<SelfTest> {
-    let mut cmd = Command::new(app);
     let (xdg_name, fresh) = match profile {
         Profile::Fresh => (name, true),
         Profile::KeptFrom(earlier) => (earlier, false),
     };
-    hermetic_env(
-        &mut cmd,
+    let xdg = util::run_dir().join(format!("{xdg_name}-xdg"));
+    let linger = LINGER_MS.to_string();
+    let launched = launch_self_test(
+        app,
         display,
-        &util::run_dir().join(format!("{xdg_name}-xdg")),
-        fresh,
+        site,
+        (&xdg, fresh),
+        name,
+        &[("JUKO_SELFTEST_LINGER_MS", &linger)],
     )?;
-    cmd.env("JUKO_SELFTEST", "1")
-        .env("JUKO_SITE_URL", site)
-        .env("JUKO_SELFTEST_USERNAME", server::DEMO_USER)
-        .env("JUKO_SELFTEST_PASSWORD", server::DEMO_PASSWORD)
-        .env("JUKO_SELFTEST_LINGER_MS", LINGER_MS.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    println!("$ {}", util::describe(&cmd));
-    let log = util::artifacts_dir().join(format!("{name}.log"));
-    std::fs::create_dir_all(log.parent().expect("has parent"))?;
-    std::fs::write(&log, "")?;
-    let spawned_epoch_ms = util::epoch_ms();
-    let mut child = cmd.spawn().context("start the desktop app")?;
-    let (tx, rx) = mpsc::channel();
-    util::pump_lines(
-        child.stdout.take().expect("piped"),
-        Some(log.clone()),
-        tx.clone(),
-    );
-    util::pump_lines(child.stderr.take().expect("piped"), Some(log.clone()), tx);
-    let mut guard = Guard::new("juko (desktop)", child);
+    let (mut guard, rx, spawned_epoch_ms) =
+        (launched.guard, launched.lines, launched.spawned_epoch_ms);
+    let log = launched.log;
     let mut r = SelfTest {
         ok_line: None,
         fail_line: None,
@@ -312,6 +296,57 @@ pub(crate) fn self_test(
     guard.stop();
     note(&format!("app log: {}", log.display()));
     Ok(r)
+}
+
+/// The app started in self-test mode (module docs of `src/platform/selftest.rs`).
+pub(crate) struct Launched {
+    pub(crate) guard: Guard,
+    /// Its stdout and stderr, line by line (also appended to `log`).
+    pub(crate) lines: mpsc::Receiver<String>,
+    pub(crate) log: PathBuf,
+    pub(crate) spawned_epoch_ms: u128,
+}
+
+/// Starts the app in self-test mode against `site` as the demo learner, on `display`, with the
+/// data directories `xdg` (emptied first when `fresh`), plus `extra` environment; its output goes
+/// to artifacts/`name`.log.
+pub(crate) fn launch_self_test(
+    app: &Path,
+    display: &str,
+    site: &str,
+    (xdg, fresh): (&Path, bool),
+    name: &str,
+    extra: &[(&str, &str)],
+) -> Result<Launched> {
+    let mut cmd = Command::new(app);
+    hermetic_env(&mut cmd, display, xdg, fresh)?;
+    cmd.env("JUKO_SELFTEST", "1")
+        .env("JUKO_SITE_URL", site)
+        .env("JUKO_SELFTEST_USERNAME", server::DEMO_USER)
+        .env("JUKO_SELFTEST_PASSWORD", server::DEMO_PASSWORD)
+        .envs(extra.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    println!("$ {}", util::describe(&cmd));
+    let log = util::artifacts_dir().join(format!("{name}.log"));
+    std::fs::create_dir_all(log.parent().expect("has parent"))?;
+    std::fs::write(&log, "")?;
+    let spawned_epoch_ms = util::epoch_ms();
+    let mut child = cmd.spawn().context("start the desktop app")?;
+    let (tx, lines) = mpsc::channel();
+    util::pump_lines(
+        child.stdout.take().expect("piped"),
+        Some(log.clone()),
+        tx.clone(),
+    );
+    util::pump_lines(child.stderr.take().expect("piped"), Some(log.clone()), tx);
+    Ok(Launched {
+        guard: Guard::new("juko (desktop)", child),
+        lines,
+        log,
+        spawned_epoch_ms,
+    })
 }
 
 /// The desktop smoke test: Xvfb, a demo server, the app signs in through its own UI and reaches

@@ -11,15 +11,14 @@
 //! position the app had when its window closed.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::desktop::hermetic_env;
+use crate::desktop;
 use crate::server::{self, DemoServer};
-use crate::util::{self, Guard, note, step};
+use crate::util::{Guard, note, step};
 
 /// How many times the app is killed while it plays.
 const KILLS: u64 = 10;
@@ -64,30 +63,20 @@ impl Watching {
         name: &str,
         pauses: bool,
     ) -> Result<Self> {
-        let mut cmd = Command::new(app);
-        hermetic_env(&mut cmd, display, xdg, false)?;
-        cmd.env("JUKO_SELFTEST", "1")
-            .env("JUKO_SELFTEST_WATCH", LECTURE)
-            .env("JUKO_SELFTEST_PAUSES", if pauses { "1" } else { "0" })
-            .env("JUKO_SITE_URL", site)
-            .env("JUKO_SELFTEST_USERNAME", server::DEMO_USER)
-            .env("JUKO_SELFTEST_PASSWORD", server::DEMO_PASSWORD)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let log = util::artifacts_dir().join(format!("desktop/{name}.log"));
-        std::fs::write(&log, "")?;
-        let mut child = cmd.spawn().context("start the desktop app")?;
-        let (tx, lines) = mpsc::channel();
-        util::pump_lines(
-            child.stdout.take().expect("piped"),
-            Some(log.clone()),
-            tx.clone(),
-        );
-        util::pump_lines(child.stderr.take().expect("piped"), Some(log), tx);
+        let launched = desktop::launch_self_test(
+            app,
+            display,
+            site,
+            (xdg, false),
+            &format!("desktop/{name}"),
+            &[
+                ("JUKO_SELFTEST_WATCH", LECTURE),
+                ("JUKO_SELFTEST_PAUSES", if pauses { "1" } else { "0" }),
+            ],
+        )?;
         let mut w = Watching {
-            guard: Guard::new("juko (desktop)", child),
-            lines,
+            guard: launched.guard,
+            lines: launched.lines,
             recorded: Vec::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(120);
