@@ -113,6 +113,7 @@ async fn push_10k(session: &juko_moodle::Session, lectures: &[(LectureId, f64)])
             course: None,
             title: None,
             duration_secs: Some(duration),
+            complete_on_site: false,
         };
         store.record(&event, context, now_ms()).unwrap();
     }
@@ -145,6 +146,7 @@ async fn playback_minute_bytes(
         course: None,
         title: None,
         duration_secs: Some(duration.max(60.0)),
+        complete_on_site: false,
     };
     let t0 = now_ms();
     let mut record = |kind, time: f64, playing, at: i64| {

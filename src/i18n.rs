@@ -71,6 +71,32 @@ impl Lang {
         }
     }
 
+    /// How long ago, from milliseconds: "3分前" / "3 min ago".
+    pub fn ago(self, ms: i64) -> String {
+        let minutes = ms.max(0) / 60_000;
+        let (hours, days) = (minutes / 60, minutes / 1440);
+        match self {
+            Lang::Ja if minutes < 1 => "たった今".to_owned(),
+            Lang::Ja if hours < 1 => format!("{minutes}分前"),
+            Lang::Ja if days < 1 => format!("{hours}時間前"),
+            Lang::Ja => format!("{days}日前"),
+            Lang::En if minutes < 1 => "just now".to_owned(),
+            Lang::En if hours < 1 => format!("{minutes} min ago"),
+            Lang::En if days < 1 => format!("{hours} h ago"),
+            Lang::En if days == 1 => "1 day ago".to_owned(),
+            Lang::En => format!("{days} days ago"),
+        }
+    }
+
+    /// "3 unsent records" / "未送信 3 件".
+    pub fn unsynced_count(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("未送信 {n} 件"),
+            Lang::En if n == 1 => "1 record not sent".to_owned(),
+            Lang::En => format!("{n} records not sent"),
+        }
+    }
+
     /// A sentence for an engine error, for the learner.
     pub fn error(self, e: &Error) -> String {
         let msg = match e {
@@ -82,8 +108,8 @@ impl Lang {
             Error::WrongLogin => Msg::ErrWrongLogin,
             Error::SessionExpired => Msg::ErrSessionExpired,
             Error::NotAvailable(_) => Msg::ErrNotAvailable,
-            Error::Site { message, .. } => return format!("{}: {message}", self.tr(Msg::ErrSite)),
-            Error::Protocol(_) => Msg::ErrProtocol,
+            Error::Refused(message) => return format!("{}: {message}", self.tr(Msg::ErrSite)),
+            Error::Protocol(_) | Error::InvalidRequest(_) => Msg::ErrProtocol,
             Error::Storage(_) => Msg::ErrStorage,
         };
         self.tr(msg).to_owned()
@@ -148,6 +174,19 @@ pub enum Msg {
     ErrProtocol,
     ErrStorage,
     ErrEmptyFields,
+    VideoNeedsNetwork,
+    UpdatedAgo,
+    Updating,
+    OfflineShowingKept,
+    NotUpdatedShowingKept,
+    TitleNotYetKnown,
+    SignOutUnsyncedTitle,
+    SignOutUnsyncedLocalOnly,
+    SignOutSyncFirst,
+    SignOutAnyway,
+    SignOutStillUnsynced,
+    SignOutErases,
+    Cancel,
 }
 
 impl Msg {
@@ -261,6 +300,43 @@ impl Msg {
                 "サイト、ユーザー名、パスワードを入力してください。",
                 "Enter the site, your username and your password.",
             ),
+            VideoNeedsNetwork => (
+                "この講義を再生するにはインターネット接続が必要です。接続を確認してください。",
+                "This lecture needs a connection to play. Check your connection.",
+            ),
+            UpdatedAgo => ("最終更新", "Updated"),
+            Updating => ("更新を確認しています…", "Checking for updates…"),
+            OfflineShowingKept => (
+                "オフラインです。この端末に保存した内容を表示しています",
+                "Offline: showing what this device kept",
+            ),
+            NotUpdatedShowingKept => (
+                "最新の内容を取得できませんでした。この端末に保存した内容を表示しています",
+                "Could not update: showing what this device kept",
+            ),
+            TitleNotYetKnown => (
+                "講義名を取得していません（接続時に取得します）",
+                "Lecture title not fetched yet (fetched when online)",
+            ),
+            SignOutUnsyncedTitle => (
+                "まだサーバーに送信していない視聴履歴があります。ログアウトすると、この端末から削除され失われます。",
+                "Some viewing history has not reached the site yet. Signing out erases it from this device, and it will be lost.",
+            ),
+            SignOutUnsyncedLocalOnly => (
+                "このサイトは視聴履歴を保存しません。ログアウトすると、この端末の視聴履歴は削除され失われます。",
+                "This site does not keep viewing history. Signing out erases this device's history, and it will be lost.",
+            ),
+            SignOutSyncFirst => ("送信してからログアウト", "Send it, then sign out"),
+            SignOutAnyway => ("削除してログアウト", "Erase and sign out"),
+            SignOutStillUnsynced => (
+                "送信できませんでした（オフラインの可能性があります）。",
+                "Could not send it (you may be offline).",
+            ),
+            SignOutErases => (
+                "ログアウトすると、この端末に保存したあなたのデータ（コース、視聴履歴）は削除されます。",
+                "Signing out erases your data kept on this device (courses, viewing history).",
+            ),
+            Cancel => ("キャンセル", "Cancel"),
         }
     }
 }
@@ -268,6 +344,19 @@ impl Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(Lang::Ja.ago(10_000), "たった今");
+        assert_eq!(Lang::Ja.ago(3 * 60_000), "3分前");
+        assert_eq!(Lang::En.ago(2 * 3_600_000), "2 h ago");
+        assert_eq!(Lang::En.ago(36 * 3_600_000), "1 day ago");
+        assert_eq!(
+            Lang::Ja.ago(-5),
+            "たった今",
+            "a clock set back is not the future"
+        );
+    }
 
     #[test]
     fn language_follows_the_system_tag() {

@@ -7,11 +7,13 @@
 // A binary crate: `pub` here marks what modules offer each other, not an external API.
 #![allow(unreachable_pub)]
 
+mod account;
 mod components;
-mod history;
 mod i18n;
+mod kept;
 mod platform;
 mod route;
+mod services;
 mod state;
 mod text;
 mod views;
@@ -53,10 +55,10 @@ fn main() {
 #[component]
 fn App() -> Element {
     state::provide_app_state();
-    history::provide_history();
+    services::sync::provide_sync_service();
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {
-        platform::use_sync_on_close();
+        services::sync::use_sync_on_close();
         platform::selftest::use_selftest();
     }
     let lang = state::use_lang();

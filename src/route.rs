@@ -1,6 +1,6 @@
 //! The app's screens and their URLs (the same paths on every platform).
 
-use crate::components::shell::Shell;
+use crate::views::shell::Shell;
 use crate::views::{CourseView, HistoryView, Home, LectureView, NotFound};
 use dioxus::prelude::*;
 use juko_model::{CourseId, LectureId};

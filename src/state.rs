@@ -1,11 +1,14 @@
-//! App-wide state, provided as context: who is signed in, and the display language.
+//! App-wide state, provided as context: who is signed in, the display language, the account's
+//! store on this device, and where synchronization stands.
 //!
-//! Each piece is a newtype so context lookups (keyed by type) cannot mix them up. The functions
-//! below that change state use `consume_context`, so event handlers and tasks may call them.
+//! Each piece is a newtype or a small struct of signals so context lookups (keyed by type)
+//! cannot mix them up. This module only holds state; the flows that change several pieces at
+//! once (signing in and out) are in `account`, the long-running work in `services`.
 
 use crate::i18n::{Lang, Msg};
 use crate::platform;
 use dioxus::prelude::*;
+use juko_core::store::{LectureState, Store};
 use juko_core::{Error, Session, SessionStore};
 use std::rc::Rc;
 
@@ -23,22 +26,131 @@ pub struct SignInNotice(pub Signal<Option<Msg>>);
 
 /// The platform's session store, shared by sign-in and sign-out.
 #[derive(Clone)]
-pub struct Store(pub Rc<dyn SessionStore>);
+pub struct SessionKeeper(pub Rc<dyn SessionStore>);
+
+/// Bumped each time the network comes back: what reads it is fetched again.
+#[derive(Clone, Copy)]
+pub struct Reconnected(pub Signal<u64>);
+
+/// The signed-in account's store on this device: viewing history and the kept catalog.
+#[derive(Clone)]
+pub struct AccountStore(pub Rc<dyn Store>);
+
+/// Where synchronization of viewing history stands, as the learner sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncState {
+    /// Nothing waiting: the server has everything.
+    Synced,
+    Syncing,
+    /// Recorded here, not yet sent.
+    Pending(usize),
+    /// The site could not be reached; events wait on the device.
+    Offline(usize),
+    /// Sync failed (the site refused, or the device's store did); the error, and what waits.
+    Failed(Error, usize),
+    /// The site has no history extension: history stays on this device.
+    LocalOnly,
+}
+
+/// The account's store and what the learner is told about it, provided as one context.
+#[derive(Clone, Copy)]
+pub struct History {
+    pub store: Signal<Option<AccountStore>>,
+    /// Bumped after every change to the store; read it to redraw with the store.
+    pub revision: Signal<u64>,
+    pub status: Signal<SyncState>,
+    /// Why playback could not be written to the store, until a write succeeds again. Shown over
+    /// the sync state: a sync round going well does not mean history is being kept.
+    pub record_failure: Signal<Option<Error>>,
+}
+
+impl History {
+    /// The store, subscribing the caller to changes.
+    pub fn read(&self) -> Option<AccountStore> {
+        let _ = (self.revision)();
+        (self.store)()
+    }
+
+    pub fn changed(mut self) {
+        *self.revision.write() += 1;
+    }
+
+    /// Notes how the last write of playback went (`None`: it was kept).
+    pub fn recorded(mut self, failure: Option<Error>) {
+        // Written only on a change, so a steady state redraws nothing.
+        if *self.record_failure.peek() != failure {
+            self.record_failure.set(failure);
+        }
+    }
+
+    /// A lecture's state, subscribing the caller to history changes. A store that cannot be
+    /// read shows as nothing watched here; the sync badge says the store failed.
+    pub fn lecture_state(&self, lecture: &juko_model::Lecture) -> LectureState {
+        let local = self.read().and_then(|s| match s.0.lecture(lecture.id) {
+            Ok(local) => local,
+            Err(e) => {
+                tracing::error!("viewing history unreadable: {e}");
+                None
+            }
+        });
+        LectureState::of(lecture, local.as_ref())
+    }
+
+    /// Switches to `session`'s account store (none when signed out).
+    pub fn open_for(mut self, session: Option<&Session>) {
+        let (store, status) = open_account(session);
+        self.store.set(store);
+        self.status.set(status);
+        self.record_failure.set(None);
+    }
+}
+
+/// Opens `session`'s account store (none when signed out), with the sync state to show: a
+/// store that cannot be opened or read is shown there, since the learner must know.
+fn open_account(session: Option<&Session>) -> (Option<AccountStore>, SyncState) {
+    let Some(session) = session else {
+        return (None, SyncState::Synced);
+    };
+    match platform::open_history(&session.account_key()) {
+        Ok(store) => {
+            let status = match store.pending_count() {
+                Ok(0) => SyncState::Synced,
+                Ok(n) => SyncState::Pending(n),
+                Err(e) => SyncState::Failed(e, 0),
+            };
+            (Some(AccountStore(Rc::from(store))), status)
+        }
+        Err(e) => {
+            tracing::error!("the account's store is unavailable: {e}");
+            (None, SyncState::Failed(e, 0))
+        }
+    }
+}
 
 /// Sets up the app-wide state once, restoring a kept session.
 pub fn provide_app_state() {
-    let store: Rc<dyn SessionStore> = Rc::from(platform::session_store());
-    let restored = match store.load() {
+    let keeper: Rc<dyn SessionStore> = Rc::from(platform::session_store());
+    let restored = match keeper.load() {
         Ok(saved) => saved.and_then(|s| Session::restore(&s).ok()),
         Err(e) => {
             tracing::warn!("could not read the kept session: {e}");
             None
         }
     };
+    let (store, status) = open_account(restored.as_ref());
     use_context_provider(|| CurrentSession(Signal::new(restored)));
     use_context_provider(|| CurrentLang(Signal::new(platform::start_language())));
     use_context_provider(|| SignInNotice(Signal::new(None)));
-    use_context_provider(|| Store(store));
+    use_context_provider(|| SessionKeeper(keeper));
+    use_context_provider(|| Reconnected(Signal::new(0)));
+    // Owned by the root scope: the recording task, which outlives the lecture's view, runs
+    // there and writes them.
+    use_context_provider(|| History {
+        store: Signal::new_in_scope(store, ScopeId::ROOT),
+        revision: Signal::new_in_scope(0, ScopeId::ROOT),
+        status: Signal::new_in_scope(status, ScopeId::ROOT),
+        record_failure: Signal::new_in_scope(None, ScopeId::ROOT),
+    });
 }
 
 pub fn use_lang() -> Lang {
@@ -56,43 +168,4 @@ pub fn switch_language() {
     let next = lang().other();
     lang.set(next);
     platform::save_language(next);
-}
-
-/// Keeps a new session and makes it current.
-pub fn signed_in(session: Session) -> Result<(), Error> {
-    let store = consume_context::<Store>().0;
-    store.save(&session.saved())?;
-    consume_context::<crate::history::History>().open_for(Some(&session));
-    consume_context::<SignInNotice>().0.set(None);
-    consume_context::<CurrentSession>().0.set(Some(session));
-    crate::history::request_sync();
-    Ok(())
-}
-
-/// Forgets the session on this device; `notice` says why, on the sign-in screen.
-pub fn sign_out(notice: Option<Msg>) {
-    if let Err(e) = consume_context::<Store>().0.clear() {
-        tracing::warn!("could not clear the kept session: {e}");
-    }
-    consume_context::<SignInNotice>().0.set(notice);
-    consume_context::<CurrentSession>().0.set(None);
-    // History stays on the device (it belongs to the account, and syncs at the next sign-in).
-    consume_context::<crate::history::History>().open_for(None);
-}
-
-/// Passes a result through, signing the learner out first when it says the session expired.
-/// Views call it in their data tasks, not while rendering (a render must not change state).
-pub fn signed_out_if_expired<T>(result: Result<T, Error>) -> Result<T, Error> {
-    if let Err(e) = &result {
-        handle_session_error(e);
-    }
-    result
-}
-
-/// What a view does with an engine error: an expired session signs the learner out (with the
-/// reason shown at sign-in); everything else is shown where it happened.
-pub fn handle_session_error(e: &Error) {
-    if matches!(e, Error::SessionExpired) {
-        sign_out(Some(Msg::ErrSessionExpired));
-    }
 }

@@ -49,6 +49,11 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// `url` when it may become a link (`http`/`https` only); anything else is shown as text.
+pub fn safe_link(url: &str) -> Option<&str> {
+    juko_model::is_web_url(url).then_some(url.trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_text;

@@ -1,57 +1,70 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
 use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
-use crate::history::History;
+use crate::components::freshness::FreshnessNote;
 use crate::i18n::{Lang, Msg};
+use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
-use crate::state::{self, CurrentSession};
+use crate::state::{self, History};
 use crate::text::plain_text;
 use dioxus::prelude::*;
+use juko_core::catalog::Item;
 use juko_model::{Activity, ActivityKind, CourseId, Lecture, Unit, format_duration};
 
 #[component]
 pub fn CourseView(course: CourseId) -> Element {
     let lang = state::use_lang();
-    let session = use_context::<CurrentSession>().0;
-    let mut contents = use_resource(move || async move {
-        let Some(session) = session() else {
-            return Err(juko_core::Error::SessionExpired);
-        };
-        let contents = state::signed_out_if_expired(session.course_contents(course).await)?;
-        // The view event only feeds the site's logs; a failure must not hide the course.
-        if let Err(e) = session.record_course_view(course).await {
-            tracing::warn!("course view not recorded: {e}");
-        }
-        Ok(contents)
-    });
+    let mut contents = use_kept(
+        course,
+        |c| Item::contents(*c),
+        |session, course| async move {
+            let contents = session.course_contents(course).await?;
+            // The view event only feeds the site's logs: a failure must not hide the course.
+            if let Err(e) = session.record_course_view(course).await {
+                tracing::warn!("course view not recorded: {e}");
+            }
+            Ok(contents)
+        },
+    );
     // The title comes from the course list (contents carry no name).
-    let title = use_resource(move || async move {
-        let session = session()?;
-        let courses = session.courses().await.ok()?;
-        courses
-            .into_iter()
-            .find(|c| c.id == course)
-            .map(|c| c.full_name)
-    });
-
-    let body = match &*contents.read() {
-        None => rsx! { Loading { lang } },
-        Some(Err(e)) => {
-            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
-        }
-        Some(Ok(c)) => rsx! {
-            CourseTally { lectures: c.lectures().cloned().collect::<Vec<_>>() }
+    let courses = use_kept(
+        (),
+        |_| Item::courses(),
+        |session, _| async move { session.courses().await },
+    );
+    let title = courses
+        .shown(&())
+        .data
+        .and_then(|k| k.value.into_iter().find(|c| c.id == course))
+        .map(|c| c.full_name)
+        .unwrap_or_default();
+    let shown = contents.shown(&course);
+    let body = match (&shown.data, shown.error()) {
+        (Some(kept), _) => rsx! {
+            CourseTally { lectures: kept.value.lectures().cloned().collect::<Vec<_>>() }
             div { class: "units",
-                for unit in c.units.iter() {
+                for unit in kept.value.units.iter() {
                     UnitCard { key: "{unit.id}", course, unit: unit.clone() }
                 }
             }
         },
+        (None, Some(e)) => {
+            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.retry() } }
+        }
+        (None, None) => rsx! { Loading { lang } },
     };
     rsx! {
         div { class: "page",
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
-            h1 { class: "page-title", {title.read().clone().flatten().unwrap_or_default()} }
+            h1 { class: "page-title", "{title}" }
+            FreshnessNote {
+                lang,
+                freshness: shown.freshness.clone(),
+                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
+                now_ms: platform::now_ms(),
+                on_retry: move |_| contents.retry(),
+            }
             {body}
         }
     }
@@ -167,7 +180,7 @@ fn activity_icon(kind: &ActivityKind) -> &'static str {
         ActivityKind::Quiz => "✎",
         ActivityKind::Certificate => "🎓",
         ActivityKind::Forum => "✉",
-        ActivityKind::Other(_) => "•",
+        ActivityKind::Other => "•",
     }
 }
 
@@ -176,7 +189,7 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
         ActivityKind::Quiz => Msg::Quiz,
         ActivityKind::Certificate => Msg::Certificate,
         ActivityKind::Forum => Msg::Forum,
-        ActivityKind::Other(_) => Msg::Activity,
+        ActivityKind::Other => Msg::Activity,
     })
 }
 

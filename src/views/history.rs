@@ -1,27 +1,53 @@
-//! 視聴履歴: continue watching, and everything watched, most recent first.
+//! 視聴履歴: continue watching, and everything watched, most recent first. Lecture titles come
+//! from the device's kept courses; a course this device has not kept yet (history from another
+//! device) is fetched when online, so no lecture is shown as a bare id.
 
-use crate::components::feedback::ProgressBar;
-use crate::history::History;
+use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::i18n::Msg;
+use crate::platform;
 use crate::route::Route;
-use crate::state;
+use crate::state::{self, CurrentSession, History, Reconnected};
 use dioxus::prelude::*;
+use juko_core::Error;
+use juko_core::catalog::{self, Item};
 use juko_core::store::LocalProgress;
-use juko_model::format_duration;
+use juko_model::{CourseId, format_duration};
+use std::collections::HashMap;
 
 #[component]
 pub fn HistoryView() -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let all: Vec<LocalProgress> = history
-        .read()
-        .and_then(|s| s.0.all().ok())
+    let listed: Result<(Vec<LocalProgress>, HashMap<_, _>), Error> = match history.read() {
+        None => Ok((Vec::new(), HashMap::new())),
+        Some(store) => store.0.all().and_then(|all| {
+            let titles = catalog::lecture_titles(&*store.0, &all)?;
+            Ok((all, titles))
+        }),
+    };
+    // Hooks before any early return: they run in the same order on every render.
+    let missing = listed
+        .as_ref()
+        .map(|(all, titles)| catalog::courses_missing_titles(all, titles))
         .unwrap_or_default();
+    use_fetch_missing_titles(missing);
+    let (all, titles) = match listed {
+        Ok(listed) => listed,
+        Err(e) => {
+            return rsx! {
+                div { class: "page",
+                    h1 { class: "page-title", {lang.tr(Msg::History)} }
+                    ErrorPanel { lang, message: lang.error(&e) }
+                }
+            };
+        }
+    };
     let continuing: Vec<&LocalProgress> = all
         .iter()
         .filter(|l| !l.is_complete() && l.progress.position.is_some_and(|p| p.seconds > 0.0))
         .take(3)
         .collect();
+    let title = |l: &LocalProgress| titles.get(&l.progress.lecture).cloned();
     rsx! {
         div { class: "page",
             h1 { class: "page-title", {lang.tr(Msg::History)} }
@@ -32,7 +58,7 @@ pub fn HistoryView() -> Element {
                 h2 { class: "section-title", {lang.tr(Msg::ContinueWatching)} }
                 ul { class: "history-list", "data-testid": "continue-watching",
                     for l in continuing {
-                        HistoryRow { key: "c{l.progress.lecture}", item: l.clone() }
+                        HistoryRow { key: "c{l.progress.lecture}", item: l.clone(), title: title(l) }
                     }
                 }
             }
@@ -40,7 +66,7 @@ pub fn HistoryView() -> Element {
                 h2 { class: "section-title", {lang.tr(Msg::RecentlyWatched)} }
                 ul { class: "history-list", "data-testid": "recently-watched",
                     for l in all.iter() {
-                        HistoryRow { key: "{l.progress.lecture}", item: l.clone() }
+                        HistoryRow { key: "{l.progress.lecture}", item: l.clone(), title: title(l) }
                     }
                 }
             }
@@ -48,17 +74,45 @@ pub fn HistoryView() -> Element {
     }
 }
 
+/// Fetches (and keeps) the contents of courses whose lectures have no title on this device,
+/// again when the network comes back; the history redraws with their titles.
+fn use_fetch_missing_titles(missing: Vec<CourseId>) {
+    let history = use_context::<History>();
+    let session = use_context::<CurrentSession>().0;
+    let reconnected = use_context::<Reconnected>().0;
+    // The resource's value is nothing: the fetched contents go to the store.
+    let _fetching = use_resource(use_reactive!(|missing| async move {
+        let _ = reconnected();
+        let (Some(session), Some(store)) = (session.peek().clone(), history.store.peek().clone())
+        else {
+            return;
+        };
+        for course in missing {
+            let fetch = session.course_contents(course);
+            match Item::contents(course)
+                .refresh(&*store.0, fetch, platform::now_ms())
+                .await
+            {
+                Ok(_) => history.changed(),
+                // Offline, or a course no longer open to the learner: the row says the title
+                // is not known yet.
+                Err(e) => tracing::warn!("titles of course {course} not fetched: {e}"),
+            }
+        }
+    }));
+}
+
 #[component]
-fn HistoryRow(item: LocalProgress) -> Element {
+fn HistoryRow(item: LocalProgress, title: Option<String>) -> Element {
     let lang = state::use_lang();
-    let title = item
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("#{}", item.progress.lecture));
     let coverage = item.coverage().unwrap_or(0.0);
     let body = rsx! {
         span { class: "lecture-main",
-            span { class: "lecture-title", "{title}" }
+            if let Some(title) = &title {
+                span { class: "lecture-title", "{title}" }
+            } else {
+                span { class: "lecture-title muted", "data-testid": "title-unknown", {lang.tr(Msg::TitleNotYetKnown)} }
+            }
             if let Some(p) = item.progress.position.filter(|_| !item.is_complete()) {
                 span { class: "muted", {lang.tr(Msg::ResumeAt)} " {format_duration(p.seconds as u32)}" }
             }

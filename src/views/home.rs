@@ -1,42 +1,52 @@
-//! My courses (マイコース): the learner's courses with their progress.
+//! My courses (マイコース): the learner's courses with their progress, from the device first.
 
 use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
+use crate::components::freshness::FreshnessNote;
 use crate::i18n::Msg;
+use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
-use crate::state::{self, CurrentSession};
+use crate::state;
 use crate::text::plain_text;
 use dioxus::prelude::*;
+use juko_core::catalog::Item;
 use juko_model::Course;
 
 #[component]
 pub fn Home() -> Element {
     let lang = state::use_lang();
-    let session = use_context::<CurrentSession>().0;
-    let mut courses = use_resource(move || async move {
-        let Some(session) = session() else {
-            return Ok(Vec::new());
-        };
-        state::signed_out_if_expired(session.courses().await)
-    });
-    let body = match &*courses.read() {
-        None => rsx! { Loading { lang } },
-        Some(Err(e)) => {
-            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| courses.restart() } }
-        }
-        Some(Ok(list)) if list.is_empty() => {
+    let mut courses = use_kept(
+        (),
+        |_| Item::courses(),
+        |session, _| async move { session.courses().await },
+    );
+    let shown = courses.shown(&());
+    let body = match (&shown.data, shown.error()) {
+        (Some(kept), _) if kept.value.is_empty() => {
             rsx! { p { class: "empty", {lang.tr(Msg::NoCourses)} } }
         }
-        Some(Ok(list)) => rsx! {
+        (Some(kept), _) => rsx! {
             ul { class: "course-grid",
-                for course in list.iter() {
+                for course in kept.value.iter() {
                     CourseCard { key: "{course.id}", course: course.clone() }
                 }
             }
         },
+        (None, Some(e)) => {
+            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| courses.retry() } }
+        }
+        (None, None) => rsx! { Loading { lang } },
     };
     rsx! {
         div { class: "page",
             h1 { class: "page-title", {lang.tr(Msg::MyCourses)} }
+            FreshnessNote {
+                lang,
+                freshness: shown.freshness.clone(),
+                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
+                now_ms: platform::now_ms(),
+                on_retry: move |_| courses.retry(),
+            }
             {body}
         }
     }

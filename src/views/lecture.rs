@@ -1,59 +1,74 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
 use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
-use crate::components::player::Player;
-use crate::history::{self, History};
+use crate::components::freshness::FreshnessNote;
+use crate::components::player::{Playable, Player};
 use crate::i18n::Msg;
+use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
-use crate::state::{self, CurrentSession};
+use crate::services::{recording, sync};
+use crate::state::{self, CurrentSession, History};
 use crate::text::plain_text;
 use dioxus::prelude::*;
+use juko_core::Session;
+use juko_core::catalog::Item;
 use juko_core::store::SiteAction;
-use juko_model::{CourseContents, CourseId, Lecture, LectureId, format_duration};
+use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, format_duration};
 
 #[component]
 pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
-    let mut contents = use_resource(move || async move {
-        let Some(session) = session() else {
-            return Err(juko_core::Error::SessionExpired);
-        };
-        state::signed_out_if_expired(session.course_contents(course).await)
-    });
+    let mut contents = use_kept(
+        course,
+        |c| Item::contents(*c),
+        |session, course| async move { session.course_contents(course).await },
+    );
+    let shown = contents.shown(&course);
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
     let history = use_context::<History>();
-    use_effect(use_reactive!(|lecture| {
-        let Some(Ok(c)) = &*contents.read() else {
-            return;
-        };
-        let (Some((_, l)), Some(store)) = (c.lecture(lecture), history.store.peek().clone()) else {
+    let found = shown
+        .data
+        .as_ref()
+        .and_then(|k| k.value.lecture(lecture).map(|(_, l)| l));
+    // Once per lecture opened, not again when a refreshed copy of the course arrives.
+    let viewed = found.map(|l| (l.id, l.instance, l.kind));
+    use_effect(use_reactive!(|viewed| {
+        let (Some((id, instance, kind)), Some(store)) = (viewed, history.store.peek().clone())
+        else {
             return;
         };
         let view = SiteAction::Viewed {
-            lecture: l.id,
-            instance: l.instance,
-            kind: l.kind,
+            lecture: id,
+            instance,
+            kind,
         };
         match store.0.queue_action(&view) {
-            Ok(()) => history::request_sync(),
+            Ok(()) => sync::request_sync(),
             Err(e) => tracing::warn!("lecture view not queued: {e}"),
         }
     }));
 
-    let read = contents.read();
-    let body = match &*read {
-        None => rsx! { Loading { lang } },
-        Some(Err(e)) => {
-            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.restart() } }
+    let body = match (&shown.data, shown.error()) {
+        (None, Some(e)) => {
+            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.retry() } }
         }
-        Some(Ok(c)) => match c.lecture(lecture) {
+        (None, None) => rsx! { Loading { lang } },
+        (Some(kept), _) => match kept.value.lecture(lecture) {
             None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
             Some((unit, l)) => {
-                let (prev, next) = neighbours(c, lecture);
+                let (prev, next) = neighbours(&kept.value, lecture);
+                let playable = playable(session.peek().as_ref(), l);
+                let recorded = l.clone();
                 rsx! {
-                    Player { key: "{l.id}", course, lecture: l.clone() }
+                    Player {
+                        key: "{l.id}",
+                        lang,
+                        playable,
+                        on_ready: move |_| recording::start(course, recorded.clone()),
+                    }
                     LectureProgressLine { lecture: l.clone() }
                     div { class: "lecture-details",
                         p { class: "unit-number", {lang.unit_number(unit.number)} " · {unit.name}" }
@@ -91,6 +106,13 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     rsx! {
         div { class: "page lecture-page",
             Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::Back)} }
+            FreshnessNote {
+                lang,
+                freshness: shown.freshness.clone(),
+                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
+                now_ms: platform::now_ms(),
+                on_retry: move |_| contents.retry(),
+            }
             {body}
         }
     }
@@ -114,6 +136,20 @@ fn DescriptionText(html: String) -> Element {
             }
         }
     }
+}
+
+/// What the player can play of a lecture: its video streamed with the session's token, or the
+/// external page that holds it (web addresses only; see `Session::stream_url`).
+fn playable(session: Option<&Session>, lecture: &Lecture) -> Playable {
+    let (Some(session), Some(media)) = (session, &lecture.media) else {
+        return Playable::Nothing;
+    };
+    if lecture.kind == LectureKind::Link && !media.mime_type.starts_with("video/") {
+        return Playable::External(media.url.clone());
+    }
+    session
+        .stream_url(media)
+        .map_or(Playable::Nothing, Playable::Stream)
 }
 
 /// The lectures before and after `id` in course order, skipping locked ones.

@@ -1,10 +1,11 @@
-//! One file per screen.
+//! One file per screen, and the frame around them (`shell`).
 
 mod course;
 mod history;
 mod home;
 mod lecture;
 mod not_found;
+pub mod shell;
 mod sign_in;
 
 pub use course::CourseView;

@@ -1,9 +1,10 @@
 //! Sign-in: site address, username, password.
 
-use crate::components::shell::LangSwitch;
+use crate::account;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::{self, SignInNotice};
+use crate::views::shell::LangSwitch;
 use dioxus::prelude::*;
 
 #[component]
@@ -30,7 +31,7 @@ pub fn SignIn() -> Element {
         error.set(None);
         let result = juko_core::sign_in(&s, &u, &p).await;
         busy.set(false);
-        match result.and_then(state::signed_in) {
+        match result.and_then(account::signed_in) {
             Ok(()) => password.set(String::new()),
             Err(e) => error.set(Some(state::current_lang().error(&e))),
         }

@@ -93,7 +93,7 @@ async fn a_lecture_streams_with_range_requests() {
     let contents = session.course_contents(course.id).await.expect("contents");
     let lecture = contents.lectures().next().expect("a lecture");
     let media = lecture.media.as_ref().expect("media");
-    let url = session.stream_url(media);
+    let url = session.stream_url(media).expect("a web address");
     assert!(url.starts_with(&server.url()), "{url}");
 
     let http = reqwest::Client::new();
@@ -139,7 +139,7 @@ async fn a_course_the_learner_is_not_in_is_not_available() {
         .lectures()
         .find_map(|l| l.media.clone())
         .expect("media");
-    let url = one.stream_url(&media);
+    let url = one.stream_url(&media).expect("a web address");
     let status = reqwest::get(&url).await.expect("GET").status();
     assert_eq!(status, 403, "{url}");
     server.shutdown().await;

@@ -76,6 +76,7 @@ fn context(lecture: &Lecture) -> LectureContext<'_> {
         course: None,
         title: Some(&lecture.title),
         duration_secs: lecture.duration_secs.map(f64::from),
+        complete_on_site: false,
     }
 }
 
@@ -201,7 +202,7 @@ async fn every_network_fault_is_survived_with_nothing_lost_or_counted_twice() {
             err.is_retryable()
                 || matches!(
                     err,
-                    juko_core::Error::Site { .. } | juko_core::Error::Protocol(_)
+                    juko_core::Error::Refused(_) | juko_core::Error::Protocol(_)
                 ),
             "{fault}: {err:?}"
         );
@@ -249,7 +250,7 @@ async fn without_the_extension_views_and_completion_go_the_stock_way_even_after_
     let proxy = FaultProxy::start(upstream).await;
     let d = device(&proxy.url(), "learner1", Duration::from_secs(5)).await;
     let info = d.session.site_info().await.unwrap();
-    assert!(!info.offers("local_juko_push_progress"), "a stock site");
+    assert!(!info.features.history_sync, "a stock site");
     let lecture = lecture_of(&d).await;
     assert!(
         lecture.manual_completion,

@@ -12,9 +12,8 @@ async fn a_demo_learner_signs_in_and_the_site_knows_them() {
     assert_eq!(info.user.full_name, learner("learner1").full_name);
     assert_eq!(info.site_url, server.url());
     assert!(
-        info.offers("core_course_get_contents"),
-        "{:?}",
-        info.functions
+        info.features.history_sync,
+        "the demo site has the extension"
     );
     assert!(info.can_download_files);
     server.shutdown().await;

@@ -97,6 +97,7 @@ fn probe(args: &[String]) {
         course: None,
         title: None,
         duration_secs: Some(DURATION),
+        complete_on_site: false,
     };
     let mut out = std::io::stdout().lock();
     loop {

@@ -2,7 +2,7 @@
 
 /// What went wrong, in terms the app can explain to a learner. Details from the site or the
 /// network are kept for the message but never include credentials.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// What was typed as the site address is not one.
     #[error("not a site address: {0}")]
@@ -28,9 +28,14 @@ pub enum Error {
     /// The learner may not open this (not enrolled, hidden, locked).
     #[error("not available: {0}")]
     NotAvailable(String),
-    /// The site refused for another reason; its error code and message.
-    #[error("the site refused: {message} ({code})")]
-    Site { code: String, message: String },
+    /// The site refused this request for another reason; its message. Sending the same request
+    /// again would get the same answer.
+    #[error("the site refused: {0}")]
+    Refused(String),
+    /// The site found the request itself invalid (a parameter it no longer accepts, such as a
+    /// sync cursor from before its database was reset): never the learner's doing.
+    #[error("the site found the request invalid: {0}")]
+    InvalidRequest(String),
     /// The site's answer could not be understood.
     #[error("unexpected answer from the site: {0}")]
     Protocol(String),
@@ -52,26 +57,10 @@ impl From<juko_moodle::Error> for Error {
             (Some(K::AppAccessDisabled), _) => Error::PasswordLoginDisabled,
             (Some(K::Maintenance), e) => Error::Maintenance(e.to_string()),
             (Some(K::NotAvailable), e) => Error::NotAvailable(e.to_string()),
-            (_, M::Exception { exception, .. }) => Error::Site {
-                code: exception.errorcode.unwrap_or_default(),
-                message: exception.message,
-            },
-            (_, M::Login { errorcode, message }) => Error::Site {
-                code: errorcode,
-                message,
-            },
-            (
-                _,
-                M::Declined {
-                    warningcode,
-                    message,
-                    ..
-                },
-            ) => Error::Site {
-                code: warningcode.unwrap_or_default(),
-                message,
-            },
-            // Overloaded, down for a moment, or rate-limited: like no answer, worth trying later.
+            (Some(K::InvalidParameter), e) => Error::InvalidRequest(e.to_string()),
+            (_, M::Exception { exception, .. }) => Error::Refused(exception.message),
+            (_, M::Login { message, .. }) => Error::Refused(message),
+            (_, M::Declined { message, .. }) => Error::Refused(message),
             (
                 _,
                 e @ M::Http {
@@ -79,15 +68,8 @@ impl From<juko_moodle::Error> for Error {
                     ..
                 },
             ) => Error::Unreachable(e.to_string()),
-            (
-                _,
-                M::Http {
-                    status, endpoint, ..
-                },
-            ) => Error::Site {
-                code: format!("HTTP {status}"),
-                message: endpoint,
-            },
+            // Another status (a proxy's 404, a login page): not an answer from Moodle.
+            (_, e @ M::Http { .. }) => Error::Protocol(e.to_string()),
             (_, e @ M::Network { .. }) => Error::Unreachable(e.to_string()),
             (_, e @ M::Decode { .. }) => Error::Protocol(e.to_string()),
             (_, M::BadSiteUrl(problem)) => Error::BadSiteUrl(problem.to_string()),
@@ -135,7 +117,8 @@ mod tests {
         check(exception("errorcoursecontextnotvalid"), "NotAvailable");
         check(exception("sitemaintenance"), "Maintenance");
         check(exception("servicenotavailable"), "PasswordLoginDisabled");
-        check(exception("somethingelse"), "Site");
+        check(exception("somethingelse"), "Refused");
+        check(exception("invalidparameter"), "InvalidRequest");
         check(
             M::Login {
                 errorcode: "invalidlogin".into(),
@@ -165,7 +148,7 @@ mod tests {
                 status: 403,
                 retry_after_secs: None,
             },
-            "Site",
+            "Protocol",
         );
         check(
             M::NotMoodle {

@@ -5,6 +5,7 @@
 //! Platform specifics (where a session is kept, for instance) come in through traits such as
 //! [`SessionStore`], implemented by the app for each platform.
 
+pub mod catalog;
 mod error;
 pub mod ids;
 pub mod recorder;

@@ -66,7 +66,7 @@ impl Session {
     /// Whether the site has Juko's viewing-history extension; without it history stays on the
     /// device (see `shared/protocol/progress-sync.md`, "On a site without the extension").
     pub fn syncs_history(&self) -> bool {
-        self.info.offers("local_juko_push_progress") && self.info.offers("local_juko_get_progress")
+        self.info.features.history_sync
     }
 
     /// A name for this learner on this site that is safe in file names and storage keys: each
@@ -81,9 +81,10 @@ impl Session {
         format!("{site}-{}", self.info.user.id)
     }
 
-    /// The URL a video element can stream the lecture's media from.
-    pub fn stream_url(&self, media: &Media) -> String {
-        self.remote.stream_url(media)
+    /// The URL a video element can stream the lecture's media from; `None` when the site gave
+    /// no web address for it (only `http`/`https` become media sources).
+    pub fn stream_url(&self, media: &Media) -> Option<String> {
+        juko_model::is_web_url(&media.url).then(|| self.remote.stream_url(media))
     }
 }
 
@@ -176,7 +177,7 @@ mod tests {
                     full_name: "受講 太郎".into(),
                 },
                 lang: "ja".into(),
-                functions: vec!["core_course_get_contents".into()],
+                features: juko_model::SiteFeatures::default(),
                 version: Some("2024100700".into()),
                 can_download_files: true,
             },
@@ -208,9 +209,27 @@ mod tests {
             size_bytes: 1,
             external: false,
         };
-        let url = session.stream_url(&media);
+        let url = session.stream_url(&media).expect("a web address");
         assert!(url.ends_with(&format!("token={}", s.token)), "{url}");
         assert!(!url.contains("forcedownload"), "{url}");
+    }
+
+    #[test]
+    fn only_web_addresses_stream() {
+        let session = Session::restore(&saved()).expect("restores");
+        let media = |url: &str| Media {
+            url: url.into(),
+            mime_type: "video/mp4".into(),
+            size_bytes: 1,
+            external: true,
+        };
+        assert_eq!(session.stream_url(&media("javascript:alert(1)")), None);
+        assert_eq!(session.stream_url(&media("data:video/mp4,AAAA")), None);
+        assert!(
+            session
+                .stream_url(&media("https://cdn.example/v.mp4"))
+                .is_some()
+        );
     }
 
     #[test]

@@ -125,6 +125,6 @@ pub enum ActivityKind {
     Certificate,
     /// A forum (announcements live in news forums).
     Forum,
-    /// Any other module, by its Moodle name.
-    Other(String),
+    /// Anything else the site has (shown by name; opened on the site).
+    Other,
 }

@@ -18,7 +18,16 @@ pub use progress::{
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,
     meets_threshold,
 };
-pub use site::{LoginPolicy, SiteInfo, User};
+pub use site::{LoginPolicy, SiteFeatures, SiteInfo, User};
+
+/// Whether `url` may become a link or a media source: only `http` and `https` addresses. A
+/// `javascript:`, `data:` or `file:` URL from a site (or a compromised one) is shown as text.
+pub fn is_web_url(url: &str) -> bool {
+    let url = url.trim_start();
+    let scheme = url.split_once(':').map_or("", |(s, _)| s);
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && url[scheme.len()..].starts_with("://")
+}
 
 /// Formats a length in seconds the way ICRweb's catalog does: `M:SS` under an hour, `H:MM:SS` above.
 pub fn format_duration(seconds: u32) -> String {
@@ -32,6 +41,32 @@ pub fn format_duration(seconds: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_http_and_https_are_web_urls() {
+        for ok in [
+            "http://a.jp/x",
+            "https://a.jp",
+            "HTTPS://A.JP/v.mp4",
+            "  https://a.jp",
+        ] {
+            assert!(super::is_web_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "vbscript:x",
+            "//evil.example/x",
+            "https:evil",
+            "",
+            "/relative",
+        ] {
+            assert!(!super::is_web_url(bad), "{bad}");
+        }
+    }
+
     use super::format_duration;
 
     #[test]

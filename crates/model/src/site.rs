@@ -20,19 +20,21 @@ pub struct SiteInfo {
     pub user: User,
     /// The learner's language on the site (`ja`, `en`, …).
     pub lang: String,
-    /// Web-service functions this session may call: the source of truth for feature detection.
-    pub functions: Vec<String>,
+    /// What the site offers beyond browsing, as `juko-moodle` read it from the site.
+    #[serde(default)]
+    pub features: SiteFeatures,
     /// Moodle's version number, e.g. `2024100700`, when the site tells it.
     pub version: Option<String>,
     /// False when the site refuses file downloads to the app (then no lecture can stream).
     pub can_download_files: bool,
 }
 
-impl SiteInfo {
-    /// Whether the site lets this session call `function`.
-    pub fn offers(&self, function: &str) -> bool {
-        self.functions.iter().any(|f| f == function)
-    }
+/// Optional capabilities of a site, each decided by the protocol crate from what the site lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteFeatures {
+    /// The site keeps viewing history (Juko's progress extension). Without it, history stays on
+    /// the device and the site learns of views and manual completion the stock way.
+    pub history_sync: bool,
 }
 
 /// Whether and how a site lets the app sign in with a password, read before sign-in.

@@ -38,10 +38,19 @@ pub(crate) fn site_info(w: wire::SiteInfo) -> model::SiteInfo {
             full_name,
         },
         lang: w.lang.unwrap_or_default(),
-        functions: w.functions.into_iter().map(|f| f.name).collect(),
+        features: features(&w.functions),
         version: w.version.map(|v| v.0).filter(|v| !v.is_empty()),
         // Sites older than the field always allowed downloads.
         can_download_files: w.downloadfiles.is_none_or(|d| d.0 != 0),
+    }
+}
+
+/// The site's optional capabilities, from the functions it lets this session call (the
+/// source of truth for feature detection, as in the Moodle App).
+fn features(functions: &[wire::Function]) -> model::SiteFeatures {
+    let offers = |name: &str| functions.iter().any(|f| f.name == name);
+    model::SiteFeatures {
+        history_sync: offers(crate::progress::PUSH) && offers(crate::progress::PULL),
     }
 }
 
@@ -191,7 +200,7 @@ fn activity_kind(modname: &str) -> ActivityKind {
             ActivityKind::Certificate
         }
         "forum" => ActivityKind::Forum,
-        _ => ActivityKind::Other(modname.to_owned()),
+        _ => ActivityKind::Other,
     }
 }
 
@@ -288,7 +297,8 @@ fn url_link(m: &wire::Module) -> Option<Detected> {
 }
 
 fn file_media(c: &wire::Content, mime: String) -> Option<Media> {
-    let url = c.fileurl.as_deref().filter(|u| !u.is_empty())?;
+    // Only a web address can be a media source: anything else is no video.
+    let url = c.fileurl.as_deref().filter(|u| model::is_web_url(u))?;
     Some(Media {
         url: url.to_owned(),
         mime_type: mime,

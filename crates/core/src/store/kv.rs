@@ -7,11 +7,12 @@
 //! two writes therefore loses nothing.
 
 use super::{
-    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, apply, merge_remote_into,
+    LectureContext, LocalProgress, Recorded, SiteAction, Store, StoredEvent, merge_remote_into,
+    record_rule,
 };
 use crate::{Error, Result};
 use juko_model::{LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -45,6 +46,13 @@ impl KeyValue for MemoryKv {
     }
 }
 
+/// A kept catalog entry as stored.
+#[derive(Serialize, Deserialize)]
+struct KeptEntry {
+    fetched_ms: i64,
+    json: String,
+}
+
 /// The store over a key-value space, every key under a namespace (one per account).
 pub struct KvStore<K: KeyValue> {
     kv: K,
@@ -59,7 +67,7 @@ impl<K: KeyValue> KvStore<K> {
             ns: format!("juko:{namespace}:"),
         };
         let threshold = store.threshold()?;
-        for (_, event) in store.outbox()? {
+        for (_, event, complete_on_site) in store.outbox_entries()? {
             let current = store
                 .lecture(event.lecture)?
                 .unwrap_or_else(|| LocalProgress::new(event.lecture));
@@ -69,8 +77,9 @@ impl<K: KeyValue> KvStore<K> {
                 course: current.course,
                 title: None,
                 duration_secs: current.duration_secs,
+                complete_on_site,
             };
-            let repaired = apply(
+            let repaired = record_rule(
                 current.clone(),
                 &event,
                 context,
@@ -78,8 +87,8 @@ impl<K: KeyValue> KvStore<K> {
                 // The event's own time: the change happened then, not when the store reopened.
                 current.updated_ms.max(event.client_time_ms),
             );
-            if repaired.progress != current.progress {
-                store.put(&store.key("p:", &event.lecture.to_string()), &repaired)?;
+            if repaired.progress.progress != current.progress {
+                store.write_recorded(&repaired)?;
             }
         }
         Ok(store)
@@ -127,20 +136,45 @@ impl<K: KeyValue> KvStore<K> {
         Ok(self.key("o:", &format!("{seq:016}:{}", event.id)))
     }
 
-    /// Outbox entries in recording order, with their keys. An entry that cannot be read back is
-    /// set aside among the rejected events (see `super::damaged`), not left to block the rest.
+    /// Outbox entries in recording order, with their keys.
     fn outbox(&self) -> Result<Vec<(String, ProgressEvent)>> {
+        Ok(self
+            .outbox_entries()?
+            .into_iter()
+            .map(|(key, event, _)| (key, event))
+            .collect())
+    }
+
+    /// Outbox entries in recording order, with their keys and whether completion goes to the
+    /// site as manual completion. An entry that cannot be read back is set aside among the
+    /// rejected events (see `super::damaged`), not left to block the rest.
+    fn outbox_entries(&self) -> Result<Vec<(String, ProgressEvent, bool)>> {
         let mut entries = Vec::new();
         for key in self.keys_of("o:") {
             let Some(raw) = self.kv.get(&key) else {
                 continue; // another tab sent it meanwhile
             };
-            match serde_json::from_str::<StoredEvent>(&raw).map(StoredEvent::into_event) {
-                Ok(Some(event)) => entries.push((key, event)),
-                _ => self.set_aside(&key)?,
+            let Ok(stored) = serde_json::from_str::<StoredEvent>(&raw) else {
+                self.set_aside(&key)?;
+                continue;
+            };
+            let complete_on_site = stored.complete_on_site;
+            match stored.into_event() {
+                Some(event) => entries.push((key, event, complete_on_site)),
+                None => self.set_aside(&key)?,
             }
         }
         Ok(entries)
+    }
+
+    /// Writes what recording decided: the site action first, then the history. A crash
+    /// between them is repaired on open from the outbox (the action is queued once by key).
+    fn write_recorded(&self, recorded: &Recorded) -> Result<()> {
+        if let Some(action) = &recorded.action {
+            self.queue_action(action)?;
+        }
+        let lecture = recorded.progress.progress.lecture;
+        self.put(&self.key("p:", &lecture.to_string()), &recorded.progress)
     }
 
     /// Moves a damaged outbox entry to the rejected events; its id is the key's last part.
@@ -172,13 +206,14 @@ impl<K: KeyValue> Store for KvStore<K> {
         now_ms: i64,
     ) -> Result<LocalProgress> {
         // Outbox first: it is what the repair on open replays.
-        self.put(&self.outbox_key(event)?, &StoredEvent::from_event(event))?;
+        let stored = StoredEvent::recorded(event, context.complete_on_site);
+        self.put(&self.outbox_key(event)?, &stored)?;
         let current = self
             .lecture(event.lecture)?
             .unwrap_or_else(|| LocalProgress::new(event.lecture));
-        let updated = apply(current, event, context, self.threshold()?, now_ms);
-        self.put(&self.key("p:", &event.lecture.to_string()), &updated)?;
-        Ok(updated)
+        let recorded = record_rule(current, event, context, self.threshold()?, now_ms);
+        self.write_recorded(&recorded)?;
+        Ok(recorded.progress)
     }
 
     fn lecture(&self, lecture: LectureId) -> Result<Option<LocalProgress>> {
@@ -332,5 +367,31 @@ impl<K: KeyValue> Store for KvStore<K> {
         keys.iter()
             .filter_map(|k| self.read::<Rejection>(k).transpose())
             .collect()
+    }
+
+    fn keep(&self, key: &str, json: &str, fetched_ms: i64) -> Result<()> {
+        let kept = KeptEntry {
+            fetched_ms,
+            json: json.to_owned(),
+        };
+        self.put(&self.key("k:", key), &kept)
+    }
+
+    fn kept(&self, key: &str) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .read::<KeptEntry>(&self.key("k:", key))?
+            .map(|k| (k.json, k.fetched_ms)))
+    }
+
+    fn erase(&self) -> Result<()> {
+        for key in self
+            .kv
+            .keys()
+            .into_iter()
+            .filter(|k| k.starts_with(&self.ns))
+        {
+            self.kv.remove(&key)?;
+        }
+        Ok(())
     }
 }

@@ -6,6 +6,10 @@
 //! reported it applied or already known; a rejected event moves to the rejected list, kept for
 //! diagnosis. Two implementations share the contract tests in `tests.rs`: SQLite (desktop,
 //! mobile) and a key-value one over browser storage (web).
+//!
+//! The same per-account store keeps copies of what the site showed (the catalog: site info, my
+//! courses, each opened course), so every screen can draw from the device first; see
+//! [`crate::catalog`]. Signing out erases all of it ([`Store::erase`]).
 
 mod kv;
 #[cfg(feature = "sqlite")]
@@ -67,6 +71,10 @@ pub struct LectureContext<'a> {
     pub course: Option<CourseId>,
     pub title: Option<&'a str>,
     pub duration_secs: Option<f64>,
+    /// The site learns of completion only as the learner's own manual completion (a site
+    /// without the history extension, a lecture with manual completion): the event that
+    /// completes the lecture also queues [`SiteAction::Completed`], in the same atomic step.
+    pub complete_on_site: bool,
 }
 
 /// Something to tell a site that lacks the history extension, queued so it survives being
@@ -95,8 +103,9 @@ impl SiteAction {
 
 /// The local history store. Implementations are cheap handles; all methods are atomic.
 pub trait Store {
-    /// Applies `event` to the lecture's local history and queues it for the server, atomically.
-    /// Returns the lecture's history after the change.
+    /// Applies `event` to the lecture's local history and queues it for the server, atomically;
+    /// when it completes the lecture and `context.complete_on_site`, the site action that
+    /// reports it is queued in the same step. Returns the lecture's history after the change.
     fn record(
         &self,
         event: &ProgressEvent,
@@ -145,6 +154,42 @@ pub trait Store {
 
     /// Removes a queued action (sent, or refused by the site).
     fn remove_action(&self, action: &SiteAction) -> Result<()>;
+
+    /// Keeps `json` under `key` in the catalog (what the site last showed), replacing the
+    /// copy there, with when it was fetched. Use [`crate::catalog`], which names the keys.
+    fn keep(&self, key: &str, json: &str, fetched_ms: i64) -> Result<()>;
+
+    /// The kept copy under `key`, with when it was fetched.
+    fn kept(&self, key: &str) -> Result<Option<(String, i64)>>;
+
+    /// Erases everything this store holds for its account (history, outbox, catalog): signing
+    /// out on a shared device leaves nothing of the learner behind.
+    fn erase(&self) -> Result<()>;
+}
+
+/// What recording an event did, for the store to write (the rule both stores use).
+pub(crate) struct Recorded {
+    pub(crate) progress: LocalProgress,
+    /// The site action to queue with it: the lecture just became complete and the site learns
+    /// of completion the stock way.
+    pub(crate) action: Option<SiteAction>,
+}
+
+/// Applies one event and decides the site action that goes with it (the rule both stores use).
+pub(crate) fn record_rule(
+    current: LocalProgress,
+    event: &ProgressEvent,
+    context: LectureContext<'_>,
+    threshold: f64,
+    now_ms: i64,
+) -> Recorded {
+    let was_complete = current.is_complete();
+    let progress = apply(current, event, context, threshold, now_ms);
+    let newly_complete = progress.is_complete() && !was_complete;
+    let action = (context.complete_on_site && newly_complete).then_some(SiteAction::Completed {
+        lecture: event.lecture,
+    });
+    Recorded { progress, action }
 }
 
 /// Applies one event to a lecture's history (the rule both stores use).
@@ -216,10 +261,18 @@ pub(crate) struct StoredEvent {
     pub(crate) a: f64,
     pub(crate) b: Option<f64>,
     pub(crate) client_time_ms: i64,
+    /// Whether completing the lecture with this event is reported as manual completion
+    /// ([`LectureContext::complete_on_site`]): the key-value store's repair needs it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) complete_on_site: bool,
 }
 
 impl StoredEvent {
     pub(crate) fn from_event(e: &ProgressEvent) -> StoredEvent {
+        StoredEvent::recorded(e, false)
+    }
+
+    pub(crate) fn recorded(e: &ProgressEvent, complete_on_site: bool) -> StoredEvent {
         let (kind, a, b) = match e.kind {
             ProgressKind::Played(i) => ("played", i.from, Some(i.to)),
             ProgressKind::Position(p) => ("position", p, None),
@@ -231,6 +284,7 @@ impl StoredEvent {
             a,
             b,
             client_time_ms: e.client_time_ms,
+            complete_on_site,
         }
     }
 
@@ -261,5 +315,30 @@ pub(crate) fn damaged(id: &str) -> Rejection {
         id: id.to_owned(),
         reason: DAMAGED.to_owned(),
         message: "this device could not read the recorded event back".to_owned(),
+    }
+}
+
+/// What the learner has done with a lecture, as screens show it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LectureState {
+    /// Share of the video watched (0 until its length is known).
+    pub coverage: f64,
+    pub complete: bool,
+}
+
+impl LectureState {
+    /// The lecture's state from the site's listing and this device's history: complete by the
+    /// site's word or by the history's; coverage against the length the history knows, else
+    /// the listed one.
+    pub fn of(lecture: &juko_model::Lecture, local: Option<&LocalProgress>) -> LectureState {
+        let duration = local
+            .and_then(|l| l.duration_secs)
+            .or(lecture.duration_secs.map(f64::from));
+        LectureState {
+            coverage: local
+                .zip(duration)
+                .map_or(0.0, |(l, d)| l.progress.watched.coverage(d)),
+            complete: lecture.completed || local.is_some_and(LocalProgress::is_complete),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
 
 use super::{
-    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, apply, merge_remote_into,
+    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
 use juko_model::{
@@ -55,6 +55,22 @@ const MIGRATIONS: &[&str] = &[
         key TEXT NOT NULL UNIQUE,
         action TEXT NOT NULL
      );",
+    // 2: the catalog: copies of what the site showed (JSON), by key, with when they came.
+    "CREATE TABLE kept (
+        key TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        fetched_ms INTEGER NOT NULL
+     );",
+];
+
+/// Every table holding the account's data: what [`Store::erase`] empties.
+const ACCOUNT_TABLES: &[&str] = &[
+    "lecture_progress",
+    "outbox",
+    "rejected",
+    "sync_state",
+    "site_actions",
+    "kept",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -280,9 +296,12 @@ impl Store for SqliteStore {
                 // The same event recorded twice (a retried call): already applied.
                 return Ok(current);
             }
-            let updated = apply(current, event, context, threshold_of(tx)?, now_ms);
-            write_lecture(tx, &updated)?;
-            Ok(updated)
+            let recorded = record_rule(current, event, context, threshold_of(tx)?, now_ms);
+            if let Some(action) = &recorded.action {
+                insert_action(tx, action)?;
+            }
+            write_lecture(tx, &recorded.progress)?;
+            Ok(recorded.progress)
         })
     }
 
@@ -423,14 +442,8 @@ impl Store for SqliteStore {
     }
 
     fn queue_action(&self, action: &SiteAction) -> Result<()> {
-        let json = serde_json::to_string(action).map_err(|e| Error::Storage(e.to_string()))?;
-        self.with(|c| {
-            c.execute(
-                "INSERT OR IGNORE INTO site_actions (key, action) VALUES (?1, ?2)",
-                [action.key(), json],
-            )
-        })?;
-        Ok(())
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        insert_action(&conn, action)
     }
 
     fn actions(&self) -> Result<Vec<SiteAction>> {
@@ -465,6 +478,52 @@ impl Store for SqliteStore {
                 .collect()
         })
     }
+
+    fn keep(&self, key: &str, json: &str, fetched_ms: i64) -> Result<()> {
+        self.with(|c| {
+            c.prepare_cached(
+                "INSERT INTO kept (key, json, fetched_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET json = excluded.json, fetched_ms = excluded.fetched_ms",
+            )?
+            .execute(params![key, json, fetched_ms])
+        })?;
+        Ok(())
+    }
+
+    fn kept(&self, key: &str) -> Result<Option<(String, i64)>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT json, fetched_ms FROM kept WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+    }
+
+    fn erase(&self) -> Result<()> {
+        // Overwrite what is deleted (a shared ward device), and leave nothing in the WAL.
+        self.with(|c| c.pragma_update(None, "secure_delete", "ON"))?;
+        self.transaction(|tx| {
+            for table in ACCOUNT_TABLES {
+                tx.execute(&format!("DELETE FROM {table}"), [])
+                    .map_err(storage)?;
+            }
+            Ok(())
+        })?;
+        self.with(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"))
+    }
+}
+
+/// Queues a site action unless one with its key waits already.
+fn insert_action(conn: &Connection, action: &SiteAction) -> Result<()> {
+    let json = serde_json::to_string(action).map_err(|e| Error::Storage(e.to_string()))?;
+    conn.execute(
+        "INSERT OR IGNORE INTO site_actions (key, action) VALUES (?1, ?2)",
+        [action.key(), json],
+    )
+    .map_err(storage)?;
+    Ok(())
 }
 
 /// Intervals as stored: a JSON list of `[from, to]` pairs.
@@ -492,5 +551,7 @@ fn stored_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
         a: r.get(3)?,
         b: r.get(4)?,
         client_time_ms: r.get(5)?,
+        // SQLite queues the site action in the recording transaction: the outbox need not say.
+        complete_on_site: false,
     })
 }

@@ -9,6 +9,7 @@ fn ctx(duration: f64) -> LectureContext<'static> {
         course: Some(CourseId(2)),
         title: Some("講義"),
         duration_secs: Some(duration),
+        complete_on_site: false,
     }
 }
 
@@ -288,4 +289,67 @@ fn site_actions_queue_once_in_order_and_leave() {
         s.remove_action(&view).unwrap();
         assert_eq!(s.actions().unwrap(), [done]);
     });
+}
+
+fn stock_ctx(duration: f64) -> LectureContext<'static> {
+    LectureContext {
+        complete_on_site: true,
+        ..ctx(duration)
+    }
+}
+
+#[test]
+fn the_completing_event_queues_manual_completion_in_the_same_step_once() {
+    each_store(|s| {
+        let done = SiteAction::Completed {
+            lecture: LectureId(301),
+        };
+        s.record(&played("a", 301, 0.0, 5.0, 1), stock_ctx(10.0), 1)
+            .unwrap();
+        assert!(s.actions().unwrap().is_empty(), "not complete yet");
+        s.record(&played("b", 301, 5.0, 9.5, 2), stock_ctx(10.0), 2)
+            .unwrap();
+        assert_eq!(s.actions().unwrap(), [done.clone()]);
+        // Sent; watching more of a complete lecture does not report it again.
+        s.remove_action(&done).unwrap();
+        s.record(&played("c", 301, 9.5, 10.0, 3), stock_ctx(10.0), 3)
+            .unwrap();
+        assert!(s.actions().unwrap().is_empty());
+        // A site with the history extension learns of completion from the history itself.
+        s.record(&played("d", 302, 0.0, 10.0, 4), ctx(10.0), 4)
+            .unwrap();
+        assert!(s.actions().unwrap().is_empty());
+    });
+}
+
+#[test]
+fn a_crash_before_the_kv_completion_action_is_repaired_on_open() {
+    let kv = MemoryKv::default();
+    let store = KvStore::open(kv.clone(), "t").unwrap();
+    store
+        .record(&played("a", 301, 0.0, 5.0, 1), stock_ctx(10.0), 1)
+        .unwrap();
+    // The crash: the completing event reached the outbox; its action and history did not.
+    let event = played("b", 301, 5.0, 9.5, 2);
+    store
+        .put(
+            &store.outbox_key(&event).unwrap(),
+            &StoredEvent::recorded(&event, true),
+        )
+        .unwrap();
+    assert!(store.actions().unwrap().is_empty());
+    let reopened = KvStore::open(kv, "t").unwrap();
+    assert!(
+        reopened
+            .lecture(LectureId(301))
+            .unwrap()
+            .unwrap()
+            .is_complete()
+    );
+    assert_eq!(
+        reopened.actions().unwrap(),
+        [SiteAction::Completed {
+            lecture: LectureId(301)
+        }]
+    );
 }

@@ -134,7 +134,7 @@ where
             Ok(()) => sent += 1,
             // The site said no to this request (a Moodle exception about it, or no access to the
             // lecture): sending it again would get the same answer, as the Moodle App reasons.
-            Err(e @ (Error::NotAvailable(_) | Error::Site { .. })) if is_refusal(&e) => {
+            Err(e) if is_refusal(&e) => {
                 tracing::warn!("the site refused {action:?}; dropped: {e}");
             }
             // Anything else (offline, an expired session, maintenance, a proxy's page) says
@@ -148,11 +148,10 @@ where
 
 /// Whether an error is the site refusing a request, as opposed to not being reachable or usable.
 fn is_refusal(e: &Error) -> bool {
-    match e {
-        Error::NotAvailable(_) => true,
-        Error::Site { code, .. } => !code.is_empty() && !code.starts_with("HTTP "),
-        _ => false,
-    }
+    matches!(
+        e,
+        Error::NotAvailable(_) | Error::Refused(_) | Error::InvalidRequest(_)
+    )
 }
 
 /// The pull half of [`sync_once`]: merges every change since the stored cursor; returns how
@@ -168,7 +167,7 @@ where
         let page = match remote.pull(&since, PAGE_SIZE).await {
             // The server no longer knows our cursor (its database was reset or replaced): start
             // over from the beginning; merging is idempotent, so nothing is counted twice.
-            Err(Error::Site { code, .. }) if code == "invalidparameter" && !since.is_empty() => {
+            Err(Error::InvalidRequest(_)) if !since.is_empty() => {
                 tracing::warn!("the server refused the sync cursor; pulling everything again");
                 store.merge_remote(&ProgressPage::default(), now_ms())?;
                 continue;
@@ -188,6 +187,7 @@ where
 mod tests {
     use super::*;
     use crate::store::{KvStore, LectureContext, MemoryKv};
+    use crate::test_events::block_on;
     use juko_model::{Interval, LectureId, ProgressKind};
     use std::cell::RefCell;
 
@@ -217,10 +217,7 @@ mod tests {
         async fn pull(&self, since: &str, _: u32) -> Result<ProgressPage> {
             self.pulls.borrow_mut().push(since.to_owned());
             if since == "stale" {
-                return Err(Error::Site {
-                    code: "invalidparameter".into(),
-                    message: "since".into(),
-                });
+                return Err(Error::InvalidRequest("since".into()));
             }
             Ok(ProgressPage {
                 cursor: "1".into(),
@@ -241,19 +238,10 @@ mod tests {
             course: None,
             title: None,
             duration_secs: Some(10.0),
+            complete_on_site: false,
         };
         store.record(&e, context, 1).unwrap();
         store
-    }
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        // The fake remote never waits: one poll finishes it.
-        let mut f = std::pin::pin!(f);
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        match f.as_mut().poll(&mut cx) {
-            std::task::Poll::Ready(v) => v,
-            std::task::Poll::Pending => panic!("the fake remote does not wait"),
-        }
     }
 
     #[test]
@@ -292,6 +280,7 @@ mod tests {
 mod action_tests {
     use super::*;
     use crate::store::{KvStore, MemoryKv};
+    use crate::test_events::block_on;
     use juko_model::{LectureId, LectureKind};
 
     struct Site {
@@ -308,23 +297,11 @@ mod action_tests {
         async fn act(&self, action: &SiteAction) -> Result<()> {
             match action {
                 _ if !self.online => Err(Error::Unreachable("offline".into())),
-                SiteAction::Completed { .. } => Err(Error::Site {
-                    code: "cannotmanualctrack".into(),
-                    message: String::new(),
-                }),
+                SiteAction::Completed { .. } => {
+                    Err(Error::Refused("manual completion is off".into()))
+                }
                 SiteAction::Viewed { .. } => Ok(()),
             }
-        }
-    }
-
-    fn poll<F: Future>(f: F) -> F::Output {
-        let mut f = std::pin::pin!(f);
-        match f
-            .as_mut()
-            .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
-        {
-            std::task::Poll::Ready(v) => v,
-            std::task::Poll::Pending => panic!("the fake site does not wait"),
         }
     }
 
@@ -341,10 +318,10 @@ mod action_tests {
         };
         store.queue_action(&view).unwrap();
         store.queue_action(&done).unwrap();
-        assert!(poll(replay_actions(&store, &Site { online: false })).is_err());
+        assert!(block_on(replay_actions(&store, &Site { online: false })).is_err());
         assert_eq!(store.actions().unwrap().len(), 2, "kept while offline");
         assert_eq!(
-            poll(replay_actions(&store, &Site { online: true })).unwrap(),
+            block_on(replay_actions(&store, &Site { online: true })).unwrap(),
             1
         );
         assert!(

@@ -3,10 +3,12 @@
 //!
 //! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
 
-use crate::history::{History, SyncState};
+use crate::account;
+use crate::components::sign_out::{SignOutChoice, SignOutDialog};
 use crate::i18n::{Lang, Msg};
 use crate::route::Route;
-use crate::state::{self, CurrentSession};
+use crate::services::sync;
+use crate::state::{self, CurrentSession, History, SyncState};
 use crate::views::SignIn;
 use dioxus::prelude::*;
 
@@ -30,12 +32,7 @@ pub fn Shell() -> Element {
                     SyncBadge {}
                     LangSwitch {}
                     span { class: "user-name", "{info.user.full_name}" }
-                    button {
-                        class: "button ghost",
-                        "data-testid": "sign-out",
-                        onclick: move |_| state::sign_out(None),
-                        {lang.tr(Msg::SignOut)}
-                    }
+                    SignOutButton {}
                 }
             }
             nav { class: "nav", "aria-label": lang.tr(Msg::MyCourses),
@@ -49,6 +46,74 @@ pub fn Shell() -> Element {
                 }
             }
             main { class: "content", Outlet::<Route> {} }
+        }
+    }
+}
+
+/// Signs out after saying what it erases and what would be lost, offering to sync first.
+#[component]
+fn SignOutButton() -> Element {
+    let lang = state::use_lang();
+    let mut asking = use_signal(|| None::<account::Unsynced>);
+    let mut open = use_signal(|| false);
+    let mut busy = use_signal(|| false);
+    let mut sync_failed = use_signal(|| false);
+    let ask = move |_| match account::unsynced() {
+        Ok(unsynced) => {
+            asking.set(unsynced);
+            sync_failed.set(false);
+            open.set(true);
+        }
+        Err(e) => {
+            // Cannot tell what would be lost: say so, as history that might not be kept.
+            tracing::error!("cannot tell what signing out would lose: {e}");
+            asking.set(Some(account::Unsynced {
+                events: 1,
+                local_only: false,
+            }));
+            open.set(true);
+        }
+    };
+    let choose = move |choice: SignOutChoice| match choice {
+        SignOutChoice::Cancel => open.set(false),
+        SignOutChoice::EraseAnyway => {
+            open.set(false);
+            account::sign_out();
+        }
+        SignOutChoice::SyncFirst => {
+            busy.set(true);
+            spawn(async move {
+                sync::sync_now().await;
+                busy.set(false);
+                match account::unsynced() {
+                    Ok(None) => {
+                        open.set(false);
+                        account::sign_out();
+                    }
+                    Ok(left) => {
+                        asking.set(left);
+                        sync_failed.set(true);
+                    }
+                    Err(e) => {
+                        tracing::error!("cannot tell what signing out would lose: {e}");
+                        sync_failed.set(true);
+                    }
+                }
+            });
+        }
+    };
+    let unsynced = asking();
+    rsx! {
+        button { class: "button ghost", "data-testid": "sign-out", onclick: ask, {lang.tr(Msg::SignOut)} }
+        if open() {
+            SignOutDialog {
+                lang,
+                unsynced: unsynced.map_or(0, |u| u.events),
+                local_only: unsynced.is_some_and(|u| u.local_only),
+                sync_failed: sync_failed(),
+                busy: busy(),
+                on_choice: choose,
+            }
         }
     }
 }
@@ -78,10 +143,10 @@ fn SyncBadge() -> Element {
     let sync_state = sync.0;
     let (state, text, detail) = match (history.record_failure)() {
         // Before any sync news: what is not kept cannot be synced.
-        Some(reason) => (
+        Some(e) => (
             "not-kept",
             lang.tr(Msg::RecordFailed).to_owned(),
-            Some(reason),
+            Some(lang.error(&e)),
         ),
         None => sync,
     };
@@ -119,10 +184,10 @@ fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<
             format!("{} ({n})", lang.tr(Msg::SyncOffline)),
             None,
         ),
-        SyncState::Failed(reason, n) => (
+        SyncState::Failed(e, n) => (
             "error",
             format!("{} ({n})", lang.tr(Msg::SyncFailed)),
-            Some(reason),
+            Some(lang.error(&e)),
         ),
         SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
     }

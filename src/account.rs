@@ -1,0 +1,86 @@
+//! Signing in and out: the flows that change the session, the account's store and the sync
+//! service together. Handlers and tasks call these (they use `consume_context`).
+
+use crate::i18n::Msg;
+use crate::services::sync;
+use crate::state::{CurrentSession, History, SessionKeeper, SignInNotice};
+use dioxus::prelude::*;
+use juko_core::catalog::Item;
+use juko_core::{Error, Session};
+
+/// Keeps a new session and makes it current.
+pub fn signed_in(session: Session) -> Result<(), Error> {
+    consume_context::<SessionKeeper>()
+        .0
+        .save(&session.saved())?;
+    let history = consume_context::<History>();
+    history.open_for(Some(&session));
+    // The site info the sign-in brought is the first thing the catalog keeps.
+    if let Some(store) = history.store.peek().as_ref() {
+        let now = crate::platform::now_ms();
+        if let Err(e) = Item::site_info().keep(&*store.0, session.info(), now) {
+            tracing::warn!("site info not kept: {e}");
+        }
+    }
+    consume_context::<SignInNotice>().0.set(None);
+    consume_context::<CurrentSession>().0.set(Some(session));
+    sync::request_sync();
+    Ok(())
+}
+
+/// What signing out would lose: viewing history not yet on the site.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Unsynced {
+    pub events: usize,
+    /// The site keeps no history (no extension): what is here can never be sent.
+    pub local_only: bool,
+}
+
+/// What signing out now would lose (`None`: nothing).
+pub fn unsynced() -> Result<Option<Unsynced>, Error> {
+    let history = consume_context::<History>();
+    let Some(store) = history.store.peek().clone() else {
+        return Ok(None);
+    };
+    let session = consume_context::<CurrentSession>().0;
+    let local_only = !session.peek().as_ref().is_some_and(Session::syncs_history);
+    // Without the extension, everything watched here stays here: all of it would be lost.
+    let events = if local_only {
+        store.0.all()?.len()
+    } else {
+        store.0.pending_count()?
+    };
+    Ok((events > 0).then_some(Unsynced { events, local_only }))
+}
+
+/// Signs the learner out at their request and erases the account's data from this device
+/// (a shared ward device keeps nothing of them). Ask [`unsynced`] first.
+pub fn sign_out() {
+    let history = consume_context::<History>();
+    if let Some(store) = history.store.peek().clone()
+        && let Err(e) = store.0.erase()
+    {
+        tracing::error!("could not erase the account's data: {e}");
+    }
+    end_session(None);
+}
+
+/// Ends the session on this device; `notice` says why, on the sign-in screen. The account's
+/// data stays (an expired session: its history syncs after the next sign-in).
+fn end_session(notice: Option<Msg>) {
+    if let Err(e) = consume_context::<SessionKeeper>().0.clear() {
+        tracing::warn!("could not clear the kept session: {e}");
+    }
+    consume_context::<SignInNotice>().0.set(notice);
+    consume_context::<CurrentSession>().0.set(None);
+    consume_context::<History>().open_for(None);
+}
+
+/// What a view or service does with an engine error: an expired session signs the learner out
+/// (with the reason shown at sign-in, and their data kept); everything else is shown where it
+/// happened. Call it in tasks and handlers, not while rendering.
+pub fn handle_session_error(e: &Error) {
+    if matches!(e, Error::SessionExpired) {
+        end_session(Some(Msg::ErrSessionExpired));
+    }
+}

@@ -1,0 +1,65 @@
+//! Asking before signing out: the account's data is erased from the device, and history the
+//! site does not have yet would be lost.
+
+use crate::i18n::{Lang, Msg};
+use dioxus::prelude::*;
+
+/// What the learner chose.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SignOutChoice {
+    SyncFirst,
+    EraseAnyway,
+    Cancel,
+}
+
+#[component]
+pub fn SignOutDialog(
+    lang: Lang,
+    /// History events not on the site (0: nothing would be lost).
+    unsynced: usize,
+    /// The site keeps no history: sending first is not possible.
+    local_only: bool,
+    /// A sync first was tried and left events behind.
+    sync_failed: bool,
+    busy: bool,
+    on_choice: EventHandler<SignOutChoice>,
+) -> Element {
+    let warning = if local_only {
+        Msg::SignOutUnsyncedLocalOnly
+    } else {
+        Msg::SignOutUnsyncedTitle
+    };
+    rsx! {
+        div { class: "dialog-backdrop",
+            div { class: "dialog", role: "alertdialog", "aria-modal": "true",
+                "aria-labelledby": "sign-out-title", "data-testid": "sign-out-dialog",
+                h2 { id: "sign-out-title", {lang.tr(Msg::SignOut)} }
+                if unsynced > 0 {
+                    p { class: "warning", "data-testid": "sign-out-unsynced", {lang.tr(warning)} }
+                    p { class: "muted", {lang.unsynced_count(unsynced)} }
+                } else {
+                    p { {lang.tr(Msg::SignOutErases)} }
+                }
+                if sync_failed {
+                    p { class: "warning", role: "status", {lang.tr(Msg::SignOutStillUnsynced)} }
+                }
+                div { class: "dialog-actions",
+                    if unsynced > 0 && !local_only {
+                        button { class: "button primary", "data-testid": "sign-out-sync-first", disabled: busy,
+                            onclick: move |_| on_choice.call(SignOutChoice::SyncFirst),
+                            {lang.tr(Msg::SignOutSyncFirst)}
+                        }
+                    }
+                    button { class: "button secondary", "data-testid": "sign-out-confirm", disabled: busy,
+                        onclick: move |_| on_choice.call(SignOutChoice::EraseAnyway),
+                        {lang.tr(if unsynced > 0 { Msg::SignOutAnyway } else { Msg::SignOut })}
+                    }
+                    button { class: "button ghost", "data-testid": "sign-out-cancel",
+                        onclick: move |_| on_choice.call(SignOutChoice::Cancel),
+                        {lang.tr(Msg::Cancel)}
+                    }
+                }
+            }
+        }
+    }
+}

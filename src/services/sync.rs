@@ -1,0 +1,236 @@
+//! The sync service: sends viewing history and queued site actions, and brings the site's
+//! history down (on start, on reconnect, every minute, and when a trigger comes: pause, page
+//! hide, leaving a lecture, closing the desktop window, signing out).
+//!
+//! Views read the store, never the network: playback is recorded locally first and this
+//! service sends it when it can. Its state is shown through [`History::status`].
+
+use crate::account;
+use crate::platform;
+use crate::state::{AccountStore, CurrentSession, History, Reconnected, SyncState};
+use dioxus::prelude::*;
+use futures_channel::oneshot;
+use futures_util::StreamExt;
+use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
+use juko_core::{Error, Session};
+use std::time::Duration;
+
+/// How often the service syncs when nothing asks it to.
+const PERIOD: Duration = Duration::from_secs(60);
+
+/// Asks the sync service to run.
+#[derive(Debug)]
+pub enum SyncRequest {
+    /// Soon: requests that arrive together share one round.
+    Soon,
+    /// A round, and word on `done` when it is over (signing out; the desktop app's last round
+    /// before closing: a web page cannot hold its unload for one).
+    Reply(oneshot::Sender<()>),
+}
+
+/// Starts the sync service. Call once, after the app state.
+pub fn provide_sync_service() {
+    let session = use_context::<CurrentSession>().0;
+    let history = use_context::<History>();
+    let reconnected = use_context::<Reconnected>().0;
+    let service =
+        use_coroutine(move |rx: UnboundedReceiver<SyncRequest>| sync_service(rx, history, session));
+    use_hook(move || {
+        spawn(async move { on_reconnect(service, reconnected).await });
+    });
+}
+
+/// Syncs, and has screens fetch again, as soon as the platform says the network is back (the
+/// browser's `online` event; the desktop webview fires it too when connectivity returns).
+async fn on_reconnect(service: Coroutine<SyncRequest>, mut reconnected: Signal<u64>) {
+    let mut eval = document::eval("window.addEventListener('online', () => dioxus.send(true));");
+    while eval.recv::<bool>().await.is_ok() {
+        service.send(SyncRequest::Soon);
+        *reconnected.write() += 1;
+    }
+}
+
+/// Runs a sync round now and waits for it to end (signing out offers this first).
+pub async fn sync_now() {
+    let Some(service) = try_consume_context::<Coroutine<SyncRequest>>() else {
+        return;
+    };
+    let (done, answered) = oneshot::channel();
+    service.send(SyncRequest::Reply(done));
+    let _ = answered.await; // dropped only with the app
+}
+
+/// Asks the service to sync soon (coalesced with other requests).
+pub fn request_sync() {
+    if let Some(service) = try_consume_context::<Coroutine<SyncRequest>>() {
+        service.send(SyncRequest::Soon);
+    }
+}
+
+async fn sync_service(
+    mut rx: UnboundedReceiver<SyncRequest>,
+    history: History,
+    session: Signal<Option<Session>>,
+) {
+    let mut backoff = Backoff::default();
+    let mut wait = Duration::ZERO;
+    loop {
+        let mut replies = Vec::new();
+        if !wait.is_zero() {
+            let trigger = rx.next();
+            let timer = platform::sleep(wait);
+            futures_util::pin_mut!(trigger, timer);
+            match futures_util::future::select(trigger, timer).await {
+                futures_util::future::Either::Left((None, _)) => return, // the app is gone
+                futures_util::future::Either::Left((Some(request), _)) => replies.push(request),
+                futures_util::future::Either::Right(_) => {}
+            }
+        }
+        // Whatever else asked meanwhile is served by this same round.
+        while let Ok(request) = rx.try_recv() {
+            replies.push(request);
+        }
+        wait = PERIOD;
+        if let (Some(s), Some(store)) = (session.peek().clone(), history.store.peek().clone()) {
+            wait = run_once(&s, &store, history, &mut backoff).await;
+        }
+        for request in replies {
+            if let SyncRequest::Reply(done) = request {
+                let _ = done.send(()); // the asker may have stopped waiting
+            }
+        }
+    }
+}
+
+/// One last round before the app goes away (the desktop window closing): the open player reports
+/// where it is, as it does when a browser hides the page, and the service sends everything it
+/// can within `limit` (the learner is leaving; what is not sent waits on the device).
+#[cfg(feature = "desktop")]
+pub async fn last_round(history: History, service: Coroutine<SyncRequest>, limit: Duration) {
+    let before = *history.revision.peek();
+    // The desktop webview fires no page hide when its window closes; the player listens for one.
+    let hide = "window.dispatchEvent(new Event('pagehide')); return true;";
+    let _ = document::eval(hide).join::<bool>().await;
+    // Give the player its turn to write the open segment (there is none if it was paused).
+    for _ in 0..30 {
+        if *history.revision.peek() != before {
+            break;
+        }
+        platform::sleep(Duration::from_millis(10)).await;
+    }
+    let (done, answered) = oneshot::channel();
+    service.send(SyncRequest::Reply(done));
+    let timer = platform::sleep(limit);
+    futures_util::pin_mut!(timer);
+    let _ = futures_util::future::select(answered, timer).await;
+}
+
+/// One round; returns how long to wait before the next.
+async fn run_once(
+    s: &Session,
+    store: &AccountStore,
+    mut history: History,
+    backoff: &mut Backoff,
+) -> Duration {
+    let extension = s.syncs_history();
+    if extension {
+        history.status.set(SyncState::Syncing);
+    }
+    // View events and (without the extension) manual completions, queued like the Moodle App's.
+    let result = match replay_actions(&*store.0, s).await {
+        Err(e) => Err(e),
+        Ok(_) if extension => sync_once(&*store.0, s, platform::now_ms).await.map(|_| ()),
+        // No extension: history stays here; keep its outbox small until the site gains one.
+        Ok(_) => compact_outbox(&*store.0),
+    };
+    if !extension && result.is_ok() {
+        history.status.set(SyncState::LocalOnly);
+        history.changed();
+        return PERIOD;
+    }
+    history.changed();
+    let pending = match store.0.pending_count() {
+        Ok(n) => n,
+        Err(e) => {
+            // Never "synced" on a store that cannot say what waits.
+            tracing::error!("viewing history unreadable: {e}");
+            history.status.set(SyncState::Failed(e, 0));
+            return backoff.failed(juko_core::ids::random_unit());
+        }
+    };
+    match result {
+        Ok(_) => {
+            backoff.succeeded();
+            history.status.set(if pending == 0 {
+                SyncState::Synced
+            } else {
+                SyncState::Pending(pending)
+            });
+            PERIOD
+        }
+        Err(Error::SessionExpired) => {
+            account::handle_session_error(&Error::SessionExpired);
+            PERIOD
+        }
+        Err(e) if e.is_retryable() => {
+            history.status.set(SyncState::Offline(pending));
+            backoff.failed(juko_core::ids::random_unit())
+        }
+        Err(e) => {
+            tracing::warn!("history sync failed: {e}");
+            history.status.set(SyncState::Failed(e, pending));
+            backoff.failed(juko_core::ids::random_unit())
+        }
+    }
+}
+
+/// Desktop: closing the window is a sync trigger. The window hides at once; the open player
+/// reports where it was, one last sync round runs (bounded: the learner is leaving), then the app
+/// exits. Without this the process would end with the window and the open segment with it.
+#[cfg(all(feature = "desktop", not(feature = "web")))]
+pub fn use_sync_on_close() {
+    use dioxus::desktop::tao::event::{Event, WindowEvent};
+    use dioxus::desktop::{WindowCloseBehaviour, use_window, use_wry_event_handler};
+
+    /// How long the last round may keep a hidden window's process alive.
+    const LAST_ROUND_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// See the close handler below.
+    const APPLY_EDITS_WHILE_HIDDEN: &str = "const i = window.interpreter; if (i) { i.headless = true; \
+         if (i.queuedBytes && i.queuedBytes.length) { i.flushQueuedBytes(); i.markEditsFinished(); } }";
+
+    let window = use_window();
+    let history = use_context::<History>();
+    let service = use_context::<Coroutine<SyncRequest>>();
+    let closing = use_hook(|| {
+        window.set_close_behavior(WindowCloseBehaviour::WindowHides);
+        std::rc::Rc::new(std::cell::Cell::new(false))
+    });
+    use_wry_event_handler(move |event, _| {
+        let Event::WindowEvent {
+            event: WindowEvent::CloseRequested,
+            window_id,
+            ..
+        } = event
+        else {
+            return;
+        };
+        // A second request while the last round runs changes nothing.
+        if *window_id != window.id() || closing.replace(true) {
+            return;
+        }
+        tracing::info!("window closing: one last sync round");
+        // The window hides once this returns, and a hidden WebKit page runs no animation frames,
+        // where Dioxus applies its DOM edits: the app would stall on the first redraw. Apply
+        // them at once from now on, as Dioxus does for a window created hidden (its interpreter's
+        // `headless` mode; Dioxus is pinned, and the desktop close proof fails if this changes).
+        let _ = window.webview.evaluate_script(APPLY_EDITS_WHILE_HIDDEN);
+        let window = window.clone();
+        spawn(async move {
+            last_round(history, service, LAST_ROUND_LIMIT).await;
+            tracing::info!("last sync round over: closing");
+            window.set_close_behavior(WindowCloseBehaviour::WindowCloses);
+            window.close();
+        });
+    });
+}
