@@ -31,8 +31,8 @@ impl DbLocation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaProfile {
     /// The demo: every lecture as long as the brochure lists it (H:MM, 1:08 = 68 minutes),
-    /// its title and a running timecode drawn in it. About 30 hours of video in all, generated
-    /// once (a few minutes of ffmpeg on two cores) and then reused.
+    /// its title and a running timecode drawn in it. 22 hours of video in all (94 MB), generated
+    /// once (about three minutes of ffmpeg on two busy cores) and then reused.
     Catalog,
     /// Test harnesses that play lectures (`--short-media`): one clip per lecture with its title,
     /// but each listed minute lasts a second (1:08 → 68 s), and descriptions list that short
