@@ -58,7 +58,7 @@ pub(crate) fn interactive(site: Option<String>) -> Result<()> {
         None => {
             let bin = server::build(false)?;
             step("start an embedded demo server");
-            let srv = server::start_throwaway(&bin, "desktop-interactive", false)?;
+            let srv = server::start_embedded_demo(&bin, "desktop-interactive")?;
             let url = srv.url.clone();
             embedded = Some(srv);
             url

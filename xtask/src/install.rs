@@ -239,9 +239,10 @@ pub(crate) fn chromium() -> Result<PathBuf> {
         .context("chromium is not installed (apt-get install chromium)")
 }
 
-/// ffmpeg makes the demo server's lecture clips.
+/// ffmpeg makes the demo server's lecture clips; it draws each lecture's Japanese title with
+/// a CJK font it finds through fontconfig (`fc-list`).
 pub(crate) fn ffmpeg() -> Result<()> {
-    apt(&["ffmpeg"])
+    apt(&[&["ffmpeg", "fontconfig"], FONTS].concat())
 }
 
 /// The brotli CLI precompresses dist/ (the C encoder at -q 11 takes seconds where an unoptimised

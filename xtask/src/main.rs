@@ -141,6 +141,7 @@ fn demo(listen: &str) -> Result<()> {
             web_dist: Some(&dist),
             echo_all: true,
             log: None,
+            short_media: false,
         },
     )?;
     println!();

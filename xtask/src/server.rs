@@ -4,8 +4,9 @@
 //! for `cargo test` anyway, so the server reuses most of it (measured: ~30 s on a cold CI run, for
 //! the crates whose features differ from the test build) instead of another ~2–3 minute optimised
 //! build of tokio/axum/SQLite on two cores, and `cargo xtask demo` reaches a running server sooner
-//! on a fresh checkout. Its startup is dominated by seeding (ffmpeg clips, ~20 s once, then cached
-//! in the media dir), not by code speed. Benchmarks are the exception: they build with `--release`.
+//! on a fresh checkout. Its startup is dominated by seeding (ffmpeg: the demo's real-length
+//! lectures take minutes once, tests' short ones seconds; then cached in the media dir), not by
+//! code speed. Benchmarks are the exception: they build with `--release`.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ pub(crate) struct Options<'a> {
     pub(crate) echo_all: bool,
     /// Log file for the server's output (tests keep it under artifacts/).
     pub(crate) log: Option<PathBuf>,
+    /// Lectures a second per listed minute (`--short-media`): tests and benchmarks never need
+    /// the demo's hours of video.
+    pub(crate) short_media: bool,
 }
 
 /// A running demo server; stopped by pid when dropped.
@@ -85,6 +89,9 @@ pub(crate) fn start(bin: &Path, opts: &Options<'_>) -> Result<DemoServer> {
     if let Some(d) = opts.web_dist {
         cmd.arg("--web-dist").arg(d);
     }
+    if opts.short_media {
+        cmd.arg("--short-media");
+    }
     cmd.current_dir(util::root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -107,11 +114,15 @@ pub(crate) fn start(bin: &Path, opts: &Options<'_>) -> Result<DemoServer> {
     util::pump_lines(stdout, opts.log.clone(), tx.clone());
     util::pump_lines(stderr, opts.log.clone(), tx);
     let t0 = Instant::now();
-    // First start on a fresh machine generates every lecture clip with ffmpeg.
+    // The first start on a fresh machine generates every lecture video with ffmpeg (minutes
+    // for the demo's real-length lectures), logging each one: a server is given up on only
+    // when it stays silent this long.
     let timeout = Duration::from_secs(300);
+    let mut last_line = Instant::now();
     let url = loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(line) => {
+                last_line = Instant::now();
                 println!("    [{BIN}] {line}");
                 if let Some(url) = find_url(&line) {
                     break url;
@@ -130,8 +141,8 @@ pub(crate) fn start(bin: &Path, opts: &Options<'_>) -> Result<DemoServer> {
             }
             bail!("{BIN} exited before printing its URL ({st})");
         }
-        if t0.elapsed() > timeout {
-            bail!("{BIN} printed no URL within {timeout:?}");
+        if last_line.elapsed() > timeout {
+            bail!("{BIN} printed nothing for {timeout:?} and no URL yet");
         }
     };
     wait_listening(&url, Duration::from_secs(30))?;
@@ -173,9 +184,27 @@ fn find_url(line: &str) -> Option<String> {
     )
 }
 
-/// Starts a throwaway demo server (tests, benchmarks, the embedded one of `xtask desktop`): loopback, port 0, in-memory database, and the web
-/// build when `web` (the desktop app does not need it).
+/// Starts a throwaway demo server (tests, benchmarks, the embedded one of `xtask desktop`):
+/// loopback, port 0, in-memory database, short lectures (`--short-media`), and the web build
+/// when `web` (the desktop app does not need it).
 pub(crate) fn start_throwaway(bin: &Path, name: &str, web: bool) -> Result<DemoServer> {
+    start_in_memory(bin, name, web, Some(&media_cache()), true)
+}
+
+/// Starts a demo server with a throwaway database but the demo's real-length lectures, shared
+/// with `cargo xtask demo` (the server's default media directory): `xtask desktop`'s embedded
+/// site, which a person uses.
+pub(crate) fn start_embedded_demo(bin: &Path, name: &str) -> Result<DemoServer> {
+    start_in_memory(bin, name, false, None, false)
+}
+
+fn start_in_memory(
+    bin: &Path,
+    name: &str,
+    web: bool,
+    media_dir: Option<&Path>,
+    short_media: bool,
+) -> Result<DemoServer> {
     let mut dist = crate::web::dist_dir();
     if web {
         if !dist.join("index.html").is_file() {
@@ -192,10 +221,11 @@ pub(crate) fn start_throwaway(bin: &Path, name: &str, web: bool) -> Result<DemoS
         &Options {
             listen: "127.0.0.1:0",
             db: Some(":memory:"),
-            media_dir: Some(&media_cache()),
+            media_dir,
             web_dist: web.then_some(dist.as_path()),
             echo_all: false,
             log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
+            short_media,
         },
     )
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use juko_model::DEFAULT_COMPLETION_THRESHOLD;
 
+use crate::lockout::LockoutPolicy;
+
 /// Where the SQLite database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbLocation {
@@ -28,11 +30,16 @@ impl DbLocation {
 /// Which lecture videos are generated and served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaProfile {
-    /// One clip per distinct catalog duration, so every lecture's clip is exactly as long as its
-    /// listed time (the brochure's H:MM read as M:SS). About 30 clips, ~15 s of ffmpeg once.
+    /// The demo: every lecture as long as the brochure lists it (H:MM, 1:08 = 68 minutes),
+    /// its title and a running timecode drawn in it. 22 hours of video in all (94 MB), generated
+    /// once (about three minutes of ffmpeg on two busy cores) and then reused.
     Catalog,
-    /// Every lecture shares one real 2-second clip. For tests only: generating the whole
-    /// catalog would cost seconds per fresh media directory. The listed times stay the catalog's.
+    /// Test harnesses that play lectures (`--short-media`): one clip per lecture with its title,
+    /// but each listed minute lasts a second (1:08 → 68 s), and descriptions list that short
+    /// length (`時間: 0:01:08`), so the app, the clip and the history extension agree.
+    Short,
+    /// Unit tests: lectures are listed and timed as [`MediaProfile::Short`], but every one
+    /// shares a single 2-second clip, so a fresh media directory costs one ffmpeg run.
     SharedTestClip,
 }
 
@@ -67,6 +74,8 @@ pub struct Config {
     pub progress_extension: bool,
     /// The share of a lecture's video that must be watched for it to complete (0 < t ≤ 1).
     pub completion_threshold: f64,
+    /// When repeated failed logins lock an account (Moodle's lockout settings).
+    pub lockout: LockoutPolicy,
 }
 
 impl Config {
@@ -84,6 +93,7 @@ impl Config {
             password_cost: PasswordCost::Standard,
             progress_extension: true,
             completion_threshold: DEFAULT_COMPLETION_THRESHOLD,
+            lockout: LockoutPolicy::DEMO,
         })
     }
 
@@ -100,6 +110,7 @@ impl Config {
             password_cost: PasswordCost::MinimalForTests,
             progress_extension: true,
             completion_threshold: DEFAULT_COMPLETION_THRESHOLD,
+            lockout: LockoutPolicy::DEMO,
         }
     }
 
@@ -108,6 +119,10 @@ impl Config {
         let t = self.completion_threshold;
         if !(t.is_finite() && t > 0.0 && t <= 1.0) {
             anyhow::bail!("the completion threshold must be in (0, 1], got {t}");
+        }
+        let lockout = self.lockout;
+        if lockout.window_seconds < 0 || lockout.duration_seconds < 0 {
+            anyhow::bail!("lockout window and duration cannot be negative: {lockout:?}");
         }
         Ok(())
     }

@@ -34,6 +34,7 @@ mod files;
 mod form;
 mod functions;
 mod http;
+mod lockout;
 mod media;
 mod password;
 mod range;
@@ -50,6 +51,7 @@ pub mod seed;
 mod tests;
 
 pub use config::{Config, DbLocation, MediaProfile, PasswordCost, data_dir};
+pub use lockout::LockoutPolicy;
 pub use server::Server;
 pub use state::AppState;
 

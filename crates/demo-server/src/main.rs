@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use juko_demo_server::{Config, DbLocation, Server, seed};
+use juko_demo_server::{Config, DbLocation, MediaProfile, Server, seed};
 use tracing_subscriber::EnvFilter;
 
 /// A Moodle-compatible demo LMS with ICRweb-like courses, for Juko.
@@ -34,6 +34,13 @@ struct Args {
     /// Share of a lecture's video to watch for it to complete (extension mode).
     #[arg(long, default_value_t = juko_model::DEFAULT_COMPLETION_THRESHOLD)]
     completion_threshold: f64,
+    /// For test harnesses: lectures last a second per listed minute (1:08 → 68 s) instead of
+    /// their real length, so no hours of video are generated.
+    #[arg(long)]
+    short_media: bool,
+    /// Failed logins that lock an account for 30 minutes (Moodle's lockout); 0 turns it off.
+    #[arg(long, default_value_t = juko_demo_server::LockoutPolicy::DEMO.threshold)]
+    lockout_threshold: u32,
 }
 
 #[tokio::main]
@@ -60,7 +67,15 @@ async fn main() -> anyhow::Result<()> {
     config.public_url = args.public_url;
     config.progress_extension = !args.no_progress_extension;
     config.completion_threshold = args.completion_threshold;
+    if args.short_media {
+        config.media = MediaProfile::Short;
+    }
+    config.lockout.threshold = args.lockout_threshold;
 
+    let videos = match config.media {
+        MediaProfile::Catalog => "as long as listed (1:08 = 68 minutes)",
+        _ => "short, a second per listed minute (for tests)",
+    };
     let mode = if config.progress_extension {
         format!(
             "on (lectures complete at {:.0}% watched)",
@@ -70,17 +85,18 @@ async fn main() -> anyhow::Result<()> {
         "off (stock Moodle: lectures completed manually)".to_owned()
     };
     let server = Server::start(config).await?;
-    print_banner(&server.url(), &mode);
+    print_banner(&server.url(), &mode, videos);
     shutdown_signal().await;
     println!("Stopping the demo server…");
     server.shutdown().await;
     Ok(())
 }
 
-fn print_banner(url: &str, progress_mode: &str) {
+fn print_banner(url: &str, progress_mode: &str, videos: &str) {
     println!();
     println!("Juko demo server (Moodle 4.5 compatible): {url}");
     println!("Viewing-history extension: {progress_mode}");
+    println!("Lecture videos: {videos}");
     println!("Demo learners:");
     for learner in seed::DEMO_LEARNERS {
         println!(

@@ -37,6 +37,28 @@ pub(crate) fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Like [`verify`], but an account without a usable hash (unknown username, or one that cannot
+/// log in) costs the same work, spent on `dummy`, so the time of an answer does not tell which
+/// usernames exist. Only a real stored hash can match.
+pub(crate) fn verify_in_constant_work(password: &str, stored: Option<&str>, dummy: &str) -> bool {
+    match stored.filter(|s| PasswordHash::new(s).is_ok()) {
+        Some(stored) => verify(password, stored),
+        None => {
+            let _ = verify(password, dummy);
+            false
+        }
+    }
+}
+
+/// A hash of a random password, with the parameters real accounts get, for
+/// [`verify_in_constant_work`].
+pub(crate) fn dummy_hash(cost: PasswordCost) -> anyhow::Result<String> {
+    let mut secret = [0u8; 16];
+    rand::rng().fill_bytes(&mut secret);
+    let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    hash(&secret, cost)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +70,20 @@ mod tests {
         assert!(verify("Juko-demo-1", &stored));
         assert!(!verify("juko-demo-1", &stored));
         assert!(!verify("Juko-demo-1", "not a hash"));
+    }
+
+    #[test]
+    fn only_a_stored_hash_can_match() {
+        let stored = hash("Juko-demo-1", PasswordCost::MinimalForTests).unwrap();
+        let dummy = dummy_hash(PasswordCost::MinimalForTests).unwrap();
+        assert!(verify_in_constant_work(
+            "Juko-demo-1",
+            Some(&stored),
+            &dummy
+        ));
+        assert!(!verify_in_constant_work("x", Some(&stored), &dummy));
+        assert!(!verify_in_constant_work("Juko-demo-1", None, &dummy));
+        assert!(!verify_in_constant_work("!", Some("!"), &dummy));
+        assert!(!verify_in_constant_work(&dummy, None, &dummy));
     }
 }

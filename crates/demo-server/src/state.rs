@@ -9,7 +9,9 @@ use axum::http::{HeaderMap, header};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, Db};
+use crate::lockout::Lockout;
 use crate::media::MediaStore;
+use crate::password;
 use crate::seed::{self, Clips};
 use crate::web::WebDist;
 
@@ -26,6 +28,9 @@ struct Inner {
     progress: ProgressSettings,
     public_url: Option<String>,
     web: WebDist,
+    lockout: Lockout,
+    /// What token.php verifies an unknown username's password against (`password`).
+    dummy_hash: String,
 }
 
 /// The viewing-history extension as this server runs it.
@@ -51,7 +56,7 @@ impl AppState {
         let epoch = db
             .call(move |conn| {
                 if db::is_seeded(conn)? {
-                    seed::link_media(conn, &clips)?;
+                    seed::link_media(conn, &clips, now)?;
                 } else {
                     seed::seed(conn, &clips, cost, now)?;
                     tracing::info!("seeded the demo site");
@@ -76,6 +81,8 @@ impl AppState {
                     .as_ref()
                     .map(|url| url.trim_end_matches('/').to_owned()),
                 web: WebDist::new(config.web_dist.clone()),
+                lockout: Lockout::new(config.lockout),
+                dummy_hash: password::dummy_hash(config.password_cost)?,
             }),
         })
     }
@@ -94,6 +101,14 @@ impl AppState {
 
     pub(crate) fn progress(&self) -> &ProgressSettings {
         &self.inner.progress
+    }
+
+    pub(crate) fn lockout(&self) -> &Lockout {
+        &self.inner.lockout
+    }
+
+    pub(crate) fn dummy_hash(&self) -> &str {
+        &self.inner.dummy_hash
     }
 
     pub(crate) fn web(&self) -> &WebDist {

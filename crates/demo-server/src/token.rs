@@ -59,18 +59,35 @@ async fn login(state: &AppState, form: &Form) -> Result<String> {
         .db()
         .call(move |conn| Ok(db::find_login(conn, &username)?))
         .await?;
-    let Some((userid, stored)) = found else {
+    let now = state.clock().now();
+    let userid = found.as_ref().map(|(userid, _)| *userid);
+    let locked = userid.is_some_and(|id| state.lockout().is_locked(id, now));
+    // Every attempt verifies a password, whether the username exists, is locked or cannot
+    // log in, so neither the answer nor its time tells them apart (Moodle itself answers an
+    // unknown username without hashing). Hashing is deliberately slow: keep it off the
+    // database lock and the async workers.
+    let dummy = state.dummy_hash().to_owned();
+    let stored = found.map(|(_, stored)| stored);
+    let matches = tokio::task::spawn_blocking(move || {
+        password::verify_in_constant_work(&password, stored.as_deref(), &dummy)
+    })
+    .await?;
+    let Some(userid) = userid else {
         return Err(Error::InvalidLogin);
     };
-    // Hashing is deliberately slow: keep it off the database lock and the async workers.
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored)).await?;
-    if !matches {
+    // A locked account is refused before its password counts, as `authenticate_user_login`
+    // does; the answer is token.php's usual `invalidlogin`.
+    if locked {
         return Err(Error::InvalidLogin);
     }
+    if !matches {
+        state.lockout().failed(userid, now);
+        return Err(Error::InvalidLogin);
+    }
+    state.lockout().succeeded(userid);
     if service != MOBILE_SERVICE {
         return Err(Error::ServiceNotAvailable);
     }
-    let now = state.clock().now();
     state
         .db()
         .call(move |conn| {

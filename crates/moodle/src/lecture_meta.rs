@@ -2,8 +2,9 @@
 //!
 //! Moodle has no fields for a lecture's lecturer or length. ICRweb (and our demo server) put them
 //! in the text: the module name may end with `《講師:水澤純基》`, and the description may hold lines
-//! `講師: NAME` and `時間: 35:12` (or `1:02:03`). Colons may be half or full width; digits may be
-//! full width too, as Japanese editors often type them.
+//! `講師: NAME` and `時間: 1:08`. ICRweb lists times as hours and minutes (its brochure's `1:08`
+//! is a 68-minute lecture); `1:02:03` adds seconds. Colons may be half or full width; digits may
+//! be full width too, as Japanese editors often type them.
 
 /// A module name split into the lecture title and the lecturer it names.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,7 +77,7 @@ fn labelled<'a>(text: &'a str, label: &str) -> Option<&'a str> {
     (!value.is_empty()).then_some(value)
 }
 
-/// `M:SS` or `H:MM:SS` (trailing words ignored) → seconds.
+/// `H:MM` or `H:MM:SS` (trailing words ignored) → seconds.
 pub(crate) fn parse_duration(text: &str) -> Option<u32> {
     let normalized: String = text
         .trim()
@@ -89,12 +90,13 @@ pub(crate) fn parse_duration(text: &str) -> Option<u32> {
         .take_while(|c| c.is_ascii_digit() || *c == ':')
         .collect();
     let parts: Vec<&str> = normalized.split(':').collect();
-    let (first, rest) = match parts.as_slice() {
-        [m, s] => (m, vec![s]),
-        [h, m, s] => (h, vec![m, s]),
+    let (hours, rest, seconds_per_unit) = match parts.as_slice() {
+        // ICRweb's `H:MM`: the last part counts minutes.
+        [h, m] => (h, vec![m], 60),
+        [h, m, s] => (h, vec![m, s], 1),
         _ => return None,
     };
-    let mut total: u32 = first.parse().ok()?;
+    let mut total: u32 = hours.parse().ok()?;
     for part in rest {
         // Minutes and seconds after a colon are always two digits below 60.
         if part.len() != 2 {
@@ -103,7 +105,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<u32> {
         let n: u32 = part.parse().ok().filter(|n| *n < 60)?;
         total = total.checked_mul(60)?.checked_add(n)?;
     }
-    Some(total)
+    total.checked_mul(seconds_per_unit)
 }
 
 /// Block-level tags that end a line of text.
@@ -252,9 +254,9 @@ mod tests {
     #[test]
     fn lecturer_and_duration_in_the_description() {
         check_desc(
-            "<p>講師: 水澤純基</p><p>時間: 35:12</p>",
+            "<p>講師: 水澤純基</p><p>時間: 1:08</p>",
             Some("水澤純基"),
-            Some(2112),
+            Some(68 * 60),
         );
         check_desc(
             "講師：水澤純基<br>時間：1:02:03",
@@ -262,18 +264,18 @@ mod tests {
             Some(3723),
         );
         check_desc(
-            "<div>概要です。<br />講師 : 山田&nbsp;花子<br/>時間 ： ３５：１２</div>",
+            "<div>概要です。<br />講師 : 山田&nbsp;花子<br/>時間 ： ０：３５</div>",
             Some("山田 花子"),
-            Some(2112),
+            Some(35 * 60),
         );
-        check_desc("時間: 5:07 (予定)", None, Some(307));
+        check_desc("時間: 0:05 (予定)", None, Some(300));
         check_desc("<p>講義動画（約35分）</p>", None, None);
         check_desc("", None, None);
         check_desc("<p>講師: A&amp;B</p>", Some("A&B"), None);
-        check_desc("<p>時間: 35:7</p>", None, None);
+        check_desc("<p>時間: 0:7</p>", None, None);
         check_desc("<p>時間: 1:60:00</p>", None, None);
         check_desc("<p>時間: 35</p>", None, None);
-        check_desc("<p>時間: 未定</p><p>時間: 10:00</p>", None, Some(600));
+        check_desc("<p>時間: 未定</p><p>時間: 0:10</p>", None, Some(600));
         check_desc("<P>講師: 大文字タグ</P>", Some("大文字タグ"), None);
         check_desc("<p>作業時間: 10:00</p>", None, None);
     }
@@ -281,9 +283,12 @@ mod tests {
     #[test]
     fn durations() {
         let check = |s: &str, want: Option<u32>| assert_eq!(parse_duration(s), want, "{s:?}");
-        check("0:05", Some(5));
-        check("35:12", Some(2112));
-        check("75:00", Some(4500));
+        // ICRweb's hours:minutes: its brochure's 臨床研究概論 (0:05) lasts five minutes.
+        check("0:05", Some(300));
+        check("1:08", Some(4080));
+        check("2:00", Some(7200));
+        check("0:00:05", Some(5));
+        check("0:01:08", Some(68));
         check("1:02:03", Some(3723));
         check("１:０２:０３", Some(3723));
         check("1：02：03", Some(3723));
@@ -292,6 +297,7 @@ mod tests {
         check("1:02:03:04", None);
         check("", None);
         check("99999999999:00", None);
+        check("1193047:00", None);
     }
 
     #[test]

@@ -601,19 +601,19 @@ fn lecturer_and_duration_from_the_texts() {
     let mut sections = contents_sample();
     let m = &mut sections[1]["modules"][0];
     m["name"] = json!("第1講 臨床研究とは《講師：水澤純基》");
-    m["description"] = json!("<p>臨床研究の全体像。</p><p>講師: 別の人</p><p>時間: 35:12</p>");
+    m["description"] = json!("<p>臨床研究の全体像。</p><p>講師: 別の人</p><p>時間: 0:35</p>");
     let m = &mut sections[1]["modules"][1];
     m["description"] = json!("講師：山田 花子<br>時間：1:02:03");
     let contents = decode_sections(&sections);
     let (_, l) = contents.lecture(LectureId(310)).unwrap();
     assert_eq!(l.title, "第1講 臨床研究とは");
     assert_eq!(l.lecturer.as_deref(), Some("水澤純基"));
-    assert_eq!(l.duration_secs, Some(2112));
+    assert_eq!(l.duration_secs, Some(35 * 60), "ICRweb's H:MM");
     assert!(l.description_html.contains("臨床研究の全体像"));
     let (_, l) = contents.lecture(LectureId(311)).unwrap();
     assert_eq!(l.lecturer.as_deref(), Some("山田 花子"));
     assert_eq!(l.duration_secs, Some(3723));
-    assert_eq!(contents.units[0].total_duration(), 2112 + 3723);
+    assert_eq!(contents.units[0].total_duration(), 35 * 60 + 3723);
 }
 
 #[test]

@@ -184,6 +184,20 @@ pub(crate) fn course_of_module(conn: &Connection, cmid: i64) -> rusqlite::Result
 }
 
 /// The course module and course of a `resource` instance.
+/// Sets a `resource`'s description, bumping its modification time only when it changed.
+pub(crate) fn set_resource_intro(
+    conn: &Connection,
+    resourceid: i64,
+    intro: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE resource SET intro = ?2, timemodified = ?3 WHERE id = ?1 AND intro <> ?2",
+        params![resourceid, intro, now],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn resource_cm(
     conn: &Connection,
     resourceid: i64,

@@ -100,28 +100,48 @@ pub(crate) fn record_media(
     Ok(())
 }
 
-/// Points files at a clip's current contenthash when the media directory was regenerated
-/// (another ffmpeg build can produce other bytes). Returns how many files moved.
-pub(crate) fn reconcile_media(
+/// A lecture's video as stored: the file row, its module and the module's `resource`.
+#[derive(Debug, Clone)]
+pub(crate) struct LectureFile {
+    pub(crate) file_id: i64,
+    pub(crate) cmid: i64,
+    pub(crate) resource_id: i64,
+    pub(crate) filename: String,
+}
+
+/// Every video file of a `resource` module.
+pub(crate) fn lecture_files(conn: &Connection) -> rusqlite::Result<Vec<LectureFile>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id, cm.id, cm.instance, f.filename FROM files f
+         JOIN context ctx ON ctx.id = f.contextid AND ctx.contextlevel = 70
+         JOIN course_modules cm ON cm.id = ctx.instanceid AND cm.module = 'resource'
+         WHERE f.component = 'mod_resource' AND f.filearea = 'content'
+           AND f.mimetype LIKE 'video/%'
+         ORDER BY f.id",
+    )?;
+    stmt.query_map([], |row| {
+        Ok(LectureFile {
+            file_id: row.get(0)?,
+            cmid: row.get(1)?,
+            resource_id: row.get(2)?,
+            filename: row.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Points a file at other stored bytes. Returns whether anything changed.
+pub(crate) fn set_file_content(
     conn: &Connection,
-    recipe: &str,
+    file_id: i64,
     contenthash: &str,
     filesize: i64,
-) -> rusqlite::Result<usize> {
-    let previous: Option<String> = conn
-        .query_row(
-            "SELECT contenthash FROM demo_media WHERE recipe = ?1",
-            [recipe],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let moved = match previous {
-        Some(old) if old != contenthash => conn.execute(
-            "UPDATE files SET contenthash = ?2, filesize = ?3 WHERE contenthash = ?1",
-            params![old, contenthash, filesize],
-        )?,
-        _ => 0,
-    };
-    record_media(conn, recipe, contenthash, filesize)?;
-    Ok(moved)
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE files SET contenthash = ?2, filesize = ?3, timemodified = ?4
+         WHERE id = ?1 AND (contenthash <> ?2 OR filesize <> ?3)",
+        params![file_id, contenthash, filesize, now],
+    )?;
+    Ok(changed > 0)
 }

@@ -17,8 +17,11 @@ pub(crate) use activity::{
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, context_of, course_by_id, course_modules, course_of_module,
     course_sections, enrolled_courses, enrolled_user_count, is_enrolled, resource_cm,
+    set_resource_intro,
 };
-pub(crate) use files::{FileRow, file_at, files_of_course, reconcile_media, record_media};
+pub(crate) use files::{
+    FileRow, file_at, files_of_course, lecture_files, record_media, set_file_content,
+};
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,
     progress_epoch, register_lecture, remember_events, save_progress, set_lecture_completion,

@@ -59,7 +59,8 @@ pub(crate) fn set_lecture_completion(conn: &Connection, extension: bool) -> rusq
 }
 
 /// Registers the lectures of a database seeded before durations were stored: video resources
-/// whose description lists a time (`<p>時間: M:SS</p>`, the way the seed writes it).
+/// whose description lists a time (`<p>時間: M:SS</p>`, clip time, the way version 1's seed
+/// wrote it). `seed::link_media` then gives every seeded lecture its length for the media in use.
 pub(super) fn backfill_lecture_durations(conn: &Connection) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(
         "SELECT cm.id, r.intro FROM course_modules cm

@@ -197,7 +197,7 @@ impl<'a> Seeder<'a> {
         };
         let mut lectures = Vec::with_capacity(unit.lectures.len());
         for (index, lecture) in unit.lectures.iter().enumerate() {
-            let filename = format!("{}-{:02}.mp4", unit.code, index + 1);
+            let filename = super::video_filename(unit, index);
             lectures.push(self.lecture(slot(index), lecture, &filename)?);
         }
         if certificate {
@@ -241,7 +241,7 @@ impl<'a> Seeder<'a> {
             params![
                 slot.courseid,
                 lecture.name,
-                lecture.description_html(),
+                lecture.description_html(self.clips.timing()),
                 self.now
             ],
         )?;
@@ -252,7 +252,8 @@ impl<'a> Seeder<'a> {
             availability: None,
         };
         let (cmid, contextid) = self.course_module(slot, module)?;
-        db::register_lecture(self.tx, cmid, f64::from(lecture.clip_seconds()))?;
+        let seconds = lecture.seconds(self.clips.timing());
+        db::register_lecture(self.tx, cmid, f64::from(seconds))?;
         let clip = self.clips.for_lecture(lecture)?;
         self.tx.execute(
             "INSERT INTO files (contenthash, contextid, component, filearea, itemid, filepath, filename,

@@ -2,8 +2,8 @@
 //! (`seeds/000_*.txt`) and the iCROWN outline (`seeds/001_*.txt`).
 //!
 //! Lecture names are the brochure's titles as printed, lecturer mark included. Times are the
-//! brochure's H:MM; the demo reads them as M:SS of clip time (1:08 → a 68-second clip), so a
-//! lecture's listed time is its clip's real length.
+//! brochure's hours:minutes (1:08 = 68 minutes); the demo's clips last exactly that long, and
+//! test harnesses shrink every listed minute to a second ([`Timing::SecondPerMinute`]).
 
 /// A lecture (講義) as the brochure lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,11 +244,37 @@ pub(crate) const ICRWEB_UNITS: &[Unit] = &[
 
 pub(crate) const ICROWN_UNITS: &[Unit] = &[ICROWN_OVERVIEW, ICROWN_ROLES, ICROWN_TRAINING];
 
+/// How long lectures run on this server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timing {
+    /// As the brochure lists them.
+    AsListed,
+    /// Each listed minute lasts a second (tests that play lectures).
+    SecondPerMinute,
+}
+
 impl Lecture {
-    /// The clip length: the brochure's `H:MM` read as `M:SS`.
-    pub(crate) fn clip_seconds(&self) -> u32 {
-        let (minutes, seconds) = self.time.split_once(':').unwrap_or(("0", self.time));
-        minutes.parse::<u32>().unwrap_or(0) * 60 + seconds.parse::<u32>().unwrap_or(0)
+    /// The brochure's `H:MM` in minutes (`"1:08"` → 68).
+    pub(crate) fn listed_minutes(&self) -> u32 {
+        let (hours, minutes) = self.time.split_once(':').unwrap_or(("0", self.time));
+        hours.parse::<u32>().unwrap_or(0) * 60 + minutes.parse::<u32>().unwrap_or(0)
+    }
+
+    /// The length of the lecture's video.
+    pub(crate) fn seconds(&self, timing: Timing) -> u32 {
+        match timing {
+            Timing::AsListed => self.listed_minutes() * 60,
+            Timing::SecondPerMinute => self.listed_minutes(),
+        }
+    }
+
+    /// The time as the description lists it: ICRweb's `H:MM`, or `H:MM:SS` when lectures last
+    /// seconds (the app reads both).
+    pub(crate) fn time_text(&self, timing: Timing) -> String {
+        match timing {
+            Timing::AsListed => self.time.to_owned(),
+            Timing::SecondPerMinute => crate::media::hms(self.seconds(timing)),
+        }
     }
 
     /// The lecturer named by the title's `《講師:…》` mark, if any.
@@ -259,10 +285,11 @@ impl Lecture {
     }
 
     /// The activity description an ICRweb editor would type: lecturer (when known) and time.
-    pub(crate) fn description_html(&self) -> String {
+    pub(crate) fn description_html(&self, timing: Timing) -> String {
+        let time = self.time_text(timing);
         match self.lecturer() {
-            Some(lecturer) => format!("<p>講師: {lecturer}</p><p>時間: {}</p>", self.time),
-            None => format!("<p>時間: {}</p>", self.time),
+            Some(lecturer) => format!("<p>講師: {lecturer}</p><p>時間: {time}</p>"),
+            None => format!("<p>時間: {time}</p>"),
         }
     }
 }

@@ -10,7 +10,8 @@ use rusqlite::Connection;
 
 use crate::config::{MediaProfile, PasswordCost};
 use crate::db;
-use crate::media::{Clip, MediaStore};
+use crate::media::{Clip, ClipSpec, MediaStore};
+use catalog::Timing;
 
 /// A demo account the server creates and prints at start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,16 +56,18 @@ const ENROLMENTS: &[(&str, &str)] = &[
     ("icrown1", courses::ICROWN.shortname),
 ];
 
-/// The clips lectures point at.
+/// The clips lectures point at, and how long lectures run.
 #[derive(Debug, Clone)]
 pub(crate) struct Clips {
-    by_seconds: HashMap<u32, Clip>,
-    /// Tests: every lecture uses this one clip.
+    by_spec: HashMap<ClipSpec, Clip>,
+    /// Unit tests: every lecture uses this one clip.
     shared: Option<Clip>,
+    timing: Timing,
 }
 
-/// The length of the shared test clip.
+/// The shared unit-test clip.
 const SHARED_CLIP_SECONDS: u32 = 2;
+const SHARED_CLIP_TITLE: &str = "Juko テスト動画";
 
 impl Clips {
     /// Generates (or finds from an earlier run) the clips the profile needs.
@@ -73,40 +76,83 @@ impl Clips {
         profile: MediaProfile,
     ) -> anyhow::Result<Clips> {
         match profile {
-            MediaProfile::Catalog => Ok(Clips {
-                by_seconds: store.prepare_clips(&catalog_durations()).await?,
-                shared: None,
-            }),
+            MediaProfile::Catalog | MediaProfile::Short => {
+                let timing = timing_of(profile);
+                Ok(Clips {
+                    by_spec: store.prepare_clips(&catalog_clips(timing)).await?,
+                    shared: None,
+                    timing,
+                })
+            }
             MediaProfile::SharedTestClip => {
-                let mut by_seconds = store
-                    .prepare_clips(&BTreeSet::from([SHARED_CLIP_SECONDS]))
-                    .await?;
-                let shared = by_seconds.remove(&SHARED_CLIP_SECONDS);
-                Ok(Clips { by_seconds, shared })
+                let spec = ClipSpec {
+                    title: SHARED_CLIP_TITLE.to_owned(),
+                    seconds: SHARED_CLIP_SECONDS,
+                };
+                let mut by_spec = store.prepare_clips(&BTreeSet::from([spec.clone()])).await?;
+                Ok(Clips {
+                    shared: by_spec.remove(&spec),
+                    by_spec,
+                    timing: timing_of(profile),
+                })
             }
         }
     }
 
+    pub(crate) fn timing(&self) -> Timing {
+        self.timing
+    }
+
     fn for_lecture(&self, lecture: &catalog::Lecture) -> anyhow::Result<&Clip> {
-        let seconds = lecture.clip_seconds();
+        let spec = clip_spec(lecture, self.timing);
         self.shared
             .as_ref()
-            .or_else(|| self.by_seconds.get(&seconds))
-            .ok_or_else(|| anyhow::anyhow!("no {seconds}-second clip for {}", lecture.name))
+            .or_else(|| self.by_spec.get(&spec))
+            .ok_or_else(|| anyhow::anyhow!("no {}-second clip for {}", spec.seconds, lecture.name))
     }
 
     fn all(&self) -> impl Iterator<Item = &Clip> {
-        self.by_seconds.values().chain(self.shared.iter())
+        self.by_spec.values().chain(self.shared.iter())
     }
 }
 
-/// Every distinct lecture length in the catalog: one clip each.
-fn catalog_durations() -> BTreeSet<u32> {
+fn timing_of(profile: MediaProfile) -> Timing {
+    match profile {
+        MediaProfile::Catalog => Timing::AsListed,
+        MediaProfile::Short | MediaProfile::SharedTestClip => Timing::SecondPerMinute,
+    }
+}
+
+/// What a lecture's clip shows and how long it lasts.
+fn clip_spec(lecture: &catalog::Lecture, timing: Timing) -> ClipSpec {
+    ClipSpec {
+        title: lecture.name.to_owned(),
+        seconds: lecture.seconds(timing),
+    }
+}
+
+/// Every lecture of the catalog with the name of its video file (`kiso-01.mp4`), which is the
+/// same wherever the unit is taught.
+fn catalog_lectures() -> impl Iterator<Item = (String, &'static catalog::Lecture)> {
     courses::COURSES
         .iter()
         .flat_map(|course| course.units)
-        .flat_map(|unit| unit.lectures)
-        .map(catalog::Lecture::clip_seconds)
+        .flat_map(|unit| {
+            unit.lectures
+                .iter()
+                .enumerate()
+                .map(move |(index, lecture)| (video_filename(unit, index), lecture))
+        })
+}
+
+fn video_filename(unit: &catalog::Unit, index: usize) -> String {
+    format!("{}-{:02}.mp4", unit.code, index + 1)
+}
+
+/// One clip per lecture (lectures listed twice with the same title and time share one).
+fn catalog_clips(timing: Timing) -> BTreeSet<ClipSpec> {
+    catalog_lectures()
+        .map(|(_, lecture)| clip_spec(lecture, timing))
         .collect()
 }
 
@@ -127,16 +173,40 @@ pub(crate) fn seed(
     Ok(())
 }
 
-/// On a database seeded earlier: points files at the clips as they are now on disk.
-pub(crate) fn link_media(conn: &mut Connection, clips: &Clips) -> anyhow::Result<()> {
+/// On a database seeded earlier: gives every lecture the clip, listed time and length of the
+/// media in use now (a database seeded by an older version, by tests with short media, or with
+/// a regenerated media directory). Learners' history stays as it is.
+pub(crate) fn link_media(conn: &mut Connection, clips: &Clips, now: i64) -> anyhow::Result<()> {
+    let lectures: HashMap<String, &catalog::Lecture> = catalog_lectures().collect();
     let tx = conn.transaction()?;
+    let mut moved = 0;
+    for file in db::lecture_files(&tx)? {
+        let Some(lecture) = lectures.get(&file.filename) else {
+            continue;
+        };
+        let clip = clips.for_lecture(lecture)?;
+        moved += usize::from(db::set_file_content(
+            &tx,
+            file.file_id,
+            &clip.contenthash,
+            clip.filesize,
+            now,
+        )?);
+        db::set_resource_intro(
+            &tx,
+            file.resource_id,
+            &lecture.description_html(clips.timing),
+            now,
+        )?;
+        db::register_lecture(&tx, file.cmid, f64::from(lecture.seconds(clips.timing)))?;
+    }
     for clip in clips.all() {
-        let moved = db::reconcile_media(&tx, &clip.recipe, &clip.contenthash, clip.filesize)?;
-        if moved > 0 {
-            tracing::info!(recipe = %clip.recipe, files = moved, "re-linked regenerated clip");
-        }
+        db::record_media(&tx, &clip.recipe, &clip.contenthash, clip.filesize)?;
     }
     tx.commit()?;
+    if moved > 0 {
+        tracing::info!(files = moved, "re-linked lectures to the current videos");
+    }
     Ok(())
 }
 
@@ -145,14 +215,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brochure_times_become_clip_lengths() {
-        let check = |time, want| {
+    fn brochure_times_are_hours_and_minutes() {
+        let check = |time, listed: u32, short: &str| {
             let lecture = catalog::Lecture { name: "x", time };
-            assert_eq!(lecture.clip_seconds(), want, "{time}");
+            assert_eq!(lecture.seconds(Timing::AsListed), listed * 60, "{time}");
+            assert_eq!(lecture.time_text(Timing::AsListed), time);
+            assert_eq!(lecture.seconds(Timing::SecondPerMinute), listed, "{time}");
+            assert_eq!(lecture.time_text(Timing::SecondPerMinute), short);
         };
-        check("0:05", 5);
-        check("1:08", 68);
-        check("1:00", 60);
+        check("0:05", 5, "0:00:05");
+        check("1:08", 68, "0:01:08");
+        check("1:00", 60, "0:01:00");
     }
 
     #[test]
@@ -160,7 +233,7 @@ mod tests {
         let check = |name, want: Option<&str>, description: &str| {
             let lecture = catalog::Lecture { name, time: "0:52" };
             assert_eq!(lecture.lecturer(), want, "{name}");
-            assert_eq!(lecture.description_html(), description);
+            assert_eq!(lecture.description_html(Timing::AsListed), description);
         };
         check(
             "研究コンセプトの作り方-統計家の視点から- 《講師:山本 精一郎》",
@@ -185,9 +258,30 @@ mod tests {
     }
 
     #[test]
-    fn the_catalog_needs_one_clip_per_distinct_time() {
-        let durations = catalog_durations();
-        assert!(durations.contains(&68) && durations.contains(&3));
-        assert!(durations.len() < 40, "{} clips", durations.len());
+    fn every_lecture_gets_a_clip_with_its_title_and_real_length() {
+        let clips = catalog_clips(Timing::AsListed);
+        let lectures: Vec<_> = catalog_lectures().collect();
+        for (filename, lecture) in &lectures {
+            let spec = clip_spec(lecture, Timing::AsListed);
+            assert!(clips.contains(&spec), "{filename}");
+        }
+        let first = ClipSpec {
+            title: "1. 臨床研究概論".to_owned(),
+            seconds: 5 * 60,
+        };
+        assert!(clips.contains(&first));
+        // Lectures listed twice (same title, same time) share their clip.
+        assert!(clips.len() < lectures.len());
+        let hours = clips.iter().map(|c| c.seconds).sum::<u32>() as f64 / 3600.0;
+        assert!(hours > 10.0, "{hours} hours of video");
+    }
+
+    #[test]
+    fn video_file_names_name_one_lecture_each() {
+        let mut by_name: HashMap<String, &catalog::Lecture> = HashMap::new();
+        for (filename, lecture) in catalog_lectures() {
+            let known = by_name.entry(filename.clone()).or_insert(lecture);
+            assert_eq!(*known, lecture, "{filename}");
+        }
     }
 }

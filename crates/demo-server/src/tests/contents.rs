@@ -52,8 +52,8 @@ async fn a_lecture_module_has_its_file_metadata_and_completion() {
     assert_ne!(cmid, contextid);
     assert_eq!(lecture["name"], "1. データの記述 《講師:水澤純基》");
     assert_eq!(
-        lecture["description"],
-        "<p>講師: 水澤純基</p><p>時間: 1:08</p>"
+        lecture["description"], "<p>講師: 水澤純基</p><p>時間: 0:01:08</p>",
+        "test sites list their short length (68 s for the brochure's 1:08)"
     );
     assert_eq!(lecture["modname"], "resource");
     assert_eq!(lecture["modplural"], "ファイル");
@@ -122,7 +122,7 @@ async fn descriptions_carry_lecturer_and_time_as_listed() {
     let kiso = &reply[1]["modules"];
     assert_eq!(kiso[0]["name"], "1. 臨床研究概論");
     assert_eq!(
-        kiso[0]["description"], "<p>時間: 0:05</p>",
+        kiso[0]["description"], "<p>時間: 0:00:05</p>",
         "no lecturer named, no 講師 line"
     );
     let keizoku = &reply[4]["modules"];
@@ -132,7 +132,7 @@ async fn descriptions_carry_lecturer_and_time_as_listed() {
     );
     assert_eq!(
         keizoku[1]["description"],
-        "<p>講師: 山本 精一郎</p><p>時間: 0:52</p>"
+        "<p>講師: 山本 精一郎</p><p>時間: 0:00:52</p>"
     );
 }
 

@@ -8,6 +8,7 @@ mod courses;
 mod files;
 mod hostile;
 mod live;
+mod lockout;
 mod login;
 mod modes;
 mod progress;

@@ -216,3 +216,60 @@ async fn a_database_from_before_the_extension_is_upgraded() {
     drop(upgraded);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_kept_database_gets_the_lengths_and_videos_of_the_media_in_use() {
+    let dir = temp_dir("relink");
+    let first = Site::with_config(file_db_config(&dir, true)).await;
+    let token = first.token("learner1").await;
+    let kiso = first.lectures(&token, FACILITY_A.shortname, 1).await;
+    let cmid = kiso[0];
+    let seeded = |site: &Site| {
+        let db = site.state.db().clone();
+        async move {
+            db.call(move |conn| {
+                Ok(conn.query_row(
+                    "SELECT r.intro, l.duration, f.contenthash FROM course_modules cm
+                     JOIN resource r ON r.id = cm.instance
+                     JOIN local_juko_lecture l ON l.cmid = cm.id
+                     JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
+                     JOIN files f ON f.contextid = ctx.id
+                     WHERE cm.id = ?1",
+                    [cmid],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, f64>(1)?,
+                            row.get::<_, String>(2)?,
+                        ))
+                    },
+                )?)
+            })
+            .await
+            .expect("lecture row")
+        }
+    };
+    let want = seeded(&first).await;
+    assert_eq!(want.0, "<p>時間: 0:00:05</p>");
+    assert_eq!(want.1, 5.0);
+    // As an older version left it: another listing, length and clip.
+    first
+        .state
+        .db()
+        .call(move |conn| {
+            conn.execute_batch(
+                "UPDATE resource SET intro = '<p>時間: 0:05</p>';
+                 UPDATE local_juko_lecture SET duration = 1;
+                 UPDATE files SET contenthash = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';",
+            )?;
+            Ok(())
+        })
+        .await
+        .expect("age the database");
+    drop(first);
+
+    let again = Site::with_config(file_db_config(&dir, true)).await;
+    assert_eq!(seeded(&again).await, want);
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
