@@ -52,6 +52,9 @@ pub(crate) enum Error {
     CannotManualTrack,
     #[error("Completion is not enabled")]
     CompletionNotEnabled,
+    /// `my_get_page` found no such page (`core_block_get_dashboard_blocks` `mypage`).
+    #[error("An error occurred while setting up your Moodle page")]
+    MyPageSetup,
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -109,6 +112,7 @@ impl Error {
             Error::SectionNotExist => "sectionnotexist",
             Error::CannotManualTrack => "cannotmanualctrack",
             Error::CompletionNotEnabled => "completionnotenabled",
+            Error::MyPageSetup => "mymoodlesetup",
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",

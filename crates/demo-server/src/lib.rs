@@ -40,6 +40,7 @@ mod range;
 mod rest;
 mod server;
 mod state;
+mod theme;
 mod token;
 mod urls;
 mod web;
@@ -81,6 +82,9 @@ pub fn app(state: AppState) -> Router {
             "/webservice/pluginfile.php/{*path}",
             get(files::pluginfile_path),
         )
+        .route("/pluginfile.php/{*path}", get(theme::pluginfile))
+        .route("/theme/image.php", get(theme::image_query))
+        .route("/theme/image.php/{*path}", get(theme::image_path))
         .layer(from_fn(http::cors));
     moodle
         .fallback(web::fallback)

@@ -7,6 +7,7 @@ use crate::access;
 use crate::db::{self, CourseRow};
 use crate::error::{Error, Result};
 use crate::rest::params::MoodleBool;
+use crate::urls;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +30,7 @@ pub(crate) struct UserCourse {
     summary: String,
     summaryformat: i64,
     format: String,
+    courseimage: String,
     showgrades: bool,
     lang: &'static str,
     enablecompletion: bool,
@@ -60,6 +62,7 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
     }
     let userid = ctx.user.id;
     let with_count = params.returnusercount.0;
+    let wwwroot = ctx.wwwroot.clone();
     ctx.state
         .db()
         .call(move |conn| {
@@ -81,7 +84,7 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
                     None
                 };
                 let last = lastaccess.get(&course.id).copied();
-                courses.push(user_course(course, count, progress, last));
+                courses.push(user_course(&wwwroot, course, count, progress, last));
             }
             Ok(courses)
         })
@@ -89,6 +92,7 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
 }
 
 fn user_course(
+    wwwroot: &str,
     course: CourseRow,
     count: Option<i64>,
     progress: Option<f64>,
@@ -104,6 +108,7 @@ fn user_course(
         visible: i64::from(course.visible),
         summary: course.summary,
         summaryformat: 1,
+        courseimage: urls::course_image(wwwroot, course.contextid, course.timemodified),
         format: course.format,
         showgrades: true,
         lang: "",

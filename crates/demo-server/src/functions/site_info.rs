@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, RELEASE, SITE_NAME, VERSION, functions};
-use crate::db::SITE_COURSE_ID;
+use crate::db::{self, SITE_COURSE_ID};
+use crate::error::Result;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +36,7 @@ pub(crate) struct SiteInfo {
     userquota: i64,
     usermaxuploadfilesize: i64,
     userhomepage: i64,
+    userprivateaccesskey: String,
     siteid: i64,
     sitecalendartype: &'static str,
     usercalendartype: &'static str,
@@ -58,10 +60,16 @@ struct Feature {
     value: i64,
 }
 
-pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
+pub(crate) async fn get_site_info(ctx: &Ctx, _params: Params) -> Result<SiteInfo> {
+    let userid = ctx.user.id;
+    let userprivateaccesskey = ctx
+        .state
+        .db()
+        .call(move |conn| Ok(db::user_private_key(conn, userid)?))
+        .await?;
     let user = &ctx.user;
     let wwwroot = &ctx.wwwroot;
-    SiteInfo {
+    Ok(SiteInfo {
         sitename: SITE_NAME,
         username: user.username.clone(),
         firstname: user.firstname.clone(),
@@ -111,6 +119,7 @@ pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
         usermaxuploadfilesize: 0,
         // 3 = "My courses", Moodle 4.x's default home page.
         userhomepage: 3,
+        userprivateaccesskey,
         siteid: SITE_COURSE_ID,
         sitecalendartype: "gregorian",
         usercalendartype: "gregorian",
@@ -120,5 +129,5 @@ pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
         policyagreed: 1,
         usercanchangeconfig: false,
         usercanviewconfig: false,
-    }
+    })
 }
