@@ -38,11 +38,14 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "core_completion_update_activity_completion_status_manually",
     "core_course_get_contents",
     "core_course_get_course_module",
+    "core_course_get_courses_by_field",
     "core_course_view_course",
     "core_enrol_get_users_courses",
     "core_group_get_course_user_groups",
     "core_webservice_get_site_info",
+    "mod_resource_get_resources_by_courses",
     "mod_resource_view_resource",
+    "tool_mobile_get_config",
     "tool_mobile_get_public_config",
 ];
 
