@@ -6,6 +6,13 @@
 //! seeded with an ICRweb-like catalog and real (generated) lecture videos. It also serves the
 //! built web app at `/`, so one URL is the whole demo.
 //!
+//! Every call the official Moodle App makes to sign in, show its dashboard, open a course and
+//! open a resource is served in Moodle 4.5's declared shape (`tool_mobile_get_config`,
+//! `core_course_get_courses_by_field`, `core_block_get_dashboard_blocks`, the calendar and
+//! group functions, …; checked against fixtures in `src/tests/fixtures/`), with the theme's
+//! icons (`theme/image.php`) and generated course images (`pluginfile.php`), all with
+//! `Access-Control-Allow-Origin: *` and `Cross-Origin-Resource-Policy: cross-origin`.
+//!
 //! It also implements Juko's viewing-history extension (`local_juko_push_progress`,
 //! `local_juko_get_progress`; `docs/progress-protocol.md`), or, with
 //! `Config::progress_extension` off, behaves as a stock site whose lectures complete manually.
