@@ -12,6 +12,9 @@
 //! group functions, …; checked against fixtures in `src/tests/fixtures/`), with the theme's
 //! icons (`theme/image.php`) and generated course images (`pluginfile.php`), all with
 //! `Access-Control-Allow-Origin: *` and `Cross-Origin-Resource-Policy: cross-origin`.
+//! Keys, order, types, warnings and errors were checked against Moodle 4.5's source (the 4.5
+//! release and 4.5.5+): where Moodle's error code has no language string, its message is
+//! `error/<code>`, and so is ours.
 //!
 //! It also implements Juko's viewing-history extension (`local_juko_push_progress`,
 //! `local_juko_get_progress`; `docs/progress-protocol.md`), or, with

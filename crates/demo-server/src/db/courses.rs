@@ -210,6 +210,19 @@ pub(crate) fn course_of_module(conn: &Connection, cmid: i64) -> rusqlite::Result
     .optional()
 }
 
+/// The course a section belongs to.
+pub(crate) fn course_of_section(
+    conn: &Connection,
+    sectionid: i64,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT course FROM course_sections WHERE id = ?1",
+        [sectionid],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
 /// The course module and course of a `resource` instance.
 pub(crate) fn resource_cm(
     conn: &Connection,

@@ -16,8 +16,8 @@ pub(crate) use activity::{
 };
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,
-    course_modules, course_of_module, course_sections, enrol_methods, enrolled_courses,
-    enrolled_user_count, is_enrolled, resource_cm, resource_settings,
+    course_modules, course_of_module, course_of_section, course_sections, enrol_methods,
+    enrolled_courses, enrolled_user_count, is_enrolled, resource_cm, resource_settings,
 };
 pub(crate) use files::{FileRow, file_at, files_of_course, reconcile_media, record_media};
 pub(crate) use progress::{

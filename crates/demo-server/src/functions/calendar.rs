@@ -5,8 +5,9 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::resources::validate_courses;
 use super::{Ctx, Warning};
+use crate::access;
+use crate::db;
 use crate::error::{Error, Result};
 use crate::rest::params::MoodleBool;
 
@@ -33,7 +34,8 @@ fn twenty() -> i64 {
     20
 }
 
-/// `events_exporter`: the events and the ids of the first and last (null when none).
+/// `events_exporter`: the events and the ids of the first and last (its defaults, null, when
+/// there are none).
 #[derive(Debug, Serialize)]
 pub(crate) struct ActionEvents {
     events: Vec<serde_json::Value>,
@@ -41,18 +43,36 @@ pub(crate) struct ActionEvents {
     lastid: Option<i64>,
 }
 
-pub(crate) fn get_action_events_by_timesort(
+pub(crate) async fn get_action_events_by_timesort(
     ctx: &Ctx,
     params: ActionParams,
 ) -> Result<ActionEvents> {
-    if !(1..=50).contains(&params.limitnum) {
-        return Err(Error::invalid_parameter(
-            "Limit must be between 1 and 50 (inclusive)",
-        ));
+    // The user check comes first, as in Moodle's function; the limit is checked after it,
+    // by the calendar API.
+    if let Some(userid) = params.userid.filter(|&id| id != 0) {
+        let exists = ctx
+            .state
+            .db()
+            .call(move |conn| Ok(db::user_by_id(conn, userid)?.is_some()))
+            .await?;
+        if !exists {
+            // `context_user::instance` of a user that is not there.
+            return Err(Error::missing_record("user"));
+        }
+        // Moodle compares the token user's id (database text) with the cleaned integer
+        // strictly (`!==`), so any explicit id, one's own included, needs
+        // moodle/calendar:manageentries in that user's context, which learners lack. The
+        // exception names the code `nopermission`, which has no language string.
+        return Err(Error::NoLangString {
+            exception: "required_capability_exception",
+            errorcode: "nopermission",
+        });
     }
-    if params.userid.is_some_and(|id| id != 0 && id != ctx.user.id) {
-        return Err(Error::NoPermissions {
-            capability: "Change site configuration",
+    if !(1..=50).contains(&params.limitnum) {
+        // A plain moodle_exception whose "error code" is the sentence itself.
+        return Err(Error::NoLangString {
+            exception: "moodle_exception",
+            errorcode: "Limit must be between 1 and 50 (inclusive)",
         });
     }
     // Nothing the demo has carries a date, so no window holds an event.
@@ -114,30 +134,49 @@ pub(crate) async fn get_calendar_events(
     let (userid, courseids) = (ctx.user.id, params.events.courseids);
     let _ = (
         params.events.eventids,
-        params.events.groupids,
         params.events.categoryids,
         params.options,
     );
-    let warnings = ctx
+    let mut warnings = ctx
         .state
         .db()
-        .call(move |conn| Ok(course_warnings(conn, userid, &courseids)?))
+        .call(move |conn| course_warnings(conn, userid, &courseids))
         .await?;
+    // The demo's courses have no groups, so every group asked for is one the learner is not
+    // in. Moodle puts the id in `item` (text) and no `itemid`.
+    warnings.extend(params.events.groupids.into_iter().map(|id| Warning {
+        item: Some(id.to_string()),
+        itemid: None,
+        warningcode: "nopermissions",
+        message: "you do not have permissions to access this group".to_owned(),
+    }));
     Ok(CalendarEvents {
         events: Vec::new(),
         warnings,
     })
 }
 
-/// Courses the learner cannot enter are reported, not searched, as Moodle does.
-fn course_warnings(conn: &Connection, userid: i64, ids: &[i64]) -> rusqlite::Result<Vec<Warning>> {
-    let (_, warnings) = validate_courses(conn, userid, ids)?;
-    Ok(warnings
-        .into_iter()
-        .map(|w| Warning {
-            warningcode: "nopermissions",
-            message: "No access rights in course context".to_owned(),
-            ..w
-        })
-        .collect())
+/// Each course the learner cannot enter is reported, not searched. Moodle's message is
+/// "No access rights in course context" followed directly by the exception's message and
+/// then the PHP stack trace; the demo has no PHP trace to add, so it ends after the message.
+fn course_warnings(conn: &Connection, userid: i64, ids: &[i64]) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    for &id in ids {
+        let refusal = match db::course_by_id(conn, id)? {
+            None => Error::missing_record("course").to_string(),
+            Some(course) => match access::course_access(conn, userid, &course)? {
+                Ok(()) => continue,
+                Err(denied) => Error::RequireLogin {
+                    reason: denied.reason(),
+                }
+                .to_string(),
+            },
+        };
+        warnings.push(Warning::course(
+            id,
+            "nopermissions",
+            &format!("No access rights in course context {refusal}"),
+        ));
+    }
+    Ok(warnings)
 }

@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::resources::validate_courses;
 use super::{Ctx, Warning, enter_course};
 use crate::access::{self, CourseView};
 use crate::db::{self, CourseRow, SITE_COURSE_ID, UserRow};
@@ -100,22 +101,18 @@ pub(crate) async fn get_courses_by_field(
     ctx.state
         .db()
         .call(move |conn| {
+            let (candidates, warnings) = selector.courses(conn, user.id)?;
             let mut courses = Vec::new();
-            for course in db::all_courses(conn)? {
-                if !selector.matches(&course) {
-                    continue;
-                }
+            for course in candidates {
                 // Hidden courses are skipped for learners (no viewhiddencourses).
                 if !course.visible {
                     continue;
                 }
+                // Anyone else sees the public listing of a visible course.
                 let member = access::course_access(conn, user.id, &course)?.is_ok();
                 courses.push(course_entry(conn, &wwwroot, course, member)?);
             }
-            Ok(CoursesByField {
-                courses,
-                warnings: Vec::new(),
-            })
+            Ok(CoursesByField { courses, warnings })
         })
         .await
 }
@@ -129,41 +126,70 @@ enum Selector {
     Shortname(String),
     Idnumber(String),
     Category(i64),
+    Section(i64),
 }
 
 impl Selector {
     fn read(field: &str, value: &str) -> Result<Selector> {
         if !field.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(Error::invalid_parameter(format!(
-                "field => Invalid parameter value detected (Invalid external api parameter: \
-                 the value is \"{field}\", the server was expecting \"alpha\" type)"
+                "field => Invalid parameter value detected: Invalid external api parameter: \
+                 the value is \"{field}\", the server was expecting \"alpha\" type"
             )));
         }
         Ok(match field {
             "" => Selector::All,
             "id" => Selector::Id(clean_int(value)),
             "category" => Selector::Category(clean_int(value)),
-            // PARAM_SEQUENCE: digits and commas only, else nothing.
-            "ids" => Selector::Ids(if value.chars().all(|c| c.is_ascii_digit() || c == ',') {
-                value.split(',').filter_map(|v| v.parse().ok()).collect()
-            } else {
-                Vec::new()
-            }),
+            "sectionid" => Selector::Section(clean_int(value)),
+            // PARAM_SEQUENCE strips every character but digits and commas.
+            "ids" => Selector::Ids(
+                value
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == ',')
+                    .collect::<String>()
+                    .split(',')
+                    .filter_map(|v| v.parse().ok())
+                    .collect(),
+            ),
             "shortname" => Selector::Shortname(value.to_owned()),
             "idnumber" => Selector::Idnumber(value.to_owned()),
             _ => return Err(Error::invalid_parameter("Invalid field name")),
         })
     }
 
-    fn matches(&self, course: &CourseRow) -> bool {
-        match self {
-            Selector::All => true,
-            Selector::Id(id) => course.id == *id,
-            Selector::Ids(ids) => ids.contains(&course.id),
-            Selector::Shortname(name) => course.shortname == *name,
-            Selector::Idnumber(idnumber) => course.idnumber == *idnumber,
-            Selector::Category(category) => course.category == *category,
-        }
+    /// The courses to answer for, in Moodle's order, and the warnings of the lookup. `ids`
+    /// goes through `validate_courses` (keeping failures): a warning `1` for each course the
+    /// learner cannot enter, in the order asked, duplicates once; the others are by id.
+    fn courses(&self, conn: &Connection, userid: i64) -> Result<(Vec<CourseRow>, Vec<Warning>)> {
+        let by_id = |keep: &dyn Fn(&CourseRow) -> bool| -> Result<Vec<CourseRow>> {
+            Ok(db::all_courses(conn)?.into_iter().filter(keep).collect())
+        };
+        Ok(match self {
+            Selector::All => (by_id(&|_| true)?, Vec::new()),
+            Selector::Id(id) => (by_id(&|c| c.id == *id)?, Vec::new()),
+            Selector::Shortname(name) => (by_id(&|c| c.shortname == *name)?, Vec::new()),
+            Selector::Idnumber(idnumber) => (by_id(&|c| c.idnumber == *idnumber)?, Vec::new()),
+            Selector::Category(category) => (by_id(&|c| c.category == *category)?, Vec::new()),
+            Selector::Section(sectionid) => {
+                let course = match db::course_of_section(conn, *sectionid)? {
+                    Some(courseid) => db::course_by_id(conn, courseid)?,
+                    None => None,
+                };
+                (course.into_iter().collect(), Vec::new())
+            }
+            Selector::Ids(ids) => {
+                let (_, warnings) = validate_courses(conn, userid, ids)?;
+                let mut courses = Vec::new();
+                for id in ids {
+                    if courses.iter().any(|c: &CourseRow| c.id == *id) {
+                        continue;
+                    }
+                    courses.extend(db::course_by_id(conn, *id)?);
+                }
+                (courses, warnings)
+            }
+        })
     }
 }
 
@@ -331,13 +357,15 @@ fn course_module(conn: &Connection, user: &UserRow, cmid: i64) -> Result<CourseM
     })
 }
 
-/// The `modules` table id of a module type, as a fresh Moodle 4.5 install numbers them
-/// (alphabetical install order; `customcert` installed after core).
+/// The `modules` table id of a module type, as a fresh Moodle 4.5 install numbers them: the
+/// 24 standard modules in alphabetical order (the order `core_component` lists plugins and
+/// the installer inserts them), then add-ons such as `customcert`, installed afterwards.
 pub(crate) fn module_type_id(modname: &str) -> i64 {
-    const CORE: [&str; 21] = [
+    const STANDARD: [&str; 24] = [
         "assign",
         "bigbluebuttonbn",
         "book",
+        "chat",
         "choice",
         "data",
         "feedback",
@@ -350,16 +378,20 @@ pub(crate) fn module_type_id(modname: &str) -> i64 {
         "lesson",
         "lti",
         "page",
-        "qbank",
         "quiz",
         "resource",
         "scorm",
+        "subsection",
+        "survey",
         "url",
         "wiki",
+        "workshop",
     ];
-    CORE.iter()
+    const FIRST_ADD_ON: i64 = STANDARD.len() as i64 + 1;
+    STANDARD
+        .iter()
         .position(|&m| m == modname)
-        .map_or(23, |i| i as i64 + 1)
+        .map_or(FIRST_ADD_ON, |i| i as i64 + 1)
 }
 
 #[cfg(test)]
@@ -375,7 +407,9 @@ mod tests {
         check("", "anything", Ok(Selector::All));
         check("id", "12abc", Ok(Selector::Id(12)));
         check("ids", "3,4,5", Ok(Selector::Ids(vec![3, 4, 5])));
-        check("ids", "3;4", Ok(Selector::Ids(vec![])));
+        check("ids", "3;4", Ok(Selector::Ids(vec![34])));
+        check("ids", "3,,x5", Ok(Selector::Ids(vec![3, 5])));
+        check("sectionid", "7", Ok(Selector::Section(7)));
         check("category", "x", Ok(Selector::Category(0)));
         check(
             "shortname",
@@ -388,8 +422,10 @@ mod tests {
 
     #[test]
     fn module_type_ids_are_stable_and_distinct() {
+        assert_eq!(module_type_id("assign"), 1);
         assert_eq!(module_type_id("resource"), 18);
-        assert_ne!(module_type_id("customcert"), module_type_id("resource"));
+        assert_eq!(module_type_id("workshop"), 24);
+        assert_eq!(module_type_id("customcert"), 25);
         assert_eq!(
             module_type_id("customcert"),
             module_type_id("anything-else")

@@ -15,7 +15,8 @@ pub(crate) struct Params {
     userid: i64,
     #[serde(default = "MoodleBool::no")]
     returncontents: MoodleBool,
-    /// `__default` (Dashboard) or `courses` (My courses).
+    /// `PARAM_TEXT`: `__default` (Dashboard, `MY_PAGE_DEFAULT`) or `__courses` (My courses,
+    /// `MY_PAGE_COURSES`).
     #[serde(default = "default_page")]
     mypage: String,
 }
@@ -76,16 +77,24 @@ pub(crate) fn get_dashboard_blocks(ctx: &Ctx, params: Params) -> Result<Blocks> 
     }
     let instanceid = match params.mypage.as_str() {
         "__default" => DASHBOARD_OVERVIEW,
-        "courses" => MY_COURSES_OVERVIEW,
-        // `my_get_page` finds no such page.
-        _ => return Err(Error::MyPageSetup),
+        "__courses" => MY_COURSES_OVERVIEW,
+        // Any other name finds no page: `mymoodlesetup`, a code without a language string.
+        _ => {
+            return Err(Error::NoLangString {
+                exception: "moodle_exception",
+                errorcode: "mymoodlesetup",
+            });
+        }
     };
     let lang_ja = ctx.user.lang == "ja";
     let block = Block {
         instanceid,
         name: "myoverview",
         region: "content",
+        // No `block_positions` row: the block sits where it was added.
         positionid: None,
+        // Block hiding is allowed (`allowuserblockhiding`) and the block has content, so it
+        // is collapsible; no block is dockable since Moodle 4.0.
         collapsible: true,
         dockable: false,
         weight: 0,
@@ -115,18 +124,21 @@ pub(crate) fn get_dashboard_blocks(ctx: &Ctx, params: Params) -> Result<Blocks> 
     })
 }
 
-/// `block_myoverview`'s plugin settings at their defaults.
+/// `block_myoverview::get_config_for_external()`: no instance settings, and every plugin
+/// setting (`get_config('block_myoverview')`) at its default, in the order a fresh install
+/// stores them: the version first, then `settings.php`'s order. With
+/// `displaygroupingcustomfield` off there is no `customfieldsexport`.
 const OVERVIEW_CONFIG: &[(&str, &str)] = &[
+    ("version", "2024100700"),
     ("displaycategories", "1"),
     ("layouts", "card,list,summary"),
     ("displaygroupingallincludinghidden", "0"),
     ("displaygroupingall", "1"),
     ("displaygroupinginprogress", "1"),
-    ("displaygroupingfuture", "1"),
     ("displaygroupingpast", "1"),
-    ("displaygroupingstarred", "1"),
-    ("displaygroupinghidden", "1"),
+    ("displaygroupingfuture", "1"),
     ("displaygroupingcustomfield", "0"),
     ("customfiltergrouping", ""),
-    ("version", "2024100700"),
+    ("displaygroupingfavourites", "1"),
+    ("displaygroupinghidden", "1"),
 ];

@@ -39,7 +39,8 @@ pub(crate) struct UserCourse {
     category: i64,
     /// Percent of completion-tracked activities done; `null` when nothing is tracked.
     progress: Option<f64>,
-    completed: bool,
+    /// `null` when the course does not track completion.
+    completed: Option<bool>,
     startdate: i64,
     enddate: i64,
     marker: i64,
@@ -113,13 +114,14 @@ fn user_course(
         showgrades: true,
         lang: "",
         enablecompletion: course.enablecompletion,
-        // No course-level completion criteria are configured, so "completed" stays false;
-        // activity completion drives `progress`.
+        // Moodle fills these only for a course that tracks completion. No course-level
+        // criteria are configured, so "completed" stays false; activity completion drives
+        // `progress`. Learners are tracked users.
         completionhascriteria: false,
-        completionusertracked: true,
+        completionusertracked: course.enablecompletion,
         category: course.category,
         progress,
-        completed: false,
+        completed: course.enablecompletion.then_some(false),
         startdate: course.startdate,
         enddate: course.enddate,
         marker: 0,

@@ -35,10 +35,15 @@ pub(crate) fn get_config(ctx: &Ctx, params: Params) -> Result<Config> {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         return Err(Error::invalid_parameter(format!(
-            "section => Invalid parameter value detected (Invalid external api parameter: \
-             the value is \"{section}\", the server was expecting \"alphanumext\" type)"
+            "section => Invalid parameter value detected: Invalid external api parameter: \
+             the value is \"{section}\", the server was expecting \"alphanumext\" type"
         )));
     }
+    // `themesettingsadvanced` answers what `themesettings` does; an unknown section, nothing.
+    let section = match section.as_str() {
+        "themesettingsadvanced" => "themesettings".to_owned(),
+        _ => section,
+    };
     let settings = SECTIONS
         .iter()
         .filter(|(name, _)| section.is_empty() || section == *name)
@@ -52,8 +57,11 @@ pub(crate) fn get_config(ctx: &Ctx, params: Params) -> Result<Config> {
 
 type Section = fn(&str) -> Vec<Setting>;
 
-/// `tool_mobile\api::get_config`'s sections, in its order, as a stock Moodle 4.5 site with
-/// this demo's settings answers them to a learner.
+/// `tool_mobile\api::get_config`'s sections, in its order, as Moodle 4.5 answers them to a
+/// learner (no admin-only keys). Values are the settings' defaults except the site's own
+/// (names, support contact, time zone, and an empty user menu: the demo has none of the
+/// pages its default items link to). `h5psettings` adds a key only when H5P custom CSS is
+/// set, which it is not here.
 const SECTIONS: &[(&str, Section)] = &[
     ("frontpagesettings", frontpage),
     ("sitepolicies", |_| {
@@ -120,13 +128,7 @@ const SECTIONS: &[(&str, Section)] = &[
             ("coursegraceperiodbefore", s("0")),
         ])
     }),
-    ("navigation", |_| {
-        settings(&[
-            ("enablemyhome", s("1")),
-            ("enabledashboard", s("1")),
-            ("enablemycourses", s("1")),
-        ])
-    }),
+    ("navigation", |_| settings(&[("enabledashboard", s("1"))])),
     ("themesettings", |_| {
         settings(&[("customusermenuitems", s(""))])
     }),
@@ -152,9 +154,10 @@ const SECTIONS: &[(&str, Section)] = &[
     }),
     ("blog", |_| {
         settings(&[
-            ("useblogassociations", s("0")),
-            ("bloglevel", s("0")),
-            ("blogusecomments", s("0")),
+            ("useblogassociations", s("1")),
+            // BLOG_SITE_LEVEL, the default; blogs are off through `enableblogs` instead.
+            ("bloglevel", s("4")),
+            ("blogusecomments", s("1")),
         ])
     }),
 ];
@@ -163,9 +166,10 @@ fn frontpage(_wwwroot: &str) -> Vec<Setting> {
     settings(&[
         ("fullname", s(SITE_NAME)),
         ("shortname", s("juko-demo")),
+        // An empty summary keeps the site course's stored format (0), as text like every
+        // value read from the database; `numsections` is computed, so a number.
         ("summary", s("")),
-        // Numbers where Moodle computes them rather than reading config text.
-        ("summaryformat", Value::from(1)),
+        ("summaryformat", s("0")),
         ("frontpage", s("6")),
         ("frontpageloggedin", s("6")),
         ("maxcategorydepth", s("2")),
@@ -181,11 +185,8 @@ fn mobile_app(_wwwroot: &str) -> Vec<Setting> {
         ("tool_mobile_forcelogout", s("0")),
         ("tool_mobile_customlangstrings", s("")),
         ("tool_mobile_disabledfeatures", s("")),
-        ("tool_mobile_showlogoinappheader", Value::from(0)),
         ("tool_mobile_filetypeexclusionlist", s("")),
         ("tool_mobile_custommenuitems", s("")),
-        ("tool_mobile_customusermenuitems", s("")),
-        ("tool_mobile_scriptallowlist", s("")),
         ("tool_mobile_apppolicy", s("")),
         ("tool_mobile_autologinmintimebetweenreq", s("360")),
         ("tool_mobile_autologout", s("0")),

@@ -138,9 +138,9 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "core_block_get_dashboard_blocks" => {
             json(dashboard::get_dashboard_blocks(&ctx, parse(query)?)?)
         }
-        "core_calendar_get_action_events_by_timesort" => json(
-            calendar::get_action_events_by_timesort(&ctx, parse(query)?)?,
-        ),
+        "core_calendar_get_action_events_by_timesort" => {
+            json(calendar::get_action_events_by_timesort(&ctx, parse(query)?).await?)
+        }
         "core_calendar_get_calendar_events" => {
             json(calendar::get_calendar_events(&ctx, parse(query)?).await?)
         }
@@ -190,8 +190,9 @@ fn json(value: impl Serialize) -> Result<String> {
 /// One entry of `external_warnings`.
 #[derive(Debug, Serialize)]
 pub(crate) struct Warning {
+    /// `PARAM_TEXT`: a word (`course`) or, in some functions, an id sent as text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) item: Option<&'static str>,
+    pub(crate) item: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) itemid: Option<i64>,
     pub(crate) warningcode: &'static str,
@@ -202,7 +203,7 @@ impl Warning {
     /// A warning about a course id.
     pub(crate) fn course(id: i64, warningcode: &'static str, message: &str) -> Warning {
         Warning {
-            item: Some("course"),
+            item: Some("course".to_owned()),
             itemid: Some(id),
             warningcode,
             message: message.to_owned(),

@@ -24,8 +24,10 @@ pub(crate) struct Resources {
     warnings: Vec<Warning>,
 }
 
-/// `helper_for_get_mods_by_courses::standard_coursemodule_elements_returns()` (the fields a
-/// learner gets: no section, visibility or groups) and the resource's own fields.
+/// `helper_for_get_mods_by_courses::standard_coursemodule_elements_returns()` and the
+/// resource's own fields. `get_all_instances_in_courses` adds the course-module columns for
+/// every user: `section` is the section's number (`cw.section`), `lang` the module's forced
+/// language, null when none is forced.
 #[derive(Debug, Serialize)]
 struct Resource {
     id: i64,
@@ -35,7 +37,11 @@ struct Resource {
     intro: String,
     introformat: i64,
     introfiles: Vec<File>,
-    lang: &'static str,
+    section: i64,
+    visible: bool,
+    groupmode: i64,
+    groupingid: i64,
+    lang: Option<&'static str>,
     contentfiles: Vec<File>,
     tobemigrated: i64,
     legacyfiles: i64,
@@ -57,6 +63,7 @@ struct File {
     timemodified: i64,
     mimetype: String,
     isexternalfile: bool,
+    icon: &'static str,
 }
 
 pub(crate) async fn get_resources_by_courses(ctx: &Ctx, params: Params) -> Result<Resources> {
@@ -64,9 +71,11 @@ pub(crate) async fn get_resources_by_courses(ctx: &Ctx, params: Params) -> Resul
     ctx.state
         .db()
         .call(move |conn| {
+            // No ids: `enrol_get_my_courses()`, which leaves out hidden courses for learners.
             let courseids = if params.courseids.is_empty() {
                 db::enrolled_courses(conn, user.id)?
                     .into_iter()
+                    .filter(|c| c.visible)
                     .map(|c| c.id)
                     .collect()
             } else {
@@ -93,10 +102,13 @@ pub(crate) fn validate_courses(
     ids: &[i64],
 ) -> rusqlite::Result<(Vec<i64>, Vec<Warning>)> {
     let (mut courses, mut warnings) = (Vec::new(), Vec::new());
+    let mut seen = Vec::new();
     for &id in ids {
-        if courses.contains(&id) {
+        // `array_unique` first: a repeated id is checked, and warned about, once.
+        if seen.contains(&id) {
             continue;
         }
+        seen.push(id);
         let enters = match db::course_by_id(conn, id)? {
             Some(course) => access::course_access(conn, userid, &course)?.is_ok(),
             None => false,
@@ -129,6 +141,11 @@ fn course_resources(
         .filter(|cm| cm.row.modname == "resource" && cm.uservisible)
         .map(|cm| {
             let row = &cm.row;
+            let section = view
+                .sections
+                .iter()
+                .find(|s| s.row.id == row.section_id)
+                .map_or(0, |s| s.row.section);
             let (display, timemodified) = settings.get(&row.instance).copied().unwrap_or((0, 0));
             let contentfiles = files
                 .get(&row.contextid)
@@ -145,7 +162,11 @@ fn course_resources(
                 intro: row.intro.clone(),
                 introformat: 1,
                 introfiles: Vec::new(),
-                lang: "",
+                section,
+                visible: row.visible,
+                groupmode: 0,
+                groupingid: 0,
+                lang: None,
                 contentfiles,
                 tobemigrated: 0,
                 legacyfiles: 0,
@@ -173,5 +194,22 @@ fn file(wwwroot: &str, f: &FileRow) -> File {
         timemodified: f.timemodified,
         mimetype: f.mimetype.clone(),
         isexternalfile: false,
+        icon: file_icon(&f.filename, &f.mimetype),
+    }
+}
+
+/// `file_file_icon()`: the icon of the file's extension when Moodle knows it, else of its
+/// MIME type, for the kinds of file the demo's lectures hold.
+fn file_icon(filename: &str, mimetype: &str) -> &'static str {
+    let extension = filename
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("mp4" | "m4v" | "webm") => "f/video",
+        Some("pdf") => "f/pdf",
+        Some("vtt" | "txt") => "f/text",
+        _ if mimetype.starts_with("video/") => "f/video",
+        _ if mimetype == "application/pdf" => "f/pdf",
+        _ => "f/unknown",
     }
 }

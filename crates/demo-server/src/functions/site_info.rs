@@ -44,8 +44,6 @@ pub(crate) struct SiteInfo {
     theme: &'static str,
     limitconcurrentlogins: i64,
     policyagreed: i64,
-    usercanchangeconfig: bool,
-    usercanviewconfig: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +57,25 @@ struct Feature {
     name: &'static str,
     value: i64,
 }
+
+/// The features Moodle 4.5 reports, in its order (each is set on every site, so all appear),
+/// then `mnet_dispatcher_mode` (1 when strict) and `enablecompetencies`. Values are this
+/// site's: completion on; comments, tags, notes, messaging, blogs, badges, custom reports,
+/// global search and competencies off.
+const ADVANCED_FEATURES: [(&str, i64); 12] = [
+    ("usecomments", 0),
+    ("usetags", 0),
+    ("enablenotes", 0),
+    ("messaging", 0),
+    ("enableblogs", 0),
+    ("enablecompletion", 1),
+    ("enablebadges", 0),
+    ("messagingallusers", 0),
+    ("enablecustomreports", 0),
+    ("enableglobalsearch", 0),
+    ("mnet_dispatcher_mode", 0),
+    ("enablecompetencies", 0),
+];
 
 pub(crate) async fn get_site_info(ctx: &Ctx, _params: Params) -> Result<SiteInfo> {
     let userid = ctx.user.id;
@@ -92,28 +109,10 @@ pub(crate) async fn get_site_info(ctx: &Ctx, _params: Params) -> Result<SiteInfo
         release: RELEASE,
         version: VERSION,
         mobilecssurl: "",
-        advancedfeatures: vec![
-            Feature {
-                name: "enablecompletion",
-                value: 1,
-            },
-            Feature {
-                name: "messaging",
-                value: 0,
-            },
-            Feature {
-                name: "enablebadges",
-                value: 0,
-            },
-            Feature {
-                name: "enableblogs",
-                value: 0,
-            },
-            Feature {
-                name: "usetags",
-                value: 0,
-            },
-        ],
+        advancedfeatures: ADVANCED_FEATURES
+            .iter()
+            .map(|&(name, value)| Feature { name, value })
+            .collect(),
         usercanmanageownfiles: false,
         userquota: 0,
         usermaxuploadfilesize: 0,
@@ -127,7 +126,5 @@ pub(crate) async fn get_site_info(ctx: &Ctx, _params: Params) -> Result<SiteInfo
         theme: "boost",
         limitconcurrentlogins: 0,
         policyagreed: 1,
-        usercanchangeconfig: false,
-        usercanviewconfig: false,
     })
 }
