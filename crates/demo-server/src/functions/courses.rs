@@ -86,7 +86,8 @@ struct Filter {
 #[derive(Debug, Serialize)]
 pub(crate) struct NameValue {
     pub(crate) name: &'static str,
-    pub(crate) value: String,
+    /// `PARAM_RAW`: numbers where Moodle cleaned the stored text to an integer.
+    pub(crate) value: serde_json::Value,
 }
 
 /// The filters a stock Moodle 4.5 site has on, inherited by every course.
@@ -264,19 +265,24 @@ fn course_entry(
     })
 }
 
-/// `format_topics`' options as `get_config_for_external` gives them (stored as text).
+/// `format_topics::get_config_for_external()`: the course's stored format options, which
+/// `get_format_options` cleans to their declared type (`PARAM_INT`, so numbers), then the
+/// plugin's `indentation` setting as `get_config` returns it (text).
 fn format_options() -> Vec<NameValue> {
-    [
-        ("hiddensections", "1"),
-        ("coursedisplay", "0"),
-        ("indentation", "1"),
+    vec![
+        NameValue {
+            name: "hiddensections",
+            value: 1.into(),
+        },
+        NameValue {
+            name: "coursedisplay",
+            value: 0.into(),
+        },
+        NameValue {
+            name: "indentation",
+            value: "1".into(),
+        },
     ]
-    .into_iter()
-    .map(|(name, value)| NameValue {
-        name,
-        value: value.to_owned(),
-    })
-    .collect()
 }
 
 #[derive(Debug, Deserialize)]

@@ -246,6 +246,9 @@ async fn courses_by_field_gives_members_the_whole_course_and_others_the_listing(
         .map(|o| o["name"].as_str().expect("name"))
         .collect();
     assert_eq!(options, ["hiddensections", "coursedisplay", "indentation"]);
+    // Stored options come cleaned to integers; the plugin setting stays text.
+    assert_eq!(course["courseformatoptions"][0]["value"], 1);
+    assert_eq!(course["courseformatoptions"][2]["value"], "1");
     assert_eq!(
         course["enrollmentmethods"],
         serde_json::json!(["manual", "self"])
