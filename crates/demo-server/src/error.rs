@@ -52,6 +52,14 @@ pub(crate) enum Error {
     CannotManualTrack,
     #[error("Completion is not enabled")]
     CompletionNotEnabled,
+    /// A `moodle_exception` whose error code has no language string, so Moodle's message is
+    /// `error/<code>`: `mymoodlesetup` (no such dashboard page), the calendar's limit check
+    /// (its sentence is the code), `nopermission` (the calendar's capability refusal).
+    #[error("error/{errorcode}")]
+    NoLangString {
+        exception: &'static str,
+        errorcode: &'static str,
+    },
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -92,6 +100,7 @@ impl Error {
             Error::RequireLogin { .. } => "require_login_exception",
             Error::NoPermissions { .. } => "required_capability_exception",
             Error::Database(_) => "dml_read_exception",
+            Error::NoLangString { exception, .. } => exception,
             _ => "moodle_exception",
         }
     }
@@ -109,6 +118,7 @@ impl Error {
             Error::SectionNotExist => "sectionnotexist",
             Error::CannotManualTrack => "cannotmanualctrack",
             Error::CompletionNotEnabled => "completionnotenabled",
+            Error::NoLangString { errorcode, .. } => errorcode,
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",

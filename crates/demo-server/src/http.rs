@@ -24,8 +24,10 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// `Access-Control-Allow-Origin: *` on the Moodle endpoints, so a web app served from another
-/// origin can use them, and answers to CORS preflights (JSON bodies, Range headers).
+/// `Access-Control-Allow-Origin: *` and `Cross-Origin-Resource-Policy: cross-origin` on the
+/// Moodle endpoints, so a web app served from another origin (even a cross-origin-isolated
+/// one) can call them and load their files and images, and answers to CORS preflights (JSON
+/// bodies, Range headers).
 pub(crate) async fn cors(request: Request, next: Next) -> Response {
     if request.method() == Method::OPTIONS {
         let allow_headers = request
@@ -51,9 +53,14 @@ pub(crate) async fn cors(request: Request, next: Next) -> Response {
         return response;
     }
     let mut response = next.run(request).await;
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
     );
     response
 }

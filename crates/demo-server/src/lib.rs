@@ -6,6 +6,16 @@
 //! seeded with an ICRweb-like catalog and real (generated) lecture videos. It also serves the
 //! built web app at `/`, so one URL is the whole demo.
 //!
+//! Every call the official Moodle App makes to sign in, show its dashboard, open a course and
+//! open a resource is served in Moodle 4.5's declared shape (`tool_mobile_get_config`,
+//! `core_course_get_courses_by_field`, `core_block_get_dashboard_blocks`, the calendar and
+//! group functions, …; checked against fixtures in `src/tests/fixtures/`), with the theme's
+//! icons (`theme/image.php`) and generated course images (`pluginfile.php`), all with
+//! `Access-Control-Allow-Origin: *` and `Cross-Origin-Resource-Policy: cross-origin`.
+//! Keys, order, types, warnings and errors were checked against Moodle 4.5's source (the 4.5
+//! release and 4.5.5+): where Moodle's error code has no language string, its message is
+//! `error/<code>`, and so is ours.
+//!
 //! It also implements Juko's viewing-history extension (`local_juko_push_progress`,
 //! `local_juko_get_progress`; `docs/progress-protocol.md`), or, with
 //! `Config::progress_extension` off, behaves as a stock site whose lectures complete manually.
@@ -41,6 +51,7 @@ mod range;
 mod rest;
 mod server;
 mod state;
+mod theme;
 mod token;
 mod urls;
 mod web;
@@ -83,6 +94,9 @@ pub fn app(state: AppState) -> Router {
             "/webservice/pluginfile.php/{*path}",
             get(files::pluginfile_path),
         )
+        .route("/pluginfile.php/{*path}", get(theme::pluginfile))
+        .route("/theme/image.php", get(theme::image_query))
+        .route("/theme/image.php/{*path}", get(theme::image_path))
         .layer(from_fn(http::cors));
     moodle
         .fallback(web::fallback)

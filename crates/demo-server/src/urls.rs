@@ -38,12 +38,18 @@ pub(crate) fn module_url(wwwroot: &str, modname: &str, cmid: i64) -> String {
     format!("{wwwroot}/mod/{modname}/view.php?id={cmid}")
 }
 
-/// The module's icon URL (served by Moodle's theme; the demo lists it but does not serve it).
+/// The module's icon URL, as Moodle's theme serves it (`theme/image.php`, see `theme.rs`).
 pub(crate) fn module_icon(wwwroot: &str, modname: &str) -> String {
     match modname {
         "resource" => format!("{wwwroot}/theme/image.php/boost/core/1/f/video?filtericon=1"),
         other => format!("{wwwroot}/theme/image.php/boost/{other}/1/monologo?filtericon=1"),
     }
+}
+
+/// A course's image: the demo generates one per course (Moodle generates a pattern when a
+/// course has no overview image). `revision` busts caches when the course changes.
+pub(crate) fn course_image(wwwroot: &str, contextid: i64, revision: i64) -> String {
+    format!("{wwwroot}/pluginfile.php/{contextid}/course/generated/{revision}/course.svg")
 }
 
 #[cfg(test)]

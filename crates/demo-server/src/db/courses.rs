@@ -9,6 +9,7 @@ use super::schema::{ContextLevel, SITE_COURSE_ID};
 pub(crate) struct CourseRow {
     pub(crate) id: i64,
     pub(crate) category: i64,
+    pub(crate) sortorder: i64,
     pub(crate) shortname: String,
     pub(crate) fullname: String,
     pub(crate) idnumber: String,
@@ -23,7 +24,7 @@ pub(crate) struct CourseRow {
 }
 
 const COURSE_COLUMNS: &str = "c.id, c.category, c.shortname, c.fullname, c.idnumber, c.summary, \
-     c.format, c.visible, c.startdate, c.enddate, c.enablecompletion, c.timemodified, ctx.id";
+     c.format, c.visible, c.startdate, c.enddate, c.enablecompletion, c.timemodified, ctx.id, c.sortorder";
 
 const COURSE_CONTEXT_JOIN: &str =
     "JOIN context ctx ON ctx.contextlevel = 50 AND ctx.instanceid = c.id";
@@ -43,6 +44,7 @@ fn course_row(row: &Row<'_>) -> rusqlite::Result<CourseRow> {
         enablecompletion: row.get(10)?,
         timemodified: row.get(11)?,
         contextid: row.get(12)?,
+        sortorder: row.get(13)?,
     })
 }
 
@@ -53,6 +55,31 @@ pub(crate) fn course_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Optio
         course_row,
     )
     .optional()
+}
+
+/// Every course, the site course included, by id (what `get_records('course')` returns).
+pub(crate) fn all_courses(conn: &Connection) -> rusqlite::Result<Vec<CourseRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COURSE_COLUMNS} FROM course c {COURSE_CONTEXT_JOIN} ORDER BY c.id"
+    ))?;
+    stmt.query_map([], course_row)?.collect()
+}
+
+/// The name of a course category; `None` for the site course's category 0.
+pub(crate) fn category_name(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT name FROM course_categories WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// The enabled enrolment methods of a course (`enrol_get_instances($id, true)`), in order.
+pub(crate) fn enrol_methods(conn: &Connection, courseid: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT enrol FROM enrol WHERE courseid = ?1 AND status = 0 ORDER BY id")?;
+    stmt.query_map([courseid], |row| row.get(0))?.collect()
 }
 
 /// Courses where the user has an active enrolment through an enabled method, in the order
@@ -183,6 +210,19 @@ pub(crate) fn course_of_module(conn: &Connection, cmid: i64) -> rusqlite::Result
     .optional()
 }
 
+/// The course a section belongs to.
+pub(crate) fn course_of_section(
+    conn: &Connection,
+    sectionid: i64,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT course FROM course_sections WHERE id = ?1",
+        [sectionid],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
 /// The course module and course of a `resource` instance.
 /// Sets a `resource`'s description, bumping its modification time only when it changed.
 pub(crate) fn set_resource_intro(
@@ -228,4 +268,18 @@ pub(crate) fn context_of(
     Ok(found.and_then(|(level, instance, course)| {
         ContextLevel::from_i64(level).map(|level| (level, instance, course))
     }))
+}
+
+/// The display settings of a course's `resource` instances, by instance id:
+/// (`display`, `timemodified`).
+pub(crate) fn resource_settings(
+    conn: &Connection,
+    courseid: i64,
+) -> rusqlite::Result<std::collections::HashMap<i64, (i64, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, display, timemodified FROM resource WHERE course = ?1")?;
+    stmt.query_map([courseid], |row| {
+        Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
+    })?
+    .collect()
 }

@@ -15,8 +15,9 @@ pub(crate) use activity::{
     touch_lastaccess,
 };
 pub(crate) use courses::{
-    CmRow, CourseRow, SectionRow, context_of, course_by_id, course_modules, course_of_module,
-    course_sections, enrolled_courses, enrolled_user_count, is_enrolled, resource_cm,
+    CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,
+    course_modules, course_of_module, course_of_section, course_sections, enrol_methods,
+    enrolled_courses, enrolled_user_count, is_enrolled, resource_cm, resource_settings,
     set_resource_intro,
 };
 pub(crate) use files::{
@@ -30,7 +31,7 @@ pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;
 pub(crate) use users::{
     UserRow, delete_token, find_login, insert_token, insert_user, lookup_token, reusable_token,
-    touch_token, user_by_id,
+    touch_token, user_by_id, user_private_key,
 };
 
 use std::sync::{Arc, Mutex, PoisonError};

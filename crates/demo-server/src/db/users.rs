@@ -147,3 +147,23 @@ pub(crate) fn touch_token(conn: &Connection, id: i64, now: i64) -> rusqlite::Res
     )?;
     Ok(())
 }
+
+/// The user's private access key (`userprivateaccesskey` in site info): stable for the user,
+/// unrelated to any token, and not guessable: a hash of a random per-site secret and the id.
+pub(crate) fn user_private_key(conn: &Connection, userid: i64) -> rusqlite::Result<String> {
+    // Made on first use, so databases seeded before this key existed get one too.
+    conn.execute(
+        "INSERT OR IGNORE INTO demo_meta (name, value)
+         VALUES ('userkey_secret', lower(hex(randomblob(16))))",
+        [],
+    )?;
+    let secret: String = conn.query_row(
+        "SELECT value FROM demo_meta WHERE name = 'userkey_secret'",
+        [],
+        |row| row.get(0),
+    )?;
+    use sha1::{Digest, Sha1};
+    let digest = Sha1::digest(format!("{secret}:userprivateaccesskey:{userid}").as_bytes());
+    // Moodle's keys are 32 hex characters (md5); keep that length.
+    Ok(digest.iter().take(16).map(|b| format!("{b:02x}")).collect())
+}

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::Ctx;
 use crate::access;
 use crate::db::{self, CourseRow};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::rest::params::MoodleBool;
+use crate::urls;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +30,7 @@ pub(crate) struct UserCourse {
     summary: String,
     summaryformat: i64,
     format: String,
+    courseimage: String,
     showgrades: bool,
     lang: &'static str,
     enablecompletion: bool,
@@ -37,7 +39,8 @@ pub(crate) struct UserCourse {
     category: i64,
     /// Percent of completion-tracked activities done; `null` when nothing is tracked.
     progress: Option<f64>,
-    completed: bool,
+    /// `null` when the course does not track completion.
+    completed: Option<bool>,
     startdate: i64,
     enddate: i64,
     marker: i64,
@@ -51,23 +54,22 @@ pub(crate) struct UserCourse {
 }
 
 pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<UserCourse>> {
-    // Real Moodle filters another user's list through "view participants"; this demo refuses
-    // outright, so a client that sends the wrong user id finds out at once.
-    if params.userid != ctx.user.id {
-        return Err(Error::NoPermissions {
-            capability: "View user profiles",
-        });
-    }
-    let userid = ctx.user.id;
+    let caller = ctx.user.id;
+    let userid = params.userid;
     let with_count = params.returnusercount.0;
+    let wwwroot = ctx.wwwroot.clone();
     ctx.state
         .db()
         .call(move |conn| {
+            // Another user's list is not refused: Moodle lists the courses of theirs the
+            // caller can enter (a learner may view a classmate's participation and profile
+            // there), leaving out what is private to them. An unknown id has no courses.
+            let own = userid == caller;
             let lastaccess = db::lastaccess_of(conn, userid)?;
             let mut courses = Vec::new();
             for course in db::enrolled_courses(conn, userid)? {
-                // Moodle skips courses whose context the user cannot enter (e.g. hidden ones).
-                if access::course_access(conn, userid, &course)?.is_err() {
+                // Moodle skips courses whose context the caller cannot enter (e.g. hidden).
+                if access::course_access(conn, caller, &course)?.is_err() {
                     continue;
                 }
                 let count = if with_count {
@@ -75,13 +77,15 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
                 } else {
                     None
                 };
-                let progress = if course.enablecompletion {
-                    access::progress(conn, course.id, userid)?
+                // Completion is shown only to the user themself (a learner cannot view
+                // others' completion data).
+                let completion = if own && course.enablecompletion {
+                    Some(access::progress(conn, course.id, userid)?)
                 } else {
                     None
                 };
                 let last = lastaccess.get(&course.id).copied();
-                courses.push(user_course(course, count, progress, last));
+                courses.push(user_course(&wwwroot, course, count, completion, last));
             }
             Ok(courses)
         })
@@ -89,9 +93,11 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
 }
 
 fn user_course(
+    wwwroot: &str,
     course: CourseRow,
     count: Option<i64>,
-    progress: Option<f64>,
+    // `Some(progress)` when the course tracks completion and the viewer may see it.
+    completion: Option<Option<f64>>,
     lastaccess: Option<i64>,
 ) -> UserCourse {
     UserCourse {
@@ -104,17 +110,19 @@ fn user_course(
         visible: i64::from(course.visible),
         summary: course.summary,
         summaryformat: 1,
+        courseimage: urls::course_image(wwwroot, course.contextid, course.timemodified),
         format: course.format,
         showgrades: true,
         lang: "",
         enablecompletion: course.enablecompletion,
-        // No course-level completion criteria are configured, so "completed" stays false;
-        // activity completion drives `progress`.
+        // Moodle fills these only where completion is tracked and visible to the caller. No
+        // course-level criteria are configured, so "completed" stays false; activity
+        // completion drives `progress`. Learners are tracked users.
         completionhascriteria: false,
-        completionusertracked: true,
+        completionusertracked: completion.is_some(),
         category: course.category,
-        progress,
-        completed: false,
+        progress: completion.flatten(),
+        completed: completion.map(|_| false),
         startdate: course.startdate,
         enddate: course.enddate,
         marker: 0,

@@ -1,10 +1,16 @@
 //! The web-service functions this site implements, one module per Moodle area, and the
 //! dispatcher from `wsfunction` to them.
 
+mod calendar;
 mod completion;
 mod contents;
+mod courses;
+mod dashboard;
 mod enrol;
+mod groups;
+mod mobile;
 mod progress;
+mod resources;
 mod site_info;
 mod views;
 
@@ -25,13 +31,21 @@ pub(crate) const RELEASE: &str = "4.5 (Build: 20241007)";
 
 /// What `call` implements on every site.
 const STANDARD_FUNCTIONS: &[&str] = &[
+    "core_block_get_dashboard_blocks",
+    "core_calendar_get_action_events_by_timesort",
+    "core_calendar_get_calendar_events",
     "core_completion_get_activities_completion_status",
     "core_completion_update_activity_completion_status_manually",
     "core_course_get_contents",
+    "core_course_get_course_module",
+    "core_course_get_courses_by_field",
     "core_course_view_course",
     "core_enrol_get_users_courses",
+    "core_group_get_course_user_groups",
     "core_webservice_get_site_info",
+    "mod_resource_get_resources_by_courses",
     "mod_resource_view_resource",
+    "tool_mobile_get_config",
     "tool_mobile_get_public_config",
 ];
 
@@ -53,7 +67,6 @@ pub(crate) fn functions(progress_extension: bool) -> Vec<&'static str> {
 /// Functions a Moodle site has but this demo's service does not offer (yet): calling them is
 /// an access exception, as on a site whose service leaves them out, not an unknown function.
 const NOT_IN_SERVICE: &[&str] = &[
-    "core_course_get_courses_by_field",
     "core_enrol_get_course_enrolment_methods",
     "core_message_get_messages",
     "core_user_get_user_preferences",
@@ -75,9 +88,7 @@ const NOT_IN_SERVICE: &[&str] = &[
     "mod_quiz_process_attempt",
     "mod_quiz_save_attempt",
     "mod_quiz_start_attempt",
-    "mod_resource_get_resources_by_courses",
     "mod_url_view_url",
-    "tool_mobile_get_config",
 ];
 
 /// Who is calling, on which site URL.
@@ -93,7 +104,9 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         return Err(not_in_service(name));
     }
     match name {
-        "core_webservice_get_site_info" => json(site_info::get_site_info(&ctx, parse(query)?)),
+        "core_webservice_get_site_info" => {
+            json(site_info::get_site_info(&ctx, parse(query)?).await?)
+        }
         "core_enrol_get_users_courses" => {
             json(enrol::get_users_courses(&ctx, parse(query)?).await?)
         }
@@ -111,6 +124,28 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "tool_mobile_get_public_config" => {
             parse::<NoParams>(query)?;
             json(crate::ajax::public_config(&ctx.wwwroot))
+        }
+        "tool_mobile_get_config" => json(mobile::get_config(&ctx, parse(query)?)?),
+        "core_course_get_courses_by_field" => {
+            json(courses::get_courses_by_field(&ctx, parse(query)?).await?)
+        }
+        "core_course_get_course_module" => {
+            json(courses::get_course_module(&ctx, parse(query)?).await?)
+        }
+        "mod_resource_get_resources_by_courses" => {
+            json(resources::get_resources_by_courses(&ctx, parse(query)?).await?)
+        }
+        "core_block_get_dashboard_blocks" => {
+            json(dashboard::get_dashboard_blocks(&ctx, parse(query)?)?)
+        }
+        "core_calendar_get_action_events_by_timesort" => {
+            json(calendar::get_action_events_by_timesort(&ctx, parse(query)?).await?)
+        }
+        "core_calendar_get_calendar_events" => {
+            json(calendar::get_calendar_events(&ctx, parse(query)?).await?)
+        }
+        "core_group_get_course_user_groups" => {
+            json(groups::get_course_user_groups(&ctx, parse(query)?).await?)
         }
         other if NOT_IN_SERVICE.contains(&other) => Err(not_in_service(other)),
         other => Err(unknown_function(other)),
@@ -150,6 +185,30 @@ struct NoParams {}
 
 fn json(value: impl Serialize) -> Result<String> {
     serde_json::to_string(&value).map_err(|e| Error::Internal(e.into()))
+}
+
+/// One entry of `external_warnings`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Warning {
+    /// `PARAM_TEXT`: a word (`course`) or, in some functions, an id sent as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) item: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) itemid: Option<i64>,
+    pub(crate) warningcode: &'static str,
+    pub(crate) message: String,
+}
+
+impl Warning {
+    /// A warning about a course id.
+    pub(crate) fn course(id: i64, warningcode: &'static str, message: &str) -> Warning {
+        Warning {
+            item: Some("course".to_owned()),
+            itemid: Some(id),
+            warningcode,
+            message: message.to_owned(),
+        }
+    }
 }
 
 /// `{status: true, warnings: []}`, what view functions return.

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, RELEASE, SITE_NAME, VERSION, functions};
-use crate::db::SITE_COURSE_ID;
+use crate::db::{self, SITE_COURSE_ID};
+use crate::error::Result;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +36,7 @@ pub(crate) struct SiteInfo {
     userquota: i64,
     usermaxuploadfilesize: i64,
     userhomepage: i64,
+    userprivateaccesskey: String,
     siteid: i64,
     sitecalendartype: &'static str,
     usercalendartype: &'static str,
@@ -42,8 +44,6 @@ pub(crate) struct SiteInfo {
     theme: &'static str,
     limitconcurrentlogins: i64,
     policyagreed: i64,
-    usercanchangeconfig: bool,
-    usercanviewconfig: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,10 +58,35 @@ struct Feature {
     value: i64,
 }
 
-pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
+/// The features Moodle 4.5 reports, in its order (each is set on every site, so all appear),
+/// then `mnet_dispatcher_mode` (1 when strict) and `enablecompetencies`. Values are this
+/// site's: completion on; comments, tags, notes, messaging, blogs, badges, custom reports,
+/// global search and competencies off.
+const ADVANCED_FEATURES: [(&str, i64); 12] = [
+    ("usecomments", 0),
+    ("usetags", 0),
+    ("enablenotes", 0),
+    ("messaging", 0),
+    ("enableblogs", 0),
+    ("enablecompletion", 1),
+    ("enablebadges", 0),
+    ("messagingallusers", 0),
+    ("enablecustomreports", 0),
+    ("enableglobalsearch", 0),
+    ("mnet_dispatcher_mode", 0),
+    ("enablecompetencies", 0),
+];
+
+pub(crate) async fn get_site_info(ctx: &Ctx, _params: Params) -> Result<SiteInfo> {
+    let userid = ctx.user.id;
+    let userprivateaccesskey = ctx
+        .state
+        .db()
+        .call(move |conn| Ok(db::user_private_key(conn, userid)?))
+        .await?;
     let user = &ctx.user;
     let wwwroot = &ctx.wwwroot;
-    SiteInfo {
+    Ok(SiteInfo {
         sitename: SITE_NAME,
         username: user.username.clone(),
         firstname: user.firstname.clone(),
@@ -84,33 +109,16 @@ pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
         release: RELEASE,
         version: VERSION,
         mobilecssurl: "",
-        advancedfeatures: vec![
-            Feature {
-                name: "enablecompletion",
-                value: 1,
-            },
-            Feature {
-                name: "messaging",
-                value: 0,
-            },
-            Feature {
-                name: "enablebadges",
-                value: 0,
-            },
-            Feature {
-                name: "enableblogs",
-                value: 0,
-            },
-            Feature {
-                name: "usetags",
-                value: 0,
-            },
-        ],
+        advancedfeatures: ADVANCED_FEATURES
+            .iter()
+            .map(|&(name, value)| Feature { name, value })
+            .collect(),
         usercanmanageownfiles: false,
         userquota: 0,
         usermaxuploadfilesize: 0,
         // 3 = "My courses", Moodle 4.x's default home page.
         userhomepage: 3,
+        userprivateaccesskey,
         siteid: SITE_COURSE_ID,
         sitecalendartype: "gregorian",
         usercalendartype: "gregorian",
@@ -118,7 +126,5 @@ pub(crate) fn get_site_info(ctx: &Ctx, _params: Params) -> SiteInfo {
         theme: "boost",
         limitconcurrentlogins: 0,
         policyagreed: 1,
-        usercanchangeconfig: false,
-        usercanviewconfig: false,
-    }
+    })
 }

@@ -44,6 +44,10 @@ impl MoodleBool {
     pub(crate) fn yes() -> MoodleBool {
         MoodleBool(true)
     }
+
+    pub(crate) fn no() -> MoodleBool {
+        MoodleBool(false)
+    }
 }
 
 impl<'de> Deserialize<'de> for MoodleBool {

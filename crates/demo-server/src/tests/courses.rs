@@ -66,18 +66,47 @@ async fn a_course_entry_has_moodles_fields() {
 }
 
 #[tokio::test]
-async fn another_users_course_list_is_refused() {
+async fn another_users_course_list_shows_only_shared_courses_without_private_data() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let other = site.userid(&site.token("learner2").await).await.to_string();
-    let reply = site
-        .call(
-            &token,
-            "core_enrol_get_users_courses",
-            &[("userid", &other)],
-        )
-        .await;
-    assert_exception(&reply, "nopermissions");
+    let other = site.userid(&site.token("learner2").await).await;
+    let list = |userid: String| {
+        let (site, token) = (&site, &token);
+        async move {
+            site.call(
+                token,
+                "core_enrol_get_users_courses",
+                &[("userid", &userid)],
+            )
+            .await
+        }
+    };
+    // Not refused: learner2's only course is one learner1 cannot enter, and an unknown id
+    // has no courses.
+    assert_eq!(list(other.to_string()).await, serde_json::json!([]));
+    assert_eq!(list("99999".to_owned()).await, serde_json::json!([]));
+
+    // Once they share a course, it is listed, without learner2's completion.
+    let shared = site.course_id(FACILITY_A.shortname).await;
+    site.state
+        .db()
+        .call(move |conn| {
+            Ok(conn.execute(
+                "INSERT INTO user_enrolments (enrolid, userid, timecreated)
+                 SELECT id, ?2, 0 FROM enrol WHERE courseid = ?1 AND enrol = 'manual'",
+                [shared, other],
+            )?)
+        })
+        .await
+        .expect("enrol");
+    let reply = list(other.to_string()).await;
+    let courses = reply.as_array().expect("list");
+    assert_eq!(courses.len(), 1, "{reply}");
+    let course = &courses[0];
+    assert_eq!(course["id"], shared);
+    assert_eq!(course["progress"], Value::Null);
+    assert_eq!(course["completed"], Value::Null);
+    assert_eq!(course["completionusertracked"], false);
 }
 
 #[tokio::test]
