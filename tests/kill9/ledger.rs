@@ -76,6 +76,8 @@ pub(crate) struct Ledger {
     acknowledged: BTreeSet<String>,
     /// The probe's output contradicting itself (an id announced twice, an ack without intent).
     malformed: Vec<String>,
+    /// The current probe's last announced event.
+    open: Option<String>,
     pub(crate) syncs: usize,
     pub(crate) faults: Vec<String>,
 }
@@ -84,6 +86,14 @@ impl Ledger {
     pub(crate) fn take(&mut self, line: &str) {
         match parse(line) {
             Line::Intent { id, slot } => {
+                // A probe records one event at a time: the one before this must be acknowledged.
+                if let Some(previous) = self.open.replace(id.clone())
+                    && !self.acknowledged.contains(&previous)
+                {
+                    self.malformed.push(format!(
+                        "{previous} never acknowledged, yet the probe went on"
+                    ));
+                }
                 if self.intended.insert(id.clone(), slot).is_some() {
                     self.malformed.push(format!("{id} announced twice"));
                 }
@@ -103,6 +113,11 @@ impl Ledger {
         }
     }
 
+    /// A probe was killed: its last announced event may or may not be in the store.
+    pub(crate) fn end_of_probe(&mut self) {
+        self.open = None;
+    }
+
     /// The first slot no probe has announced yet: where the next probe starts.
     pub(crate) fn next_slot(&self) -> u64 {
         self.intended.values().max().map_or(0, |s| s + 1)
@@ -112,7 +127,8 @@ impl Ledger {
         self.acknowledged.len()
     }
 
-    /// Announced but never acknowledged: each was cut by a kill before or after its commit.
+    /// Announced but never acknowledged: each the last event of a killed probe, cut before or
+    /// after its commit (anything else is reported as malformed).
     pub(crate) fn unacknowledged(&self) -> usize {
         self.intended.len() - self.acknowledged.len()
     }
@@ -348,8 +364,14 @@ pub(crate) mod tests {
             parse("FAULT dropped 0b9e"),
             Line::Fault("dropped 0b9e".into())
         );
-        let l = ledger(&["ACK z", "INTENT a 0", "INTENT a 1"]);
+        let l = ledger(&["ACK z", "INTENT a 0", "ACK a", "INTENT a 1"]);
         assert_eq!(l.malformed.len(), 2, "{:?}", l.malformed);
+        // Only a killed probe may leave its last event unacknowledged.
+        let mut l = ledger(&["INTENT a 0", "INTENT b 1"]);
+        assert_eq!(l.malformed, ["a never acknowledged, yet the probe went on"]);
+        l.end_of_probe();
+        l.take("INTENT c 2");
+        assert_eq!(l.malformed.len(), 1);
         assert_eq!(
             slot_interval(3),
             Interval {

@@ -389,6 +389,7 @@ impl Run {
             for line in lines.map_while(Result::ok) {
                 ledger.take(&line);
             }
+            ledger.end_of_probe();
         }
 
         // Before the final sync: where each event is, on the device and on the server.
