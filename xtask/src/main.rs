@@ -10,6 +10,9 @@ mod e2e;
 mod install;
 mod server;
 mod test;
+// The architecture's rules, checked on the sources by `cargo test`.
+#[cfg(test)]
+mod tidy;
 mod util;
 mod web;
 
@@ -25,7 +28,8 @@ commands:
                          its URL and a demo login
   desktop [--site URL]   build and run the desktop app against a demo server (an embedded one
                          when no --site is given)
-  test                   everything CI checks: fmt, clippy (native, desktop, wasm), unit tests,
+  test                   everything CI checks: fmt, clippy (native, desktop, mobile, wasm), a check
+                         of juko-model for phone targets, unit and tidy tests,
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
   web                    only build the web app into dist/

@@ -4,7 +4,9 @@
 //! failed (the browser test without a web build, say) is skipped and named as such.
 //! Build sharing on two cores: `cargo test`, the demo server and the desktop app are dev-profile
 //! builds of the same workspace and reuse each other's artifacts where their features agree; the
-//! two native clippy runs share their check artifacts; the wasm steps use their own target dir.
+//! native clippy runs (workspace, desktop, mobile) share the check artifacts their features
+//! agree on; the wasm steps and the phone check use their own target dir. A step that cannot run
+//! here is never dropped silently: it is a row of the summary table, `skipped` with the reason.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -54,10 +56,23 @@ impl Report {
             .push((name.to_string(), Outcome::Skipped(why.to_string()), 0.0));
     }
 
+    fn fail(&mut self, name: &str, why: &str) {
+        println!("!!! {name} FAILED: {why}");
+        self.rows
+            .push((name.to_string(), Outcome::Failed(why.to_string()), 0.0));
+    }
+
     fn failed(&self) -> usize {
         self.rows
             .iter()
             .filter(|(_, o, _)| matches!(o, Outcome::Failed(_)))
+            .count()
+    }
+
+    fn skipped(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|(_, o, _)| matches!(o, Outcome::Skipped(_)))
             .count()
     }
 
@@ -71,7 +86,12 @@ impl Report {
             };
             println!("  {tag} {name:<34} {dt:>6.1} s  {detail}");
         }
-        println!("  total {:.1} min; {} failed", total / 60.0, self.failed());
+        println!(
+            "  total {:.1} min; {} failed, {} skipped",
+            total / 60.0,
+            self.failed(),
+            self.skipped()
+        );
     }
 }
 
@@ -123,7 +143,24 @@ pub(crate) fn run() -> Result<()> {
         ])
         .map(|()| ((), String::new()))
     });
+    rep.step("clippy (juko --features mobile)", || {
+        // The phone build's Rust (dioxus/mobile) compiles and lints on Linux too; only linking
+        // for a phone needs an SDK this machine does not have (see `phone_check`).
+        step("clippy: juko --features mobile, native");
+        cargo_checked(&[
+            "clippy",
+            "-p",
+            "juko",
+            "--features",
+            "mobile",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .map(|()| ((), String::new()))
+    });
     wasm_clippy(&mut rep, route);
+    phone_check(&mut rep, route);
 
     rep.step("tests (workspace)", || {
         let summary = unit_tests()?;
@@ -175,7 +212,10 @@ pub(crate) fn run() -> Result<()> {
     if rep.failed() > 0 {
         bail!("{} step(s) failed", rep.failed());
     }
-    println!("all checks passed");
+    match rep.skipped() {
+        0 => println!("all checks passed"),
+        n => println!("all checks that ran passed; {n} skipped (why: in the table above)"),
+    }
     Ok(())
 }
 
@@ -184,49 +224,120 @@ fn cargo_checked(args: &[&str]) -> Result<()> {
 }
 
 /// Clippy for the web build. Debian's route lints with Debian's clippy (rust-web-clippy, the same
-/// 1.96 as the compiler); rustup's 1.95 clippy has no wasm32 std here.
+/// 1.96 as the compiler); rustup's 1.95 clippy has no wasm32 std here. Never skipped silently:
+/// when no clippy can lint wasm32, the summary table says so and why, and the last line counts it.
 fn wasm_clippy(rep: &mut Report, route: Route) {
     const NAME: &str = "clippy (juko --features web, wasm32)";
-    if route == Route::Debian {
-        // Debian's clippy must be there and be the compiler's release: `clippy 0.1.96` goes with
-        // `rustc 1.96.0`.
-        let version = |program: &str, field: usize| {
-            util::output(Command::new(program).arg("-V"))
-                .ok()
-                .and_then(|v| {
-                    v.split_whitespace()
-                        .nth(1)?
-                        .split('.')
-                        .nth(field)
-                        .map(str::to_string)
-                })
-        };
-        let (clippy, rustc) = (
-            version("/usr/bin/clippy-driver", 2),
-            version("/usr/bin/rustc", 1),
-        );
-        if clippy.is_none() || clippy != rustc {
-            rep.skip(
-                NAME,
-                &format!(
-                    "Debian's clippy is missing or not the compiler's release (clippy 0.1.{}, \
-                     rustc 1.{}); nothing else lints wasm32 here",
-                    clippy.as_deref().unwrap_or("?"),
-                    rustc.as_deref().unwrap_or("?")
-                ),
-            );
-            return;
-        }
+    // Installs first (the mirror may lack rust-web-clippy: then the toolchain comes without it),
+    // so the check below judges what is really there.
+    if let Err(e) = route.ensure() {
+        rep.fail(NAME, &format!("{e:#}"));
+        return;
+    }
+    if route == Route::Debian
+        && let Some(why) = debian_clippy_mismatch()
+    {
+        rep.skip(NAME, &why);
+        return;
     }
     rep.step(NAME, || {
         step("clippy: juko --features web, wasm32-unknown-unknown");
-        route.ensure()?;
         let mut cmd = route.cargo("clippy");
         cmd.args(route.extra_args())
             .args(web::WEB_APP)
             .args(["--target", TARGET, "--", "-D", "warnings"]);
         util::run(&mut cmd)?;
         Ok(((), String::new()))
+    });
+}
+
+/// Why Debian's clippy cannot lint the Debian route's build, if it cannot: it must be there and
+/// be the compiler's release (`clippy 0.1.96` goes with `rustc 1.96.0`).
+fn debian_clippy_mismatch() -> Option<String> {
+    let version = |program: &str, field: usize| {
+        util::output(Command::new(program).arg("-V"))
+            .ok()
+            .and_then(|v| release_of(&v, field))
+    };
+    let (clippy, rustc) = (
+        version("/usr/bin/clippy-driver", 2),
+        version("/usr/bin/rustc", 1),
+    );
+    (clippy.is_none() || clippy != rustc).then(|| {
+        format!(
+            "Debian's clippy is missing or not the compiler's release (clippy 0.1.{}, rustc 1.{}); \
+             nothing else lints wasm32 here",
+            clippy.as_deref().unwrap_or("?"),
+            rustc.as_deref().unwrap_or("?")
+        )
+    })
+}
+
+/// The release number in a `-V` line: field 2 of `clippy 0.1.96`, field 1 of `rustc 1.96.0 (…)`.
+fn release_of(version_line: &str, field: usize) -> Option<String> {
+    version_line
+        .split_whitespace()
+        .nth(1)?
+        .split('.')
+        .nth(field)
+        .map(str::to_string)
+}
+
+/// The phone targets: what can be checked for them on this machine. The app and juko-core hold
+/// C (ring under rustls, bundled SQLite) that needs the phones' C headers (an NDK, Xcode), which
+/// no registry here ships, so only the pure-Rust `juko-model` is checked, with the toolchain's
+/// own std for the target when it has one, else Debian's rustc rebuilding std (TOOLCHAIN.md).
+/// The summary says which crates were checked and which were not.
+fn phone_check(rep: &mut Report, route: Route) {
+    const NAME: &str = "check for phones (juko-model)";
+    const PHONES: &[&str] = &["aarch64-linux-android", "aarch64-apple-ios"];
+    let native = |target: &str| {
+        util::output(Command::new("rustc").args(["--print", "sysroot"]))
+            .map(|s| {
+                std::path::Path::new(s.trim())
+                    .join("lib/rustlib")
+                    .join(target)
+                    .join("lib")
+                    .is_dir()
+            })
+            .unwrap_or(false)
+    };
+    let debian =
+        route == Route::Debian && std::path::Path::new("/usr/lib/rustlib/src/rust").is_dir();
+    if !debian && !PHONES.iter().all(|t| native(t)) {
+        rep.skip(
+            NAME,
+            "no std for the phone targets: add them with rustup, or use Debian's rustc-web + rust-web-src",
+        );
+        return;
+    }
+    rep.step(NAME, || {
+        step(&format!(
+            "check: juko-model --target {}",
+            PHONES.join(" --target ")
+        ));
+        // One run for both targets: their std builds (Debian's route) share the two cores.
+        let mut cmd = if PHONES.iter().all(|t| native(t)) {
+            let mut c = util::cargo();
+            c.arg("check");
+            c
+        } else {
+            let mut c = Route::Debian.cargo("check");
+            c.arg("-Zbuild-std=std,panic_abort");
+            c
+        };
+        cmd.args(["-p", "juko-model"]);
+        for target in PHONES {
+            cmd.args(["--target", target]);
+        }
+        util::run(&mut cmd)?;
+        Ok((
+            (),
+            format!(
+                "juko-model checked for {}; the app and juko-core not (C parts need a phone SDK)",
+                PHONES.join(", ")
+            ),
+        ))
     });
 }
 
@@ -341,6 +452,20 @@ fn run_scanning(cmd: &mut Command, keep: impl Fn(&str) -> bool) -> Result<(bool,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_clippy_and_rustc_releases() {
+        assert_eq!(release_of("clippy 0.1.96", 2).as_deref(), Some("96"));
+        assert_eq!(
+            release_of(
+                "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)",
+                1
+            )
+            .as_deref(),
+            Some("96")
+        );
+        assert_eq!(release_of("clippy", 2), None);
+    }
 
     #[test]
     fn sums_cargo_test_results() {
