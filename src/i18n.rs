@@ -187,6 +187,8 @@ pub enum Msg {
     SignOutStillUnsynced,
     SignOutErases,
     Cancel,
+    BrandMark,
+    BrandName,
 }
 
 impl Msg {
@@ -337,6 +339,8 @@ impl Msg {
                 "Signing out erases your data kept on this device (courses, viewing history).",
             ),
             Cancel => ("キャンセル", "Cancel"),
+            BrandMark => ("受", "受"),
+            BrandName => ("Juko", "Juko"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Reusable pieces: props in, events out, no data fetching and no app state of their own.
 
+pub mod brand;
 pub mod feedback;
 pub mod freshness;
 pub mod player;

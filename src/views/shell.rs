@@ -4,6 +4,7 @@
 //! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
 
 use crate::account;
+use crate::components::brand::Brand;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
 use crate::i18n::{Lang, Msg};
 use crate::route::Route;
@@ -24,8 +25,7 @@ pub fn Shell() -> Element {
         div { class: "shell",
             header { class: "topbar",
                 Link { class: "brand", to: Route::Home {},
-                    span { class: "brand-mark", "aria-hidden": "true", "受" }
-                    span { class: "brand-name", "Juko" }
+                    Brand { lang }
                 }
                 span { class: "site-name", title: "{info.site_url}", "{info.site_name}" }
                 div { class: "topbar-actions",

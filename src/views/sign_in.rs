@@ -1,6 +1,7 @@
 //! Sign-in: site address, username, password.
 
 use crate::account;
+use crate::components::brand::Brand;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::{self, SignInNotice};
@@ -42,8 +43,7 @@ pub fn SignIn() -> Element {
             div { class: "sign-in-card",
                 div { class: "sign-in-head",
                     div { class: "brand big",
-                        span { class: "brand-mark", "aria-hidden": "true", "受" }
-                        span { class: "brand-name", "Juko" }
+                        Brand { lang }
                     }
                     LangSwitch {}
                 }

@@ -500,6 +500,7 @@ const INVISIBLE_ATTRS: &[&str] = &[
     "aria-valuemax",
     "aria-valuenow",
     "aria-expanded",
+    "aria-modal",
 ];
 
 fn is_invisible_attr(name: &str) -> bool {
