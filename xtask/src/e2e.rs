@@ -27,8 +27,14 @@ impl Counts {
 }
 
 /// The browser test files, run one after the other against the same server: the first visit
-/// (sign-in, browse, play) and viewing history (resume, offline then online).
-const TEST_FILES: &[&str] = &["e2e.test.mjs", "history.test.mjs"];
+/// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
+/// routing in node (no browser), and the app opening offline.
+const TEST_FILES: &[&str] = &[
+    "e2e.test.mjs",
+    "history.test.mjs",
+    "sw.test.mjs",
+    "offline.test.mjs",
+];
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).
 pub(crate) fn run(server_bin: &Path) -> Result<Counts> {

@@ -9,6 +9,7 @@ mod desktop_history;
 mod e2e;
 mod install;
 mod server;
+mod shell;
 mod test;
 mod util;
 mod web;
