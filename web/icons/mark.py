@@ -44,5 +44,6 @@ def svg(corner: float, size: float) -> str:
 
 # Rounded, for browser tabs and "any" icons.
 (PUBLIC / "favicon.svg").write_text(svg(corner=20, size=64))
-# Full bleed, the glyph inside the maskable safe zone (a centred circle of 80% diameter).
-(PUBLIC / "icons" / "maskable.svg").write_text(svg(corner=0, size=54))
+# Full bleed, the glyph inside the maskable safe zone (a centred circle of 80% diameter). Only
+# the PNGs made from it are served, so it stays here.
+(Path(__file__).parent / "maskable.svg").write_text(svg(corner=0, size=54))
