@@ -1,11 +1,12 @@
 // The web app without the network, in Debian's Chromium: after the first visit the service worker
 // controls the page; offline, a reload (and a deep link) opens the app, still signed in; back
-// online, the site's answers never come from the worker. Run by `cargo xtask test` after
+// online, the site's answers never come from the worker; a new build deployed on the server is
+// what the next visit gets, online and then offline. Run by `cargo xtask test` after
 // history.test.mjs (same server; see lib.mjs). What the screens show offline is the app's
 // business (kept data); this proves the app itself opens.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, openBrowser } from './lib.mjs';
 
@@ -131,6 +132,44 @@ describe('the web app offline (service worker)', () => {
     });
     assert.deepEqual(cached.filter((p) => SITE_PATH.test(p)), [], `cached: ${cached}`);
     await screenshot('online-again');
+  });
+
+  step('a new build deployed on the server is what the next visit gets, online then offline', async () => {
+    // The server's own copy of dist/ (xtask passes it): "deploy" a build whose page carries a
+    // marker and whose worker has a new version, as `cargo xtask web` would write them.
+    const dist = process.env.JUKO_WEB_DIST;
+    assert.ok(dist, 'JUKO_WEB_DIST is set (run through `cargo xtask e2e`)');
+    const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+    const old = sw.match(/version: "([0-9a-f]{16})"/)?.[1];
+    assert.ok(old, 'sw.js carries its build version');
+    const next = [...old].reverse().join('') === old ? 'f'.repeat(16) : [...old].reverse().join('');
+    const index = readFileSync(join(dist, 'index.html'), 'utf8');
+    // The server prefers the brotli siblings: remove them so the new files are served.
+    rmSync(join(dist, 'sw.js.br'), { force: true });
+    rmSync(join(dist, 'index.html.br'), { force: true });
+    writeFileSync(join(dist, 'sw.js'), sw.replace(`version: "${old}"`, `version: "${next}"`));
+    writeFileSync(join(dist, 'index.html'), index.replace('<head>', '<head>\n  <meta name="juko-build" content="next">'));
+
+    const marker = () => page.locator('meta[name=juko-build]').count();
+    await page.goto(`${BASE_URL}/`);
+    assert.equal(await marker(), 1, 'the page comes from the server, not the old cache');
+    await assertAppOpen('new build');
+    // The browser checks sw.js on the visit, installs the new worker, which takes over and drops
+    // the old build's cache: poll for it.
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    let names;
+    for (;;) {
+      names = await page.evaluate(() => caches.keys());
+      if ((names.length === 1 && names[0] === `juko-shell-${next}`) || Date.now() > deadline) break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(names, [`juko-shell-${next}`], 'the new build cached, the old one gone');
+    await browser.context.setOffline(true);
+    await page.reload();
+    await assertAppOpen('new build offline');
+    assert.equal(await marker(), 1, 'offline, the new build opens');
+    await browser.context.setOffline(false);
+    await screenshot('new-build-offline');
   });
 
   step('the page broke no Content-Security-Policy rule', async () => {

@@ -183,7 +183,7 @@ pub(crate) fn start_throwaway(bin: &Path, name: &str, web: bool) -> Result<DemoS
         }
         // Serve a snapshot: a concurrent `xtask web` in this checkout replaces dist/ (briefly
         // absent) while our browser test is loading it.
-        let snapshot = util::fresh_dir(&util::run_dir().join(format!("dist-{name}")))?;
+        let snapshot = util::fresh_dir(&web_snapshot(name))?;
         util::copy_dir(&dist, &snapshot)?;
         dist = snapshot;
     }
@@ -198,6 +198,12 @@ pub(crate) fn start_throwaway(bin: &Path, name: &str, web: bool) -> Result<DemoS
             log: Some(util::artifacts_dir().join(format!("{name}-server.log"))),
         },
     )
+}
+
+/// Where `start_throwaway(_, name, true)` keeps the copy of dist/ it serves (a test may change it:
+/// the offline browser test deploys a "new build" there).
+pub(crate) fn web_snapshot(name: &str) -> PathBuf {
+    util::run_dir().join(format!("dist-{name}"))
 }
 
 /// host:port of an http URL.
