@@ -563,3 +563,47 @@ fn history_section(md: &mut String, f: &std::collections::BTreeMap<String, f64>)
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::{Route, ShellFile, WebBuild};
+
+    #[test]
+    fn the_bundle_table_counts_every_file_of_the_first_load() {
+        let file = |url: &str, raw, transfer| ShellFile {
+            url: url.into(),
+            raw,
+            transfer,
+        };
+        let web = WebBuild {
+            route: Route::Native,
+            wasm_raw: 1_000_000,
+            wasm_br: 300_000,
+            js_raw: 80_000,
+            js_br: 10_000,
+            cargo_secs: 1.0,
+            version: "0123456789abcdef".into(),
+            files: vec![
+                file("/", 2_000, 800),
+                file("/app/fedcba9876543210/juko_bg.wasm", 1_000_000, 300_000),
+                file("/app/fedcba9876543210/snippets/x/inline0.js", 500, 200),
+                file("/icons/icon-512.png", 4_000, 4_000),
+                file("/sw.js", 6_000, 2_000),
+            ],
+        };
+        let mut md = String::new();
+        bundle_section(&mut md, &web).unwrap();
+        for row in [
+            "| index.html | 2.0 KB | 0.8 KB |",
+            "| app/…/juko_bg.wasm | 1000.0 KB | 300.0 KB |",
+            "| app/…/snippets/x/inline0.js | 0.5 KB | 0.2 KB |",
+            "| icons/icon-512.png | 4.0 KB | 4.0 KB |",
+            "| sw.js | 6.0 KB | 2.0 KB |",
+            "| **first load total** | **1012.5 KB** | **307.0 KB** |",
+        ] {
+            assert!(md.contains(row), "{row} missing from\n{md}");
+        }
+        assert!(md.contains("build 0123456789abcdef"), "{md}");
+    }
+}
