@@ -1,5 +1,5 @@
 // The web app without the network, in Debian's Chromium: after the first visit the service worker
-// controls the page; offline, a reload (and a deep link) opens the app, still signed in; back
+// controls the page and the app is installable; offline, a reload (and a deep link) opens the app, still signed in; back
 // online, the site's answers never come from the worker; a new build deployed on the server is
 // what the next visit gets, online and then offline. Run by `cargo xtask test` after
 // history.test.mjs (same server; see lib.mjs). What the screens show offline is the app's
@@ -88,6 +88,16 @@ describe('the web app offline (service worker)', () => {
     assert.equal(sw.caches.length, 1, `one cache, this build's: ${sw.caches}`);
     assert.match(sw.caches[0], /^juko-shell-[0-9a-f]{16}$/);
     await screenshot('online-controlled');
+  });
+
+  step('Chromium finds the app installable (manifest, icons, service worker)', async () => {
+    const cdp = await browser.context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.equal(manifest.url, `${BASE_URL}/manifest.webmanifest`);
+    assert.deepEqual(manifest.errors, [], 'the manifest parses cleanly');
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, [], 'installable');
+    await cdp.detach();
   });
 
   step('offline, a reload opens the app, still signed in', async () => {
