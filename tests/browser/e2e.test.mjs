@@ -52,6 +52,7 @@ for (const vp of VIEWPORTS) {
         try {
           await fn();
           assert.deepEqual(pageErrors.slice(errorsBefore), [], 'uncaught errors in the page');
+          assert.deepEqual(browser.cspViolations, [], 'Content-Security-Policy violations');
         } catch (e) {
           broken = name;
           await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`);

@@ -158,4 +158,8 @@ describe('viewing history in the browser', () => {
     await playUntil(4);
     await page.waitForFunction((s) => document.querySelector(s).dataset.state !== 'not-kept', sel.sync);
   });
+
+  it('the page broke no Content-Security-Policy rule', () => {
+    assert.deepEqual(browser.cspViolations, []);
+  });
 });

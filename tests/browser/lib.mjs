@@ -40,7 +40,9 @@ function required(name) {
 
 /**
  * A browser with a fresh, empty profile (its own --user-data-dir), like a learner's first visit.
- * `close()` stops the browser and removes the profile.
+ * `cspViolations` collects what the page's Content-Security-Policy refused (Chromium reports it
+ * on the console), so tests can assert the app runs under it. `close()` stops the browser and
+ * removes the profile.
  */
 export async function openBrowser(options) {
   const profile = mkdtempSync(join(tmpdir(), 'juko-chromium-'));
@@ -51,10 +53,15 @@ export async function openBrowser(options) {
     chromiumSandbox: false,
     ...options,
   });
+  const cspViolations = [];
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,
+    cspViolations,
     async close() {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });

@@ -27,8 +27,14 @@ impl Counts {
 }
 
 /// The browser test files, run one after the other against the same server: the first visit
-/// (sign-in, browse, play) and viewing history (resume, offline then online).
-const TEST_FILES: &[&str] = &["e2e.test.mjs", "history.test.mjs"];
+/// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
+/// routing in node (no browser), and the app opening offline.
+const TEST_FILES: &[&str] = &[
+    "e2e.test.mjs",
+    "history.test.mjs",
+    "sw.test.mjs",
+    "offline.test.mjs",
+];
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).
 pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
@@ -39,7 +45,8 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     util::fresh_dir(&artifacts.join("e2e"))?;
     let srv = server::start_throwaway(server_bin, "e2e", true)?;
     let tap = artifacts.join("e2e/results.tap");
-    let counts = node_test(&dir, TEST_FILES, &srv.url, &chromium, &tap);
+    let web_dist = server::web_snapshot("e2e");
+    let counts = node_test(&dir, TEST_FILES, &srv.url, &web_dist, &chromium, &tap);
     srv.stop();
     let counts = counts?;
     note(&format!(
@@ -51,7 +58,14 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
 
 /// `node --test <files>`: the spec reporter for people, TAP into a file for the counts. One file
 /// at a time: they share the server and the two cores.
-fn node_test(dir: &Path, files: &[&str], url: &str, chromium: &Path, tap: &Path) -> Result<Counts> {
+fn node_test(
+    dir: &Path,
+    files: &[&str],
+    url: &str,
+    web_dist: &Path,
+    chromium: &Path,
+    tap: &Path,
+) -> Result<Counts> {
     let mut cmd = Command::new("node");
     cmd.args([
         "--test",
@@ -64,6 +78,8 @@ fn node_test(dir: &Path, files: &[&str], url: &str, chromium: &Path, tap: &Path)
     .args(files)
     .current_dir(dir)
     .env("JUKO_URL", url)
+    // The server's own copy of the web build, which offline.test.mjs replaces with a new build.
+    .env("JUKO_WEB_DIST", web_dist)
     .env("JUKO_ARTIFACTS", util::artifacts_dir())
     .env("JUKO_CHROMIUM", chromium)
     .env("JUKO_USERNAME", server::DEMO_USER)

@@ -9,6 +9,7 @@ mod desktop_history;
 mod e2e;
 mod install;
 mod server;
+mod shell;
 mod test;
 // The architecture's rules, checked on the sources by `cargo test`.
 #[cfg(test)]

@@ -212,7 +212,7 @@ fn start_in_memory(
         }
         // Serve a snapshot: a concurrent `xtask web` in this checkout replaces dist/ (briefly
         // absent) while our browser test is loading it.
-        let snapshot = util::fresh_dir(&util::run_dir().join(format!("dist-{name}")))?;
+        let snapshot = util::fresh_dir(&web_snapshot(name))?;
         util::copy_dir(&dist, &snapshot)?;
         dist = snapshot;
     }
@@ -228,6 +228,12 @@ fn start_in_memory(
             short_media,
         },
     )
+}
+
+/// Where `start_throwaway(_, name, true)` keeps the copy of dist/ it serves (a test may change it:
+/// the offline browser test deploys a "new build" there).
+pub(crate) fn web_snapshot(name: &str) -> PathBuf {
+    util::run_dir().join(format!("dist-{name}"))
 }
 
 /// host:port of an http URL.

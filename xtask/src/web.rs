@@ -11,6 +11,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::install;
+use crate::shell;
 use crate::util::{self, note, output, run, secs, step};
 
 pub(crate) const TARGET: &str = "wasm32-unknown-unknown";
@@ -152,6 +153,28 @@ pub(crate) struct WebBuild {
     pub(crate) js_raw: u64,
     pub(crate) js_br: u64,
     pub(crate) cargo_secs: f64,
+    /// The service worker's cache version (a hash of the shell).
+    pub(crate) version: String,
+    /// Everything a first visit downloads: the page, the app, the worker and what it precaches.
+    pub(crate) files: Vec<ShellFile>,
+}
+
+impl WebBuild {
+    /// The first load's bytes, raw and as served (brotli where the server has it).
+    pub(crate) fn first_load(&self) -> (u64, u64) {
+        self.files
+            .iter()
+            .fold((0, 0), |(r, t), f| (r + f.raw, t + f.transfer))
+    }
+}
+
+/// One file of the shell as served.
+pub(crate) struct ShellFile {
+    /// Its URL path, `/` for index.html.
+    pub(crate) url: String,
+    pub(crate) raw: u64,
+    /// Bytes on the wire: the brotli file for text and wasm, the file itself for images.
+    pub(crate) transfer: u64,
 }
 
 /// Installs what the build needs: the compiler route, wasm-bindgen-cli, wasm-opt, brotli.
@@ -203,6 +226,9 @@ pub(crate) fn build() -> Result<WebBuild> {
     // Assemble elsewhere and swap at the end, so a failed build never leaves a half-written dist/.
     let staging = util::fresh_dir(&util::run_dir().join("dist.partial"))?;
 
+    // wasm-bindgen writes juko.js, juko_bg.wasm and snippets/ here; `shell::assemble` then moves
+    // them into the build's own app/<hash>/ directory.
+    let code = staging.join("app.partial");
     step("wasm-bindgen --target web");
     run(Command::new(&bindgen)
         .args([
@@ -213,9 +239,9 @@ pub(crate) fn build() -> Result<WebBuild> {
             "juko",
             "--out-dir",
         ])
-        .arg(&staging)
+        .arg(&code)
         .arg(&wasm_in))?;
-    let wasm = staging.join("juko_bg.wasm");
+    let wasm = code.join("juko_bg.wasm");
     note(&format!("wasm-bindgen output: {} bytes", size(&wasm)?));
 
     if let Some(opt) = &wasm_opt {
@@ -234,16 +260,8 @@ pub(crate) fn build() -> Result<WebBuild> {
         ));
     }
 
-    step("static files and brotli");
-    std::fs::copy(
-        util::root().join("web/index.html"),
-        staging.join("index.html"),
-    )
-    .context("copy web/index.html")?;
-    let public = util::root().join("public");
-    if public.is_dir() {
-        util::copy_dir(&public, &staging)?;
-    }
+    step("app shell (index.html, service worker, manifest, icons) and brotli");
+    let shell = shell::assemble(&staging, &code)?;
     compress_tree(&brotli, &staging)?;
 
     if dist.exists() {
@@ -260,23 +278,55 @@ pub(crate) fn build() -> Result<WebBuild> {
         std::fs::remove_dir_all(&staging)?;
     }
 
+    let files = shell_files(&dist, &shell.urls)?;
+    let file = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.url.ends_with(suffix))
+            .with_context(|| format!("no {suffix} in the build"))
+    };
+    let (wasm, js) = (file("/juko_bg.wasm")?, file("/juko.js")?);
     let b = WebBuild {
         route,
-        wasm_raw: size(&dist.join("juko_bg.wasm"))?,
-        wasm_br: size(&dist.join("juko_bg.wasm.br"))?,
-        js_raw: size(&dist.join("juko.js"))?,
-        js_br: size(&dist.join("juko.js.br"))?,
+        wasm_raw: wasm.raw,
+        wasm_br: wasm.transfer,
+        js_raw: js.raw,
+        js_br: js.transfer,
         cargo_secs,
+        version: shell.version,
+        files,
     };
+    let (raw, transfer) = b.first_load();
     note(&format!(
-        "dist/: juko_bg.wasm {} B ({} B brotli), juko.js {} B ({} B brotli), first load {} KB brotli",
+        "dist/ (build {}): juko_bg.wasm {} B ({} B brotli), juko.js {} B ({} B brotli); first load \
+         with the service worker's precache: {} files, {raw} B raw, {transfer} B as served",
+        b.version,
         b.wasm_raw,
         b.wasm_br,
         b.js_raw,
         b.js_br,
-        (b.wasm_br + b.js_br + size(&dist.join("index.html.br")).unwrap_or(0)) / 1000
+        b.files.len(),
     ));
     Ok(b)
+}
+
+/// The shell's files as served: the precached ones and the worker itself, each with its size on
+/// the wire (the brotli sibling where there is one).
+fn shell_files(dist: &Path, urls: &[String]) -> Result<Vec<ShellFile>> {
+    let mut out = Vec::new();
+    for url in urls.iter().map(String::as_str).chain(["/sw.js"]) {
+        let rel = if url == "/" { "index.html" } else { &url[1..] };
+        let path = dist.join(rel);
+        let raw = size(&path)?;
+        let br = path.with_extension(format!("{}.br", ext(&path)));
+        let transfer = if compressible(&path) { size(&br)? } else { raw };
+        out.push(ShellFile {
+            url: url.to_owned(),
+            raw,
+            transfer,
+        });
+    }
+    Ok(out)
 }
 
 pub(crate) fn size(p: &Path) -> Result<u64> {

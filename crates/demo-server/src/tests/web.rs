@@ -1,4 +1,5 @@
-//! The web app at `/`: static files, precompressed brotli, SPA fallback, the not-built page.
+//! The web app at `/`: static files, precompressed brotli, SPA fallback, the not-built page,
+//! the Content-Security-Policy and caching rules.
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
@@ -16,6 +17,8 @@ async fn site_with_dist() -> (Site, tempdir::Dir) {
     std::fs::write(dist.path().join("app_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(dist.path().join("app.js"), "console.log('plain')").expect("write");
     std::fs::write(dist.path().join("app.js.br"), b"brotli bytes").expect("write");
+    std::fs::create_dir_all(dist.path().join("app/0123abcd")).expect("mkdir");
+    std::fs::write(dist.path().join("app/0123abcd/juko.js"), "export {}").expect("write");
     let mut config = Config::for_tests(test_media_dir());
     config.web_dist = Some(dist.path().to_path_buf());
     (Site::with_config(config).await, dist)
@@ -66,6 +69,59 @@ async fn precompressed_brotli_is_preferred_when_accepted() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.header("content-encoding"), Some("br"));
     assert_eq!(reply.text(), "brotli bytes");
+}
+
+#[tokio::test]
+async fn every_page_and_file_of_the_app_carries_the_content_security_policy() {
+    let (site, _dist) = site_with_dist().await;
+    for path in ["/", "/courses/2", "/app.js", "/app/0123abcd/juko.js"] {
+        let reply = site.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let csp = reply.header("content-security-policy").unwrap_or("");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        for want in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'self'",
+            "media-src 'self'",
+            "connect-src 'self'",
+            "img-src 'self'",
+        ] {
+            assert!(
+                directives.contains(&want),
+                "{path}: {want} missing from {csp}"
+            );
+        }
+        let script = directives
+            .iter()
+            .find(|d| d.starts_with("script-src "))
+            .unwrap_or_else(|| panic!("{path}: no script-src in {csp}"));
+        assert!(script.contains("'wasm-unsafe-eval'"), "{script}");
+        assert!(!script.contains("'unsafe-inline'"), "{script}");
+        assert!(!csp.contains('*'), "no wildcard source: {csp}");
+    }
+    // The not-built page too.
+    let reply = Site::new().await.get("/").await;
+    assert!(reply.header("content-security-policy").is_some());
+}
+
+#[tokio::test]
+async fn the_build_directory_is_immutable_and_pages_are_revalidated() {
+    let (site, _dist) = site_with_dist().await;
+    let code = site.get("/app/0123abcd/juko.js").await;
+    assert_eq!(
+        code.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    for path in ["/", "/courses/2", "/app.js"] {
+        let reply = site.get(path).await;
+        assert_eq!(reply.header("cache-control"), Some("no-cache"), "{path}");
+    }
+    // A file missing from a build directory is a 404, never index.html cached for a year.
+    let missing = site.get("/app/0123abcd/gone.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("cache-control"), None);
 }
 
 #[tokio::test]

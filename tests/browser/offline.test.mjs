@@ -1,0 +1,188 @@
+// The web app without the network, in Debian's Chromium: after the first visit the service worker
+// controls the page and the app is installable; offline, a reload (and a deep link) opens the app, still signed in; back
+// online, the site's answers never come from the worker; a new build deployed on the server is
+// what the next visit gets, online and then offline. Run by `cargo xtask test` after
+// history.test.mjs (same server; see lib.mjs). What the screens show offline is the app's
+// business (kept data); this proves the app itself opens.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, openBrowser } from './lib.mjs';
+
+const SHOTS = join(ARTIFACTS, 'offline');
+mkdirSync(SHOTS, { recursive: true });
+const STEP_TIMEOUT_MS = 20_000;
+
+const sel = {
+  username: '#username',
+  password: '#password',
+  signIn: '#sign-in',
+  courseCard: '[data-testid=course-card]',
+  historyNav: '[data-testid=nav-history]',
+  signOut: '[data-testid=sign-out]',
+};
+
+/** Paths that are the Moodle site's, never the app shell's. */
+const SITE_PATH = /^\/(webservice\/|lib\/ajax\/|login\/|pluginfile\.php|tokenpluginfile\.php)/;
+
+describe('the web app offline (service worker)', () => {
+  let browser;
+  let page;
+  let broken = null;
+  let shot = 0;
+  const log = join(SHOTS, 'console.log');
+  const screenshot = async (name) => {
+    shot += 1;
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) }).catch(() => {});
+  };
+  // Steps depend on each other: after a failure the rest are skipped, with a screenshot.
+  const step = (name, fn) =>
+    it(name, { timeout: 90_000 }, async (t) => {
+      if (broken) return t.skip(`after the failed step "${broken}"`);
+      try {
+        await fn();
+      } catch (e) {
+        broken = name;
+        await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`);
+        throw e;
+      }
+    });
+
+  /** The signed-in app shell is on screen: its navigation, not the sign-in form or an error page. */
+  const assertAppOpen = async (where) => {
+    assert.ok(page.url().startsWith(BASE_URL), `${where}: at ${page.url()}, not the app`);
+    await page.locator(sel.historyNav).first().waitFor({ state: 'visible' });
+    assert.equal(await page.locator(sel.signIn).count(), 0, `${where}: still signed in`);
+    assert.ok(await page.locator(sel.signOut).count() > 0, `${where}: the signed-in top bar`);
+  };
+
+  before(async () => {
+    browser = await openBrowser({ viewport: { width: 1280, height: 800 } });
+    page = browser.page;
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
+    page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  step('after the first visit the service worker controls the page', async () => {
+    await page.goto(`${BASE_URL}/`);
+    await page.locator(sel.username).fill(USERNAME);
+    await page.locator(sel.password).fill(PASSWORD);
+    await page.locator(sel.signIn).click();
+    await page.locator(sel.courseCard).first().waitFor({ state: 'visible' });
+    // The worker registers once the app has started, installs (precaches), activates and claims
+    // this page: poll for it (waitForFunction re-checks on every animation frame).
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+    const sw = await page.evaluate(async () => ({
+      script: navigator.serviceWorker.controller.scriptURL,
+      state: (await navigator.serviceWorker.ready).active.state,
+      caches: await caches.keys(),
+    }));
+    assert.equal(sw.script, `${BASE_URL}/sw.js`);
+    assert.equal(sw.state, 'activated');
+    assert.equal(sw.caches.length, 1, `one cache, this build's: ${sw.caches}`);
+    assert.match(sw.caches[0], /^juko-shell-[0-9a-f]{16}$/);
+    await screenshot('online-controlled');
+  });
+
+  step('Chromium finds the app installable (manifest, icons, service worker)', async () => {
+    const cdp = await browser.context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.equal(manifest.url, `${BASE_URL}/manifest.webmanifest`);
+    assert.deepEqual(manifest.errors, [], 'the manifest parses cleanly');
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, [], 'installable');
+    await cdp.detach();
+  });
+
+  step('offline, a reload opens the app, still signed in', async () => {
+    const fromWorker = [];
+    page.on('response', (r) => fromWorker.push([new URL(r.url()).pathname, r.fromServiceWorker()]));
+    await browser.context.setOffline(true);
+    assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser is offline');
+    await page.reload();
+    await assertAppOpen('reload');
+    // The page and the app's code came from the worker's cache.
+    const served = Object.fromEntries(fromWorker);
+    assert.equal(served['/'], true, `the page: ${JSON.stringify(fromWorker)}`);
+    const code = fromWorker.filter(([path]) => path.startsWith('/app/'));
+    assert.ok(code.length >= 3, `boot.js, juko.js and the wasm: ${JSON.stringify(fromWorker)}`);
+    assert.ok(code.every(([, sw]) => sw), `the app's code from the worker: ${JSON.stringify(code)}`);
+    await screenshot('offline-reload');
+  });
+
+  step('offline, a deep link opens the app too', async () => {
+    await page.goto(`${BASE_URL}/history`);
+    await assertAppOpen('deep link');
+    await screenshot('offline-deep-link');
+  });
+
+  step('back online, the site answers itself: nothing of it comes from the worker', async () => {
+    await browser.context.setOffline(false);
+    const siteAnswers = [];
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (SITE_PATH.test(path)) siteAnswers.push([path, r.fromServiceWorker()]);
+    });
+    await page.goto(`${BASE_URL}/`);
+    await page.locator(sel.courseCard).first().waitFor({ state: 'visible' });
+    assert.ok(siteAnswers.length > 0, 'the course list came from the site');
+    assert.deepEqual(siteAnswers.filter(([, sw]) => sw), [], 'no web-service answer from the worker');
+    const cached = await page.evaluate(async () => {
+      const urls = [];
+      for (const name of await caches.keys()) {
+        for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+      }
+      return urls;
+    });
+    assert.deepEqual(cached.filter((p) => SITE_PATH.test(p)), [], `cached: ${cached}`);
+    await screenshot('online-again');
+  });
+
+  step('a new build deployed on the server is what the next visit gets, online then offline', async () => {
+    // The server's own copy of dist/ (xtask passes it): "deploy" a build whose page carries a
+    // marker and whose worker has a new version, as `cargo xtask web` would write them.
+    const dist = process.env.JUKO_WEB_DIST;
+    assert.ok(dist, 'JUKO_WEB_DIST is set (run through `cargo xtask e2e`)');
+    const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+    const old = sw.match(/version: "([0-9a-f]{16})"/)?.[1];
+    assert.ok(old, 'sw.js carries its build version');
+    const next = [...old].reverse().join('') === old ? 'f'.repeat(16) : [...old].reverse().join('');
+    const index = readFileSync(join(dist, 'index.html'), 'utf8');
+    // The server prefers the brotli siblings: remove them so the new files are served.
+    rmSync(join(dist, 'sw.js.br'), { force: true });
+    rmSync(join(dist, 'index.html.br'), { force: true });
+    writeFileSync(join(dist, 'sw.js'), sw.replace(`version: "${old}"`, `version: "${next}"`));
+    writeFileSync(join(dist, 'index.html'), index.replace('<head>', '<head>\n  <meta name="juko-build" content="next">'));
+
+    const marker = () => page.locator('meta[name=juko-build]').count();
+    await page.goto(`${BASE_URL}/`);
+    assert.equal(await marker(), 1, 'the page comes from the server, not the old cache');
+    await assertAppOpen('new build');
+    // The browser checks sw.js on the visit, installs the new worker, which takes over and drops
+    // the old build's cache: poll for it.
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    let names;
+    for (;;) {
+      names = await page.evaluate(() => caches.keys());
+      if ((names.length === 1 && names[0] === `juko-shell-${next}`) || Date.now() > deadline) break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(names, [`juko-shell-${next}`], 'the new build cached, the old one gone');
+    await browser.context.setOffline(true);
+    await page.reload();
+    await assertAppOpen('new build offline');
+    assert.equal(await marker(), 1, 'offline, the new build opens');
+    await browser.context.setOffline(false);
+    await screenshot('new-build-offline');
+  });
+
+  step('the page broke no Content-Security-Policy rule', async () => {
+    assert.deepEqual(browser.cspViolations, []);
+  });
+});
