@@ -3,8 +3,9 @@
 //!
 //! `JUKO_SELFTEST=1` with `JUKO_SITE_URL`, `JUKO_SELFTEST_USERNAME` and `JUKO_SELFTEST_PASSWORD`
 //! signs in through the real form and waits for the course list; the app prints
-//! `SELFTEST ok courses=N via=form` (exit 0) or `SELFTEST fail: …` (exit 1). A session kept from
-//! an earlier run skips the form: `via=kept` shows the session survived the restart. `JUKO_SELFTEST_LINGER_MS`
+//! `SELFTEST ok courses=N via=form freshness=current` (exit 0) or `SELFTEST fail: …` (exit 1). A
+//! session kept from an earlier run skips the form: `via=kept` shows the session survived the
+//! restart; `freshness=offline` says the course list is the kept one, the site unreachable. `JUKO_SELFTEST_LINGER_MS`
 //! keeps the window up that long after success, for a screenshot.
 //!
 //! `JUKO_SELFTEST_WATCH=n` goes on instead of exiting: it opens the first course's lecture `n`
@@ -34,11 +35,17 @@ pub fn use_selftest() {
                     println!("SELFTEST fail: {reason}");
                     1
                 }
-                Ok((courses, via)) => {
-                    println!("SELFTEST ok courses={courses} via={via}");
-                    linger().await;
-                    0
-                }
+                Ok((courses, via)) => match freshness().await {
+                    Ok(f) => {
+                        println!("SELFTEST ok courses={courses} via={via} freshness={f}");
+                        linger().await;
+                        0
+                    }
+                    Err(reason) => {
+                        println!("SELFTEST fail: {reason}");
+                        1
+                    }
+                },
                 Err(reason) => {
                     println!("SELFTEST fail: {reason}");
                     1
@@ -91,7 +98,16 @@ async fn run() -> Result<(usize, &'static str), String> {
         const n = document.querySelectorAll('[data-testid=course-card]').length;
         return n ? String(n) : "";"#;
     let result = wait_for(outcome, |s: &String| !s.is_empty()).await?;
-    result.parse().map(|n| (n, via)).map_err(|_| result)
+    let courses = result.parse().map_err(|_| result)?;
+    Ok((courses, via))
+}
+
+/// How current the course list is once the site answered or could not be reached: `current`,
+/// or `offline` (kept courses shown while the site is unreachable), or `failed`.
+async fn freshness() -> Result<String, String> {
+    let js = r#"const f = document.querySelector('[data-testid=freshness]');
+        return f ? f.dataset.state : "";"#;
+    wait_for(js, |s: &String| matches!(s.as_str(), "current" | "offline" | "failed")).await
 }
 
 /// The lecture to watch, when the harness asked for the watch scenario.

@@ -139,9 +139,21 @@ for (const vp of VIEWPORTS) {
       await screenshot('lecture-playing');
     });
 
-    step('signing out returns to the sign-in screen', async () => {
+    step('signing out asks first, then erases the account from the device', async () => {
+      const accountKeys = () =>
+        page.evaluate(() => Object.keys(localStorage).filter((k) => /^juko:[^:]+:/.test(k)));
+      assert.ok((await accountKeys()).length > 0, 'the account keeps data on the device');
       await page.locator(sel.signOut).first().click();
+      const dialog = page.locator('[data-testid=sign-out-dialog]');
+      await dialog.waitFor({ state: 'visible' });
+      // History still unsent is offered to be sent first; either way the device keeps nothing.
+      if (await page.locator('[data-testid=sign-out-sync-first]').count()) {
+        await page.locator('[data-testid=sign-out-sync-first]').click();
+      } else {
+        await page.locator('[data-testid=sign-out-confirm]').click();
+      }
       await page.locator(sel.signIn).waitFor({ state: 'visible' });
+      assert.deepEqual(await accountKeys(), [], "nothing of the account is left in the browser's storage");
       // And it stays signed out: the stored session is gone, not just hidden.
       await page.reload();
       await page.locator(sel.signIn).waitFor({ state: 'visible' });

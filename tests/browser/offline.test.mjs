@@ -1,9 +1,12 @@
 // The web app without the network, in Debian's Chromium: after the first visit the service worker
-// controls the page and the app is installable; offline, a reload (and a deep link) opens the app, still signed in; back
-// online, the site's answers never come from the worker; a new build deployed on the server is
-// what the next visit gets, online and then offline. Run by `cargo xtask test` after
-// history.test.mjs (same server; see lib.mjs). What the screens show offline is the app's
-// business (kept data); this proves the app itself opens.
+// controls the page and the app is installable; offline, a reload (and a deep link) opens the app, still signed in, and
+// shows what the device kept: my courses, the course and the lecture opened online (with an
+// "offline" notice and when they were kept), viewing history with titles, and a plain word that
+// the video needs a connection; back online, the screens are brought up to date and the site's
+// answers never come from the worker; a second browser that never opened a course gets titles
+// for the history it pulled; a new build deployed on the server is what the next visit gets,
+// online and then offline. Run by `cargo xtask test` after history.test.mjs (same server; see
+// lib.mjs).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +24,25 @@ const sel = {
   courseCard: '[data-testid=course-card]',
   historyNav: '[data-testid=nav-history]',
   signOut: '[data-testid=sign-out]',
+  lectureLink: '[data-testid=lecture-link]',
+  video: 'video[data-testid=lecture-video]',
+  freshness: '[data-testid=freshness]',
+  sync: '[data-testid=sync-status]',
+  historyItem: '[data-testid=history-item]',
+  titleUnknown: '[data-testid=title-unknown]',
+  needsNetwork: '[data-testid=video-needs-network]',
+  pageTitle: 'h1.page-title',
 };
+
+/** Polls `read` until `ok(value)` or the step timeout; returns the last value. */
+async function until(page, read, ok) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await page.waitForTimeout(100);
+  }
+}
 
 /** Paths that are the Moodle site's, never the app shell's. */
 const SITE_PATH = /^\/(webservice\/|lib\/ajax\/|login\/|pluginfile\.php|tokenpluginfile\.php)/;
@@ -100,6 +121,30 @@ describe('the web app offline (service worker)', () => {
     await cdp.detach();
   });
 
+  // What the learner opened online: a course, and a lecture watched for a moment.
+  let courseTitle;
+  let lectureTitle;
+  step('online, the learner opens a course and watches a lecture', async () => {
+    await page.locator(sel.courseCard).first().click();
+    await page.waitForURL(/\/courses\/\d+\/?$/);
+    await page.locator(sel.lectureLink).first().waitFor({ state: 'visible' });
+    courseTitle = (await page.locator(sel.pageTitle).innerText()).trim();
+    assert.notEqual(courseTitle, '', 'the course has its title');
+    await page.locator(sel.lectureLink).first().click();
+    await page.waitForURL(/\/courses\/\d+\/lectures\/\d+\/?$/);
+    const video = page.locator(sel.video);
+    await video.waitFor({ state: 'visible' });
+    lectureTitle = (await page.locator(`.lecture-details ${sel.pageTitle}`).innerText()).trim();
+    await video.evaluate((v) => v.play().catch(() => {}));
+    const t = await until(page, () => video.evaluate((v) => v.currentTime), (t) => t > 1.5);
+    assert.ok(t > 1.5, `the lecture plays: currentTime ${t}`);
+    await video.evaluate((v) => v.pause());
+    // The pause is recorded and sent: the second browser below pulls it from the site.
+    const state = await until(page, () => page.locator(sel.sync).getAttribute('data-state'), (s) => s === 'synced');
+    assert.equal(state, 'synced', 'the history reached the site');
+    await screenshot('online-lecture');
+  });
+
   step('offline, a reload opens the app, still signed in', async () => {
     const fromWorker = [];
     page.on('response', (r) => fromWorker.push([new URL(r.url()).pathname, r.fromServiceWorker()]));
@@ -116,9 +161,41 @@ describe('the web app offline (service worker)', () => {
     await screenshot('offline-reload');
   });
 
-  step('offline, a deep link opens the app too', async () => {
+  /** The screen shows kept data with the offline notice (the site could not be reached). */
+  const assertKeptOffline = async (where) => {
+    const state = await until(page, () => page.locator(sel.freshness).first().getAttribute('data-state').catch(() => null), (s) => s === 'offline');
+    assert.equal(state, 'offline', `${where}: the offline notice`);
+    assert.equal(await page.locator('[role=alert]').count(), 0, `${where}: no error panel over kept data`);
+  };
+
+  step('offline, the lecture reloaded shows its kept details and says the video needs a connection', async () => {
+    assert.match(page.url(), /\/lectures\/\d+/, 'the reload kept the lecture page');
+    await assertKeptOffline('lecture');
+    assert.equal((await page.locator(`.lecture-details ${sel.pageTitle}`).innerText()).trim(), lectureTitle);
+    await page.locator(sel.needsNetwork).waitFor({ state: 'visible' });
+    await screenshot('offline-lecture');
+  });
+
+  step('offline, the course and my courses show what was kept', async () => {
+    await page.locator('.back-link').first().click();
+    await page.waitForURL(/\/courses\/\d+\/?$/);
+    await page.locator(sel.lectureLink).first().waitFor({ state: 'visible' });
+    await assertKeptOffline('course');
+    assert.equal((await page.locator(sel.pageTitle).innerText()).trim(), courseTitle);
+    await screenshot('offline-course');
+    await page.locator('.back-link').first().click();
+    await page.locator(sel.courseCard).first().waitFor({ state: 'visible' });
+    await assertKeptOffline('my courses');
+    await screenshot('offline-courses');
+  });
+
+  step('offline, a deep link opens the app too, and the history shows titles', async () => {
     await page.goto(`${BASE_URL}/history`);
     await assertAppOpen('deep link');
+    await page.locator(sel.historyItem).first().waitFor({ state: 'visible' });
+    assert.equal(await page.locator(sel.titleUnknown).count(), 0, 'every lecture has its title');
+    const rows = await page.locator(sel.historyItem).allInnerTexts();
+    assert.ok(rows.some((r) => r.includes(lectureTitle)), `${lectureTitle} in ${rows}`);
     await screenshot('offline-deep-link');
   });
 
@@ -131,6 +208,8 @@ describe('the web app offline (service worker)', () => {
     });
     await page.goto(`${BASE_URL}/`);
     await page.locator(sel.courseCard).first().waitFor({ state: 'visible' });
+    const state = await until(page, () => page.locator(sel.freshness).first().getAttribute('data-state'), (s) => s === 'current');
+    assert.equal(state, 'current', 'back online, my courses are brought up to date');
     assert.ok(siteAnswers.length > 0, 'the course list came from the site');
     assert.deepEqual(siteAnswers.filter(([, sw]) => sw), [], 'no web-service answer from the worker');
     const cached = await page.evaluate(async () => {
@@ -142,6 +221,29 @@ describe('the web app offline (service worker)', () => {
     });
     assert.deepEqual(cached.filter((p) => SITE_PATH.test(p)), [], `cached: ${cached}`);
     await screenshot('online-again');
+  });
+
+  step('a second browser that never opened a course shows titles for the history it pulled', async () => {
+    const other = await openBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const p = other.page;
+      p.setDefaultTimeout(STEP_TIMEOUT_MS);
+      await p.goto(`${BASE_URL}/`);
+      await p.locator(sel.username).fill(USERNAME);
+      await p.locator(sel.password).fill(PASSWORD);
+      await p.locator(sel.signIn).click();
+      await p.locator(sel.courseCard).first().waitFor({ state: 'visible' });
+      await p.locator(sel.historyNav).first().click();
+      // The history comes from the site's pull; the course's contents are fetched for titles.
+      const rows = await until(p, () => p.locator(sel.historyItem).allInnerTexts(), (r) => r.some((t) => t.includes(lectureTitle)));
+      assert.ok(rows.some((r) => r.includes(lectureTitle)), `${lectureTitle} in ${rows}`);
+      const unknown = await until(p, () => p.locator(sel.titleUnknown).count(), (n) => n === 0);
+      assert.equal(unknown, 0, 'no lecture without a title');
+      assert.ok(rows.every((r) => !/#\d+/.test(r)), `no lecture shown as an id: ${rows}`);
+      await p.screenshot({ path: join(SHOTS, 'second-browser-history.png') }).catch(() => {});
+    } finally {
+      await other.close();
+    }
   });
 
   step('a new build deployed on the server is what the next visit gets, online then offline', async () => {

@@ -390,6 +390,7 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
     });
     let r = r?;
     let mut summary = String::new();
+    let restarted = restart.is_some();
     if let Some(restart) = restart {
         let line = restart?.ok_line.unwrap_or_default();
         if !line.contains("via=kept") {
@@ -400,7 +401,29 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         let xdg = util::run_dir().join("desktop/selftest-xdg");
         summary = desktop_history::prove(app, &x.display, &srv, &xdg)?;
     }
+    let kept_url = srv.url.clone();
     srv.stop();
+    // The site gone (the server stopped, its port closed): started again, the app must show the
+    // courses it kept, saying it is offline.
+    if restarted {
+        let offline = self_test(
+            app,
+            &x.display,
+            &kept_url,
+            "desktop/offline",
+            Profile::KeptFrom("desktop/selftest"),
+            |_, _| {},
+        )?;
+        let line = offline.ok_line.unwrap_or_default();
+        if !(line.contains("via=kept") && line.contains("freshness=offline")) {
+            bail!(
+                "with the site unreachable the kept courses were not shown offline: {line:?} {:?}",
+                offline.fail_line
+            );
+        }
+        note(&format!("site unreachable: {line}"));
+        summary = format!("{summary}; site unreachable: {line}");
+    }
     drop(x);
     match (&shot_err, shot.is_file()) {
         (None, true) => note(&format!("screenshot: {}", shot.display())),
