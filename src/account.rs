@@ -84,3 +84,39 @@ pub fn handle_session_error(e: &Error) {
         end_session(Some(Msg::ErrSessionExpired));
     }
 }
+
+/// Brings the kept description of the site and the learner up to date (the site may have gained
+/// the history extension, or renamed itself, since sign-in). Run once at start; offline it
+/// changes nothing.
+pub async fn refresh_site_info() {
+    let current = consume_context::<CurrentSession>().0;
+    let Some(session) = current.peek().clone() else {
+        return;
+    };
+    let fresh = match session.refreshed().await {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            tracing::info!("site info not refreshed: {e}");
+            handle_session_error(&e);
+            return;
+        }
+    };
+    if let Some(store) = consume_context::<History>().store.peek().as_ref()
+        && let Err(e) = Item::site_info().keep(&*store.0, fresh.info(), crate::platform::now_ms())
+    {
+        tracing::warn!("site info not kept: {e}");
+    }
+    // Still the same learner signed in (not signed out meanwhile), and something changed.
+    let same_account = current
+        .peek()
+        .as_ref()
+        .is_some_and(|s| s.account_key() == fresh.account_key());
+    if !same_account || fresh.info() == session.info() {
+        return;
+    }
+    if let Err(e) = consume_context::<SessionKeeper>().0.save(&fresh.saved()) {
+        tracing::warn!("refreshed session not kept: {e}");
+    }
+    let mut current = current;
+    current.set(Some(fresh));
+}

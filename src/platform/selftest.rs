@@ -107,7 +107,10 @@ async fn run() -> Result<(usize, &'static str), String> {
 async fn freshness() -> Result<String, String> {
     let js = r#"const f = document.querySelector('[data-testid=freshness]');
         return f ? f.dataset.state : "";"#;
-    wait_for(js, |s: &String| matches!(s.as_str(), "current" | "offline" | "failed")).await
+    wait_for(js, |s: &String| {
+        matches!(s.as_str(), "current" | "offline" | "failed")
+    })
+    .await
 }
 
 /// The lecture to watch, when the harness asked for the watch scenario.

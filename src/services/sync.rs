@@ -37,6 +37,7 @@ pub fn provide_sync_service() {
         use_coroutine(move |rx: UnboundedReceiver<SyncRequest>| sync_service(rx, history, session));
     use_hook(move || {
         spawn(async move { on_reconnect(service, reconnected).await });
+        spawn(account::refresh_site_info());
     });
 }
 

@@ -9,7 +9,6 @@ use crate::platform;
 use crate::route::Route;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
-use crate::text::plain_text;
 use dioxus::prelude::*;
 use juko_core::Session;
 use juko_core::catalog::Item;
@@ -84,7 +83,13 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                             }
 
                         }
-                        DescriptionText { html: l.description_html.clone() }
+                        if !l.description.is_empty() {
+                            div { class: "description",
+                                for line in l.description.iter() {
+                                    p { "{line}" }
+                                }
+                            }
+                        }
                         nav { class: "prev-next",
                             if let Some(p) = prev {
                                 Link { class: "button secondary", to: Route::LectureView { course, lecture: p },
@@ -114,26 +119,6 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                 on_retry: move |_| contents.retry(),
             }
             {body}
-        }
-    }
-}
-
-/// The description minus the facts already shown (lecturer, length).
-#[component]
-fn DescriptionText(html: String) -> Element {
-    let text = plain_text(&html);
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !(l.starts_with("講師") || l.starts_with("時間")))
-        .collect();
-    if lines.is_empty() {
-        return rsx! {};
-    }
-    rsx! {
-        div { class: "description",
-            for line in lines {
-                p { "{line}" }
-            }
         }
     }
 }

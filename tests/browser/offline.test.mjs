@@ -154,7 +154,8 @@ describe('the web app offline (service worker)', () => {
     await assertAppOpen('reload');
     // The page and the app's code came from the worker's cache.
     const served = Object.fromEntries(fromWorker);
-    assert.equal(served['/'], true, `the page: ${JSON.stringify(fromWorker)}`);
+    const here = new URL(page.url()).pathname;
+    assert.equal(served[here], true, `the page ${here}: ${JSON.stringify(fromWorker)}`);
     const code = fromWorker.filter(([path]) => path.startsWith('/app/'));
     assert.ok(code.length >= 3, `boot.js, juko.js and the wasm: ${JSON.stringify(fromWorker)}`);
     assert.ok(code.every(([, sw]) => sw), `the app's code from the worker: ${JSON.stringify(code)}`);

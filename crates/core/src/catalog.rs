@@ -246,7 +246,7 @@ mod tests {
                         title: title.into(),
                         lecturer: Some("講師".into()),
                         duration_secs: Some(300),
-                        description_html: String::new(),
+                        description: Vec::new(),
                         media: None,
                         locked_reason: None,
                         completed: false,
@@ -304,6 +304,14 @@ mod tests {
             })
             .unwrap();
             s.erase().unwrap();
+            assert_eq!(Item::courses().read(s).unwrap(), None);
+            // A task still holding the handle (the player's last report) writes nothing back.
+            assert!(
+                s.record(&crate::test_events::played("b", 301, 5.0, 6.0, 2), ctx, 2)
+                    .is_err()
+            );
+            assert!(Item::courses().keep(s, &vec![course(2, "A")], 3).is_err());
+            assert!(s.all().unwrap().is_empty());
             assert_eq!(Item::courses().read(s).unwrap(), None);
             assert!(s.all().unwrap().is_empty());
             assert_eq!(s.pending_count().unwrap(), 0);

@@ -43,6 +43,13 @@ impl Session {
         &self.info
     }
 
+    /// Asks the site about itself again (its name, what it offers, the learner's details may
+    /// have changed since sign-in); the session with that answer.
+    pub async fn refreshed(&self) -> Result<Session> {
+        let info = self.remote.site_info().await?;
+        Ok(Session::new(self.remote.clone(), info))
+    }
+
     /// The courses the learner is enrolled in.
     pub async fn courses(&self) -> Result<Vec<Course>> {
         Ok(self.remote.courses(self.info.user.id).await?)

@@ -82,8 +82,9 @@ pub struct Lecture {
     pub lecturer: Option<String>,
     /// The video's length, when the site lists it.
     pub duration_secs: Option<u32>,
-    /// Lecture description (HTML), when the site shows one.
-    pub description_html: String,
+    /// The lecture's description as lines of text (the site's HTML read as text; the lecturer
+    /// and length, which the site may write there, are the fields above, not lines here).
+    pub description: Vec<String>,
     /// The video, when the learner may see it.
     pub media: Option<Media>,
     /// `None` when the learner may open the lecture; otherwise why not.

@@ -155,7 +155,7 @@ mod tests {
             title: String::new(),
             lecturer: None,
             duration_secs: None,
-            description_html: String::new(),
+            description: Vec::new(),
             media: None::<Media>,
             locked_reason: None,
             completed: false,

@@ -213,8 +213,7 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
         _ => return None,
     };
     let name = split_title(m.name.as_deref().unwrap_or_default());
-    let description_html = m.description.clone().unwrap_or_default();
-    let described = description_meta(&description_html);
+    let described = description_meta(m.description.as_deref().unwrap_or_default());
     let locked_reason = locked_reason(m.uservisible, m.availabilityinfo.as_deref());
     Some(model::Lecture {
         id: LectureId(m.id.0),
@@ -223,7 +222,7 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
         title: name.title,
         lecturer: name.lecturer.or(described.lecturer),
         duration_secs: described.duration_secs,
-        description_html,
+        description: described.text,
         // A locked module's contents are withheld anyway; never hand out media for one.
         media: media.filter(|_| locked_reason.is_none()),
         locked_reason,

@@ -18,6 +18,9 @@ pub(crate) struct Title {
 pub(crate) struct DescriptionMeta {
     pub(crate) lecturer: Option<String>,
     pub(crate) duration_secs: Option<u32>,
+    /// The description's other lines, as text: what is left to show once the lecturer and the
+    /// length are shown as facts.
+    pub(crate) text: Vec<String>,
 }
 
 const LECTURER: &str = "講師";
@@ -52,15 +55,22 @@ pub(crate) fn split_title(name: &str) -> Title {
     }
 }
 
-/// Reads `講師:` and `時間:` lines from a description (HTML). The first of each wins.
+/// Reads `講師:` and `時間:` lines from a description (HTML). The first of each wins; the other
+/// lines are kept as the description's text.
 pub(crate) fn description_meta(html: &str) -> DescriptionMeta {
     let mut meta = DescriptionMeta::default();
     for line in text_lines(html) {
+        let lecturer = labelled(&line, LECTURER);
+        let duration = labelled(&line, DURATION).and_then(parse_duration);
+        if lecturer.is_none() && duration.is_none() {
+            meta.text.push(line);
+            continue;
+        }
         if meta.lecturer.is_none() {
-            meta.lecturer = labelled(&line, LECTURER).map(str::to_owned);
+            meta.lecturer = lecturer.map(str::to_owned);
         }
         if meta.duration_secs.is_none() {
-            meta.duration_secs = labelled(&line, DURATION).and_then(parse_duration);
+            meta.duration_secs = duration;
         }
     }
     meta
@@ -244,11 +254,29 @@ mod tests {
     }
 
     fn check_desc(html: &str, lecturer: Option<&str>, duration_secs: Option<u32>) {
-        let want = DescriptionMeta {
-            lecturer: lecturer.map(str::to_owned),
-            duration_secs,
-        };
-        assert_eq!(description_meta(html), want, "html {html:?}");
+        let got = description_meta(html);
+        assert_eq!(
+            (got.lecturer.as_deref(), got.duration_secs),
+            (lecturer, duration_secs),
+            "html {html:?}"
+        );
+    }
+
+    #[test]
+    fn the_rest_of_the_description_is_its_text() {
+        let text = |html: &str| description_meta(html).text;
+        assert_eq!(
+            text(
+                "<div>概要です。<br />講師 : 山田&nbsp;花子<br/>時間 ： ０：３５<p>第2段落</p></div>"
+            ),
+            ["概要です。", "第2段落"]
+        );
+        // A line that only looks like a fact stays as text.
+        assert_eq!(
+            text("<p>時間: 未定</p><p>作業時間: 10:00</p>"),
+            ["時間: 未定", "作業時間: 10:00"]
+        );
+        assert!(text("<p>講師: 水澤純基</p><p>時間: 1:08</p>").is_empty());
     }
 
     #[test]

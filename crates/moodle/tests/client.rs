@@ -458,7 +458,7 @@ async fn a_declined_status_is_an_error() {
         title: String::new(),
         lecturer: None,
         duration_secs: None,
-        description_html: String::new(),
+        description: Vec::new(),
         media: None,
         locked_reason: None,
         completed: false,

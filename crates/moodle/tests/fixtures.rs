@@ -609,7 +609,18 @@ fn lecturer_and_duration_from_the_texts() {
     assert_eq!(l.title, "第1講 臨床研究とは");
     assert_eq!(l.lecturer.as_deref(), Some("水澤純基"));
     assert_eq!(l.duration_secs, Some(35 * 60), "ICRweb's H:MM");
-    assert!(l.description_html.contains("臨床研究の全体像"));
+    assert!(
+        l.description
+            .iter()
+            .any(|line| line.contains("臨床研究の全体像"))
+    );
+    assert!(
+        l.description
+            .iter()
+            .all(|line| !line.starts_with("講師") && !line.starts_with("時間")),
+        "the lecturer and length are facts, not description: {:?}",
+        l.description
+    );
     let (_, l) = contents.lecture(LectureId(311)).unwrap();
     assert_eq!(l.lecturer.as_deref(), Some("山田 花子"));
     assert_eq!(l.duration_secs, Some(3723));

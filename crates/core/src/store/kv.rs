@@ -57,6 +57,8 @@ struct KeptEntry {
 pub struct KvStore<K: KeyValue> {
     kv: K,
     ns: String,
+    /// Set by `erase`: this handle takes no more writes (see `Store::erase`).
+    erased: std::cell::Cell<bool>,
 }
 
 impl<K: KeyValue> KvStore<K> {
@@ -65,6 +67,7 @@ impl<K: KeyValue> KvStore<K> {
         let store = KvStore {
             kv,
             ns: format!("juko:{namespace}:"),
+            erased: std::cell::Cell::new(false),
         };
         let threshold = store.threshold()?;
         for (_, event, complete_on_site) in store.outbox_entries()? {
@@ -92,6 +95,13 @@ impl<K: KeyValue> KvStore<K> {
             }
         }
         Ok(store)
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.erased.get() {
+            return Err(super::erased());
+        }
+        Ok(())
     }
 
     pub(super) fn key(&self, kind: &str, name: &str) -> String {
@@ -205,6 +215,7 @@ impl<K: KeyValue> Store for KvStore<K> {
         context: LectureContext<'_>,
         now_ms: i64,
     ) -> Result<LocalProgress> {
+        self.writable()?;
         // Outbox first: it is what the repair on open replays.
         let stored = StoredEvent::recorded(event, context.complete_on_site);
         self.put(&self.outbox_key(event)?, &stored)?;
@@ -248,6 +259,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()> {
+        self.writable()?;
         let replaced: std::collections::HashSet<&str> =
             replaced.iter().map(String::as_str).collect();
         let old: Vec<String> = self
@@ -266,6 +278,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
+        self.writable()?;
         let done: std::collections::HashSet<&str> = outcome
             .applied
             .iter()
@@ -295,6 +308,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn merge_remote(&self, page: &ProgressPage, _now_ms: i64) -> Result<()> {
+        self.writable()?;
         for remote in &page.lectures {
             let merged = merge_remote_into(self.lecture(remote.progress.lecture)?, remote);
             self.put(
@@ -331,6 +345,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn queue_action(&self, action: &SiteAction) -> Result<()> {
+        self.writable()?;
         let suffix = format!(":{}", action.key());
         if self.keys_of("a:").iter().any(|k| k.ends_with(&suffix)) {
             return Ok(());
@@ -370,6 +385,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn keep(&self, key: &str, json: &str, fetched_ms: i64) -> Result<()> {
+        self.writable()?;
         let kept = KeptEntry {
             fetched_ms,
             json: json.to_owned(),
@@ -384,6 +400,7 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn erase(&self) -> Result<()> {
+        self.erased.set(true);
         for key in self
             .kv
             .keys()

@@ -163,7 +163,9 @@ pub trait Store {
     fn kept(&self, key: &str) -> Result<Option<(String, i64)>>;
 
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
-    /// out on a shared device leaves nothing of the learner behind.
+    /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)
+    /// refuses every write afterwards, so a task still holding it (the player's last report, a
+    /// sync round under way) cannot bring the account's data back.
     fn erase(&self) -> Result<()>;
 }
 
@@ -301,6 +303,11 @@ impl StoredEvent {
             client_time_ms: self.client_time_ms,
         })
     }
+}
+
+/// What a write to an erased store gets.
+pub(crate) fn erased() -> crate::Error {
+    crate::Error::Storage("this account was signed out and erased on this device".to_owned())
 }
 
 /// The rejection reason of an outbox entry this device could not read back.

@@ -77,6 +77,8 @@ const ACCOUNT_TABLES: &[&str] = &[
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// Set by `erase`, shared by clones: no more writes (see `Store::erase`).
+    erased: Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn storage(e: rusqlite::Error) -> Error {
@@ -113,7 +115,15 @@ impl SqliteStore {
         migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            erased: Arc::default(),
         })
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.erased.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(super::erased());
+        }
+        Ok(())
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
@@ -279,6 +289,7 @@ impl Store for SqliteStore {
         context: LectureContext<'_>,
         now_ms: i64,
     ) -> Result<LocalProgress> {
+        self.writable()?;
         self.transaction(|tx| {
             let s = StoredEvent::from_event(event);
             let inserted = tx
@@ -357,6 +368,7 @@ impl Store for SqliteStore {
     }
 
     fn replace_pending(&self, replaced: &[String], replacements: &[ProgressEvent]) -> Result<()> {
+        self.writable()?;
         self.transaction(|tx| {
             let mut insert = tx
                 .prepare_cached(
@@ -381,6 +393,7 @@ impl Store for SqliteStore {
     }
 
     fn settle(&self, outcome: &PushOutcome, now_ms: i64) -> Result<usize> {
+        self.writable()?;
         self.transaction(|tx| {
             let mut removed = 0;
             {
@@ -407,6 +420,7 @@ impl Store for SqliteStore {
     }
 
     fn merge_remote(&self, page: &ProgressPage, _now_ms: i64) -> Result<()> {
+        self.writable()?;
         self.transaction(|tx| {
             for remote in &page.lectures {
                 let merged = merge_remote_into(read_lecture(tx, remote.progress.lecture)?, remote);
@@ -442,6 +456,7 @@ impl Store for SqliteStore {
     }
 
     fn queue_action(&self, action: &SiteAction) -> Result<()> {
+        self.writable()?;
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         insert_action(&conn, action)
     }
@@ -480,6 +495,7 @@ impl Store for SqliteStore {
     }
 
     fn keep(&self, key: &str, json: &str, fetched_ms: i64) -> Result<()> {
+        self.writable()?;
         self.with(|c| {
             c.prepare_cached(
                 "INSERT INTO kept (key, json, fetched_ms) VALUES (?1, ?2, ?3)
@@ -502,6 +518,7 @@ impl Store for SqliteStore {
     }
 
     fn erase(&self) -> Result<()> {
+        self.erased.store(true, std::sync::atomic::Ordering::SeqCst);
         // Overwrite what is deleted (a shared ward device), and leave nothing in the WAL.
         self.with(|c| c.pragma_update(None, "secure_delete", "ON"))?;
         self.transaction(|tx| {
