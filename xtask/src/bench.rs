@@ -68,6 +68,10 @@ pub(crate) fn run() -> Result<()> {
             "signed in: reload → course list (HTTP cache warm)",
             "reloadToCoursesMs",
         ),
+        (
+            "signed in, offline: reload → course list (service worker, kept courses)",
+            "offlineReloadToCoursesMs",
+        ),
     ] {
         let v = nums(&browser, key);
         writeln!(
@@ -80,6 +84,7 @@ pub(crate) fn run() -> Result<()> {
         )?;
     }
     writeln!(md)?;
+    bytes_per_screen(&mut md, &browser)?;
 
     // 3. Desktop.
     desktop_section(&mut md, &app, &server_bin)?;
@@ -135,6 +140,23 @@ fn bundle_section(md: &mut String, web: &web::WebBuild) -> Result<()> {
         kb(raw),
         kb(transfer)
     )?;
+    Ok(())
+}
+
+/// Bytes over the wire per screen of a first visit (bench.mjs), in the order visited.
+fn bytes_per_screen(md: &mut String, browser: &Value) -> Result<()> {
+    writeln!(
+        md,
+        "Bytes over the wire per screen, a learner's first visit on a phone viewport (headers included, compressed as served; the lecture's video stream excluded):\n"
+    )?;
+    writeln!(md, "| screen | bytes |\n|---|---:|")?;
+    let screens = browser.get("bytesPerScreen").and_then(Value::as_array);
+    for screen in screens.into_iter().flatten() {
+        let (name, bytes) = (&screen[0], &screen[1]);
+        let name = name.as_str().unwrap_or_default();
+        writeln!(md, "| {name} | {} |", kb(bytes.as_u64().unwrap_or(0)))?;
+    }
+    writeln!(md)?;
     Ok(())
 }
 
