@@ -1,9 +1,8 @@
 //! Signing in and out: the flows that change the session, the account's store and the sync
 //! service together. Handlers and tasks call these (they use `consume_context`).
 
-use crate::i18n::Msg;
 use crate::services::sync;
-use crate::state::{CurrentSession, History, SessionKeeper, SignInNotice};
+use crate::state::{self, CurrentSession, History, SessionKeeper, SignInNotice};
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_core::{Error, Session};
@@ -62,27 +61,7 @@ pub fn sign_out() {
     {
         tracing::error!("could not erase the account's data: {e}");
     }
-    end_session(None);
-}
-
-/// Ends the session on this device; `notice` says why, on the sign-in screen. The account's
-/// data stays (an expired session: its history syncs after the next sign-in).
-fn end_session(notice: Option<Msg>) {
-    if let Err(e) = consume_context::<SessionKeeper>().0.clear() {
-        tracing::warn!("could not clear the kept session: {e}");
-    }
-    consume_context::<SignInNotice>().0.set(notice);
-    consume_context::<CurrentSession>().0.set(None);
-    consume_context::<History>().open_for(None);
-}
-
-/// What a view or service does with an engine error: an expired session signs the learner out
-/// (with the reason shown at sign-in, and their data kept); everything else is shown where it
-/// happened. Call it in tasks and handlers, not while rendering.
-pub fn handle_session_error(e: &Error) {
-    if matches!(e, Error::SessionExpired) {
-        end_session(Some(Msg::ErrSessionExpired));
-    }
+    state::end_session(None);
 }
 
 /// Brings the kept description of the site and the learner up to date (the site may have gained
@@ -97,7 +76,7 @@ pub async fn refresh_site_info() {
         Ok(fresh) => fresh,
         Err(e) => {
             tracing::info!("site info not refreshed: {e}");
-            handle_session_error(&e);
+            state::handle_session_error(&e);
             return;
         }
     };

@@ -3,9 +3,8 @@
 //! (`juko_core::catalog::Shown`). The kept copy is drawn at once; the site is asked in the
 //! background (again when the network comes back); a failure keeps what is drawn.
 
-use crate::account;
 use crate::platform;
-use crate::state::{CurrentSession, History, Reconnected};
+use crate::state::{self, CurrentSession, History, Reconnected};
 use dioxus::prelude::*;
 use juko_core::catalog::{Item, Kept, Shown};
 use juko_core::{Error, Session};
@@ -69,7 +68,7 @@ where
             .await;
         if let Err(e) = &answer {
             tracing::warn!("could not bring the screen up to date: {e}");
-            account::handle_session_error(e);
+            state::handle_session_error(e);
         }
         let mut current = shown.write();
         if current.0 == key {

@@ -56,6 +56,9 @@ fn main() {
 fn App() -> Element {
     state::provide_app_state();
     services::sync::provide_sync_service();
+    use_hook(|| {
+        spawn(account::refresh_site_info());
+    });
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {
         services::sync::use_sync_on_close();

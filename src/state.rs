@@ -2,8 +2,9 @@
 //! store on this device, and where synchronization stands.
 //!
 //! Each piece is a newtype or a small struct of signals so context lookups (keyed by type)
-//! cannot mix them up. This module only holds state; the flows that change several pieces at
-//! once (signing in and out) are in `account`, the long-running work in `services`.
+//! cannot mix them up. This module holds state and the one transition every part may need
+//! (a session ending); the flows of signing in and out are in `account`, the long-running work
+//! in `services`.
 
 use crate::i18n::{Lang, Msg};
 use crate::platform;
@@ -168,4 +169,24 @@ pub fn switch_language() {
     let next = lang().other();
     lang.set(next);
     platform::save_language(next);
+}
+
+/// Ends the session on this device; `notice` says why, on the sign-in screen. The account's
+/// data stays (an expired session: its history syncs after the next sign-in).
+pub fn end_session(notice: Option<Msg>) {
+    if let Err(e) = consume_context::<SessionKeeper>().0.clear() {
+        tracing::warn!("could not clear the kept session: {e}");
+    }
+    consume_context::<SignInNotice>().0.set(notice);
+    consume_context::<CurrentSession>().0.set(None);
+    consume_context::<History>().open_for(None);
+}
+
+/// What a view or service does with an engine error: an expired session signs the learner out
+/// (with the reason shown at sign-in, and their data kept); everything else is shown where it
+/// happened. Call it in tasks and handlers, not while rendering.
+pub fn handle_session_error(e: &Error) {
+    if matches!(e, Error::SessionExpired) {
+        end_session(Some(Msg::ErrSessionExpired));
+    }
 }

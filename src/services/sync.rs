@@ -5,9 +5,8 @@
 //! Views read the store, never the network: playback is recorded locally first and this
 //! service sends it when it can. Its state is shown through [`History::status`].
 
-use crate::account;
 use crate::platform;
-use crate::state::{AccountStore, CurrentSession, History, Reconnected, SyncState};
+use crate::state::{self, AccountStore, CurrentSession, History, Reconnected, SyncState};
 use dioxus::prelude::*;
 use futures_channel::oneshot;
 use futures_util::StreamExt;
@@ -37,7 +36,6 @@ pub fn provide_sync_service() {
         use_coroutine(move |rx: UnboundedReceiver<SyncRequest>| sync_service(rx, history, session));
     use_hook(move || {
         spawn(async move { on_reconnect(service, reconnected).await });
-        spawn(account::refresh_site_info());
     });
 }
 
@@ -170,7 +168,7 @@ async fn run_once(
             PERIOD
         }
         Err(Error::SessionExpired) => {
-            account::handle_session_error(&Error::SessionExpired);
+            state::handle_session_error(&Error::SessionExpired);
             PERIOD
         }
         Err(e) if e.is_retryable() => {
