@@ -1,6 +1,7 @@
 //! Signing in and out: the flows that change the session, the account's store and the sync
 //! service together. Handlers and tasks call these (they use `consume_context`).
 
+use crate::i18n::Msg;
 use crate::services::sync;
 use crate::state::{self, CurrentSession, History, SessionKeeper, SignInNotice};
 use dioxus::prelude::*;
@@ -27,12 +28,27 @@ pub fn signed_in(session: Session) -> Result<(), Error> {
     Ok(())
 }
 
-/// What signing out would lose: viewing history not yet on the site.
+/// What signing out would lose: what the site does not have yet.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Unsynced {
+    /// Viewing-history records not on the site (without the extension: every lecture with
+    /// history, which can never be sent).
     pub events: usize,
-    /// The site keeps no history (no extension): what is here can never be sent.
+    /// Queued reports to the site (lecture views, manual completion), which can be sent.
+    pub actions: usize,
+    /// The site keeps no history (no extension).
     pub local_only: bool,
+}
+
+impl Unsynced {
+    pub fn total(&self) -> usize {
+        self.events + self.actions
+    }
+
+    /// Whether sending first can save something.
+    pub fn can_send(&self) -> bool {
+        self.actions > 0 || (!self.local_only && self.events > 0)
+    }
 }
 
 /// What signing out now would lose (`None`: nothing).
@@ -49,30 +65,49 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
     } else {
         store.0.pending_count()?
     };
-    Ok((events > 0).then_some(Unsynced { events, local_only }))
+    let unsynced = Unsynced {
+        events,
+        actions: store.0.actions()?.len(),
+        local_only,
+    };
+    Ok((unsynced.total() > 0).then_some(unsynced))
 }
 
 /// Signs the learner out at their request and erases the account's data from this device
-/// (a shared ward device keeps nothing of them). Ask [`unsynced`] first.
+/// (a shared ward device keeps nothing of them). Ask [`unsynced`] first. The kept session goes
+/// first, so a crash in between cannot leave the next person signed in as this learner; a
+/// failed erase is said on the sign-in screen.
 pub fn sign_out() {
-    let history = consume_context::<History>();
-    if let Some(store) = history.store.peek().clone()
+    let store = consume_context::<History>().store.peek().clone();
+    state::end_session(None);
+    if let Some(store) = store
         && let Err(e) = store.0.erase()
     {
         tracing::error!("could not erase the account's data: {e}");
+        consume_context::<SignInNotice>()
+            .0
+            .set(Some(Msg::SignOutEraseFailed));
     }
-    state::end_session(None);
 }
 
 /// Brings the kept description of the site and the learner up to date (the site may have gained
-/// the history extension, or renamed itself, since sign-in). Run once at start; offline it
-/// changes nothing.
+/// the history extension, or renamed itself, since sign-in). Run at start and when the network
+/// comes back; offline it changes nothing.
 pub async fn refresh_site_info() {
     let current = consume_context::<CurrentSession>().0;
     let Some(session) = current.peek().clone() else {
         return;
     };
-    let fresh = match session.refreshed().await {
+    let answer = session.refreshed().await;
+    // Still this very session (not signed out, or in again, meanwhile): else nothing to do.
+    let still = current
+        .peek()
+        .as_ref()
+        .is_some_and(|s| s.saved() == session.saved());
+    if !still {
+        return;
+    }
+    let fresh = match answer {
         Ok(fresh) => fresh,
         Err(e) => {
             tracing::info!("site info not refreshed: {e}");
@@ -85,12 +120,7 @@ pub async fn refresh_site_info() {
     {
         tracing::warn!("site info not kept: {e}");
     }
-    // Still the same learner signed in (not signed out meanwhile), and something changed.
-    let same_account = current
-        .peek()
-        .as_ref()
-        .is_some_and(|s| s.account_key() == fresh.account_key());
-    if !same_account || fresh.info() == session.info() {
+    if fresh.info() == session.info() {
         return;
     }
     if let Err(e) = consume_context::<SessionKeeper>().0.save(&fresh.saved()) {

@@ -189,6 +189,7 @@ pub enum Msg {
     Cancel,
     BrandMark,
     BrandName,
+    SignOutEraseFailed,
 }
 
 impl Msg {
@@ -341,6 +342,10 @@ impl Msg {
             Cancel => ("キャンセル", "Cancel"),
             BrandMark => ("受", "受"),
             BrandName => ("Juko", "Juko"),
+            SignOutEraseFailed => (
+                "ログアウトしましたが、この端末のデータを削除できませんでした。",
+                "Signed out, but this device's data could not be erased.",
+            ),
         }
     }
 }

@@ -59,12 +59,18 @@ where
         if shown.peek().0 != key {
             shown.set((key.clone(), Shown::kept(read_kept(history, &item))));
         }
-        let (Some(session), Some(store)) = (session.peek().clone(), history.store.peek().clone())
-        else {
+        let Some(session) = session.peek().clone() else {
             return;
         };
+        // Without a store (it failed to open: the sync badge says so) the site's answer is
+        // still shown, just not kept.
+        let store = history.store.peek().clone();
         let answer = item
-            .refresh(&*store.0, fetch(session, key.clone()), platform::now_ms())
+            .refresh(
+                store.as_ref().map(|s| &*s.0),
+                fetch(session, key.clone()),
+                platform::now_ms(),
+            )
             .await;
         if let Err(e) = &answer {
             tracing::warn!("could not bring the screen up to date: {e}");

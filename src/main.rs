@@ -56,8 +56,11 @@ fn main() {
 fn App() -> Element {
     state::provide_app_state();
     services::sync::provide_sync_service();
-    use_hook(|| {
-        spawn(account::refresh_site_info());
+    // The site's description, brought up to date at start and whenever the network returns.
+    let reconnected = use_context::<state::Reconnected>().0;
+    let _refreshing = use_resource(move || async move {
+        let _ = reconnected();
+        account::refresh_site_info().await;
     });
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {

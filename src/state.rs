@@ -130,15 +130,19 @@ fn open_account(session: Option<&Session>) -> (Option<AccountStore>, SyncState) 
 
 /// Sets up the app-wide state once, restoring a kept session.
 pub fn provide_app_state() {
-    let keeper: Rc<dyn SessionStore> = Rc::from(platform::session_store());
-    let restored = match keeper.load() {
-        Ok(saved) => saved.and_then(|s| Session::restore(&s).ok()),
-        Err(e) => {
-            tracing::warn!("could not read the kept session: {e}");
-            None
-        }
-    };
-    let (store, status) = open_account(restored.as_ref());
+    // Once: the app re-renders (a language switch) without opening anything again.
+    let (keeper, restored, store, status) = use_hook(|| {
+        let keeper: Rc<dyn SessionStore> = Rc::from(platform::session_store());
+        let restored = match keeper.load() {
+            Ok(saved) => saved.and_then(|s| Session::restore(&s).ok()),
+            Err(e) => {
+                tracing::warn!("could not read the kept session: {e}");
+                None
+            }
+        };
+        let (store, status) = open_account(restored.as_ref());
+        (keeper, restored, store, status)
+    });
     use_context_provider(|| CurrentSession(Signal::new(restored)));
     use_context_provider(|| CurrentLang(Signal::new(platform::start_language())));
     use_context_provider(|| SignInNotice(Signal::new(None)));

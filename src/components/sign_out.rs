@@ -17,8 +17,11 @@ pub fn SignOutDialog(
     lang: Lang,
     /// History events not on the site (0: nothing would be lost).
     unsynced: usize,
-    /// The site keeps no history: sending first is not possible.
+    /// The site keeps no history: what is watched here can never be sent.
     local_only: bool,
+    /// Sending first can save something (history to a site with the extension, or queued
+    /// reports such as manual completion).
+    can_send: bool,
     /// A sync first was tried and left events behind.
     sync_failed: bool,
     busy: bool,
@@ -44,7 +47,7 @@ pub fn SignOutDialog(
                     p { class: "warning", role: "status", {lang.tr(Msg::SignOutStillUnsynced)} }
                 }
                 div { class: "dialog-actions",
-                    if unsynced > 0 && !local_only {
+                    if can_send {
                         button { class: "button primary", "data-testid": "sign-out-sync-first", disabled: busy,
                             onclick: move |_| on_choice.call(SignOutChoice::SyncFirst),
                             {lang.tr(Msg::SignOutSyncFirst)}

@@ -136,12 +136,15 @@ async fn run_once(
         history.status.set(SyncState::Syncing);
     }
     // View events and (without the extension) manual completions, queued like the Moodle App's.
-    let result = match replay_actions(&*store.0, s).await {
-        Err(e) => Err(e),
-        Ok(_) if extension => sync_once(&*store.0, s, platform::now_ms).await.map(|_| ()),
+    // A report the site keeps failing on must not hold viewing history back: both run.
+    let replayed = replay_actions(&*store.0, s).await;
+    let synced = if extension {
+        sync_once(&*store.0, s, platform::now_ms).await.map(|_| ())
+    } else {
         // No extension: history stays here; keep its outbox small until the site gains one.
-        Ok(_) => compact_outbox(&*store.0),
+        compact_outbox(&*store.0)
     };
+    let result = synced.and(replayed.map(|_| ()));
     if !extension && result.is_ok() {
         history.status.set(SyncState::LocalOnly);
         history.changed();

@@ -6,7 +6,7 @@ use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::route::Route;
-use crate::state::{self, CurrentSession, History, Reconnected};
+use crate::state::{self, CurrentSession, History, Reconnected, SyncState};
 use dioxus::prelude::*;
 use juko_core::Error;
 use juko_core::catalog::{self, Item};
@@ -19,7 +19,11 @@ pub fn HistoryView() -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
     let listed: Result<(Vec<LocalProgress>, HashMap<_, _>), Error> = match history.read() {
-        None => Ok((Vec::new(), HashMap::new())),
+        // Signed in without a store: it could not be opened, and the history is not readable.
+        None => Err(match (history.status)() {
+            SyncState::Failed(e, _) => e,
+            _ => Error::Storage("the device's store is not open".to_owned()),
+        }),
         Some(store) => store.0.all().and_then(|all| {
             let titles = catalog::lecture_titles(&*store.0, &all)?;
             Ok((all, titles))
@@ -90,7 +94,7 @@ fn use_fetch_missing_titles(missing: Vec<CourseId>) {
         for course in missing {
             let fetch = session.course_contents(course);
             match Item::contents(course)
-                .refresh(&*store.0, fetch, platform::now_ms())
+                .refresh(Some(&*store.0), fetch, platform::now_ms())
                 .await
             {
                 Ok(_) => history.changed(),

@@ -5,6 +5,7 @@
 
 use crate::account;
 use crate::components::brand::Brand;
+use crate::components::player::VIDEO_SELECTOR;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
 use crate::i18n::{Lang, Msg};
 use crate::route::Route;
@@ -50,7 +51,7 @@ pub fn Shell() -> Element {
     }
 }
 
-/// Signs out after saying what it erases and what would be lost, offering to sync first.
+/// Signs out after saying what it erases and what would be lost, offering to send it first.
 #[component]
 fn SignOutButton() -> Element {
     let lang = state::use_lang();
@@ -58,25 +59,36 @@ fn SignOutButton() -> Element {
     let mut open = use_signal(|| false);
     let mut busy = use_signal(|| false);
     let mut sync_failed = use_signal(|| false);
-    let ask = move |_| match account::unsynced() {
-        Ok(unsynced) => {
-            asking.set(unsynced);
-            sync_failed.set(false);
-            open.set(true);
-        }
-        Err(e) => {
-            // Cannot tell what would be lost: say so, as history that might not be kept.
+    // What would be lost now; when the store cannot tell, assume something would.
+    let measure = || {
+        account::unsynced().unwrap_or_else(|e| {
             tracing::error!("cannot tell what signing out would lose: {e}");
-            asking.set(Some(account::Unsynced {
+            Some(account::Unsynced {
                 events: 1,
+                actions: 0,
                 local_only: false,
-            }));
-            open.set(true);
-        }
+            })
+        })
+    };
+    let ask = move |_| {
+        // A lecture playing under the dialog would keep recording: pause it (its pause is
+        // recorded and counted like the rest).
+        document::eval(&format!(
+            "document.querySelector('{VIDEO_SELECTOR}')?.pause();"
+        ));
+        asking.set(measure());
+        sync_failed.set(false);
+        open.set(true);
     };
     let choose = move |choice: SignOutChoice| match choice {
         SignOutChoice::Cancel => open.set(false),
         SignOutChoice::EraseAnyway => {
+            // More recorded since the dialog said what would be lost: say it again.
+            let now = measure();
+            if now.map(|u| u.total()) > asking().map(|u| u.total()) {
+                asking.set(now);
+                return;
+            }
             open.set(false);
             account::sign_out();
         }
@@ -85,17 +97,16 @@ fn SignOutButton() -> Element {
             spawn(async move {
                 sync::sync_now().await;
                 busy.set(false);
-                match account::unsynced() {
-                    Ok(None) => {
+                if !open() {
+                    return; // the learner cancelled meanwhile: stay signed in
+                }
+                match measure() {
+                    None => {
                         open.set(false);
                         account::sign_out();
                     }
-                    Ok(left) => {
+                    left => {
                         asking.set(left);
-                        sync_failed.set(true);
-                    }
-                    Err(e) => {
-                        tracing::error!("cannot tell what signing out would lose: {e}");
                         sync_failed.set(true);
                     }
                 }
@@ -108,8 +119,9 @@ fn SignOutButton() -> Element {
         if open() {
             SignOutDialog {
                 lang,
-                unsynced: unsynced.map_or(0, |u| u.events),
+                unsynced: unsynced.map_or(0, |u| u.total()),
                 local_only: unsynced.is_some_and(|u| u.local_only),
+                can_send: unsynced.is_some_and(|u| u.can_send()),
                 sync_failed: sync_failed(),
                 busy: busy(),
                 on_choice: choose,

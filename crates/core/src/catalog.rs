@@ -83,13 +83,24 @@ impl<T: Serialize + DeserializeOwned> Item<T> {
         store.keep(&self.key, &json, fetched_ms)
     }
 
-    /// Asks the site through `fetch` and keeps its answer; what the screen shows next.
-    pub async fn refresh<F>(&self, store: &dyn Store, fetch: F, now_ms: i64) -> Result<Kept<T>>
+    /// Asks the site through `fetch` and keeps its answer (when there is a store); what the
+    /// screen shows next. The answer is shown even if it could not be kept: the site answered,
+    /// and the failure to keep it is logged (the store's own failures show in the sync badge).
+    pub async fn refresh<F>(
+        &self,
+        store: Option<&dyn Store>,
+        fetch: F,
+        now_ms: i64,
+    ) -> Result<Kept<T>>
     where
         F: Future<Output = Result<T>>,
     {
         let value = fetch.await?;
-        self.keep(store, &value, now_ms)?;
+        if let Some(store) = store
+            && let Err(e) = self.keep(store, &value, now_ms)
+        {
+            tracing::error!("the site's answer for {} was not kept: {e}", self.key);
+        }
         Ok(Kept {
             value,
             fetched_ms: now_ms,
@@ -280,6 +291,53 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_that_cannot_be_kept_is_still_shown() {
+        let kv = MemoryKv::default();
+        let s = KvStore::open(kv, "t").unwrap();
+        s.erase().unwrap(); // every write refused from now on
+        let shown = crate::test_events::block_on(Item::courses().refresh(
+            Some(&s),
+            async { Ok(vec![course(2, "A")]) },
+            7,
+        ))
+        .expect("the site answered");
+        assert_eq!(shown.value[0].id, CourseId(2));
+        assert_eq!(Item::courses().read(&s).unwrap(), None, "not kept");
+    }
+
+    #[test]
+    fn history_writes_make_room_by_dropping_the_catalog_when_storage_is_full() {
+        use crate::store::KeyValue;
+        let kept = contents(2, &[(301, "臨床研究概論"), (302, "研究倫理")]);
+        // The space holds the kept course and a little more, not the history on top of it.
+        let measure = MemoryKv::default();
+        let m = KvStore::open(measure.clone(), "t").unwrap();
+        Item::contents(CourseId(2)).keep(&m, &kept, 1).unwrap();
+        let size: usize = measure
+            .keys()
+            .iter()
+            .map(|k| k.len() + measure.get(k).map_or(0, |v| v.len()))
+            .sum();
+        let s = KvStore::open(MemoryKv::with_quota(size + 100), "t").unwrap();
+        Item::contents(CourseId(2)).keep(&s, &kept, 1).unwrap();
+        let e = crate::test_events::played("a", 301, 0.0, 5.0, 1);
+        let ctx = crate::store::LectureContext {
+            course: Some(CourseId(2)),
+            title: Some("臨床研究概論"),
+            duration_secs: Some(10.0),
+            complete_on_site: false,
+        };
+        s.record(&e, ctx, 1)
+            .expect("history is kept: the catalog made room");
+        assert_eq!(s.pending_count().unwrap(), 1);
+        assert_eq!(
+            Item::contents(CourseId(2)).read(&s).unwrap(),
+            None,
+            "evicted"
+        );
+    }
+
+    #[test]
     fn a_copy_that_no_longer_reads_counts_as_none() {
         each_store(|s| {
             s.keep("courses", "{not json", 5).unwrap();
@@ -377,14 +435,14 @@ mod tests {
         each_store(|s| {
             let item = Item::courses();
             let fresh = crate::test_events::block_on(item.refresh(
-                s,
+                Some(s),
                 async { Ok(vec![course(2, "A")]) },
                 100,
             ))
             .unwrap();
             assert_eq!(fresh.fetched_ms, 100);
             let failed = crate::test_events::block_on(item.refresh(
-                s,
+                Some(s),
                 async { Err(Error::Unreachable("down".into())) },
                 200,
             ));

@@ -84,6 +84,7 @@ pub struct Lecture {
     pub duration_secs: Option<u32>,
     /// The lecture's description as lines of text (the site's HTML read as text; the lecturer
     /// and length, which the site may write there, are the fields above, not lines here).
+    #[serde(default)]
     pub description: Vec<String>,
     /// The video, when the learner may see it.
     pub media: Option<Media>,

@@ -27,22 +27,47 @@ pub trait KeyValue {
 
 /// A key-value space in memory, shareable between handles (tests, and "reopen" in them).
 #[derive(Clone, Default)]
-pub struct MemoryKv(Rc<RefCell<BTreeMap<String, String>>>);
+pub struct MemoryKv {
+    map: Rc<RefCell<BTreeMap<String, String>>>,
+    /// At most this many bytes of keys and values, as a browser's storage quota (`None`: no limit).
+    quota: Option<usize>,
+}
+
+impl MemoryKv {
+    /// A space that refuses writes past `bytes`, as `localStorage` does when full.
+    pub fn with_quota(bytes: usize) -> MemoryKv {
+        MemoryKv {
+            quota: Some(bytes),
+            ..MemoryKv::default()
+        }
+    }
+}
 
 impl KeyValue for MemoryKv {
     fn get(&self, key: &str) -> Option<String> {
-        self.0.borrow().get(key).cloned()
+        self.map.borrow().get(key).cloned()
     }
     fn set(&self, key: &str, value: &str) -> Result<()> {
-        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        let mut map = self.map.borrow_mut();
+        if let Some(quota) = self.quota {
+            let others: usize = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != key)
+                .map(|(k, v)| k.len() + v.len())
+                .sum();
+            if others + key.len() + value.len() > quota {
+                return Err(Error::Storage("the storage quota is exceeded".to_owned()));
+            }
+        }
+        map.insert(key.to_owned(), value.to_owned());
         Ok(())
     }
     fn remove(&self, key: &str) -> Result<()> {
-        self.0.borrow_mut().remove(key);
+        self.map.borrow_mut().remove(key);
         Ok(())
     }
     fn keys(&self) -> Vec<String> {
-        self.0.borrow().keys().cloned().collect()
+        self.map.borrow().keys().cloned().collect()
     }
 }
 
@@ -119,7 +144,21 @@ impl<K: KeyValue> KvStore<K> {
 
     pub(super) fn put<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let json = serde_json::to_string(value).map_err(|e| Error::Storage(e.to_string()))?;
-        self.kv.set(key, &json)
+        match self.kv.set(key, &json) {
+            // Viewing history comes before the catalog's copies, which the site can send again:
+            // when the space is full, they make room (a browser's storage quota is a few MB).
+            Err(e) if !key.starts_with(&self.key("k:", "")) && self.evict_catalog() > 0 => {
+                tracing::warn!("storage full ({e}): the kept catalog was dropped to keep history");
+                self.kv.set(key, &json)
+            }
+            other => other,
+        }
+    }
+
+    /// Drops every kept catalog copy; returns how many.
+    fn evict_catalog(&self) -> usize {
+        let keys = self.keys_of("k:");
+        keys.iter().filter(|k| self.kv.remove(k).is_ok()).count()
     }
 
     fn meta(&self, name: &str) -> Option<String> {
@@ -339,6 +378,7 @@ impl<K: KeyValue> Store for KvStore<K> {
         if let Some(id) = self.meta("device") {
             return Ok(id);
         }
+        self.writable()?;
         let id = crate::ids::new_id();
         self.kv.set(&self.key("m:", "device"), &id)?;
         Ok(id)
@@ -394,9 +434,14 @@ impl<K: KeyValue> Store for KvStore<K> {
     }
 
     fn kept(&self, key: &str) -> Result<Option<(String, i64)>> {
-        Ok(self
-            .read::<KeptEntry>(&self.key("k:", key))?
-            .map(|k| (k.json, k.fetched_ms)))
+        // A damaged copy is no copy: the site is asked again, and nothing else is blocked.
+        match self.read::<KeptEntry>(&self.key("k:", key)) {
+            Ok(kept) => Ok(kept.map(|k| (k.json, k.fetched_ms))),
+            Err(e) => {
+                tracing::warn!("{e}; asking the site again");
+                Ok(None)
+            }
+        }
     }
 
     fn erase(&self) -> Result<()> {

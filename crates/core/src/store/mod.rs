@@ -335,12 +335,15 @@ pub struct LectureState {
 
 impl LectureState {
     /// The lecture's state from the site's listing and this device's history: complete by the
-    /// site's word or by the history's; coverage against the length the history knows, else
-    /// the listed one.
+    /// site's word or by the history's; coverage against the listed length, else the one the
+    /// history knows.
     pub fn of(lecture: &juko_model::Lecture, local: Option<&LocalProgress>) -> LectureState {
-        let duration = local
-            .and_then(|l| l.duration_secs)
-            .or(lecture.duration_secs.map(f64::from));
+        // The site's listed length first (the same bound its server checks); the one history
+        // learned from the player when the site lists none.
+        let duration = lecture
+            .duration_secs
+            .map(f64::from)
+            .or(local.and_then(|l| l.duration_secs));
         LectureState {
             coverage: local
                 .zip(duration)

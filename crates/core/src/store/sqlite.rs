@@ -449,6 +449,7 @@ impl Store for SqliteStore {
             if let Some(id) = get_state(tx, "device_id")? {
                 return Ok(id);
             }
+            self.writable()?;
             let id = crate::ids::new_id();
             set_state(tx, "device_id", &id)?;
             Ok(id)
@@ -528,7 +529,16 @@ impl Store for SqliteStore {
             }
             Ok(())
         })?;
-        self.with(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"))
+        // The checkpoint says in its first column whether another connection kept it from
+        // finishing: then the deleted rows may still sit in the WAL, so say so.
+        let busy: i64 =
+            self.with(|c| c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)))?;
+        if busy != 0 {
+            return Err(Error::Storage(
+                "erased, but another connection kept the journal from being cleared".to_owned(),
+            ));
+        }
+        self.with(|c| c.execute_batch("VACUUM;"))
     }
 }
 
