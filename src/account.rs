@@ -129,3 +129,23 @@ pub async fn refresh_site_info() {
     let mut current = current;
     current.set(Some(fresh));
 }
+
+/// Ends this session when another instance of the app (a second browser tab) signed the
+/// learner out: that one erased the account, and this one must not keep showing or writing it.
+pub fn use_signed_out_elsewhere() {
+    use_hook(|| {
+        let Some(script) = crate::platform::SIGNED_OUT_ELSEWHERE else {
+            return;
+        };
+        spawn(async move {
+            let mut eval = document::eval(script);
+            while eval.recv::<bool>().await.is_ok() {
+                let session = consume_context::<CurrentSession>().0;
+                let kept = consume_context::<SessionKeeper>().0.load();
+                if session.peek().is_some() && matches!(kept, Ok(None)) {
+                    state::end_session(None);
+                }
+            }
+        });
+    });
+}

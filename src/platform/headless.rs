@@ -52,3 +52,6 @@ pub fn now_ms() -> i64 {
 pub async fn sleep(_: std::time::Duration) {
     std::future::pending::<()>().await;
 }
+
+/// One app per device here: no other instance signs the learner out behind this one's back.
+pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;

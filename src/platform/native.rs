@@ -203,3 +203,6 @@ pub fn now_ms() -> i64 {
 pub async fn sleep(d: std::time::Duration) {
     tokio::time::sleep(d).await;
 }
+
+/// One app per device here: no other instance signs the learner out behind this one's back.
+pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;

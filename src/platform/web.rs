@@ -48,6 +48,13 @@ impl SessionStore for PlatformSessionStore {
     }
 }
 
+/// A script that sends `true` when another tab of this site signed the learner out (the kept
+/// session, `SESSION_KEY`, removed from the shared storage): this tab then ends its session too.
+pub const SIGNED_OUT_ELSEWHERE: Option<&str> = Some(
+    "window.addEventListener('storage', (e) => { \
+       if ((e.key === 'juko.session' && e.newValue === null) || e.key === null) dioxus.send(true); });",
+);
+
 /// `localStorage` as the history store's key-value space (see `juko_core::store::KvStore`).
 struct LocalStorageKv(web_sys::Storage);
 

@@ -379,6 +379,27 @@ mod tests {
     }
 
     #[test]
+    fn erasing_in_one_tab_stops_another_tabs_writes_until_the_next_sign_in() {
+        let kv = MemoryKv::default();
+        let this_tab = KvStore::open(kv.clone(), "a").unwrap();
+        let other_tab = KvStore::open(kv.clone(), "a").unwrap();
+        this_tab.erase().unwrap();
+        assert!(
+            Item::courses()
+                .keep(&other_tab, &vec![course(2, "A")], 1)
+                .is_err()
+        );
+        assert!(
+            other_tab.device_id().is_err(),
+            "nothing at all is written back"
+        );
+        let signed_in_again = KvStore::open(kv, "a").unwrap();
+        Item::courses()
+            .keep(&signed_in_again, &vec![course(2, "A")], 2)
+            .unwrap();
+    }
+
+    #[test]
     fn erasing_a_kv_account_leaves_other_accounts() {
         let kv = MemoryKv::default();
         let a = KvStore::open(kv.clone(), "a").unwrap();

@@ -94,6 +94,8 @@ impl<K: KeyValue> KvStore<K> {
             ns: format!("juko:{namespace}:"),
             erased: std::cell::Cell::new(false),
         };
+        // Opened (at start, or by a new sign-in): the account may be written.
+        store.kv.set(&store.open_mark(), "1")?;
         let threshold = store.threshold()?;
         for (_, event, complete_on_site) in store.outbox_entries()? {
             let current = store
@@ -122,11 +124,18 @@ impl<K: KeyValue> KvStore<K> {
         Ok(store)
     }
 
+    /// Whether this account may be written: not after it was erased, by this handle or by
+    /// another tab sharing the space (erasing removes the mark `open` leaves).
     fn writable(&self) -> Result<()> {
-        if self.erased.get() {
+        if self.erased.get() || self.kv.get(&self.open_mark()).is_none() {
             return Err(super::erased());
         }
         Ok(())
+    }
+
+    /// The mark of an account open on this device: set by `open`, gone with `erase`.
+    fn open_mark(&self) -> String {
+        self.key("m:", "open")
     }
 
     pub(super) fn key(&self, kind: &str, name: &str) -> String {
@@ -446,6 +455,9 @@ impl<K: KeyValue> Store for KvStore<K> {
 
     fn erase(&self) -> Result<()> {
         self.erased.set(true);
+        // The open mark first: other tabs sharing the space, which hold handles of their own,
+        // stop writing before the rest goes.
+        self.kv.remove(&self.open_mark())?;
         for key in self
             .kv
             .keys()
