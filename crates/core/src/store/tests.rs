@@ -309,7 +309,7 @@ fn the_completing_event_queues_manual_completion_in_the_same_step_once() {
         assert!(s.actions().unwrap().is_empty(), "not complete yet");
         s.record(&played("b", 301, 5.0, 9.5, 2), stock_ctx(10.0), 2)
             .unwrap();
-        assert_eq!(s.actions().unwrap(), [done.clone()]);
+        assert_eq!(s.actions().unwrap(), std::slice::from_ref(&done));
         // Sent; watching more of a complete lecture does not report it again.
         s.remove_action(&done).unwrap();
         s.record(&played("c", 301, 9.5, 10.0, 3), stock_ctx(10.0), 3)
