@@ -3,6 +3,9 @@
 //! (`juko_core::catalog::Shown`). The kept copy is drawn at once; the site is asked in the
 //! background (again when the network comes back); a failure keeps what is drawn.
 
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::freshness::FreshnessNote;
+use crate::i18n::Lang;
 use crate::platform;
 use crate::state::{self, CurrentSession, History, Reconnected};
 use dioxus::prelude::*;
@@ -38,6 +41,30 @@ impl<K: Clone + PartialEq + 'static, T: Clone + 'static> KeptView<K, T> {
     /// Asks the site again.
     pub fn retry(&mut self) {
         self.fetch.restart();
+    }
+
+    /// What every screen draws for its item: how current it is, then `data` drawn from what is
+    /// shown; the error (with a retry) only when there is nothing to show, else loading.
+    pub fn render(self, lang: Lang, key: &K, data: impl FnOnce(&Kept<T>) -> Element) -> Element {
+        let mut this = self;
+        let shown = self.shown(key);
+        let body = match (&shown.data, shown.error()) {
+            (Some(kept), _) => data(kept),
+            (None, Some(e)) => {
+                rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| this.retry() } }
+            }
+            (None, None) => rsx! { Loading { lang } },
+        };
+        rsx! {
+            FreshnessNote {
+                lang,
+                freshness: shown.freshness.clone(),
+                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
+                now_ms: platform::now_ms(),
+                on_retry: move |_| this.retry(),
+            }
+            {body}
+        }
     }
 }
 

@@ -1,10 +1,8 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
-use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
-use crate::components::freshness::FreshnessNote;
+use crate::components::feedback::ProgressBar;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
-use crate::platform;
 use crate::route::Route;
 use crate::state::{self, History};
 use crate::text::plain_text;
@@ -39,32 +37,20 @@ pub fn CourseView(course: CourseId) -> Element {
         .and_then(|k| k.value.into_iter().find(|c| c.id == course))
         .map(|c| c.full_name)
         .unwrap_or_default();
-    let shown = contents.shown(&course);
-    let body = match (&shown.data, shown.error()) {
-        (Some(kept), _) => rsx! {
+    let body = contents.render(lang, &course, |kept| {
+        rsx! {
             CourseTally { lectures: kept.value.lectures().cloned().collect::<Vec<_>>() }
             div { class: "units",
                 for unit in kept.value.units.iter() {
                     UnitCard { key: "{unit.id}", course, unit: unit.clone() }
                 }
             }
-        },
-        (None, Some(e)) => {
-            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.retry() } }
         }
-        (None, None) => rsx! { Loading { lang } },
-    };
+    });
     rsx! {
         div { class: "page",
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
             h1 { class: "page-title", "{title}" }
-            FreshnessNote {
-                lang,
-                freshness: shown.freshness.clone(),
-                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
-                now_ms: platform::now_ms(),
-                on_retry: move |_| contents.retry(),
-            }
             {body}
         }
     }

@@ -1,11 +1,9 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
-use crate::components::feedback::{ErrorPanel, Loading, ProgressBar};
-use crate::components::freshness::FreshnessNote;
+use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::components::player::{Playable, Player};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
-use crate::platform;
 use crate::route::Route;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
@@ -19,7 +17,7 @@ use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, form
 pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
-    let mut contents = use_kept(
+    let contents = use_kept(
         course,
         |c| Item::contents(*c),
         |session, course| async move { session.course_contents(course).await },
@@ -50,12 +48,8 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         }
     }));
 
-    let body = match (&shown.data, shown.error()) {
-        (None, Some(e)) => {
-            rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| contents.retry() } }
-        }
-        (None, None) => rsx! { Loading { lang } },
-        (Some(kept), _) => match kept.value.lecture(lecture) {
+    let body = contents.render(lang, &course, |kept| {
+        match kept.value.lecture(lecture) {
             None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
             Some((unit, l)) => {
                 let (prev, next) = neighbours(&kept.value, lecture);
@@ -106,18 +100,11 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                     }
                 }
             }
-        },
-    };
+        }
+    });
     rsx! {
         div { class: "page lecture-page",
             Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::Back)} }
-            FreshnessNote {
-                lang,
-                freshness: shown.freshness.clone(),
-                fetched_ms: shown.data.as_ref().map(|k| k.fetched_ms),
-                now_ms: platform::now_ms(),
-                on_retry: move |_| contents.retry(),
-            }
             {body}
         }
     }
