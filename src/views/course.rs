@@ -13,7 +13,7 @@ use juko_model::{Activity, ActivityKind, CourseId, Lecture, Unit, format_duratio
 #[component]
 pub fn CourseView(course: CourseId) -> Element {
     let lang = state::use_lang();
-    let mut contents = use_kept(
+    let contents = use_kept(
         course,
         |c| Item::contents(*c),
         |session, course| async move {
