@@ -6,6 +6,7 @@ use crate::services::sync;
 use crate::state::{self, CurrentSession, History, SessionKeeper, SignInNotice};
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
+use juko_core::store::SiteAction;
 use juko_core::{Error, Session};
 
 /// Keeps a new session and makes it current.
@@ -36,6 +37,8 @@ pub struct Unsynced {
     pub events: usize,
     /// Queued reports to the site (lecture views, manual completion), which can be sent.
     pub actions: usize,
+    /// How many lectures the above concern: what the learner is told.
+    pub lectures: usize,
     /// The site keeps no history (no extension).
     pub local_only: bool,
 }
@@ -60,14 +63,25 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
     let session = consume_context::<CurrentSession>().0;
     let local_only = !session.peek().as_ref().is_some_and(Session::syncs_history);
     // Without the extension, everything watched here stays here: all of it would be lost.
-    let events = if local_only {
-        store.0.all()?.len()
+    let mut lectures: Vec<juko_model::LectureId> = if local_only {
+        store.0.all()?.iter().map(|l| l.progress.lecture).collect()
     } else {
-        store.0.pending_count()?
+        store
+            .0
+            .pending(usize::MAX)?
+            .iter()
+            .map(|e| e.lecture)
+            .collect()
     };
+    let events = lectures.len();
+    let actions = store.0.actions()?;
+    lectures.extend(actions.iter().map(SiteAction::lecture));
+    lectures.sort_unstable();
+    lectures.dedup();
     let unsynced = Unsynced {
         events,
-        actions: store.0.actions()?.len(),
+        actions: actions.len(),
+        lectures: lectures.len(),
         local_only,
     };
     Ok((unsynced.total() > 0).then_some(unsynced))

@@ -88,12 +88,32 @@ impl Lang {
         }
     }
 
-    /// "3 unsent records" / "未送信 3 件".
-    pub fn unsynced_count(self, n: usize) -> String {
+    /// "Viewing of 2 lectures not sent yet" / "2 講義分の視聴記録が未送信です".
+    pub fn unsynced_lectures(self, n: usize) -> String {
         match self {
-            Lang::Ja => format!("未送信 {n} 件"),
-            Lang::En if n == 1 => "1 record not sent".to_owned(),
-            Lang::En => format!("{n} records not sent"),
+            Lang::Ja => format!("{n} 講義分の視聴記録が未送信です。"),
+            Lang::En if n == 1 => "Viewing of 1 lecture is not sent yet.".to_owned(),
+            Lang::En => format!("Viewing of {n} lectures is not sent yet."),
+        }
+    }
+
+    /// The offline or failed note over kept data, with how long ago it was saved.
+    pub fn kept_note(self, offline: bool, ago: &str) -> String {
+        match (self, offline) {
+            (Lang::Ja, true) => {
+                format!(
+                    "オフラインのため、この端末に保存した内容を表示しています（最終更新：{ago}）。"
+                )
+            }
+            (Lang::Ja, false) => format!(
+                "最新の内容を取得できなかったため、この端末に保存した内容を表示しています（最終更新：{ago}）。"
+            ),
+            (Lang::En, true) => {
+                format!("You're offline. Showing what's saved on this device (last updated {ago}).")
+            }
+            (Lang::En, false) => format!(
+                "Could not update. Showing what's saved on this device (last updated {ago})."
+            ),
         }
     }
 
@@ -131,7 +151,6 @@ pub enum Msg {
     NoCourses,
     Loading,
     Retry,
-    Back,
     Lecturer,
     Duration,
     Completed,
@@ -177,8 +196,8 @@ pub enum Msg {
     VideoNeedsNetwork,
     UpdatedAgo,
     Updating,
-    OfflineShowingKept,
-    NotUpdatedShowingKept,
+    NotKeptYetOffline,
+    BackToCourse,
     TitleNotYetKnown,
     SignOutUnsyncedTitle,
     SignOutUnsyncedLocalOnly,
@@ -215,7 +234,6 @@ impl Msg {
             ),
             Loading => ("読み込んでいます…", "Loading…"),
             Retry => ("再試行", "Try again"),
-            Back => ("戻る", "Back"),
             Lecturer => ("講師", "Lecturer"),
             Duration => ("時間", "Length"),
             Completed => ("完了", "Completed"),
@@ -307,29 +325,26 @@ impl Msg {
                 "この講義を再生するにはインターネット接続が必要です。接続を確認してください。",
                 "This lecture needs a connection to play. Check your connection.",
             ),
-            UpdatedAgo => ("最終更新", "Updated"),
+            UpdatedAgo => ("最終更新：", "Updated "),
             Updating => ("更新を確認しています…", "Checking for updates…"),
-            OfflineShowingKept => (
-                "オフラインです。この端末に保存した内容を表示しています",
-                "Offline: showing what this device kept",
+            NotKeptYetOffline => (
+                "この内容はまだこの端末に保存されていません。インターネットに接続すると表示できます。",
+                "This isn't saved on this device yet. Connect to the internet to open it.",
             ),
-            NotUpdatedShowingKept => (
-                "最新の内容を取得できませんでした。この端末に保存した内容を表示しています",
-                "Could not update: showing what this device kept",
-            ),
+            BackToCourse => ("コースに戻る", "Back to course"),
             TitleNotYetKnown => (
                 "講義名を取得していません（接続時に取得します）",
                 "Lecture title not fetched yet (fetched when online)",
             ),
             SignOutUnsyncedTitle => (
-                "まだサーバーに送信していない視聴履歴があります。ログアウトすると、この端末から削除され失われます。",
-                "Some viewing history has not reached the site yet. Signing out erases it from this device, and it will be lost.",
+                "まだサイトに送信していない視聴記録があります。今ログアウトすると端末から削除され、受講状況に反映されません。",
+                "Some of your viewing has not reached the site yet. Signing out now deletes it from this device, and it won't count toward your progress.",
             ),
             SignOutUnsyncedLocalOnly => (
                 "このサイトは視聴履歴を保存しません。ログアウトすると、この端末の視聴履歴は削除され失われます。",
                 "This site does not keep viewing history. Signing out erases this device's history, and it will be lost.",
             ),
-            SignOutSyncFirst => ("送信してからログアウト", "Send it, then sign out"),
+            SignOutSyncFirst => ("送信してからログアウト", "Send history, then sign out"),
             SignOutAnyway => ("削除してログアウト", "Erase and sign out"),
             SignOutStillUnsynced => (
                 "送信できませんでした（オフラインの可能性があります）。",

@@ -5,7 +5,7 @@
 
 use crate::components::feedback::{ErrorPanel, Loading};
 use crate::components::freshness::FreshnessNote;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::platform;
 use crate::state::{self, CurrentSession, History, Reconnected};
 use dioxus::prelude::*;
@@ -51,7 +51,13 @@ impl<K: Clone + PartialEq + 'static, T: Clone + 'static> KeptView<K, T> {
         let body = match (&shown.data, shown.error()) {
             (Some(kept), _) => data(kept),
             (None, Some(e)) => {
-                rsx! { ErrorPanel { lang, message: lang.error(e), on_retry: move |_| this.retry() } }
+                // Offline with nothing kept: not a wrong address, just not on this device yet.
+                let message = if e.is_retryable() {
+                    lang.tr(Msg::NotKeptYetOffline).to_owned()
+                } else {
+                    lang.error(e)
+                };
+                rsx! { ErrorPanel { lang, message, on_retry: move |_| this.retry() } }
             }
             (None, None) => rsx! { Loading { lang } },
         };

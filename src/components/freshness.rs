@@ -21,24 +21,21 @@ pub fn FreshnessNote(
     match freshness {
         Freshness::Current => rsx! {
             p { class: "freshness muted", "data-testid": "freshness", "data-state": "current",
-                {lang.tr(Msg::UpdatedAgo)} ": {ago}"
+                {lang.tr(Msg::UpdatedAgo)} "{ago}"
             }
         },
         Freshness::Checking => rsx! {
             p { class: "freshness muted", "data-testid": "freshness", "data-state": "checking",
-                {lang.tr(Msg::UpdatedAgo)} ": {ago} · " {lang.tr(Msg::Updating)}
+                {lang.tr(Msg::UpdatedAgo)} "{ago} · " {lang.tr(Msg::Updating)}
             }
         },
         Freshness::Offline(_) | Freshness::Failed(_) => {
-            let (state, msg) = if matches!(freshness, Freshness::Offline(_)) {
-                ("offline", Msg::OfflineShowingKept)
-            } else {
-                ("failed", Msg::NotUpdatedShowingKept)
-            };
+            let offline = matches!(freshness, Freshness::Offline(_));
             rsx! {
-                div { class: "freshness stale", role: "status", "data-testid": "freshness", "data-state": state,
-                    p { {lang.tr(msg)} " (" {lang.tr(Msg::UpdatedAgo)} ": {ago})" }
-                    button { class: "button ghost", onclick: move |_| on_retry.call(()), {lang.tr(Msg::Retry)} }
+                div { class: "freshness stale", role: "status", "data-testid": "freshness",
+                    "data-state": if offline { "offline" } else { "failed" },
+                    p { {lang.kept_note(offline, &ago)} }
+                    button { class: "button", onclick: move |_| on_retry.call(()), {lang.tr(Msg::Retry)} }
                 }
             }
         }

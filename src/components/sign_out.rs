@@ -15,8 +15,8 @@ pub enum SignOutChoice {
 #[component]
 pub fn SignOutDialog(
     lang: Lang,
-    /// History events not on the site (0: nothing would be lost).
-    unsynced: usize,
+    /// Lectures whose viewing or reports are not on the site (0: nothing would be lost).
+    unsynced_lectures: usize,
     /// The site keeps no history: what is watched here can never be sent.
     local_only: bool,
     /// Sending first can save something (history to a site with the extension, or queued
@@ -37,9 +37,9 @@ pub fn SignOutDialog(
             div { class: "dialog", role: "alertdialog", "aria-modal": "true",
                 "aria-labelledby": "sign-out-title", "data-testid": "sign-out-dialog",
                 h2 { id: "sign-out-title", {lang.tr(Msg::SignOut)} }
-                if unsynced > 0 {
+                if unsynced_lectures > 0 {
                     p { class: "warning", "data-testid": "sign-out-unsynced", {lang.tr(warning)} }
-                    p { class: "muted", {lang.unsynced_count(unsynced)} }
+                    p { class: "muted", {lang.unsynced_lectures(unsynced_lectures)} }
                 } else {
                     p { {lang.tr(Msg::SignOutErases)} }
                 }
@@ -55,7 +55,7 @@ pub fn SignOutDialog(
                     }
                     button { class: "button secondary", "data-testid": "sign-out-confirm", disabled: busy,
                         onclick: move |_| on_choice.call(SignOutChoice::EraseAnyway),
-                        {lang.tr(if unsynced > 0 { Msg::SignOutAnyway } else { Msg::SignOut })}
+                        {lang.tr(if unsynced_lectures > 0 { Msg::SignOutAnyway } else { Msg::SignOut })}
                     }
                     button { class: "button ghost", "data-testid": "sign-out-cancel",
                         onclick: move |_| on_choice.call(SignOutChoice::Cancel),

@@ -104,7 +104,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     });
     rsx! {
         div { class: "page lecture-page",
-            Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::Back)} }
+            Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::BackToCourse)} }
             {body}
         }
     }

@@ -22,6 +22,7 @@ pub fn Shell() -> Element {
         return rsx! { SignIn {} };
     };
     let info = session.info();
+    let mut signing_out = use_signal(|| false);
     rsx! {
         div { class: "shell",
             header { class: "topbar",
@@ -33,8 +34,22 @@ pub fn Shell() -> Element {
                     SyncBadge {}
                     LangSwitch {}
                     span { class: "user-name", "{info.user.full_name}" }
-                    SignOutButton {}
+                    button {
+                        class: "button ghost",
+                        "data-testid": "sign-out",
+                        onclick: move |_| {
+                            // A lecture playing under the dialog would keep recording: pause it
+                            // (the pause is recorded, and counted with the rest).
+                            document::eval(&format!("document.querySelector('{VIDEO_SELECTOR}')?.pause();"));
+                            signing_out.set(true);
+                        },
+                        {lang.tr(Msg::SignOut)}
+                    }
                 }
+            }
+            // Outside the sticky top bar, so the dialog covers the whole screen.
+            if signing_out() {
+                SignOutFlow { on_close: move |_| signing_out.set(false) }
             }
             nav { class: "nav", "aria-label": lang.tr(Msg::MyCourses),
                 Link { class: "nav-item", active_class: "active", to: Route::Home {},
@@ -52,36 +67,28 @@ pub fn Shell() -> Element {
 }
 
 /// Signs out after saying what it erases and what would be lost, offering to send it first.
+/// What would be lost is counted again whenever the sync state changes (a round that sent it
+/// meanwhile, or more recorded).
 #[component]
-fn SignOutButton() -> Element {
+fn SignOutFlow(on_close: EventHandler<()>) -> Element {
     let lang = state::use_lang();
-    let mut asking = use_signal(|| None::<account::Unsynced>);
-    let mut open = use_signal(|| false);
+    let history = use_context::<History>();
+    let mut asking = use_signal(measure);
     let mut busy = use_signal(|| false);
     let mut sync_failed = use_signal(|| false);
-    // What would be lost now; when the store cannot tell, assume something would.
-    let measure = || {
-        account::unsynced().unwrap_or_else(|e| {
-            tracing::error!("cannot tell what signing out would lose: {e}");
-            Some(account::Unsynced {
-                events: 1,
-                actions: 0,
-                local_only: false,
-            })
-        })
-    };
-    let ask = move |_| {
-        // A lecture playing under the dialog would keep recording: pause it (its pause is
-        // recorded and counted like the rest).
-        document::eval(&format!(
-            "document.querySelector('{VIDEO_SELECTOR}')?.pause();"
-        ));
+    use_effect(move || {
+        let status = (history.status)();
+        let _ = (history.revision)();
+        if *busy.peek() {
+            return;
+        }
         asking.set(measure());
-        sync_failed.set(false);
-        open.set(true);
-    };
+        if status == SyncState::Synced {
+            sync_failed.set(false);
+        }
+    });
     let choose = move |choice: SignOutChoice| match choice {
-        SignOutChoice::Cancel => open.set(false),
+        SignOutChoice::Cancel => on_close.call(()),
         SignOutChoice::EraseAnyway => {
             // More recorded since the dialog said what would be lost: say it again.
             let now = measure();
@@ -89,7 +96,7 @@ fn SignOutButton() -> Element {
                 asking.set(now);
                 return;
             }
-            open.set(false);
+            on_close.call(());
             account::sign_out();
         }
         SignOutChoice::SyncFirst => {
@@ -97,12 +104,9 @@ fn SignOutButton() -> Element {
             spawn(async move {
                 sync::sync_now().await;
                 busy.set(false);
-                if !open() {
-                    return; // the learner cancelled meanwhile: stay signed in
-                }
                 match measure() {
                     None => {
-                        open.set(false);
+                        on_close.call(());
                         account::sign_out();
                     }
                     left => {
@@ -115,19 +119,29 @@ fn SignOutButton() -> Element {
     };
     let unsynced = asking();
     rsx! {
-        button { class: "button ghost", "data-testid": "sign-out", onclick: ask, {lang.tr(Msg::SignOut)} }
-        if open() {
-            SignOutDialog {
-                lang,
-                unsynced: unsynced.map_or(0, |u| u.total()),
-                local_only: unsynced.is_some_and(|u| u.local_only),
-                can_send: unsynced.is_some_and(|u| u.can_send()),
-                sync_failed: sync_failed(),
-                busy: busy(),
-                on_choice: choose,
-            }
+        SignOutDialog {
+            lang,
+            unsynced_lectures: unsynced.map_or(0, |u| u.lectures),
+            local_only: unsynced.is_some_and(|u| u.local_only),
+            can_send: unsynced.is_some_and(|u| u.can_send()),
+            sync_failed: sync_failed(),
+            busy: busy(),
+            on_choice: choose,
         }
     }
+}
+
+/// What signing out would lose now; when the store cannot tell, assume something would.
+fn measure() -> Option<account::Unsynced> {
+    account::unsynced().unwrap_or_else(|e| {
+        tracing::error!("cannot tell what signing out would lose: {e}");
+        Some(account::Unsynced {
+            events: 1,
+            actions: 0,
+            lectures: 1,
+            local_only: false,
+        })
+    })
 }
 
 /// Switches between Japanese and English; labelled in the language it switches to.

@@ -92,6 +92,13 @@ pub enum SiteAction {
 }
 
 impl SiteAction {
+    /// The lecture the action reports on.
+    pub fn lecture(&self) -> LectureId {
+        match self {
+            SiteAction::Viewed { lecture, .. } | SiteAction::Completed { lecture } => *lecture,
+        }
+    }
+
     /// Actions with the same key are the same request: queued once, as the Moodle App does.
     pub fn key(&self) -> String {
         match self {
