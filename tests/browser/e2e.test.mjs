@@ -147,12 +147,16 @@ for (const vp of VIEWPORTS) {
       const dialog = page.locator('[data-testid=sign-out-dialog]');
       await dialog.waitFor({ state: 'visible' });
       // History still unsent is offered to be sent first; either way the device keeps nothing.
-      if (await page.locator('[data-testid=sign-out-sync-first]').count()) {
-        await page.locator('[data-testid=sign-out-sync-first]').click();
-      } else {
-        await page.locator('[data-testid=sign-out-confirm]').click();
+      // The dialog follows the sync state (the pause it caused is being sent): take what it
+      // offers at the moment, until the sign-in screen is there.
+      const deadline = Date.now() + STEP_TIMEOUT_MS;
+      while ((await page.locator(sel.signIn).count()) === 0) {
+        assert.ok(Date.now() < deadline, 'signed out within the step timeout');
+        const first = page.locator('[data-testid=sign-out-sync-first]');
+        const choice = (await first.count()) ? first : page.locator('[data-testid=sign-out-confirm]');
+        await choice.click({ timeout: 1_000 }).catch(() => {});
+        await page.waitForTimeout(100);
       }
-      await page.locator(sel.signIn).waitFor({ state: 'visible' });
       assert.deepEqual(await accountKeys(), [], "nothing of the account is left in the browser's storage");
       // And it stays signed out: the stored session is gone, not just hidden.
       await page.reload();
