@@ -18,11 +18,14 @@ use dioxus::prelude::*;
 pub fn Shell() -> Element {
     let session = use_context::<CurrentSession>().0;
     let lang = state::use_lang();
+    // Hooks before the early return: the same ones on every render.
+    let mut signing_out = use_signal(|| false);
+    let in_courses = !matches!(use_route::<Route>(), Route::HistoryView {});
     let Some(session) = session() else {
         return rsx! { SignIn {} };
     };
     let info = session.info();
-    let mut signing_out = use_signal(|| false);
+
     rsx! {
         div { class: "shell",
             header { class: "topbar",
@@ -52,7 +55,8 @@ pub fn Shell() -> Element {
                 SignOutFlow { on_close: move |_| signing_out.set(false) }
             }
             nav { class: "nav", "aria-label": lang.tr(Msg::MyCourses),
-                Link { class: "nav-item", active_class: "active", to: Route::Home {},
+                // My courses is where a course and its lectures are: active on all of them.
+                Link { class: if in_courses { "nav-item active" } else { "nav-item" }, to: Route::Home {},
                     span { class: "nav-icon", "aria-hidden": "true", "▦" }
                     span { {lang.tr(Msg::MyCourses)} }
                 }
