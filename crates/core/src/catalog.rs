@@ -228,6 +228,16 @@ mod tests {
         check(&KvStore::open(MemoryKv::default(), "t").expect("opens"));
     }
 
+    /// Recording a 10 s lecture of course 2.
+    fn ctx(title: &'static str) -> crate::store::LectureContext<'static> {
+        crate::store::LectureContext {
+            course: Some(CourseId(2)),
+            title: Some(title),
+            duration_secs: Some(10.0),
+            complete_on_site: false,
+        }
+    }
+
     fn course(id: i64, name: &str) -> Course {
         Course {
             id: CourseId(id),
@@ -321,12 +331,7 @@ mod tests {
         let s = KvStore::open(MemoryKv::with_quota(size + 100), "t").unwrap();
         Item::contents(CourseId(2)).keep(&s, &kept, 1).unwrap();
         let e = crate::test_events::played("a", 301, 0.0, 5.0, 1);
-        let ctx = crate::store::LectureContext {
-            course: Some(CourseId(2)),
-            title: Some("臨床研究概論"),
-            duration_secs: Some(10.0),
-            complete_on_site: false,
-        };
+        let ctx = ctx("臨床研究概論");
         s.record(&e, ctx, 1)
             .expect("history is kept: the catalog made room");
         assert_eq!(s.pending_count().unwrap(), 1);
@@ -350,12 +355,7 @@ mod tests {
         each_store(|s| {
             Item::courses().keep(s, &vec![course(2, "A")], 1).unwrap();
             let e = crate::test_events::played("a", 301, 0.0, 5.0, 1);
-            let ctx = crate::store::LectureContext {
-                course: Some(CourseId(2)),
-                title: Some("概論"),
-                duration_secs: Some(10.0),
-                complete_on_site: false,
-            };
+            let ctx = ctx("概論");
             s.record(&e, ctx, 1).unwrap();
             s.queue_action(&crate::store::SiteAction::Completed {
                 lecture: LectureId(301),
