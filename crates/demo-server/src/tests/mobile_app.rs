@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::shape::assert_shape;
-use super::support::{Site, assert_exception};
+use super::support::{Site, assert_exception, listed_functions};
 use crate::seed::courses::{CATALOG, FACILITY_A, FACILITY_B};
 
 macro_rules! fixture {
@@ -35,12 +35,7 @@ async fn site_info_lists_every_new_function_and_a_private_key() {
     let info = site
         .call(&token, "core_webservice_get_site_info", &[])
         .await;
-    let names: Vec<&str> = info["functions"]
-        .as_array()
-        .expect("functions")
-        .iter()
-        .map(|f| f["name"].as_str().expect("name"))
-        .collect();
+    let names = listed_functions(&info);
     for function in [
         "tool_mobile_get_config",
         "core_course_get_courses_by_field",

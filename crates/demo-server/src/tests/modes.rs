@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::support::{Site, assert_exception, played, strings, test_media_dir};
+use super::support::{Site, assert_exception, listed_functions, played, strings, test_media_dir};
 use crate::config::{Config, DbLocation};
 use crate::functions::functions;
 use crate::seed::courses::FACILITY_A;
@@ -50,12 +50,7 @@ async fn without_the_extension_the_site_is_stock_moodle() {
     let info = site
         .call(&token, "core_webservice_get_site_info", &[])
         .await;
-    let listed: Vec<&str> = info["functions"]
-        .as_array()
-        .expect("functions")
-        .iter()
-        .map(|f| f["name"].as_str().expect("name"))
-        .collect();
+    let listed = listed_functions(&info);
     assert_eq!(listed, functions(false));
     assert!(!listed.iter().any(|f| f.starts_with("local_juko")));
     assert!(listed.contains(&"core_completion_update_activity_completion_status_manually"));

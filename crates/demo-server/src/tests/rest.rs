@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::support::{Site, WWWROOT, assert_exception};
+use super::support::{Site, WWWROOT, assert_exception, listed_functions};
 use crate::functions::functions;
 
 const DAY: i64 = 24 * 60 * 60;
@@ -20,12 +20,7 @@ async fn site_info_describes_the_learner_and_lists_exactly_the_functions() {
     assert_eq!(info["version"], "2024100700");
     assert_eq!(info["downloadfiles"], 1);
     assert_eq!(info["siteid"], 1);
-    let listed: Vec<&str> = info["functions"]
-        .as_array()
-        .expect("functions")
-        .iter()
-        .map(|f| f["name"].as_str().expect("name"))
-        .collect();
+    let listed = listed_functions(&info);
     assert_eq!(listed, functions(true));
     // Each listed function is callable (none answers "unknown function" or "not in service").
     for name in listed {

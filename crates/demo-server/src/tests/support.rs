@@ -213,6 +213,16 @@ pub(super) fn position(id: &str, cmid: i64, at: f64, clienttime: i64) -> Fields 
     ]
 }
 
+/// The function names a site info answer lists, in its order.
+pub(super) fn listed_functions(info: &Value) -> Vec<&str> {
+    info["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect()
+}
+
 impl Site {
     /// `local_juko_push_progress` from device `deviceid`.
     pub(super) async fn push(&self, token: &str, deviceid: &str, events: &[Fields]) -> Value {
