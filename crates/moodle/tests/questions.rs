@@ -236,6 +236,23 @@ fn short_answer_reads_its_text_and_sends_it() {
 }
 
 #[test]
+fn older_sites_markup_reads_the_same() {
+    // Moodle ≤ 3.x: `label[for]` instead of `aria-labelledby`, a `div.prompt`, no clear radio.
+    let html = format!(
+        r#"<div class="que multichoice deferredfeedback answersaved">{FLAG_AND_SEQ}<div class="qtext">Q</div><div class="ablock"><div class="prompt">Select one:</div><div class="answer"><div class="r0 incorrect"><input type="radio" name="q45678:3_answer" value="0" id="q45678:3_answer0" checked="checked" /><label for="q45678:3_answer0">a. 甲</label></div>
+<div class="r1"><input type="radio" name="q45678:3_answer" value="1" id="q45678:3_answer1" /><label for="q45678:3_answer1">b. 乙</label></div></div></div></div>"#
+    );
+    let q = parse_question(&fields("multichoice", &html)).unwrap();
+    assert_eq!(choice_keys(&q), [("0", true), ("1", false)]);
+    let QuestionKind::SingleChoice { choices } = &q.kind else {
+        panic!()
+    };
+    assert_eq!(choices[1].label_html, "b. 乙");
+    assert_eq!(choices[1].numbering, None);
+    assert_eq!(choices[0].outcome, Some(Outcome::Incorrect));
+}
+
+#[test]
 fn single_choice_answers_send_the_choice_or_clear_it() {
     let page = decode::attempt_data(&sample("mod_quiz_get_attempt_data.json")).unwrap();
     let q = &page.questions[0];
