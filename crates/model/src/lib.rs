@@ -7,6 +7,7 @@
 mod catalog;
 mod ids;
 mod progress;
+mod quiz;
 mod site;
 
 pub use catalog::{
@@ -17,6 +18,9 @@ pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,
     meets_threshold,
+};
+pub use quiz::{
+    Answer, Choice, ChoiceKey, Outcome, Question, QuestionKind, QuestionState, UnsupportedReason,
 };
 pub use site::{LoginPolicy, SiteFeatures, SiteInfo, User};
 

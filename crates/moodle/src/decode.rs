@@ -8,6 +8,7 @@
 //! error, whatever else it holds; only then is the body read as the function's result.
 
 use crate::error::{DecodeProblem, Error, Exception, Result};
+use crate::question_html::{AttemptPage, QuestionFields, parse_question};
 use crate::{SiteUrl, Token, convert, wire};
 use juko_model::{Course, CourseContents, CourseId, LoginPolicy, SiteInfo};
 use serde::de::DeserializeOwned;
@@ -18,6 +19,8 @@ pub(crate) const PUBLIC_CONFIG: &str = "tool_mobile_get_public_config";
 pub(crate) const SITE_INFO: &str = "core_webservice_get_site_info";
 pub(crate) const USERS_COURSES: &str = "core_enrol_get_users_courses";
 pub(crate) const COURSE_CONTENTS: &str = "core_course_get_contents";
+pub(crate) const ATTEMPT_DATA: &str = "mod_quiz_get_attempt_data";
+pub(crate) const ATTEMPT_REVIEW: &str = "mod_quiz_get_attempt_review";
 
 /// Any REST function's result as `T`, after checking for the exception envelope.
 /// Functions that return nothing answer `null`: decode them as `()`.
@@ -232,6 +235,60 @@ fn shape(function: &str, what: &str) -> Error {
         function: function.to_owned(),
         problem: DecodeProblem::Shape(what.to_owned()),
     }
+}
+
+/// `mod_quiz_get_attempt_data`: a page of an attempt's questions, read into native questions.
+/// A question whose HTML cannot be read fails the whole page (naming its slot): showing the
+/// rest would let the learner submit a test with a question they never saw.
+pub fn attempt_data(body: &[u8]) -> Result<AttemptPage> {
+    attempt_page(ATTEMPT_DATA, body)
+}
+
+/// `mod_quiz_get_attempt_review`: the finished attempt's questions, read-only, with the marks
+/// and feedback the review options show.
+pub fn attempt_review(body: &[u8]) -> Result<AttemptPage> {
+    attempt_page(ATTEMPT_REVIEW, body)
+}
+
+fn attempt_page(function: &str, body: &[u8]) -> Result<AttemptPage> {
+    let page: wire::AttemptPage = rest(function, body)?;
+    let shape = |what: String| Error::Decode {
+        function: function.to_owned(),
+        problem: DecodeProblem::Shape(what),
+    };
+    let usage = page.attempt.uniqueid.0;
+    let mut questions = Vec::with_capacity(page.questions.len());
+    for q in &page.questions {
+        let slot = u32::try_from(q.slot.0).map_err(|_| shape(format!("slot {}", q.slot.0)))?;
+        let sequencecheck = q
+            .sequencecheck
+            .map(|s| u32::try_from(s.0).map_err(|_| shape(format!("slot {slot}: sequencecheck"))))
+            .transpose()?;
+        let fields = QuestionFields {
+            uniqueid: usage,
+            slot,
+            qtype: &q.qtype,
+            number: q
+                .questionnumber
+                .as_ref()
+                .map(|n| n.0.clone())
+                .or_else(|| q.number.map(|n| n.0.to_string())),
+            html: &q.html,
+            sequencecheck,
+            flagged: q.flagged.0,
+            stateclass: q.stateclass.as_deref(),
+            status: q.status.as_deref(),
+        };
+        let question =
+            parse_question(&fields).map_err(|p| shape(format!("question in slot {slot}: {p}")))?;
+        questions.push(question);
+    }
+    Ok(AttemptPage {
+        attempt_id: page.attempt.id.0,
+        usage,
+        next_page: page.nextpage.and_then(|n| u32::try_from(n.0).ok()),
+        questions,
+    })
 }
 
 #[cfg(test)]

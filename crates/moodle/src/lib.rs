@@ -20,6 +20,7 @@ mod files;
 mod form;
 mod lecture_meta;
 mod progress;
+mod question_html;
 mod site_url;
 mod token;
 mod wire;
@@ -34,6 +35,9 @@ pub use error::{
 };
 pub use files::stream_url;
 pub use form::{Params, Value};
+pub use question_html::{
+    AttemptPage, MAX_QUESTION_HTML, QuestionFields, QuestionProblem, answer_fields, parse_question,
+};
 pub use site_url::SiteUrl;
 pub use token::Token;
 

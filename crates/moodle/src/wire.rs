@@ -373,3 +373,34 @@ mod tests {
         assert!(s.modules.is_empty());
     }
 }
+
+/// `mod_quiz_get_attempt_data` and `mod_quiz_get_attempt_review` (§6.6, §6.9): what the question
+/// parser needs.
+#[derive(Deserialize)]
+pub(crate) struct AttemptPage {
+    pub(crate) attempt: AttemptIds,
+    /// `-1` on the last page; absent in a review.
+    pub(crate) nextpage: Option<Int>,
+    pub(crate) questions: Vec<AttemptQuestion>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AttemptIds {
+    pub(crate) id: Int,
+    /// The question usage id: the `U` of the form fields `q{U}:{slot}_…`.
+    pub(crate) uniqueid: Int,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AttemptQuestion {
+    pub(crate) slot: Int,
+    #[serde(rename = "type")]
+    pub(crate) qtype: String,
+    pub(crate) questionnumber: Option<Text>,
+    pub(crate) number: Option<Int>,
+    pub(crate) html: String,
+    pub(crate) sequencecheck: Option<Int>,
+    pub(crate) flagged: Flag,
+    pub(crate) stateclass: Option<String>,
+    pub(crate) status: Option<String>,
+}
