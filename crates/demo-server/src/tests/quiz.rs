@@ -150,6 +150,7 @@ async fn quizzes_by_courses_gives_the_settings_that_decide_offline_use() {
         assert_eq!(quiz["preferredbehaviour"], "deferredfeedback");
         assert_eq!(quiz["navmethod"], "free");
         assert_eq!(quiz["grade"], 100.0);
+        assert_eq!(quiz["lang"], "");
         assert_eq!(quiz["hasquestions"], 1);
         // Right or wrong is not shown during an attempt.
         let during = 0x10000;
@@ -379,7 +380,15 @@ async fn a_quiz_outside_the_learners_courses_is_refused_by_every_function() {
         );
         let reply = site.call(&token, function, &[("quizid", "999999")]).await;
         assert_exception(&reply, "invalidrecord");
-        let reply = site.call(&token, function, &[("quizid", "abc")]).await;
+        for hostile in ["abc", "99999999999999999999", "1.5", ""] {
+            let reply = site.call(&token, function, &[("quizid", hostile)]).await;
+            assert_exception(&reply, "invalidparameter");
+        }
+        let reply = site.call(&token, function, &[("quizid", "-1")]).await;
+        assert_exception(&reply, "invalidrecord");
+        let reply = site
+            .call(&token, function, &[("quizid", &foreign), ("cmid", "1")])
+            .await;
         assert_exception(&reply, "invalidparameter");
         let reply = site.call(&token, function, &[]).await;
         assert_exception(&reply, "invalidparameter");

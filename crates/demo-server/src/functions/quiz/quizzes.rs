@@ -44,7 +44,8 @@ struct Quiz {
     visible: bool,
     groupmode: i64,
     groupingid: i64,
-    lang: Option<&'static str>,
+    /// `clean_param(lang, PARAM_LANG)`: empty when no language is forced.
+    lang: &'static str,
     timeopen: i64,
     timeclose: i64,
     timelimit: i64,
@@ -177,7 +178,7 @@ fn quiz_entry(quiz: &QuizRow, cm: &db::CmRow, section: i64, allowed: Option<bool
         visible: cm.visible,
         groupmode: 0,
         groupingid: 0,
-        lang: None,
+        lang: "",
         timeopen: quiz.timeopen,
         timeclose: quiz.timeclose,
         timelimit: quiz.timelimit,
