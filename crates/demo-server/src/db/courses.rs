@@ -145,7 +145,7 @@ pub(crate) fn course_sections(
     .collect()
 }
 
-/// A course module with the fields of its instance (`resource`, `customcert`) that the
+/// A course module with the fields of its instance (`resource`, `quiz`, `customcert`) that the
 /// course page shows.
 #[derive(Debug, Clone)]
 pub(crate) struct CmRow {
@@ -170,12 +170,13 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
     let mut stmt = conn.prepare_cached(
         "SELECT cm.id, cm.section, cm.module, cm.instance, cm.visible, cm.completion,
                 cm.completionview, cm.availability, ctx.id,
-                COALESCE(r.name, cc.name, ''), COALESCE(r.intro, cc.intro, ''), COALESCE(r.revision, 0),
+                COALESCE(r.name, q.name, cc.name, ''), COALESCE(r.intro, q.intro, cc.intro, ''), COALESCE(r.revision, 0),
                 cm.completionwatched
          FROM course_modules cm
          JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
          JOIN course_sections s ON s.id = cm.section
          LEFT JOIN resource r ON cm.module = 'resource' AND r.id = cm.instance
+         LEFT JOIN quiz q ON cm.module = 'quiz' AND q.id = cm.instance
          LEFT JOIN customcert cc ON cm.module = 'customcert' AND cc.id = cm.instance
          WHERE cm.course = ?1
          ORDER BY s.section, cm.position",

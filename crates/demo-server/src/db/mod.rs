@@ -7,6 +7,7 @@ mod activity;
 mod courses;
 mod files;
 mod progress;
+mod quiz;
 mod schema;
 mod users;
 
@@ -26,6 +27,10 @@ pub(crate) use files::{
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,
     progress_epoch, register_lecture, remember_events, save_progress, set_lecture_completion,
+};
+pub(crate) use quiz::{
+    AttemptFilter, AttemptRow, QuizRow, has_questions, question_types, quiz_by_id,
+    quizzes_of_course, user_attempts,
 };
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;

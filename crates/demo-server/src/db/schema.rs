@@ -258,8 +258,113 @@ CREATE TABLE local_juko_event (
 INSERT INTO demo_meta (name, value) VALUES ('progress_epoch', lower(hex(randomblob(4))));
 "#;
 
+/// Version 3: quizzes (確認テスト), their questions and the learners' attempts, shaped after
+/// Moodle's `quiz`, `quiz_slots`, `question`, `question_answers` and `quiz_attempts`. Moodle
+/// keeps the pass mark in the gradebook (`grade_items.gradepass`) and questions in banks with
+/// versions; the demo keeps one pass mark per quiz and one version per question.
+const SCHEMA_V3: &str = r#"
+ALTER TABLE course_modules ADD COLUMN completionpassgrade INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE quiz (
+    id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+    course                 INTEGER NOT NULL REFERENCES course(id),
+    name                   TEXT NOT NULL,
+    intro                  TEXT NOT NULL DEFAULT '',
+    introformat            INTEGER NOT NULL DEFAULT 1,
+    timeopen               INTEGER NOT NULL DEFAULT 0,
+    timeclose              INTEGER NOT NULL DEFAULT 0,
+    timelimit              INTEGER NOT NULL DEFAULT 0,
+    overduehandling        TEXT NOT NULL DEFAULT 'autosubmit',
+    graceperiod            INTEGER NOT NULL DEFAULT 0,
+    preferredbehaviour     TEXT NOT NULL DEFAULT 'deferredfeedback',
+    canredoquestions       INTEGER NOT NULL DEFAULT 0,
+    attempts               INTEGER NOT NULL DEFAULT 0,   -- 0 = unlimited
+    attemptonlast          INTEGER NOT NULL DEFAULT 0,
+    grademethod            INTEGER NOT NULL DEFAULT 1,   -- QUIZ_GRADEHIGHEST
+    decimalpoints          INTEGER NOT NULL DEFAULT 2,
+    questiondecimalpoints  INTEGER NOT NULL DEFAULT -1,
+    reviewattempt          INTEGER NOT NULL,
+    reviewcorrectness      INTEGER NOT NULL,
+    reviewmaxmarks         INTEGER NOT NULL,
+    reviewmarks            INTEGER NOT NULL,
+    reviewspecificfeedback INTEGER NOT NULL,
+    reviewgeneralfeedback  INTEGER NOT NULL,
+    reviewrightanswer      INTEGER NOT NULL,
+    reviewoverallfeedback  INTEGER NOT NULL,
+    questionsperpage       INTEGER NOT NULL DEFAULT 1,
+    navmethod              TEXT NOT NULL DEFAULT 'free',
+    shuffleanswers         INTEGER NOT NULL DEFAULT 1,
+    sumgrades              REAL NOT NULL DEFAULT 0,
+    grade                  REAL NOT NULL DEFAULT 100,
+    gradepass              REAL NOT NULL DEFAULT 0,      -- grade_items.gradepass, on the `grade` scale
+    browsersecurity        TEXT NOT NULL DEFAULT '-',
+    delay1                 INTEGER NOT NULL DEFAULT 0,
+    delay2                 INTEGER NOT NULL DEFAULT 0,
+    showuserpicture        INTEGER NOT NULL DEFAULT 0,
+    showblocks             INTEGER NOT NULL DEFAULT 0,
+    completionattemptsexhausted INTEGER NOT NULL DEFAULT 0,
+    allowofflineattempts   INTEGER NOT NULL DEFAULT 0,
+    timecreated            INTEGER NOT NULL,
+    timemodified           INTEGER NOT NULL
+);
+
+CREATE TABLE question (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    qtype           TEXT NOT NULL,          -- 'multichoice' | 'truefalse' | 'shortanswer'
+    name            TEXT NOT NULL,
+    questiontext    TEXT NOT NULL,
+    generalfeedback TEXT NOT NULL DEFAULT '',
+    defaultmark     REAL NOT NULL DEFAULT 1,
+    single          INTEGER NOT NULL DEFAULT 1, -- multichoice: one answer (1) or several (0)
+    timecreated     INTEGER NOT NULL
+);
+
+-- Each answer's fraction of the mark: never sent to a learner before review allows it.
+CREATE TABLE question_answers (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    question INTEGER NOT NULL REFERENCES question(id),
+    answer   TEXT NOT NULL,
+    fraction REAL NOT NULL,
+    feedback TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX question_answers_question ON question_answers (question);
+
+CREATE TABLE quiz_slots (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    quizid     INTEGER NOT NULL REFERENCES quiz(id),
+    slot       INTEGER NOT NULL,
+    page       INTEGER NOT NULL,
+    questionid INTEGER NOT NULL REFERENCES question(id),
+    maxmark    REAL NOT NULL,
+    UNIQUE (quizid, slot)
+);
+
+CREATE TABLE quiz_attempts (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    quiz                INTEGER NOT NULL REFERENCES quiz(id),
+    userid              INTEGER NOT NULL REFERENCES user(id),
+    attempt             INTEGER NOT NULL,
+    uniqueid            INTEGER NOT NULL UNIQUE,  -- the question usage id, `q{uniqueid}:` in field names
+    layout              TEXT NOT NULL,
+    currentpage         INTEGER NOT NULL DEFAULT 0,
+    preview             INTEGER NOT NULL DEFAULT 0,
+    state               TEXT NOT NULL,
+    timestart           INTEGER NOT NULL,
+    timefinish          INTEGER NOT NULL DEFAULT 0,
+    timemodified        INTEGER NOT NULL,
+    timemodifiedoffline INTEGER NOT NULL DEFAULT 0,
+    timecheckstate      INTEGER,
+    sumgrades           REAL,
+    UNIQUE (quiz, userid, attempt)
+);
+
+INSERT INTO sqlite_sequence (name, seq) VALUES
+    ('quiz', 30), ('question', 2000), ('question_answers', 7000), ('quiz_slots', 400),
+    ('quiz_attempts', 8000);
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
 /// Brings the schema up to date, one transaction per step.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -10,6 +10,7 @@ mod enrol;
 mod groups;
 mod mobile;
 mod progress;
+mod quiz;
 mod resources;
 mod site_info;
 mod views;
@@ -43,6 +44,12 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "core_enrol_get_users_courses",
     "core_group_get_course_user_groups",
     "core_webservice_get_site_info",
+    "mod_quiz_get_quiz_access_information",
+    "mod_quiz_get_quiz_required_qtypes",
+    "mod_quiz_get_quizzes_by_courses",
+    "mod_quiz_get_user_attempts",
+    "mod_quiz_get_user_best_grade",
+    "mod_quiz_view_quiz",
     "mod_resource_get_resources_by_courses",
     "mod_resource_view_resource",
     "tool_mobile_get_config",
@@ -81,10 +88,6 @@ const NOT_IN_SERVICE: &[&str] = &[
     "mod_quiz_get_attempt_access_information",
     "mod_quiz_get_attempt_data",
     "mod_quiz_get_attempt_review",
-    "mod_quiz_get_quiz_access_information",
-    "mod_quiz_get_quizzes_by_courses",
-    "mod_quiz_get_user_attempts",
-    "mod_quiz_get_user_best_grade",
     "mod_quiz_process_attempt",
     "mod_quiz_save_attempt",
     "mod_quiz_start_attempt",
@@ -144,6 +147,20 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "core_calendar_get_calendar_events" => {
             json(calendar::get_calendar_events(&ctx, parse(query)?).await?)
         }
+        "mod_quiz_get_quizzes_by_courses" => {
+            json(quiz::get_quizzes_by_courses(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_get_quiz_access_information" => {
+            json(quiz::get_quiz_access_information(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_get_quiz_required_qtypes" => {
+            json(quiz::get_quiz_required_qtypes(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_get_user_attempts" => json(quiz::get_user_attempts(&ctx, parse(query)?).await?),
+        "mod_quiz_get_user_best_grade" => {
+            json(quiz::get_user_best_grade(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_view_quiz" => json(quiz::view_quiz(&ctx, parse(query)?).await?),
         "core_group_get_course_user_groups" => {
             json(groups::get_course_user_groups(&ctx, parse(query)?).await?)
         }

@@ -6,6 +6,7 @@ use rusqlite::{Transaction, params};
 
 use super::catalog::{Lecture, Unit};
 use super::courses::{self, CoursePlan, Enrolment};
+use super::quizzes::{self, Question, QuizPlan};
 use super::{Clips, DEMO_LEARNERS, ENROLMENTS};
 use crate::config::PasswordCost;
 use crate::db::{self, ContextLevel, SITE_COURSE_ID};
@@ -182,7 +183,8 @@ impl<'a> Seeder<'a> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// A unit's lectures, then (facility courses) its certificate. Returns the lecture cmids.
+    /// A unit's lectures, its test if it has one, then (facility courses) its certificate.
+    /// Returns the lecture cmids.
     fn unit_modules(
         &self,
         courseid: i64,
@@ -200,10 +202,15 @@ impl<'a> Seeder<'a> {
             let filename = super::video_filename(unit, index);
             lectures.push(self.lecture(slot(index), lecture, &filename)?);
         }
+        let mut next = lectures.len();
+        if let Some(plan) = quizzes::for_unit(unit) {
+            self.quiz(slot(next), plan)?;
+            next += 1;
+        }
         if certificate {
             let name = format!("{} 修了証", unit.name);
             let availability = completion_availability(&lectures);
-            self.certificate(slot(lectures.len()), &name, &availability)?;
+            self.certificate(slot(next), &name, &availability)?;
         }
         Ok(lectures)
     }
@@ -281,6 +288,91 @@ impl<'a> Seeder<'a> {
         Ok(cmid)
     }
 
+    /// A `quiz` with its questions, one per page, each worth one mark.
+    fn quiz(&self, slot: Slot, plan: &QuizPlan) -> rusqlite::Result<i64> {
+        let count = plan.questions.len() as f64;
+        let grade = 100.0;
+        self.tx.execute(
+            "INSERT INTO quiz (course, name, intro, timelimit, attempts, reviewattempt,
+                               reviewcorrectness, reviewmaxmarks, reviewmarks,
+                               reviewspecificfeedback, reviewgeneralfeedback, reviewrightanswer,
+                               reviewoverallfeedback, sumgrades, grade, gradepass,
+                               allowofflineattempts, timecreated, timemodified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?7, ?7, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            params![
+                slot.courseid,
+                plan.name,
+                plan.intro,
+                plan.timelimit,
+                plan.attempts,
+                REVIEW_DURING_AND_AFTER,
+                REVIEW_AFTER,
+                count,
+                grade,
+                grade * plan.pass_percent / 100.0,
+                plan.allowofflineattempts,
+                self.now
+            ],
+        )?;
+        let quizid = self.tx.last_insert_rowid();
+        for (index, question) in plan.questions.iter().enumerate() {
+            let questionid = self.question(plan, index, question)?;
+            self.tx.execute(
+                "INSERT INTO quiz_slots (quizid, slot, page, questionid, maxmark)
+                 VALUES (?1, ?2, ?2, ?3, 1.0)",
+                params![quizid, index as i64 + 1, questionid],
+            )?;
+        }
+        let module = NewModule {
+            modname: "quiz",
+            instance: quizid,
+            completion_on_view: false,
+            availability: None,
+        };
+        let (cmid, _) = self.course_module(slot, module)?;
+        Ok(cmid)
+    }
+
+    fn question(
+        &self,
+        plan: &QuizPlan,
+        index: usize,
+        question: &Question,
+    ) -> rusqlite::Result<i64> {
+        let single = !matches!(question, Question::MultiChoice { single: false, .. });
+        self.tx.execute(
+            "INSERT INTO question (qtype, name, questiontext, single, timecreated)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                question.qtype(),
+                format!("{} 問{}", plan.unit.name, index + 1),
+                question.text(),
+                single,
+                self.now
+            ],
+        )?;
+        let questionid = self.tx.last_insert_rowid();
+        let truefalse;
+        let answers: &[(&str, f64)] = match question {
+            Question::MultiChoice { answers, .. } | Question::ShortAnswer { answers, .. } => {
+                answers
+            }
+            // Moodle's true/false question keeps both answers, "true" first.
+            Question::TrueFalse { correct, .. } => {
+                let (yes, no) = if *correct { (1.0, 0.0) } else { (0.0, 1.0) };
+                truefalse = [("正しい", yes), ("誤り", no)];
+                &truefalse
+            }
+        };
+        for (answer, fraction) in answers {
+            self.tx.execute(
+                "INSERT INTO question_answers (question, answer, fraction) VALUES (?1, ?2, ?3)",
+                params![questionid, answer, fraction],
+            )?;
+        }
+        Ok(questionid)
+    }
+
     fn enrol_instances(
         &self,
         courseid: i64,
@@ -307,6 +399,13 @@ impl<'a> Seeder<'a> {
         })
     }
 }
+
+/// Review options (`mod_quiz\question\display_options` bits): during the attempt,
+/// immediately after it and later while the quiz is open.
+const REVIEW_DURING_AND_AFTER: i64 = 0x10000 | 0x01000 | 0x00100;
+/// Immediately after the attempt and later while the quiz is open, not during it: what right
+/// or wrong shows only once the attempt is finished.
+const REVIEW_AFTER: i64 = 0x01000 | 0x00100;
 
 /// Moodle's availability JSON for "all of these activities are marked complete".
 fn completion_availability(cmids: &[i64]) -> String {

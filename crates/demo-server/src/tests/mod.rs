@@ -13,6 +13,7 @@ mod login;
 mod mobile_app;
 mod modes;
 mod progress;
+mod quiz;
 mod rest;
 mod shape;
 mod support;

@@ -162,13 +162,17 @@ async fn a_database_from_before_the_extension_is_upgraded() {
     let dir = temp_dir("upgrade");
     let first = Site::with_config(file_db_config(&dir, true)).await;
     let token = first.token("learner1").await;
-    // Back to version 1, as a database seeded before the extension existed.
+    // Back to version 1, as a database seeded before the extension (and quizzes) existed.
     first
         .state
         .db()
         .call(|conn| {
             conn.execute_batch(
-                "DROP TABLE local_juko_event; DROP TABLE local_juko_progress;
+                "DELETE FROM course_modules WHERE module = 'quiz';
+                 DROP TABLE quiz_attempts; DROP TABLE quiz_slots; DROP TABLE question_answers;
+                 DROP TABLE question; DROP TABLE quiz;
+                 ALTER TABLE course_modules DROP COLUMN completionpassgrade;
+                 DROP TABLE local_juko_event; DROP TABLE local_juko_progress;
                  DROP TABLE local_juko_lecture;
                  ALTER TABLE course_modules DROP COLUMN completionwatched;
                  UPDATE course_modules SET completion = 2, completionview = 1
