@@ -27,7 +27,7 @@ pub(crate) struct Resources {
 /// `helper_for_get_mods_by_courses::standard_coursemodule_elements_returns()` and the
 /// resource's own fields. `get_all_instances_in_courses` adds the course-module columns for
 /// every user: `section` is the section's number (`cw.section`), `lang` the module's forced
-/// language, null when none is forced.
+/// language, "" when none is forced (Moodle cleans it with `PARAM_LANG`, as the quiz functions).
 #[derive(Debug, Serialize)]
 struct Resource {
     id: i64,
@@ -166,7 +166,7 @@ fn course_resources(
                 visible: row.visible,
                 groupmode: 0,
                 groupingid: 0,
-                lang: None,
+                lang: Some(""),
                 contentfiles,
                 tobemigrated: 0,
                 legacyfiles: 0,
