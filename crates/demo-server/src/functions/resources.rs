@@ -71,17 +71,7 @@ pub(crate) async fn get_resources_by_courses(ctx: &Ctx, params: Params) -> Resul
     ctx.state
         .db()
         .call(move |conn| {
-            // No ids: `enrol_get_my_courses()`, which leaves out hidden courses for learners.
-            let courseids = if params.courseids.is_empty() {
-                db::enrolled_courses(conn, user.id)?
-                    .into_iter()
-                    .filter(|c| c.visible)
-                    .map(|c| c.id)
-                    .collect()
-            } else {
-                params.courseids
-            };
-            let (courses, warnings) = validate_courses(conn, user.id, &courseids)?;
+            let (courses, warnings) = requested_courses(conn, user.id, params.courseids)?;
             let mut resources = Vec::new();
             for courseid in courses {
                 resources.extend(course_resources(conn, &wwwroot, courseid, user.id)?);
@@ -92,6 +82,26 @@ pub(crate) async fn get_resources_by_courses(ctx: &Ctx, params: Params) -> Resul
             })
         })
         .await
+}
+
+/// The courses a `mod_*_get_*_by_courses` call is about, with a warning for each the learner
+/// may not enter. No ids means `enrol_get_my_courses()`, which leaves out hidden courses for
+/// learners.
+pub(crate) fn requested_courses(
+    conn: &Connection,
+    userid: i64,
+    courseids: Vec<i64>,
+) -> rusqlite::Result<(Vec<i64>, Vec<Warning>)> {
+    let courseids = if courseids.is_empty() {
+        db::enrolled_courses(conn, userid)?
+            .into_iter()
+            .filter(|c| c.visible)
+            .map(|c| c.id)
+            .collect()
+    } else {
+        courseids
+    };
+    validate_courses(conn, userid, &courseids)
 }
 
 /// `util::validate_courses`: the courses the user can enter, in the order asked (duplicates

@@ -4,29 +4,9 @@
 
 use serde_json::Value;
 
-use super::shape::assert_shape;
+use super::shape::{assert_shape, call};
 use super::support::{Site, assert_exception, listed_functions};
 use crate::seed::courses::{CATALOG, FACILITY_A, FACILITY_B};
-
-macro_rules! fixture {
-    ($name:literal) => {
-        include_str!(concat!("fixtures/", $name, ".json"))
-    };
-}
-
-/// A REST call; returns the answer's text (key order intact) and its JSON.
-async fn call(
-    site: &Site,
-    token: &str,
-    function: &str,
-    params: &[(&str, &str)],
-) -> (String, Value) {
-    let mut pairs = vec![("wstoken", token), ("wsfunction", function)];
-    pairs.extend_from_slice(params);
-    let uri = format!("/webservice/rest/server.php?moodlewsrestformat=json&wsfunction={function}");
-    let reply = site.post_form(&uri, &pairs).await;
-    (reply.text(), reply.json())
-}
 
 #[tokio::test]
 async fn site_info_lists_every_new_function_and_a_private_key() {

@@ -1,6 +1,13 @@
 //! Tests of the whole server through its router (`tower::ServiceExt::oneshot`), and one over a
 //! real listener. Each test gets its own in-memory site; all share one generated clip.
 
+/// A fixture of Moodle's declared return structure, `fixtures/<function>.json` (see `shape`).
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!("fixtures/", $name, ".json"))
+    };
+}
+
 mod catalog;
 mod completion;
 mod contents;

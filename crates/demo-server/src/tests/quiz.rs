@@ -4,29 +4,9 @@
 
 use serde_json::Value;
 
-use super::shape::assert_shape;
+use super::shape::{assert_shape, call};
 use super::support::{Site, assert_exception, listed_functions, strings};
 use crate::seed::courses::{CATALOG, FACILITY_A, FACILITY_B};
-
-macro_rules! fixture {
-    ($name:literal) => {
-        include_str!(concat!("fixtures/", $name, ".json"))
-    };
-}
-
-/// A REST call; returns the answer's text (key order intact) and its JSON.
-async fn call(
-    site: &Site,
-    token: &str,
-    function: &str,
-    params: &[(&str, &str)],
-) -> (String, Value) {
-    let mut pairs = vec![("wstoken", token), ("wsfunction", function)];
-    pairs.extend_from_slice(params);
-    let uri = format!("/webservice/rest/server.php?moodlewsrestformat=json&wsfunction={function}");
-    let reply = site.post_form(&uri, &pairs).await;
-    (reply.text(), reply.json())
-}
 
 /// The quiz modules of a course's page, as `core_course_get_contents` lists them.
 async fn quiz_modules(site: &Site, token: &str, shortname: &str) -> Vec<Value> {
@@ -55,6 +35,11 @@ async fn quiz_id(site: &Site, token: &str, shortname: &str, prefix: &str) -> i64
         .find(|m| m["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
         .and_then(|m| m["instance"].as_i64())
         .unwrap_or_else(|| panic!("no quiz {prefix} in {shortname}"))
+}
+
+/// The quiz id of 臨床研究の基礎知識講座's test in facility A's course (learner1's).
+async fn basic_quiz(site: &Site, token: &str) -> i64 {
+    quiz_id(site, token, FACILITY_A.shortname, "臨床研究の基礎知識講座").await
 }
 
 /// The quiz id of a unit's test in a course nobody may enter: the catalog.
@@ -249,13 +234,7 @@ async fn access_information_names_the_rules_in_force() {
 async fn required_qtypes_are_the_types_the_questions_use() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let basic = quiz_id(
-        &site,
-        &token,
-        FACILITY_A.shortname,
-        "臨床研究の基礎知識講座",
-    )
-    .await;
+    let basic = basic_quiz(&site, &token).await;
     let (text, reply) = call(
         &site,
         &token,
@@ -274,14 +253,7 @@ async fn required_qtypes_are_the_types_the_questions_use() {
 async fn a_learner_without_attempts_has_none_and_no_grade() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let basic = quiz_id(
-        &site,
-        &token,
-        FACILITY_A.shortname,
-        "臨床研究の基礎知識講座",
-    )
-    .await
-    .to_string();
+    let basic = basic_quiz(&site, &token).await.to_string();
     for status in ["all", "finished", "unfinished"] {
         let (text, reply) = call(
             &site,
@@ -315,14 +287,7 @@ async fn a_learner_without_attempts_has_none_and_no_grade() {
 async fn attempts_refuse_a_bad_status_and_another_learner() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let basic = quiz_id(
-        &site,
-        &token,
-        FACILITY_A.shortname,
-        "臨床研究の基礎知識講座",
-    )
-    .await
-    .to_string();
+    let basic = basic_quiz(&site, &token).await.to_string();
     let other = site.userid(&site.token("learner2").await).await.to_string();
     let attempts = "mod_quiz_get_user_attempts";
     let reply = site
@@ -406,13 +371,7 @@ async fn a_quiz_outside_the_learners_courses_is_refused_by_every_function() {
 async fn viewing_a_quiz_is_logged_for_the_learner() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let basic = quiz_id(
-        &site,
-        &token,
-        FACILITY_A.shortname,
-        "臨床研究の基礎知識講座",
-    )
-    .await;
+    let basic = basic_quiz(&site, &token).await;
     let (text, reply) = call(
         &site,
         &token,

@@ -8,9 +8,11 @@
 //! Moodle may send null. An answer matches when it has no undeclared key, every required
 //! key, keys in the declared order, and the declared type everywhere.
 
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use super::support::Site;
 
 /// JSON that keeps the order of object keys (serde_json's `Value` sorts them here).
 #[derive(Debug, Clone)]
@@ -202,4 +204,18 @@ fn the_checker_finds_each_kind_of_mismatch() {
         ],
     );
     check(r#"[]"#, &["$: expected an object, got list"]);
+}
+
+/// A REST call; returns the answer's text (key order intact) and its JSON.
+pub(super) async fn call(
+    site: &Site,
+    token: &str,
+    function: &str,
+    params: &[(&str, &str)],
+) -> (String, Value) {
+    let mut pairs = vec![("wstoken", token), ("wsfunction", function)];
+    pairs.extend_from_slice(params);
+    let uri = format!("/webservice/rest/server.php?moodlewsrestformat=json&wsfunction={function}");
+    let reply = site.post_form(&uri, &pairs).await;
+    (reply.text(), reply.json())
 }

@@ -9,7 +9,7 @@ use super::access::prevent_access;
 use crate::access::CourseView;
 use crate::db::{self, QuizRow};
 use crate::error::Result;
-use crate::functions::resources::validate_courses;
+use crate::functions::resources::requested_courses;
 use crate::functions::{Ctx, Warning};
 
 /// Moodle's default `quiz | autosaveperiod` (seconds); the demo keeps it.
@@ -108,17 +108,7 @@ pub(crate) async fn get_quizzes_by_courses(ctx: &Ctx, params: Params) -> Result<
     ctx.state
         .db()
         .call(move |conn| {
-            // No ids: `enrol_get_my_courses()`, which leaves out hidden courses for learners.
-            let courseids = if params.courseids.is_empty() {
-                db::enrolled_courses(conn, user.id)?
-                    .into_iter()
-                    .filter(|c| c.visible)
-                    .map(|c| c.id)
-                    .collect()
-            } else {
-                params.courseids
-            };
-            let (courses, warnings) = validate_courses(conn, user.id, &courseids)?;
+            let (courses, warnings) = requested_courses(conn, user.id, params.courseids)?;
             let mut quizzes = Vec::new();
             for courseid in courses {
                 quizzes.extend(course_quizzes(conn, courseid, user.id, now)?);
