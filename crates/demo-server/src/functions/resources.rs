@@ -10,12 +10,13 @@ use crate::db::{self, FileRow};
 use crate::error::Result;
 use crate::urls;
 
+/// The parameters of every `mod_*_get_*_by_courses` call.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// Default: every course the learner is enrolled in.
     #[serde(default)]
-    courseids: Vec<i64>,
+    pub(crate) courseids: Vec<i64>,
 }
 
 #[derive(Debug, Serialize)]

@@ -3,7 +3,7 @@
 //! keep the learner out (closed quiz), as Moodle does.
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::access::prevent_access;
 use crate::access::CourseView;
@@ -15,13 +15,8 @@ use crate::functions::{Ctx, Warning};
 /// Moodle's default `quiz | autosaveperiod` (seconds); the demo keeps it.
 pub(super) const AUTOSAVE_PERIOD: i64 = 60;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Params {
-    /// Default: every course the learner is enrolled in.
-    #[serde(default)]
-    courseids: Vec<i64>,
-}
+/// `courseids`, as every `mod_*_get_*_by_courses` call takes it.
+pub(crate) use crate::functions::resources::Params;
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Quizzes {
