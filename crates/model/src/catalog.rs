@@ -117,6 +117,10 @@ pub struct Activity {
     pub name: String,
     pub kind: ActivityKind,
     pub locked_reason: Option<String>,
+    /// Whether the site counts the activity as complete; `None` when it does not track the
+    /// activity's completion (it then does not count in the course's progress).
+    #[serde(default)]
+    pub completed: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,3 +41,12 @@ id_type!(
     /// A user of a site.
     UserId
 );
+id_type!(
+    /// A test (テスト): Moodle's quiz instance id. The unit lists the test's module as an
+    /// `Activity`, whose id is the course-module id.
+    QuizId
+);
+id_type!(
+    /// One attempt at a test.
+    AttemptId
+);

@@ -13,14 +13,16 @@ mod site;
 pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };
-pub use ids::{CourseId, LectureId, UnitId, UserId};
+pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,
     meets_threshold,
 };
 pub use quiz::{
-    Answer, Choice, ChoiceKey, Outcome, Question, QuestionKind, QuestionState, UnsupportedReason,
+    Answer, Attempt, AttemptPage, AttemptReview, AttemptState, Choice, ChoiceKey, GradeMethod,
+    Navigation, Outcome, Question, QuestionKind, QuestionState, Quiz, QuizAccess, QuizOverview,
+    QuizStatus, UnsupportedReason, passes,
 };
 pub use site::{LoginPolicy, SiteFeatures, SiteInfo, User};
 

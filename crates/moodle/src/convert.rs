@@ -190,7 +190,18 @@ fn activity(m: &wire::Module) -> Activity {
         name: m.name.clone().unwrap_or_default(),
         locked_reason: locked_reason(m.uservisible, m.availabilityinfo.as_deref()),
         kind: activity_kind(&m.modname),
+        // Completion 0 means the site does not track the module: it is not part of progress.
+        completed: m.completion.filter(|c| c.0 != 0).map(|_| is_complete(m)),
     }
+}
+
+/// Moodle's completion states 1 (complete) and 2 (complete, passed) count; 3 (complete, failed)
+/// does not, as in the course's own progress.
+fn is_complete(m: &wire::Module) -> bool {
+    m.completiondata
+        .as_ref()
+        .and_then(|c| c.state)
+        .is_some_and(|s| matches!(s.0, 1 | 2))
 }
 
 fn activity_kind(modname: &str) -> ActivityKind {
@@ -226,11 +237,7 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
         // A locked module's contents are withheld anyway; never hand out media for one.
         media: media.filter(|_| locked_reason.is_none()),
         locked_reason,
-        completed: m
-            .completiondata
-            .as_ref()
-            .and_then(|c| c.state)
-            .is_some_and(|s| matches!(s.0, 1 | 2)),
+        completed: is_complete(m),
         manual_completion: m.completion.is_some_and(|c| c.0 == 1),
     })
 }
