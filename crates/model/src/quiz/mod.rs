@@ -95,6 +95,9 @@ pub struct Attempt {
     pub quiz: QuizId,
     /// 1 for the learner's first attempt, 2 for the second, …
     pub number: u32,
+    /// The site's id for this attempt's set of questions. The protocol crate needs it to send
+    /// answers back; opaque here.
+    pub usage: i64,
     pub state: AttemptState,
     /// Unix seconds.
     pub started_at: i64,
@@ -262,6 +265,7 @@ mod tests {
             id: AttemptId(i64::from(number) + 100),
             quiz: QuizId(1),
             number,
+            usage: 7000 + i64::from(number),
             state,
             started_at: 0,
             finished_at: None,
