@@ -6,7 +6,7 @@
 //! test takes its questions in a fixed order (sequential navigation) and one holds an essay,
 //! a type the learner app leaves to the site.
 
-use super::catalog::{ETHICS, ICROWN_ROLES, ICROWN_TRAINING, KISO, Unit};
+use super::catalog::{ETHICS, ICROWN_OVERVIEW, ICROWN_ROLES, KISO, Unit};
 
 /// One choice or accepted answer and its fraction of the question's mark.
 pub(crate) type Answer = (&'static str, f64);
@@ -74,7 +74,7 @@ pub(crate) fn for_unit(unit: &Unit) -> Option<&'static QuizPlan> {
     QUIZZES.iter().find(|plan| plan.unit.code == unit.code)
 }
 
-pub(crate) const QUIZZES: &[QuizPlan] = &[KISO_TEST, ETHICS_TEST, TRAINING_TEST, ROLES_TEST];
+pub(crate) const QUIZZES: &[QuizPlan] = &[KISO_TEST, ETHICS_TEST, OVERVIEW_TEST, ROLES_TEST];
 
 const KISO_TEST: QuizPlan = QuizPlan {
     unit: KISO,
@@ -208,9 +208,9 @@ const ETHICS_TEST: QuizPlan = QuizPlan {
 };
 
 /// Questions one after the other, no going back (sequential navigation).
-const TRAINING_TEST: QuizPlan = QuizPlan {
-    unit: ICROWN_TRAINING,
-    name: "平時と有事の研修・訓練 確認テスト",
+const OVERVIEW_TEST: QuizPlan = QuizPlan {
+    unit: ICROWN_OVERVIEW,
+    name: "iCROWN事業の背景と目的 確認テスト",
     intro: "<p>全3問。問題は順番に解答し、前の問題には戻れません。</p>",
     attempts: 0,
     timelimit: 0,
@@ -219,7 +219,7 @@ const TRAINING_TEST: QuizPlan = QuizPlan {
     pass_percent: 60.0,
     questions: &[
         Question::TrueFalse {
-            text: "<p>感染症危機の発生時に臨床研究を迅速に開始するには、平時からの研修・訓練が欠かせない。</p>",
+            text: "<p>iCROWNは、新型コロナウイルス感染症の経験から生まれた、感染症の臨床研究のためのネットワークである。</p>",
             correct: true,
         },
         Question::MultiChoice {

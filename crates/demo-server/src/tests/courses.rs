@@ -262,8 +262,7 @@ async fn a_locked_section_opens_when_the_one_before_is_done() {
         .call(&token, "core_course_get_contents", &[("courseid", &id)])
         .await;
     assert_eq!(contents[3]["uservisible"], true);
-    // Two lectures and the unit's test.
-    assert_eq!(contents[3]["modules"].as_array().map(Vec::len), Some(3));
+    assert_eq!(contents[3]["modules"].as_array().map(Vec::len), Some(2));
     let view = site
         .call(
             &token,

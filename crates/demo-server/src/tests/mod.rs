@@ -21,6 +21,8 @@ mod mobile_app;
 mod modes;
 mod progress;
 mod quiz;
+mod quiz_flow;
+mod quiz_taking;
 mod rest;
 mod shape;
 mod support;
