@@ -24,6 +24,7 @@ mod quiz;
 mod quiz_flow;
 mod quiz_security;
 mod quiz_taking;
+mod quiz_timing;
 mod rest;
 mod shape;
 mod support;
