@@ -93,8 +93,11 @@ impl CourseView {
     ) -> CourseView {
         let names: HashMap<i64, String> = cms.iter().map(|cm| (cm.id, cm.name.clone())).collect();
         // Complete or passed; a failed grade (3) does not count (`COMPLETION_COMPLETE_FAIL`).
-        let is_complete =
-            |cm: i64| completions.get(&cm).is_some_and(|(state, _)| matches!(state, 1 | 2));
+        let is_complete = |cm: i64| {
+            completions
+                .get(&cm)
+                .is_some_and(|(state, _)| matches!(state, 1 | 2))
+        };
         let lock = |availability: &Option<String>| -> Option<String> {
             let json = availability.as_deref()?;
             let unmet = match Rule::parse(json) {

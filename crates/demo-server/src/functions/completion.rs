@@ -89,7 +89,11 @@ fn details(cm: &CmView, threshold: f64) -> Vec<CompletionRule> {
         rules.push(CompletionRule {
             rulename: "completionpassgrade",
             rulevalue: RuleValue {
-                status: if matches!(cm.completion_state, 2 | 3) { cm.completion_state } else { 0 },
+                status: if matches!(cm.completion_state, 2 | 3) {
+                    cm.completion_state
+                } else {
+                    0
+                },
                 description: "Receive a passing grade".to_owned(),
             },
         });

@@ -417,7 +417,11 @@ fn general_feedback(question: &Question) -> String {
             .iter()
             .filter(|(_, fraction)| *fraction > 0.0)
             .map(|(answer, _)| *answer)
-            .take(if matches!(question, Question::ShortAnswer { .. }) { 1 } else { answers.len() })
+            .take(if matches!(question, Question::ShortAnswer { .. }) {
+                1
+            } else {
+                answers.len()
+            })
             .collect(),
         Question::TrueFalse { correct: true, .. } => vec!["正しい"],
         Question::TrueFalse { correct: false, .. } => vec!["誤り"],

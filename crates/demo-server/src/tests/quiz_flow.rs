@@ -26,14 +26,20 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
             fixture!("mod_quiz_get_attempt_access_information"),
         )
         .await;
-    assert_eq!(access, json!({"isfinished": false, "preventnewattemptreasons": [], "warnings": []}));
+    assert_eq!(
+        access,
+        json!({"isfinished": false, "preventnewattemptreasons": [], "warnings": []})
+    );
 
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id");
     let usage = attempt["uniqueid"].as_i64().expect("usage");
     assert_eq!(attempt["state"], "inprogress");
     assert_eq!(attempt["attempt"], 1);
-    assert_eq!(attempt["layout"], "1,0,2,0,3,0,4,0,5,0,6,0,7,0,8,0,9,0,10,0");
+    assert_eq!(
+        attempt["layout"],
+        "1,0,2,0,3,0,4,0,5,0,6,0,7,0,8,0,9,0,10,0"
+    );
     assert_eq!(attempt["sumgrades"], json!(null));
     // Started through the web services: the offline-attempts rule now asks for its check.
     assert_eq!(attempt["timemodifiedoffline"], attempt["timestart"]);
@@ -41,7 +47,9 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
     // Every page, as the app reads it: the four supported types, nothing answered.
     let (first_text, first) = me.page(id, 0).await;
     assert_eq!(first.next_page, Some(1));
-    assert!(first_html(&first_text).contains(&format!(r#"name="q{usage}:1_:sequencecheck" value="1""#)));
+    assert!(
+        first_html(&first_text).contains(&format!(r#"name="q{usage}:1_:sequencecheck" value="1""#))
+    );
     let questions = me.all_questions(id, 10).await;
     let kinds: Vec<&str> = questions
         .iter()
@@ -64,15 +72,37 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
         .collect();
     assert_eq!(
         kinds,
-        ["single", "truefalse", "multiple", "single", "truefalse", "single", "short", "truefalse", "multiple", "short"]
+        [
+            "single",
+            "truefalse",
+            "multiple",
+            "single",
+            "truefalse",
+            "single",
+            "short",
+            "truefalse",
+            "multiple",
+            "short"
+        ]
     );
-    assert!(questions.iter().all(|q| q.state == QuestionState::NotYetAnswered && q.sequence_check == 1 && !q.read_only));
+    assert!(
+        questions
+            .iter()
+            .all(|q| q.state == QuestionState::NotYetAnswered
+                && q.sequence_check == 1
+                && !q.read_only)
+    );
     let (last_text, last) = me.page(id, 9).await;
     assert_eq!(last.next_page, None, "{last_text}");
     let viewed = me
         .shaped(
             "mod_quiz_view_attempt",
-            &[("attemptid", &id.to_string()), ("page", "9"), CONFIRMED[0], CONFIRMED[1]],
+            &[
+                ("attemptid", &id.to_string()),
+                ("page", "9"),
+                CONFIRMED[0],
+                CONFIRMED[1],
+            ],
             fixture!("mod_quiz_view_attempt"),
         )
         .await
@@ -120,7 +150,12 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
     let finished = me
         .shaped(
             "mod_quiz_process_attempt",
-            &[("attemptid", &id.to_string()), ("finishattempt", "1"), CONFIRMED[0], CONFIRMED[1]],
+            &[
+                ("attemptid", &id.to_string()),
+                ("finishattempt", "1"),
+                CONFIRMED[0],
+                CONFIRMED[1],
+            ],
             fixture!("mod_quiz_process_attempt"),
         )
         .await
@@ -137,13 +172,23 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
     assert_eq!(page.questions.len(), 10);
     for q in &page.questions {
         assert!(q.read_only);
-        let want = if q.slot == 4 { Outcome::Incorrect } else { Outcome::Correct };
+        let want = if q.slot == 4 {
+            Outcome::Incorrect
+        } else {
+            Outcome::Correct
+        };
         assert_eq!(q.state, QuestionState::Graded(want), "slot {}", q.slot);
         let feedback = q.feedback_html.as_deref().unwrap_or_default();
-        assert!(feedback.contains("rightanswer") && feedback.contains("解説"), "{feedback}");
+        assert!(
+            feedback.contains("rightanswer") && feedback.contains("解説"),
+            "{feedback}"
+        );
     }
     let slot1 = &review["questions"][0];
-    assert_eq!((slot1["state"].as_str(), slot1["mark"].as_str()), (Some("gradedright"), Some("1.00")));
+    assert_eq!(
+        (slot1["state"].as_str(), slot1["mark"].as_str()),
+        (Some("gradedright"), Some("1.00"))
+    );
     assert_eq!(slot1["maxmark"], 1.0);
     let QuestionKind::SingleChoice { choices } = &page.questions[0].kind else {
         panic!("{:?}", page.questions[0].kind)
@@ -161,9 +206,16 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
 
     // The best grade, the attempt's mark, and the test complete with a pass.
     let (_, best) = me
-        .shaped("mod_quiz_get_user_best_grade", &[("quizid", &quiz)], fixture!("mod_quiz_get_user_best_grade"))
+        .shaped(
+            "mod_quiz_get_user_best_grade",
+            &[("quizid", &quiz)],
+            fixture!("mod_quiz_get_user_best_grade"),
+        )
         .await;
-    assert_eq!(best, json!({"hasgrade": true, "grade": 90.0, "gradetopass": 80.0, "warnings": []}));
+    assert_eq!(
+        best,
+        json!({"hasgrade": true, "grade": 90.0, "gradetopass": 80.0, "warnings": []})
+    );
     let (_, attempts) = me
         .shaped(
             "mod_quiz_get_user_attempts",
@@ -172,7 +224,10 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
         )
         .await;
     assert_eq!(attempts["attempts"][0]["sumgrades"], 9.0);
-    let courseid = site.course_id(crate::seed::courses::FACILITY_A.shortname).await.to_string();
+    let courseid = site
+        .course_id(crate::seed::courses::FACILITY_A.shortname)
+        .await
+        .to_string();
     let userid = site.userid(&me.token).await.to_string();
     let statuses = me
         .call(
@@ -189,7 +244,9 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
         .clone();
     assert_eq!(test["state"], 2, "complete, passed: {test}");
     assert_eq!(test["isoverallcomplete"], true);
-    let contents = me.call("core_course_get_contents", &[("courseid", &courseid)]).await;
+    let contents = me
+        .call("core_course_get_contents", &[("courseid", &courseid)])
+        .await;
     let module = contents
         .as_array()
         .expect("sections")
@@ -201,7 +258,13 @@ async fn a_learner_takes_the_basic_test_from_start_to_review() {
     assert_eq!(module["completiondata"]["isoverallcomplete"], true);
 
     // Logged as Moodle logs it.
-    for event in ["attempt_started", "attempt_viewed", "attempt_summary_viewed", "attempt_submitted", "attempt_reviewed"] {
+    for event in [
+        "attempt_started",
+        "attempt_viewed",
+        "attempt_summary_viewed",
+        "attempt_submitted",
+        "attempt_reviewed",
+    ] {
         let like = format!("%\\{event}");
         let count = site
             .state
@@ -226,8 +289,16 @@ async fn a_failed_attempt_then_a_better_one_keeps_the_best_grade() {
     let quizid = quiz_named(&site, BASIC).await;
     let plan = plan(BASIC);
     let first = me.start(quizid).await;
-    assert_eq!(me.answer_all(&first, plan, |slot| slot <= 5, true).await["state"], "finished");
-    let best = me.call("mod_quiz_get_user_best_grade", &[("quizid", &quizid.to_string())]).await;
+    assert_eq!(
+        me.answer_all(&first, plan, |slot| slot <= 5, true).await["state"],
+        "finished"
+    );
+    let best = me
+        .call(
+            "mod_quiz_get_user_best_grade",
+            &[("quizid", &quizid.to_string())],
+        )
+        .await;
     assert_eq!(best["grade"], 50.0);
     let failed = site
         .query_i64(
@@ -241,7 +312,12 @@ async fn a_failed_attempt_then_a_better_one_keeps_the_best_grade() {
     let second = me.start(quizid).await;
     assert_eq!(second["attempt"], 2);
     me.answer_all(&second, plan, |_| true, true).await;
-    let best = me.call("mod_quiz_get_user_best_grade", &[("quizid", &quizid.to_string())]).await;
+    let best = me
+        .call(
+            "mod_quiz_get_user_best_grade",
+            &[("quizid", &quizid.to_string())],
+        )
+        .await;
     assert_eq!(best["grade"], 100.0);
 }
 
@@ -255,16 +331,30 @@ async fn the_attempt_limit_refuses_a_fourth_attempt_with_warnings() {
         let attempt = me.start(quizid).await;
         assert_eq!(attempt["attempt"], number);
         // A second start while one is open is refused as Moodle does.
-        let again = me.call("mod_quiz_start_attempt", &[("quizid", &quiz)]).await;
+        let again = me
+            .call("mod_quiz_start_attempt", &[("quizid", &quiz)])
+            .await;
         assert_exception(&again, "attemptstillinprogress");
         let id = attempt["id"].as_i64().expect("id").to_string();
         let done = me
-            .call("mod_quiz_process_attempt", &[("attemptid", &id), ("finishattempt", "1"), CONFIRMED[0], CONFIRMED[1]])
+            .call(
+                "mod_quiz_process_attempt",
+                &[
+                    ("attemptid", &id),
+                    ("finishattempt", "1"),
+                    CONFIRMED[0],
+                    CONFIRMED[1],
+                ],
+            )
             .await;
         assert_eq!(done["state"], "finished");
     }
     let (_, refused) = me
-        .shaped("mod_quiz_start_attempt", &[("quizid", &quiz)], fixture!("mod_quiz_start_attempt"))
+        .shaped(
+            "mod_quiz_start_attempt",
+            &[("quizid", &quiz)],
+            fixture!("mod_quiz_start_attempt"),
+        )
         .await;
     assert_eq!(refused["attempt"], json!({}));
     assert_eq!(refused["warnings"][0]["warningcode"], "1");
@@ -280,10 +370,14 @@ async fn the_attempt_limit_refuses_a_fourth_attempt_with_warnings() {
     assert_eq!(access["isfinished"], true);
     assert_eq!(strings(&access["preventnewattemptreasons"]).len(), 1);
     assert_eq!(access["endtime"], 0);
-    let attempts = site.query_i64("SELECT COUNT(*) FROM quiz_attempts WHERE quiz = ?1", quizid).await;
+    let attempts = site
+        .query_i64("SELECT COUNT(*) FROM quiz_attempts WHERE quiz = ?1", quizid)
+        .await;
     assert_eq!(attempts, 3);
     // Unanswered, every question was given up: no marks.
-    let best = me.call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)]).await;
+    let best = me
+        .call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)])
+        .await;
     assert_eq!(best["grade"], 0.0);
 }
 
@@ -294,34 +388,74 @@ async fn sequential_navigation_keeps_pages_ahead_blank_and_refuses_going_back() 
     let quizid = quiz_named(&site, "iCROWN事業").await;
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id").to_string();
-    let far = me.call("mod_quiz_get_attempt_data", &[("attemptid", &id), ("page", "2")]).await;
+    let far = me
+        .call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", &id), ("page", "2")],
+        )
+        .await;
     assert_exception(&far, "Out of sequence access");
     assert_eq!(far["message"], "quiz/Out of sequence access");
     let (_, summary) = me
-        .shaped("mod_quiz_get_attempt_summary", &[("attemptid", &id)], fixture!("mod_quiz_get_attempt_summary"))
+        .shaped(
+            "mod_quiz_get_attempt_summary",
+            &[("attemptid", &id)],
+            fixture!("mod_quiz_get_attempt_summary"),
+        )
         .await;
     let questions = summary["questions"].as_array().expect("questions");
     assert_eq!(questions[0]["type"], "truefalse");
     for ahead in &questions[1..] {
-        assert_eq!((ahead["type"].as_str(), ahead["html"].as_str()), (Some(""), Some("")), "{ahead}");
+        assert_eq!(
+            (ahead["type"].as_str(), ahead["html"].as_str()),
+            (Some(""), Some("")),
+            "{ahead}"
+        );
     }
     // Sequential: no count of unanswered questions.
     assert!(summary.get("totalunanswered").is_none());
     // The next page may be asked for, but its questions show only once the learner is on it
     // (`view_attempt`, as Moodle's `check_page_access(page, false)` has it); then the first
     // page is closed.
-    let next = me.call("mod_quiz_get_attempt_data", &[("attemptid", &id), ("page", "1")]).await;
+    let next = me
+        .call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", &id), ("page", "1")],
+        )
+        .await;
     assert_eq!(next["questions"][0]["type"], "", "{next}");
-    let moved = me.call("mod_quiz_view_attempt", &[("attemptid", &id), ("page", "1")]).await;
+    let moved = me
+        .call(
+            "mod_quiz_view_attempt",
+            &[("attemptid", &id), ("page", "1")],
+        )
+        .await;
     assert_eq!(moved["status"], true);
-    let next = me.call("mod_quiz_get_attempt_data", &[("attemptid", &id), ("page", "1")]).await;
+    let next = me
+        .call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", &id), ("page", "1")],
+        )
+        .await;
     assert_eq!(next["questions"][0]["type"], "multichoice", "{next}");
-    let back = me.call("mod_quiz_get_attempt_data", &[("attemptid", &id), ("page", "0")]).await;
+    let back = me
+        .call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", &id), ("page", "0")],
+        )
+        .await;
     assert_exception(&back, "Out of sequence access");
-    let back = me.call("mod_quiz_view_attempt", &[("attemptid", &id), ("page", "0")]).await;
+    let back = me
+        .call(
+            "mod_quiz_view_attempt",
+            &[("attemptid", &id), ("page", "0")],
+        )
+        .await;
     assert_exception(&back, "Out of sequence access");
     // A page already seen stays readable in the summary.
-    let summary = me.call("mod_quiz_get_attempt_summary", &[("attemptid", &id)]).await;
+    let summary = me
+        .call("mod_quiz_get_attempt_summary", &[("attemptid", &id)])
+        .await;
     assert_eq!(summary["questions"][0]["type"], "truefalse");
     assert_eq!(summary["questions"][2]["type"], "");
 }
@@ -332,7 +466,9 @@ async fn an_essay_is_left_to_the_site_and_waits_for_its_grade() {
     let me = Taker::new(&site, "learner1").await;
     let quizid = quiz_named(&site, "参加医療機関").await;
     let quiz = quizid.to_string();
-    let types = me.call("mod_quiz_get_quiz_required_qtypes", &[("quizid", &quiz)]).await;
+    let types = me
+        .call("mod_quiz_get_quiz_required_qtypes", &[("quizid", &quiz)])
+        .await;
     assert_eq!(strings(&types["questiontypes"]), ["essay", "multichoice"]);
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id");
@@ -342,12 +478,15 @@ async fn an_essay_is_left_to_the_site_and_waits_for_its_grade() {
         "{:?}",
         questions[1].kind
     );
-    me.answer_all(&attempt, plan("参加医療機関"), |_| true, true).await;
+    me.answer_all(&attempt, plan("参加医療機関"), |_| true, true)
+        .await;
     let (text, review) = me.review(id).await;
     assert_eq!(review["grade"], json!(null), "{text}");
     assert_eq!(review["attempt"]["sumgrades"], json!(null));
     assert_eq!(review["questions"][1]["stateclass"], "requiresgrading");
-    let best = me.call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)]).await;
+    let best = me
+        .call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)])
+        .await;
     assert_eq!(best["hasgrade"], false);
 }
 
@@ -365,5 +504,8 @@ async fn a_flag_posted_with_the_page_is_kept() {
     assert!(first_html(&text).contains(&format!(r#"name="q{usage}:3_:flagged" value="1""#)));
     // Only a flag: the response and its sequence check are as they were.
     assert_eq!(page.questions[0].sequence_check, 1);
-    assert_eq!(page.questions[0].current_answer(), Some(Answer::Choices(Vec::new())));
+    assert_eq!(
+        page.questions[0].current_answer(),
+        Some(Answer::Choices(Vec::new()))
+    );
 }

@@ -25,16 +25,21 @@ pub(super) async fn quiz_named(site: &Site, name_prefix: &str) -> i64 {
     site.state
         .db()
         .call(move |conn| {
-            Ok(conn.query_row("SELECT MIN(id) FROM quiz WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })?)
+            Ok(
+                conn.query_row("SELECT MIN(id) FROM quiz WHERE name = ?1", [name], |r| {
+                    r.get(0)
+                })?,
+            )
         })
         .await
         .expect("quiz")
 }
 
 pub(super) fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
 }
 
 /// `data[i][name]`, `data[i][value]` for each pair.
@@ -54,7 +59,10 @@ pub(super) fn data(pairs: &[(String, String)]) -> Vec<(String, String)> {
 /// The HTML of the first question of a `get_attempt_data` answer.
 pub(super) fn first_html(text: &str) -> String {
     let reply: Value = serde_json::from_str(text).expect("JSON");
-    reply["questions"][0]["html"].as_str().expect("html").to_owned()
+    reply["questions"][0]["html"]
+        .as_str()
+        .expect("html")
+        .to_owned()
 }
 
 /// What the app sends for a quiz that allows offline attempts (harmless elsewhere).
@@ -78,7 +86,12 @@ impl<'a> Taker<'a> {
     }
 
     /// A call whose answer must match its function's declared structure.
-    pub(super) async fn shaped(&self, function: &str, params: &[(&str, &str)], fixture: &str) -> (String, Value) {
+    pub(super) async fn shaped(
+        &self,
+        function: &str,
+        params: &[(&str, &str)],
+        fixture: &str,
+    ) -> (String, Value) {
         let (text, reply) = call(self.site, &self.token, function, params).await;
         assert_shape(&text, fixture);
         (text, reply)
@@ -108,7 +121,11 @@ impl<'a> Taker<'a> {
         let mut params = vec![("attemptid", attemptid.as_str()), ("page", page.as_str())];
         params.extend_from_slice(&CONFIRMED);
         let (text, _) = self
-            .shaped("mod_quiz_get_attempt_data", &params, fixture!("mod_quiz_get_attempt_data"))
+            .shaped(
+                "mod_quiz_get_attempt_data",
+                &params,
+                fixture!("mod_quiz_get_attempt_data"),
+            )
             .await;
         let parsed = decode::attempt_data(text.as_bytes())
             .unwrap_or_else(|e| panic!("the app cannot read the page: {e:?}\n{text}"));
@@ -125,14 +142,23 @@ impl<'a> Taker<'a> {
     }
 
     /// `mod_quiz_process_attempt` with these fields; returns the answer.
-    pub(super) async fn process(&self, attemptid: i64, fields: &[(String, String)], finish: bool) -> Value {
+    pub(super) async fn process(
+        &self,
+        attemptid: i64,
+        fields: &[(String, String)],
+        finish: bool,
+    ) -> Value {
         let attemptid = attemptid.to_string();
         let mut params = vec![
             ("attemptid".to_owned(), attemptid),
             ("finishattempt".to_owned(), u8::from(finish).to_string()),
         ];
         params.extend(data(fields));
-        params.extend(CONFIRMED.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        params.extend(
+            CONFIRMED
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
         self.call("mod_quiz_process_attempt", &refs(&params)).await
     }
 
@@ -140,7 +166,11 @@ impl<'a> Taker<'a> {
     pub(super) async fn save(&self, attemptid: i64, fields: &[(String, String)]) -> Value {
         let mut params = vec![("attemptid".to_owned(), attemptid.to_string())];
         params.extend(data(fields));
-        params.extend(CONFIRMED.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        params.extend(
+            CONFIRMED
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
         self.call("mod_quiz_save_attempt", &refs(&params)).await
     }
 
@@ -172,9 +202,14 @@ impl<'a> Taker<'a> {
             let answer = answer(seeded, question, right(question.slot));
             if let QuestionKind::Unsupported { .. } = question.kind {
                 // The app leaves an essay to the site; answered here as the site's form would.
-                let Answer::Text(text) = answer else { panic!("{answer:?}") };
+                let Answer::Text(text) = answer else {
+                    panic!("{answer:?}")
+                };
                 let prefix = format!("q{usage}:{}_", question.slot);
-                fields.push((format!("{prefix}:sequencecheck"), question.sequence_check.to_string()));
+                fields.push((
+                    format!("{prefix}:sequencecheck"),
+                    question.sequence_check.to_string(),
+                ));
                 fields.push((format!("{prefix}answer"), text));
                 continue;
             }
@@ -189,7 +224,9 @@ impl<'a> Taker<'a> {
 pub(super) fn answer(seeded: &quizzes::Question, question: &Question, right: bool) -> Answer {
     let key_of = |text: &str| -> ChoiceKey {
         let choices = match &question.kind {
-            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => choices,
+            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
+                choices
+            }
             other => panic!("not a choice question: {other:?}"),
         };
         choices
@@ -200,7 +237,11 @@ pub(super) fn answer(seeded: &quizzes::Question, question: &Question, right: boo
             .clone()
     };
     match seeded {
-        quizzes::Question::MultiChoice { single: true, answers, .. } => {
+        quizzes::Question::MultiChoice {
+            single: true,
+            answers,
+            ..
+        } => {
             let pick = answers
                 .iter()
                 .find(|(_, f)| (*f >= 1.0) == right)
@@ -220,7 +261,9 @@ pub(super) fn answer(seeded: &quizzes::Question, question: &Question, right: boo
         } else {
             "わかりません".to_owned()
         }),
-        quizzes::Question::Essay { .. } => Answer::Text("平時から連絡体制を整えておく。".to_owned()),
+        quizzes::Question::Essay { .. } => {
+            Answer::Text("平時から連絡体制を整えておく。".to_owned())
+        }
     }
 }
 

@@ -21,17 +21,25 @@ async fn answered_in_time(me: &Taker<'_>) -> Value {
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id");
     let usage = attempt["uniqueid"].as_i64().expect("usage");
-    assert_eq!(attempt["timecheckstate"], attempt["timestart"].as_i64().expect("start") + LIMIT);
+    assert_eq!(
+        attempt["timecheckstate"],
+        attempt["timestart"].as_i64().expect("start") + LIMIT
+    );
     let questions = me.all_questions(id, 5).await;
     let mut submitted = Vec::new();
     for q in &questions[..4] {
         let right = answer(&plan.questions[q.slot as usize - 1], q, true);
         submitted.extend(answer_fields(usage, q, &right).expect("fits"));
     }
-    assert_eq!(me.process(id, &submitted, false).await["state"], "inprogress");
+    assert_eq!(
+        me.process(id, &submitted, false).await["state"],
+        "inprogress"
+    );
     let last = &questions[4];
     let right = answer(&plan.questions[4], last, true);
-    let saved = me.save(id, &answer_fields(usage, last, &right).expect("fits")).await;
+    let saved = me
+        .save(id, &answer_fields(usage, last, &right).expect("fits"))
+        .await;
     assert_eq!(saved["status"], true);
     attempt
 }
@@ -44,30 +52,56 @@ async fn time_up_finishes_the_attempt_with_the_answers_saved_so_far() {
     let id = attempt["id"].as_i64().expect("id").to_string();
     let quiz = attempt["quiz"].as_i64().expect("quiz").to_string();
     let start = attempt["timestart"].as_i64().expect("start");
-    let access = me.call("mod_quiz_get_attempt_access_information", &[("quizid", &quiz)]).await;
+    let access = me
+        .call(
+            "mod_quiz_get_attempt_access_information",
+            &[("quizid", &quiz)],
+        )
+        .await;
     assert_eq!(access["endtime"], start + LIMIT);
-    assert_eq!(access["ispreflightcheckrequired"], false, "not an offline quiz");
+    assert_eq!(
+        access["ispreflightcheckrequired"], false,
+        "not an offline quiz"
+    );
 
     site.state.clock().advance(LIMIT + 30);
     // The next touch finishes it, the learner being online: timed now.
-    let closed = me.call("mod_quiz_get_attempt_data", &[("attemptid", &id), ("page", "0")]).await;
+    let closed = me
+        .call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", &id), ("page", "0")],
+        )
+        .await;
     assert_exception(&closed, "attemptalreadyclosed");
     let attempts = me
-        .call("mod_quiz_get_user_attempts", &[("quizid", &quiz), ("status", "all")])
+        .call(
+            "mod_quiz_get_user_attempts",
+            &[("quizid", &quiz), ("status", "all")],
+        )
         .await;
     let finished = &attempts["attempts"][0];
     assert_eq!(finished["state"], "finished");
     // Finished when touched, past the deadline (a learner away gets the deadline: see below).
-    assert!(finished["timefinish"].as_i64().expect("time") >= start + LIMIT + 30, "{finished}");
+    assert!(
+        finished["timefinish"].as_i64().expect("time") >= start + LIMIT + 30,
+        "{finished}"
+    );
     assert_eq!(finished["timecheckstate"], json!(null));
     // All five count, the autosaved one too.
     assert_eq!(finished["sumgrades"], 5.0);
     let (_, review) = me.review(attempt["id"].as_i64().expect("id")).await;
     assert_eq!(review["grade"], 100.0);
-    let best = me.call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)]).await;
+    let best = me
+        .call("mod_quiz_get_user_best_grade", &[("quizid", &quiz)])
+        .await;
     assert_eq!(best["grade"], 100.0);
     // And more answers are refused.
-    let late = me.call("mod_quiz_process_attempt", &[("attemptid", &id), ("finishattempt", "1")]).await;
+    let late = me
+        .call(
+            "mod_quiz_process_attempt",
+            &[("attemptid", &id), ("finishattempt", "1")],
+        )
+        .await;
     assert_exception(&late, "attemptalreadyclosed");
 }
 
@@ -80,10 +114,18 @@ async fn an_attempt_left_past_its_deadline_is_finished_at_the_deadline() {
     let start = attempt["timestart"].as_i64().expect("start");
     site.state.clock().advance(3 * LIMIT);
     // As Moodle's cron would have: the learner was away, so it ends at the deadline.
-    let access = me.call("mod_quiz_get_attempt_access_information", &[("quizid", &quiz)]).await;
+    let access = me
+        .call(
+            "mod_quiz_get_attempt_access_information",
+            &[("quizid", &quiz)],
+        )
+        .await;
     assert_eq!(access["endtime"], start + LIMIT);
     let attempts = me
-        .call("mod_quiz_get_user_attempts", &[("quizid", &quiz), ("status", "all")])
+        .call(
+            "mod_quiz_get_user_attempts",
+            &[("quizid", &quiz), ("status", "all")],
+        )
         .await;
     assert_eq!(attempts["attempts"][0]["state"], "finished");
     assert_eq!(attempts["attempts"][0]["timefinish"], start + LIMIT);
@@ -112,7 +154,12 @@ async fn a_page_sent_as_time_runs_out_finishes_the_attempt_and_counts() {
         ("timeup".to_owned(), "1".to_owned()),
     ];
     params.extend(super::quiz_taking::data(&fields));
-    let done = me.call("mod_quiz_process_attempt", &super::quiz_taking::refs(&params)).await;
+    let done = me
+        .call(
+            "mod_quiz_process_attempt",
+            &super::quiz_taking::refs(&params),
+        )
+        .await;
     assert_eq!(done, json!({"state": "finished", "warnings": []}));
     let (_, review) = me.review(id).await;
     assert_eq!(review["attempt"]["sumgrades"], 1.0);
@@ -145,15 +192,34 @@ async fn the_offline_test_asks_to_confirm_no_unsaved_work() {
     let me = Taker::new(&site, "learner1").await;
     let quizid = quiz_named(&site, BASIC).await;
     let quiz = quizid.to_string();
-    let before = me.call("mod_quiz_get_attempt_access_information", &[("quizid", &quiz)]).await;
-    assert!(before.get("ispreflightcheckrequired").is_none(), "no attempt yet: {before}");
+    let before = me
+        .call(
+            "mod_quiz_get_attempt_access_information",
+            &[("quizid", &quiz)],
+        )
+        .await;
+    assert!(
+        before.get("ispreflightcheckrequired").is_none(),
+        "no attempt yet: {before}"
+    );
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id").to_string();
-    let access = me.call("mod_quiz_get_attempt_access_information", &[("quizid", &quiz)]).await;
+    let access = me
+        .call(
+            "mod_quiz_get_attempt_access_information",
+            &[("quizid", &quiz)],
+        )
+        .await;
     assert_eq!(access["ispreflightcheckrequired"], true);
     assert_eq!(access["endtime"], 0, "untimed");
     let message = "Please check and confirm that you don't have unsaved work.";
-    for preflight in [vec![], vec![("preflightdata[0][name]", "confirmdatasaved"), ("preflightdata[0][value]", "0")]] {
+    for preflight in [
+        vec![],
+        vec![
+            ("preflightdata[0][name]", "confirmdatasaved"),
+            ("preflightdata[0][value]", "0"),
+        ],
+    ] {
         let mut params = vec![("attemptid", id.as_str()), ("page", "0")];
         params.extend(preflight);
         let refused = me.call("mod_quiz_get_attempt_data", &params).await;
@@ -178,6 +244,11 @@ async fn the_offline_test_asks_to_confirm_no_unsaved_work() {
             &settings["preferredbehaviour"],
             &settings["timelimit"]
         ),
-        (&json!(1), &json!("free"), &json!("deferredfeedback"), &json!(0))
+        (
+            &json!(1),
+            &json!("free"),
+            &json!("deferredfeedback"),
+            &json!(0)
+        )
     );
 }
