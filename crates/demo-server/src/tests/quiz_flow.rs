@@ -330,9 +330,20 @@ async fn the_attempt_limit_refuses_a_fourth_attempt_with_warnings() {
     for number in 1..=3 {
         let attempt = me.start(quizid).await;
         assert_eq!(attempt["attempt"], number);
-        // A second start while one is open is refused as Moodle does.
+        // A second start while one is open is refused as Moodle does: the offline rule's
+        // check first, then "continue the one in progress".
         let again = me
             .call("mod_quiz_start_attempt", &[("quizid", &quiz)])
+            .await;
+        assert_exception(
+            &again,
+            "Please check and confirm that you don't have unsaved work.",
+        );
+        let again = me
+            .call(
+                "mod_quiz_start_attempt",
+                &[("quizid", &quiz), CONFIRMED[0], CONFIRMED[1]],
+            )
             .await;
         assert_exception(&again, "attemptstillinprogress");
         let id = attempt["id"].as_i64().expect("id").to_string();

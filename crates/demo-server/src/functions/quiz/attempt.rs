@@ -208,7 +208,11 @@ pub(super) fn check_preflight_pairs(preflight: &[Pair]) -> Result<()> {
 }
 
 /// `validate_preflight_check`: `confirmdatasaved` must be given and not empty (PHP's `empty`).
-fn check_preflight(quiz: &QuizRow, attempt: &AttemptRow, preflight: &[Pair]) -> Result<()> {
+pub(super) fn check_preflight(
+    quiz: &QuizRow,
+    attempt: &AttemptRow,
+    preflight: &[Pair],
+) -> Result<()> {
     check_preflight_pairs(preflight)?;
     if !preflight_required(quiz, Some(attempt)) {
         return Ok(());
