@@ -527,6 +527,7 @@ async fn a_stale_sequence_check_is_refused_and_changes_nothing() {
     assert_exception(&stale, "submissionoutofsequencefriendlymessage");
     let stale = me.save(id, &answer("1", "3")).await;
     assert_exception(&stale, "submissionoutofsequence");
+    assert_eq!(stale["exception"], "question_out_of_sequence_exception");
     let ahead = me.process(id, &answer("7", "3"), false).await;
     assert_exception(&ahead, "submissionoutofsequencefriendlymessage");
     assert_eq!(footprint(&site, id).await, before, "nothing changed");

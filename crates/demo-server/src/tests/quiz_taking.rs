@@ -159,7 +159,21 @@ impl<'a> Taker<'a> {
                 .iter()
                 .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
         );
-        self.call("mod_quiz_process_attempt", &refs(&params)).await
+        self.checked(
+            "mod_quiz_process_attempt",
+            &params,
+            fixture!("mod_quiz_process_attempt"),
+        )
+        .await
+    }
+
+    /// A call whose answer, unless it is an exception, must match the declared structure.
+    async fn checked(&self, function: &str, params: &[(String, String)], fixture: &str) -> Value {
+        let (text, reply) = call(self.site, &self.token, function, &refs(params)).await;
+        if reply.get("exception").is_none() {
+            assert_shape(&text, fixture);
+        }
+        reply
     }
 
     /// `mod_quiz_save_attempt` with these fields; returns the answer.
@@ -171,7 +185,12 @@ impl<'a> Taker<'a> {
                 .iter()
                 .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
         );
-        self.call("mod_quiz_save_attempt", &refs(&params)).await
+        self.checked(
+            "mod_quiz_save_attempt",
+            &params,
+            fixture!("mod_quiz_save_attempt"),
+        )
+        .await
     }
 
     pub(super) async fn review(&self, attemptid: i64) -> (String, Value) {

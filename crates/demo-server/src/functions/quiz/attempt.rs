@@ -153,7 +153,8 @@ pub(super) fn validate(
         if !prevent_access(quiz, now).is_empty() {
             return Err(Error::quiz(
                 "attempterror",
-                "You are not allowed to attempt this quiz at this time.",
+                // Moodle throws it without the reasons, so the placeholder stays.
+                "You are not allowed to attempt this quiz at this time because: {$a}",
             ));
         }
     }
