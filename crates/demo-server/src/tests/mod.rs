@@ -22,6 +22,7 @@ mod modes;
 mod progress;
 mod quiz;
 mod quiz_flow;
+mod quiz_review;
 mod quiz_security;
 mod quiz_taking;
 mod quiz_timing;
