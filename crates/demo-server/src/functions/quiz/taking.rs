@@ -14,7 +14,7 @@ use super::attempt::{
     Timing, page_of, page_open, pages,
 };
 use super::attempts::{Attempt, attempt as attempt_json};
-use super::engine::{QuestionAttempt, Submission, read_submission, state};
+use super::engine::{Autosave, QuestionAttempt, Submission, read_submission, state};
 use super::render::{Place, QuestionData, question_data};
 use super::review::Display;
 use super::{OpenQuiz, validate_quiz};
@@ -534,9 +534,13 @@ pub(crate) async fn save_attempt(ctx: &Ctx, params: SaveParams) -> Result<Status
                 let Some(qa) = all.iter().find(|q| q.row.slot == slot) else {
                     continue;
                 };
-                if let Some(step) = qa.autosave(posted.response.clone(), now) {
-                    db::delete_autosaved_step(&tx, qa.row.id)?;
-                    db::insert_step(&tx, qa.row.id, &step, user.id)?;
+                match qa.autosave(posted.response.clone(), now) {
+                    Autosave::Nothing => {}
+                    Autosave::Drop => db::delete_autosaved_step(&tx, qa.row.id)?,
+                    Autosave::Keep(step) => {
+                        db::delete_autosaved_step(&tx, qa.row.id)?;
+                        db::insert_step(&tx, qa.row.id, &step, user.id)?;
+                    }
                 }
             }
             loaded.attempt.timemodifiedoffline = now;
