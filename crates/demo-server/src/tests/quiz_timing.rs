@@ -212,7 +212,7 @@ async fn the_offline_test_asks_to_confirm_no_unsaved_work() {
         .await;
     assert_eq!(access["ispreflightcheckrequired"], true);
     assert_eq!(access["endtime"], 0, "untimed");
-    let message = "Please check and confirm that you don't have unsaved work.";
+    let message = "Please check and confirm that you do not have any unsaved work.";
     for preflight in [
         vec![],
         vec![

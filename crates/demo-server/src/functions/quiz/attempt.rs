@@ -228,7 +228,7 @@ pub(super) fn check_preflight(
     } else {
         // Moodle throws the rule's message itself as the error code, under module `quiz`.
         Err(Error::quiz_unworded(
-            "Please check and confirm that you don't have unsaved work.",
+            "Please check and confirm that you do not have any unsaved work.",
         ))
     }
 }
