@@ -60,6 +60,14 @@ pub(crate) enum Error {
         exception: &'static str,
         errorcode: &'static str,
     },
+    /// A quiz's `moodle_exception` (module `quiz` or `question`): its code and its language
+    /// string, or `quiz/<code>` where Moodle has none (`Invalid page number`).
+    #[error("{message}")]
+    Quiz {
+        errorcode: &'static str,
+        message: String,
+        debuginfo: Option<String>,
+    },
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -84,6 +92,24 @@ impl Error {
         }
     }
 
+    /// A quiz exception whose code has a language string.
+    pub(crate) fn quiz(errorcode: &'static str, message: &str) -> Error {
+        Error::Quiz {
+            errorcode,
+            message: message.to_owned(),
+            debuginfo: None,
+        }
+    }
+
+    /// A quiz exception whose code has no language string: Moodle's message is `quiz/<code>`.
+    pub(crate) fn quiz_unworded(errorcode: &'static str) -> Error {
+        Error::Quiz {
+            errorcode,
+            message: format!("quiz/{errorcode}"),
+            debuginfo: None,
+        }
+    }
+
     pub(crate) fn missing_record(table: &'static str) -> Error {
         Error::InvalidRecord {
             table,
@@ -101,6 +127,11 @@ impl Error {
             Error::NoPermissions { .. } => "required_capability_exception",
             Error::Database(_) => "dml_read_exception",
             Error::NoLangString { exception, .. } => exception,
+            // Thrown by the question engine itself where nothing catches it (autosave).
+            Error::Quiz {
+                errorcode: "submissionoutofsequence",
+                ..
+            } => "question_out_of_sequence_exception",
             _ => "moodle_exception",
         }
     }
@@ -119,6 +150,7 @@ impl Error {
             Error::CannotManualTrack => "cannotmanualctrack",
             Error::CompletionNotEnabled => "completionnotenabled",
             Error::NoLangString { errorcode, .. } => errorcode,
+            Error::Quiz { errorcode, .. } => errorcode,
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",
@@ -143,7 +175,9 @@ impl Error {
             Error::AccessException { debuginfo } | Error::InvalidParameter { debuginfo } => {
                 Some(debuginfo.clone())
             }
-            Error::InvalidRecord { debuginfo, .. } => debuginfo.clone(),
+            Error::InvalidRecord { debuginfo, .. } | Error::Quiz { debuginfo, .. } => {
+                debuginfo.clone()
+            }
             _ => None,
         }
     }
