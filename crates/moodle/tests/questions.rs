@@ -86,10 +86,7 @@ fn the_attempt_data_sample_reads_as_a_single_choice_question() {
 #[test]
 fn the_review_sample_reads_read_only_with_marks_and_feedback() {
     let page = decode::attempt_review(&sample("mod_quiz_get_attempt_review.json")).unwrap();
-    assert_eq!(
-        (page.attempt.id.0, page.attempt.usage),
-        (8990, 45001)
-    );
+    assert_eq!((page.attempt.id.0, page.attempt.usage), (8990, 45001));
     let q = &page.questions[0];
     assert!(q.read_only);
     assert_eq!(q.state, QuestionState::Graded(Outcome::Correct));
