@@ -811,7 +811,10 @@ fn params_of(seen: &Seen) -> Vec<(String, String)> {
     form_pairs(&seen.body).into_iter().skip(5).collect()
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+/// Form fields, as `(name, value)`.
+type Fields = Vec<(String, String)>;
+
+fn pairs(list: &[(&str, &str)]) -> Fields {
     list.iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
@@ -849,7 +852,7 @@ fn open_attempt() -> Attempt {
 }
 
 /// One answer of each kind Juko answers natively, and the fields Moodle expects for each.
-fn answers_of_every_kind() -> (Vec<(Question, Answer)>, Vec<(String, String)>) {
+fn answers_of_every_kind() -> (Vec<(Question, Answer)>, Fields) {
     let key = |k: &str| ChoiceKey(k.into());
     let answers = vec![
         (
