@@ -86,5 +86,6 @@ pub(crate) fn kept_attempt(id: i64, offline: bool) -> KeptAttempt {
         questions: (1..=3).map(question).collect(),
         fetched_ms: 1_000,
         closed_on_site: None,
+        taken_since_fetch: Vec::new(),
     }
 }
