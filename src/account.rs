@@ -39,18 +39,21 @@ pub struct Unsynced {
     pub actions: usize,
     /// How many lectures the above concern: what the learner is told.
     pub lectures: usize,
+    /// Test answers and submissions the site does not have yet (answered offline, or held back
+    /// because the question changed on the site), which can be sent unless held back.
+    pub quiz_answers: usize,
     /// The site keeps no history (no extension).
     pub local_only: bool,
 }
 
 impl Unsynced {
     pub fn total(&self) -> usize {
-        self.events + self.actions
+        self.events + self.actions + self.quiz_answers
     }
 
     /// Whether sending first can save something.
     pub fn can_send(&self) -> bool {
-        self.actions > 0 || (!self.local_only && self.events > 0)
+        self.actions > 0 || self.quiz_answers > 0 || (!self.local_only && self.events > 0)
     }
 }
 
@@ -82,6 +85,7 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
         events,
         actions: actions.len(),
         lectures: lectures.len(),
+        quiz_answers: store.0.unsent_quiz_changes()?,
         local_only,
     };
     Ok((unsynced.total() > 0).then_some(unsynced))

@@ -143,6 +143,7 @@ fn measure() -> Option<account::Unsynced> {
             events: 1,
             actions: 0,
             lectures: 1,
+            quiz_answers: 0,
             local_only: false,
         })
     })

@@ -6,7 +6,7 @@ use super::site::{Pushed, fetch_pages, load, push, refresh};
 use crate::catalog::Item;
 use crate::store::{AnswerChange, KeptAttempt, Store};
 use crate::{Error, Result};
-use juko_model::{Answer, Attempt, AttemptId, AttemptReview, QuizOverview};
+use juko_model::{Answer, Attempt, AttemptId, AttemptReview, AttemptState, QuizOverview};
 
 /// Continues the open attempt or starts one (online), fetches every page it may see and keeps
 /// it on the device, so it survives a killed app and, where the test allows, can be answered
@@ -206,10 +206,7 @@ pub async fn save<R: QuizRemote, S: Store + ?Sized>(
     if let Pushed::Taken { state, sent } =
         push(remote, store, attempt, false, false, now_ms).await?
         && sent > 0
-        && !matches!(
-            state,
-            juko_model::AttemptState::Finished | juko_model::AttemptState::Abandoned
-        )
+        && !matches!(state, AttemptState::Finished | AttemptState::Abandoned)
     {
         // The sequence checks of what was sent moved on the site: fetch them, so the next
         // change goes with current ones. The answers are taken already; a failure here is not
@@ -243,9 +240,12 @@ pub async fn submit<R: QuizRemote, S: Store + ?Sized>(
         return Ok(Submitted::NeedsLook(looks));
     }
     match push(remote, store, attempt, true, time_up, now_ms).await {
-        Ok(Pushed::Taken { state, .. }) if state == juko_model::AttemptState::Finished => Ok(
-            Submitted::Finished(finished(remote, store, kept.attempt, now_ms).await?),
-        ),
+        Ok(Pushed::Taken {
+            state: AttemptState::Finished,
+            ..
+        }) => Ok(Submitted::Finished(
+            finished(remote, store, kept.attempt, now_ms).await?,
+        )),
         Ok(Pushed::Taken { state, .. }) => Err(Error::Refused(format!(
             "the site did not finish the attempt (it is {state:?})"
         ))),
@@ -283,7 +283,7 @@ pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
         None => None,
     };
     let finished = site.unwrap_or(Attempt {
-        state: juko_model::AttemptState::Finished,
+        state: AttemptState::Finished,
         finished_at: Some(now_ms / 1000),
         ..attempt
     });

@@ -15,6 +15,9 @@ use juko_model::{
 };
 use std::cell::{Cell, RefCell};
 
+/// One send the site took: the attempt, each (slot, answer), and whether it finished it.
+type Taken = (AttemptId, Vec<(u32, Answer)>, bool);
+
 struct SiteAttempt {
     attempt: Attempt,
     questions: Vec<Question>,
@@ -32,7 +35,7 @@ struct FakeSite<'a> {
     /// Runs while a send is under way (the learner answering meanwhile).
     during_send: RefCell<Option<Box<dyn FnOnce() + 'a>>>,
     /// Every send the site took: attempt, (slot, answer) pairs, finish.
-    taken: RefCell<Vec<(AttemptId, Vec<(u32, Answer)>, bool)>>,
+    taken: RefCell<Vec<Taken>>,
     /// Every page fetched.
     pages_fetched: Cell<usize>,
 }
@@ -74,7 +77,10 @@ impl<'a> FakeSite<'a> {
 
     fn with_attempt<T>(&self, id: AttemptId, f: impl FnOnce(&mut SiteAttempt) -> T) -> T {
         let mut all = self.attempts.borrow_mut();
-        f(all.iter_mut().find(|a| a.attempt.id == id).expect("on the site"))
+        f(all
+            .iter_mut()
+            .find(|a| a.attempt.id == id)
+            .expect("on the site"))
     }
 
     /// Another device (or the web) answers `slot`.
@@ -181,9 +187,9 @@ impl QuizRemote for FakeSite<'_> {
             if !a.attempt.is_open() {
                 return Err(Error::Refused("this attempt is closed".into()));
             }
-            answers.iter().any(|(q, _)| {
-                a.questions[q.slot as usize - 1].sequence_check != q.sequence_check
-            })
+            answers
+                .iter()
+                .any(|(q, _)| a.questions[q.slot as usize - 1].sequence_check != q.sequence_check)
         };
         if stale {
             return Ok(Processed::OutOfSequence);
@@ -345,10 +351,21 @@ fn an_answer_changed_while_sending_stays_unsent() {
             answer(s, id, 1, &pick("2"), 2_500).unwrap();
         }));
         let local = block_on(save(&site, s, id, 3_000)).unwrap();
-        assert_eq!(site.answer_of(id, 1), Some(pick("0")), "the site got the first");
-        assert_eq!(local.unsent, [1], "the change made meanwhile is still to send");
+        assert_eq!(
+            site.answer_of(id, 1),
+            Some(pick("0")),
+            "the site got the first"
+        );
+        assert_eq!(
+            local.unsent,
+            [1],
+            "the change made meanwhile is still to send"
+        );
         assert_eq!(local.question(1).unwrap().current_answer(), Some(pick("2")));
-        assert!(local.needs_look.is_empty(), "this device's own send is no conflict");
+        assert!(
+            local.needs_look.is_empty(),
+            "this device's own send is no conflict"
+        );
         let local = block_on(save(&site, s, id, 4_000)).unwrap();
         assert!(local.unsent.is_empty());
         assert_eq!(site.answer_of(id, 1), Some(pick("2")));
@@ -378,7 +395,12 @@ fn a_failed_send_leaves_everything_queued() {
         assert_eq!(s.queued_answers(id).unwrap(), before);
         assert!(site.taken.borrow().is_empty());
         *site.refuse.borrow_mut() = None;
-        assert!(block_on(save(&site, s, id, 3_002)).unwrap().unsent.is_empty());
+        assert!(
+            block_on(save(&site, s, id, 3_002))
+                .unwrap()
+                .unsent
+                .is_empty()
+        );
         assert!(site.flag_of(id, 3));
     });
 }
@@ -411,15 +433,22 @@ fn a_question_changed_elsewhere_needs_a_look_and_the_attempt_is_not_submitted() 
         let got = block_on(submit(&site, s, id, false, 3_000)).unwrap();
         assert_eq!(got, Submitted::NeedsLook(vec![1]));
         assert_eq!(site.state_of(id), AttemptState::InProgress, "not finished");
-        assert_eq!(site.answer_of(id, 1), Some(pick("1")), "nothing sent for it");
+        assert_eq!(
+            site.answer_of(id, 1),
+            Some(pick("1")),
+            "nothing sent for it"
+        );
         assert_eq!(
             site.answer_of(id, 2),
             Some(Answer::TrueFalse(Some(true))),
             "the rest was sent"
         );
-        assert!(site.taken.borrow().iter().all(|(_, sent, finish)| {
-            !finish && sent.iter().all(|(slot, _)| *slot != 1)
-        }));
+        assert!(
+            site.taken
+                .borrow()
+                .iter()
+                .all(|(_, sent, finish)| { !finish && sent.iter().all(|(slot, _)| *slot != 1) })
+        );
         let local = resume(s, id).unwrap().unwrap();
         assert_eq!(local.needs_look, [1]);
         assert_eq!(local.unsent, [1]);
@@ -460,7 +489,10 @@ fn taking_the_sites_answer_drops_the_devices() {
         let local = resolve(s, id, 1, Resolution::TakeSite).unwrap();
         assert!(local.unsent.is_empty());
         assert_eq!(local.question(1).unwrap().current_answer(), Some(pick("1")));
-        assert!(resolve(s, id, 2, Resolution::KeepMine).is_err(), "nothing to look at");
+        assert!(
+            resolve(s, id, 2, Resolution::KeepMine).is_err(),
+            "nothing to look at"
+        );
     });
 }
 
@@ -493,7 +525,11 @@ fn a_submission_queued_offline_goes_with_the_answers_when_back_online() {
         );
         let local = resume(s, id).unwrap().unwrap();
         assert!(local.finish_queued);
-        assert_eq!(s.unsent_quiz_changes().unwrap(), 3, "two answers and the submission");
+        assert_eq!(
+            s.unsent_quiz_changes().unwrap(),
+            3,
+            "two answers and the submission"
+        );
         assert!(matches!(
             block_on(sync_attempts(s, &site, 4_000)),
             Err(Error::Unreachable(_))
@@ -533,11 +569,18 @@ fn sync_never_submits_over_a_question_changed_elsewhere() {
         assert_eq!(report.needs_look, [(id, vec![1])]);
         assert!(report.finished.is_empty());
         assert_eq!(site.state_of(id), AttemptState::InProgress);
-        assert_eq!(site.answer_of(id, 1), Some(pick("1")), "the other device's answer stands");
+        assert_eq!(
+            site.answer_of(id, 1),
+            Some(pick("1")),
+            "the other device's answer stands"
+        );
         assert_eq!(site.answer_of(id, 2), Some(Answer::TrueFalse(Some(false))));
         let local = resume(s, id).unwrap().unwrap();
         assert_eq!(local.needs_look, [1]);
-        assert!(!local.finish_queued, "the learner submits again after looking");
+        assert!(
+            !local.finish_queued,
+            "the learner submits again after looking"
+        );
         // The next rounds leave it alone until the learner looks.
         let sends = site.taken.borrow().len();
         let report = block_on(sync_attempts(s, &site, 5_000)).unwrap();
@@ -668,7 +711,10 @@ fn answers_that_do_not_fit_are_refused_and_nothing_is_queued() {
             (7, pick("0")),
         ] {
             assert!(
-                matches!(answer(s, id, slot, &bad, 2_000), Err(Error::NotAvailable(_))),
+                matches!(
+                    answer(s, id, slot, &bad, 2_000),
+                    Err(Error::NotAvailable(_))
+                ),
                 "{slot} {bad:?}"
             );
         }
