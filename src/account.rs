@@ -37,23 +37,22 @@ pub struct Unsynced {
     pub events: usize,
     /// Queued reports to the site (lecture views, manual completion), which can be sent.
     pub actions: usize,
+    /// Test answers (and submissions) made on this device and not on the site yet.
+    pub quiz_changes: usize,
     /// How many lectures the above concern: what the learner is told.
     pub lectures: usize,
-    /// Test answers and submissions the site does not have yet (answered offline, or held back
-    /// because the question changed on the site), which can be sent unless held back.
-    pub quiz_answers: usize,
     /// The site keeps no history (no extension).
     pub local_only: bool,
 }
 
 impl Unsynced {
     pub fn total(&self) -> usize {
-        self.events + self.actions + self.quiz_answers
+        self.events + self.actions + self.quiz_changes
     }
 
     /// Whether sending first can save something.
     pub fn can_send(&self) -> bool {
-        self.actions > 0 || self.quiz_answers > 0 || (!self.local_only && self.events > 0)
+        self.actions > 0 || self.quiz_changes > 0 || (!self.local_only && self.events > 0)
     }
 }
 
@@ -84,8 +83,8 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
     let unsynced = Unsynced {
         events,
         actions: actions.len(),
+        quiz_changes: store.0.unsent_quiz_changes()?,
         lectures: lectures.len(),
-        quiz_answers: store.0.unsent_quiz_changes()?,
         local_only,
     };
     Ok((unsynced.total() > 0).then_some(unsynced))

@@ -142,8 +142,8 @@ fn measure() -> Option<account::Unsynced> {
         Some(account::Unsynced {
             events: 1,
             actions: 0,
+            quiz_changes: 0,
             lectures: 1,
-            quiz_answers: 0,
             local_only: false,
         })
     })
