@@ -30,11 +30,11 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
     }
     match store.kept_attempt(attempt.id)? {
         Some(mut kept) if kept.closed_on_site.is_none() => {
-            // The test's settings as they stand now; the copy the changes were made on stays
-            // the reference for comparing.
+            // The test's settings as they stand now; the questions the changes were made on
+            // stay the reference for comparing.
             kept.quiz = overview.quiz.clone();
-            let queued = store.queued_answers(attempt.id)?;
-            refresh(remote, store, kept, &queued, now_ms).await?;
+            store.keep_attempt(&kept)?;
+            refresh(remote, store, attempt.id, now_ms).await?;
         }
         // A copy marked closed is the learner's to dismiss; the site says it is open again
         // (a teacher reopened it): keep that copy as it is and show it.
@@ -211,8 +211,7 @@ pub async fn save<R: QuizRemote, S: Store + ?Sized>(
         // The sequence checks of what was sent moved on the site: fetch them, so the next
         // change goes with current ones. The answers are taken already; a failure here is not
         // the save's (the copy knows which checks moved by its own doing).
-        let (kept, queued) = load(store, attempt)?;
-        if let Err(e) = refresh(remote, store, kept, &queued, now_ms).await {
+        if let Err(e) = refresh(remote, store, attempt, now_ms).await {
             tracing::warn!("answers saved, but attempt {attempt} could not be fetched again: {e}");
         }
     }

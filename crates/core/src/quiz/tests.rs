@@ -34,6 +34,9 @@ struct FakeSite<'a> {
     lose_reply: Cell<bool>,
     /// Runs while a send is under way (the learner answering meanwhile).
     during_send: RefCell<Option<Box<dyn FnOnce() + 'a>>>,
+    /// Runs once a page is read, before it is returned (something else sent meanwhile).
+    #[allow(clippy::type_complexity)]
+    during_fetch: RefCell<Option<Box<dyn FnOnce(&FakeSite<'a>) + 'a>>>,
     /// Every send the site took: attempt, (slot, answer) pairs, finish.
     taken: RefCell<Vec<Taken>>,
     /// Every page fetched.
@@ -49,6 +52,7 @@ impl<'a> FakeSite<'a> {
             refuse: RefCell::default(),
             lose_reply: Cell::new(false),
             during_send: RefCell::default(),
+            during_fetch: RefCell::default(),
             taken: RefCell::default(),
             pages_fetched: Cell::new(0),
         }
@@ -145,26 +149,33 @@ impl QuizRemote for FakeSite<'_> {
     async fn attempt_page(&self, id: AttemptId, page: u32) -> Result<AttemptPage> {
         self.reach()?;
         self.pages_fetched.set(self.pages_fetched.get() + 1);
-        let all = self.attempts.borrow();
-        let a = all
-            .iter()
-            .find(|a| a.attempt.id == id)
-            .ok_or_else(|| Error::Refused("no such attempt".into()))?;
-        if !a.attempt.is_open() {
-            return Err(Error::Refused("this attempt is closed".into()));
-        }
-        let slots = &a.attempt.pages[page as usize];
-        Ok(AttemptPage {
-            attempt: a.attempt.clone(),
-            page,
-            next_page: (page as usize + 1 < a.attempt.pages.len()).then_some(page + 1),
-            questions: a
-                .questions
+        let read = {
+            let all = self.attempts.borrow();
+            let a = all
                 .iter()
-                .filter(|q| slots.contains(&q.slot))
-                .cloned()
-                .collect(),
-        })
+                .find(|a| a.attempt.id == id)
+                .ok_or_else(|| Error::Refused("no such attempt".into()))?;
+            if !a.attempt.is_open() {
+                return Err(Error::Refused("this attempt is closed".into()));
+            }
+            let slots = &a.attempt.pages[page as usize];
+            AttemptPage {
+                attempt: a.attempt.clone(),
+                page,
+                next_page: (page as usize + 1 < a.attempt.pages.len()).then_some(page + 1),
+                questions: a
+                    .questions
+                    .iter()
+                    .filter(|q| slots.contains(&q.slot))
+                    .cloned()
+                    .collect(),
+            }
+        };
+        let meanwhile = self.during_fetch.borrow_mut().take();
+        if let Some(meanwhile) = meanwhile {
+            meanwhile(self);
+        }
+        Ok(read)
     }
 
     async fn process_attempt(
@@ -742,5 +753,33 @@ fn a_review_is_kept_for_offline() {
         assert_eq!(review.grade, Some(90.0));
         let kept = crate::catalog::Item::review(id).read(s).unwrap().unwrap();
         assert_eq!(kept.value, review);
+    });
+}
+
+#[test]
+fn a_send_finished_while_fetching_is_still_this_devices_own_doing() {
+    each_store(|s| {
+        let site = FakeSite::new(false);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        // The first page is read; then another task's send of question 1 finishes (moving its
+        // sequence check on the site) before this fetch is done and kept.
+        let sent_meanwhile = move |site: &FakeSite<'_>| {
+            let pushed = block_on(super::site::push(site, s, id, false, false, 2_500));
+            assert!(matches!(
+                pushed,
+                Ok(super::site::Pushed::Taken { sent: 1, .. })
+            ));
+        };
+        *site.during_fetch.borrow_mut() = Some(Box::new(sent_meanwhile));
+        block_on(super::site::refresh(&site, s, id, 3_000)).unwrap();
+        assert_eq!(site.answer_of(id, 1), Some(pick("0")));
+        // The learner changes it again: the device's copy of its check is behind the site's by
+        // this device's own send, which is no conflict.
+        answer(s, id, 1, &pick("2"), 4_000).unwrap();
+        let local = block_on(save(&site, s, id, 5_000)).unwrap();
+        assert!(local.needs_look.is_empty(), "{local:?}");
+        assert!(local.unsent.is_empty());
+        assert_eq!(site.answer_of(id, 1), Some(pick("2")));
     });
 }
