@@ -41,8 +41,10 @@ pub(super) async fn fetch_pages<R: QuizRemote>(
             _ => {
                 questions.sort_by_key(|q| q.slot);
                 questions.dedup_by_key(|q| q.slot);
-                // Where the learner was stays theirs: fetching every page is not moving on.
-                latest.current_page = attempt.current_page;
+                if !sequential {
+                    // Where the learner was stays theirs: fetching every page is not moving on.
+                    latest.current_page = attempt.current_page;
+                }
                 return Ok((latest, questions));
             }
         }
@@ -127,6 +129,17 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     // site's change, and they would be sent.
     store.mark_needs_look(attempt, &looks)?;
     store.settle_answers(attempt, &settled)?;
+    // Questions the site did not show again (pages left behind on a sequential test) stay as
+    // the device last saw them.
+    let mut questions = questions;
+    questions.extend(
+        kept.questions
+            .iter()
+            .filter(|k| !questions.iter().any(|q| q.slot == k.slot))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    questions.sort_by_key(|q| q.slot);
     store.keep_attempt(&KeptAttempt {
         quiz: kept.quiz,
         attempt: fresh,

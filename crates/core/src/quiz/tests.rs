@@ -11,7 +11,7 @@ use crate::test_events::block_on;
 use crate::test_quiz::{attempt, question, quiz};
 use juko_model::{
     Answer, Attempt, AttemptId, AttemptPage, AttemptReview, AttemptState, ChoiceKey, CourseId,
-    LectureId, Question, QuestionState, Quiz, QuizAccess, QuizId, QuizOverview,
+    LectureId, Navigation, Question, QuestionState, Quiz, QuizAccess, QuizId, QuizOverview,
 };
 use std::cell::{Cell, RefCell};
 
@@ -158,6 +158,13 @@ impl QuizRemote for FakeSite<'_> {
             if !a.attempt.is_open() {
                 return Err(Error::Refused("this attempt is closed".into()));
             }
+            let current = a.attempt.current_page;
+            if self.quiz.navigation == Navigation::Sequential
+                && page != current
+                && page != current + 1
+            {
+                return Err(Error::Refused("out of sequence".into()));
+            }
             let slots = &a.attempt.pages[page as usize];
             AttemptPage {
                 attempt: a.attempt.clone(),
@@ -176,6 +183,18 @@ impl QuizRemote for FakeSite<'_> {
             meanwhile(self);
         }
         Ok(read)
+    }
+
+    async fn record_attempt_view(&self, id: AttemptId, page: u32) -> Result<()> {
+        self.reach()?;
+        let sequential = self.quiz.navigation == Navigation::Sequential;
+        self.with_attempt(id, |a| {
+            if sequential && page != a.attempt.current_page && page != a.attempt.current_page + 1 {
+                return Err(Error::Refused("out of sequence".into()));
+            }
+            a.attempt.current_page = page;
+            Ok(())
+        })
     }
 
     async fn process_attempt(
@@ -781,5 +800,45 @@ fn a_send_finished_while_fetching_is_still_this_devices_own_doing() {
         assert!(local.needs_look.is_empty(), "{local:?}");
         assert!(local.unsent.is_empty());
         assert_eq!(site.answer_of(id, 1), Some(pick("2")));
+    });
+}
+
+#[test]
+fn a_sequential_test_moves_on_page_by_page_and_never_back() {
+    each_store(|s| {
+        let mut site = FakeSite::new(false);
+        site.quiz.navigation = Navigation::Sequential;
+        let local = open_on(&site, s);
+        let id = local.attempt.id;
+        assert_eq!(site.pages_fetched.get(), 1, "only the current page");
+        assert_eq!(
+            local.questions.iter().map(|q| q.slot).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        answer(s, id, 1, &pick("1"), 2_000).unwrap();
+        assert!(
+            answer(s, id, 3, &Answer::Text("x".into()), 2_001).is_err(),
+            "a page not reached yet"
+        );
+        let local = block_on(next_page(&site, s, id, 3_000)).unwrap();
+        assert_eq!(local.attempt.current_page, 1);
+        assert!(local.unsent.is_empty(), "the page's answers went first");
+        assert_eq!(site.answer_of(id, 1), Some(pick("1")));
+        assert_eq!(site.with_attempt(id, |a| a.attempt.current_page), 1);
+        assert_eq!(local.page(1).len(), 1);
+        assert!(
+            answer(s, id, 1, &pick("2"), 4_000).is_err(),
+            "a page left is left for good"
+        );
+        answer(s, id, 3, &Answer::Text("ICH-GCP".into()), 4_001).unwrap();
+        assert!(
+            block_on(next_page(&site, s, id, 5_000)).is_err(),
+            "the last page"
+        );
+        // Opened again (another start of the app), the site's current page is where it goes on.
+        let local = open_on(&site, s);
+        assert_eq!(local.attempt.current_page, 1);
+        assert_eq!(local.unsent, [3]);
+        assert!(local.needs_look.is_empty());
     });
 }
