@@ -253,7 +253,7 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
                     .iter()
                     .map(|(c, _, _)| (c.slot, c.version))
                     .collect();
-                took(store, kept, &sending, state)?;
+                took(store, attempt, &sending, state)?;
                 store.settle_answers(attempt, &sent)?;
                 if finish && !finishing {
                     store.set_finish_queued(attempt, false)?;
@@ -287,13 +287,15 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
     }
 }
 
-/// Keeps what the site took in the device's copy of it, before the queue lets go of it.
+/// Keeps what the site took in the device's copy of it, before the queue lets go of it. The
+/// copy is read again: another task may have kept a newer one while the site answered.
 fn took<S: Store + ?Sized>(
     store: &S,
-    mut kept: KeptAttempt,
+    attempt: AttemptId,
     sent: &[(&QueuedAnswer, Question, Answer)],
     state: AttemptState,
 ) -> Result<()> {
+    let (mut kept, _) = load(store, attempt)?;
     for (change, _, _) in sent {
         if let Some(q) = kept.questions.iter_mut().find(|q| q.slot == change.slot) {
             *q = with_change(q.clone(), change);
