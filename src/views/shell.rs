@@ -142,6 +142,7 @@ fn measure() -> Option<account::Unsynced> {
         Some(account::Unsynced {
             events: 1,
             actions: 0,
+            quiz_changes: 0,
             lectures: 1,
             local_only: false,
         })

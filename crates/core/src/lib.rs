@@ -8,6 +8,7 @@
 pub mod catalog;
 mod error;
 pub mod ids;
+pub mod quiz;
 pub mod recorder;
 mod session;
 mod sign_in;
@@ -15,6 +16,8 @@ pub mod store;
 pub mod sync;
 #[cfg(test)]
 mod test_events;
+#[cfg(test)]
+mod test_quiz;
 
 pub use error::{Error, Result};
 pub use juko_model as model;
