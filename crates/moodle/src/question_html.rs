@@ -136,8 +136,11 @@ fn read<D: Dom>(dom: &D, fields: &QuestionFields<'_>) -> Result<Question, Questi
 
 /// The form fields that record `answer` for `question`, sequence check first, as `(name, value)`
 /// pairs for `data[i][name]` / `data[i][value]` of `mod_quiz_save_attempt` and
-/// `mod_quiz_process_attempt` (see [`crate::Value::name_values`]). The flag is never sent
-/// (the App uses `core_question_update_flag`). `None` when the answer does not fit the question
+/// `mod_quiz_process_attempt` (see [`crate::Value::name_values`]). The question's flag goes
+/// with it (`:flagged`, which Moodle's `process_all_actions` applies through
+/// `update_question_flags`), so a flag set offline reaches the site with the answers; the App
+/// sends it separately (`core_question_update_flag`), which needs the network at that moment.
+/// `None` when the answer does not fit the question
 /// (another kind, or a choice the question does not have): nothing should be sent then.
 pub fn answer_fields(
     uniqueid: i64,
@@ -145,10 +148,16 @@ pub fn answer_fields(
     answer: &Answer,
 ) -> Option<Vec<(String, String)>> {
     let prefix = field_prefix(uniqueid, question.slot);
-    let mut fields = vec![(
-        format!("{prefix}:sequencecheck"),
-        question.sequence_check.to_string(),
-    )];
+    let mut fields = vec![
+        (
+            format!("{prefix}:sequencecheck"),
+            question.sequence_check.to_string(),
+        ),
+        (
+            format!("{prefix}:flagged"),
+            u8::from(question.flagged).to_string(),
+        ),
+    ];
     let has = |choices: &[Choice], key: &ChoiceKey| choices.iter().any(|c| &c.key == key);
     match (&question.kind, answer) {
         (QuestionKind::SingleChoice { choices }, Answer::Choice(chosen)) => {

@@ -866,13 +866,17 @@ fn answers_of_every_kind() -> (Vec<(Question, Answer)>, Fields) {
             Answer::Choice(Some(key("2"))),
         ),
         (
-            question(
-                2,
-                3,
-                QuestionKind::MultipleChoice {
-                    choices: choices(&["0", "1", "2"]),
-                },
-            ),
+            Question {
+                // A flag set on the device goes with the answers.
+                flagged: true,
+                ..question(
+                    2,
+                    3,
+                    QuestionKind::MultipleChoice {
+                        choices: choices(&["0", "1", "2"]),
+                    },
+                )
+            },
             Answer::Choices(vec![key("0"), key("2")]),
         ),
         (
@@ -902,16 +906,21 @@ fn answers_of_every_kind() -> (Vec<(Question, Answer)>, Fields) {
     ];
     let names_values = [
         ("q45678:1_:sequencecheck", "1"),
+        ("q45678:1_:flagged", "0"),
         ("q45678:1_answer", "2"),
         ("q45678:2_:sequencecheck", "3"),
+        ("q45678:2_:flagged", "1"),
         ("q45678:2_choice0", "1"),
         ("q45678:2_choice1", "0"),
         ("q45678:2_choice2", "1"),
         ("q45678:3_:sequencecheck", "2"),
+        ("q45678:3_:flagged", "0"),
         ("q45678:3_answer", "0"),
         ("q45678:4_:sequencecheck", "1"),
+        ("q45678:4_:flagged", "0"),
         ("q45678:4_answer", "GCP & ICH-E6 =適合"),
         ("q45678:5_:sequencecheck", "4"),
+        ("q45678:5_:flagged", "0"),
         // Moodle's "clear my choice".
         ("q45678:5_answer", "-1"),
     ];

@@ -153,6 +153,7 @@ fn multiple_answer_multichoice_reads_its_checkboxes() {
         pairs,
         [
             ("q45678:3_:sequencecheck", "2"),
+            ("q45678:3_:flagged", "0"),
             ("q45678:3_choice0", "0"),
             ("q45678:3_choice1", "1"),
             ("q45678:3_choice2", "1"),
@@ -193,10 +194,16 @@ fn true_false_reads_its_answer_and_sends_one_or_zero() {
     }
     let q = parse_question(&fields("truefalse", &truefalse_html(None))).unwrap();
     let send = |a| answer_fields(45678, &q, &Answer::TrueFalse(a)).unwrap();
-    assert_eq!(send(Some(false))[1], ("q45678:3_answer".into(), "0".into()));
-    assert_eq!(send(Some(true))[1], ("q45678:3_answer".into(), "1".into()));
-    // Unanswered: only the sequence check.
-    assert_eq!(send(None), [("q45678:3_:sequencecheck".into(), "2".into())]);
+    assert_eq!(send(Some(false))[2], ("q45678:3_answer".into(), "0".into()));
+    assert_eq!(send(Some(true))[2], ("q45678:3_answer".into(), "1".into()));
+    // Unanswered: only the sequence check and the flag.
+    assert_eq!(
+        send(None),
+        [
+            ("q45678:3_:sequencecheck".into(), "2".into()),
+            ("q45678:3_:flagged".into(), "0".into())
+        ]
+    );
 }
 
 fn shortanswer_html(value: &str, extra: &str) -> String {
@@ -221,7 +228,7 @@ fn short_answer_reads_its_text_and_sends_it() {
     assert!(!q.read_only);
     let pairs = answer_fields(45678, &q, &Answer::Text("Good Clinical Practice".into())).unwrap();
     assert_eq!(
-        pairs[1],
+        pairs[2],
         ("q45678:3_answer".into(), "Good Clinical Practice".into())
     );
     let review = parse_question(&fields(
@@ -258,11 +265,12 @@ fn single_choice_answers_send_the_choice_or_clear_it() {
         send(Answer::Choice(Some(ChoiceKey("2".into())))).unwrap(),
         [
             ("q45678:1_:sequencecheck".to_owned(), "1".to_owned()),
+            ("q45678:1_:flagged".to_owned(), "0".to_owned()),
             ("q45678:1_answer".to_owned(), "2".to_owned())
         ]
     );
     // Cleared: Moodle's `-1`, never an empty value (which would pick the first choice).
-    assert_eq!(send(Answer::Choice(None)).unwrap()[1].1, "-1");
+    assert_eq!(send(Answer::Choice(None)).unwrap()[2].1, "-1");
     // A choice the question does not have, or an answer of another kind: nothing to send.
     assert_eq!(send(Answer::Choice(Some(ChoiceKey("7".into())))), None);
     assert_eq!(send(Answer::Text("0".into())), None);

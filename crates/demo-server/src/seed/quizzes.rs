@@ -215,7 +215,7 @@ const OVERVIEW_TEST: QuizPlan = QuizPlan {
     attempts: 0,
     timelimit: 0,
     allowofflineattempts: false,
-    navmethod: "seq",
+    navmethod: "sequential",
     pass_percent: 60.0,
     questions: &[
         Question::TrueFalse {

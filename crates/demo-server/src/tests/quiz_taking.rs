@@ -2,8 +2,8 @@
 //! shapes Moodle declares, each page read by the app's own parser (`juko_moodle`), answers
 //! turned into form fields by its `answer_fields`.
 
-use juko_model::{Answer, ChoiceKey, Question, QuestionKind};
-use juko_moodle::{AttemptPage, answer_fields, decode};
+use juko_model::{Answer, AttemptPage, ChoiceKey, Question, QuestionKind};
+use juko_moodle::{answer_fields, decode};
 use serde_json::Value;
 
 use super::shape::{assert_shape, call};
@@ -127,7 +127,8 @@ impl<'a> Taker<'a> {
                 fixture!("mod_quiz_get_attempt_data"),
             )
             .await;
-        let parsed = decode::attempt_data(text.as_bytes())
+        let number = page.parse::<u32>().expect("a page number");
+        let parsed = decode::attempt_data(number, text.as_bytes())
             .unwrap_or_else(|e| panic!("the app cannot read the page: {e:?}\n{text}"));
         (text, parsed)
     }

@@ -103,7 +103,7 @@ pub(super) fn number_of(questions: &Questions, slot: i64) -> String {
 /// `check_page_access`: under sequential navigation only the current page (and, to move on,
 /// the next one) may be opened; free navigation opens every page.
 pub(super) fn page_open(quiz: &QuizRow, attempt: &AttemptRow, page: i64, allow_next: bool) -> bool {
-    quiz.navmethod != "seq"
+    quiz.navmethod != "sequential"
         || page == -1
         || page == attempt.currentpage
         || (allow_next && page == attempt.currentpage + 1)
