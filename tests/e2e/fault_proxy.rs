@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -29,6 +30,8 @@ pub(crate) enum Fault {
 pub(crate) struct FaultProxy {
     pub(crate) addr: SocketAddr,
     plan: Arc<Mutex<VecDeque<Fault>>>,
+    /// The network is down: every connection is refused, the plan waits.
+    down: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -38,14 +41,24 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let plan: Arc<Mutex<VecDeque<Fault>>> = Arc::default();
-        let shared = plan.clone();
+        let down: Arc<AtomicBool> = Arc::default();
+        let (shared, is_down) = (plan.clone(), down.clone());
         let task = tokio::spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
-                let fault = shared.lock().unwrap().pop_front().unwrap_or(Fault::Pass);
+                let fault = if is_down.load(Ordering::SeqCst) {
+                    Fault::Refuse
+                } else {
+                    shared.lock().unwrap().pop_front().unwrap_or(Fault::Pass)
+                };
                 tokio::spawn(handle(conn, upstream, fault));
             }
         });
-        FaultProxy { addr, plan, task }
+        FaultProxy {
+            addr,
+            plan,
+            down,
+            task,
+        }
     }
 
     pub(crate) fn url(&self) -> String {
@@ -55,6 +68,11 @@ impl FaultProxy {
     /// Queues faults for the next requests, in order.
     pub(crate) fn plan(&self, faults: &[Fault]) {
         self.plan.lock().unwrap().extend(faults.iter().copied());
+    }
+
+    /// Takes the network down (every request refused) or brings it back.
+    pub(crate) fn set_offline(&self, offline: bool) {
+        self.down.store(offline, Ordering::SeqCst);
     }
 
     pub(crate) fn stop(self) {

@@ -20,7 +20,6 @@ impl Clock {
         system + self.offset_seconds.load(Ordering::Relaxed)
     }
 
-    #[cfg(test)]
     pub(crate) fn advance(&self, seconds: i64) {
         self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
     }

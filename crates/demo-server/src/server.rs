@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -15,6 +16,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Server {
     url: String,
+    clock: Clock,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -23,6 +25,7 @@ impl Server {
     /// Prepares the state (database, seed, media), binds `config.listen` and starts serving.
     pub async fn start(config: Config) -> anyhow::Result<Server> {
         let state = AppState::new(&config).await?;
+        let clock = state.clock().clone();
         let listener = TcpListener::bind(config.listen).await?;
         let url = url_of(listener.local_addr()?);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -34,12 +37,23 @@ impl Server {
                 })
                 .await
         });
-        Ok(Server { url, stop, task })
+        Ok(Server {
+            url,
+            clock,
+            stop,
+            task,
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// Moves the site's time forward by `seconds`, for test harnesses: a time limit passes or a
+    /// token expires without the test sleeping. Nothing over HTTP can do this.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.clock.advance(seconds);
     }
 
     /// Stops accepting connections and waits (briefly) for open responses to finish.

@@ -3,7 +3,7 @@
 mod build;
 pub(crate) mod catalog;
 pub(crate) mod courses;
-pub(crate) mod quizzes;
+pub mod quizzes;
 
 use std::collections::{BTreeSet, HashMap};
 

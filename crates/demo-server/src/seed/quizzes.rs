@@ -267,6 +267,54 @@ const ROLES_TEST: QuizPlan = QuizPlan {
     ],
 };
 
+/// A right answer of a seeded test, as a learner who knows it would give it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyAnswer {
+    /// Single choice: the label of the full-mark choice.
+    Choice(&'static str),
+    /// Multiple choice: the labels of every choice worth marks.
+    Choices(Vec<&'static str>),
+    TrueFalse(bool),
+    /// Short answer: an accepted answer.
+    Text(&'static str),
+    /// Graded by a teacher: no right answer.
+    Essay,
+}
+
+/// The right answers of the seeded test named `quiz`, by question text (the site's HTML), in
+/// the test's order; `None` for another name. For test harnesses that play a learner who knows
+/// the answers: the server itself never sends them before a review allows it.
+pub fn answer_key(quiz: &str) -> Option<Vec<(&'static str, KeyAnswer)>> {
+    let plan = QUIZZES.iter().find(|plan| plan.name == quiz)?;
+    Some(plan.questions.iter().map(|q| (q.text(), key_answer(q))).collect())
+}
+
+fn key_answer(question: &Question) -> KeyAnswer {
+    let best = |answers: &'static [Answer]| {
+        answers
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or("", |(label, _)| *label)
+    };
+    match *question {
+        Question::MultiChoice {
+            single: true,
+            answers,
+            ..
+        } => KeyAnswer::Choice(best(answers)),
+        Question::MultiChoice { answers, .. } => KeyAnswer::Choices(
+            answers
+                .iter()
+                .filter(|(_, fraction)| *fraction > 0.0)
+                .map(|(label, _)| *label)
+                .collect(),
+        ),
+        Question::TrueFalse { correct, .. } => KeyAnswer::TrueFalse(correct),
+        Question::ShortAnswer { answers, .. } => KeyAnswer::Text(best(answers)),
+        Question::Essay { .. } => KeyAnswer::Essay,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
