@@ -8,7 +8,9 @@
 
 use crate::store::{LocalProgress, Store};
 use crate::{Error, Result};
-use juko_model::{Course, CourseContents, CourseId, LectureId, SiteInfo};
+use juko_model::{
+    AttemptId, AttemptReview, Course, CourseContents, CourseId, LectureId, QuizOverview, SiteInfo,
+};
 use serde::{Serialize, de::DeserializeOwned};
 use std::collections::HashMap;
 use std::future::Future;
@@ -55,6 +57,20 @@ impl Item<CourseContents> {
     /// One course's units, lectures and activities.
     pub fn contents(course: CourseId) -> Item<CourseContents> {
         Item::new(format!("contents:{course}"))
+    }
+}
+
+impl Item<QuizOverview> {
+    /// A unit's test (by its module): the test, the learner's attempts and best grade.
+    pub fn quiz(module: LectureId) -> Item<QuizOverview> {
+        Item::new(format!("quiz:{module}"))
+    }
+}
+
+impl Item<AttemptReview> {
+    /// A finished attempt's review, as the site let the learner see it.
+    pub fn review(attempt: AttemptId) -> Item<AttemptReview> {
+        Item::new(format!("review:{attempt}"))
     }
 }
 

@@ -11,20 +11,22 @@
 //! courses, each opened course), so every screen can draw from the device first; see
 //! [`crate::catalog`]. Signing out erases all of it ([`Store::erase`]).
 
+mod attempts;
 mod kv;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(test)]
 mod tests;
 
+pub use attempts::{AnswerChange, ClosedOnSite, KeptAttempt, QueuedAnswer};
 pub use kv::{KeyValue, KvStore, MemoryKv};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 use crate::Result;
 use juko_model::{
-    CourseId, LectureId, LectureProgress, ProgressEvent, ProgressKind, ProgressPage, PushOutcome,
-    Rejection,
+    AttemptId, CourseId, LectureId, LectureProgress, ProgressEvent, ProgressKind, ProgressPage,
+    PushOutcome, Rejection,
 };
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +170,49 @@ pub trait Store {
 
     /// The kept copy under `key`, with when it was fetched.
     fn kept(&self, key: &str) -> Result<Option<(String, i64)>>;
+
+    /// Keeps the site's copy of an attempt, replacing the one kept; its queued changes and
+    /// queued finish stay as they are.
+    fn keep_attempt(&self, kept: &KeptAttempt) -> Result<()>;
+
+    /// The kept copy of an attempt, if this device has one.
+    fn kept_attempt(&self, attempt: AttemptId) -> Result<Option<KeptAttempt>>;
+
+    /// Every attempt this device keeps, in id order.
+    fn kept_attempts(&self) -> Result<Vec<AttemptId>>;
+
+    /// Forgets an attempt: its copy, its queued changes and its queued finish.
+    fn forget_attempt(&self, attempt: AttemptId) -> Result<()>;
+
+    /// Queues a learner's change to one question, in one atomic step: the latest change per
+    /// (attempt, slot) wins, with a new version. Returns the entry as queued now.
+    fn queue_answer(
+        &self,
+        attempt: AttemptId,
+        slot: u32,
+        change: &AnswerChange,
+        now_ms: i64,
+    ) -> Result<QueuedAnswer>;
+
+    /// An attempt's queued changes, in slot order.
+    fn queued_answers(&self, attempt: AttemptId) -> Result<Vec<QueuedAnswer>>;
+
+    /// Removes queued changes the site took, each `(slot, version)` only if the entry is still
+    /// at that version (a change made meanwhile stays queued). Returns how many left.
+    fn settle_answers(&self, attempt: AttemptId, sent: &[(u32, u64)]) -> Result<usize>;
+
+    /// Marks queued changes whose question the site changed meanwhile: kept, never sent, until
+    /// the learner answers the question again.
+    fn mark_needs_look(&self, attempt: AttemptId, slots: &[u32]) -> Result<()>;
+
+    /// Queues (or clears) the attempt's submission, to be sent when the site can be reached.
+    fn set_finish_queued(&self, attempt: AttemptId, queued: bool) -> Result<()>;
+
+    fn finish_queued(&self, attempt: AttemptId) -> Result<bool>;
+
+    /// Test answers and submissions the site does not have yet, over every attempt: what
+    /// signing out would lose.
+    fn unsent_quiz_changes(&self) -> Result<usize>;
 
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
     /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)

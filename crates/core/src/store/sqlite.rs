@@ -518,6 +518,46 @@ impl Store for SqliteStore {
         })
     }
 
+    fn keep_attempt(&self, kept: &super::KeptAttempt) -> Result<()> {
+        todo!("{kept:?}")
+    }
+    fn kept_attempt(&self, attempt: juko_model::AttemptId) -> Result<Option<super::KeptAttempt>> {
+        todo!("{attempt}")
+    }
+    fn kept_attempts(&self) -> Result<Vec<juko_model::AttemptId>> {
+        todo!()
+    }
+    fn forget_attempt(&self, attempt: juko_model::AttemptId) -> Result<()> {
+        todo!("{attempt}")
+    }
+    fn queue_answer(
+        &self,
+        attempt: juko_model::AttemptId,
+        slot: u32,
+        change: &super::AnswerChange,
+        now_ms: i64,
+    ) -> Result<super::QueuedAnswer> {
+        todo!("{attempt}{slot}{change:?}{now_ms}")
+    }
+    fn queued_answers(&self, attempt: juko_model::AttemptId) -> Result<Vec<super::QueuedAnswer>> {
+        todo!("{attempt}")
+    }
+    fn settle_answers(&self, attempt: juko_model::AttemptId, sent: &[(u32, u64)]) -> Result<usize> {
+        todo!("{attempt}{sent:?}")
+    }
+    fn mark_needs_look(&self, attempt: juko_model::AttemptId, slots: &[u32]) -> Result<()> {
+        todo!("{attempt}{slots:?}")
+    }
+    fn set_finish_queued(&self, attempt: juko_model::AttemptId, queued: bool) -> Result<()> {
+        todo!("{attempt}{queued}")
+    }
+    fn finish_queued(&self, attempt: juko_model::AttemptId) -> Result<bool> {
+        todo!("{attempt}")
+    }
+    fn unsent_quiz_changes(&self) -> Result<usize> {
+        todo!()
+    }
+
     fn erase(&self) -> Result<()> {
         self.erased.store(true, std::sync::atomic::Ordering::SeqCst);
         // Overwrite what is deleted (a shared ward device), and leave nothing in the WAL.

@@ -1,0 +1,29 @@
+//! Taking a test (確認テスト) on this device, online or offline, graded by the site.
+//!
+//! The device keeps the site's copy of an attempt ([`KeptAttempt`]: every page, as the site sent
+//! it) and, apart from it, the learner's changes not yet taken by the site ([`QueuedAnswer`]s,
+//! one per question, the latest winning). An answer is in the store the moment [`answer`]
+//! returns, so a killed app or a closed tab loses none. [`save`] and [`submit`] send them with
+//! the sequence check of the copy they were made on; [`sync_attempts`] does the same later for
+//! attempts answered offline (only tests the site lets be taken offline).
+//!
+//! Nothing is submitted blindly: when the site changed a question meanwhile (another device, the
+//! web), the learner's answer to it is kept and marked as needing a look ([`LocalAttempt::
+//! needs_look`]), never sent, and the attempt is not finished on their behalf. When the site
+//! closed the attempt meanwhile, the device's copy stays, marked ([`LocalAttempt::
+//! closed_on_site`]), until the learner has seen what was not sent ([`dismiss`]).
+
+mod engine;
+mod local;
+mod remote;
+mod screen;
+mod sync;
+#[cfg(test)]
+mod tests;
+
+pub use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer};
+pub use engine::{answer, dismiss, flag, open, resolve, resume, review, save, submit};
+pub use local::{LocalAttempt, Resolution, Submitted};
+pub use remote::{Processed, QuizRemote};
+pub use screen::{OnScreen, is_on_screen, on_screen};
+pub use sync::{QuizSyncReport, sync_attempts};

@@ -1,0 +1,1 @@
+// The engine's tests, against an in-memory site.

@@ -1,0 +1,92 @@
+//! What the store keeps of a test attempt (確認テスト) taken on this device: the site's copy of
+//! the attempt, and the learner's changes waiting for the site. See [`crate::quiz`], which
+//! decides when each is written; the store only keeps them, atomically per method.
+
+use juko_model::{Answer, Attempt, AttemptId, AttemptState, Question, Quiz};
+use serde::{Deserialize, Serialize};
+
+/// An attempt as the site last sent it: every page it let the device see, questions in slot
+/// order. The learner's own changes are not in here (see [`QueuedAnswer`]): this copy is what
+/// the site had, so that a later fetch tells what changed on the site meanwhile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptAttempt {
+    pub quiz: Quiz,
+    pub attempt: Attempt,
+    pub questions: Vec<Question>,
+    /// When the site sent it (ms since the epoch).
+    pub fetched_ms: i64,
+    /// Set when the site closed the attempt (finished elsewhere, time up) or no longer has it
+    /// while this device still held changes for it: nothing more is sent, and the learner is
+    /// shown what was not sent until they dismiss it.
+    #[serde(default)]
+    pub closed_on_site: Option<ClosedOnSite>,
+}
+
+/// How the site closed an attempt this device still had changes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClosedOnSite {
+    /// The site has it in this state (finished on another device or the web, or abandoned).
+    State(AttemptState),
+    /// The site no longer lists it (deleted by a teacher, or the test was reset).
+    Gone,
+}
+
+/// One question's change made on this device and not yet taken by the site. One per
+/// (attempt, slot): a later change replaces the earlier one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuedAnswer {
+    pub attempt: AttemptId,
+    pub slot: u32,
+    /// The learner's answer; `None` when only the flag changed.
+    pub answer: Option<Answer>,
+    /// The learner's flag; `None` when only the answer changed.
+    pub flagged: Option<bool>,
+    /// Store-wide increasing: a send settles only the version it sent, so a change made while
+    /// the send was under way stays queued.
+    pub version: u64,
+    /// The site changed this question since the device's copy (another device, the web): the
+    /// answer is kept here, never sent, until the learner looks at it again.
+    pub needs_look: bool,
+    pub changed_ms: i64,
+}
+
+/// A change the learner makes to one question.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnswerChange {
+    /// A new answer: replaces the queued one, and counts as having looked at the question.
+    Answer(Answer),
+    Flag(bool),
+}
+
+impl QueuedAnswer {
+    /// The queued entry after `change` (the rule both stores use). `current` is the entry queued
+    /// for the slot before, if any.
+    pub(crate) fn changed(
+        current: Option<QueuedAnswer>,
+        attempt: AttemptId,
+        slot: u32,
+        change: &AnswerChange,
+        version: u64,
+        now_ms: i64,
+    ) -> QueuedAnswer {
+        let mut q = current.unwrap_or(QueuedAnswer {
+            attempt,
+            slot,
+            answer: None,
+            flagged: None,
+            version,
+            needs_look: false,
+            changed_ms: now_ms,
+        });
+        match change {
+            AnswerChange::Answer(a) => {
+                q.answer = Some(a.clone());
+                q.needs_look = false;
+            }
+            AnswerChange::Flag(f) => q.flagged = Some(*f),
+        }
+        q.version = version;
+        q.changed_ms = now_ms;
+        q
+    }
+}
