@@ -37,6 +37,8 @@ pub struct Unsynced {
     pub events: usize,
     /// Queued reports to the site (lecture views, manual completion), which can be sent.
     pub actions: usize,
+    /// Test answers (and submissions) made on this device and not on the site yet.
+    pub quiz_changes: usize,
     /// How many lectures the above concern: what the learner is told.
     pub lectures: usize,
     /// The site keeps no history (no extension).
@@ -45,12 +47,12 @@ pub struct Unsynced {
 
 impl Unsynced {
     pub fn total(&self) -> usize {
-        self.events + self.actions
+        self.events + self.actions + self.quiz_changes
     }
 
     /// Whether sending first can save something.
     pub fn can_send(&self) -> bool {
-        self.actions > 0 || (!self.local_only && self.events > 0)
+        self.actions > 0 || self.quiz_changes > 0 || (!self.local_only && self.events > 0)
     }
 }
 
@@ -81,6 +83,7 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
     let unsynced = Unsynced {
         events,
         actions: actions.len(),
+        quiz_changes: store.0.unsent_quiz_changes()?,
         lectures: lectures.len(),
         local_only,
     };

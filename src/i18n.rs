@@ -97,6 +97,21 @@ impl Lang {
         }
     }
 
+    /// Test answers signing out would erase: "2 test answers are not sent yet".
+    pub fn unsent_answers(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!(
+                "確認テストの解答 {n} 件がまだサイトに送信されていません。ログアウトすると削除されます。"
+            ),
+            Lang::En if n == 1 => {
+                "1 test answer has not reached the site yet. Signing out now deletes it.".to_owned()
+            }
+            Lang::En => format!(
+                "{n} test answers have not reached the site yet. Signing out now deletes them."
+            ),
+        }
+    }
+
     /// The offline or failed note over kept data, with how long ago it was saved.
     pub fn kept_note(self, offline: bool, ago: &str) -> String {
         match (self, offline) {
@@ -329,7 +344,11 @@ pub enum Msg {
     TimeLeft,
     TimeUp,
     AttemptNotOnDevice,
-    QuizSavedHere,
+    ClosedOnSite,
+    Dismiss,
+    KeepMyAnswer,
+    TakeSiteAnswer,
+    SaveFailed,
 }
 
 impl Msg {
@@ -598,9 +617,16 @@ impl Msg {
                 "この受験はこの端末に保存されていません。接続してテストのページから開いてください。",
                 "This attempt is not saved on this device. Connect and open it from the test's page.",
             ),
-            QuizSavedHere => (
-                "解答はこの端末に保存されています。",
-                "Your answers are kept on this device.",
+            ClosedOnSite => (
+                "この受験はサイト側で終了していたため、この端末の解答の一部は送信されませんでした。",
+                "This attempt was closed on the site, so some answers on this device were not sent.",
+            ),
+            Dismiss => ("確認しました", "OK"),
+            KeepMyAnswer => ("この解答を送る", "Send my answer"),
+            TakeSiteAnswer => ("サイトの解答にする", "Use the site's answer"),
+            SaveFailed => (
+                "解答を送信できませんでした。解答はこの端末に保存されています。",
+                "Could not send your answers. They are kept on this device.",
             ),
         }
     }

@@ -10,6 +10,7 @@ use crate::state::{self, AccountStore, CurrentSession, History, Reconnected, Syn
 use dioxus::prelude::*;
 use futures_channel::oneshot;
 use futures_util::StreamExt;
+use juko_core::quiz;
 use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
 use juko_core::{Error, Session};
 use std::time::Duration;
@@ -144,7 +145,10 @@ async fn run_once(
         // No extension: history stays here; keep its outbox small until the site gains one.
         compact_outbox(&*store.0)
     };
-    let result = synced.and(replayed.map(|_| ()));
+    // Tests answered offline, after history (which a learner is more likely waiting on). An
+    // attempt open on screen is left to its screen.
+    let quizzes = sync_quiz_attempts(s, store).await;
+    let result = synced.and(replayed.map(|_| ())).and(quizzes);
     if !extension && result.is_ok() {
         history.status.set(SyncState::LocalOnly);
         history.changed();
@@ -184,6 +188,27 @@ async fn run_once(
             backoff.failed(juko_core::ids::random_unit())
         }
     }
+}
+
+/// Sends the test answers and submissions queued on this device. What needs the learner's look
+/// stays on the device, marked, for the attempt's screen to show; only a failure to reach the
+/// site (or a store failure) is the round's error.
+async fn sync_quiz_attempts(s: &Session, store: &AccountStore) -> Result<(), Error> {
+    let report = quiz::sync_attempts(&*store.0, s, platform::now_ms()).await?;
+    if report.sent > 0 || !report.finished.is_empty() {
+        tracing::info!(
+            "test answers sent: {}, attempts submitted: {}",
+            report.sent,
+            report.finished.len()
+        );
+    }
+    for (attempt, slots) in &report.needs_look {
+        tracing::info!("attempt {attempt}: {} answers need a look", slots.len());
+    }
+    for (attempt, e) in &report.failed {
+        tracing::warn!("attempt {attempt}: answers not taken: {e}");
+    }
+    Ok(())
 }
 
 /// Desktop: closing the window is a sync trigger. The window hides at once; the open player

@@ -126,6 +126,7 @@ fn SignOutFlow(on_close: EventHandler<()>) -> Element {
         SignOutDialog {
             lang,
             unsynced_lectures: unsynced.map_or(0, |u| u.lectures),
+            unsent_answers: unsynced.map_or(0, |u| u.quiz_changes),
             local_only: unsynced.is_some_and(|u| u.local_only),
             can_send: unsynced.is_some_and(|u| u.can_send()),
             sync_failed: sync_failed(),
@@ -142,6 +143,7 @@ fn measure() -> Option<account::Unsynced> {
         Some(account::Unsynced {
             events: 1,
             actions: 0,
+            quiz_changes: 0,
             lectures: 1,
             local_only: false,
         })

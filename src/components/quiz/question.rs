@@ -27,6 +27,9 @@ pub fn QuestionCard(
     site_url: String,
     on_answer: EventHandler<Answer>,
     on_flag: EventHandler<bool>,
+    /// For an answer that needs a look: `true` sends the device's answer as it is, `false`
+    /// drops it for the site's. (Answering again settles it too.)
+    on_resolve: Option<EventHandler<bool>>,
 ) -> Element {
     let read_only = read_only || !is_answerable(&question);
     let slot = question.slot;
@@ -65,7 +68,21 @@ pub fn QuestionCard(
                 }
             }
             if needs_look {
-                p { class: "warning", role: "alert", "data-testid": "question-needs-look", {lang.tr(Msg::NeedsLook)} }
+                div { class: "warning", role: "alert", "data-testid": "question-needs-look",
+                    p { {lang.tr(Msg::NeedsLook)} }
+                    if let Some(resolve) = on_resolve.filter(|_| !read_only) {
+                        div { class: "resolve-actions",
+                            button { class: "button secondary", "data-testid": "keep-my-answer",
+                                onclick: move |_| resolve.call(true),
+                                {lang.tr(Msg::KeepMyAnswer)}
+                            }
+                            button { class: "button ghost", "data-testid": "take-site-answer",
+                                onclick: move |_| resolve.call(false),
+                                {lang.tr(Msg::TakeSiteAnswer)}
+                            }
+                        }
+                    }
+                }
             }
             div { class: "question-text",
                 for line in text.lines() {
@@ -256,6 +273,7 @@ mod tests {
                 QuestionCard {
                     lang: Lang::Ja, question: p.question, read_only: p.read_only, needs_look: p.needs_look,
                     site_url: "https://icrweb.example.jp", on_answer: |_| {}, on_flag: |_| {},
+                    on_resolve: |_| {},
                 }
             }
         }
