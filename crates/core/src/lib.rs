@@ -16,6 +16,8 @@ pub mod store;
 pub mod sync;
 #[cfg(test)]
 mod test_events;
+#[cfg(test)]
+mod test_quiz;
 
 pub use error::{Error, Result};
 pub use juko_model as model;

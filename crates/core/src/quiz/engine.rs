@@ -1,33 +1,116 @@
 //! The learner's actions on an attempt: open it, answer, flag, save, submit, review.
 
-use super::local::{LocalAttempt, Resolution, Submitted};
+use super::local::{LocalAttempt, Resolution, Submitted, fits};
 use super::remote::QuizRemote;
-use crate::Result;
-use crate::store::Store;
-use juko_model::{Answer, AttemptId, AttemptReview, QuizOverview};
+use super::site::{Pushed, fetch_pages, load, push, refresh};
+use crate::catalog::Item;
+use crate::store::{AnswerChange, KeptAttempt, Store};
+use crate::{Error, Result};
+use juko_model::{Answer, Attempt, AttemptId, AttemptReview, QuizOverview};
 
 /// Continues the open attempt or starts one (online), fetches every page it may see and keeps
 /// it on the device, so it survives a killed app and, where the test allows, can be answered
-/// offline. Changes the device still holds for the attempt are kept (compared with the site's
-/// copy as [`super::sync_attempts`] does).
+/// offline. Changes the device still holds for the attempt are kept, compared with the site's
+/// copy as [`super::sync_attempts`] does.
 pub async fn open<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
     overview: &QuizOverview,
     now_ms: i64,
 ) -> Result<LocalAttempt> {
-    todo!(
-        "{:?}{now_ms}",
-        (remote as *const R, store as *const S, overview)
-    )
+    let attempt = match overview.open_attempt() {
+        Some(open) => open.clone(),
+        None => remote.start_attempt(overview.quiz.id).await?,
+    };
+    if !attempt.is_open() {
+        return Err(Error::Protocol(format!(
+            "the site started attempt {} closed",
+            attempt.id
+        )));
+    }
+    match store.kept_attempt(attempt.id)? {
+        Some(mut kept) if kept.closed_on_site.is_none() => {
+            // The test's settings as they stand now; the copy the changes were made on stays
+            // the reference for comparing.
+            kept.quiz = overview.quiz.clone();
+            let queued = store.queued_answers(attempt.id)?;
+            refresh(remote, store, kept, &queued, now_ms).await?;
+        }
+        // A copy marked closed is the learner's to dismiss; the site says it is open again
+        // (a teacher reopened it): keep that copy as it is and show it.
+        Some(_) => {}
+        None => {
+            let (attempt, questions) = fetch_pages(remote, &attempt, &overview.quiz).await?;
+            store.keep_attempt(&KeptAttempt {
+                quiz: overview.quiz.clone(),
+                attempt,
+                questions,
+                fetched_ms: now_ms,
+                closed_on_site: None,
+                taken_since_fetch: Vec::new(),
+            })?;
+        }
+    }
+    forget_idle_attempts(store, &overview.quiz, attempt.id)?;
+    local(store, attempt.id)
+}
+
+/// Forgets the other kept attempts at `quiz` that hold nothing unsent: the site closed them
+/// (only one attempt is open at a time), and they have nothing left to lose.
+fn forget_idle_attempts<S: Store + ?Sized>(
+    store: &S,
+    quiz: &juko_model::Quiz,
+    open: AttemptId,
+) -> Result<()> {
+    for id in store.kept_attempts()? {
+        if id == open {
+            continue;
+        }
+        let Some(kept) = store.kept_attempt(id)? else {
+            continue;
+        };
+        if kept.quiz.id == quiz.id
+            && kept.closed_on_site.is_none()
+            && store.queued_answers(id)?.is_empty()
+            && !store.finish_queued(id)?
+        {
+            store.forget_attempt(id)?;
+        }
+    }
+    Ok(())
 }
 
 /// The attempt as this device keeps it, without asking the site.
 pub fn resume<S: Store + ?Sized>(store: &S, attempt: AttemptId) -> Result<Option<LocalAttempt>> {
-    todo!("{:?}", (store as *const S, attempt))
+    let Some(kept) = store.kept_attempt(attempt)? else {
+        return Ok(None);
+    };
+    let queued = store.queued_answers(attempt)?;
+    Ok(Some(LocalAttempt::of(
+        kept,
+        &queued,
+        store.finish_queued(attempt)?,
+    )))
 }
 
-/// Records the learner's answer to `slot`, queued for the site, in one atomic step.
+fn local<S: Store + ?Sized>(store: &S, attempt: AttemptId) -> Result<LocalAttempt> {
+    resume(store, attempt)?
+        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} is not kept on this device")))
+}
+
+/// The kept attempt, when it may still be changed.
+fn changeable<S: Store + ?Sized>(store: &S, attempt: AttemptId) -> Result<KeptAttempt> {
+    let (kept, _) = load(store, attempt)?;
+    if kept.closed_on_site.is_some() || !kept.attempt.is_open() {
+        return Err(Error::NotAvailable(format!(
+            "attempt {attempt} is closed: it cannot be changed"
+        )));
+    }
+    Ok(kept)
+}
+
+/// Records the learner's answer to `slot`, queued for the site, in one atomic step. Answering
+/// a question that needed a look is the learner's look at it.
 pub fn answer<S: Store + ?Sized>(
     store: &S,
     attempt: AttemptId,
@@ -35,7 +118,15 @@ pub fn answer<S: Store + ?Sized>(
     answer: &Answer,
     now_ms: i64,
 ) -> Result<LocalAttempt> {
-    todo!("{:?}", (store as *const S, attempt, slot, answer, now_ms))
+    let kept = changeable(store, attempt)?;
+    let question = kept
+        .questions
+        .iter()
+        .find(|q| q.slot == slot)
+        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} has no question {slot}")))?;
+    fits(question, answer).map_err(Error::NotAvailable)?;
+    store.queue_answer(attempt, slot, &AnswerChange::Answer(answer.clone()), now_ms)?;
+    local(store, attempt)
 }
 
 /// Records the learner's flag on `slot`, queued for the site, in one atomic step.
@@ -46,7 +137,21 @@ pub fn flag<S: Store + ?Sized>(
     flagged: bool,
     now_ms: i64,
 ) -> Result<LocalAttempt> {
-    todo!("{:?}", (store as *const S, attempt, slot, flagged, now_ms))
+    let kept = changeable(store, attempt)?;
+    let question = kept
+        .questions
+        .iter()
+        .find(|q| q.slot == slot)
+        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} has no question {slot}")))?;
+    // A flag travels with the question's answer fields, which the app has only for the
+    // questions it answers.
+    if !super::local::is_answerable(question) {
+        return Err(Error::NotAvailable(format!(
+            "question {slot} is answered on the site only"
+        )));
+    }
+    store.queue_answer(attempt, slot, &AnswerChange::Flag(flagged), now_ms)?;
+    local(store, attempt)
 }
 
 /// Settles a question that needs a look, as the learner decided.
@@ -56,26 +161,65 @@ pub fn resolve<S: Store + ?Sized>(
     slot: u32,
     resolution: Resolution,
 ) -> Result<LocalAttempt> {
-    todo!("{:?}", (store as *const S, attempt, slot, resolution))
+    changeable(store, attempt)?;
+    let change = store
+        .queued_answers(attempt)?
+        .into_iter()
+        .find(|c| c.slot == slot && c.needs_look)
+        .ok_or_else(|| Error::NotAvailable(format!("question {slot} does not need a look")))?;
+    match (resolution, &change.answer) {
+        (Resolution::KeepMine, Some(mine)) => {
+            // Queued again: a new version over the site's copy as it is now.
+            store.queue_answer(
+                attempt,
+                slot,
+                &AnswerChange::Answer(mine.clone()),
+                change.changed_ms,
+            )?;
+        }
+        _ => {
+            store.settle_answers(attempt, &[(slot, change.version)])?;
+        }
+    }
+    local(store, attempt)
 }
 
 /// Forgets an attempt the site closed, once the learner has seen what it did not get.
 pub fn dismiss<S: Store + ?Sized>(store: &S, attempt: AttemptId) -> Result<()> {
-    todo!("{:?}", (store as *const S, attempt))
+    let (kept, _) = load(store, attempt)?;
+    if kept.closed_on_site.is_none() {
+        return Err(Error::NotAvailable(format!(
+            "attempt {attempt} is not closed on the site: its answers are still to be sent"
+        )));
+    }
+    store.forget_attempt(attempt)
 }
 
-/// Sends the unsent answers and flags (not those needing a look). On failure they all stay
-/// queued; a change made while sending stays unsent.
+/// Sends the unsent answers and flags (not those needing a look), then brings the device's
+/// copy up to date. On failure they all stay queued; a change made while sending stays unsent.
 pub async fn save<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
     attempt: AttemptId,
     now_ms: i64,
 ) -> Result<LocalAttempt> {
-    todo!(
-        "{:?}",
-        (remote as *const R, store as *const S, attempt, now_ms)
-    )
+    if let Pushed::Taken { state, sent } =
+        push(remote, store, attempt, false, false, now_ms).await?
+        && sent > 0
+        && !matches!(
+            state,
+            juko_model::AttemptState::Finished | juko_model::AttemptState::Abandoned
+        )
+    {
+        // The sequence checks of what was sent moved on the site: fetch them, so the next
+        // change goes with current ones. The answers are taken already; a failure here is not
+        // the save's (the copy knows which checks moved by its own doing).
+        let (kept, queued) = load(store, attempt)?;
+        if let Err(e) = refresh(remote, store, kept, &queued, now_ms).await {
+            tracing::warn!("answers saved, but attempt {attempt} could not be fetched again: {e}");
+        }
+    }
+    local(store, attempt)
 }
 
 /// Sends the unsent answers and submits the attempt. Offline, a test the site lets be taken
@@ -89,27 +233,84 @@ pub async fn submit<R: QuizRemote, S: Store + ?Sized>(
     time_up: bool,
     now_ms: i64,
 ) -> Result<Submitted> {
-    todo!(
-        "{:?}",
-        (
-            remote as *const R,
-            store as *const S,
-            attempt,
-            time_up,
-            now_ms
-        )
-    )
+    let (kept, queued) = load(store, attempt)?;
+    let looks: Vec<u32> = queued
+        .iter()
+        .filter(|c| c.needs_look)
+        .map(|c| c.slot)
+        .collect();
+    if !looks.is_empty() {
+        return Ok(Submitted::NeedsLook(looks));
+    }
+    match push(remote, store, attempt, true, time_up, now_ms).await {
+        Ok(Pushed::Taken { state, .. }) if state == juko_model::AttemptState::Finished => Ok(
+            Submitted::Finished(finished(remote, store, kept.attempt, now_ms).await?),
+        ),
+        Ok(Pushed::Taken { state, .. }) => Err(Error::Refused(format!(
+            "the site did not finish the attempt (it is {state:?})"
+        ))),
+        Ok(Pushed::NeedsLook(slots)) => Ok(Submitted::NeedsLook(slots)),
+        Ok(Pushed::Closed(closed)) => Ok(Submitted::ClosedOnSite(closed)),
+        Err(e) if e.is_retryable() && kept.quiz.offline_attempts => {
+            store.set_finish_queued(attempt, true)?;
+            Ok(Submitted::Queued)
+        }
+        Err(e) => Err(e),
+    }
 }
 
-/// A finished attempt's review, asked of the site and kept ([`crate::catalog::Item::review`]).
-pub async fn review<R: QuizRemote, S: Store + ?Sized>(
+/// A finished attempt as the site has it (its grade, when shown), and the device's copy let
+/// go: nothing of it is left to send. The site's record when it can be had; otherwise the
+/// device's, finished now.
+pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
+    attempt: Attempt,
+    now_ms: i64,
+) -> Result<Attempt> {
+    let kept = store.kept_attempt(attempt.id)?;
+    let site = match &kept {
+        Some(k) => match remote.attempts(&k.quiz).await {
+            Ok(all) => all.into_iter().find(|a| a.id == attempt.id),
+            Err(e) => {
+                tracing::warn!(
+                    "attempt {} finished; its record not fetched: {e}",
+                    attempt.id
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let finished = site.unwrap_or(Attempt {
+        state: juko_model::AttemptState::Finished,
+        finished_at: Some(now_ms / 1000),
+        ..attempt
+    });
+    // A change made while the submission was under way never reached the site: keep it
+    // shown, as for an attempt closed elsewhere, rather than drop it.
+    if store.queued_answers(finished.id)?.is_empty() {
+        store.forget_attempt(finished.id)?;
+    } else if let Some(kept) = kept {
+        super::site::mark_closed(
+            store,
+            kept,
+            crate::store::ClosedOnSite::State(finished.state),
+        )?;
+    }
+    Ok(finished)
+}
+
+/// A finished attempt's review, asked of the site and kept ([`Item::review`]), so it can be
+/// shown again offline.
+pub async fn review<R: QuizRemote>(
+    remote: &R,
+    store: &dyn Store,
     attempt: AttemptId,
     now_ms: i64,
 ) -> Result<AttemptReview> {
-    todo!(
-        "{:?}",
-        (remote as *const R, store as *const S, attempt, now_ms)
-    )
+    Ok(Item::review(attempt)
+        .refresh(Some(store), remote.attempt_review(attempt), now_ms)
+        .await?
+        .value)
 }

@@ -1,7 +1,7 @@
 //! An attempt as this device shows it: the site's copy with the learner's unsent changes on top.
 
 use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer};
-use juko_model::{Answer, Attempt, Question, Quiz};
+use juko_model::{Answer, Attempt, Question, QuestionKind, QuestionState, Quiz};
 
 /// An attempt as the learner sees it on this device.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +14,8 @@ pub struct LocalAttempt {
     /// Slots answered (or flagged) on this device only: the site does not have them yet.
     pub unsent: Vec<u32>,
     /// Slots whose answer the site could not take because the question changed there (another
-    /// device, the web): the learner's answer is kept here, not sent, until they answer again.
+    /// device, the web): the learner's answer is kept here, not sent, until they answer again
+    /// (or [`super::resolve`] it).
     pub needs_look: Vec<u32>,
     /// Submitted offline: the submission goes with the answers when the site can be reached.
     pub finish_queued: bool,
@@ -33,7 +34,8 @@ pub enum Submitted {
     /// Offline, on a test the site lets be taken offline: the submission is queued and goes
     /// with the answers when the site can be reached.
     Queued,
-    /// Not submitted: these questions changed on the site and need the learner's look first.
+    /// Not submitted: these questions changed on the site and need the learner's look first
+    /// (the other answers were sent).
     NeedsLook(Vec<u32>),
     /// Not submitted: the site closed the attempt (or no longer has it) meanwhile.
     ClosedOnSite(ClosedOnSite),
@@ -44,7 +46,7 @@ pub enum Submitted {
 pub enum Resolution {
     /// Send the answer made on this device (over what the site has now).
     KeepMine,
-    /// Drop the answer made on this device; the site's stands.
+    /// Drop the change made on this device (answer and flag); the site's stands.
     TakeSite,
 }
 
@@ -55,17 +57,52 @@ impl LocalAttempt {
         queued: &[QueuedAnswer],
         finish_queued: bool,
     ) -> LocalAttempt {
-        todo!("{kept:?}{queued:?}{finish_queued}")
+        let questions = kept
+            .questions
+            .into_iter()
+            .map(|q| match queued.iter().find(|c| c.slot == q.slot) {
+                Some(change) => with_change(q, change),
+                None => q,
+            })
+            .collect();
+        LocalAttempt {
+            quiz: kept.quiz,
+            attempt: kept.attempt,
+            questions,
+            unsent: queued.iter().map(|c| c.slot).collect(),
+            needs_look: queued
+                .iter()
+                .filter(|c| c.needs_look)
+                .map(|c| c.slot)
+                .collect(),
+            finish_queued,
+            closed_on_site: kept.closed_on_site,
+            fetched_ms: kept.fetched_ms,
+        }
     }
 
-    /// The questions on page `n` (0-based), in slot order.
+    /// The questions on page `n` (0-based), in slot order; none for a page the attempt lacks
+    /// or the site did not let the device see.
     pub fn page(&self, n: u32) -> Vec<&Question> {
-        todo!("{n}")
+        let Some(slots) = usize::try_from(n)
+            .ok()
+            .and_then(|n| self.attempt.pages.get(n))
+        else {
+            return Vec::new();
+        };
+        self.questions
+            .iter()
+            .filter(|q| slots.contains(&q.slot))
+            .collect()
     }
 
-    /// Slots of answerable questions without an answer (as the device has them).
+    /// Slots of questions the learner can answer here and has not (as the device has them).
     pub fn unanswered(&self) -> Vec<u32> {
-        todo!()
+        self.questions
+            .iter()
+            .filter(|q| is_answerable(q) && !q.state.is_answered())
+            .map(|q| q.slot)
+            .collect()
     }
 
     /// The question at `slot`.
@@ -74,7 +111,84 @@ impl LocalAttempt {
     }
 }
 
-/// `question` with `answer` applied, as the site would show it once taken.
-pub(crate) fn with_answer(question: Question, answer: &Answer) -> Question {
-    todo!("{question:?}{answer:?}")
+/// Whether the learner answers `question` in the app (not read-only, a kind Juko answers).
+pub(crate) fn is_answerable(question: &Question) -> bool {
+    !question.read_only && !matches!(question.kind, QuestionKind::Unsupported { .. })
+}
+
+/// `question` with a queued change applied.
+pub(crate) fn with_change(question: Question, change: &QueuedAnswer) -> Question {
+    let mut q = match &change.answer {
+        Some(a) => with_answer(question, a),
+        None => question,
+    };
+    if let Some(f) = change.flagged {
+        q.flagged = f;
+    }
+    q
+}
+
+/// `question` with `answer` applied, as the site would show it once taken; unchanged when the
+/// answer does not fit it (see [`fits`]).
+pub(crate) fn with_answer(mut question: Question, answer: &Answer) -> Question {
+    match (&mut question.kind, answer) {
+        (QuestionKind::SingleChoice { choices }, Answer::Choice(key)) => {
+            for c in choices {
+                c.selected = key.as_ref() == Some(&c.key);
+            }
+        }
+        (QuestionKind::MultipleChoice { choices }, Answer::Choices(keys)) => {
+            for c in choices {
+                c.selected = keys.contains(&c.key);
+            }
+        }
+        (QuestionKind::TrueFalse { answer }, Answer::TrueFalse(value)) => *answer = *value,
+        (QuestionKind::ShortAnswer { answer }, Answer::Text(text)) => answer.clone_from(text),
+        _ => return question,
+    }
+    question.state = if is_blank(answer) {
+        QuestionState::NotYetAnswered
+    } else {
+        QuestionState::Answered
+    };
+    // The site's words described its own state; the device's state has none yet.
+    question.status.clear();
+    question
+}
+
+/// An answer that gives nothing (a cleared choice, an empty text).
+fn is_blank(answer: &Answer) -> bool {
+    match answer {
+        Answer::Choice(key) => key.is_none(),
+        Answer::Choices(keys) => keys.is_empty(),
+        Answer::TrueFalse(value) => value.is_none(),
+        Answer::Text(text) => text.trim().is_empty(),
+    }
+}
+
+/// Why `answer` cannot be given to `question`, if it cannot (the wrong kind, a choice the
+/// question does not have): the screen sent something it should not have.
+pub(crate) fn fits(question: &Question, answer: &Answer) -> Result<(), String> {
+    let slot = question.slot;
+    if !is_answerable(question) {
+        return Err(format!("question {slot} is answered on the site only"));
+    }
+    let has = |key: &juko_model::ChoiceKey| match &question.kind {
+        QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
+            choices.iter().any(|c| &c.key == key)
+        }
+        _ => false,
+    };
+    let fits = match (&question.kind, answer) {
+        (QuestionKind::SingleChoice { .. }, Answer::Choice(key)) => key.as_ref().is_none_or(has),
+        (QuestionKind::MultipleChoice { .. }, Answer::Choices(keys)) => keys.iter().all(has),
+        (QuestionKind::TrueFalse { .. }, Answer::TrueFalse(_))
+        | (QuestionKind::ShortAnswer { .. }, Answer::Text(_)) => true,
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("this answer does not fit question {slot}"))
+    }
 }

@@ -17,6 +17,7 @@ mod engine;
 mod local;
 mod remote;
 mod screen;
+mod site;
 mod sync;
 #[cfg(test)]
 mod tests;

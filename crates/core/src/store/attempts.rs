@@ -20,6 +20,10 @@ pub struct KeptAttempt {
     /// shown what was not sent until they dismiss it.
     #[serde(default)]
     pub closed_on_site: Option<ClosedOnSite>,
+    /// Slots whose answers the site took since this copy was fetched (applied to this copy):
+    /// their sequence checks on the site moved by this device's own doing, not another's.
+    #[serde(default)]
+    pub taken_since_fetch: Vec<u32>,
 }
 
 /// How the site closed an attempt this device still had changes for.

@@ -5,13 +5,19 @@
 //! writes the event to the outbox first and the lecture's history second, and opening the store
 //! re-applies every outbox event to the history (applying is idempotent). A crash between the
 //! two writes therefore loses nothing.
+//!
+//! Keys, under the account's namespace: `m:` meta (sequence, cursor, threshold, device, the
+//! open mark), `p:` lecture history, `o:` outbox, `r:` rejected events, `a:` site actions, `k:`
+//! the catalog's copies, `q:{attempt}` a kept test attempt, `u:{attempt}:{slot}` a queued change
+//! to one question, `f:{attempt}` a queued submission. Each quiz write is one key, so each is
+//! atomic as `localStorage` writes are.
 
 use super::{
-    LectureContext, LocalProgress, Recorded, SiteAction, Store, StoredEvent, merge_remote_into,
-    record_rule,
+    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, Recorded, SiteAction,
+    Store, StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
-use juko_model::{LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
+use juko_model::{AttemptId, LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -245,6 +251,16 @@ impl<K: KeyValue> KvStore<K> {
         self.kv.remove(key)
     }
 
+    /// A queued change's key: one per (attempt, slot).
+    fn queued_key(&self, attempt: AttemptId, slot: u32) -> String {
+        self.key("u:", &format!("{attempt}:{slot}"))
+    }
+
+    /// The mark of an attempt's queued submission.
+    fn finish_key(&self, attempt: AttemptId) -> String {
+        self.key("f:", &attempt.to_string())
+    }
+
     pub(super) fn next_seq(&self) -> Result<u64> {
         let seq = self
             .meta("seq")
@@ -453,44 +469,110 @@ impl<K: KeyValue> Store for KvStore<K> {
         }
     }
 
-    fn keep_attempt(&self, kept: &super::KeptAttempt) -> Result<()> {
-        todo!("{kept:?}")
+    fn keep_attempt(&self, kept: &KeptAttempt) -> Result<()> {
+        self.writable()?;
+        self.put(&self.key("q:", &kept.attempt.id.to_string()), kept)
     }
-    fn kept_attempt(&self, attempt: juko_model::AttemptId) -> Result<Option<super::KeptAttempt>> {
-        todo!("{attempt}")
+
+    fn kept_attempt(&self, attempt: AttemptId) -> Result<Option<KeptAttempt>> {
+        self.read(&self.key("q:", &attempt.to_string()))
     }
-    fn kept_attempts(&self) -> Result<Vec<juko_model::AttemptId>> {
-        todo!()
+
+    fn kept_attempts(&self) -> Result<Vec<AttemptId>> {
+        let prefix = self.key("q:", "");
+        let mut ids: Vec<AttemptId> = self
+            .keys_of("q:")
+            .iter()
+            .filter_map(|k| k.strip_prefix(&prefix)?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        Ok(ids)
     }
-    fn forget_attempt(&self, attempt: juko_model::AttemptId) -> Result<()> {
-        todo!("{attempt}")
+
+    fn forget_attempt(&self, attempt: AttemptId) -> Result<()> {
+        self.writable()?;
+        // The copy last: a crash before it leaves an attempt the next sync finds closed again.
+        self.kv.remove(&self.finish_key(attempt))?;
+        for key in self.keys_of(&format!("u:{attempt}:")) {
+            self.kv.remove(&key)?;
+        }
+        self.kv.remove(&self.key("q:", &attempt.to_string()))
     }
+
     fn queue_answer(
         &self,
-        attempt: juko_model::AttemptId,
+        attempt: AttemptId,
         slot: u32,
-        change: &super::AnswerChange,
+        change: &AnswerChange,
         now_ms: i64,
-    ) -> Result<super::QueuedAnswer> {
-        todo!("{attempt}{slot}{change:?}{now_ms}")
+    ) -> Result<QueuedAnswer> {
+        self.writable()?;
+        let key = self.queued_key(attempt, slot);
+        let current = self.read(&key)?;
+        let queued =
+            QueuedAnswer::changed(current, attempt, slot, change, self.next_seq()?, now_ms);
+        // One key per question: the write is the atomic step.
+        self.put(&key, &queued)?;
+        Ok(queued)
     }
-    fn queued_answers(&self, attempt: juko_model::AttemptId) -> Result<Vec<super::QueuedAnswer>> {
-        todo!("{attempt}")
+
+    fn queued_answers(&self, attempt: AttemptId) -> Result<Vec<QueuedAnswer>> {
+        let mut queued: Vec<QueuedAnswer> = self
+            .keys_of(&format!("u:{attempt}:"))
+            .iter()
+            .filter_map(|k| self.read::<QueuedAnswer>(k).transpose())
+            .collect::<Result<_>>()?;
+        queued.sort_by_key(|q| q.slot);
+        Ok(queued)
     }
-    fn settle_answers(&self, attempt: juko_model::AttemptId, sent: &[(u32, u64)]) -> Result<usize> {
-        todo!("{attempt}{sent:?}")
+
+    fn settle_answers(&self, attempt: AttemptId, sent: &[(u32, u64)]) -> Result<usize> {
+        self.writable()?;
+        let mut removed = 0;
+        for (slot, version) in sent {
+            let key = self.queued_key(attempt, *slot);
+            if self
+                .read::<QueuedAnswer>(&key)?
+                .is_some_and(|q| q.version == *version)
+            {
+                self.kv.remove(&key)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
-    fn mark_needs_look(&self, attempt: juko_model::AttemptId, slots: &[u32]) -> Result<()> {
-        todo!("{attempt}{slots:?}")
+
+    fn mark_needs_look(&self, attempt: AttemptId, slots: &[u32]) -> Result<()> {
+        self.writable()?;
+        for slot in slots {
+            let key = self.queued_key(attempt, *slot);
+            if let Some(mut queued) = self.read::<QueuedAnswer>(&key)? {
+                queued.needs_look = true;
+                self.put(&key, &queued)?;
+            }
+        }
+        Ok(())
     }
-    fn set_finish_queued(&self, attempt: juko_model::AttemptId, queued: bool) -> Result<()> {
-        todo!("{attempt}{queued}")
+
+    fn set_finish_queued(&self, attempt: AttemptId, queued: bool) -> Result<()> {
+        self.writable()?;
+        if !queued {
+            return self.kv.remove(&self.finish_key(attempt));
+        }
+        if self.kv.get(&self.key("q:", &attempt.to_string())).is_none() {
+            return Err(Error::Storage(format!(
+                "attempt {attempt} is not kept on this device"
+            )));
+        }
+        self.kv.set(&self.finish_key(attempt), "1")
     }
-    fn finish_queued(&self, attempt: juko_model::AttemptId) -> Result<bool> {
-        todo!("{attempt}")
+
+    fn finish_queued(&self, attempt: AttemptId) -> Result<bool> {
+        Ok(self.kv.get(&self.finish_key(attempt)).is_some())
     }
+
     fn unsent_quiz_changes(&self) -> Result<usize> {
-        todo!()
+        Ok(self.keys_of("u:").len() + self.keys_of("f:").len())
     }
 
     fn erase(&self) -> Result<()> {

@@ -2,12 +2,13 @@
 //! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
 
 use super::{
-    LectureContext, LocalProgress, SiteAction, Store, StoredEvent, merge_remote_into, record_rule,
+    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, SiteAction, Store,
+    StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
 use juko_model::{
-    CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome, Rejection,
-    ResumePosition, WatchedIntervals,
+    AttemptId, CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome,
+    Rejection, ResumePosition, WatchedIntervals,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
@@ -61,6 +62,21 @@ const MIGRATIONS: &[&str] = &[
         json TEXT NOT NULL,
         fetched_ms INTEGER NOT NULL
      );",
+    // 3: test attempts taken on this device: the site's copy (JSON), the queued submission, and
+    // the learner's queued changes, one per question (the JSON holds the change; the columns
+    // are what statements select on).
+    "CREATE TABLE quiz_attempts (
+        attempt INTEGER PRIMARY KEY,
+        json TEXT NOT NULL,
+        finish_queued INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE TABLE quiz_answers (
+        attempt INTEGER NOT NULL,
+        slot INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (attempt, slot)
+     );",
 ];
 
 /// Every table holding the account's data: what [`Store::erase`] empties.
@@ -71,6 +87,8 @@ const ACCOUNT_TABLES: &[&str] = &[
     "sync_state",
     "site_actions",
     "kept",
+    "quiz_attempts",
+    "quiz_answers",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -518,44 +536,162 @@ impl Store for SqliteStore {
         })
     }
 
-    fn keep_attempt(&self, kept: &super::KeptAttempt) -> Result<()> {
-        todo!("{kept:?}")
+    fn keep_attempt(&self, kept: &KeptAttempt) -> Result<()> {
+        self.writable()?;
+        let json = serde_json::to_string(kept).map_err(|e| Error::Storage(e.to_string()))?;
+        self.with(|c| {
+            // Only the copy: the queued finish is another column, written by its own method.
+            c.prepare_cached(
+                "INSERT INTO quiz_attempts (attempt, json) VALUES (?1, ?2)
+                 ON CONFLICT (attempt) DO UPDATE SET json = excluded.json",
+            )?
+            .execute(params![kept.attempt.id.0, json])
+        })?;
+        Ok(())
     }
-    fn kept_attempt(&self, attempt: juko_model::AttemptId) -> Result<Option<super::KeptAttempt>> {
-        todo!("{attempt}")
+
+    fn kept_attempt(&self, attempt: AttemptId) -> Result<Option<KeptAttempt>> {
+        let json: Option<String> = self.with(|c| {
+            c.query_row(
+                "SELECT json FROM quiz_attempts WHERE attempt = ?1",
+                [attempt.0],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        json.map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| Error::Storage(format!("damaged kept attempt {attempt}: {e}")))
+        })
+        .transpose()
     }
-    fn kept_attempts(&self) -> Result<Vec<juko_model::AttemptId>> {
-        todo!()
+
+    fn kept_attempts(&self) -> Result<Vec<AttemptId>> {
+        self.with(|c| {
+            c.prepare("SELECT attempt FROM quiz_attempts ORDER BY attempt")?
+                .query_map([], |r| r.get(0).map(AttemptId))?
+                .collect()
+        })
     }
-    fn forget_attempt(&self, attempt: juko_model::AttemptId) -> Result<()> {
-        todo!("{attempt}")
+
+    fn forget_attempt(&self, attempt: AttemptId) -> Result<()> {
+        self.writable()?;
+        self.transaction(|tx| {
+            for sql in [
+                "DELETE FROM quiz_answers WHERE attempt = ?1",
+                "DELETE FROM quiz_attempts WHERE attempt = ?1",
+            ] {
+                tx.execute(sql, [attempt.0]).map_err(storage)?;
+            }
+            Ok(())
+        })
     }
+
     fn queue_answer(
         &self,
-        attempt: juko_model::AttemptId,
+        attempt: AttemptId,
         slot: u32,
-        change: &super::AnswerChange,
+        change: &AnswerChange,
         now_ms: i64,
-    ) -> Result<super::QueuedAnswer> {
-        todo!("{attempt}{slot}{change:?}{now_ms}")
+    ) -> Result<QueuedAnswer> {
+        self.writable()?;
+        self.transaction(|tx| {
+            let current = read_queued(tx, attempt, Some(slot))?.pop();
+            let version = next_version(tx)?;
+            let queued = QueuedAnswer::changed(current, attempt, slot, change, version, now_ms);
+            let json = serde_json::to_string(&queued).map_err(|e| Error::Storage(e.to_string()))?;
+            tx.prepare_cached(
+                "INSERT INTO quiz_answers (attempt, slot, json, version) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (attempt, slot) DO UPDATE SET json = ?3, version = ?4",
+            )
+            .and_then(|mut st| st.execute(params![attempt.0, slot, json, version as i64]))
+            .map_err(storage)?;
+            Ok(queued)
+        })
     }
-    fn queued_answers(&self, attempt: juko_model::AttemptId) -> Result<Vec<super::QueuedAnswer>> {
-        todo!("{attempt}")
+
+    fn queued_answers(&self, attempt: AttemptId) -> Result<Vec<QueuedAnswer>> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        read_queued(&conn, attempt, None)
     }
-    fn settle_answers(&self, attempt: juko_model::AttemptId, sent: &[(u32, u64)]) -> Result<usize> {
-        todo!("{attempt}{sent:?}")
+
+    fn settle_answers(&self, attempt: AttemptId, sent: &[(u32, u64)]) -> Result<usize> {
+        self.writable()?;
+        self.transaction(|tx| {
+            let mut delete = tx
+                .prepare_cached(
+                    "DELETE FROM quiz_answers WHERE attempt = ?1 AND slot = ?2 AND version = ?3",
+                )
+                .map_err(storage)?;
+            let mut removed = 0;
+            for (slot, version) in sent {
+                removed += delete
+                    .execute(params![attempt.0, slot, *version as i64])
+                    .map_err(storage)?;
+            }
+            Ok(removed)
+        })
     }
-    fn mark_needs_look(&self, attempt: juko_model::AttemptId, slots: &[u32]) -> Result<()> {
-        todo!("{attempt}{slots:?}")
+
+    fn mark_needs_look(&self, attempt: AttemptId, slots: &[u32]) -> Result<()> {
+        self.writable()?;
+        self.transaction(|tx| {
+            for slot in slots {
+                let Some(mut queued) = read_queued(tx, attempt, Some(*slot))?.pop() else {
+                    continue;
+                };
+                queued.needs_look = true;
+                let json =
+                    serde_json::to_string(&queued).map_err(|e| Error::Storage(e.to_string()))?;
+                tx.execute(
+                    "UPDATE quiz_answers SET json = ?3 WHERE attempt = ?1 AND slot = ?2",
+                    params![attempt.0, slot, json],
+                )
+                .map_err(storage)?;
+            }
+            Ok(())
+        })
     }
-    fn set_finish_queued(&self, attempt: juko_model::AttemptId, queued: bool) -> Result<()> {
-        todo!("{attempt}{queued}")
+
+    fn set_finish_queued(&self, attempt: AttemptId, queued: bool) -> Result<()> {
+        self.writable()?;
+        let changed = self.with(|c| {
+            c.execute(
+                "UPDATE quiz_attempts SET finish_queued = ?2 WHERE attempt = ?1",
+                params![attempt.0, queued],
+            )
+        })?;
+        if changed == 0 && queued {
+            return Err(Error::Storage(format!(
+                "attempt {attempt} is not kept on this device"
+            )));
+        }
+        Ok(())
     }
-    fn finish_queued(&self, attempt: juko_model::AttemptId) -> Result<bool> {
-        todo!("{attempt}")
+
+    fn finish_queued(&self, attempt: AttemptId) -> Result<bool> {
+        Ok(self
+            .with(|c| {
+                c.query_row(
+                    "SELECT finish_queued FROM quiz_attempts WHERE attempt = ?1",
+                    [attempt.0],
+                    |r| r.get::<_, bool>(0),
+                )
+                .optional()
+            })?
+            .unwrap_or(false))
     }
+
     fn unsent_quiz_changes(&self) -> Result<usize> {
-        todo!()
+        self.with(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM quiz_answers)
+                      + (SELECT count(*) FROM quiz_attempts WHERE finish_queued)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .map(|n| n as usize)
     }
 
     fn erase(&self) -> Result<()> {
@@ -580,6 +716,40 @@ impl Store for SqliteStore {
         }
         self.with(|c| c.execute_batch("VACUUM;"))
     }
+}
+
+/// An attempt's queued changes (one slot's, when given), in slot order.
+fn read_queued(
+    conn: &Connection,
+    attempt: AttemptId,
+    slot: Option<u32>,
+) -> Result<Vec<QueuedAnswer>> {
+    let rows: Vec<String> = conn
+        .prepare_cached(
+            "SELECT json FROM quiz_answers WHERE attempt = ?1 AND (?2 IS NULL OR slot = ?2)
+             ORDER BY slot",
+        )
+        .and_then(|mut st| {
+            st.query_map(params![attempt.0, slot], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(storage)?;
+    rows.iter()
+        .map(|j| {
+            serde_json::from_str(j)
+                .map_err(|e| Error::Storage(format!("damaged queued answer of {attempt}: {e}")))
+        })
+        .collect()
+}
+
+/// The next version of a queued change: increasing across the store (see `QueuedAnswer`).
+fn next_version(tx: &Transaction<'_>) -> Result<u64> {
+    let version = get_state(tx, "quiz_version")?
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + 1;
+    set_state(tx, "quiz_version", &version.to_string())?;
+    Ok(version)
 }
 
 /// Queues a site action unless one with its key waits already.

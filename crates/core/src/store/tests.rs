@@ -353,3 +353,217 @@ fn a_crash_before_the_kv_completion_action_is_repaired_on_open() {
         }]
     );
 }
+
+// Test attempts: kept copies and queued changes.
+
+use crate::test_quiz::kept_attempt;
+use juko_model::{Answer, AttemptId, ChoiceKey};
+
+fn pick(key: &str) -> AnswerChange {
+    AnswerChange::Answer(Answer::Choice(Some(ChoiceKey(key.into()))))
+}
+
+#[test]
+fn kept_attempts_are_replaced_whole_and_listed_by_id() {
+    each_store(|s| {
+        assert_eq!(s.kept_attempt(AttemptId(9001)).unwrap(), None);
+        s.keep_attempt(&kept_attempt(9002, true)).unwrap();
+        let mut k = kept_attempt(9001, true);
+        s.keep_attempt(&k).unwrap();
+        k.questions[0].sequence_check = 2;
+        k.fetched_ms = 5_000;
+        s.keep_attempt(&k).unwrap();
+        assert_eq!(s.kept_attempt(AttemptId(9001)).unwrap(), Some(k));
+        assert_eq!(
+            s.kept_attempts().unwrap(),
+            [AttemptId(9001), AttemptId(9002)]
+        );
+    });
+}
+
+#[test]
+fn the_latest_change_per_question_wins_and_a_send_settles_only_what_it_sent() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        let first = s.queue_answer(a, 1, &pick("0"), 10).unwrap();
+        s.queue_answer(a, 1, &AnswerChange::Flag(true), 11).unwrap();
+        let latest = s.queue_answer(a, 1, &pick("2"), 12).unwrap();
+        s.queue_answer(a, 3, &AnswerChange::Answer(Answer::Text("GCP".into())), 13)
+            .unwrap();
+        assert!(latest.version > first.version, "versions increase");
+        let queued = s.queued_answers(a).unwrap();
+        assert_eq!(queued.len(), 2, "one entry per question");
+        assert_eq!(queued[0], latest);
+        assert_eq!(
+            queued[0].answer,
+            Some(Answer::Choice(Some(ChoiceKey("2".into()))))
+        );
+        assert_eq!(
+            queued[0].flagged,
+            Some(true),
+            "the flag stays with the answer"
+        );
+        assert_eq!(queued[1].slot, 3);
+        // A send made with the first version does not settle the change made since.
+        assert_eq!(s.settle_answers(a, &[(1, first.version)]).unwrap(), 0);
+        assert_eq!(s.queued_answers(a).unwrap().len(), 2);
+        assert_eq!(
+            s.settle_answers(a, &[(1, latest.version), (3, queued[1].version)])
+                .unwrap(),
+            2
+        );
+        assert!(s.queued_answers(a).unwrap().is_empty());
+        assert!(s.queued_answers(AttemptId(900)).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn a_question_needing_a_look_keeps_its_answer_until_answered_again() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        s.queue_answer(a, 1, &pick("0"), 10).unwrap();
+        s.queue_answer(a, 2, &pick("1"), 10).unwrap();
+        s.mark_needs_look(a, &[1, 3]).unwrap();
+        let q = s.queued_answers(a).unwrap();
+        assert!(q[0].needs_look && !q[1].needs_look);
+        assert_eq!(
+            q.len(),
+            2,
+            "marking does not queue a question without a change"
+        );
+        // A flag is not a look at the answer; a new answer is.
+        assert!(
+            s.queue_answer(a, 1, &AnswerChange::Flag(true), 11)
+                .unwrap()
+                .needs_look
+        );
+        assert!(!s.queue_answer(a, 1, &pick("1"), 12).unwrap().needs_look);
+    });
+}
+
+#[test]
+fn a_queued_submission_and_the_unsent_count() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        assert_eq!(s.unsent_quiz_changes().unwrap(), 0);
+        assert!(
+            s.set_finish_queued(a, true).is_err(),
+            "not kept: nothing to submit"
+        );
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        s.queue_answer(a, 1, &pick("0"), 10).unwrap();
+        s.queue_answer(a, 2, &pick("0"), 10).unwrap();
+        s.set_finish_queued(a, true).unwrap();
+        assert!(s.finish_queued(a).unwrap());
+        // Keeping a newer copy of the attempt leaves the queued submission alone.
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        assert!(s.finish_queued(a).unwrap());
+        assert_eq!(s.unsent_quiz_changes().unwrap(), 3);
+        s.set_finish_queued(a, false).unwrap();
+        assert!(!s.finish_queued(a).unwrap());
+        assert_eq!(s.unsent_quiz_changes().unwrap(), 2);
+    });
+}
+
+#[test]
+fn forgetting_an_attempt_takes_its_changes_and_only_its() {
+    each_store(|s| {
+        for id in [1, 12] {
+            s.keep_attempt(&kept_attempt(id, true)).unwrap();
+            s.queue_answer(AttemptId(id), 1, &pick("0"), 10).unwrap();
+            s.set_finish_queued(AttemptId(id), true).unwrap();
+        }
+        s.forget_attempt(AttemptId(1)).unwrap();
+        assert_eq!(s.kept_attempt(AttemptId(1)).unwrap(), None);
+        assert!(s.queued_answers(AttemptId(1)).unwrap().is_empty());
+        assert!(!s.finish_queued(AttemptId(1)).unwrap());
+        assert_eq!(s.kept_attempts().unwrap(), [AttemptId(12)]);
+        assert_eq!(s.queued_answers(AttemptId(12)).unwrap().len(), 1);
+        assert_eq!(s.unsent_quiz_changes().unwrap(), 2);
+    });
+}
+
+#[test]
+fn erasing_takes_the_attempts_and_refuses_new_answers() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        s.queue_answer(a, 1, &pick("0"), 10).unwrap();
+        s.set_finish_queued(a, true).unwrap();
+        s.erase().unwrap();
+        assert_eq!(s.kept_attempts().unwrap(), []);
+        assert_eq!(s.kept_attempt(a).unwrap(), None);
+        assert!(s.queued_answers(a).unwrap().is_empty());
+        assert_eq!(s.unsent_quiz_changes().unwrap(), 0);
+        assert!(s.queue_answer(a, 1, &pick("1"), 11).is_err());
+        assert!(s.keep_attempt(&kept_attempt(9001, true)).is_err());
+    });
+}
+
+/// An answer is on the device the moment it is queued: another handle opened on the same
+/// storage (the app started again after being killed) reads it.
+fn a_new_handle_sees_queued_answers(first: &dyn Store, reopen: impl FnOnce() -> Box<dyn Store>) {
+    let a = AttemptId(9001);
+    first.keep_attempt(&kept_attempt(9001, true)).unwrap();
+    let queued = first.queue_answer(a, 1, &pick("2"), 10).unwrap();
+    first.mark_needs_look(a, &[1]).unwrap();
+    first.set_finish_queued(a, true).unwrap();
+    let again = reopen();
+    assert_eq!(
+        again.kept_attempt(a).unwrap(),
+        Some(kept_attempt(9001, true))
+    );
+    assert_eq!(
+        again.queued_answers(a).unwrap(),
+        [QueuedAnswer {
+            needs_look: true,
+            ..queued
+        }]
+    );
+    assert!(again.finish_queued(a).unwrap());
+}
+
+#[test]
+fn a_new_kv_handle_sees_queued_answers() {
+    let kv = MemoryKv::default();
+    let first = KvStore::open(kv.clone(), "t").unwrap();
+    a_new_handle_sees_queued_answers(&first, || Box::new(KvStore::open(kv, "t").unwrap()));
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_new_sqlite_handle_sees_queued_answers() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    let first = SqliteStore::open(&path).unwrap();
+    a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(&path).unwrap()));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_store_from_before_tests_gains_them_keeping_its_history() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+            .unwrap();
+        // As a store made by the previous release: schema 2, no quiz tables.
+        for sql in [
+            "DROP TABLE quiz_answers",
+            "DROP TABLE quiz_attempts",
+            "PRAGMA user_version = 2",
+        ] {
+            s.execute_for_tests(sql).unwrap();
+        }
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.pending_count().unwrap(), 1);
+    s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+    s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
+    assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
+    std::fs::remove_dir_all(dir).ok();
+}

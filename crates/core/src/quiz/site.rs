@@ -1,0 +1,259 @@
+//! Exchanges with the site about a kept attempt, shared by the learner's actions and sync:
+//! fetching its pages, comparing them with the device's copy, and sending queued changes.
+
+use super::local::{is_answerable, with_change};
+use super::remote::{Processed, QuizRemote};
+use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer, Store};
+use crate::{Error, Result};
+use juko_model::{Answer, Attempt, AttemptId, AttemptState, Question, Quiz};
+
+/// More pages than any test has: a site whose pages never end is not followed forever.
+const MAX_PAGES: usize = 1_000;
+
+/// The attempt kept on this device, with its queued changes; an error when there is none.
+pub(super) fn load<S: Store + ?Sized>(
+    store: &S,
+    attempt: AttemptId,
+) -> Result<(KeptAttempt, Vec<QueuedAnswer>)> {
+    let kept = store.kept_attempt(attempt)?.ok_or_else(|| {
+        Error::NotAvailable(format!("attempt {attempt} is not kept on this device"))
+    })?;
+    Ok((kept, store.queued_answers(attempt)?))
+}
+
+/// Every page of `attempt` the site lets the device see: on a test with free navigation all
+/// of them; on one with sequential navigation only the current page (asking for a later one
+/// would move the learner on). Questions in slot order; the attempt as the site has it now.
+pub(super) async fn fetch_pages<R: QuizRemote>(
+    remote: &R,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> Result<(Attempt, Vec<Question>)> {
+    let sequential = quiz.navigation == juko_model::Navigation::Sequential;
+    let mut page = if sequential { attempt.current_page } else { 0 };
+    let mut questions: Vec<Question> = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let got = remote.attempt_page(attempt.id, page).await?;
+        questions.extend(got.questions);
+        let mut latest = got.attempt;
+        match got.next_page {
+            Some(next) if !sequential && next > page => page = next,
+            _ => {
+                questions.sort_by_key(|q| q.slot);
+                questions.dedup_by_key(|q| q.slot);
+                // Where the learner was stays theirs: fetching every page is not moving on.
+                latest.current_page = attempt.current_page;
+                return Ok((latest, questions));
+            }
+        }
+    }
+    Err(Error::Protocol(format!(
+        "attempt {} has more than {MAX_PAGES} pages",
+        attempt.id
+    )))
+}
+
+/// Whether the site closed `kept`'s attempt or no longer has it.
+pub(super) async fn closed_on_site<R: QuizRemote>(
+    remote: &R,
+    kept: &KeptAttempt,
+) -> Result<Option<ClosedOnSite>> {
+    let attempts = remote.attempts(&kept.quiz).await?;
+    Ok(match attempts.iter().find(|a| a.id == kept.attempt.id) {
+        None => Some(ClosedOnSite::Gone),
+        Some(a) if !a.is_open() => Some(ClosedOnSite::State(a.state)),
+        Some(_) => None,
+    })
+}
+
+/// Marks the kept attempt as closed on the site: its changes stay for the learner to see.
+pub(super) fn mark_closed<S: Store + ?Sized>(
+    store: &S,
+    mut kept: KeptAttempt,
+    closed: ClosedOnSite,
+) -> Result<()> {
+    tracing::warn!(
+        "attempt {} was closed on the site ({closed:?}); its unsent changes are kept to be seen",
+        kept.attempt.id
+    );
+    if let ClosedOnSite::State(state) = closed {
+        kept.attempt.state = state;
+    }
+    kept.closed_on_site = Some(closed);
+    store.keep_attempt(&kept)
+}
+
+/// Fetches the attempt again and keeps the site's copy, comparing it with the one the queued
+/// changes were made on: a question the site changed meanwhile marks its queued answer as
+/// needing a look, unless the site already holds that very answer (then it is settled: most
+/// likely this device's own send, whose reply was lost). Returns the slots needing a look.
+pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
+    remote: &R,
+    store: &S,
+    kept: KeptAttempt,
+    queued: &[QueuedAnswer],
+    now_ms: i64,
+) -> Result<Vec<u32>> {
+    let (attempt, questions) = fetch_pages(remote, &kept.attempt, &kept.quiz).await?;
+    let mut looks = Vec::new();
+    let mut settled = Vec::new();
+    for change in queued {
+        let Some(answer) = &change.answer else {
+            continue; // a flag alone holds nothing of the learner's to protect
+        };
+        let before = kept.questions.iter().find(|q| q.slot == change.slot);
+        let now = questions.iter().find(|q| q.slot == change.slot);
+        match (before, now) {
+            _ if change.needs_look => looks.push(change.slot),
+            _ if kept.taken_since_fetch.contains(&change.slot) => {}
+            (Some(b), Some(n)) if b.sequence_check == n.sequence_check => {}
+            (_, Some(n))
+                if n.current_answer().as_ref() == Some(answer)
+                    && change.flagged.is_none_or(|f| f == n.flagged) =>
+            {
+                settled.push((change.slot, change.version));
+            }
+            _ => looks.push(change.slot),
+        }
+    }
+    // The marks before the new copy: a crash in between leaves the old copy, compared again
+    // next time. The other order could leave unmarked answers over a copy that hides the
+    // site's change, and they would be sent.
+    store.mark_needs_look(kept.attempt.id, &looks)?;
+    store.settle_answers(kept.attempt.id, &settled)?;
+    store.keep_attempt(&KeptAttempt {
+        quiz: kept.quiz,
+        attempt,
+        questions,
+        fetched_ms: now_ms,
+        closed_on_site: None,
+        taken_since_fetch: Vec::new(),
+    })?;
+    Ok(looks)
+}
+
+/// What sending an attempt's queued changes came to.
+#[derive(Debug, PartialEq)]
+pub(super) enum Pushed {
+    /// The site took them (`sent` changes); the attempt is now in `state`.
+    Taken { state: AttemptState, sent: usize },
+    /// Sent what could be sent; these questions need the learner's look, so a submission
+    /// asked for was not made (and is no longer queued).
+    NeedsLook(Vec<u32>),
+    /// The site closed the attempt (or no longer has it): nothing was sent.
+    Closed(ClosedOnSite),
+}
+
+/// Sends the attempt's queued changes (not those needing a look) with the sequence checks of
+/// the copy they were made on, and submits it when `finish` and nothing needs a look. When the
+/// site finds a copy out of date, the attempt is fetched again and compared ([`refresh`]), and
+/// what may still be sent is sent once more. A change made while sending stays queued.
+pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
+    remote: &R,
+    store: &S,
+    attempt: AttemptId,
+    finish: bool,
+    time_up: bool,
+    now_ms: i64,
+) -> Result<Pushed> {
+    let mut compared = false;
+    loop {
+        let (kept, queued) = load(store, attempt)?;
+        if let Some(closed) = kept.closed_on_site {
+            return Ok(Pushed::Closed(closed));
+        }
+        let looks: Vec<u32> = queued
+            .iter()
+            .filter(|c| c.needs_look)
+            .map(|c| c.slot)
+            .collect();
+        let finishing = finish && looks.is_empty();
+        let sending: Vec<(&QueuedAnswer, Question, Answer)> = queued
+            .iter()
+            .filter(|c| !c.needs_look)
+            .filter_map(|c| {
+                let q = kept.questions.iter().find(|q| q.slot == c.slot)?;
+                let answer = c.answer.clone().or_else(|| q.current_answer())?;
+                // The copy the change was made on (its sequence check), with the flag to send.
+                let mut sent = q.clone();
+                if let Some(f) = c.flagged {
+                    sent.flagged = f;
+                }
+                is_answerable(q).then_some((c, sent, answer))
+            })
+            .collect();
+        if sending.is_empty() && !finishing {
+            return Ok(if finish {
+                store.set_finish_queued(attempt, false)?;
+                Pushed::NeedsLook(looks)
+            } else {
+                Pushed::Taken {
+                    state: kept.attempt.state,
+                    sent: 0,
+                }
+            });
+        }
+        let pairs: Vec<(Question, Answer)> = sending
+            .iter()
+            .map(|(_, q, a)| (q.clone(), a.clone()))
+            .collect();
+        match remote
+            .process_attempt(&kept.attempt, &pairs, finishing, time_up)
+            .await
+        {
+            Ok(Processed::Taken(state)) => {
+                let sent: Vec<(u32, u64)> = sending
+                    .iter()
+                    .map(|(c, _, _)| (c.slot, c.version))
+                    .collect();
+                took(store, kept, &sending, state)?;
+                store.settle_answers(attempt, &sent)?;
+                if finish && !finishing {
+                    store.set_finish_queued(attempt, false)?;
+                    return Ok(Pushed::NeedsLook(looks));
+                }
+                return Ok(Pushed::Taken {
+                    state,
+                    sent: sent.len(),
+                });
+            }
+            Ok(Processed::OutOfSequence) if !compared => {
+                compared = true;
+                refresh(remote, store, kept, &queued, now_ms).await?;
+            }
+            Ok(Processed::OutOfSequence) => {
+                return Err(Error::Refused(
+                    "the site keeps finding this device's copy of the test out of date".into(),
+                ));
+            }
+            // A refusal may be the site saying the attempt is closed: ask, and say so.
+            Err(e @ (Error::Refused(_) | Error::NotAvailable(_) | Error::InvalidRequest(_))) => {
+                if let Some(closed) = closed_on_site(remote, &kept).await? {
+                    mark_closed(store, kept, closed)?;
+                    return Ok(Pushed::Closed(closed));
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Keeps what the site took in the device's copy of it, before the queue lets go of it.
+fn took<S: Store + ?Sized>(
+    store: &S,
+    mut kept: KeptAttempt,
+    sent: &[(&QueuedAnswer, Question, Answer)],
+    state: AttemptState,
+) -> Result<()> {
+    for (change, _, _) in sent {
+        if let Some(q) = kept.questions.iter_mut().find(|q| q.slot == change.slot) {
+            *q = with_change(q.clone(), change);
+        }
+        kept.taken_since_fetch.push(change.slot);
+    }
+    kept.taken_since_fetch.sort_unstable();
+    kept.taken_since_fetch.dedup();
+    kept.attempt.state = state;
+    store.keep_attempt(&kept)
+}
