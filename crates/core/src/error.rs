@@ -74,6 +74,8 @@ impl From<juko_moodle::Error> for Error {
             (_, e @ M::Decode { .. }) => Error::Protocol(e.to_string()),
             (_, M::BadSiteUrl(problem)) => Error::BadSiteUrl(problem.to_string()),
             (_, e @ M::NotMoodle { .. }) => Error::NotMoodle(e.to_string()),
+            // Caught before sending: a caller's mistake, like a request the site finds invalid.
+            (_, e @ M::AnswerDoesNotFit { .. }) => Error::InvalidRequest(e.to_string()),
         }
     }
 }

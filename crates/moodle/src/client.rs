@@ -17,6 +17,8 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, OnceLock};
 
+mod quiz;
+
 const APP_SITE_CHECK: &str = "login/token.php?appsitecheck=1";
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";

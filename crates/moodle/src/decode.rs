@@ -8,9 +8,11 @@
 //! error, whatever else it holds; only then is the body read as the function's result.
 
 use crate::error::{DecodeProblem, Error, Exception, Result};
-use crate::question_html::{AttemptPage, QuestionFields, parse_question};
-use crate::{SiteUrl, Token, convert, wire};
-use juko_model::{Course, CourseContents, CourseId, LoginPolicy, SiteInfo};
+use crate::{SiteUrl, Token, convert, quiz, wire};
+use juko_model::{
+    Attempt, AttemptPage, AttemptReview, AttemptState, Course, CourseContents, CourseId, LectureId,
+    LoginPolicy, Question, QuizOverview, SiteInfo,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -19,8 +21,6 @@ pub(crate) const PUBLIC_CONFIG: &str = "tool_mobile_get_public_config";
 pub(crate) const SITE_INFO: &str = "core_webservice_get_site_info";
 pub(crate) const USERS_COURSES: &str = "core_enrol_get_users_courses";
 pub(crate) const COURSE_CONTENTS: &str = "core_course_get_contents";
-pub(crate) const ATTEMPT_DATA: &str = "mod_quiz_get_attempt_data";
-pub(crate) const ATTEMPT_REVIEW: &str = "mod_quiz_get_attempt_review";
 
 /// Any REST function's result as `T`, after checking for the exception envelope.
 /// Functions that return nothing answer `null`: decode them as `()`.
@@ -237,58 +237,81 @@ fn shape(function: &str, what: &str) -> Error {
     }
 }
 
-/// `mod_quiz_get_attempt_data`: a page of an attempt's questions, read into native questions.
-/// A question whose HTML cannot be read fails the whole page (naming its slot): showing the
-/// rest would let the learner submit a test with a question they never saw.
-pub fn attempt_data(body: &[u8]) -> Result<AttemptPage> {
-    attempt_page(ATTEMPT_DATA, body)
+// ---- Tests (quizzes, §6) -------------------------------------------------------------------
+
+/// The answers [`quiz_overview`] reads, one body per function, for the same quiz.
+#[derive(Clone, Copy, Debug)]
+pub struct QuizBodies<'a> {
+    /// `mod_quiz_get_quizzes_by_courses` for the quiz's course.
+    pub quizzes: &'a [u8],
+    /// `mod_quiz_get_quiz_access_information`.
+    pub access: &'a [u8],
+    /// `mod_quiz_get_quiz_required_qtypes`.
+    pub required_qtypes: &'a [u8],
+    /// `mod_quiz_get_user_attempts` (`status=all`).
+    pub attempts: &'a [u8],
+    /// `mod_quiz_get_attempt_access_information` for the open attempt, else attempt 0.
+    pub attempt_access: &'a [u8],
+    /// `mod_quiz_get_user_best_grade`.
+    pub best_grade: &'a [u8],
 }
 
-/// `mod_quiz_get_attempt_review`: the finished attempt's questions, read-only, with the marks
-/// and feedback the review options show.
-pub fn attempt_review(body: &[u8]) -> Result<AttemptPage> {
-    attempt_page(ATTEMPT_REVIEW, body)
+/// A test's page: the quiz of course module `module`, what the learner may do, their attempts
+/// (raw marks rescaled to the quiz's grade) and best grade.
+pub fn quiz_overview(module: LectureId, bodies: &QuizBodies<'_>) -> Result<QuizOverview> {
+    let quiz = quiz::find_quiz(rest(quiz::QUIZZES_BY_COURSES, bodies.quizzes)?, module)?;
+    let attempt_access: wire::AttemptAccess = rest(quiz::ATTEMPT_ACCESS, bodies.attempt_access)?;
+    let access = quiz::access(
+        rest(quiz::QUIZ_ACCESS, bodies.access)?,
+        &attempt_access,
+        rest(quiz::REQUIRED_QTYPES, bodies.required_qtypes)?,
+    );
+    quiz::overview(
+        &quiz,
+        access,
+        rest(quiz::USER_ATTEMPTS, bodies.attempts)?,
+        &attempt_access,
+        rest(quiz::BEST_GRADE, bodies.best_grade)?,
+    )
 }
 
-fn attempt_page(function: &str, body: &[u8]) -> Result<AttemptPage> {
-    let page: wire::AttemptPage = rest(function, body)?;
-    let shape = |what: String| Error::Decode {
-        function: function.to_owned(),
-        problem: DecodeProblem::Shape(what),
-    };
-    let usage = page.attempt.uniqueid.0;
-    let mut questions = Vec::with_capacity(page.questions.len());
-    for q in &page.questions {
-        let slot = u32::try_from(q.slot.0).map_err(|_| shape(format!("slot {}", q.slot.0)))?;
-        let sequencecheck = q
-            .sequencecheck
-            .map(|s| u32::try_from(s.0).map_err(|_| shape(format!("slot {slot}: sequencecheck"))))
-            .transpose()?;
-        let fields = QuestionFields {
-            uniqueid: usage,
-            slot,
-            qtype: &q.qtype,
-            number: q
-                .questionnumber
-                .as_ref()
-                .map(|n| n.0.clone())
-                .or_else(|| q.number.map(|n| n.0.to_string())),
-            html: &q.html,
-            sequencecheck,
-            flagged: q.flagged.0,
-            stateclass: q.stateclass.as_deref(),
-            status: q.status.as_deref(),
-        };
-        let question =
-            parse_question(&fields).map_err(|p| shape(format!("question in slot {slot}: {p}")))?;
-        questions.push(question);
-    }
-    Ok(AttemptPage {
-        attempt_id: page.attempt.id.0,
-        usage,
-        next_page: page.nextpage.and_then(|n| u32::try_from(n.0).ok()),
-        questions,
-    })
+/// `mod_quiz_get_attempt_access_information`: when the attempt must be submitted, if ever.
+pub fn attempt_deadline(body: &[u8]) -> Result<Option<i64>> {
+    rest(quiz::ATTEMPT_ACCESS, body).map(|a| quiz::deadline(&a))
+}
+
+/// `mod_quiz_start_attempt`: the new attempt, or [`Error::Declined`] with the site's reasons
+/// (no attempts left, closed, …) when it answers with an empty attempt and warnings.
+pub fn start_attempt(body: &[u8]) -> Result<Attempt> {
+    rest(quiz::START_ATTEMPT, body).and_then(quiz::started)
+}
+
+/// `mod_quiz_get_attempt_data` for page `page`: the attempt (without its deadline, which comes
+/// from [`attempt_deadline`]) and the page's questions read into native questions.
+pub fn attempt_data(page: u32, body: &[u8]) -> Result<AttemptPage> {
+    rest(quiz::ATTEMPT_DATA, body).and_then(|w| quiz::attempt_page(page, w))
+}
+
+/// `mod_quiz_get_attempt_summary` of `attempt`: every question the learner may see.
+pub fn attempt_summary(attempt: &Attempt, body: &[u8]) -> Result<Vec<Question>> {
+    let summary: wire::AttemptSummary = rest(quiz::ATTEMPT_SUMMARY, body)?;
+    quiz::questions(quiz::ATTEMPT_SUMMARY, attempt.usage, &summary.questions)
+}
+
+/// `mod_quiz_save_attempt`: `{status, warnings}`; a warning is a refusal.
+pub fn save_attempt(body: &[u8]) -> Result<()> {
+    rest(quiz::SAVE_ATTEMPT, body).and_then(quiz::saved)
+}
+
+/// `mod_quiz_process_attempt`: the attempt's state afterwards; a warning is a refusal.
+pub fn process_attempt(body: &[u8]) -> Result<AttemptState> {
+    rest(quiz::PROCESS_ATTEMPT, body).and_then(quiz::processed)
+}
+
+/// `mod_quiz_get_attempt_review`: the finished attempt's questions, read-only, with the grade,
+/// marks and feedback the review options show.
+pub fn attempt_review(body: &[u8]) -> Result<AttemptReview> {
+    rest(quiz::ATTEMPT_REVIEW, body).and_then(quiz::review)
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub enum Error {
     /// The address answers, but not as a Moodle site with the app service (`appsitecheck`, §1.1).
     #[error("{url} does not answer like a Moodle site: {detail}")]
     NotMoodle { url: String, detail: String },
+    /// An answer to send does not fit its question (another kind, a choice the question does not
+    /// have): a caller's mistake, caught before anything is sent.
+    #[error("the answer for the question in slot {slot} does not fit that question")]
+    AnswerDoesNotFit { slot: u32 },
 }
 
 /// Moodle's exception envelope: `{exception, errorcode, message, debuginfo?}`.
@@ -99,6 +103,12 @@ pub enum ExceptionKind {
     AppAccessDisabled,
     /// Our request was malformed: a client bug, never the learner's fault.
     InvalidParameter,
+    /// A test's answers were sent with a sequence check the site has moved past: the attempt
+    /// was changed elsewhere (another device, the web) since this copy of its questions.
+    StaleAnswers,
+    /// The test attempt is already finished (submitted elsewhere, or by the site at its
+    /// deadline): it takes no more answers.
+    AttemptClosed,
     Other,
 }
 
@@ -116,7 +126,8 @@ impl ExceptionKind {
             | "nopermissions"
             | "invalidrecord"
             | "invalidrecordunknown"
-            | "invalidcoursemodule" => ExceptionKind::NotAvailable,
+            | "invalidcoursemodule"
+            | "notyourattempt" => ExceptionKind::NotAvailable,
             "usernotfullysetup"
             | "forcepasswordchangenotice"
             | "sitepolicynotagreed"
@@ -133,6 +144,13 @@ impl ExceptionKind {
             | "missingrequiredcapability"
             | "noguest" => ExceptionKind::AppAccessDisabled,
             "invalidparameter" | "errorinvalidparam" => ExceptionKind::InvalidParameter,
+            // The quiz rethrows the question engine's `question_out_of_sequence_exception`
+            // (`submissionoutofsequence`) as the friendly one when processing; autosave lets
+            // the original through.
+            "submissionoutofsequencefriendlymessage" | "submissionoutofsequence" => {
+                ExceptionKind::StaleAnswers
+            }
+            "attemptalreadyclosed" => ExceptionKind::AttemptClosed,
             _ => ExceptionKind::Other,
         }
     }
@@ -236,6 +254,22 @@ impl Error {
         self.kind() == Some(ExceptionKind::NotAvailable)
     }
 
+    /// A test's answers were refused because the attempt changed elsewhere (stale sequence
+    /// check): nothing of them was saved.
+    pub fn is_stale_answers(&self) -> bool {
+        if self.kind() == Some(ExceptionKind::StaleAnswers) {
+            return true;
+        }
+        // A site that leaves the code out still names the engine's exception class.
+        matches!(self, Error::Exception { exception, .. }
+            if exception.class.as_deref() == Some("question_out_of_sequence_exception"))
+    }
+
+    /// The test attempt is already finished and takes no more answers.
+    pub fn is_attempt_closed(&self) -> bool {
+        self.kind() == Some(ExceptionKind::AttemptClosed)
+    }
+
     /// Worth trying again later: no answer, or a transient HTTP status. A site's refusal is not
     /// (the Moodle App never queues an action that got a WS exception, §9.1).
     pub fn is_retryable(&self) -> bool {
@@ -317,7 +351,7 @@ impl Error {
                 url: r(url),
                 detail: r(detail),
             },
-            e @ Error::BadSiteUrl(_) => e,
+            e @ (Error::BadSiteUrl(_) | Error::AnswerDoesNotFit { .. }) => e,
         }
     }
 }
@@ -353,6 +387,13 @@ mod tests {
         check("wsaccessusersuspended", ExceptionKind::AccountDisabled);
         check("servicenotavailable", ExceptionKind::AppAccessDisabled);
         check("invalidparameter", ExceptionKind::InvalidParameter);
+        check(
+            "submissionoutofsequencefriendlymessage",
+            ExceptionKind::StaleAnswers,
+        );
+        check("submissionoutofsequence", ExceptionKind::StaleAnswers);
+        check("attemptalreadyclosed", ExceptionKind::AttemptClosed);
+        check("notyourattempt", ExceptionKind::NotAvailable);
         check("somethingnew", ExceptionKind::Other);
     }
 
@@ -362,6 +403,15 @@ mod tests {
         assert!(!exception(Some("accessexception")).is_session_invalid());
         assert!(exception(Some("sitemaintenance")).is_maintenance());
         assert!(exception(Some("requireloginerror")).is_not_available());
+        assert!(exception(Some("submissionoutofsequencefriendlymessage")).is_stale_answers());
+        assert!(!exception(Some("attemptalreadyclosed")).is_stale_answers());
+        assert!(exception(Some("attemptalreadyclosed")).is_attempt_closed());
+        assert!(!exception(Some("submissionoutofsequence")).is_attempt_closed());
+        let mut by_class = exception(None);
+        if let Error::Exception { exception, .. } = &mut by_class {
+            exception.class = Some("question_out_of_sequence_exception".into());
+        }
+        assert!(by_class.is_stale_answers());
         assert_eq!(exception(None).kind(), Some(ExceptionKind::Other));
         let login = Error::Login {
             errorcode: "invalidlogin".into(),

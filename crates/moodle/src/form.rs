@@ -5,7 +5,7 @@
 //! `1`/`0` (`true` fails `PARAM_BOOL` validation). A small value tree makes both rules impossible
 //! to get wrong; serde_qs would need per-field overrides for every boolean.
 
-use juko_model::{CourseId, LectureId, UnitId, UserId};
+use juko_model::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 use std::fmt;
 use url::form_urlencoded::byte_serialize;
 
@@ -66,6 +66,8 @@ value_from! {
     UnitId => |x: UnitId| Value::Int(x.0),
     LectureId => |x: LectureId| Value::Int(x.0),
     UserId => |x: UserId| Value::Int(x.0),
+    QuizId => |x: QuizId| Value::Int(x.0),
+    AttemptId => |x: AttemptId| Value::Int(x.0),
 }
 
 impl<T: Into<Value>> From<Vec<T>> for Value {

@@ -21,6 +21,7 @@ mod form;
 mod lecture_meta;
 mod progress;
 mod question_html;
+mod quiz;
 mod site_url;
 mod token;
 mod wire;
@@ -36,7 +37,7 @@ pub use error::{
 pub use files::stream_url;
 pub use form::{Params, Value};
 pub use question_html::{
-    AttemptPage, MAX_QUESTION_HTML, QuestionFields, QuestionProblem, answer_fields, parse_question,
+    MAX_QUESTION_HTML, QuestionFields, QuestionProblem, answer_fields, parse_question,
 };
 pub use site_url::SiteUrl;
 pub use token::Token;

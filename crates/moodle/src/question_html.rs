@@ -441,15 +441,3 @@ fn state(stateclass: Option<&str>) -> QuestionState {
         _ => QuestionState::Other,
     }
 }
-
-/// One page of a quiz attempt's questions, as `mod_quiz_get_attempt_data` (or the whole attempt,
-/// as `mod_quiz_get_attempt_review`) sends it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AttemptPage {
-    pub attempt_id: i64,
-    /// The attempt's question usage: pass it to [`answer_fields`] with the page's questions.
-    pub usage: i64,
-    /// The page after this one; `None` on the last page (and in a review).
-    pub next_page: Option<u32>,
-    pub questions: Vec<Question>,
-}

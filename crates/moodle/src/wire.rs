@@ -158,7 +158,7 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// For lists: `null` reads as empty, like an absent key.
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
@@ -374,21 +374,160 @@ mod tests {
     }
 }
 
-/// `mod_quiz_get_attempt_data` and `mod_quiz_get_attempt_review` (§6.6, §6.9): what the question
-/// parser needs.
+// ---- Tests (quizzes, §6) -------------------------------------------------------------------
+
+/// `mod_quiz_get_quizzes_by_courses` (§6.2).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Quizzes {
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) quizzes: Vec<Quiz>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// One quiz, with the user's effective settings. Most fields are only sent when the learner may
+/// see them, so all but the ids are optional.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Quiz {
+    pub(crate) id: Int,
+    pub(crate) coursemodule: Int,
+    pub(crate) course: Int,
+    pub(crate) name: Option<String>,
+    pub(crate) intro: Option<String>,
+    pub(crate) timeopen: Option<Int>,
+    pub(crate) timeclose: Option<Int>,
+    pub(crate) timelimit: Option<Int>,
+    /// Attempts allowed; 0 = unlimited.
+    pub(crate) attempts: Option<Int>,
+    /// 1 highest, 2 average, 3 first, 4 last (`QUIZ_GRADEHIGHEST` …).
+    pub(crate) grademethod: Option<Int>,
+    pub(crate) decimalpoints: Option<Int>,
+    /// The raw marks of a perfect attempt (the sum of the questions' marks).
+    pub(crate) sumgrades: Option<Float>,
+    /// The quiz's grade scale (a perfect attempt's grade).
+    pub(crate) grade: Option<Float>,
+    /// `free` or `sequential`.
+    pub(crate) navmethod: Option<String>,
+    pub(crate) allowofflineattempts: Option<Flag>,
+    /// Seconds; 0 = autosave off.
+    pub(crate) autosaveperiod: Option<Int>,
+}
+
+/// `mod_quiz_get_quiz_access_information` (§6.3).
+#[derive(Debug, Deserialize)]
+pub(crate) struct QuizAccess {
+    pub(crate) canattempt: Flag,
+    pub(crate) canreviewmyattempts: Option<Flag>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) accessrules: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) activerulenames: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) preventaccessreasons: Vec<String>,
+}
+
+/// `mod_quiz_get_attempt_access_information` (§6.3).
+#[derive(Debug, Deserialize)]
+pub(crate) struct AttemptAccess {
+    /// When the attempt must be submitted (unix seconds); 0 or absent = no deadline.
+    pub(crate) endtime: Option<Int>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) preventnewattemptreasons: Vec<String>,
+}
+
+/// `mod_quiz_get_quiz_required_qtypes`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RequiredQtypes {
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) questiontypes: Vec<String>,
+}
+
+/// `mod_quiz_get_user_attempts` (§6.4).
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserAttempts {
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) attempts: Vec<Attempt>,
+}
+
+/// Moodle's attempt structure: every field is optional in the declaration (`start_attempt`
+/// answers `{}` when it refuses), so the conversion names what is missing.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Attempt {
+    pub(crate) id: Option<Int>,
+    pub(crate) quiz: Option<Int>,
+    /// The learner's attempt number (1, 2, …).
+    pub(crate) attempt: Option<Int>,
+    /// The question usage id: the `U` of the form fields `q{U}:{slot}_…`.
+    pub(crate) uniqueid: Option<Int>,
+    /// Slots with `0` after each page: `1,2,0,3,0`.
+    pub(crate) layout: Option<String>,
+    pub(crate) currentpage: Option<Int>,
+    pub(crate) state: Option<String>,
+    pub(crate) timestart: Option<Int>,
+    pub(crate) timefinish: Option<Int>,
+    /// Raw marks; `null` unless finished and the review options show marks.
+    pub(crate) sumgrades: Option<Float>,
+}
+
+/// `mod_quiz_get_user_best_grade` (§6.10).
+#[derive(Debug, Deserialize)]
+pub(crate) struct BestGrade {
+    pub(crate) hasgrade: Flag,
+    /// On the quiz's scale; only when the learner may see marks.
+    pub(crate) grade: Option<Float>,
+    pub(crate) gradetopass: Option<Float>,
+}
+
+/// `mod_quiz_start_attempt` (§6.5): an empty attempt and warnings when the site refuses.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StartAttempt {
+    #[serde(default)]
+    pub(crate) attempt: Option<Attempt>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// `mod_quiz_process_attempt` (§6.8).
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProcessAttempt {
+    pub(crate) state: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// `mod_quiz_get_attempt_data` (§6.6).
 #[derive(Deserialize)]
-pub(crate) struct AttemptPage {
-    pub(crate) attempt: AttemptIds,
-    /// `-1` on the last page; absent in a review.
+pub(crate) struct AttemptData {
+    pub(crate) attempt: Attempt,
+    /// `-1` on the last page.
     pub(crate) nextpage: Option<Int>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) questions: Vec<AttemptQuestion>,
+}
+
+/// `mod_quiz_get_attempt_summary`: every question the learner may see, without the attempt.
+#[derive(Deserialize)]
+pub(crate) struct AttemptSummary {
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) questions: Vec<AttemptQuestion>,
+}
+
+/// `mod_quiz_get_attempt_review` (§6.9).
+#[derive(Deserialize)]
+pub(crate) struct AttemptReview {
+    /// The rescaled grade as the site formats it, `""`, or `notyetgraded`.
+    pub(crate) grade: Option<Text>,
+    pub(crate) attempt: Attempt,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) additionaldata: Vec<AdditionalData>,
+    #[serde(default, deserialize_with = "nullable")]
     pub(crate) questions: Vec<AttemptQuestion>,
 }
 
 #[derive(Deserialize)]
-pub(crate) struct AttemptIds {
-    pub(crate) id: Int,
-    /// The question usage id: the `U` of the form fields `q{U}:{slot}_…`.
-    pub(crate) uniqueid: Int,
+pub(crate) struct AdditionalData {
+    pub(crate) id: Option<String>,
+    pub(crate) content: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,10 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use juko_model::{CourseId, LectureId, LectureKind, Media, UserId};
+use juko_model::{
+    Answer, Attempt, AttemptId, AttemptState, Choice, ChoiceKey, CourseId, LectureId, LectureKind,
+    Media, Question, QuestionKind, QuestionState, QuizId, UserId,
+};
 use juko_moodle::{
     DecodeProblem, Error, NetworkKind, Params, Session, Site, SiteUrl, Token, Value,
 };
@@ -792,4 +795,456 @@ async fn tls_failure_is_named() {
         ),
         "{e:?}"
     );
+}
+
+// ---- Tests (quizzes) -----------------------------------------------------------------------
+
+/// The form body as `(name, value)` pairs, decoded, in order.
+fn form_pairs(body: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The pairs after the REST envelope (token, function, format, text settings).
+fn params_of(seen: &Seen) -> Vec<(String, String)> {
+    form_pairs(&seen.body).into_iter().skip(5).collect()
+}
+
+/// Form fields, as `(name, value)`.
+type Fields = Vec<(String, String)>;
+
+fn pairs(list: &[(&str, &str)]) -> Fields {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn question(slot: u32, sequence_check: u32, kind: QuestionKind) -> Question {
+    Question {
+        slot,
+        number: Some(slot.to_string()),
+        text_html: "<p>?</p>".into(),
+        kind,
+        state: QuestionState::NotYetAnswered,
+        status: String::new(),
+        flagged: false,
+        sequence_check,
+        read_only: false,
+        feedback_html: None,
+    }
+}
+
+fn choices(keys: &[&str]) -> Vec<Choice> {
+    keys.iter()
+        .map(|k| Choice {
+            key: ChoiceKey((*k).into()),
+            numbering: None,
+            label_html: (*k).into(),
+            selected: false,
+            outcome: None,
+        })
+        .collect()
+}
+
+fn open_attempt() -> Attempt {
+    juko_moodle::decode::start_attempt(&sample("mod_quiz_start_attempt.json")).unwrap()
+}
+
+/// One answer of each kind Juko answers natively, and the fields Moodle expects for each.
+fn answers_of_every_kind() -> (Vec<(Question, Answer)>, Fields) {
+    let key = |k: &str| ChoiceKey(k.into());
+    let answers = vec![
+        (
+            question(
+                1,
+                1,
+                QuestionKind::SingleChoice {
+                    choices: choices(&["0", "1", "2"]),
+                },
+            ),
+            Answer::Choice(Some(key("2"))),
+        ),
+        (
+            question(
+                2,
+                3,
+                QuestionKind::MultipleChoice {
+                    choices: choices(&["0", "1", "2"]),
+                },
+            ),
+            Answer::Choices(vec![key("0"), key("2")]),
+        ),
+        (
+            question(3, 2, QuestionKind::TrueFalse { answer: None }),
+            Answer::TrueFalse(Some(false)),
+        ),
+        (
+            question(
+                4,
+                1,
+                QuestionKind::ShortAnswer {
+                    answer: String::new(),
+                },
+            ),
+            Answer::Text("GCP & ICH-E6 =適合".into()),
+        ),
+        (
+            question(
+                5,
+                4,
+                QuestionKind::SingleChoice {
+                    choices: choices(&["0", "1"]),
+                },
+            ),
+            Answer::Choice(None),
+        ),
+    ];
+    let names_values = [
+        ("q45678:1_:sequencecheck", "1"),
+        ("q45678:1_answer", "2"),
+        ("q45678:2_:sequencecheck", "3"),
+        ("q45678:2_choice0", "1"),
+        ("q45678:2_choice1", "0"),
+        ("q45678:2_choice2", "1"),
+        ("q45678:3_:sequencecheck", "2"),
+        ("q45678:3_answer", "0"),
+        ("q45678:4_:sequencecheck", "1"),
+        ("q45678:4_answer", "GCP & ICH-E6 =適合"),
+        ("q45678:5_:sequencecheck", "4"),
+        // Moodle's "clear my choice".
+        ("q45678:5_answer", "-1"),
+    ];
+    let mut data = Vec::new();
+    for (i, (name, value)) in names_values.iter().enumerate() {
+        data.push((format!("data[{i}][name]"), (*name).to_owned()));
+        data.push((format!("data[{i}][value]"), (*value).to_owned()));
+    }
+    (answers, data)
+}
+
+fn preflight() -> Vec<(String, String)> {
+    pairs(&[
+        ("preflightdata[0][name]", "confirmdatasaved"),
+        ("preflightdata[0][value]", "1"),
+    ])
+}
+
+#[tokio::test]
+async fn save_answers_sends_exactly_moodles_fields_for_every_kind() {
+    let (session, mock) = session(vec![(
+        "REST mod_quiz_save_attempt",
+        json(sample("mod_quiz_save_attempt.json")),
+    )])
+    .await;
+    let (answers, data) = answers_of_every_kind();
+    session
+        .save_answers(&open_attempt(), &answers)
+        .await
+        .unwrap();
+    let seen = mock.only();
+    assert_eq!(
+        seen.query,
+        "moodlewsrestformat=json&wsfunction=mod_quiz_save_attempt"
+    );
+    let mut want = pairs(&[("attemptid", "9001")]);
+    want.extend(data);
+    want.extend(preflight());
+    assert_eq!(params_of(&seen), want);
+    assert!(
+        seen.body
+            .starts_with(&format!("wstoken={TOKEN}&wsfunction=mod_quiz_save_attempt"))
+    );
+}
+
+#[tokio::test]
+async fn process_attempt_sends_the_answers_finish_and_time_up() {
+    let (finishing, mock) = session(vec![(
+        "REST mod_quiz_process_attempt",
+        json(sample("mod_quiz_process_attempt.json")),
+    )])
+    .await;
+    let (answers, data) = answers_of_every_kind();
+    let state = finishing
+        .process_attempt(&open_attempt(), &answers, true, false)
+        .await
+        .unwrap();
+    assert_eq!(state, AttemptState::Finished);
+    let mut want = pairs(&[("attemptid", "9001")]);
+    want.extend(data);
+    want.extend(pairs(&[("finishattempt", "1"), ("timeup", "0")]));
+    want.extend(preflight());
+    assert_eq!(params_of(&mock.only()), want);
+
+    // Time up with nothing left to send: no data fields at all (Moodle's default is []).
+    let (timed_out, mock) = session(vec![(
+        "REST mod_quiz_process_attempt",
+        json(sample("mod_quiz_process_attempt.json")),
+    )])
+    .await;
+    timed_out
+        .process_attempt(&open_attempt(), &[], true, true)
+        .await
+        .unwrap();
+    let mut want = pairs(&[
+        ("attemptid", "9001"),
+        ("finishattempt", "1"),
+        ("timeup", "1"),
+    ]);
+    want.extend(preflight());
+    assert_eq!(params_of(&mock.only()), want);
+}
+
+#[tokio::test]
+async fn an_answer_that_does_not_fit_sends_nothing() {
+    let (session, mock) = session(vec![]).await;
+    let q = question(
+        1,
+        1,
+        QuestionKind::SingleChoice {
+            choices: choices(&["0", "1"]),
+        },
+    );
+    let wrong_key = [(q.clone(), Answer::Choice(Some(ChoiceKey("7".into()))))];
+    let e = session
+        .save_answers(&open_attempt(), &wrong_key)
+        .await
+        .unwrap_err();
+    assert_eq!(e, Error::AnswerDoesNotFit { slot: 1 });
+    let wrong_kind = [(q, Answer::Text("x".into()))];
+    let e = session
+        .process_attempt(&open_attempt(), &wrong_kind, true, false)
+        .await
+        .unwrap_err();
+    assert_eq!(e, Error::AnswerDoesNotFit { slot: 1 });
+    // Nothing to save is no request either.
+    session.save_answers(&open_attempt(), &[]).await.unwrap();
+    assert!(mock.seen().is_empty());
+}
+
+#[tokio::test]
+async fn stale_answers_and_closed_attempts_surface_as_their_kinds() {
+    let exception = |code: &str| {
+        json(format!(
+            r#"{{"exception":"moodle_exception","errorcode":"{code}","message":"m"}}"#
+        ))
+    };
+    let (answers, _) = answers_of_every_kind();
+    let (stale, _) = session(vec![(
+        "REST mod_quiz_process_attempt",
+        exception("submissionoutofsequencefriendlymessage"),
+    )])
+    .await;
+    let e = stale
+        .process_attempt(&open_attempt(), &answers, false, false)
+        .await
+        .unwrap_err();
+    assert!(e.is_stale_answers(), "{e:?}");
+    let (closed, _) = session(vec![(
+        "REST mod_quiz_save_attempt",
+        exception("attemptalreadyclosed"),
+    )])
+    .await;
+    let e = closed
+        .save_answers(&open_attempt(), &answers)
+        .await
+        .unwrap_err();
+    assert!(e.is_attempt_closed() && !e.is_stale_answers(), "{e:?}");
+}
+
+const ENDTIME: &str = r#"{"endtime": 1736125200, "isfinished": false, "preventnewattemptreasons": [], "warnings": []}"#;
+
+#[tokio::test]
+async fn start_attempt_sends_the_preflight_and_fills_the_deadline() {
+    let (session, mock) = session(vec![
+        (
+            "REST mod_quiz_start_attempt",
+            json(sample("mod_quiz_start_attempt.json")),
+        ),
+        (
+            "REST mod_quiz_get_attempt_access_information",
+            json(ENDTIME),
+        ),
+    ])
+    .await;
+    let attempt = session.start_attempt(QuizId(15)).await.unwrap();
+    assert_eq!(
+        (attempt.id, attempt.deadline),
+        (AttemptId(9001), Some(1736125200))
+    );
+    let seen = mock.seen();
+    let mut want = pairs(&[("quizid", "15")]);
+    want.extend(preflight());
+    want.extend(pairs(&[("forcenew", "0")]));
+    assert_eq!(params_of(&seen[0]), want);
+    assert_eq!(
+        params_of(&seen[1]),
+        pairs(&[("quizid", "15"), ("attemptid", "9001")])
+    );
+}
+
+#[tokio::test]
+async fn start_attempt_continues_the_open_one() {
+    let (session, mock) = session(vec![
+        (
+            "REST mod_quiz_start_attempt",
+            json(r#"{"exception":"moodle_quiz_exception","errorcode":"attemptstillinprogress","message":"まだ受験中です"}"#),
+        ),
+        ("REST mod_quiz_get_user_attempts", json(sample("mod_quiz_get_user_attempts.json"))),
+        ("REST mod_quiz_get_attempt_access_information", json(ENDTIME)),
+    ])
+    .await;
+    let attempt = session.start_attempt(QuizId(15)).await.unwrap();
+    assert_eq!(attempt.id, AttemptId(9001));
+    assert_eq!(attempt.state, AttemptState::InProgress);
+    assert_eq!(attempt.deadline, Some(1736125200));
+    let functions: Vec<_> = mock.seen().iter().map(|s| s.query.clone()).collect();
+    assert_eq!(functions.len(), 3, "{functions:?}");
+}
+
+#[tokio::test]
+async fn start_attempt_refused_carries_the_sites_words() {
+    let (session, _) = session(vec![(
+        "REST mod_quiz_start_attempt",
+        json(r#"{"attempt":{},"warnings":[{"item":"quiz","itemid":15,"warningcode":"1","message":"受験回数の上限に達しました。"}]}"#),
+    )])
+    .await;
+    let e = session.start_attempt(QuizId(15)).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Declined { message, .. } if message == "受験回数の上限に達しました。"),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn quiz_overview_asks_as_the_app_does() {
+    let (session, mock) = session(vec![
+        (
+            "REST mod_quiz_get_quizzes_by_courses",
+            json(sample("mod_quiz_get_quizzes_by_courses.json")),
+        ),
+        (
+            "REST mod_quiz_get_quiz_access_information",
+            json(sample("mod_quiz_get_quiz_access_information.json")),
+        ),
+        (
+            "REST mod_quiz_get_quiz_required_qtypes",
+            json(r#"{"questiontypes":["multichoice","essay"],"warnings":[]}"#),
+        ),
+        (
+            "REST mod_quiz_get_user_attempts",
+            json(sample("mod_quiz_get_user_attempts.json")),
+        ),
+        (
+            "REST mod_quiz_get_attempt_access_information",
+            json(ENDTIME),
+        ),
+        (
+            "REST mod_quiz_get_user_best_grade",
+            json(sample("mod_quiz_get_user_best_grade.json")),
+        ),
+    ])
+    .await;
+    let o = session
+        .quiz_overview(CourseId(42), LectureId(320))
+        .await
+        .unwrap();
+    assert_eq!(o.quiz.id, QuizId(15));
+    assert_eq!(o.access.unsupported_types, ["essay"]);
+    assert_eq!(o.attempts.len(), 2);
+    assert_eq!(o.open_attempt().and_then(|a| a.deadline), Some(1736125200));
+    assert_eq!((o.best_grade, o.quiz.pass_grade), (Some(60.0), Some(80.0)));
+    let seen = mock.seen();
+    let by_function = |f: &str| {
+        seen.iter()
+            .find(|s| s.query.ends_with(&format!("wsfunction={f}")))
+            .map(params_of)
+            .unwrap_or_else(|| panic!("{f} not called"))
+    };
+    assert_eq!(
+        by_function("mod_quiz_get_quizzes_by_courses"),
+        pairs(&[("courseids[0]", "42")])
+    );
+    assert_eq!(
+        by_function("mod_quiz_get_user_attempts"),
+        pairs(&[
+            ("quizid", "15"),
+            ("userid", "0"),
+            ("status", "all"),
+            ("includepreviews", "1")
+        ])
+    );
+    // Asked about the open attempt, for its deadline.
+    assert_eq!(
+        by_function("mod_quiz_get_attempt_access_information"),
+        pairs(&[("quizid", "15"), ("attemptid", "9001")])
+    );
+    assert_eq!(seen.len(), 6);
+}
+
+#[tokio::test]
+async fn attempt_pages_summaries_reviews_and_views() {
+    let summary = {
+        let data: serde_json::Value =
+            serde_json::from_slice(&sample("mod_quiz_get_attempt_data.json")).unwrap();
+        serde_json::json!({"questions": data["questions"], "warnings": []}).to_string()
+    };
+    let (session, mock) = session(vec![
+        (
+            "REST mod_quiz_get_attempt_data",
+            json(sample("mod_quiz_get_attempt_data.json")),
+        ),
+        (
+            "REST mod_quiz_get_attempt_access_information",
+            json(ENDTIME),
+        ),
+        ("REST mod_quiz_get_attempt_summary", json(summary)),
+        (
+            "REST mod_quiz_get_attempt_review",
+            json(sample("mod_quiz_get_attempt_review.json")),
+        ),
+        (
+            "REST mod_quiz_view_quiz",
+            json(sample("mod_quiz_save_attempt.json")),
+        ),
+        (
+            "REST mod_quiz_view_attempt",
+            json(sample("mod_quiz_save_attempt.json")),
+        ),
+        (
+            "REST mod_quiz_view_attempt_summary",
+            json(sample("mod_quiz_save_attempt.json")),
+        ),
+        (
+            "REST mod_quiz_view_attempt_review",
+            json(sample("mod_quiz_save_attempt.json")),
+        ),
+    ])
+    .await;
+    let page = session.attempt_page(AttemptId(9001), 0).await.unwrap();
+    assert_eq!(page.attempt.deadline, Some(1736125200));
+    assert_eq!(page.questions.len(), 1);
+    let questions = session.attempt_summary(&page.attempt).await.unwrap();
+    assert_eq!(questions, page.questions);
+    let review = session.attempt_review(AttemptId(8990)).await.unwrap();
+    assert_eq!(review.grade, Some(60.0));
+    session.view_quiz(QuizId(15)).await.unwrap();
+    session.view_attempt(AttemptId(9001), 2).await.unwrap();
+    session.view_attempt_summary(AttemptId(9001)).await.unwrap();
+    session.view_attempt_review(AttemptId(8990)).await.unwrap();
+    let seen = mock.seen();
+    let mut page_params = pairs(&[("attemptid", "9001"), ("page", "0")]);
+    page_params.extend(preflight());
+    assert_eq!(params_of(&seen[0]), page_params);
+    assert_eq!(
+        params_of(&seen[3]),
+        pairs(&[("attemptid", "8990"), ("page", "-1")])
+    );
+    assert_eq!(params_of(&seen[4]), pairs(&[("quizid", "15")]));
+    let mut view = pairs(&[("attemptid", "9001"), ("page", "2")]);
+    view.extend(preflight());
+    assert_eq!(params_of(&seen[5]), view);
+    assert_eq!(params_of(&seen[7]), pairs(&[("attemptid", "8990")]));
+    // A finished attempt needs no deadline: no access call for the review.
+    assert_eq!(seen.len(), 8);
 }

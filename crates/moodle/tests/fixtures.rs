@@ -5,7 +5,8 @@
 //! step with the shared dataset (site `https://icrweb.example.jp`, course 42, lecture cm 310).
 
 use juko_model::{
-    ActivityKind, CourseId, LectureId, LectureKind, LoginPolicy, Media, UnitId, UserId,
+    ActivityKind, AttemptId, AttemptState, CourseId, GradeMethod, LectureId, LectureKind,
+    LoginPolicy, Media, Navigation, QuizId, QuizOverview, QuizStatus, UnitId, UserId,
 };
 use juko_moodle::{DecodeProblem, Error, ExceptionKind, SiteUrl, Token, decode, stream_url};
 use serde_json::{Value, json};
@@ -46,11 +47,20 @@ const DECODED: &[&str] = &[
     "core_completion_update_activity_completion_status_manually.json",
     "enrol_self_enrol_user.json",
     "enrol_self_enrol_user__invalid_key.json",
+    "mod_quiz_get_quizzes_by_courses.json",
+    "mod_quiz_get_quiz_access_information.json",
+    "mod_quiz_get_attempt_access_information.json",
+    "mod_quiz_get_user_attempts.json",
+    "mod_quiz_get_user_best_grade.json",
+    "mod_quiz_start_attempt.json",
+    "mod_quiz_get_attempt_data.json",
     "mod_quiz_save_attempt.json",
+    "mod_quiz_process_attempt.json",
+    "mod_quiz_get_attempt_review.json",
     "core_user_update_user_preferences.json",
 ];
 
-/// Samples for functions this crate does not wrap yet (quizzes, forums, enrolment, messages):
+/// Samples for functions this crate does not wrap yet (forums, enrolment, messages):
 /// only checked to pass the envelope rules below.
 const LATER: &[&str] = &[
     "core_completion_get_activities_completion_status.json",
@@ -63,15 +73,6 @@ const LATER: &[&str] = &[
     "message_popup_get_popup_notifications.json",
     "mod_forum_get_forum_discussions.json",
     "mod_forum_get_forums_by_courses.json",
-    "mod_quiz_get_attempt_access_information.json",
-    "mod_quiz_get_attempt_data.json",
-    "mod_quiz_get_attempt_review.json",
-    "mod_quiz_get_quiz_access_information.json",
-    "mod_quiz_get_quizzes_by_courses.json",
-    "mod_quiz_get_user_attempts.json",
-    "mod_quiz_get_user_best_grade.json",
-    "mod_quiz_process_attempt.json",
-    "mod_quiz_start_attempt.json",
     "mod_resource_get_resources_by_courses.json",
 ];
 
@@ -830,4 +831,407 @@ fn wrong_shapes_name_the_function_and_the_problem() {
     check(b"Warning: something in PHP", |p| {
         matches!(p, DecodeProblem::NotJson(_))
     });
+}
+
+// ---- Tests (quizzes) -----------------------------------------------------------------------
+
+/// The overview's bodies: the samples, with `required_qtypes` (which has no sample) and any
+/// sample replaced by `overrides`.
+struct Overview {
+    quizzes: Value,
+    access: Value,
+    qtypes: Value,
+    attempts: Value,
+    attempt_access: Value,
+    best: Value,
+}
+
+impl Overview {
+    fn samples() -> Overview {
+        Overview {
+            quizzes: sample_json("mod_quiz_get_quizzes_by_courses.json"),
+            access: sample_json("mod_quiz_get_quiz_access_information.json"),
+            qtypes: json!({"questiontypes": ["multichoice"], "warnings": []}),
+            attempts: sample_json("mod_quiz_get_user_attempts.json"),
+            attempt_access: sample_json("mod_quiz_get_attempt_access_information.json"),
+            best: sample_json("mod_quiz_get_user_best_grade.json"),
+        }
+    }
+
+    fn quiz(&mut self) -> &mut Value {
+        &mut self.quizzes["quizzes"][0]
+    }
+
+    fn decode(&self) -> Result<QuizOverview, Error> {
+        let (quizzes, access, qtypes) = (
+            bytes(&self.quizzes),
+            bytes(&self.access),
+            bytes(&self.qtypes),
+        );
+        let (attempts, attempt_access, best) = (
+            bytes(&self.attempts),
+            bytes(&self.attempt_access),
+            bytes(&self.best),
+        );
+        decode::quiz_overview(
+            LectureId(320),
+            &decode::QuizBodies {
+                quizzes: &quizzes,
+                access: &access,
+                required_qtypes: &qtypes,
+                attempts: &attempts,
+                attempt_access: &attempt_access,
+                best_grade: &best,
+            },
+        )
+    }
+}
+
+#[test]
+fn quiz_overview_from_the_samples() {
+    let o = Overview::samples().decode().unwrap();
+    let q = &o.quiz;
+    assert_eq!(
+        (q.id, q.module, q.course),
+        (QuizId(15), LectureId(320), CourseId(42))
+    );
+    assert_eq!(q.name, "第1講 確認テスト");
+    assert_eq!(q.intro_html, "<p>全5問。80%以上で合格です。</p>");
+    assert_eq!(q.max_attempts, None, "0 attempts = unlimited");
+    assert_eq!((q.max_grade, q.pass_grade), (100.0, Some(80.0)));
+    assert_eq!(q.decimal_points, 2);
+    assert_eq!(
+        (q.time_limit_secs, q.opens_at, q.closes_at),
+        (None, None, None)
+    );
+    assert_eq!(q.navigation, Navigation::Free);
+    assert!(!q.offline_attempts, "allowofflineattempts is 0");
+    assert_eq!(q.autosave_secs, Some(60));
+    assert_eq!(q.grade_method, GradeMethod::Highest);
+
+    assert!(o.access.can_attempt && o.access.can_review);
+    assert!(!o.access.needs_site);
+    assert!(o.access.unsupported_types.is_empty());
+    assert!(o.access.blocked.is_empty() && o.access.new_attempt_blocked.is_empty());
+
+    let [first, second] = o.attempts.as_slice() else {
+        panic!("{:?}", o.attempts)
+    };
+    assert_eq!(
+        (first.id, first.quiz, first.number, first.usage),
+        (AttemptId(8990), QuizId(15), 1, 45001)
+    );
+    assert_eq!(first.state, AttemptState::Finished);
+    assert_eq!(
+        (first.started_at, first.finished_at),
+        (1735862400, Some(1735863300))
+    );
+    // 3 of 5 marks on a test graded out of 100.
+    assert_eq!(first.grade, Some(60.0));
+    assert_eq!(
+        first.pages,
+        vec![vec![1], vec![2], vec![3], vec![4], vec![5]]
+    );
+    assert_eq!(first.current_page, 4);
+    assert_eq!(second.state, AttemptState::InProgress);
+    assert_eq!(
+        (second.finished_at, second.grade, second.deadline),
+        (None, None, None)
+    );
+    assert_eq!(o.best_grade, Some(60.0));
+    assert_eq!(o.status(), QuizStatus::InProgress);
+    assert_eq!(o.open_attempt().map(|a| a.id), Some(AttemptId(9001)));
+}
+
+#[test]
+fn attempt_marks_are_rescaled_to_the_quiz_grade() {
+    let mut o = Overview::samples();
+    o.quiz()["sumgrades"] = json!(10.0);
+    o.quiz()["grade"] = json!(20.0);
+    o.attempts["attempts"][0]["sumgrades"] = json!("7.5");
+    assert_eq!(o.decode().unwrap().attempts[0].grade, Some(15.0));
+    // Marks the review options hide stay hidden.
+    o.attempts["attempts"][0]["sumgrades"] = Value::Null;
+    assert_eq!(o.decode().unwrap().attempts[0].grade, None);
+    // A test whose questions carry no marks grades 0, as Moodle shows it.
+    o.attempts["attempts"][0]["sumgrades"] = json!(3.0);
+    o.quiz()["sumgrades"] = json!(0);
+    assert_eq!(o.decode().unwrap().attempts[0].grade, Some(0.0));
+    // The best grade is already on the quiz's scale; hidden or absent, it is None.
+    o.best = json!({"hasgrade": true, "warnings": []});
+    let decoded = o.decode().unwrap();
+    assert_eq!((decoded.best_grade, decoded.quiz.pass_grade), (None, None));
+    o.best = json!({"hasgrade": false, "grade": 50.0, "warnings": []});
+    assert_eq!(o.decode().unwrap().best_grade, None);
+}
+
+#[test]
+fn offline_attempts_need_the_setting_free_navigation_and_no_time_limit() {
+    let mut o = Overview::samples();
+    o.quiz()["allowofflineattempts"] = json!(1);
+    assert!(o.decode().unwrap().quiz.offline_attempts);
+    o.quiz()["timelimit"] = json!(600);
+    let timed = o.decode().unwrap().quiz;
+    assert_eq!(timed.time_limit_secs, Some(600));
+    assert!(!timed.offline_attempts);
+    o.quiz()["timelimit"] = json!(0);
+    o.quiz()["navmethod"] = json!("sequential");
+    let sequential = o.decode().unwrap().quiz;
+    assert_eq!(sequential.navigation, Navigation::Sequential);
+    assert!(!sequential.offline_attempts);
+    // A learner the access rules block gets no navmethod: not offline either.
+    o.quiz()["navmethod"] = json!("free");
+    o.quiz()
+        .as_object_mut()
+        .unwrap()
+        .remove("allowofflineattempts");
+    assert!(!o.decode().unwrap().quiz.offline_attempts);
+}
+
+#[test]
+fn quiz_settings_map_to_the_model() {
+    let mut o = Overview::samples();
+    *o.quiz() = json!({
+        "id": 16, "coursemodule": 320, "course": 42, "name": "t",
+        "timeopen": 1735000000, "timeclose": 1736000000, "attempts": 3,
+        "grademethod": 4, "decimalpoints": 0, "autosaveperiod": 0
+    });
+    let q = o.decode().unwrap().quiz;
+    assert_eq!(
+        (q.opens_at, q.closes_at),
+        (Some(1735000000), Some(1736000000))
+    );
+    assert_eq!(q.max_attempts, Some(3));
+    assert_eq!(q.grade_method, GradeMethod::Last);
+    assert_eq!(q.decimal_points, 0);
+    assert_eq!(q.autosave_secs, None, "0 turns autosave off");
+    assert_eq!(q.max_grade, 0.0);
+}
+
+#[test]
+fn rules_juko_cannot_satisfy_send_the_learner_to_the_site() {
+    let mut o = Overview::samples();
+    let with_rules = |o: &mut Overview, rules: &[&str]| {
+        o.access["activerulenames"] = json!(rules);
+        o.decode().unwrap().access.needs_site
+    };
+    assert!(!with_rules(
+        &mut o,
+        &[
+            "quizaccess_timelimit",
+            "quizaccess_openclosedate",
+            "quizaccess_numattempts",
+            "quizaccess_offlineattempts",
+            "quizaccess_delaybetweenattempts",
+            "quizaccess_ipaddress",
+        ]
+    ));
+    assert!(with_rules(
+        &mut o,
+        &["quizaccess_timelimit", "quizaccess_password"]
+    ));
+    assert!(with_rules(&mut o, &["quizaccess_seb"]));
+    assert!(with_rules(&mut o, &["quizaccess_securewindow"]));
+    assert!(with_rules(&mut o, &["quizaccess_someplugin"]));
+}
+
+#[test]
+fn access_reasons_and_unsupported_types_are_kept() {
+    let mut o = Overview::samples();
+    o.qtypes = json!({"questiontypes": ["multichoice", "essay", "description", "random", "truefalse", "match", "shortanswer"]});
+    o.access["accessrules"] = json!(["制限時間: 10 分"]);
+    o.access["preventaccessreasons"] = json!(["この小テストは終了しました。"]);
+    o.access["canattempt"] = json!(false);
+    o.attempt_access["preventnewattemptreasons"] = json!(["受験回数の上限に達しました。"]);
+    let a = o.decode().unwrap().access;
+    assert_eq!(a.unsupported_types, ["essay", "match"]);
+    assert_eq!(a.rules, ["制限時間: 10 分"]);
+    assert_eq!(a.blocked, ["この小テストは終了しました。"]);
+    assert_eq!(a.new_attempt_blocked, ["受験回数の上限に達しました。"]);
+    assert!(!a.can_attempt);
+}
+
+#[test]
+fn the_open_attempt_takes_its_deadline_from_the_attempt_access() {
+    let mut o = Overview::samples();
+    o.attempt_access["endtime"] = json!(1736125200);
+    let decoded = o.decode().unwrap();
+    assert_eq!(decoded.attempts[1].deadline, Some(1736125200));
+    assert_eq!(
+        decoded.attempts[0].deadline, None,
+        "finished attempts have none"
+    );
+    assert_eq!(
+        decode::attempt_deadline(&bytes(&o.attempt_access)).unwrap(),
+        Some(1736125200)
+    );
+    assert_eq!(
+        decode::attempt_deadline(&sample("mod_quiz_get_attempt_access_information.json")).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn a_quiz_the_course_does_not_list_is_declined() {
+    let mut o = Overview::samples();
+    o.quiz()["coursemodule"] = json!(999);
+    assert!(matches!(o.decode(), Err(Error::Declined { .. })));
+    o.quizzes = json!({"quizzes": [], "warnings": [
+        {"item": "course", "itemid": 42, "warningcode": "1", "message": "No access rights in course context"}
+    ]});
+    let e = o.decode().unwrap_err();
+    assert!(
+        matches!(&e, Error::Declined { message, warningcode: Some(c), .. }
+            if message == "No access rights in course context" && c == "1"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn bad_attempts_are_named_not_guessed() {
+    let mut o = Overview::samples();
+    o.attempts["attempts"][0]["state"] = json!("haunted");
+    let e = o.decode().unwrap_err();
+    assert!(e.to_string().contains("haunted"), "{e}");
+    let mut o = Overview::samples();
+    o.attempts["attempts"][0]["layout"] = json!("1,x,0");
+    assert!(matches!(o.decode(), Err(Error::Decode { .. })));
+    let mut o = Overview::samples();
+    o.attempts["attempts"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("uniqueid");
+    let e = o.decode().unwrap_err();
+    assert!(e.to_string().contains("uniqueid"), "{e}");
+}
+
+#[test]
+fn start_attempt_sample_and_refusal() {
+    let a = decode::start_attempt(&sample("mod_quiz_start_attempt.json")).unwrap();
+    assert_eq!(
+        (a.id, a.quiz, a.number, a.usage),
+        (AttemptId(9001), QuizId(15), 2, 45678)
+    );
+    assert_eq!(a.state, AttemptState::InProgress);
+    assert_eq!(a.pages.len(), 5);
+    assert_eq!((a.deadline, a.grade), (None, None));
+    // Moodle refuses a new attempt with an empty one and its reasons as warnings (§6.5).
+    let refused = json!({"attempt": {}, "warnings": [
+        {"item": "quiz", "itemid": 15, "warningcode": "1", "message": "受験回数の上限に達しました。"},
+        {"item": "quiz", "itemid": 15, "warningcode": "1", "message": "この小テストは終了しました。"}
+    ]});
+    let e = decode::start_attempt(&bytes(&refused)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Declined { message, .. }
+            if message == "受験回数の上限に達しました。\nこの小テストは終了しました。"),
+        "{e:?}"
+    );
+    assert!(matches!(
+        decode::start_attempt(br#"{"attempt": {}, "warnings": []}"#),
+        Err(Error::Decode { .. })
+    ));
+}
+
+#[test]
+fn attempt_data_sample_carries_the_attempt() {
+    let page = decode::attempt_data(0, &sample("mod_quiz_get_attempt_data.json")).unwrap();
+    let a = &page.attempt;
+    assert_eq!(
+        (a.id, a.quiz, a.usage, a.state),
+        (AttemptId(9001), QuizId(15), 45678, AttemptState::InProgress)
+    );
+    assert_eq!(a.slots().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!((page.page, page.next_page), (0, Some(1)));
+    assert_eq!(page.questions.len(), 1);
+    let mut last = sample_json("mod_quiz_get_attempt_data.json");
+    last["nextpage"] = json!(-1);
+    assert_eq!(
+        decode::attempt_data(4, &bytes(&last)).unwrap().next_page,
+        None
+    );
+}
+
+#[test]
+fn attempt_summary_reads_every_question_for_the_attempts_usage() {
+    // No summary sample: its questions are the attempt data's, without the attempt.
+    let data = sample_json("mod_quiz_get_attempt_data.json");
+    let summary = json!({"questions": data["questions"], "totalunanswered": 1, "warnings": []});
+    let page = decode::attempt_data(0, &bytes(&data)).unwrap();
+    let questions = decode::attempt_summary(&page.attempt, &bytes(&summary)).unwrap();
+    assert_eq!(questions, page.questions);
+    // Read for another usage, the fields are not this question's: a clear error.
+    let mut other = page.attempt.clone();
+    other.usage = 1;
+    assert!(matches!(
+        decode::attempt_summary(&other, &bytes(&summary)),
+        Err(Error::Decode { .. })
+    ));
+}
+
+#[test]
+fn save_and_process_answers() {
+    decode::save_attempt(&sample("mod_quiz_save_attempt.json")).unwrap();
+    let warned =
+        r#"{"status": true, "warnings": [{"warningcode": "x", "message": "保存できません"}]}"#;
+    assert!(matches!(
+        decode::save_attempt(warned.as_bytes()),
+        Err(Error::Declined { message, .. }) if message == "保存できません"
+    ));
+    assert!(matches!(
+        decode::save_attempt(br#"{"status": false, "warnings": []}"#),
+        Err(Error::Declined { .. })
+    ));
+    assert_eq!(
+        decode::process_attempt(&sample("mod_quiz_process_attempt.json")).unwrap(),
+        AttemptState::Finished
+    );
+    assert_eq!(
+        decode::process_attempt(br#"{"state": "inprogress", "warnings": []}"#).unwrap(),
+        AttemptState::InProgress
+    );
+    assert!(matches!(
+        decode::process_attempt(br#"{"state": "finished", "warnings": [{"message": "m"}]}"#),
+        Err(Error::Declined { .. })
+    ));
+}
+
+#[test]
+fn stale_sequence_checks_and_closed_attempts_are_distinct() {
+    let refusal = |code: &str| {
+        let body = json!({"exception": "moodle_exception", "errorcode": code, "message": "m"});
+        decode::process_attempt(&bytes(&body)).unwrap_err()
+    };
+    let stale = refusal("submissionoutofsequencefriendlymessage");
+    assert!(stale.is_stale_answers() && !stale.is_attempt_closed());
+    assert_eq!(stale.kind(), Some(ExceptionKind::StaleAnswers));
+    assert!(refusal("submissionoutofsequence").is_stale_answers());
+    let closed = refusal("attemptalreadyclosed");
+    assert!(closed.is_attempt_closed() && !closed.is_stale_answers());
+    assert_eq!(closed.kind(), Some(ExceptionKind::AttemptClosed));
+    assert!(refusal("notyourattempt").is_not_available());
+}
+
+#[test]
+fn attempt_review_sample() {
+    let r = decode::attempt_review(&sample("mod_quiz_get_attempt_review.json")).unwrap();
+    assert_eq!(
+        (r.attempt.id, r.attempt.state),
+        (AttemptId(8990), AttemptState::Finished)
+    );
+    assert_eq!(r.grade, Some(60.0));
+    assert_eq!(r.attempt.grade, Some(60.0));
+    assert_eq!(
+        r.feedback_html.as_deref(),
+        Some("<p>もう一度復習しましょう。</p>")
+    );
+    assert_eq!(r.questions.len(), 1);
+    assert!(r.questions.iter().all(|q| q.read_only));
+    let mut hidden = sample_json("mod_quiz_get_attempt_review.json");
+    hidden["grade"] = json!("notyetgraded");
+    hidden["additionaldata"] = json!([]);
+    let r = decode::attempt_review(&bytes(&hidden)).unwrap();
+    assert_eq!(
+        (r.grade, r.attempt.grade, r.feedback_html),
+        (None, None, None)
+    );
 }

@@ -49,10 +49,10 @@ fn choice_keys(q: &Question) -> Vec<(&str, bool)> {
 
 #[test]
 fn the_attempt_data_sample_reads_as_a_single_choice_question() {
-    let page = decode::attempt_data(&sample("mod_quiz_get_attempt_data.json")).unwrap();
-    assert_eq!(page.attempt_id, 9001);
-    assert_eq!(page.usage, 45678);
-    assert_eq!(page.next_page, Some(1));
+    let page = decode::attempt_data(0, &sample("mod_quiz_get_attempt_data.json")).unwrap();
+    assert_eq!(page.attempt.id.0, 9001);
+    assert_eq!(page.attempt.usage, 45678);
+    assert_eq!((page.page, page.next_page), (0, Some(1)));
     let [q] = page.questions.as_slice() else {
         panic!("one question expected: {:?}", page.questions)
     };
@@ -86,10 +86,7 @@ fn the_attempt_data_sample_reads_as_a_single_choice_question() {
 #[test]
 fn the_review_sample_reads_read_only_with_marks_and_feedback() {
     let page = decode::attempt_review(&sample("mod_quiz_get_attempt_review.json")).unwrap();
-    assert_eq!(
-        (page.attempt_id, page.usage, page.next_page),
-        (8990, 45001, None)
-    );
+    assert_eq!((page.attempt.id.0, page.attempt.usage), (8990, 45001));
     let q = &page.questions[0];
     assert!(q.read_only);
     assert_eq!(q.state, QuestionState::Graded(Outcome::Correct));
@@ -254,9 +251,9 @@ fn older_sites_markup_reads_the_same() {
 
 #[test]
 fn single_choice_answers_send_the_choice_or_clear_it() {
-    let page = decode::attempt_data(&sample("mod_quiz_get_attempt_data.json")).unwrap();
+    let page = decode::attempt_data(0, &sample("mod_quiz_get_attempt_data.json")).unwrap();
     let q = &page.questions[0];
-    let send = |a| answer_fields(page.usage, q, &a);
+    let send = |a| answer_fields(page.attempt.usage, q, &a);
     assert_eq!(
         send(Answer::Choice(Some(ChoiceKey("2".into())))).unwrap(),
         [
@@ -402,7 +399,7 @@ fn hostile_fields_for_other_questions_are_ignored() {
 fn a_bad_question_fails_its_page_naming_the_slot() {
     let body = String::from_utf8(sample("mod_quiz_get_attempt_data.json")).unwrap();
     let body = body.replace("class=\\\"qtext\\\"", "class=\\\"gone\\\"");
-    let err = decode::attempt_data(body.as_bytes()).unwrap_err();
+    let err = decode::attempt_data(0, body.as_bytes()).unwrap_err();
     let Error::Decode {
         problem: DecodeProblem::Shape(what),
         ..
