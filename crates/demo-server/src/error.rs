@@ -60,6 +60,14 @@ pub(crate) enum Error {
         exception: &'static str,
         errorcode: &'static str,
     },
+    /// A quiz's `moodle_exception` (module `quiz` or `question`): its code and its language
+    /// string, or `quiz/<code>` where Moodle has none (`Invalid page number`).
+    #[error("{message}")]
+    Quiz {
+        errorcode: &'static str,
+        message: String,
+        debuginfo: Option<String>,
+    },
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -81,6 +89,24 @@ impl Error {
     pub(crate) fn invalid_parameter(debuginfo: impl Into<String>) -> Error {
         Error::InvalidParameter {
             debuginfo: debuginfo.into(),
+        }
+    }
+
+    /// A quiz exception whose code has a language string.
+    pub(crate) fn quiz(errorcode: &'static str, message: &str) -> Error {
+        Error::Quiz {
+            errorcode,
+            message: message.to_owned(),
+            debuginfo: None,
+        }
+    }
+
+    /// A quiz exception whose code has no language string: Moodle's message is `quiz/<code>`.
+    pub(crate) fn quiz_unworded(errorcode: &'static str) -> Error {
+        Error::Quiz {
+            errorcode,
+            message: format!("quiz/{errorcode}"),
+            debuginfo: None,
         }
     }
 
@@ -119,6 +145,7 @@ impl Error {
             Error::CannotManualTrack => "cannotmanualctrack",
             Error::CompletionNotEnabled => "completionnotenabled",
             Error::NoLangString { errorcode, .. } => errorcode,
+            Error::Quiz { errorcode, .. } => errorcode,
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",
@@ -143,7 +170,9 @@ impl Error {
             Error::AccessException { debuginfo } | Error::InvalidParameter { debuginfo } => {
                 Some(debuginfo.clone())
             }
-            Error::InvalidRecord { debuginfo, .. } => debuginfo.clone(),
+            Error::InvalidRecord { debuginfo, .. } | Error::Quiz { debuginfo, .. } => {
+                debuginfo.clone()
+            }
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ mod courses;
 mod files;
 mod progress;
 mod quiz;
+mod quiz_attempt;
 mod schema;
 mod users;
 
@@ -31,6 +32,12 @@ pub(crate) use progress::{
 pub(crate) use quiz::{
     AttemptFilter, AttemptRow, QuizRow, has_questions, question_types, quiz_by_id,
     quizzes_of_course, user_attempts,
+};
+pub(crate) use quiz_attempt::{
+    AnswerRow, NewAttempt, QuestionAttemptRow, QuestionRow, StepRow, attempt_by_id,
+    best_grade, delete_autosaved_step, insert_attempt, insert_question_attempt, insert_step,
+    question, question_attempts, quiz_slots, save_best_grade, set_completion_state, set_flag,
+    update_attempt,
 };
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;

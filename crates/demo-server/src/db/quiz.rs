@@ -36,6 +36,11 @@ pub(crate) struct QuizRow {
     pub(crate) completionattemptsexhausted: i64,
     pub(crate) completionpassgrade: i64,
     pub(crate) allowofflineattempts: i64,
+    pub(crate) shuffleanswers: bool,
+    /// The module's completion tracking (`course_modules.completion`: 0 none, 2 automatic).
+    pub(crate) completion: i64,
+    /// Completion needs a grade (`completionusegrade`).
+    pub(crate) completionusegrade: bool,
 }
 
 /// The `review*` bit fields (`mod_quiz\question\display_options`).
@@ -58,7 +63,7 @@ const QUIZ_COLUMNS: &str = "q.id, q.course, cm.id, q.timeopen, q.timeclose, q.ti
     q.reviewgeneralfeedback, q.reviewrightanswer, q.reviewoverallfeedback, q.questionsperpage,
     q.navmethod, q.sumgrades, q.grade, q.gradepass, q.browsersecurity, q.delay1, q.delay2,
     q.showuserpicture, q.showblocks, q.completionattemptsexhausted, cm.completionpassgrade,
-    q.allowofflineattempts";
+    q.allowofflineattempts, q.shuffleanswers, cm.completion, cm.completionusegrade";
 
 fn quiz_row(row: &Row<'_>) -> rusqlite::Result<QuizRow> {
     Ok(QuizRow {
@@ -100,6 +105,9 @@ fn quiz_row(row: &Row<'_>) -> rusqlite::Result<QuizRow> {
         completionattemptsexhausted: row.get(33)?,
         completionpassgrade: row.get(34)?,
         allowofflineattempts: row.get(35)?,
+        shuffleanswers: row.get(36)?,
+        completion: row.get(37)?,
+        completionusegrade: row.get(38)?,
     })
 }
 
@@ -188,31 +196,35 @@ pub(crate) fn user_attempts(
         AttemptFilter::Unfinished => "AND state IN ('inprogress', 'overdue')",
     };
     let sql = format!(
-        "SELECT id, quiz, userid, attempt, uniqueid, layout, currentpage, preview, state,
-                timestart, timefinish, timemodified, timemodifiedoffline, timecheckstate, sumgrades
-         FROM quiz_attempts
+        "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts
          WHERE quiz = ?1 AND userid = ?2 AND (?3 OR preview = 0) {states}
          ORDER BY attempt"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    stmt.query_map(params![quizid, userid, includepreviews], |row| {
-        Ok(AttemptRow {
-            id: row.get(0)?,
-            quiz: row.get(1)?,
-            userid: row.get(2)?,
-            attempt: row.get(3)?,
-            uniqueid: row.get(4)?,
-            layout: row.get(5)?,
-            currentpage: row.get(6)?,
-            preview: row.get(7)?,
-            state: row.get(8)?,
-            timestart: row.get(9)?,
-            timefinish: row.get(10)?,
-            timemodified: row.get(11)?,
-            timemodifiedoffline: row.get(12)?,
-            timecheckstate: row.get(13)?,
-            sumgrades: row.get(14)?,
-        })
-    })?
-    .collect()
+    stmt.query_map(params![quizid, userid, includepreviews], attempt_row)?
+        .collect()
+}
+
+pub(super) const ATTEMPT_COLUMNS: &str = "id, quiz, userid, attempt, uniqueid, layout,
+    currentpage, preview, state, timestart, timefinish, timemodified, timemodifiedoffline,
+    timecheckstate, sumgrades";
+
+pub(super) fn attempt_row(row: &Row<'_>) -> rusqlite::Result<AttemptRow> {
+    Ok(AttemptRow {
+        id: row.get(0)?,
+        quiz: row.get(1)?,
+        userid: row.get(2)?,
+        attempt: row.get(3)?,
+        uniqueid: row.get(4)?,
+        layout: row.get(5)?,
+        currentpage: row.get(6)?,
+        preview: row.get(7)?,
+        state: row.get(8)?,
+        timestart: row.get(9)?,
+        timefinish: row.get(10)?,
+        timemodified: row.get(11)?,
+        timemodifiedoffline: row.get(12)?,
+        timecheckstate: row.get(13)?,
+        sumgrades: row.get(14)?,
+    })
 }

@@ -363,8 +363,65 @@ INSERT INTO sqlite_sequence (name, seq) VALUES
     ('quiz_attempts', 8000);
 "#;
 
+/// Version 4: taking quizzes, shaped after Moodle's question engine (`question_usages`,
+/// `question_attempts`, `question_attempt_steps`, `question_attempt_step_data`) and the best
+/// grade (`quiz_grades`). Each question of an attempt keeps its steps: step 0 holds the
+/// per-attempt choice order (`_order`), each real step a response or the finish, and at most
+/// one autosaved step, stored with a negative sequence number as Moodle stores it.
+const SCHEMA_V4: &str = r#"
+ALTER TABLE course_modules ADD COLUMN completionusegrade INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE question_usages (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    contextid INTEGER NOT NULL,
+    component TEXT NOT NULL
+);
+
+CREATE TABLE question_attempts (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    questionusageid  INTEGER NOT NULL REFERENCES question_usages(id),
+    slot             INTEGER NOT NULL,
+    questionid       INTEGER NOT NULL REFERENCES question(id),
+    maxmark          REAL NOT NULL,
+    flagged          INTEGER NOT NULL DEFAULT 0,
+    timemodified     INTEGER NOT NULL,
+    UNIQUE (questionusageid, slot)
+);
+
+CREATE TABLE question_attempt_steps (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    questionattemptid INTEGER NOT NULL REFERENCES question_attempts(id),
+    sequencenumber    INTEGER NOT NULL,  -- 0, 1, 2, …; negative: the autosaved step
+    state             TEXT NOT NULL,     -- todo, complete, gradedright, gradedpartial, gradedwrong, gaveup, needsgrading
+    fraction          REAL,
+    timecreated       INTEGER NOT NULL,
+    userid            INTEGER NOT NULL,
+    UNIQUE (questionattemptid, sequencenumber)
+);
+
+CREATE TABLE question_attempt_step_data (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    attemptstepid INTEGER NOT NULL REFERENCES question_attempt_steps(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    value         TEXT NOT NULL,
+    UNIQUE (attemptstepid, name)
+);
+
+CREATE TABLE quiz_grades (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    quiz         INTEGER NOT NULL REFERENCES quiz(id),
+    userid       INTEGER NOT NULL REFERENCES user(id),
+    grade        REAL NOT NULL,
+    timemodified INTEGER NOT NULL,
+    UNIQUE (quiz, userid)
+);
+
+INSERT INTO sqlite_sequence (name, seq) VALUES
+    ('question_usages', 45000), ('question_attempts', 612000), ('question_attempt_steps', 900000);
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
 /// Brings the schema up to date, one transaction per step.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

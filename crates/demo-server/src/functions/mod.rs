@@ -44,11 +44,21 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "core_enrol_get_users_courses",
     "core_group_get_course_user_groups",
     "core_webservice_get_site_info",
+    "mod_quiz_get_attempt_access_information",
+    "mod_quiz_get_attempt_data",
+    "mod_quiz_get_attempt_review",
+    "mod_quiz_get_attempt_summary",
     "mod_quiz_get_quiz_access_information",
     "mod_quiz_get_quiz_required_qtypes",
     "mod_quiz_get_quizzes_by_courses",
     "mod_quiz_get_user_attempts",
     "mod_quiz_get_user_best_grade",
+    "mod_quiz_process_attempt",
+    "mod_quiz_save_attempt",
+    "mod_quiz_start_attempt",
+    "mod_quiz_view_attempt",
+    "mod_quiz_view_attempt_review",
+    "mod_quiz_view_attempt_summary",
     "mod_quiz_view_quiz",
     "mod_resource_get_resources_by_courses",
     "mod_resource_view_resource",
@@ -85,12 +95,6 @@ const NOT_IN_SERVICE: &[&str] = &[
     "mod_forum_get_forum_discussions",
     "mod_forum_get_forums_by_courses",
     "mod_page_view_page",
-    "mod_quiz_get_attempt_access_information",
-    "mod_quiz_get_attempt_data",
-    "mod_quiz_get_attempt_review",
-    "mod_quiz_process_attempt",
-    "mod_quiz_save_attempt",
-    "mod_quiz_start_attempt",
     "mod_url_view_url",
 ];
 
@@ -161,6 +165,26 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
             json(quiz::get_user_best_grade(&ctx, parse(query)?).await?)
         }
         "mod_quiz_view_quiz" => json(quiz::view_quiz(&ctx, parse(query)?).await?),
+        "mod_quiz_start_attempt" => json(quiz::start_attempt(&ctx, parse(query)?).await?),
+        "mod_quiz_get_attempt_access_information" => {
+            json(quiz::get_attempt_access_information(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_get_attempt_data" => json(quiz::get_attempt_data(&ctx, parse(query)?).await?),
+        "mod_quiz_get_attempt_summary" => {
+            json(quiz::get_attempt_summary(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_save_attempt" => json(quiz::save_attempt(&ctx, parse(query)?).await?),
+        "mod_quiz_process_attempt" => json(quiz::process_attempt(&ctx, parse(query)?).await?),
+        "mod_quiz_get_attempt_review" => {
+            json(quiz::get_attempt_review(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_view_attempt" => json(quiz::view_attempt(&ctx, parse(query)?).await?),
+        "mod_quiz_view_attempt_summary" => {
+            json(quiz::view_attempt_summary(&ctx, parse(query)?).await?)
+        }
+        "mod_quiz_view_attempt_review" => {
+            json(quiz::view_attempt_review(&ctx, parse(query)?).await?)
+        }
         "core_group_get_course_user_groups" => {
             json(groups::get_course_user_groups(&ctx, parse(query)?).await?)
         }

@@ -52,7 +52,7 @@ pub(crate) struct Attempts {
 /// `gradeitemmarks` is empty, and sent only with the mark, as Moodle does; no manual
 /// grading, so no notification time.
 #[derive(Debug, Serialize)]
-struct Attempt {
+pub(super) struct Attempt {
     id: i64,
     quiz: i64,
     userid: i64,
@@ -120,7 +120,7 @@ pub(crate) async fn get_user_attempts(ctx: &Ctx, params: AttemptsParams) -> Resu
 
 /// An attempt as its owner sees it: the mark only once finished and the review options
 /// allow marks.
-fn attempt(quiz: &QuizRow, row: &AttemptRow, now: i64) -> Attempt {
+pub(super) fn attempt(quiz: &QuizRow, row: &AttemptRow, now: i64) -> Attempt {
     let marks_shown = row.state == "finished" && review::marks(quiz, row, now) >= MARK_AND_MAX;
     Attempt {
         id: row.id,
@@ -157,7 +157,12 @@ pub(crate) async fn get_user_best_grade(ctx: &Ctx, params: BestGradeParams) -> R
                 && attempts
                     .iter()
                     .all(|a| review::marks(&quiz, a, now) >= MARK_AND_MAX);
-            let grade = can_view.then(|| best_grade(&quiz, &attempts)).flatten();
+            // The grade kept when an attempt was finished (`quiz_grades`).
+            let grade = if can_view {
+                db::best_grade(conn, quiz.id, userid)?
+            } else {
+                None
+            };
             Ok(BestGrade {
                 hasgrade: grade.is_some(),
                 grade,
@@ -169,7 +174,7 @@ pub(crate) async fn get_user_best_grade(ctx: &Ctx, params: BestGradeParams) -> R
 }
 
 /// `quiz_calculate_best_grade` over the finished attempts, rescaled to the quiz's grade.
-fn best_grade(quiz: &QuizRow, attempts: &[AttemptRow]) -> Option<f64> {
+pub(super) fn best_grade(quiz: &QuizRow, attempts: &[AttemptRow]) -> Option<f64> {
     let marks: Vec<f64> = attempts
         .iter()
         .filter(|a| a.state == "finished")

@@ -5,9 +5,14 @@
 //! (`require_login_exception`), so a learner outside the course learns nothing about it.
 
 mod access;
+mod attempt;
 mod attempts;
+mod engine;
 mod quizzes;
+mod render;
 mod review;
+mod review_attempt;
+mod taking;
 
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -15,6 +20,11 @@ use serde::Deserialize;
 pub(crate) use access::{get_quiz_access_information, get_quiz_required_qtypes};
 pub(crate) use attempts::{get_user_attempts, get_user_best_grade};
 pub(crate) use quizzes::get_quizzes_by_courses;
+pub(crate) use review_attempt::{get_attempt_review, view_attempt_review};
+pub(crate) use taking::{
+    get_attempt_access_information, get_attempt_data, get_attempt_summary, process_attempt,
+    save_attempt, start_attempt, view_attempt, view_attempt_summary,
+};
 
 use super::{Ctx, StatusResult, enter_course};
 use crate::access::{CourseView, Denied};
@@ -29,13 +39,13 @@ pub(crate) struct QuizIdParams {
 }
 
 /// A quiz the learner may open, and its module's context id.
-struct OpenQuiz {
-    quiz: QuizRow,
-    contextid: i64,
+pub(super) struct OpenQuiz {
+    pub(super) quiz: QuizRow,
+    pub(super) contextid: i64,
 }
 
 /// `validate_quiz`: the quiz exists and its module is open to the learner.
-fn validate_quiz(conn: &Connection, user: &UserRow, quizid: i64) -> Result<OpenQuiz> {
+pub(super) fn validate_quiz(conn: &Connection, user: &UserRow, quizid: i64) -> Result<OpenQuiz> {
     let quiz = db::quiz_by_id(conn, quizid)?.ok_or_else(|| Error::missing_record("quiz"))?;
     let denied = |denied: Denied| Error::RequireLogin {
         reason: denied.reason(),
