@@ -21,7 +21,7 @@ use crate::state::{self, CurrentSession, History};
 use dioxus::prelude::*;
 use juko_core::Error;
 use juko_core::catalog::Item;
-use juko_core::quiz::{self, LocalAttempt, QuizRemote, Resolution, Submitted};
+use juko_core::quiz::{self, LocalAttempt, Resolution, Submitted};
 use juko_model::{Answer, AttemptId, CourseId, LectureId, Navigation};
 use std::rc::Rc;
 use std::time::Duration;

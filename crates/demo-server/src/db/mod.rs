@@ -34,10 +34,9 @@ pub(crate) use quiz::{
     quizzes_of_course, user_attempts,
 };
 pub(crate) use quiz_attempt::{
-    AnswerRow, NewAttempt, QuestionAttemptRow, QuestionRow, StepRow, attempt_by_id,
-    best_grade, delete_autosaved_step, insert_attempt, insert_question_attempt, insert_step,
-    question, question_attempts, quiz_slots, save_best_grade, set_completion_state, set_flag,
-    update_attempt,
+    AnswerRow, NewAttempt, QuestionAttemptRow, QuestionRow, StepRow, attempt_by_id, best_grade,
+    delete_autosaved_step, insert_attempt, insert_question_attempt, insert_step, question,
+    question_attempts, quiz_slots, save_best_grade, set_completion_state, set_flag, update_attempt,
 };
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;

@@ -175,9 +175,7 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         }
         "mod_quiz_save_attempt" => json(quiz::save_attempt(&ctx, parse(query)?).await?),
         "mod_quiz_process_attempt" => json(quiz::process_attempt(&ctx, parse(query)?).await?),
-        "mod_quiz_get_attempt_review" => {
-            json(quiz::get_attempt_review(&ctx, parse(query)?).await?)
-        }
+        "mod_quiz_get_attempt_review" => json(quiz::get_attempt_review(&ctx, parse(query)?).await?),
         "mod_quiz_view_attempt" => json(quiz::view_attempt(&ctx, parse(query)?).await?),
         "mod_quiz_view_attempt_summary" => {
             json(quiz::view_attempt_summary(&ctx, parse(query)?).await?)

@@ -10,7 +10,9 @@ use super::access::prevent_access;
 use super::attempts::best_grade;
 use super::engine::QuestionAttempt;
 use super::{OpenQuiz, validate_quiz};
-use crate::db::{self, AttemptFilter, AttemptRow, LogEvent, QuestionAttemptRow, QuestionRow, QuizRow, UserRow};
+use crate::db::{
+    self, AttemptFilter, AttemptRow, LogEvent, QuestionAttemptRow, QuestionRow, QuizRow, UserRow,
+};
 use crate::error::{Error, Result};
 
 /// One `{name, value}` of `preflightdata[]` or `data[]`.
@@ -66,7 +68,10 @@ impl Questions {
 /// The attempt's pages (0-based), each with its slots, from its layout (`1,0,2,0`).
 pub(super) fn pages(layout: &str) -> Vec<Vec<i64>> {
     let mut pages = vec![Vec::new()];
-    for item in layout.split(',').filter_map(|s| s.trim().parse::<i64>().ok()) {
+    for item in layout
+        .split(',')
+        .filter_map(|s| s.trim().parse::<i64>().ok())
+    {
         if item == 0 {
             pages.push(Vec::new());
         } else if let Some(page) = pages.last_mut() {
@@ -86,7 +91,12 @@ pub(super) fn page_of(pages: &[Vec<i64>], slot: i64) -> i64 {
 
 /// The question numbers ("1", "2", …), by slot order.
 pub(super) fn number_of(questions: &Questions, slot: i64) -> String {
-    let n = questions.rows.iter().position(|qa| qa.slot == slot).unwrap_or(0) + 1;
+    let n = questions
+        .rows
+        .iter()
+        .position(|qa| qa.slot == slot)
+        .unwrap_or(0)
+        + 1;
     n.to_string()
 }
 
@@ -102,8 +112,8 @@ pub(super) fn page_open(quiz: &QuizRow, attempt: &AttemptRow, page: i64, allow_n
 /// An attempt by id, with its quiz open to the caller (`quiz_attempt::create`, then the
 /// module's context check). Whose attempt it is is checked by the caller.
 pub(super) fn load(conn: &Connection, user: &UserRow, attemptid: i64) -> Result<Loaded> {
-    let attempt =
-        db::attempt_by_id(conn, attemptid)?.ok_or_else(|| Error::missing_record("quiz_attempts"))?;
+    let attempt = db::attempt_by_id(conn, attemptid)?
+        .ok_or_else(|| Error::missing_record("quiz_attempts"))?;
     let open = validate_quiz(conn, user, attempt.quiz)?;
     Ok(Loaded { attempt, open })
 }
@@ -259,7 +269,14 @@ pub(super) fn handle_if_time_expired(
         ("graceperiod" | "autoabandon", _) => abandon(conn, attempt, now),
         _ => {
             let questions = Questions::load(conn, attempt.uniqueid)?;
-            finish(conn, open, attempt, &questions, now, if online { now } else { end })
+            finish(
+                conn,
+                open,
+                attempt,
+                &questions,
+                now,
+                if online { now } else { end },
+            )
         }
     }
 }
@@ -383,7 +400,11 @@ pub(super) fn log(
             "viewed",
             "attempt_summary",
         ),
-        AttemptEvent::Submitted => ("\\mod_quiz\\event\\attempt_submitted", "submitted", "attempt"),
+        AttemptEvent::Submitted => (
+            "\\mod_quiz\\event\\attempt_submitted",
+            "submitted",
+            "attempt",
+        ),
         AttemptEvent::Reviewed => ("\\mod_quiz\\event\\attempt_reviewed", "reviewed", "attempt"),
     };
     db::log_event(
@@ -426,8 +447,7 @@ pub(super) fn timing(quiz: &QuizRow, attempt: &AttemptRow, now: i64, timeup: boo
 
 /// After `graceperiod`'s grace has run out too, the attempt is abandoned.
 pub(super) fn grace_over(quiz: &QuizRow, attempt: &AttemptRow, now: i64) -> bool {
-    deadline(quiz, attempt)
-        .is_some_and(|end| now > end + quiz.graceperiod + GRACE_PERIOD_MIN)
+    deadline(quiz, attempt).is_some_and(|end| now > end + quiz.graceperiod + GRACE_PERIOD_MIN)
 }
 
 pub(super) fn abandon_now(conn: &Connection, attempt: &mut AttemptRow, now: i64) -> Result<()> {

@@ -165,9 +165,12 @@ impl<'a> QuestionAttempt<'a> {
     /// recorded.
     pub(crate) fn valid_value(&self, value: &str) -> bool {
         match self.kind {
-            Kind::SingleChoice => value.parse::<i64>().is_ok_and(|i| {
-                i == -1 || (0..self.question.answers.len() as i64).contains(&i)
-            }) && !value.starts_with('+'),
+            Kind::SingleChoice => {
+                value
+                    .parse::<i64>()
+                    .is_ok_and(|i| i == -1 || (0..self.question.answers.len() as i64).contains(&i))
+                    && !value.starts_with('+')
+            }
             Kind::MultipleChoice | Kind::TrueFalse => matches!(value, "0" | "1"),
             Kind::ShortAnswer | Kind::Essay => value.chars().count() <= MAX_TEXT,
         }
@@ -284,7 +287,11 @@ impl<'a> QuestionAttempt<'a> {
                 let sum: f64 = choices
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| response.get(&format!("choice{i}")).is_some_and(|v| v == "1"))
+                    .filter(|(i, _)| {
+                        response
+                            .get(&format!("choice{i}"))
+                            .is_some_and(|v| v == "1")
+                    })
                     .map(|(_, a)| a.fraction)
                     .sum();
                 sum.clamp(0.0, 1.0)
@@ -294,9 +301,7 @@ impl<'a> QuestionAttempt<'a> {
                 let index = usize::from(answer != "1");
                 choices.get(index).map_or(0.0, |a| a.fraction)
             }
-            Kind::ShortAnswer => self
-                .matching_answer(answer)
-                .map_or(0.0, |a| a.fraction),
+            Kind::ShortAnswer => self.matching_answer(answer).map_or(0.0, |a| a.fraction),
             Kind::Essay => 0.0,
         }
     }
@@ -440,7 +445,9 @@ pub(crate) fn read_submission(
 /// `invalidparameter` naming the field (cut short: names come from the client).
 fn refused(name: &str, why: &str) -> Error {
     let shown: String = name.chars().take(80).collect();
-    Error::invalid_parameter(format!("Invalid parameter value detected (data {shown}: {why})"))
+    Error::invalid_parameter(format!(
+        "Invalid parameter value detected (data {shown}: {why})"
+    ))
 }
 
 #[cfg(test)]

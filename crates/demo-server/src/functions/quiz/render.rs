@@ -58,15 +58,25 @@ pub(super) struct Place<'a> {
 }
 
 /// One question of `questions[]`.
-pub(super) fn question_data(qa: &QuestionAttempt<'_>, place: &Place<'_>, quiz: Display) -> QuestionData {
+pub(super) fn question_data(
+    qa: &QuestionAttempt<'_>,
+    place: &Place<'_>,
+    quiz: Display,
+) -> QuestionData {
     let finished = qa.is_finished();
     let display = quiz.for_question(finished);
     let showcorrectness = display.correctness && qa.row.maxmark > 0.0;
     let (stateclass, status) = state_words(qa.state(), showcorrectness);
-    let html = place.visible.then(|| html(qa, place, display, stateclass, status));
+    let html = place
+        .visible
+        .then(|| html(qa, place, display, stateclass, status));
     QuestionData {
         slot: qa.row.slot,
-        qtype: if place.visible { qa.question.qtype.clone() } else { String::new() },
+        qtype: if place.visible {
+            qa.question.qtype.clone()
+        } else {
+            String::new()
+        },
         page: place.page,
         questionnumber: place.number.to_owned(),
         number: place.number.parse().ok(),
@@ -80,8 +90,11 @@ pub(super) fn question_data(qa: &QuestionAttempt<'_>, place: &Place<'_>, quiz: D
         stateclass,
         status,
         blockedbyprevious: false,
-        mark: (display.marks >= MARK_AND_MAX)
-            .then(|| qa.mark().map(|m| format!("{m:.*}", place.decimalpoints)).unwrap_or_default()),
+        mark: (display.marks >= MARK_AND_MAX).then(|| {
+            qa.mark()
+                .map(|m| format!("{m:.*}", place.decimalpoints))
+                .unwrap_or_default()
+        }),
         maxmark: (display.marks >= MAX_ONLY).then_some(qa.row.maxmark),
         settings: place.visible.then_some(None),
     }
@@ -144,7 +157,11 @@ fn html(
         r#"<div class="questionflag editable" aria-atomic="true" aria-relevant="text" aria-live="assertive"><input type="hidden" name="{prefix}:flagged" value="{value}" /><input type="checkbox" id="{prefix}:flaggedcheckbox" name="{prefix}:flagged" value="1"{checked} /><label id="{prefix}:flaggedlabel" for="{prefix}:flaggedcheckbox"><span class="icon fa fa-regular fa-flag fa-fw"></span><span>{words}</span></label></div></div>"#,
         value = u8::from(flagged),
         checked = if flagged { r#" checked="checked""# } else { "" },
-        words = if flagged { "Remove flag" } else { "Flag question" },
+        words = if flagged {
+            "Remove flag"
+        } else {
+            "Flag question"
+        },
     );
     let _ = write!(
         out,
@@ -177,9 +194,9 @@ fn html(
 fn mark_summary(qa: &QuestionAttempt<'_>, display: Display, decimals: usize) -> Option<String> {
     let max = qa.row.maxmark;
     match (display.marks, qa.mark()) {
-        (m, Some(mark)) if m >= MARK_AND_MAX => Some(format!(
-            "Mark {mark:.decimals$} out of {max:.decimals$}"
-        )),
+        (m, Some(mark)) if m >= MARK_AND_MAX => {
+            Some(format!("Mark {mark:.decimals$} out of {max:.decimals$}"))
+        }
         (m, _) if m >= MAX_ONLY => Some(format!("Marked out of {max:.decimals$}")),
         _ => None,
     }
@@ -230,14 +247,20 @@ fn choices(
         out,
         r#"<fieldset class="ablock no-overflow visual-scroll-x"><legend class="prompt h6 fw-normal"><span class="visually-hidden">Question {}</span>{}</legend><div class="answer">"#,
         escape(number),
-        if single { "Select one:" } else { "Select one or more:" },
+        if single {
+            "Select one:"
+        } else {
+            "Select one or more:"
+        },
     );
     let chosen = response.get("answer").and_then(|a| a.parse::<usize>().ok());
     for (i, answer) in qa.choices().iter().enumerate() {
         let selected = if single {
             chosen == Some(i)
         } else {
-            response.get(&format!("choice{i}")).is_some_and(|v| v == "1")
+            response
+                .get(&format!("choice{i}"))
+                .is_some_and(|v| v == "1")
         };
         let (class, icon) = if display.correctness && selected {
             let (class, icon) = feedback_mark(answer.fraction);
@@ -245,13 +268,21 @@ fn choices(
         } else {
             (String::new(), "")
         };
-        let id = if single { format!("{prefix}answer{i}") } else { format!("{prefix}choice{i}") };
+        let id = if single {
+            format!("{prefix}answer{i}")
+        } else {
+            format!("{prefix}choice{i}")
+        };
         let (name, value, hidden) = if single {
             (format!("{prefix}answer"), i.to_string(), String::new())
         } else if display.readonly {
             (id.clone(), "1".to_owned(), String::new())
         } else {
-            (id.clone(), "1".to_owned(), format!(r#"<input type="hidden" name="{id}" value="0" />"#))
+            (
+                id.clone(),
+                "1".to_owned(),
+                format!(r#"<input type="hidden" name="{id}" value="0" />"#),
+            )
         };
         let _ = write!(
             out,
@@ -329,7 +360,11 @@ fn shortanswer(
         out,
         r#"<div class="ablock d-flex flex-wrap align-items-center"><label for="{prefix}answer">Answer:</label><span class="answer"><input type="text" name="{prefix}answer" id="{prefix}answer" size="80" class="form-control d-inline{class}" value="{value}"{readonly} />{icon}</span></div>"#,
         value = escape(given),
-        readonly = if display.readonly { r#" readonly="readonly""# } else { "" },
+        readonly = if display.readonly {
+            r#" readonly="readonly""#
+        } else {
+            ""
+        },
     );
 }
 
@@ -339,13 +374,21 @@ fn essay(out: &mut String, prefix: &str, display: Display, response: &super::eng
         out,
         r#"<div class="ablock"><div class="answer"><div class="qtype_essay_response"><label class="visually-hidden" for="{prefix}answer">Answer text</label><textarea name="{prefix}answer" id="{prefix}answer" rows="15" cols="60" class="qtype_essay_plain form-control"{readonly}>{}</textarea></div></div></div>"#,
         escape(text),
-        readonly = if display.readonly { r#" readonly="readonly""# } else { "" },
+        readonly = if display.readonly {
+            r#" readonly="readonly""#
+        } else {
+            ""
+        },
     );
 }
 
 /// The feedback of a finished question, as the options allow: the chosen answer's own
 /// feedback, the general feedback, the right answer.
-fn outcome(qa: &QuestionAttempt<'_>, display: Display, response: &super::engine::Response) -> String {
+fn outcome(
+    qa: &QuestionAttempt<'_>,
+    display: Display,
+    response: &super::engine::Response,
+) -> String {
     if !qa.is_finished() {
         return String::new();
     }
@@ -353,14 +396,24 @@ fn outcome(qa: &QuestionAttempt<'_>, display: Display, response: &super::engine:
     if display.feedback {
         for answer in chosen_answers(qa, response) {
             if !answer.feedback.is_empty() {
-                let _ = write!(out, r#"<div class="specificfeedback">{}</div>"#, answer.feedback);
+                let _ = write!(
+                    out,
+                    r#"<div class="specificfeedback">{}</div>"#,
+                    answer.feedback
+                );
             }
         }
     }
     if display.generalfeedback && !qa.question.generalfeedback.is_empty() {
-        let _ = write!(out, r#"<div class="generalfeedback">{}</div>"#, qa.question.generalfeedback);
+        let _ = write!(
+            out,
+            r#"<div class="generalfeedback">{}</div>"#,
+            qa.question.generalfeedback
+        );
     }
-    if display.rightanswer && let Some(right) = right_answer(qa) {
+    if display.rightanswer
+        && let Some(right) = right_answer(qa)
+    {
         let _ = write!(out, r#"<div class="rightanswer">{right}</div>"#);
     }
     out
@@ -373,14 +426,28 @@ fn chosen_answers<'a>(
     let choices = qa.choices();
     let answer = response.get("answer").map_or("", String::as_str);
     match qa.kind {
-        Kind::SingleChoice => answer.parse::<usize>().ok().and_then(|i| choices.get(i).copied()).into_iter().collect(),
+        Kind::SingleChoice => answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| choices.get(i).copied())
+            .into_iter()
+            .collect(),
         Kind::MultipleChoice => choices
             .iter()
             .enumerate()
-            .filter(|(i, _)| response.get(&format!("choice{i}")).is_some_and(|v| v == "1"))
+            .filter(|(i, _)| {
+                response
+                    .get(&format!("choice{i}"))
+                    .is_some_and(|v| v == "1")
+            })
             .map(|(_, a)| *a)
             .collect(),
-        Kind::TrueFalse => choices.get(usize::from(answer != "1")).filter(|_| !answer.is_empty()).copied().into_iter().collect(),
+        Kind::TrueFalse => choices
+            .get(usize::from(answer != "1"))
+            .filter(|_| !answer.is_empty())
+            .copied()
+            .into_iter()
+            .collect(),
         Kind::ShortAnswer => qa.matching_answer(answer).into_iter().collect(),
         Kind::Essay => Vec::new(),
     }

@@ -96,8 +96,8 @@ pub(crate) async fn get_attempt_review(ctx: &Ctx, params: ReviewParams) -> Resul
             let (loaded, display) = validate_review(conn, &user, params.attemptid, now)?;
             let quiz = &loaded.open.quiz;
             let layout = pages(&loaded.attempt.layout);
-            let page = (params.page != -1)
-                .then(|| params.page.clamp(0, (layout.len() as i64 - 1).max(0)));
+            let page =
+                (params.page != -1).then(|| params.page.clamp(0, (layout.len() as i64 - 1).max(0)));
             let questions = Questions::load(conn, loaded.attempt.uniqueid)?;
             let data = questions
                 .all()
@@ -138,14 +138,23 @@ pub(crate) async fn get_attempt_review(ctx: &Ctx, params: ReviewParams) -> Resul
         .await
 }
 
-pub(crate) async fn view_attempt_review(ctx: &Ctx, params: ViewReviewParams) -> Result<StatusResult> {
+pub(crate) async fn view_attempt_review(
+    ctx: &Ctx,
+    params: ViewReviewParams,
+) -> Result<StatusResult> {
     let user = ctx.user.clone();
     let now = ctx.state.clock().now();
     ctx.state
         .db()
         .call(move |conn| {
             let (loaded, _) = validate_review(conn, &user, params.attemptid, now)?;
-            attempt::log(conn, &loaded.open, &loaded.attempt, AttemptEvent::Reviewed, now)?;
+            attempt::log(
+                conn,
+                &loaded.open,
+                &loaded.attempt,
+                AttemptEvent::Reviewed,
+                now,
+            )?;
             Ok(StatusResult::ok())
         })
         .await

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::access::prevent_access;
 use super::attempt::{
-    self, ABANDONED, AttemptEvent, Checks, FINISHED, IN_PROGRESS, Loaded, OVERDUE, Pair,
-    Questions, Timing, page_of, page_open, pages,
+    self, ABANDONED, AttemptEvent, Checks, FINISHED, IN_PROGRESS, Loaded, OVERDUE, Pair, Questions,
+    Timing, page_of, page_open, pages,
 };
 use super::attempts::{Attempt, attempt as attempt_json};
 use super::engine::{QuestionAttempt, Submission, read_submission, state};
@@ -387,8 +387,14 @@ pub(crate) async fn get_attempt_data(ctx: &Ctx, params: PageParams) -> Result<At
                 fail_if_overdue: true,
                 page: Some(params.page),
             };
-            let validated =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now);
+            let validated = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            );
             // A deadline dealt with stays dealt with, even though the call is refused.
             tx.commit()?;
             let loaded = validated?;
@@ -397,7 +403,11 @@ pub(crate) async fn get_attempt_data(ctx: &Ctx, params: PageParams) -> Result<At
             Ok(AttemptData {
                 attempt: attempt_json(&loaded.open.quiz, &loaded.attempt, now),
                 messages: Vec::new(),
-                nextpage: if params.page >= count - 1 { -1 } else { params.page + 1 },
+                nextpage: if params.page >= count - 1 {
+                    -1
+                } else {
+                    params.page + 1
+                },
                 questions: questions_of(&loaded, &questions, Some(params.page)),
                 warnings: Vec::new(),
             })
@@ -417,8 +427,14 @@ pub(crate) async fn get_attempt_summary(ctx: &Ctx, params: SummaryParams) -> Res
                 fail_if_overdue: false,
                 page: None,
             };
-            let validated =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now);
+            let validated = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            );
             tx.commit()?;
             let loaded = validated?;
             let questions = Questions::load(conn, loaded.attempt.uniqueid)?;
@@ -495,8 +511,14 @@ pub(crate) async fn save_attempt(ctx: &Ctx, params: SaveParams) -> Result<Status
                 fail_if_overdue: true,
                 page: None,
             };
-            let validated =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now);
+            let validated = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            );
             let mut loaded = match validated {
                 Ok(loaded) => loaded,
                 Err(error) => {
@@ -574,8 +596,14 @@ pub(crate) async fn process_attempt(ctx: &Ctx, params: ProcessParams) -> Result<
                 fail_if_overdue: !graceperiod,
                 page: None,
             };
-            let mut loaded =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now)?;
+            let mut loaded = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            )?;
             let questions = Questions::load(&tx, loaded.attempt.uniqueid)?;
             let all = questions.all();
             let submission = read_submission(loaded.attempt.uniqueid, &all, &pairs(&params.data))?;
@@ -640,8 +668,14 @@ pub(crate) async fn view_attempt(ctx: &Ctx, params: PageParams) -> Result<Status
                 fail_if_overdue: true,
                 page: Some(params.page),
             };
-            let validated =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now);
+            let validated = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            );
             let mut loaded = match validated {
                 Ok(loaded) => loaded,
                 Err(error) => {
@@ -649,7 +683,13 @@ pub(crate) async fn view_attempt(ctx: &Ctx, params: PageParams) -> Result<Status
                     return Err(error);
                 }
             };
-            attempt::log(&tx, &loaded.open, &loaded.attempt, AttemptEvent::Viewed, now)?;
+            attempt::log(
+                &tx,
+                &loaded.open,
+                &loaded.attempt,
+                AttemptEvent::Viewed,
+                now,
+            )?;
             // `validate` checked the page may be opened (`set_currentpage`'s own check).
             loaded.attempt.currentpage = params.page;
             db::update_attempt(&tx, &loaded.attempt)?;
@@ -659,10 +699,7 @@ pub(crate) async fn view_attempt(ctx: &Ctx, params: PageParams) -> Result<Status
         .await
 }
 
-pub(crate) async fn view_attempt_summary(
-    ctx: &Ctx,
-    params: SummaryParams,
-) -> Result<StatusResult> {
+pub(crate) async fn view_attempt_summary(ctx: &Ctx, params: SummaryParams) -> Result<StatusResult> {
     let user = ctx.user.clone();
     let now = ctx.state.clock().now();
     ctx.state
@@ -674,10 +711,22 @@ pub(crate) async fn view_attempt_summary(
                 fail_if_overdue: true,
                 page: None,
             };
-            let validated =
-                attempt::validate(&tx, &user, params.attemptid, &params.preflightdata, checks, now);
+            let validated = attempt::validate(
+                &tx,
+                &user,
+                params.attemptid,
+                &params.preflightdata,
+                checks,
+                now,
+            );
             if let Ok(loaded) = &validated {
-                attempt::log(&tx, &loaded.open, &loaded.attempt, AttemptEvent::SummaryViewed, now)?;
+                attempt::log(
+                    &tx,
+                    &loaded.open,
+                    &loaded.attempt,
+                    AttemptEvent::SummaryViewed,
+                    now,
+                )?;
             }
             tx.commit()?;
             validated.map(|_| StatusResult::ok())
