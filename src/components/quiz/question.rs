@@ -156,6 +156,7 @@ fn answer_control(
                                 r#type: "radio",
                                 name: "q{slot}",
                                 "data-testid": "choice",
+                                "data-answer": "{value}",
                                 checked: answer == Some(value),
                                 disabled: read_only,
                                 onchange: move |_| on_answer.call(Answer::TrueFalse(Some(value))),

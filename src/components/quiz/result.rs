@@ -60,7 +60,7 @@ pub fn AttemptResultPanel(
                 }
             }
             if let Some(left) = attempts_left {
-                p { "data-testid": "attempts-left", {lang.attempts_left(left)} }
+                p { "data-testid": "attempts-left", "data-left": "{left}", {lang.attempts_left(left)} }
             }
         }
     }
