@@ -200,6 +200,7 @@ describe('a unit test on a phone', () => {
     const status = page.locator(sel.quizLink, { hasText: QUIZ_NAME }).locator(sel.quizStatus);
     await status.waitFor({ state: 'visible' });
     assert.equal(await status.getAttribute('data-status'), 'passed');
+    await status.scrollIntoViewIfNeeded();
     await screenshot('course-passed');
   });
 
