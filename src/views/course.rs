@@ -203,9 +203,14 @@ fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (us
         .iter()
         .filter(|l| history.lecture_state(l).complete)
         .count();
+    counted(watched, lectures.len(), activities)
+}
+
+/// `(done, total)` from the lectures watched of all, and the activities the site tracks.
+fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> (usize, usize) {
     let tracked = activities.iter().filter_map(|a| a.completed);
     let (done, counted) = tracked.fold((0, 0), |(d, n), c| (d + usize::from(c), n + 1));
-    (watched + done, lectures.len() + counted)
+    (watched + done, lectures + counted)
 }
 
 fn activity_icon(kind: &ActivityKind) -> &'static str {
@@ -242,5 +247,33 @@ fn CourseTally(lectures: Vec<Lecture>, activities: Vec<Activity>) -> Element {
             ProgressBar { fraction, label: lang.tr(Msg::CourseProgress) }
             span { {lang.completed_count(done, total)} }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::LectureId;
+
+    fn activity(kind: ActivityKind, completed: Option<bool>) -> Activity {
+        Activity {
+            id: LectureId(1),
+            name: String::new(),
+            kind,
+            locked_reason: None,
+            completed,
+        }
+    }
+
+    #[test]
+    fn tests_count_where_the_site_tracks_their_completion() {
+        let activities = [
+            activity(ActivityKind::Quiz, Some(true)),
+            activity(ActivityKind::Quiz, Some(false)),
+            // Not tracked: not in the tally at all.
+            activity(ActivityKind::Forum, None),
+        ];
+        assert_eq!(counted(3, 10, &activities), (4, 12));
+        assert_eq!(counted(0, 0, &[]), (0, 0));
     }
 }
