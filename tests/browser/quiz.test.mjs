@@ -204,6 +204,20 @@ describe('a unit test on a phone', () => {
     await screenshot('course-passed');
   });
 
+  it('shows the whole list of questions on a wide screen', { timeout: 60_000 }, async () => {
+    // The second of three attempts, on a desktop window: every question at once, no pager.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator(sel.quizLink, { hasText: QUIZ_NAME }).click();
+    await page.locator(sel.start).click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    await page.locator(sel.current).waitFor({ state: 'visible' });
+    assert.equal(await page.locator('[data-testid=question]:visible').count(), ANSWERS.length);
+    assert.equal(await page.locator(`${sel.next}:visible`).count(), 0);
+    // The previous answers are not carried over: a new attempt starts blank.
+    assert.equal(await page.locator(`${sel.navQuestion}.answered`).count(), 0);
+    await screenshot('wide-attempt');
+  });
+
   it('the pages broke no Content-Security-Policy rule', () => {
     assert.deepEqual(browser.cspViolations, []);
   });
