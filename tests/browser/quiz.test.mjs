@@ -218,6 +218,27 @@ describe('a unit test on a phone', () => {
     await screenshot('wide-attempt');
   });
 
+  it('says a timed test needs the connection, and counts its time down', { timeout: 60_000 }, async () => {
+    await page.locator('.back-link').first().click(); // the attempt → the test's page
+    await page.waitForURL(/\/quizzes\/\d+$/);
+    await page.locator('.back-link').first().click(); // → the course
+    await page.waitForURL(/\/courses\/\d+$/);
+    const timed = page.locator(sel.quizLink, { hasText: '研究倫理と研究公正 確認テスト' });
+    await timed.click();
+    await page.waitForURL(/\/quizzes\/\d+$/);
+    // Said before starting (the seed: a 600-second limit, online only).
+    const note = await page.locator('[data-testid=quiz-connection-note]').innerText();
+    assert.match(note, /インターネット接続が必要|need the connection/);
+    await page.locator(sel.start).click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    const left = Number(await page.locator('[data-testid=countdown]').getAttribute('data-left'));
+    assert.ok(left > 500 && left <= 600, `time left from the site's deadline: ${left}`);
+    await page.waitForFunction(
+      (was) => Number(document.querySelector('[data-testid=countdown]').dataset.left) < was, left, { timeout: 5_000 },
+    );
+    await screenshot('timed-attempt');
+  });
+
   it('the pages broke no Content-Security-Policy rule', () => {
     assert.deepEqual(browser.cspViolations, []);
   });
