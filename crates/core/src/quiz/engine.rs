@@ -6,7 +6,9 @@ use super::site::{Pushed, fetch_pages, load, push, refresh};
 use crate::catalog::Item;
 use crate::store::{AnswerChange, KeptAttempt, Store};
 use crate::{Error, Result};
-use juko_model::{Answer, Attempt, AttemptId, AttemptReview, QuizOverview};
+use juko_model::{
+    Answer, Attempt, AttemptId, AttemptReview, AttemptState, Navigation, QuizOverview,
+};
 
 /// Continues the open attempt or starts one (online), fetches every page it may see and keeps
 /// it on the device, so it survives a killed app and, where the test allows, can be answered
@@ -30,11 +32,15 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
     }
     match store.kept_attempt(attempt.id)? {
         Some(mut kept) if kept.closed_on_site.is_none() => {
-            // The test's settings as they stand now; the copy the changes were made on stays
-            // the reference for comparing.
+            // The test's settings as they stand now; the questions the changes were made on
+            // stay the reference for comparing.
             kept.quiz = overview.quiz.clone();
-            let queued = store.queued_answers(attempt.id)?;
-            refresh(remote, store, kept, &queued, now_ms).await?;
+            if kept.quiz.navigation == Navigation::Sequential {
+                // Another device may have moved on; the site serves no page before its own.
+                kept.attempt.current_page = kept.attempt.current_page.max(attempt.current_page);
+            }
+            store.keep_attempt(&kept)?;
+            refresh(remote, store, attempt.id, now_ms).await?;
         }
         // A copy marked closed is the learner's to dismiss; the site says it is open again
         // (a teacher reopened it): keep that copy as it is and show it.
@@ -109,6 +115,25 @@ fn changeable<S: Store + ?Sized>(store: &S, attempt: AttemptId) -> Result<KeptAt
     Ok(kept)
 }
 
+/// The question at `slot` of `kept`, when the learner may change it now: it is there, and on a
+/// test with sequential navigation it is on the current page (a page left is left for good).
+fn changeable_question(kept: &KeptAttempt, slot: u32) -> Result<&juko_model::Question> {
+    let attempt = kept.attempt.id;
+    let question = kept
+        .questions
+        .iter()
+        .find(|q| q.slot == slot)
+        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} has no question {slot}")))?;
+    if kept.quiz.navigation == Navigation::Sequential
+        && kept.attempt.page_of(slot) != Some(kept.attempt.current_page)
+    {
+        return Err(Error::NotAvailable(format!(
+            "question {slot} is not on the current page of this test"
+        )));
+    }
+    Ok(question)
+}
+
 /// Records the learner's answer to `slot`, queued for the site, in one atomic step. Answering
 /// a question that needed a look is the learner's look at it.
 pub fn answer<S: Store + ?Sized>(
@@ -119,11 +144,7 @@ pub fn answer<S: Store + ?Sized>(
     now_ms: i64,
 ) -> Result<LocalAttempt> {
     let kept = changeable(store, attempt)?;
-    let question = kept
-        .questions
-        .iter()
-        .find(|q| q.slot == slot)
-        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} has no question {slot}")))?;
+    let question = changeable_question(&kept, slot)?;
     fits(question, answer).map_err(Error::NotAvailable)?;
     store.queue_answer(attempt, slot, &AnswerChange::Answer(answer.clone()), now_ms)?;
     local(store, attempt)
@@ -138,11 +159,7 @@ pub fn flag<S: Store + ?Sized>(
     now_ms: i64,
 ) -> Result<LocalAttempt> {
     let kept = changeable(store, attempt)?;
-    let question = kept
-        .questions
-        .iter()
-        .find(|q| q.slot == slot)
-        .ok_or_else(|| Error::NotAvailable(format!("attempt {attempt} has no question {slot}")))?;
+    let question = changeable_question(&kept, slot)?;
     // A flag travels with the question's answer fields, which the app has only for the
     // questions it answers.
     if !super::local::is_answerable(question) {
@@ -206,19 +223,59 @@ pub async fn save<R: QuizRemote, S: Store + ?Sized>(
     if let Pushed::Taken { state, sent } =
         push(remote, store, attempt, false, false, now_ms).await?
         && sent > 0
-        && !matches!(
-            state,
-            juko_model::AttemptState::Finished | juko_model::AttemptState::Abandoned
-        )
+        && !matches!(state, AttemptState::Finished | AttemptState::Abandoned)
     {
         // The sequence checks of what was sent moved on the site: fetch them, so the next
         // change goes with current ones. The answers are taken already; a failure here is not
         // the save's (the copy knows which checks moved by its own doing).
-        let (kept, queued) = load(store, attempt)?;
-        if let Err(e) = refresh(remote, store, kept, &queued, now_ms).await {
+        if let Err(e) = refresh(remote, store, attempt, now_ms).await {
             tracing::warn!("answers saved, but attempt {attempt} could not be fetched again: {e}");
         }
     }
+    local(store, attempt)
+}
+
+/// Moves a test with sequential navigation on to its next page (online): the page's answers
+/// go to the site first, then the site shows the next page, which is kept. A page left cannot
+/// be seen or changed again (the site's rule). When something is still unsent afterwards (a
+/// change made while sending, an answer needing a look), the attempt stays on its page: what
+/// is returned shows why, and the learner may try again.
+pub async fn next_page<R: QuizRemote, S: Store + ?Sized>(
+    remote: &R,
+    store: &S,
+    attempt: AttemptId,
+    now_ms: i64,
+) -> Result<LocalAttempt> {
+    let kept = changeable(store, attempt)?;
+    let next = kept.attempt.current_page + 1;
+    if kept.quiz.navigation != Navigation::Sequential {
+        return Err(Error::NotAvailable(
+            "pages of this test are not turned in order".into(),
+        ));
+    }
+    if usize::try_from(next).map_or(true, |n| n >= kept.attempt.pages.len()) {
+        return Err(Error::NotAvailable("this is the test's last page".into()));
+    }
+    if let Pushed::Closed(_) = push(remote, store, attempt, false, false, now_ms).await? {
+        return local(store, attempt);
+    }
+    let (mut kept, queued) = load(store, attempt)?;
+    if !queued.is_empty() {
+        return local(store, attempt);
+    }
+    // As the Moodle App: the page first, then the view that makes it the current one.
+    let page = remote.attempt_page(attempt, next).await?;
+    remote.record_attempt_view(attempt, next).await?;
+    kept.questions
+        .retain(|k| !page.questions.iter().any(|q| q.slot == k.slot));
+    kept.questions.extend(page.questions);
+    kept.questions.sort_by_key(|q| q.slot);
+    kept.attempt = Attempt {
+        current_page: next,
+        ..page.attempt
+    };
+    kept.fetched_ms = now_ms;
+    store.keep_attempt(&kept)?;
     local(store, attempt)
 }
 
@@ -243,9 +300,12 @@ pub async fn submit<R: QuizRemote, S: Store + ?Sized>(
         return Ok(Submitted::NeedsLook(looks));
     }
     match push(remote, store, attempt, true, time_up, now_ms).await {
-        Ok(Pushed::Taken { state, .. }) if state == juko_model::AttemptState::Finished => Ok(
-            Submitted::Finished(finished(remote, store, kept.attempt, now_ms).await?),
-        ),
+        Ok(Pushed::Taken {
+            state: AttemptState::Finished,
+            ..
+        }) => Ok(Submitted::Finished(
+            finished(remote, store, kept.attempt, now_ms).await?,
+        )),
         Ok(Pushed::Taken { state, .. }) => Err(Error::Refused(format!(
             "the site did not finish the attempt (it is {state:?})"
         ))),
@@ -283,7 +343,7 @@ pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
         None => None,
     };
     let finished = site.unwrap_or(Attempt {
-        state: juko_model::AttemptState::Finished,
+        state: AttemptState::Finished,
         finished_at: Some(now_ms / 1000),
         ..attempt
     });

@@ -23,7 +23,7 @@ mod sync;
 mod tests;
 
 pub use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer};
-pub use engine::{answer, dismiss, flag, open, resolve, resume, review, save, submit};
+pub use engine::{answer, dismiss, flag, next_page, open, resolve, resume, review, save, submit};
 pub use local::{LocalAttempt, Resolution, Submitted};
 pub use remote::{Processed, QuizRemote};
 pub use screen::{OnScreen, is_on_screen, on_screen};

@@ -39,6 +39,14 @@ pub trait QuizRemote {
         page: u32,
     ) -> impl Future<Output = Result<AttemptPage>>;
 
+    /// Tells the site the learner is on page `page` of the attempt (Moodle's view event). On a
+    /// test with sequential navigation this is what moves the attempt on to that page.
+    fn record_attempt_view(
+        &self,
+        attempt: AttemptId,
+        page: u32,
+    ) -> impl Future<Output = Result<()>>;
+
     /// Sends answers (each with the question copy it was made on, for its sequence check and
     /// flag) and, when `finish`, submits the attempt.
     fn process_attempt(

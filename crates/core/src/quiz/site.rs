@@ -41,8 +41,10 @@ pub(super) async fn fetch_pages<R: QuizRemote>(
             _ => {
                 questions.sort_by_key(|q| q.slot);
                 questions.dedup_by_key(|q| q.slot);
-                // Where the learner was stays theirs: fetching every page is not moving on.
-                latest.current_page = attempt.current_page;
+                if !sequential {
+                    // Where the learner was stays theirs: fetching every page is not moving on.
+                    latest.current_page = attempt.current_page;
+                }
                 return Ok((latest, questions));
             }
         }
@@ -87,26 +89,32 @@ pub(super) fn mark_closed<S: Store + ?Sized>(
 /// changes were made on: a question the site changed meanwhile marks its queued answer as
 /// needing a look, unless the site already holds that very answer (then it is settled: most
 /// likely this device's own send, whose reply was lost). Returns the slots needing a look.
+///
+/// The device's copy and queue are read when the fetch is done, not before, so a send that
+/// finished meanwhile (the screen's save, say) counts as this device's own doing.
 pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
-    kept: KeptAttempt,
-    queued: &[QueuedAnswer],
+    attempt: AttemptId,
     now_ms: i64,
 ) -> Result<Vec<u32>> {
-    let (attempt, questions) = fetch_pages(remote, &kept.attempt, &kept.quiz).await?;
+    let (before, _) = load(store, attempt)?;
+    let (fresh, questions) = fetch_pages(remote, &before.attempt, &before.quiz).await?;
+    let (kept, queued) = load(store, attempt)?;
     let mut looks = Vec::new();
     let mut settled = Vec::new();
-    for change in queued {
+    for change in &queued {
         let Some(answer) = &change.answer else {
             continue; // a flag alone holds nothing of the learner's to protect
         };
-        let before = kept.questions.iter().find(|q| q.slot == change.slot);
+        let was = kept.questions.iter().find(|q| q.slot == change.slot);
         let now = questions.iter().find(|q| q.slot == change.slot);
-        match (before, now) {
+        match (was, now) {
             _ if change.needs_look => looks.push(change.slot),
+            // Taken before the fetch began: the site's copy has it. Taken while fetching: the
+            // copy may not, so the slot stays this device's doing (below) until the next fetch.
             _ if kept.taken_since_fetch.contains(&change.slot) => {}
-            (Some(b), Some(n)) if b.sequence_check == n.sequence_check => {}
+            (Some(w), Some(n)) if w.sequence_check == n.sequence_check => {}
             (_, Some(n))
                 if n.current_answer().as_ref() == Some(answer)
                     && change.flagged.is_none_or(|f| f == n.flagged) =>
@@ -119,15 +127,30 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     // The marks before the new copy: a crash in between leaves the old copy, compared again
     // next time. The other order could leave unmarked answers over a copy that hides the
     // site's change, and they would be sent.
-    store.mark_needs_look(kept.attempt.id, &looks)?;
-    store.settle_answers(kept.attempt.id, &settled)?;
+    store.mark_needs_look(attempt, &looks)?;
+    store.settle_answers(attempt, &settled)?;
+    // Questions the site did not show again (pages left behind on a sequential test) stay as
+    // the device last saw them.
+    let mut questions = questions;
+    questions.extend(
+        kept.questions
+            .iter()
+            .filter(|k| !questions.iter().any(|q| q.slot == k.slot))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    questions.sort_by_key(|q| q.slot);
     store.keep_attempt(&KeptAttempt {
         quiz: kept.quiz,
-        attempt,
+        attempt: fresh,
         questions,
         fetched_ms: now_ms,
-        closed_on_site: None,
-        taken_since_fetch: Vec::new(),
+        closed_on_site: kept.closed_on_site,
+        taken_since_fetch: kept
+            .taken_since_fetch
+            .into_iter()
+            .filter(|slot| !before.taken_since_fetch.contains(slot))
+            .collect(),
     })?;
     Ok(looks)
 }
@@ -219,7 +242,7 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
             }
             Ok(Processed::OutOfSequence) if !compared => {
                 compared = true;
-                refresh(remote, store, kept, &queued, now_ms).await?;
+                refresh(remote, store, attempt, now_ms).await?;
             }
             Ok(Processed::OutOfSequence) => {
                 return Err(Error::Refused(

@@ -88,7 +88,7 @@ async fn sync_one<S: Store + ?Sized, R: QuizRemote>(
         return Ok(());
     }
     let attempt = kept.attempt.clone();
-    refresh(remote, store, kept, &queued, now_ms).await?;
+    refresh(remote, store, id, now_ms).await?;
     match push(remote, store, id, finish, false, now_ms).await? {
         Pushed::Taken { state, sent } => {
             report.sent += sent;
