@@ -3,18 +3,26 @@
 //!
 //! Moodle sends each question as the HTML its renderer would put in the page. Like the Moodle App,
 //! Juko reads that form instead of showing it: the inputs named `q{uniqueid}:{slot}_…` carry the
-//! choices, the current answer and the sequence check. The HTML is parsed with `scraper`
-//! (html5ever, the browsers' parsing algorithm), so any string yields a tree; what the tree must
-//! hold is checked here, and anything missing is a [`QuestionProblem`], never a panic.
+//! choices, the current answer and the sequence check. The HTML is parsed with the HTML
+//! standard's algorithm, so any string yields a tree: by `scraper` (html5ever) natively, by the
+//! browser's own `DOMParser` on the web (see [`dom`]); one reading logic, here, runs over both.
+//! What the tree must hold is checked here, and anything missing is a [`QuestionProblem`], never
+//! a panic.
 //!
 //! Only inputs whose names carry this question's own prefix are read: a form field named for
 //! another attempt or slot is ignored, so a hostile page cannot make the app answer elsewhere.
 
+use dom::{Child, Dom};
 use juko_model::{
     Answer, Choice, ChoiceKey, Outcome, Question, QuestionKind, QuestionState, UnsupportedReason,
 };
-use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::{HashMap, HashSet};
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+mod dom;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
 use std::fmt::Write as _;
 
 /// Larger question HTML is refused before parsing. Real questions are a few KB; inline images
@@ -40,6 +48,9 @@ pub enum QuestionProblem {
     UnlabelledChoice(usize),
     #[error("a true/false input has a value other than 1 or 0")]
     BadTrueFalse,
+    /// Only where the browser parses: it refused to (it never does for a string in practice).
+    #[error("the question HTML could not be parsed")]
+    Unparsable,
 }
 
 /// The fields Moodle sends with each question of `mod_quiz_get_attempt_data` / `_review` that
@@ -73,12 +84,23 @@ pub fn parse_question(fields: &QuestionFields<'_>) -> Result<Question, QuestionP
     if fields.html.len() > MAX_QUESTION_HTML {
         return Err(QuestionProblem::TooLarge);
     }
-    let mut doc = Html::parse_fragment(fields.html);
-    remove_scripts(&mut doc);
-    let root = doc.root_element();
-    let prefix = field_prefix(fields.uniqueid, fields.slot);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let doc = native::parse(fields.html);
+        read(&native::Fragment::new(&doc), fields)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        read(&browser::Fragment::parse(fields.html)?, fields)
+    }
+}
 
-    let sequence_check = sequence_check(root, &prefix)?;
+/// The reading itself, the same over either parser.
+fn read<D: Dom>(dom: &D, fields: &QuestionFields<'_>) -> Result<Question, QuestionProblem> {
+    let prefix = field_prefix(fields.uniqueid, fields.slot);
+    let elements = dom.elements();
+
+    let sequence_check = sequence_check(dom, &elements, &prefix)?;
     if let Some(field) = fields.sequencecheck
         && field != sequence_check
     {
@@ -87,20 +109,16 @@ pub fn parse_question(fields: &QuestionFields<'_>) -> Result<Question, QuestionP
             field,
         });
     }
-    let text_html = root
-        .select(&sel(".qtext"))
-        .next()
-        .ok_or(QuestionProblem::NoText)?
-        .inner_html();
-    let inputs = own_inputs(root, &prefix);
-    let kind = kind(root, fields.qtype, &prefix, &inputs)?;
+    let text_html = dom
+        .first_with_class("qtext")
+        .map(|t| dom.inner_html(&t))
+        .ok_or(QuestionProblem::NoText)?;
+    let inputs = own_inputs(dom, &elements, &prefix);
+    let kind = kind(dom, &elements, fields.qtype, &prefix, &inputs)?;
     let read_only = inputs
         .iter()
         .any(|i| i.attr("disabled").is_some() || i.attr("readonly").is_some());
-    let feedback_html = root
-        .select(&sel(".outcome .feedback"))
-        .next()
-        .map(|f| f.inner_html());
+    let feedback_html = outcome_feedback(dom, &elements).map(|f| dom.inner_html(&f));
 
     Ok(Question {
         slot: fields.slot,
@@ -168,38 +186,74 @@ pub fn answer_fields(
     Some(fields)
 }
 
-fn sel(css: &str) -> Selector {
-    // Only called with the constant selectors of this module, which the tests exercise.
-    Selector::parse(css).expect("a valid constant selector")
+/// An element with its tag name and attributes read once: the parser asks each input many times.
+#[derive(Clone)]
+struct Input<E> {
+    element: E,
+    name: String,
+    attrs: HashMap<&'static str, String>,
 }
 
-/// Scripts are not part of the question (Moodle appends its page's init code; filters may add
-/// more): they go before anything is read or kept.
-fn remove_scripts(doc: &mut Html) {
-    let scripts: Vec<_> = doc.select(&sel("script")).map(|s| s.id()).collect();
-    for id in scripts {
-        if let Some(mut node) = doc.tree.get_mut(id) {
-            node.detach();
+/// The attributes the parser reads from an input.
+const INPUT_ATTRS: &[&str] = &[
+    "name",
+    "type",
+    "value",
+    "checked",
+    "disabled",
+    "readonly",
+    "id",
+    "aria-labelledby",
+];
+
+impl<E: Clone> Input<E> {
+    fn read<D: Dom<Element = E>>(dom: &D, element: &E) -> Input<E> {
+        let attrs = INPUT_ATTRS
+            .iter()
+            .filter_map(|&a| dom.attr(element, a).map(|v| (a, v)))
+            .collect();
+        Input {
+            element: element.clone(),
+            name: dom.name(element),
+            attrs,
         }
     }
 }
 
-fn sequence_check(root: ElementRef<'_>, prefix: &str) -> Result<u32, QuestionProblem> {
+impl<E> Input<E> {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).map(String::as_str)
+    }
+}
+
+/// The first `input` named `{prefix}:sequencecheck`, and its value.
+fn sequence_check<D: Dom>(
+    dom: &D,
+    elements: &[D::Element],
+    prefix: &str,
+) -> Result<u32, QuestionProblem> {
     let name = format!("{prefix}:sequencecheck");
-    let input = root
-        .select(&sel("input"))
-        .find(|i| i.attr("name") == Some(name.as_str()))
+    let input = elements
+        .iter()
+        .find(|e| dom.name(e) == "input" && dom.attr(e, "name").as_deref() == Some(name.as_str()))
         .ok_or(QuestionProblem::NoSequenceCheck)?;
-    input
-        .attr("value")
+    dom.attr(input, "value")
         .and_then(|v| v.trim().parse().ok())
         .ok_or(QuestionProblem::BadSequenceCheck)
 }
 
 /// The inputs of this question's own answer fields (`{prefix}name`): not its control fields
 /// (`:sequencecheck`, `:flagged`), not another question's.
-fn own_inputs<'a>(root: ElementRef<'a>, prefix: &str) -> Vec<ElementRef<'a>> {
-    root.select(&sel("input, textarea, select, button"))
+fn own_inputs<D: Dom>(dom: &D, elements: &[D::Element], prefix: &str) -> Vec<Input<D::Element>> {
+    elements
+        .iter()
+        .filter(|e| {
+            matches!(
+                dom.name(e).as_str(),
+                "input" | "textarea" | "select" | "button"
+            )
+        })
+        .map(|e| Input::read(dom, e))
         .filter(|i| {
             i.attr("name")
                 .and_then(|n| n.strip_prefix(prefix))
@@ -208,11 +262,29 @@ fn own_inputs<'a>(root: ElementRef<'a>, prefix: &str) -> Vec<ElementRef<'a>> {
         .collect()
 }
 
-fn kind(
-    root: ElementRef<'_>,
+/// The site's feedback on the answer (review): `.outcome .feedback`.
+fn outcome_feedback<D: Dom>(dom: &D, elements: &[D::Element]) -> Option<D::Element> {
+    elements.iter().find_map(|e| {
+        if !dom.has_class(e, "feedback") {
+            return None;
+        }
+        let mut up = dom.parent(e);
+        while let Some(p) = up {
+            if dom.has_class(&p, "outcome") {
+                return Some(e.clone());
+            }
+            up = dom.parent(&p);
+        }
+        None
+    })
+}
+
+fn kind<D: Dom>(
+    dom: &D,
+    elements: &[D::Element],
     qtype: &str,
     prefix: &str,
-    inputs: &[ElementRef<'_>],
+    inputs: &[Input<D::Element>],
 ) -> Result<QuestionKind, QuestionProblem> {
     let unsupported = |reason| QuestionKind::Unsupported {
         site_kind: qtype.chars().take(64).collect(),
@@ -233,11 +305,10 @@ fn kind(
         return Ok(unsupported(UnsupportedReason::Behaviour));
     }
     let answer_name = format!("{prefix}answer");
-    let of_type = |t: &str| -> Vec<ElementRef<'_>> {
+    let of_type = |t: &str| -> Vec<&Input<D::Element>> {
         inputs
             .iter()
-            .filter(|i| i.value().name() == "input" && i.attr("type") == Some(t))
-            .copied()
+            .filter(|i| i.name == "input" && i.attr("type") == Some(t))
             .collect()
     };
     match qtype {
@@ -249,7 +320,7 @@ fn kind(
                 .filter(|r| r.attr("value") != Some("-1"))
                 .collect();
             if !radios.is_empty() {
-                let choices = choices(root, &radios, |r| r.attr("value"))?;
+                let choices = choices(dom, elements, &radios, |r| r.attr("value"))?;
                 return Ok(QuestionKind::SingleChoice { choices });
             }
             let boxes: Vec<_> = of_type("checkbox")
@@ -259,7 +330,7 @@ fn kind(
             if boxes.is_empty() {
                 return Err(QuestionProblem::NoInputs);
             }
-            let choices = choices(root, &boxes, |c| choice_index(c, prefix))?;
+            let choices = choices(dom, elements, &boxes, |c| choice_index(c, prefix))?;
             Ok(QuestionKind::MultipleChoice { choices })
         }
         "truefalse" => {
@@ -297,7 +368,7 @@ fn kind(
 }
 
 /// `n` of a multiple-answer checkbox named `{prefix}choice{n}` (digits only).
-fn choice_index<'a>(input: &ElementRef<'a>, prefix: &str) -> Option<&'a str> {
+fn choice_index<'i, E>(input: &'i Input<E>, prefix: &str) -> Option<&'i str> {
     let n = input
         .attr("name")?
         .strip_prefix(prefix)?
@@ -305,12 +376,13 @@ fn choice_index<'a>(input: &ElementRef<'a>, prefix: &str) -> Option<&'a str> {
     (!n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit())).then_some(n)
 }
 
-fn choices<'a>(
-    root: ElementRef<'a>,
-    inputs: &[ElementRef<'a>],
-    key: impl Fn(&ElementRef<'a>) -> Option<&'a str>,
+fn choices<'i, D: Dom>(
+    dom: &D,
+    elements: &[D::Element],
+    inputs: &[&'i Input<D::Element>],
+    key: impl Fn(&'i Input<D::Element>) -> Option<&'i str>,
 ) -> Result<Vec<Choice>, QuestionProblem> {
-    let labels = Labels::index(root);
+    let labels = Labels::index(dom, elements);
     let mut seen = HashSet::new();
     let mut out: Vec<Choice> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
@@ -320,21 +392,21 @@ fn choices<'a>(
             continue;
         }
         let label = labels
-            .of(input)
+            .of(dom, input)
             .ok_or(QuestionProblem::UnlabelledChoice(i))?;
         out.push(Choice {
             key: ChoiceKey(key.to_owned()),
-            numbering: label
-                .select(&sel(".answernumber"))
-                .next()
-                .map(|n| n.text().collect::<String>().trim().to_owned())
+            numbering: dom
+                .descendants(&label)
+                .iter()
+                .find(|n| dom.has_class(n, "answernumber"))
+                .map(|n| dom.text(n).trim().to_owned())
                 .filter(|n| !n.is_empty()),
-            label_html: inner_html_without_numbering(label).trim().to_owned(),
+            label_html: inner_html_without_numbering(dom, &label).trim().to_owned(),
             selected: input.attr("checked").is_some(),
-            outcome: input
-                .parent()
-                .and_then(ElementRef::wrap)
-                .and_then(outcome_of),
+            outcome: dom
+                .parent(&input.element)
+                .and_then(|row| outcome_of(dom, &row)),
         });
     }
     if out.is_empty() {
@@ -344,24 +416,24 @@ fn choices<'a>(
 }
 
 /// Where choices' labels are, indexed once (a hostile page may hold many inputs).
-struct Labels<'a> {
-    by_id: HashMap<&'a str, ElementRef<'a>>,
-    by_for: HashMap<&'a str, ElementRef<'a>>,
+struct Labels<E> {
+    by_id: HashMap<String, E>,
+    by_for: HashMap<String, E>,
 }
 
-impl<'a> Labels<'a> {
-    fn index(root: ElementRef<'a>) -> Self {
+impl<E: Clone> Labels<E> {
+    fn index<D: Dom<Element = E>>(dom: &D, elements: &[E]) -> Self {
         let mut by_id = HashMap::new();
         let mut by_for = HashMap::new();
-        for e in root.descendent_elements() {
+        for e in elements {
             // The first element with an id wins, as `getElementById` has it.
-            if let Some(id) = e.attr("id") {
-                by_id.entry(id).or_insert(e);
+            if let Some(id) = dom.attr(e, "id") {
+                by_id.entry(id).or_insert_with(|| e.clone());
             }
-            if e.value().name() == "label"
-                && let Some(target) = e.attr("for")
+            if let Some(target) = dom.attr(e, "for")
+                && dom.name(e) == "label"
             {
-                by_for.entry(target).or_insert(e);
+                by_for.entry(target).or_insert_with(|| e.clone());
             }
         }
         Labels { by_id, by_for }
@@ -369,25 +441,24 @@ impl<'a> Labels<'a> {
 
     /// The choice's label: the element named by `aria-labelledby` (Moodle 4.x), else
     /// `label[for=id]` (older sites, true/false). Never the input itself.
-    fn of(&self, input: &ElementRef<'a>) -> Option<ElementRef<'a>> {
+    fn of<D: Dom<Element = E>>(&self, dom: &D, input: &Input<E>) -> Option<E> {
         let labelled = input
             .attr("aria-labelledby")
             .and_then(|id| self.by_id.get(id))
-            .filter(|l| l.id() != input.id());
+            .filter(|l| !dom.same(l, &input.element));
         labelled
             .or_else(|| self.by_for.get(input.attr("id")?))
-            .copied()
+            .cloned()
     }
 }
 
 /// How the site marked a choice (review): the class of the choice's row.
-fn outcome_of(row: ElementRef<'_>) -> Option<Outcome> {
-    let classes: Vec<_> = row.value().classes().collect();
-    if classes.contains(&"partiallycorrect") {
+fn outcome_of<D: Dom>(dom: &D, row: &D::Element) -> Option<Outcome> {
+    if dom.has_class(row, "partiallycorrect") {
         Some(Outcome::PartiallyCorrect)
-    } else if classes.contains(&"incorrect") {
+    } else if dom.has_class(row, "incorrect") {
         Some(Outcome::Incorrect)
-    } else if classes.contains(&"correct") {
+    } else if dom.has_class(row, "correct") {
         Some(Outcome::Correct)
     } else {
         None
@@ -395,18 +466,14 @@ fn outcome_of(row: ElementRef<'_>) -> Option<Outcome> {
 }
 
 /// The label's HTML without its `.answernumber` ("a. "), which [`Choice::numbering`] holds.
-fn inner_html_without_numbering(label: ElementRef<'_>) -> String {
+fn inner_html_without_numbering<D: Dom>(dom: &D, label: &D::Element) -> String {
     let mut html = String::new();
-    for child in label.children() {
-        match child.value() {
-            Node::Element(e) if e.classes().any(|c| c == "answernumber") => {}
-            Node::Element(_) => {
-                if let Some(el) = ElementRef::wrap(child) {
-                    html.push_str(&el.html());
-                }
-            }
-            Node::Text(t) => escape_text(&mut html, t),
-            _ => {}
+    for child in dom.children(label) {
+        match child {
+            Child::Element(e) if dom.has_class(&e, "answernumber") => {}
+            Child::Element(e) => html.push_str(&dom.outer_html(&e)),
+            Child::Text(t) => escape_text(&mut html, &t),
+            Child::Other => {}
         }
     }
     html
