@@ -92,7 +92,12 @@ impl CourseView {
         completions: &HashMap<i64, (i64, i64)>,
     ) -> CourseView {
         let names: HashMap<i64, String> = cms.iter().map(|cm| (cm.id, cm.name.clone())).collect();
-        let is_complete = |cm: i64| completions.get(&cm).is_some_and(|(state, _)| *state >= 1);
+        // Complete or passed; a failed grade (3) does not count (`COMPLETION_COMPLETE_FAIL`).
+        let is_complete = |cm: i64| {
+            completions
+                .get(&cm)
+                .is_some_and(|(state, _)| matches!(state, 1 | 2))
+        };
         let lock = |availability: &Option<String>| -> Option<String> {
             let json = availability.as_deref()?;
             let unmet = match Rule::parse(json) {
@@ -243,7 +248,7 @@ pub(crate) fn progress(
         .filter(|cm| {
             completions
                 .get(&cm.id)
-                .is_some_and(|(state, _)| *state >= 1)
+                .is_some_and(|(state, _)| matches!(state, 1 | 2))
         })
         .count();
     Ok(Some(done as f64 * 100.0 / tracked.len() as f64))

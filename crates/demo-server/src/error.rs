@@ -127,6 +127,11 @@ impl Error {
             Error::NoPermissions { .. } => "required_capability_exception",
             Error::Database(_) => "dml_read_exception",
             Error::NoLangString { exception, .. } => exception,
+            // Thrown by the question engine itself where nothing catches it (autosave).
+            Error::Quiz {
+                errorcode: "submissionoutofsequence",
+                ..
+            } => "question_out_of_sequence_exception",
             _ => "moodle_exception",
         }
     }

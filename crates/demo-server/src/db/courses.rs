@@ -158,6 +158,9 @@ pub(crate) struct CmRow {
     pub(crate) completionview: bool,
     /// The extension's rule: complete once the watched coverage reaches the threshold.
     pub(crate) completionwatched: bool,
+    /// Quizzes: complete with a grade (`completionusegrade`), a passing one (`completionpassgrade`).
+    pub(crate) completionusegrade: bool,
+    pub(crate) completionpassgrade: bool,
     pub(crate) availability: Option<String>,
     pub(crate) contextid: i64,
     pub(crate) name: String,
@@ -171,7 +174,7 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
         "SELECT cm.id, cm.section, cm.module, cm.instance, cm.visible, cm.completion,
                 cm.completionview, cm.availability, ctx.id,
                 COALESCE(r.name, q.name, cc.name, ''), COALESCE(r.intro, q.intro, cc.intro, ''), COALESCE(r.revision, 0),
-                cm.completionwatched
+                cm.completionwatched, cm.completionusegrade, cm.completionpassgrade
          FROM course_modules cm
          JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
          JOIN course_sections s ON s.id = cm.section
@@ -196,6 +199,8 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
             intro: row.get(10)?,
             revision: row.get(11)?,
             completionwatched: row.get(12)?,
+            completionusegrade: row.get(13)?,
+            completionpassgrade: row.get(14)?,
         })
     })?
     .collect()

@@ -57,8 +57,14 @@ pub(crate) fn completion_data(cm: &CmView, threshold: f64) -> CompletionData {
         istrackeduser: true,
         uservisible: cm.uservisible,
         details: details(cm, threshold),
-        isoverallcomplete: cm.completion_state >= 1,
+        isoverallcomplete: is_complete(cm.completion_state),
     }
+}
+
+/// Complete, or complete with a pass (`COMPLETION_COMPLETE`, `_PASS`); a fail
+/// (`COMPLETION_COMPLETE_FAIL`, 3) is not.
+fn is_complete(state: i64) -> bool {
+    matches!(state, 1 | 2)
 }
 
 /// The automatic rules of a module and whether each is met. Each rule here is the module's
@@ -69,6 +75,29 @@ fn details(cm: &CmView, threshold: f64) -> Vec<CompletionRule> {
     }
     let status = i64::from(cm.completion_state >= 1);
     let mut rules = Vec::new();
+    // A quiz's grade rules carry the grade's state: 1 graded, 2 passed, 3 failed.
+    if cm.row.completionusegrade {
+        rules.push(CompletionRule {
+            rulename: "completionusegrade",
+            rulevalue: RuleValue {
+                status: cm.completion_state,
+                description: "Receive a grade".to_owned(),
+            },
+        });
+    }
+    if cm.row.completionpassgrade {
+        rules.push(CompletionRule {
+            rulename: "completionpassgrade",
+            rulevalue: RuleValue {
+                status: if matches!(cm.completion_state, 2 | 3) {
+                    cm.completion_state
+                } else {
+                    0
+                },
+                description: "Receive a passing grade".to_owned(),
+            },
+        });
+    }
     if cm.row.completionview {
         rules.push(CompletionRule {
             rulename: "completionview",

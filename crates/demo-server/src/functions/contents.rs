@@ -263,8 +263,8 @@ fn module(
             "ファイル",
             r#"{"displayoptions":"a:1:{s:10:\"printintro\";i:1;}","display":0}"#,
         ),
-        // No open or close date and no automatic completion: `quiz_get_coursemodule_info`
-        // leaves the custom data empty.
+        // No open or close date and no custom completion rule (the grade rules are core's):
+        // `quiz_get_coursemodule_info` leaves the custom data empty.
         "quiz" => ("assessment", "小テスト", r#""""#),
         "customcert" => ("other", "カスタム証明書", r#""""#),
         _ => ("other", "", r#""""#),

@@ -297,8 +297,8 @@ impl<'a> Seeder<'a> {
                                reviewcorrectness, reviewmaxmarks, reviewmarks,
                                reviewspecificfeedback, reviewgeneralfeedback, reviewrightanswer,
                                reviewoverallfeedback, sumgrades, grade, gradepass,
-                               allowofflineattempts, timecreated, timemodified)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?7, ?7, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                               allowofflineattempts, navmethod, timecreated, timemodified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?7, ?7, ?7, ?7, ?8, ?9, ?10, ?11, ?13, ?12, ?12)",
             params![
                 slot.courseid,
                 plan.name,
@@ -311,7 +311,8 @@ impl<'a> Seeder<'a> {
                 grade,
                 grade * plan.pass_percent / 100.0,
                 plan.allowofflineattempts,
-                self.now
+                self.now,
+                plan.navmethod
             ],
         )?;
         let quizid = self.tx.last_insert_rowid();
@@ -330,6 +331,12 @@ impl<'a> Seeder<'a> {
             availability: None,
         };
         let (cmid, _) = self.course_module(slot, module)?;
+        // Complete with a passing grade, as ICRweb's unit tests are.
+        self.tx.execute(
+            "UPDATE course_modules SET completion = 2, completionusegrade = 1, completionpassgrade = 1
+             WHERE id = ?1",
+            [cmid],
+        )?;
         Ok(cmid)
     }
 
@@ -341,12 +348,13 @@ impl<'a> Seeder<'a> {
     ) -> rusqlite::Result<i64> {
         let single = !matches!(question, Question::MultiChoice { single: false, .. });
         self.tx.execute(
-            "INSERT INTO question (qtype, name, questiontext, single, timecreated)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO question (qtype, name, questiontext, generalfeedback, single, timecreated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 question.qtype(),
                 format!("{} 問{}", plan.unit.name, index + 1),
                 question.text(),
+                general_feedback(question),
                 single,
                 self.now
             ],
@@ -357,6 +365,7 @@ impl<'a> Seeder<'a> {
             Question::MultiChoice { answers, .. } | Question::ShortAnswer { answers, .. } => {
                 answers
             }
+            Question::Essay { .. } => &[],
             // Moodle's true/false question keeps both answers, "true" first.
             Question::TrueFalse { correct, .. } => {
                 let (yes, no) = if *correct { (1.0, 0.0) } else { (0.0, 1.0) };
@@ -398,6 +407,27 @@ impl<'a> Seeder<'a> {
             facility_code,
         })
     }
+}
+
+/// The explanation shown after the attempt (general feedback): it names the right answer, so
+/// it must never reach a learner before the review options allow it.
+fn general_feedback(question: &Question) -> String {
+    let right: Vec<&str> = match question {
+        Question::MultiChoice { answers, .. } | Question::ShortAnswer { answers, .. } => answers
+            .iter()
+            .filter(|(_, fraction)| *fraction > 0.0)
+            .map(|(answer, _)| *answer)
+            .take(if matches!(question, Question::ShortAnswer { .. }) {
+                1
+            } else {
+                answers.len()
+            })
+            .collect(),
+        Question::TrueFalse { correct: true, .. } => vec!["正しい"],
+        Question::TrueFalse { correct: false, .. } => vec!["誤り"],
+        Question::Essay { .. } => return String::new(),
+    };
+    format!("<p>解説: 正解は「{}」です。</p>", right.join("」「"))
 }
 
 /// Review options (`mod_quiz\question\display_options` bits): during the attempt,

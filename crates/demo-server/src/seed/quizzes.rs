@@ -2,9 +2,11 @@
 //!
 //! Each unit that has a test ends with it, after its lectures. The basic course's test may be
 //! taken offline (Moodle's rule: `allowofflineattempts`, free navigation, deferred feedback,
-//! no time limit); the ethics test is timed, and so online only.
+//! no time limit); the ethics test is timed, and so online only. In the iCROWN course, one
+//! test takes its questions in a fixed order (sequential navigation) and one holds an essay,
+//! a type the learner app leaves to the site.
 
-use super::catalog::{ETHICS, KISO, Unit};
+use super::catalog::{ETHICS, ICROWN_OVERVIEW, ICROWN_ROLES, KISO, Unit};
 
 /// One choice or accepted answer and its fraction of the question's mark.
 pub(crate) type Answer = (&'static str, f64);
@@ -25,6 +27,8 @@ pub(crate) enum Question {
         text: &'static str,
         answers: &'static [Answer],
     },
+    /// `essay`: answered in free text, graded by a teacher.
+    Essay { text: &'static str },
 }
 
 impl Question {
@@ -33,6 +37,7 @@ impl Question {
             Question::MultiChoice { .. } => "multichoice",
             Question::TrueFalse { .. } => "truefalse",
             Question::ShortAnswer { .. } => "shortanswer",
+            Question::Essay { .. } => "essay",
         }
     }
 
@@ -40,7 +45,8 @@ impl Question {
         match self {
             Question::MultiChoice { text, .. }
             | Question::TrueFalse { text, .. }
-            | Question::ShortAnswer { text, .. } => text,
+            | Question::ShortAnswer { text, .. }
+            | Question::Essay { text } => text,
         }
     }
 }
@@ -56,6 +62,8 @@ pub(crate) struct QuizPlan {
     /// Seconds; 0 = none.
     pub(crate) timelimit: i64,
     pub(crate) allowofflineattempts: bool,
+    /// `free` (any page, in any order) or `seq` (forward only).
+    pub(crate) navmethod: &'static str,
     /// Pass mark, percent of the quiz grade.
     pub(crate) pass_percent: f64,
     pub(crate) questions: &'static [Question],
@@ -66,7 +74,7 @@ pub(crate) fn for_unit(unit: &Unit) -> Option<&'static QuizPlan> {
     QUIZZES.iter().find(|plan| plan.unit.code == unit.code)
 }
 
-pub(crate) const QUIZZES: &[QuizPlan] = &[KISO_TEST, ETHICS_TEST];
+pub(crate) const QUIZZES: &[QuizPlan] = &[KISO_TEST, ETHICS_TEST, OVERVIEW_TEST, ROLES_TEST];
 
 const KISO_TEST: QuizPlan = QuizPlan {
     unit: KISO,
@@ -75,6 +83,7 @@ const KISO_TEST: QuizPlan = QuizPlan {
     attempts: 3,
     timelimit: 0,
     allowofflineattempts: true,
+    navmethod: "free",
     pass_percent: 80.0,
     questions: &[
         Question::MultiChoice {
@@ -157,6 +166,7 @@ const ETHICS_TEST: QuizPlan = QuizPlan {
     attempts: 2,
     timelimit: 600,
     allowofflineattempts: false,
+    navmethod: "free",
     pass_percent: 80.0,
     questions: &[
         Question::MultiChoice {
@@ -197,6 +207,66 @@ const ETHICS_TEST: QuizPlan = QuizPlan {
     ],
 };
 
+/// Questions one after the other, no going back (sequential navigation).
+const OVERVIEW_TEST: QuizPlan = QuizPlan {
+    unit: ICROWN_OVERVIEW,
+    name: "iCROWN事業の背景と目的 確認テスト",
+    intro: "<p>全3問。問題は順番に解答し、前の問題には戻れません。</p>",
+    attempts: 0,
+    timelimit: 0,
+    allowofflineattempts: false,
+    navmethod: "seq",
+    pass_percent: 60.0,
+    questions: &[
+        Question::TrueFalse {
+            text: "<p>iCROWNは、新型コロナウイルス感染症の経験から生まれた、感染症の臨床研究のためのネットワークである。</p>",
+            correct: true,
+        },
+        Question::MultiChoice {
+            text: "<p>有事に迅速に臨床研究を開始するため、平時に準備しておくものとして最も適切なものはどれですか。</p>",
+            single: true,
+            answers: &[
+                ("研究計画書の雛形と施設間の連絡体制", 1.0),
+                ("有事が起きてから初めて作る連絡網", 0.0),
+                ("研究ごとに毎回一から作る同意説明文書", 0.0),
+            ],
+        },
+        Question::ShortAnswer {
+            text: "<p>研究対象者に研究を説明し、自由意思による同意を得る手続きを何と呼びますか（カタカナで）。</p>",
+            answers: &[
+                ("インフォームド・コンセント", 1.0),
+                ("インフォームドコンセント", 1.0),
+            ],
+        },
+    ],
+};
+
+/// A test with a question type the app does not answer itself (`essay`).
+const ROLES_TEST: QuizPlan = QuizPlan {
+    unit: ICROWN_ROLES,
+    name: "参加医療機関の役割と登録要件 確認テスト",
+    intro: "<p>全2問。記述問題は講師が採点します。</p>",
+    attempts: 0,
+    timelimit: 0,
+    allowofflineattempts: false,
+    navmethod: "free",
+    pass_percent: 50.0,
+    questions: &[
+        Question::MultiChoice {
+            text: "<p>感染症臨床研究ネットワークへの参加にあたり、医療機関がまず確認すべきものはどれですか。</p>",
+            single: true,
+            answers: &[
+                ("自施設が満たす登録要件と担う役割", 1.0),
+                ("他施設の研究費の額", 0.0),
+                ("研究対象者の個人的な連絡先", 0.0),
+            ],
+        },
+        Question::Essay {
+            text: "<p>自施設が研究実施機関として登録する場合に、平時から整えておくべき体制を説明してください。</p>",
+        },
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,7 +289,7 @@ mod tests {
                     Question::MultiChoice { answers, .. } => {
                         answers.iter().map(|(_, fraction)| fraction.max(0.0)).sum()
                     }
-                    Question::TrueFalse { .. } => 1.0,
+                    Question::TrueFalse { .. } | Question::Essay { .. } => 1.0,
                 };
                 assert!((best - 1.0).abs() < 1e-9, "{}", question.text());
             }

@@ -178,7 +178,8 @@ async fn the_icrown_course_has_short_lectures_without_lecturers() {
         .await
         .expect("modules");
     assert!(cms.len() >= 4);
-    for cm in cms {
+    // The lectures: the units' tests have no brochure times.
+    for cm in cms.into_iter().filter(|cm| cm.modname == "resource") {
         assert!(!cm.intro.contains("講師"), "{}", cm.name);
         assert!(brochure_time(&cm.intro).starts_with("0:"), "{}", cm.intro);
     }

@@ -156,8 +156,22 @@ async fn the_status_function_lists_what_the_learner_can_see() {
             .await
             .len();
     }
-    // Certificates have no completion of their own: only the lectures are listed.
-    assert_eq!(statuses.len(), lectures);
+    // Certificates have no completion of their own: the lectures are listed, and the basic
+    // unit's test, complete with a passing grade.
+    assert_eq!(statuses.len(), lectures + 1);
+    let test = statuses
+        .iter()
+        .find(|s| s["modname"] == "quiz")
+        .expect("the unit's test");
+    assert_eq!(test["state"], 0);
+    assert_eq!(test["isautomatic"], true);
+    let rules: Vec<&str> = test["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["rulename"].as_str())
+        .collect();
+    assert_eq!(rules, ["completionusegrade", "completionpassgrade"]);
     let first = &statuses[0];
     for key in [
         "cmid",

@@ -169,6 +169,9 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         .call(|conn| {
             conn.execute_batch(
                 "DELETE FROM course_modules WHERE module = 'quiz';
+                 DROP TABLE question_attempt_step_data; DROP TABLE question_attempt_steps;
+                 DROP TABLE question_attempts; DROP TABLE question_usages; DROP TABLE quiz_grades;
+                 ALTER TABLE course_modules DROP COLUMN completionusegrade;
                  DROP TABLE quiz_attempts; DROP TABLE quiz_slots; DROP TABLE question_answers;
                  DROP TABLE question; DROP TABLE quiz;
                  ALTER TABLE course_modules DROP COLUMN completionpassgrade;

@@ -127,7 +127,9 @@ async fn unknown_functions_and_formats_are_refused() {
         unknown["message"],
         "Can't find data record in database table external_functions."
     );
-    let not_offered = site.call(&token, "mod_quiz_start_attempt", &[]).await;
+    let not_offered = site
+        .call(&token, "mod_forum_get_forums_by_courses", &[])
+        .await;
     assert_exception(&not_offered, "accessexception");
 
     let xml = site

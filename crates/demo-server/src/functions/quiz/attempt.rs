@@ -153,7 +153,8 @@ pub(super) fn validate(
         if !prevent_access(quiz, now).is_empty() {
             return Err(Error::quiz(
                 "attempterror",
-                "You are not allowed to attempt this quiz at this time.",
+                // Moodle throws it without the reasons, so the placeholder stays.
+                "You are not allowed to attempt this quiz at this time because: {$a}",
             ));
         }
     }
@@ -208,7 +209,11 @@ pub(super) fn check_preflight_pairs(preflight: &[Pair]) -> Result<()> {
 }
 
 /// `validate_preflight_check`: `confirmdatasaved` must be given and not empty (PHP's `empty`).
-fn check_preflight(quiz: &QuizRow, attempt: &AttemptRow, preflight: &[Pair]) -> Result<()> {
+pub(super) fn check_preflight(
+    quiz: &QuizRow,
+    attempt: &AttemptRow,
+    preflight: &[Pair],
+) -> Result<()> {
     check_preflight_pairs(preflight)?;
     if !preflight_required(quiz, Some(attempt)) {
         return Ok(());
@@ -355,10 +360,11 @@ fn save_best_grade(conn: &Connection, quiz: &QuizRow, userid: i64, now: i64) -> 
     let attempts = db::user_attempts(conn, quiz.id, userid, AttemptFilter::All, false)?;
     let grade = best_grade(quiz, &attempts);
     db::save_best_grade(conn, quiz.id, userid, grade, now)?;
-    if quiz.completion == 2 && quiz.completionusegrade {
-        if let Some(grade) = grade {
-            db::set_completion_state(conn, quiz.cmid, userid, completion_state(quiz, grade), now)?;
-        }
+    if quiz.completion == 2
+        && quiz.completionusegrade
+        && let Some(grade) = grade
+    {
+        db::set_completion_state(conn, quiz.cmid, userid, completion_state(quiz, grade), now)?;
     }
     Ok(())
 }

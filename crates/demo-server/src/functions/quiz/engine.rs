@@ -453,6 +453,131 @@ fn refused(name: &str, why: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::AnswerRow;
+
+    fn question(qtype: &str, single: bool, answers: &[(i64, &str, f64)]) -> QuestionRow {
+        QuestionRow {
+            qtype: qtype.to_owned(),
+            questiontext: String::new(),
+            generalfeedback: String::new(),
+            single,
+            answers: answers
+                .iter()
+                .map(|(id, answer, fraction)| AnswerRow {
+                    id: *id,
+                    answer: (*answer).to_owned(),
+                    fraction: *fraction,
+                    feedback: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn started(order: Option<&str>) -> QuestionAttemptRow {
+        let data = order
+            .map(|o| BTreeMap::from([("_order".to_owned(), o.to_owned())]))
+            .unwrap_or_default();
+        QuestionAttemptRow {
+            id: 1,
+            slot: 1,
+            questionid: 1,
+            maxmark: 2.0,
+            flagged: false,
+            steps: vec![StepRow {
+                sequencenumber: 0,
+                state: state::TODO.to_owned(),
+                fraction: None,
+                timecreated: 0,
+                data,
+            }],
+            autosaved: None,
+        }
+    }
+
+    fn response(pairs: &[(&str, &str)]) -> Response {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_posted_index_maps_through_the_attempts_own_order() {
+        let q = question(
+            "multichoice",
+            true,
+            &[(10, "a", 1.0), (11, "b", 0.0), (12, "c", 0.0)],
+        );
+        let row = started(Some("12,10,11"));
+        let qa = QuestionAttempt::new(&row, &q);
+        assert_eq!(qa.grade(&response(&[("answer", "1")])), 1.0);
+        assert_eq!(qa.grade(&response(&[("answer", "0")])), 0.0);
+        assert!(!qa.is_complete(&response(&[("answer", "-1")])));
+    }
+
+    #[test]
+    fn several_answers_add_up_and_stay_between_nothing_and_the_mark() {
+        let q = question(
+            "multichoice",
+            false,
+            &[(1, "a", 0.5), (2, "b", 0.5), (3, "c", -1.0)],
+        );
+        let row = started(Some("1,2,3"));
+        let qa = QuestionAttempt::new(&row, &q);
+        assert_eq!(qa.grade(&response(&[("choice0", "1")])), 0.5);
+        assert_eq!(
+            qa.grade(&response(&[("choice0", "1"), ("choice1", "1")])),
+            1.0
+        );
+        assert_eq!(
+            qa.grade(&response(&[("choice0", "1"), ("choice2", "1")])),
+            0.0
+        );
+        assert_eq!(state::for_fraction(0.5), state::GRADED_PARTIAL);
+    }
+
+    #[test]
+    fn short_answers_match_without_case_and_with_wildcards() {
+        let q = question(
+            "shortanswer",
+            true,
+            &[(1, "Placebo*", 1.0), (2, "drug", 0.5)],
+        );
+        let row = started(None);
+        let qa = QuestionAttempt::new(&row, &q);
+        assert_eq!(qa.grade(&response(&[("answer", " placebo effect ")])), 1.0);
+        assert_eq!(qa.grade(&response(&[("answer", "DRUG")])), 0.5);
+        assert_eq!(qa.grade(&response(&[("answer", "drugs")])), 0.0);
+    }
+
+    #[test]
+    fn saving_the_same_response_again_adds_no_step_and_finishing_grades() {
+        let q = question("truefalse", true, &[(1, "true", 0.0), (2, "false", 1.0)]);
+        let mut row = started(None);
+        let qa = QuestionAttempt::new(&row, &q);
+        let step = qa
+            .save(response(&[("answer", "0")]), 5)
+            .expect("a new step");
+        assert_eq!(
+            (step.sequencenumber, step.state.as_str()),
+            (1, state::COMPLETE)
+        );
+        row.steps.push(step);
+        let qa = QuestionAttempt::new(&row, &q);
+        assert!(qa.save(response(&[("answer", "0")]), 6).is_none());
+        let autosaved = qa
+            .autosave(response(&[("answer", "1")]), 7)
+            .expect("autosaved");
+        assert_eq!(autosaved.sequencenumber, -2);
+        row.autosaved = Some(autosaved);
+        let qa = QuestionAttempt::new(&row, &q);
+        assert_eq!(qa.sequence_check(), 2, "an autosave leaves the check");
+        // Finishing makes the autosaved response real, then grades it: "true" is wrong.
+        let steps = qa.finish(8);
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[1].state, state::GRADED_WRONG);
+        assert_eq!(steps[1].fraction, Some(0.0));
+    }
 
     #[test]
     fn wildcards_match_as_moodle_short_answers_do() {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::attempt::{self, AttemptEvent, FINISHED, Loaded, Questions, page_of, pages};
 use super::attempts::{Attempt, attempt as attempt_json};
 use super::render::{Place, QuestionData, question_data};
-use super::review::Display;
+use super::review::{Display, MARK_AND_MAX};
 use super::taking::decimals;
 use crate::db::UserRow;
 use crate::error::{Error, Result};
@@ -118,7 +118,10 @@ pub(crate) async fn get_attempt_review(ctx: &Ctx, params: ReviewParams) -> Resul
                     Some(question_data(qa, &place, display))
                 })
                 .collect();
-            let grade = loaded.attempt.sumgrades.map(|sum| {
+            // Moodle computes the grade before it blanks the marks the options hide, so a
+            // learner could read it anyway; the demo hides it with them.
+            let marks_shown = display.marks >= MARK_AND_MAX;
+            let grade = loaded.attempt.sumgrades.filter(|_| marks_shown).map(|sum| {
                 if quiz.sumgrades >= 0.000_005 {
                     sum * quiz.grade / quiz.sumgrades
                 } else {

@@ -86,7 +86,7 @@ pub(crate) struct ProcessParams {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 enum StartedAttempt {
-    Started(Attempt),
+    Started(Box<Attempt>),
     Refused {},
 }
 
@@ -185,21 +185,21 @@ pub(crate) async fn start_attempt(ctx: &Ctx, params: StartParams) -> Result<Star
                 });
             }
             attempt::check_preflight_pairs(&params.preflightdata)?;
-            match unfinished.map(|a| a.state.as_str()) {
-                Some(OVERDUE) => return Err(Error::quiz("stateoverdue", "Overdue")),
-                Some(_) => {
-                    return Err(Error::quiz(
-                        "attemptstillinprogress",
-                        "Attempt still in progress",
-                    ));
-                }
-                None => {}
+            if let Some(current) = unfinished {
+                // The rules' checks come first (a changed offline attempt asks for its
+                // confirmation); then the attempt in progress is to be continued, not restarted.
+                attempt::check_preflight(&open.quiz, current, &params.preflightdata)?;
+                return Err(if current.state == OVERDUE {
+                    Error::quiz("stateoverdue", "Overdue")
+                } else {
+                    Error::quiz("attemptstillinprogress", "Attempt still in progress")
+                });
             }
             let number = last.map_or(1, |a| a.attempt + 1);
             let row = create_attempt(&tx, &open, user.id, number, now)?;
             tx.commit()?;
             Ok(Started {
-                attempt: StartedAttempt::Started(attempt_json(&open.quiz, &row, now)),
+                attempt: StartedAttempt::Started(Box::new(attempt_json(&open.quiz, &row, now))),
                 warnings: Vec::new(),
             })
         })
