@@ -197,6 +197,41 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
         .map(|i| slots[i])
         .filter(|_| !sequential);
     let next = at.and_then(|i| slots.get(i + 1).copied());
+    // With sequential navigation the next page is the site's to give (online, answers sent
+    // first); a page left is not seen again.
+    let turns_page = sequential
+        && next.is_some_and(|n| {
+            l.attempt
+                .page_of(n)
+                .is_some_and(|p| p > l.attempt.current_page)
+        });
+    let mut turn_page = move |_| {
+        let (Some(s), Some(store)) = (session.peek().clone(), history.store.peek().clone()) else {
+            return;
+        };
+        busy.set(true);
+        spawn(async move {
+            let turned = quiz::next_page(&s, &*store.0, attempt, platform::now_ms()).await;
+            busy.set(false);
+            history.changed();
+            match turned {
+                Ok(fresh) => {
+                    let first = fresh
+                        .attempt
+                        .pages
+                        .get(fresh.attempt.current_page as usize)
+                        .and_then(|p| p.first().copied());
+                    current.set(first);
+                    local.set(Ok(Some(fresh)));
+                }
+                Err(e) => {
+                    tracing::warn!("the next page did not come: {e}");
+                    state::handle_session_error(&e);
+                    save_failed.set(Some(state::current_lang().error(&e)));
+                }
+            }
+        });
+    };
     let mut go = move |slot: u32| {
         current.set(Some(slot));
         // Wide screens show every question: bring the chosen one into view.
@@ -316,7 +351,7 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                         }
                     }
                     // One question per screen on phones: the way to the next, and to the end.
-                    nav { class: "attempt-pager",
+                    nav { class: if turns_page { "attempt-pager turns-page" } else { "attempt-pager" },
                         if let Some(p) = prev {
                             button { class: "button secondary", "data-testid": "previous-question",
                                 onclick: move |_| go(p),
@@ -325,7 +360,8 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                         }
                         if let Some(n) = next {
                             button { class: "button primary", "data-testid": "next-question",
-                                onclick: move |_| go(n),
+                                disabled: busy() || (turns_page && frozen),
+                                onclick: move |e| if turns_page { turn_page(e) } else { go(n) },
                                 {lang.tr(Msg::NextQuestion)} " →"
                             }
                         }

@@ -138,6 +138,10 @@ impl QuizRemote for Session {
         Ok(self.remote.attempt_page(attempt, page).await?)
     }
 
+    async fn record_attempt_view(&self, attempt: AttemptId, page: u32) -> Result<()> {
+        Ok(self.remote.view_attempt(attempt, page).await?)
+    }
+
     async fn process_attempt(
         &self,
         attempt: &Attempt,
