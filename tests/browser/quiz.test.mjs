@@ -142,9 +142,11 @@ describe('a unit test on a phone', () => {
   it('keeps an answer chosen offline through a reload, and takes the rest back online', { timeout: 180_000 }, async () => {
     const total = await page.locator(sel.navQuestion).count();
     assert.equal(total, ANSWERS.length);
-    // The first question online.
+    // The first question online, flagged to look at again.
     let card = page.locator(sel.current);
     await answer(card, await seeded(card));
+    await card.locator('[data-testid=question-flag]').click();
+    await page.locator(`${sel.navQuestion}.flagged`).waitFor();
     await page.locator(sel.next).click();
 
     // The second offline, then a reload (the app opens from the service worker and the device).
@@ -181,6 +183,7 @@ describe('a unit test on a phone', () => {
     await page.waitForURL(/\/summary$/);
     await page.locator(sel.summary).waitFor({ state: 'visible' });
     assert.equal(await page.locator('[data-testid=summary-unanswered]').count(), 0, 'nothing left unanswered');
+    assert.equal(await page.locator('[data-testid=summary-flagged] li').count(), 1, 'the flagged question is listed');
     assert.match(await page.locator('[data-testid=answered-count]').innerText(), /10/);
     await screenshot('summary');
     await page.locator(sel.submit).click();
