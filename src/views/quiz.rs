@@ -48,7 +48,9 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
         .unwrap_or_default();
 
     // Opens (continues or starts) the attempt online, keeping it on the device, then shows it.
-    let mut open = move |o: QuizOverview| {
+    // `kept_here`: the attempt this device holds, answerable offline: shown if the site is out
+    // of reach after all.
+    let mut open = move |o: QuizOverview, kept_here: Option<AttemptId>| {
         let Some(s) = session.peek().clone() else {
             return;
         };
@@ -62,15 +64,23 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
             let opened = quiz::open(&s, &*store.0, &o, platform::now_ms()).await;
             busy.set(false);
             history.changed();
-            match opened {
-                Ok(local) => {
+            match (opened, kept_here) {
+                (Ok(local), _) => {
                     navigator().push(Route::AttemptView {
                         course,
                         quiz,
                         attempt: local.attempt.id,
                     });
                 }
-                Err(e) => {
+                (Err(e), Some(attempt)) if e.is_retryable() => {
+                    tracing::info!("offline: the attempt is answered from the device ({e})");
+                    navigator().push(Route::AttemptView {
+                        course,
+                        quiz,
+                        attempt,
+                    });
+                }
+                (Err(e), _) => {
                     tracing::warn!("the test could not be opened: {e}");
                     state::handle_session_error(&e);
                     error.set(Some(state::current_lang().error(&e)));
@@ -99,12 +109,13 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
                 site_url,
                 busy: busy(),
                 error: error(),
-                on_start: move |_| open(for_start.clone()),
+                on_start: move |_| open(for_start.clone(), None),
                 on_continue: move |id: AttemptId| {
                     // Offline, the device's copy is the attempt; online, the site's copy is
                     // brought up to date first.
                     if online || on_device != Some(id) {
-                        open(for_continue.clone());
+                        let kept_here = on_device.filter(|_| for_continue.quiz.offline_attempts);
+                        open(for_continue.clone(), kept_here);
                     } else {
                         navigator().push(Route::AttemptView { course, quiz, attempt: id });
                     }
