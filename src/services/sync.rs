@@ -10,9 +10,11 @@ use crate::state::{self, AccountStore, CurrentSession, History, Reconnected, Syn
 use dioxus::prelude::*;
 use futures_channel::oneshot;
 use futures_util::StreamExt;
+use juko_core::catalog::Item;
 use juko_core::quiz;
 use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
 use juko_core::{Error, Session};
+use juko_model::Quiz;
 use std::time::Duration;
 
 /// How often the service syncs when nothing asks it to.
@@ -194,7 +196,30 @@ async fn run_once(
 /// stays on the device, marked, for the attempt's screen to show; only a failure to reach the
 /// site (or a store failure) is the round's error.
 async fn sync_quiz_attempts(s: &Session, store: &AccountStore) -> Result<(), Error> {
+    // Which test each kept attempt belongs to, before sync may forget the ones it finishes.
+    let tests: Vec<Quiz> = store
+        .0
+        .kept_attempts()?
+        .into_iter()
+        .filter_map(|id| quiz::resume(&*store.0, id).ok().flatten())
+        .map(|l| l.quiz)
+        .collect();
     let report = quiz::sync_attempts(&*store.0, s, platform::now_ms()).await?;
+    // A submission sent now changes the test's state and grade: bring its page's copy up to
+    // date, so the unit's list shows it without the page being opened.
+    for attempt in &report.finished {
+        let Some(test) = tests.iter().find(|t| t.id == attempt.quiz) else {
+            continue;
+        };
+        let item = Item::quiz(test.module);
+        let fetch = s.quiz_overview(test.course, test.module);
+        if let Err(e) = item
+            .refresh(Some(&*store.0), fetch, platform::now_ms())
+            .await
+        {
+            tracing::info!("the test's page not brought up to date: {e}");
+        }
+    }
     if report.sent > 0 || !report.finished.is_empty() {
         tracing::info!(
             "test answers sent: {}, attempts submitted: {}",
