@@ -40,13 +40,13 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
                 kept.attempt.current_page = kept.attempt.current_page.max(attempt.current_page);
             }
             store.keep_attempt(&kept)?;
-            refresh(remote, store, attempt.id, now_ms).await?;
+            refresh(remote, store, attempt.id, None, now_ms).await?;
         }
         // A copy marked closed is the learner's to dismiss; the site says it is open again
         // (a teacher reopened it): keep that copy as it is and show it.
         Some(_) => {}
         None => {
-            let (attempt, questions) = fetch_pages(remote, &attempt, &overview.quiz).await?;
+            let (attempt, questions) = fetch_pages(remote, &attempt, &overview.quiz, None).await?;
             store.keep_attempt(&KeptAttempt {
                 quiz: overview.quiz.clone(),
                 attempt,
@@ -222,13 +222,13 @@ pub async fn save<R: QuizRemote, S: Store + ?Sized>(
 ) -> Result<LocalAttempt> {
     if let Pushed::Taken { state, sent } =
         push(remote, store, attempt, false, false, now_ms).await?
-        && sent > 0
+        && !sent.is_empty()
         && !matches!(state, AttemptState::Finished | AttemptState::Abandoned)
     {
-        // The sequence checks of what was sent moved on the site: fetch them, so the next
-        // change goes with current ones. The answers are taken already; a failure here is not
-        // the save's (the copy knows which checks moved by its own doing).
-        if let Err(e) = refresh(remote, store, attempt, now_ms).await {
+        // The sequence checks of what was sent moved on the site: fetch their pages, so the
+        // next change goes with current ones. The answers are taken already; a failure here is
+        // not the save's (the copy knows which checks moved by its own doing).
+        if let Err(e) = refresh(remote, store, attempt, Some(&sent), now_ms).await {
             tracing::warn!("answers saved, but attempt {attempt} could not be fetched again: {e}");
         }
     }

@@ -192,3 +192,90 @@ pub(crate) fn fits(question: &Question, answer: &Answer) -> Result<(), String> {
         Err(format!("this answer does not fit question {slot}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_quiz::{choice, kept_attempt, question};
+    use juko_model::{AttemptId, ChoiceKey, UnsupportedReason};
+
+    fn keys(ks: &[&str]) -> Vec<ChoiceKey> {
+        ks.iter().map(|k| ChoiceKey((*k).into())).collect()
+    }
+
+    #[test]
+    fn an_answer_shows_on_its_question_and_a_blank_one_leaves_it_unanswered() {
+        let mut multi = question(1);
+        multi.kind = QuestionKind::MultipleChoice {
+            choices: vec![choice("0"), choice("1"), choice("2")],
+        };
+        multi.status = "未解答".into();
+        let answered = with_answer(multi.clone(), &Answer::Choices(keys(&["0", "2"])));
+        assert_eq!(
+            answered.current_answer(),
+            Some(Answer::Choices(keys(&["0", "2"])))
+        );
+        assert_eq!(answered.state, QuestionState::Answered);
+        assert_eq!(
+            answered.status, "",
+            "the site's words were about its own state"
+        );
+        let cleared = with_answer(answered, &Answer::Choices(Vec::new()));
+        assert_eq!(cleared.state, QuestionState::NotYetAnswered);
+        let blank = with_answer(question(3), &Answer::Text("  ".into()));
+        assert_eq!(blank.state, QuestionState::NotYetAnswered);
+        // The wrong kind changes nothing.
+        assert_eq!(with_answer(multi.clone(), &Answer::Text("x".into())), multi);
+    }
+
+    #[test]
+    fn only_answers_that_fit_fit() {
+        let single = question(1);
+        assert!(fits(&single, &Answer::Choice(None)).is_ok());
+        assert!(fits(&single, &Answer::Choice(Some(ChoiceKey("2".into())))).is_ok());
+        assert!(fits(&single, &Answer::Choice(Some(ChoiceKey("3".into())))).is_err());
+        assert!(fits(&single, &Answer::Choices(keys(&["0"]))).is_err());
+        assert!(fits(&question(2), &Answer::TrueFalse(None)).is_ok());
+        let mut read_only = question(3);
+        read_only.read_only = true;
+        assert!(fits(&read_only, &Answer::Text("x".into())).is_err());
+        let mut essay = question(3);
+        essay.kind = QuestionKind::Unsupported {
+            site_kind: "essay".into(),
+            reason: UnsupportedReason::Kind,
+        };
+        assert!(fits(&essay, &Answer::Text("x".into())).is_err());
+    }
+
+    #[test]
+    fn the_local_view_puts_queued_changes_over_the_sites_copy() {
+        let mut kept = kept_attempt(9001, true);
+        kept.questions[2].kind = QuestionKind::Unsupported {
+            site_kind: "essay".into(),
+            reason: UnsupportedReason::Kind,
+        };
+        let queued = [QueuedAnswer {
+            attempt: AttemptId(9001),
+            slot: 2,
+            answer: Some(Answer::TrueFalse(Some(true))),
+            flagged: Some(true),
+            version: 4,
+            needs_look: true,
+            changed_ms: 10,
+        }];
+        let local = LocalAttempt::of(kept, &queued, true);
+        assert_eq!(local.unsent, [2]);
+        assert_eq!(local.needs_look, [2]);
+        assert!(local.finish_queued);
+        let q2 = local.question(2).unwrap();
+        assert!(q2.flagged);
+        assert_eq!(q2.current_answer(), Some(Answer::TrueFalse(Some(true))));
+        // Question 3 is answered on the site only: never listed as unanswered here.
+        assert_eq!(local.unanswered(), [1]);
+        assert_eq!(
+            local.page(0).iter().map(|q| q.slot).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert!(local.page(2).is_empty());
+    }
+}

@@ -21,38 +21,55 @@ pub(super) fn load<S: Store + ?Sized>(
     Ok((kept, store.queued_answers(attempt)?))
 }
 
-/// Every page of `attempt` the site lets the device see: on a test with free navigation all
-/// of them; on one with sequential navigation only the current page (asking for a later one
-/// would move the learner on). Questions in slot order; the attempt as the site has it now.
+/// Pages of `attempt` the site lets the device see, with their questions in slot order, and
+/// the attempt as the site has it now. On a test with free navigation every page, or only
+/// those holding `slots` when given; on one with sequential navigation only the current page
+/// (asking for a later one would move the learner on).
 pub(super) async fn fetch_pages<R: QuizRemote>(
     remote: &R,
     attempt: &Attempt,
     quiz: &Quiz,
+    slots: Option<&[u32]>,
 ) -> Result<(Attempt, Vec<Question>)> {
     let sequential = quiz.navigation == juko_model::Navigation::Sequential;
-    let mut page = if sequential { attempt.current_page } else { 0 };
-    let mut questions: Vec<Question> = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let got = remote.attempt_page(attempt.id, page).await?;
-        questions.extend(got.questions);
-        let mut latest = got.attempt;
-        match got.next_page {
-            Some(next) if !sequential && next > page => page = next,
-            _ => {
-                questions.sort_by_key(|q| q.slot);
-                questions.dedup_by_key(|q| q.slot);
-                if !sequential {
-                    // Where the learner was stays theirs: fetching every page is not moving on.
-                    latest.current_page = attempt.current_page;
-                }
-                return Ok((latest, questions));
-            }
+    let wanted: Option<Vec<u32>> = match slots {
+        _ if sequential => Some(vec![attempt.current_page]),
+        None => None,
+        Some(slots) => {
+            let mut pages: Vec<u32> = slots.iter().filter_map(|s| attempt.page_of(*s)).collect();
+            pages.sort_unstable();
+            pages.dedup();
+            Some(pages)
         }
+    };
+    let mut questions: Vec<Question> = Vec::new();
+    let mut latest = attempt.clone();
+    let mut page = wanted.as_ref().map_or(Some(0), |w| w.first().copied());
+    let mut fetched = 0;
+    while let Some(p) = page {
+        fetched += 1;
+        if fetched > MAX_PAGES {
+            return Err(Error::Protocol(format!(
+                "attempt {} has more than {MAX_PAGES} pages",
+                attempt.id
+            )));
+        }
+        let got = remote.attempt_page(attempt.id, p).await?;
+        questions.extend(got.questions);
+        latest = got.attempt;
+        page = match &wanted {
+            // Every page: as far as the site says there are more.
+            None => got.next_page.filter(|next| *next > p),
+            Some(w) => w.iter().copied().find(|next| *next > p),
+        };
     }
-    Err(Error::Protocol(format!(
-        "attempt {} has more than {MAX_PAGES} pages",
-        attempt.id
-    )))
+    questions.sort_by_key(|q| q.slot);
+    questions.dedup_by_key(|q| q.slot);
+    if !sequential {
+        // Where the learner was stays theirs: fetching pages is not moving on.
+        latest.current_page = attempt.current_page;
+    }
+    Ok((latest, questions))
 }
 
 /// Whether the site closed `kept`'s attempt or no longer has it.
@@ -85,10 +102,11 @@ pub(super) fn mark_closed<S: Store + ?Sized>(
     store.keep_attempt(&kept)
 }
 
-/// Fetches the attempt again and keeps the site's copy, comparing it with the one the queued
-/// changes were made on: a question the site changed meanwhile marks its queued answer as
-/// needing a look, unless the site already holds that very answer (then it is settled: most
-/// likely this device's own send, whose reply was lost). Returns the slots needing a look.
+/// Fetches the attempt again (every page, or those holding `slots`) and keeps the site's copy,
+/// comparing it with the one the queued changes were made on: a question the site changed
+/// meanwhile marks its queued answer as needing a look, unless the site already holds that very
+/// answer (then it is settled: most likely this device's own send, whose reply was lost).
+/// Returns the slots needing a look.
 ///
 /// The device's copy and queue are read when the fetch is done, not before, so a send that
 /// finished meanwhile (the screen's save, say) counts as this device's own doing.
@@ -96,11 +114,13 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
     attempt: AttemptId,
+    slots: Option<&[u32]>,
     now_ms: i64,
 ) -> Result<Vec<u32>> {
     let (before, _) = load(store, attempt)?;
-    let (fresh, questions) = fetch_pages(remote, &before.attempt, &before.quiz).await?;
+    let (fresh, fetched) = fetch_pages(remote, &before.attempt, &before.quiz, slots).await?;
     let (kept, queued) = load(store, attempt)?;
+    let was_fetched = |slot: u32| fetched.iter().any(|q| q.slot == slot);
     let mut looks = Vec::new();
     let mut settled = Vec::new();
     for change in &queued {
@@ -108,9 +128,11 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
             continue; // a flag alone holds nothing of the learner's to protect
         };
         let was = kept.questions.iter().find(|q| q.slot == change.slot);
-        let now = questions.iter().find(|q| q.slot == change.slot);
+        let now = fetched.iter().find(|q| q.slot == change.slot);
         match (was, now) {
             _ if change.needs_look => looks.push(change.slot),
+            // Not fetched this time: nothing to compare with.
+            (_, None) => {}
             // Taken before the fetch began: the site's copy has it. Taken while fetching: the
             // copy may not, so the slot stays this device's doing (below) until the next fetch.
             _ if kept.taken_since_fetch.contains(&change.slot) => {}
@@ -129,28 +151,30 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     // site's change, and they would be sent.
     store.mark_needs_look(attempt, &looks)?;
     store.settle_answers(attempt, &settled)?;
-    // Questions the site did not show again (pages left behind on a sequential test) stay as
-    // the device last saw them.
-    let mut questions = questions;
+    // Questions not fetched (other pages; pages left behind on a sequential test) stay as the
+    // device last saw them.
+    let mut questions = fetched.clone();
     questions.extend(
         kept.questions
             .iter()
-            .filter(|k| !questions.iter().any(|q| q.slot == k.slot))
-            .cloned()
-            .collect::<Vec<_>>(),
+            .filter(|k| !was_fetched(k.slot))
+            .cloned(),
     );
     questions.sort_by_key(|q| q.slot);
+    // A slot stays this device's own doing unless this fetch began after the site took it and
+    // read it again.
+    let taken_since_fetch = kept
+        .taken_since_fetch
+        .into_iter()
+        .filter(|slot| !(before.taken_since_fetch.contains(slot) && was_fetched(*slot)))
+        .collect();
     store.keep_attempt(&KeptAttempt {
         quiz: kept.quiz,
         attempt: fresh,
         questions,
         fetched_ms: now_ms,
         closed_on_site: kept.closed_on_site,
-        taken_since_fetch: kept
-            .taken_since_fetch
-            .into_iter()
-            .filter(|slot| !before.taken_since_fetch.contains(slot))
-            .collect(),
+        taken_since_fetch,
     })?;
     Ok(looks)
 }
@@ -158,8 +182,8 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
 /// What sending an attempt's queued changes came to.
 #[derive(Debug, PartialEq)]
 pub(super) enum Pushed {
-    /// The site took them (`sent` changes); the attempt is now in `state`.
-    Taken { state: AttemptState, sent: usize },
+    /// The site took the changes to these slots; the attempt is now in `state`.
+    Taken { state: AttemptState, sent: Vec<u32> },
     /// Sent what could be sent; these questions need the learner's look, so a submission
     /// asked for was not made (and is no longer queued).
     NeedsLook(Vec<u32>),
@@ -212,7 +236,7 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
             } else {
                 Pushed::Taken {
                     state: kept.attempt.state,
-                    sent: 0,
+                    sent: Vec::new(),
                 }
             });
         }
@@ -229,7 +253,7 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
                     .iter()
                     .map(|(c, _, _)| (c.slot, c.version))
                     .collect();
-                took(store, kept, &sending, state)?;
+                took(store, attempt, &sending, state)?;
                 store.settle_answers(attempt, &sent)?;
                 if finish && !finishing {
                     store.set_finish_queued(attempt, false)?;
@@ -237,12 +261,13 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
                 }
                 return Ok(Pushed::Taken {
                     state,
-                    sent: sent.len(),
+                    sent: sent.iter().map(|(slot, _)| *slot).collect(),
                 });
             }
             Ok(Processed::OutOfSequence) if !compared => {
                 compared = true;
-                refresh(remote, store, attempt, now_ms).await?;
+                let sent: Vec<u32> = sending.iter().map(|(c, _, _)| c.slot).collect();
+                refresh(remote, store, attempt, Some(&sent), now_ms).await?;
             }
             Ok(Processed::OutOfSequence) => {
                 return Err(Error::Refused(
@@ -262,13 +287,15 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
     }
 }
 
-/// Keeps what the site took in the device's copy of it, before the queue lets go of it.
+/// Keeps what the site took in the device's copy of it, before the queue lets go of it. The
+/// copy is read again: another task may have kept a newer one while the site answered.
 fn took<S: Store + ?Sized>(
     store: &S,
-    mut kept: KeptAttempt,
+    attempt: AttemptId,
     sent: &[(&QueuedAnswer, Question, Answer)],
     state: AttemptState,
 ) -> Result<()> {
+    let (mut kept, _) = load(store, attempt)?;
     for (change, _, _) in sent {
         if let Some(q) = kept.questions.iter_mut().find(|q| q.slot == change.slot) {
             *q = with_change(q.clone(), change);

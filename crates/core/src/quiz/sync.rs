@@ -88,10 +88,11 @@ async fn sync_one<S: Store + ?Sized, R: QuizRemote>(
         return Ok(());
     }
     let attempt = kept.attempt.clone();
-    refresh(remote, store, id, now_ms).await?;
+    let slots: Vec<u32> = queued.iter().map(|c| c.slot).collect();
+    refresh(remote, store, id, Some(&slots), now_ms).await?;
     match push(remote, store, id, finish, false, now_ms).await? {
         Pushed::Taken { state, sent } => {
-            report.sent += sent;
+            report.sent += sent.len();
             if finish && state == AttemptState::Finished {
                 report
                     .finished

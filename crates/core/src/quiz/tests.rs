@@ -18,6 +18,9 @@ use std::cell::{Cell, RefCell};
 /// One send the site took: the attempt, each (slot, answer), and whether it finished it.
 type Taken = (AttemptId, Vec<(u32, Answer)>, bool);
 
+/// Something another task does while the site answers a fetch.
+type DuringFetch<'a> = Box<dyn FnOnce(&FakeSite<'a>) + 'a>;
+
 struct SiteAttempt {
     attempt: Attempt,
     questions: Vec<Question>,
@@ -35,8 +38,7 @@ struct FakeSite<'a> {
     /// Runs while a send is under way (the learner answering meanwhile).
     during_send: RefCell<Option<Box<dyn FnOnce() + 'a>>>,
     /// Runs once a page is read, before it is returned (something else sent meanwhile).
-    #[allow(clippy::type_complexity)]
-    during_fetch: RefCell<Option<Box<dyn FnOnce(&FakeSite<'a>) + 'a>>>,
+    during_fetch: RefCell<Option<DuringFetch<'a>>>,
     /// Every send the site took: attempt, (slot, answer) pairs, finish.
     taken: RefCell<Vec<Taken>>,
     /// Every page fetched.
@@ -355,8 +357,19 @@ fn saving_sends_the_latest_answers_with_their_flags() {
         answer(s, id, 1, &pick("1"), 2_001).unwrap();
         flag(s, id, 1, true, 2_002).unwrap();
         answer(s, id, 2, &Answer::TrueFalse(Some(false)), 2_003).unwrap();
+        let fetched = site.pages_fetched.get();
         let local = block_on(save(&site, s, id, 3_000)).unwrap();
         assert!(local.unsent.is_empty());
+        assert_eq!(
+            site.pages_fetched.get(),
+            fetched + 1,
+            "only the page of what was sent is fetched again"
+        );
+        assert_eq!(
+            local.question(1).unwrap().sequence_check,
+            2,
+            "the site's check now"
+        );
         assert_eq!(site.answer_of(id, 1), Some(pick("1")));
         assert!(site.flag_of(id, 1));
         assert_eq!(site.answer_of(id, 2), Some(Answer::TrueFalse(Some(false))));
@@ -787,11 +800,11 @@ fn a_send_finished_while_fetching_is_still_this_devices_own_doing() {
             let pushed = block_on(super::site::push(site, s, id, false, false, 2_500));
             assert!(matches!(
                 pushed,
-                Ok(super::site::Pushed::Taken { sent: 1, .. })
+                Ok(super::site::Pushed::Taken { ref sent, .. }) if sent == &[1]
             ));
         };
         *site.during_fetch.borrow_mut() = Some(Box::new(sent_meanwhile));
-        block_on(super::site::refresh(&site, s, id, 3_000)).unwrap();
+        block_on(super::site::refresh(&site, s, id, None, 3_000)).unwrap();
         assert_eq!(site.answer_of(id, 1), Some(pick("0")));
         // The learner changes it again: the device's copy of its check is behind the site's by
         // this device's own send, which is no conflict.

@@ -337,7 +337,7 @@ async fn the_attempt_limit_refuses_a_fourth_attempt_with_warnings() {
             .await;
         assert_exception(
             &again,
-            "Please check and confirm that you don't have unsaved work.",
+            "Please check and confirm that you do not have any unsaved work.",
         );
         let again = me
             .call(

@@ -228,15 +228,15 @@ pub(super) fn check_preflight(
     } else {
         // Moodle throws the rule's message itself as the error code, under module `quiz`.
         Err(Error::quiz_unworded(
-            "Please check and confirm that you don't have unsaved work.",
+            "Please check and confirm that you do not have any unsaved work.",
         ))
     }
 }
 
-/// When the attempt must be submitted (`access_manager::get_end_time`): the time limit from
-/// its start and the quiz's close date, whichever comes first.
-pub(super) fn deadline(quiz: &QuizRow, attempt: &AttemptRow) -> Option<i64> {
-    let limit = (quiz.timelimit > 0).then(|| attempt.timestart + quiz.timelimit);
+/// When an attempt started at `timestart` must be submitted (`access_manager::get_end_time`):
+/// the time limit from its start and the quiz's close date, whichever comes first.
+pub(super) fn deadline(quiz: &QuizRow, timestart: i64) -> Option<i64> {
+    let limit = (quiz.timelimit > 0).then(|| timestart + quiz.timelimit);
     let close = (quiz.timeclose > 0).then_some(quiz.timeclose);
     match (limit, close) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -256,7 +256,7 @@ pub(super) fn handle_if_time_expired(
     online: bool,
 ) -> Result<()> {
     let quiz = &open.quiz;
-    let Some(end) = deadline(quiz, attempt) else {
+    let Some(end) = deadline(quiz, attempt.timestart) else {
         return Ok(());
     };
     if now < end || !matches!(attempt.state.as_str(), IN_PROGRESS | OVERDUE) {
@@ -439,7 +439,7 @@ pub(super) struct Timing {
 }
 
 pub(super) fn timing(quiz: &QuizRow, attempt: &AttemptRow, now: i64, timeup: bool) -> Timing {
-    match deadline(quiz, attempt) {
+    match deadline(quiz, attempt.timestart) {
         Some(end) if now > end - MIN_TIME_TO_CONTINUE => Timing {
             timeup: true,
             too_late: now > end + GRACE_PERIOD_MIN,
@@ -453,7 +453,8 @@ pub(super) fn timing(quiz: &QuizRow, attempt: &AttemptRow, now: i64, timeup: boo
 
 /// After `graceperiod`'s grace has run out too, the attempt is abandoned.
 pub(super) fn grace_over(quiz: &QuizRow, attempt: &AttemptRow, now: i64) -> bool {
-    deadline(quiz, attempt).is_some_and(|end| now > end + quiz.graceperiod + GRACE_PERIOD_MIN)
+    deadline(quiz, attempt.timestart)
+        .is_some_and(|end| now > end + quiz.graceperiod + GRACE_PERIOD_MIN)
 }
 
 pub(super) fn abandon_now(conn: &Connection, attempt: &mut AttemptRow, now: i64) -> Result<()> {

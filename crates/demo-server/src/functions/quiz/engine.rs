@@ -138,15 +138,40 @@ impl<'a> QuestionAttempt<'a> {
         }
     }
 
-    /// The response shown: that of the last step holding one, the autosaved step included.
+    /// The response shown: each variable from the last step holding it, the autosaved step
+    /// included (`get_last_qt_var`).
     pub(crate) fn response(&self) -> Response {
-        let steps = self.row.steps.iter().chain(self.row.autosaved.as_ref());
-        last_response(steps)
+        let mut shown = Response::new();
+        for step in self.all_steps().rev() {
+            for (name, value) in step_response(step) {
+                shown.entry(name).or_insert(value);
+            }
+        }
+        shown
     }
 
-    /// The response of the last real step.
-    fn real_response(&self) -> Response {
-        last_response(self.row.steps.iter())
+    /// The steps, the autosaved one last.
+    fn all_steps(&self) -> impl DoubleEndedIterator<Item = &StepRow> {
+        self.row.steps.iter().chain(self.row.autosaved.as_ref())
+    }
+
+    /// The last step's response: what a new one is compared with (`is_same_response`).
+    fn last_response(&self) -> Response {
+        self.last_step().map(step_response).unwrap_or_default()
+    }
+
+    /// The last real step's response.
+    fn last_real_response(&self) -> Response {
+        self.row.steps.last().map(step_response).unwrap_or_default()
+    }
+
+    /// The response graded at the finish: the last one that is not empty (`get_last_qt_data`).
+    fn graded_response(&self) -> Response {
+        self.all_steps()
+            .rev()
+            .map(step_response)
+            .find(|r| !r.is_empty())
+            .unwrap_or_default()
     }
 
     /// The names of the response variables this question takes (`get_expected_data`).
@@ -212,7 +237,8 @@ impl<'a> QuestionAttempt<'a> {
     /// A response submitted with the page (`process_action`): a new real step, unless the
     /// question is finished or the response is the last real one.
     pub(crate) fn save(&self, response: Response, now: i64) -> Option<StepRow> {
-        if self.is_finished() || self.is_same(&response, &self.real_response()) {
+        // The autosaved step is dropped first, so the last real step is what counts.
+        if self.is_finished() || self.is_same(&response, &self.last_real_response()) {
             return None;
         }
         Some(StepRow {
@@ -225,12 +251,16 @@ impl<'a> QuestionAttempt<'a> {
     }
 
     /// An autosaved response (`process_autosave`): replaces the autosaved step, the sequence
-    /// check unchanged; nothing when it is what the learner already sees.
-    pub(crate) fn autosave(&self, response: Response, now: i64) -> Option<StepRow> {
-        if self.is_finished() || self.is_same(&response, &self.response()) {
-            return None;
+    /// check unchanged; nothing when it is what the learner already sees; and back to the last
+    /// real response, the autosaved step goes.
+    pub(crate) fn autosave(&self, response: Response, now: i64) -> Autosave {
+        if self.is_finished() || self.is_same(&response, &self.last_response()) {
+            return Autosave::Nothing;
         }
-        Some(StepRow {
+        if self.row.autosaved.is_some() && self.is_same(&response, &self.last_real_response()) {
+            return Autosave::Drop;
+        }
+        Autosave::Keep(StepRow {
             sequencenumber: -self.sequence_check(),
             state: self.response_state(&response).to_owned(),
             fraction: None,
@@ -254,7 +284,7 @@ impl<'a> QuestionAttempt<'a> {
             });
             next += 1;
         }
-        let response = self.response();
+        let response = self.graded_response();
         let (state, fraction) = if !self.is_complete(&response) {
             (state::GAVE_UP, None)
         } else if self.kind == Kind::Essay {
@@ -322,18 +352,13 @@ impl<'a> QuestionAttempt<'a> {
     }
 }
 
-fn last_response<'s>(steps: impl DoubleEndedIterator<Item = &'s StepRow>) -> Response {
-    steps
-        .rev()
-        .map(|s| {
-            s.data
-                .iter()
-                .filter(|(name, _)| !name.starts_with(['_', '-']))
-                .map(|(n, v)| (n.clone(), v.clone()))
-                .collect::<Response>()
-        })
-        .find(|r| !r.is_empty())
-        .unwrap_or_default()
+/// A step's response variables: its data without behaviour (`-`) and internal (`_`) names.
+fn step_response(step: &StepRow) -> Response {
+    step.data
+        .iter()
+        .filter(|(name, _)| !name.starts_with(['_', '-']))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect()
 }
 
 /// `pattern` with `*` for any run of characters, against `text`.
@@ -354,6 +379,17 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
         }
     }
     true
+}
+
+/// What an autosave does to a question.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Autosave {
+    /// Nothing new.
+    Nothing,
+    /// The response is the last real one again: the autosaved step goes.
+    Drop,
+    /// This step replaces the autosaved one.
+    Keep(StepRow),
 }
 
 /// What was posted for one question: its control fields and response variables.
@@ -565,11 +601,18 @@ mod tests {
         row.steps.push(step);
         let qa = QuestionAttempt::new(&row, &q);
         assert!(qa.save(response(&[("answer", "0")]), 6).is_none());
-        let autosaved = qa
-            .autosave(response(&[("answer", "1")]), 7)
-            .expect("autosaved");
+        let Autosave::Keep(autosaved) = qa.autosave(response(&[("answer", "1")]), 7) else {
+            panic!("autosaved")
+        };
         assert_eq!(autosaved.sequencenumber, -2);
         row.autosaved = Some(autosaved);
+        let qa = QuestionAttempt::new(&row, &q);
+        // Back to the saved answer: the autosaved step is dropped.
+        assert_eq!(qa.autosave(response(&[("answer", "0")]), 7), Autosave::Drop);
+        assert_eq!(
+            qa.autosave(response(&[("answer", "1")]), 7),
+            Autosave::Nothing
+        );
         let qa = QuestionAttempt::new(&row, &q);
         assert_eq!(qa.sequence_check(), 2, "an autosave leaves the check");
         // Finishing makes the autosaved response real, then grades it: "true" is wrong.

@@ -14,7 +14,7 @@ use super::attempt::{
     Timing, page_of, page_open, pages,
 };
 use super::attempts::{Attempt, attempt as attempt_json};
-use super::engine::{QuestionAttempt, Submission, read_submission, state};
+use super::engine::{Autosave, QuestionAttempt, Submission, read_submission, state};
 use super::render::{Place, QuestionData, question_data};
 use super::review::Display;
 use super::{OpenQuiz, validate_quiz};
@@ -30,6 +30,7 @@ pub(crate) struct StartParams {
     #[serde(default)]
     preflightdata: Vec<Pair>,
     #[serde(default = "MoodleBool::no")]
+    #[allow(dead_code)]
     forcenew: MoodleBool,
 }
 
@@ -160,7 +161,7 @@ pub(crate) async fn start_attempt(ctx: &Ctx, params: StartParams) -> Result<Star
             if !db::has_questions(&tx, open.quiz.id)? {
                 return Err(Error::quiz("noquestionsfound", "No questions found"));
             }
-            let _ = params.forcenew; // Only previews start afresh; learners never preview.
+            // `forcenew` matters to previews only, and learners never preview.
             let attempts = attempt::expire_unfinished(&tx, &open, user.id, now)?;
             let last = attempts.last();
             let unfinished = last.filter(|a| matches!(a.state.as_str(), IN_PROGRESS | OVERDUE));
@@ -227,24 +228,8 @@ fn create_attempt(
     }
     layout.push("0".to_owned());
     let quiz = &open.quiz;
-    let provisional = AttemptRow {
-        id: 0,
-        quiz: quiz.id,
-        userid,
-        attempt: number,
-        uniqueid: 0,
-        layout: layout.join(","),
-        currentpage: 0,
-        preview: 0,
-        state: IN_PROGRESS.to_owned(),
-        timestart: now,
-        timefinish: 0,
-        timemodified: now,
-        timemodifiedoffline: now,
-        timecheckstate: None,
-        sumgrades: None,
-    };
-    let timecheckstate = attempt::deadline(quiz, &provisional);
+    let layout = layout.join(",");
+    let timecheckstate = attempt::deadline(quiz, now);
     let id = db::insert_attempt(
         conn,
         &NewAttempt {
@@ -252,7 +237,7 @@ fn create_attempt(
             userid,
             attempt: number,
             contextid: open.contextid,
-            layout: &provisional.layout,
+            layout: &layout,
             now,
             timecheckstate,
         },
@@ -280,11 +265,7 @@ fn create_attempt(
         };
         db::insert_step(conn, qaid, &first, userid)?;
     }
-    let open_copy = OpenQuiz {
-        quiz: open.quiz.clone(),
-        contextid: open.contextid,
-    };
-    attempt::log(conn, &open_copy, &row, AttemptEvent::Started, now)?;
+    attempt::log(conn, open, &row, AttemptEvent::Started, now)?;
     Ok(row)
 }
 
@@ -321,7 +302,7 @@ pub(crate) async fn get_attempt_access_information(
                 .or(unfinished)
                 .or(last_finished);
             Ok(AttemptAccess {
-                endtime: checked.map(|a| attempt::deadline(quiz, a).unwrap_or(0)),
+                endtime: checked.map(|a| attempt::deadline(quiz, a.timestart).unwrap_or(0)),
                 isfinished: never_again(quiz, attempts.len(), now),
                 ispreflightcheckrequired: checked
                     .map(|_| attempt::preflight_required(quiz, unfinished)),
@@ -534,9 +515,13 @@ pub(crate) async fn save_attempt(ctx: &Ctx, params: SaveParams) -> Result<Status
                 let Some(qa) = all.iter().find(|q| q.row.slot == slot) else {
                     continue;
                 };
-                if let Some(step) = qa.autosave(posted.response.clone(), now) {
-                    db::delete_autosaved_step(&tx, qa.row.id)?;
-                    db::insert_step(&tx, qa.row.id, &step, user.id)?;
+                match qa.autosave(posted.response.clone(), now) {
+                    Autosave::Nothing => {}
+                    Autosave::Drop => db::delete_autosaved_step(&tx, qa.row.id)?,
+                    Autosave::Keep(step) => {
+                        db::delete_autosaved_step(&tx, qa.row.id)?;
+                        db::insert_step(&tx, qa.row.id, &step, user.id)?;
+                    }
                 }
             }
             loaded.attempt.timemodifiedoffline = now;
