@@ -73,3 +73,51 @@ pub fn SignOutDialog(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(unsynced_lectures: usize, unsent_answers: usize) -> String {
+        #[derive(Props, Clone, PartialEq)]
+        struct P {
+            lectures: usize,
+            answers: usize,
+        }
+        fn app(p: P) -> Element {
+            rsx! {
+                SignOutDialog {
+                    lang: Lang::Ja, unsynced_lectures: p.lectures, unsent_answers: p.answers,
+                    local_only: false, can_send: p.lectures + p.answers > 0, sync_failed: false,
+                    busy: false, on_choice: |_| {},
+                }
+            }
+        }
+        let props = P {
+            lectures: unsynced_lectures,
+            answers: unsent_answers,
+        };
+        let mut dom = VirtualDom::new_with_props(app, props);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn unsent_test_answers_are_what_signing_out_would_lose_too() {
+        let html = render(0, 2);
+        assert!(
+            html.contains("sign-out-unsent-answers") && html.contains("解答 2 件"),
+            "{html}"
+        );
+        assert!(
+            html.contains("削除してログアウト"),
+            "erasing is said plainly: {html}"
+        );
+        assert!(html.contains("sign-out-sync-first"), "{html}");
+        let html = render(0, 0);
+        assert!(
+            !html.contains("sign-out-unsent-answers") && html.contains("削除されます"),
+            "{html}"
+        );
+    }
+}
