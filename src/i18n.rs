@@ -97,6 +97,21 @@ impl Lang {
         }
     }
 
+    /// Test answers signing out would erase: "2 test answers are not sent yet".
+    pub fn unsent_answers(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!(
+                "確認テストの解答 {n} 件がまだサイトに送信されていません。ログアウトすると削除されます。"
+            ),
+            Lang::En if n == 1 => {
+                "1 test answer has not reached the site yet. Signing out now deletes it.".to_owned()
+            }
+            Lang::En => format!(
+                "{n} test answers have not reached the site yet. Signing out now deletes them."
+            ),
+        }
+    }
+
     /// The offline or failed note over kept data, with how long ago it was saved.
     pub fn kept_note(self, offline: bool, ago: &str) -> String {
         match (self, offline) {
@@ -114,6 +129,61 @@ impl Lang {
             (Lang::En, false) => format!(
                 "Could not update. Showing what's saved on this device (last updated {ago})."
             ),
+        }
+    }
+
+    /// A question's heading: "問 3" / "Question 3".
+    pub fn question_number(self, number: &str) -> String {
+        match self {
+            Lang::Ja => format!("問 {number}"),
+            Lang::En => format!("Question {number}"),
+        }
+    }
+
+    /// "Attempt 2" / "2 回目".
+    pub fn attempt_number(self, n: u32) -> String {
+        match self {
+            Lang::Ja => format!("{n} 回目"),
+            Lang::En => format!("Attempt {n}"),
+        }
+    }
+
+    /// Attempts made of those allowed: "1 / 3", or "1 (unlimited)".
+    pub fn attempts_used(self, used: usize, allowed: Option<u32>) -> String {
+        match (self, allowed) {
+            (_, Some(max)) => format!("{used} / {max}"),
+            (Lang::Ja, None) => format!("{used}（無制限）"),
+            (Lang::En, None) => format!("{used} (unlimited)"),
+        }
+    }
+
+    /// What is left to try: "あと 2 回受験できます" / "2 attempts left".
+    pub fn attempts_left(self, left: u32) -> String {
+        match self {
+            Lang::Ja if left == 0 => "受験できる回数は残っていません。".to_owned(),
+            Lang::Ja => format!("あと {left} 回受験できます。"),
+            Lang::En if left == 0 => "No attempts left.".to_owned(),
+            Lang::En if left == 1 => "1 attempt left.".to_owned(),
+            Lang::En => format!("{left} attempts left."),
+        }
+    }
+
+    /// A time limit from seconds: "10 分" / "10 min" (seconds shown only when not whole minutes).
+    pub fn time_limit(self, secs: u32) -> String {
+        let (m, s) = (secs / 60, secs % 60);
+        match (self, s) {
+            (Lang::Ja, 0) => format!("{m} 分"),
+            (Lang::Ja, _) => format!("{m} 分 {s} 秒"),
+            (Lang::En, 0) => format!("{m} min"),
+            (Lang::En, _) => format!("{m} min {s} s"),
+        }
+    }
+
+    /// "3 / 10 answered" / "10 問中 3 問解答".
+    pub fn answered_count(self, answered: usize, total: usize) -> String {
+        match self {
+            Lang::Ja => format!("{total} 問中 {answered} 問解答"),
+            Lang::En => format!("{answered} / {total} answered"),
         }
     }
 
@@ -209,6 +279,76 @@ pub enum Msg {
     BrandMark,
     BrandName,
     SignOutEraseFailed,
+    QuizNotAttempted,
+    QuizInProgress,
+    QuizPassed,
+    QuizNotPassed,
+    QuizFinished,
+    QuizState,
+    Grade,
+    AttemptsUsed,
+    PassMark,
+    TimeLimit,
+    NoTimeLimit,
+    QuizRules,
+    StartAttempt,
+    ContinueAttempt,
+    Starting,
+    TimedNeedsConnection,
+    OnlineOnlyQuiz,
+    OfflineQuiz,
+    StartNeedsConnection,
+    QuizNeedsSite,
+    QuizUnsupportedQuestions,
+    OpenQuizOnSite,
+    QuizBlocked,
+    YourAttempts,
+    SeeResult,
+    QuestionUnsupported,
+    QuestionNotShownYet,
+    FlagQuestion,
+    Flagged,
+    AnswerTrue,
+    AnswerFalse,
+    YourAnswer,
+    AnswerKeptHere,
+    NeedsLook,
+    OutcomeCorrect,
+    OutcomePartial,
+    OutcomeIncorrect,
+    Feedback,
+    QuestionNavigation,
+    Answered,
+    NotAnswered,
+    PreviousQuestion,
+    NextQuestion,
+    FinishAttempt,
+    SummaryTitle,
+    AllAnswered,
+    UnansweredQuestions,
+    FlaggedQuestions,
+    NeedsLookQuestions,
+    BackToAttempt,
+    SubmitAttempt,
+    SubmitConfirm,
+    Submit,
+    Submitting,
+    SubmitQueued,
+    SubmitNeedsLook,
+    SubmitNeedsConnection,
+    ResultTitle,
+    ResultPassed,
+    ResultNotPassed,
+    GradeNotShown,
+    BackToQuiz,
+    TimeLeft,
+    TimeUp,
+    AttemptNotOnDevice,
+    ClosedOnSite,
+    Dismiss,
+    KeepMyAnswer,
+    TakeSiteAnswer,
+    SaveFailed,
 }
 
 impl Msg {
@@ -360,6 +500,133 @@ impl Msg {
             SignOutEraseFailed => (
                 "ログアウトしましたが、この端末のデータを削除できませんでした。",
                 "Signed out, but this device's data could not be erased.",
+            ),
+            QuizNotAttempted => ("未受験", "Not attempted"),
+            QuizInProgress => ("受験中", "In progress"),
+            QuizPassed => ("合格", "Passed"),
+            QuizNotPassed => ("不合格", "Not passed"),
+            QuizFinished => ("受験済み", "Finished"),
+            QuizState => ("状態", "Status"),
+            Grade => ("成績", "Grade"),
+            AttemptsUsed => ("受験回数", "Attempts"),
+            PassMark => ("合格点", "Pass mark"),
+            TimeLimit => ("制限時間", "Time limit"),
+            NoTimeLimit => ("なし", "None"),
+            QuizRules => ("受験のルール", "Rules"),
+            StartAttempt => ("受験を開始", "Start the test"),
+            ContinueAttempt => ("受験を続ける", "Continue the test"),
+            Starting => ("準備しています…", "Getting the test ready…"),
+            TimedNeedsConnection => (
+                "制限時間のあるテストは、受験中ずっとインターネット接続が必要です。",
+                "Timed tests need the connection for the whole attempt.",
+            ),
+            OnlineOnlyQuiz => (
+                "このテストは、受験中インターネット接続が必要です。",
+                "This test needs the connection while you answer it.",
+            ),
+            OfflineQuiz => (
+                "このテストは、開始後はオフラインでも解答できます。解答は接続したときに送信されます。",
+                "Once started, this test can be answered offline: your answers are sent when you are back online.",
+            ),
+            StartNeedsConnection => (
+                "テストを開始するにはインターネット接続が必要です。",
+                "Starting the test needs the connection.",
+            ),
+            QuizNeedsSite => (
+                "このテストはアプリでは受験できません。サイトで受験してください。",
+                "This test cannot be taken in the app. Take it on the site.",
+            ),
+            QuizUnsupportedQuestions => (
+                "このテストにはアプリで解答できない問題があります。サイトで受験してください。",
+                "This test has questions the app cannot answer. Take it on the site.",
+            ),
+            OpenQuizOnSite => ("サイトでこのテストを開く", "Open this test on the site"),
+            QuizBlocked => (
+                "現在このテストは受験できません。",
+                "This test cannot be taken now.",
+            ),
+            YourAttempts => ("これまでの受験", "Your attempts"),
+            SeeResult => ("結果を見る", "See the result"),
+            QuestionUnsupported => (
+                "この問題はアプリでは解答できません。",
+                "This question cannot be answered in the app.",
+            ),
+            QuestionNotShownYet => (
+                "この問題はまだ表示できません。",
+                "This question cannot be shown yet.",
+            ),
+            FlagQuestion => ("あとで見直す", "Flag for later"),
+            Flagged => ("見直し", "Flagged"),
+            AnswerTrue => ("正しい", "True"),
+            AnswerFalse => ("誤り", "False"),
+            YourAnswer => ("解答", "Your answer"),
+            AnswerKeptHere => (
+                "この端末に保存済み（未送信）",
+                "Saved on this device (not sent yet)",
+            ),
+            NeedsLook => (
+                "要確認：この解答は別の場所で変更されていたため、送信していません。確認して選び直してください。",
+                "Needs a look: this answer changed elsewhere, so it was not sent. Check it and answer again.",
+            ),
+            OutcomeCorrect => ("正解", "Correct"),
+            OutcomePartial => ("部分的に正解", "Partially correct"),
+            OutcomeIncorrect => ("不正解", "Incorrect"),
+            Feedback => ("フィードバック", "Feedback"),
+            QuestionNavigation => ("問題一覧", "Questions"),
+            Answered => ("解答済み", "Answered"),
+            NotAnswered => ("未解答", "Not answered"),
+            PreviousQuestion => ("前の問題", "Previous question"),
+            NextQuestion => ("次の問題", "Next question"),
+            FinishAttempt => ("解答を終えて確認", "Finish attempt…"),
+            SummaryTitle => ("解答の確認", "Summary of your attempt"),
+            AllAnswered => (
+                "すべての問題に解答しました。",
+                "Every question is answered.",
+            ),
+            UnansweredQuestions => ("未解答の問題", "Not answered yet"),
+            FlaggedQuestions => ("見直しの印を付けた問題", "Flagged for later"),
+            NeedsLookQuestions => ("確認が必要な問題", "Need a look"),
+            BackToAttempt => ("解答に戻る", "Return to the questions"),
+            SubmitAttempt => ("すべて提出して終了", "Submit all and finish"),
+            SubmitConfirm => (
+                "提出すると解答を変更できなくなります。提出しますか？",
+                "Once submitted, your answers cannot be changed. Submit now?",
+            ),
+            Submit => ("提出する", "Submit"),
+            Submitting => ("提出しています…", "Submitting…"),
+            SubmitQueued => (
+                "オフラインのため、提出をこの端末に保存しました。接続したときに送信します。",
+                "You are offline: the submission is kept on this device and sent when you are back online.",
+            ),
+            SubmitNeedsLook => (
+                "別の場所で変更された解答があります。確認してから提出してください。",
+                "Some answers changed elsewhere. Check them before submitting.",
+            ),
+            SubmitNeedsConnection => (
+                "このテストの提出にはインターネット接続が必要です。解答はこの端末に保存されています。",
+                "Submitting this test needs the connection. Your answers are kept on this device.",
+            ),
+            ResultTitle => ("結果", "Result"),
+            ResultPassed => ("合格です", "Passed"),
+            ResultNotPassed => ("不合格です", "Not passed"),
+            GradeNotShown => ("成績はまだ表示されません。", "The grade is not shown yet."),
+            BackToQuiz => ("テストに戻る", "Back to the test"),
+            TimeLeft => ("残り時間", "Time left"),
+            TimeUp => ("時間切れです。提出しています…", "Time is up. Submitting…"),
+            AttemptNotOnDevice => (
+                "この受験はこの端末に保存されていません。接続してテストのページから開いてください。",
+                "This attempt is not saved on this device. Connect and open it from the test's page.",
+            ),
+            ClosedOnSite => (
+                "この受験はサイト側で終了していたため、この端末の解答の一部は送信されませんでした。",
+                "This attempt was closed on the site, so some answers on this device were not sent.",
+            ),
+            Dismiss => ("確認しました", "OK"),
+            KeepMyAnswer => ("この解答を送る", "Send my answer"),
+            TakeSiteAnswer => ("サイトの解答にする", "Use the site's answer"),
+            SaveFailed => (
+                "解答を送信できませんでした。解答はこの端末に保存されています。",
+                "Could not send your answers. They are kept on this device.",
             ),
         }
     }

@@ -4,4 +4,5 @@ pub mod brand;
 pub mod feedback;
 pub mod freshness;
 pub mod player;
+pub mod quiz;
 pub mod sign_out;

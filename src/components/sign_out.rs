@@ -17,6 +17,9 @@ pub fn SignOutDialog(
     lang: Lang,
     /// Lectures whose viewing or reports are not on the site (0: nothing would be lost).
     unsynced_lectures: usize,
+    /// Test answers (and submissions) not on the site yet.
+    #[props(default)]
+    unsent_answers: usize,
     /// The site keeps no history: what is watched here can never be sent.
     local_only: bool,
     /// Sending first can save something (history to a site with the extension, or queued
@@ -40,7 +43,11 @@ pub fn SignOutDialog(
                 if unsynced_lectures > 0 {
                     p { class: "warning", "data-testid": "sign-out-unsynced", {lang.tr(warning)} }
                     p { class: "muted", {lang.unsynced_lectures(unsynced_lectures)} }
-                } else {
+                }
+                if unsent_answers > 0 {
+                    p { class: "warning", "data-testid": "sign-out-unsent-answers", {lang.unsent_answers(unsent_answers)} }
+                }
+                if unsynced_lectures == 0 && unsent_answers == 0 {
                     p { {lang.tr(Msg::SignOutErases)} }
                 }
                 if sync_failed {
@@ -55,7 +62,7 @@ pub fn SignOutDialog(
                     }
                     button { class: "button secondary", "data-testid": "sign-out-confirm", disabled: busy,
                         onclick: move |_| on_choice.call(SignOutChoice::EraseAnyway),
-                        {lang.tr(if unsynced_lectures > 0 { Msg::SignOutAnyway } else { Msg::SignOut })}
+                        {lang.tr(if unsynced_lectures + unsent_answers > 0 { Msg::SignOutAnyway } else { Msg::SignOut })}
                     }
                     button { class: "button ghost", "data-testid": "sign-out-cancel",
                         onclick: move |_| on_choice.call(SignOutChoice::Cancel),
@@ -64,5 +71,53 @@ pub fn SignOutDialog(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(unsynced_lectures: usize, unsent_answers: usize) -> String {
+        #[derive(Props, Clone, PartialEq)]
+        struct P {
+            lectures: usize,
+            answers: usize,
+        }
+        fn app(p: P) -> Element {
+            rsx! {
+                SignOutDialog {
+                    lang: Lang::Ja, unsynced_lectures: p.lectures, unsent_answers: p.answers,
+                    local_only: false, can_send: p.lectures + p.answers > 0, sync_failed: false,
+                    busy: false, on_choice: |_| {},
+                }
+            }
+        }
+        let props = P {
+            lectures: unsynced_lectures,
+            answers: unsent_answers,
+        };
+        let mut dom = VirtualDom::new_with_props(app, props);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn unsent_test_answers_are_what_signing_out_would_lose_too() {
+        let html = render(0, 2);
+        assert!(
+            html.contains("sign-out-unsent-answers") && html.contains("解答 2 件"),
+            "{html}"
+        );
+        assert!(
+            html.contains("削除してログアウト"),
+            "erasing is said plainly: {html}"
+        );
+        assert!(html.contains("sign-out-sync-first"), "{html}");
+        let html = render(0, 0);
+        assert!(
+            !html.contains("sign-out-unsent-answers") && html.contains("削除されます"),
+            "{html}"
+        );
     }
 }

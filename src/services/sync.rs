@@ -10,8 +10,11 @@ use crate::state::{self, AccountStore, CurrentSession, History, Reconnected, Syn
 use dioxus::prelude::*;
 use futures_channel::oneshot;
 use futures_util::StreamExt;
+use juko_core::catalog::Item;
+use juko_core::quiz;
 use juko_core::sync::{Backoff, compact_outbox, replay_actions, sync_once};
 use juko_core::{Error, Session};
+use juko_model::Quiz;
 use std::time::Duration;
 
 /// How often the service syncs when nothing asks it to.
@@ -144,7 +147,10 @@ async fn run_once(
         // No extension: history stays here; keep its outbox small until the site gains one.
         compact_outbox(&*store.0)
     };
-    let result = synced.and(replayed.map(|_| ()));
+    // Tests answered offline, after history (which a learner is more likely waiting on). An
+    // attempt open on screen is left to its screen.
+    let quizzes = sync_quiz_attempts(s, store).await;
+    let result = synced.and(replayed.map(|_| ())).and(quizzes);
     if !extension && result.is_ok() {
         history.status.set(SyncState::LocalOnly);
         history.changed();
@@ -184,6 +190,50 @@ async fn run_once(
             backoff.failed(juko_core::ids::random_unit())
         }
     }
+}
+
+/// Sends the test answers and submissions queued on this device. What needs the learner's look
+/// stays on the device, marked, for the attempt's screen to show; only a failure to reach the
+/// site (or a store failure) is the round's error.
+async fn sync_quiz_attempts(s: &Session, store: &AccountStore) -> Result<(), Error> {
+    // Which test each kept attempt belongs to, before sync may forget the ones it finishes.
+    let tests: Vec<Quiz> = store
+        .0
+        .kept_attempts()?
+        .into_iter()
+        .filter_map(|id| quiz::resume(&*store.0, id).ok().flatten())
+        .map(|l| l.quiz)
+        .collect();
+    let report = quiz::sync_attempts(&*store.0, s, platform::now_ms()).await?;
+    // A submission sent now changes the test's state and grade: bring its page's copy up to
+    // date, so the unit's list shows it without the page being opened.
+    for attempt in &report.finished {
+        let Some(test) = tests.iter().find(|t| t.id == attempt.quiz) else {
+            continue;
+        };
+        let item = Item::quiz(test.module);
+        let fetch = s.quiz_overview(test.course, test.module);
+        if let Err(e) = item
+            .refresh(Some(&*store.0), fetch, platform::now_ms())
+            .await
+        {
+            tracing::info!("the test's page not brought up to date: {e}");
+        }
+    }
+    if report.sent > 0 || !report.finished.is_empty() {
+        tracing::info!(
+            "test answers sent: {}, attempts submitted: {}",
+            report.sent,
+            report.finished.len()
+        );
+    }
+    for (attempt, slots) in &report.needs_look {
+        tracing::info!("attempt {attempt}: {} answers need a look", slots.len());
+    }
+    for (attempt, e) in &report.failed {
+        tracing::warn!("attempt {attempt}: answers not taken: {e}");
+    }
+    Ok(())
 }
 
 /// Desktop: closing the window is a sync trigger. The window hides at once; the open player

@@ -1,6 +1,7 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
 use crate::components::feedback::ProgressBar;
+use crate::components::quiz::badge::QuizBadge;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::route::Route;
@@ -8,7 +9,7 @@ use crate::state::{self, History};
 use crate::text::plain_text;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
-use juko_model::{Activity, ActivityKind, CourseId, Lecture, Unit, format_duration};
+use juko_model::{Activity, ActivityKind, CourseId, Lecture, QuizOverview, Unit, format_duration};
 
 #[component]
 pub fn CourseView(course: CourseId) -> Element {
@@ -39,7 +40,10 @@ pub fn CourseView(course: CourseId) -> Element {
         .unwrap_or_default();
     let body = contents.render(lang, &course, |kept| {
         rsx! {
-            CourseTally { lectures: kept.value.lectures().cloned().collect::<Vec<_>>() }
+            CourseTally {
+                lectures: kept.value.lectures().cloned().collect::<Vec<_>>(),
+                activities: kept.value.units.iter().flat_map(|u| u.activities.iter().cloned()).collect::<Vec<_>>(),
+            }
             div { class: "units",
                 for unit in kept.value.units.iter() {
                     UnitCard { key: "{unit.id}", course, unit: unit.clone() }
@@ -60,12 +64,8 @@ pub fn CourseView(course: CourseId) -> Element {
 fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let done = unit
-        .lectures
-        .iter()
-        .filter(|l| history.lecture_state(l).complete)
-        .count();
-    let total = unit.lectures.len();
+    let (done, total) = tally(history, &unit.lectures, &unit.activities);
+    let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
     rsx! {
         section { class: "unit", "data-testid": "unit",
@@ -75,7 +75,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                     h2 { class: "unit-title", "{unit.name}" }
                 }
                 p { class: "unit-meta muted",
-                    span { {lang.lecture_count(total)} }
+                    span { {lang.lecture_count(lectures)} }
                     if unit.total_duration() > 0 {
                         span { " · {format_duration(unit.total_duration())}" }
                     }
@@ -95,7 +95,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                         LectureRow { key: "{lecture.id}", course, number: i + 1, lecture: lecture.clone() }
                     }
                     for activity in unit.activities.iter() {
-                        ActivityRow { key: "{activity.id}", activity: activity.clone() }
+                        ActivityRow { key: "{activity.id}", course, activity: activity.clone() }
                     }
                 }
             }
@@ -143,22 +143,74 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
 }
 
 #[component]
-fn ActivityRow(activity: Activity) -> Element {
+fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     let lang = state::use_lang();
+    let history = use_context::<History>();
+    let is_quiz = activity.kind == ActivityKind::Quiz;
+    // The test's state and grade as last seen on its page (kept on the device), if it was.
+    let overview = if is_quiz {
+        kept_quiz(history, &activity)
+    } else {
+        None
+    };
+    let row = rsx! {
+        span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
+        span { class: "lecture-main",
+            span { class: "lecture-title", "{activity.name}" }
+            span { class: "muted", {activity_label(lang, &activity.kind)} }
+        }
+        span { class: "lecture-side",
+            if activity.locked_reason.is_some() {
+                span { class: "muted", "🔒" }
+            } else if let Some(o) = overview {
+                QuizBadge { lang, overview: o }
+            } else if activity.completed == Some(true) {
+                span { class: "done-mark", "✓ " {lang.tr(Msg::Completed)} }
+            }
+        }
+    };
     rsx! {
         li { class: "lecture-item",
-            div { class: "lecture-row activity-row",
-                span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
-                span { class: "lecture-main",
-                    span { class: "lecture-title", "{activity.name}" }
-                    span { class: "muted", {activity_label(lang, &activity.kind)} }
+            if is_quiz && activity.locked_reason.is_none() {
+                Link {
+                    class: "lecture-row",
+                    "data-testid": "quiz-link",
+                    to: Route::QuizView { course, quiz: activity.id },
+                    {row}
                 }
-                if activity.locked_reason.is_some() {
-                    span { class: "lecture-side muted", "🔒" }
-                }
+            } else {
+                div { class: "lecture-row activity-row", {row} }
             }
         }
     }
+}
+
+/// The kept copy of a test's page, subscribing the caller to store changes.
+fn kept_quiz(history: History, activity: &Activity) -> Option<QuizOverview> {
+    let store = history.read()?;
+    Item::quiz(activity.id)
+        .read(&*store.0)
+        .inspect_err(|e| tracing::error!("kept test unreadable: {e}"))
+        .ok()
+        .flatten()
+        .map(|k| k.value)
+}
+
+/// Completed of all, as the site counts completion: every lecture, and the activities whose
+/// completion it tracks (`completed: Some(_)`, a unit's test among them).
+fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (usize, usize) {
+    let watched = lectures
+        .iter()
+        .filter(|l| history.lecture_state(l).complete)
+        .count();
+    counted(watched, lectures.len(), activities)
+}
+
+/// `(done, total)` from the lectures watched of all, and the activities the site tracks.
+fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> (usize, usize) {
+    let tracked = activities.iter().filter_map(|a| a.completed);
+    let (done, counted) = tracked.fold((0, 0), |(d, n), c| (d + usize::from(c), n + 1));
+    (watched + done, lectures + counted)
 }
 
 fn activity_icon(kind: &ActivityKind) -> &'static str {
@@ -179,16 +231,12 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
     })
 }
 
-/// The course's tally: completed lectures of all.
+/// The course's tally: completed lectures and tracked activities (tests) of all.
 #[component]
-fn CourseTally(lectures: Vec<Lecture>) -> Element {
+fn CourseTally(lectures: Vec<Lecture>, activities: Vec<Activity>) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let done = lectures
-        .iter()
-        .filter(|l| history.lecture_state(l).complete)
-        .count();
-    let total = lectures.len();
+    let (done, total) = tally(history, &lectures, &activities);
     let fraction = if total == 0 {
         0.0
     } else {
@@ -199,5 +247,33 @@ fn CourseTally(lectures: Vec<Lecture>) -> Element {
             ProgressBar { fraction, label: lang.tr(Msg::CourseProgress) }
             span { {lang.completed_count(done, total)} }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::LectureId;
+
+    fn activity(kind: ActivityKind, completed: Option<bool>) -> Activity {
+        Activity {
+            id: LectureId(1),
+            name: String::new(),
+            kind,
+            locked_reason: None,
+            completed,
+        }
+    }
+
+    #[test]
+    fn tests_count_where_the_site_tracks_their_completion() {
+        let activities = [
+            activity(ActivityKind::Quiz, Some(true)),
+            activity(ActivityKind::Quiz, Some(false)),
+            // Not tracked: not in the tally at all.
+            activity(ActivityKind::Forum, None),
+        ];
+        assert_eq!(counted(3, 10, &activities), (4, 12));
+        assert_eq!(counted(0, 0, &[]), (0, 0));
     }
 }

@@ -1,16 +1,21 @@
-//! One file per screen, and the frame around them (`shell`).
+//! One file per screen (a test's attempt screens share `attempt`), and the frame around them
+//! (`shell`).
 
+mod attempt;
 mod course;
 mod history;
 mod home;
 mod lecture;
 mod not_found;
+mod quiz;
 pub mod shell;
 mod sign_in;
 
+pub use attempt::{AttemptResultView, AttemptSummaryView, AttemptView};
 pub use course::CourseView;
 pub use history::HistoryView;
 pub use home::Home;
 pub use lecture::LectureView;
 pub use not_found::NotFound;
+pub use quiz::QuizView;
 pub use sign_in::SignIn;

@@ -126,6 +126,7 @@ fn SignOutFlow(on_close: EventHandler<()>) -> Element {
         SignOutDialog {
             lang,
             unsynced_lectures: unsynced.map_or(0, |u| u.lectures),
+            unsent_answers: unsynced.map_or(0, |u| u.quiz_changes),
             local_only: unsynced.is_some_and(|u| u.local_only),
             can_send: unsynced.is_some_and(|u| u.can_send()),
             sync_failed: sync_failed(),

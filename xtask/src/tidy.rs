@@ -448,7 +448,8 @@ fn check_no_moodle_names(tokens: &[Token]) -> Vec<(usize, String)> {
 /// Icons and symbols the views may write literally: they read the same in every language.
 /// Anything else that is not space, an ASCII digit or ASCII punctuation is text for `i18n.rs`.
 const ICONS: &[char] = &[
-    '←', '→', '✓', '✔', '✗', '·', '•', '…', '—', '–', '×', '▦', '⟲', '▶', '⏸', '✎', '✉', '🔒', '🎓',
+    '←', '→', '✓', '✔', '✗', '·', '•', '…', '—', '–', '×', '▦', '⟲', '▶', '⏸', '✎', '✉', '🔒',
+    '🎓', '⚑',
 ];
 
 /// Attributes whose values the learner never reads (the rest, `title`, `aria-label`,

@@ -1,7 +1,11 @@
 //! A signed-in learner's session with their site, and where it is kept between runs.
 
 use crate::Result;
-use juko_model::{Course, CourseContents, CourseId, Lecture, Media, SiteInfo};
+use crate::quiz::{Processed, QuizRemote};
+use juko_model::{
+    Answer, Attempt, AttemptId, AttemptPage, AttemptReview, Course, CourseContents, CourseId,
+    Lecture, LectureId, Media, Question, Quiz, QuizId, QuizOverview, SiteInfo,
+};
 use juko_moodle::{Site, SiteUrl, Token};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -92,6 +96,72 @@ impl Session {
     /// no web address for it (only `http`/`https` become media sources).
     pub fn stream_url(&self, media: &Media) -> Option<String> {
         juko_model::is_web_url(&media.url).then(|| self.remote.stream_url(media))
+    }
+}
+
+/// Tests (確認テスト): the site's side for the quiz engine ([`crate::quiz`]), and the test's page.
+impl Session {
+    /// A unit's test (by its module), with what the learner may do, their attempts and best
+    /// grade: what the test's page shows.
+    pub async fn quiz_overview(&self, course: CourseId, module: LectureId) -> Result<QuizOverview> {
+        Ok(self.remote.quiz_overview(course, module).await?)
+    }
+
+    /// Tells the site the learner opened a test's page (Moodle's view event).
+    pub async fn record_quiz_view(&self, quiz: QuizId) -> Result<()> {
+        Ok(self.remote.view_quiz(quiz).await?)
+    }
+
+    /// A finished attempt as the site's review options let the learner see it.
+    pub async fn attempt_review(&self, attempt: AttemptId) -> Result<AttemptReview> {
+        Ok(self.remote.attempt_review(attempt).await?)
+    }
+}
+
+impl QuizRemote for Session {
+    async fn quiz_overview(&self, course: CourseId, module: LectureId) -> Result<QuizOverview> {
+        Session::quiz_overview(self, course, module).await
+    }
+
+    async fn attempts(&self, quiz: &Quiz) -> Result<Vec<Attempt>> {
+        // The overview's attempts are the site's list as it stands (the App's own check).
+        Ok(Session::quiz_overview(self, quiz.course, quiz.module)
+            .await?
+            .attempts)
+    }
+
+    async fn start_attempt(&self, quiz: QuizId) -> Result<Attempt> {
+        Ok(self.remote.start_attempt(quiz).await?)
+    }
+
+    async fn attempt_page(&self, attempt: AttemptId, page: u32) -> Result<AttemptPage> {
+        Ok(self.remote.attempt_page(attempt, page).await?)
+    }
+
+    async fn record_attempt_view(&self, attempt: AttemptId, page: u32) -> Result<()> {
+        Ok(self.remote.view_attempt(attempt, page).await?)
+    }
+
+    async fn process_attempt(
+        &self,
+        attempt: &Attempt,
+        answers: &[(Question, Answer)],
+        finish: bool,
+        time_up: bool,
+    ) -> Result<Processed> {
+        match self
+            .remote
+            .process_attempt(attempt, answers, finish, time_up)
+            .await
+        {
+            Ok(state) => Ok(Processed::Taken(state)),
+            Err(e) if e.is_stale_answers() => Ok(Processed::OutOfSequence),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn attempt_review(&self, attempt: AttemptId) -> Result<AttemptReview> {
+        Session::attempt_review(self, attempt).await
     }
 }
 
