@@ -6,4 +6,5 @@ mod util;
 mod browse;
 mod fault_proxy;
 mod history;
+mod quiz;
 mod sign_in;

@@ -8,7 +8,7 @@
 use crate::fault_proxy::FaultProxy;
 use crate::util::{demo_server, learner};
 use juko_core::quiz::{self, LocalAttempt, Resolution, Submitted};
-use juko_core::store::{SqliteStore, Store};
+use juko_core::store::SqliteStore;
 use juko_demo_server::Server;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
 use juko_model::{
@@ -18,6 +18,7 @@ use juko_model::{
 use std::path::PathBuf;
 
 const BASIC: &str = "臨床研究の基礎知識講座 確認テスト";
+/// Timed (10 minutes), in facility B's course (learner2).
 const ETHICS: &str = "研究倫理と研究公正 確認テスト";
 
 fn now_ms() -> i64 {
@@ -256,7 +257,10 @@ async fn a_test_is_answered_killed_resumed_submitted_reviewed_and_passed() {
     let resumed = quiz::resume(&device.store, id)
         .expect("reads")
         .expect("the attempt is on the device");
-    assert_eq!(resumed.questions, answered, "every answer survived the kill");
+    assert_eq!(
+        resumed.questions, answered,
+        "every answer survived the kill"
+    );
     assert_eq!(resumed.unsent, all[5..].to_vec());
     assert!(resumed.unanswered().is_empty());
 
@@ -278,7 +282,11 @@ async fn a_test_is_answered_killed_resumed_submitted_reviewed_and_passed() {
 
     // The unit counts the test complete, as Moodle's completion does.
     let (course, module) = device.find(BASIC).await;
-    let contents = device.session.course_contents(course).await.expect("contents");
+    let contents = device
+        .session
+        .course_contents(course)
+        .await
+        .expect("contents");
     let activity = contents
         .units
         .iter()
@@ -340,14 +348,19 @@ async fn an_answer_changed_on_another_device_is_never_overwritten_blindly() {
     );
     let overview = phone.overview(BASIC).await;
     assert!(overview.open_attempt().is_some(), "still open on the site");
-    let held = quiz::resume(&phone.store, local.attempt.id).unwrap().unwrap();
+    let held = quiz::resume(&phone.store, local.attempt.id)
+        .unwrap()
+        .unwrap();
     assert_eq!(held.needs_look, vec![slot]);
 
     // The learner looks and keeps their answer: it is sent over the desktop's, then submitted.
     let kept = quiz::resolve(&phone.store, local.attempt.id, slot, Resolution::KeepMine)
         .expect("resolved");
     assert!(kept.needs_look.is_empty());
-    assert!(matches!(submit(&phone, &kept).await, Submitted::Finished(_)));
+    assert!(matches!(
+        submit(&phone, &kept).await,
+        Submitted::Finished(_)
+    ));
     let review = quiz::review(&phone.session, &phone.store, local.attempt.id, now_ms())
         .await
         .expect("review");
@@ -359,31 +372,70 @@ async fn an_answer_changed_on_another_device_is_never_overwritten_blindly() {
 #[tokio::test]
 async fn a_timed_test_counts_down_and_is_submitted_by_the_sites_rule() {
     let server = demo_server().await;
-    let device = Device::new(&server.url(), "learner1", "timed").await;
+    let device = Device::new(&server.url(), "learner2", "timed").await;
     let overview = device.overview(ETHICS).await;
     assert_eq!(overview.quiz.time_limit_secs, Some(600));
     assert!(!overview.quiz.offline_attempts, "timed tests need the site");
+
+    // First attempt: the countdown reaches zero and the app submits at once, with an answer
+    // made after the last save. Within the site's grace for the network, it counts.
     let local = device.open(ETHICS).await;
     let deadline = local.attempt.deadline.expect("a deadline");
     assert_eq!(deadline, local.attempt.started_at + 600);
     let all = slots(&local);
     let local = device.answer_from_key(local, ETHICS, all[..2].iter().copied(), &[]);
-    let local = quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
+    quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
         .await
         .expect("saved");
-    // An answer made after the last save, then the time runs out at the site.
     let local = device.answer_from_key(local, ETHICS, [all[2]], &[]);
-    server.advance_clock(11 * 60);
+    server.advance_clock(600);
+    let submitted = quiz::submit(
+        &device.session,
+        &device.store,
+        local.attempt.id,
+        true,
+        now_ms(),
+    )
+    .await
+    .expect("submitted at time up");
+    assert!(matches!(submitted, Submitted::Finished(_)), "{submitted:?}");
+    assert_eq!(device.overview(ETHICS).await.best_grade, Some(60.0));
 
-    let submitted = quiz::submit(&device.session, &device.store, local.attempt.id, true, now_ms())
+    // Second attempt: the app is away when time runs out. The site finishes the attempt by
+    // its rule, with what it had at the deadline (the one saved answer); the answer the app
+    // still held is not sent over it, and stays visible on the device.
+    let local = device.open(ETHICS).await;
+    assert_eq!(local.attempt.number, 2);
+    let all = slots(&local);
+    let local = device.answer_from_key(local, ETHICS, [all[0]], &[]);
+    quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
         .await
-        .expect("submitted at time up");
+        .expect("saved");
+    let local = device.answer_from_key(local, ETHICS, [all[1]], &[]);
+    server.advance_clock(15 * 60);
     let after = device.overview(ETHICS).await;
     let attempt = after.attempts.last().expect("the attempt");
-    assert_eq!(attempt.state, AttemptState::Finished, "{submitted:?}");
-    // Graded with what the site had when time ran out: the two saved answers of five (40),
-    // the late one not counted.
-    assert_eq!(after.best_grade, Some(40.0), "{submitted:?}");
+    assert_eq!(attempt.state, AttemptState::Finished);
+    assert_eq!(attempt.grade, Some(20.0));
+    let submitted = quiz::submit(
+        &device.session,
+        &device.store,
+        local.attempt.id,
+        true,
+        now_ms(),
+    )
+    .await
+    .expect("answered");
+    assert!(
+        matches!(submitted, Submitted::ClosedOnSite(_)),
+        "{submitted:?}"
+    );
+    let held = quiz::resume(&device.store, local.attempt.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(held.unsent, vec![all[1]]);
+    // The best of the two stands.
+    assert_eq!(device.overview(ETHICS).await.best_grade, Some(60.0));
     server.shutdown().await;
 }
 
@@ -405,7 +457,9 @@ async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
     assert_eq!(submit(&device, &local).await, Submitted::Queued);
     // Killed while offline: everything is still there, submission queued.
     let device = device.restarted();
-    let held = quiz::resume(&device.store, local.attempt.id).unwrap().unwrap();
+    let held = quiz::resume(&device.store, local.attempt.id)
+        .unwrap()
+        .unwrap();
     assert!(held.finish_queued);
     assert_eq!(held.unsent, all);
 
@@ -426,21 +480,32 @@ async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
 async fn a_timed_test_is_not_submitted_offline_and_loses_nothing() {
     let server = demo_server().await;
     let proxy = FaultProxy::start(upstream(&server)).await;
-    let device = Device::new(&proxy.url(), "learner1", "timed-offline").await;
+    let device = Device::new(&proxy.url(), "learner2", "timed-offline").await;
     let local = device.open(ETHICS).await;
     let slot = local.questions[0].slot;
     proxy.set_offline(true);
     let local = device.answer_from_key(local, ETHICS, [slot], &[]);
-    let refused = quiz::submit(&device.session, &device.store, local.attempt.id, false, now_ms())
-        .await
-        .expect_err("needs the site");
+    let refused = quiz::submit(
+        &device.session,
+        &device.store,
+        local.attempt.id,
+        false,
+        now_ms(),
+    )
+    .await
+    .expect_err("needs the site");
     assert!(refused.is_retryable(), "{refused:?}");
-    let held = quiz::resume(&device.store, local.attempt.id).unwrap().unwrap();
+    let held = quiz::resume(&device.store, local.attempt.id)
+        .unwrap()
+        .unwrap();
     assert!(!held.finish_queued);
     assert_eq!(held.unsent, vec![slot]);
 
     proxy.set_offline(false);
-    assert!(matches!(submit(&device, &held).await, Submitted::Finished(_)));
+    assert!(matches!(
+        submit(&device, &held).await,
+        Submitted::Finished(_)
+    ));
     assert_eq!(device.overview(ETHICS).await.best_grade, Some(20.0));
     proxy.stop();
     server.shutdown().await;
@@ -461,7 +526,10 @@ async fn an_attempt_finished_on_another_device_meanwhile_is_not_submitted_again(
     // Meanwhile the learner finishes the same attempt on the desktop, answering nothing.
     let other = desk.open(BASIC).await;
     assert_eq!(other.attempt.id, local.attempt.id);
-    assert!(matches!(submit(&desk, &other).await, Submitted::Finished(_)));
+    assert!(matches!(
+        submit(&desk, &other).await,
+        Submitted::Finished(_)
+    ));
 
     proxy.set_offline(false);
     let report = quiz::sync_attempts(&phone.store, &phone.session, now_ms())
@@ -470,7 +538,9 @@ async fn an_attempt_finished_on_another_device_meanwhile_is_not_submitted_again(
     assert!(report.finished.is_empty(), "{report:?}");
     assert_eq!(report.closed_on_site.len(), 1, "{report:?}");
     // The phone still shows what the site never got.
-    let held = quiz::resume(&phone.store, local.attempt.id).unwrap().unwrap();
+    let held = quiz::resume(&phone.store, local.attempt.id)
+        .unwrap()
+        .unwrap();
     assert!(held.closed_on_site.is_some());
     assert_eq!(held.unsent, all[..3].to_vec());
     let after = phone.overview(BASIC).await;

@@ -286,7 +286,12 @@ pub enum KeyAnswer {
 /// the answers: the server itself never sends them before a review allows it.
 pub fn answer_key(quiz: &str) -> Option<Vec<(&'static str, KeyAnswer)>> {
     let plan = QUIZZES.iter().find(|plan| plan.name == quiz)?;
-    Some(plan.questions.iter().map(|q| (q.text(), key_answer(q))).collect())
+    Some(
+        plan.questions
+            .iter()
+            .map(|q| (q.text(), key_answer(q)))
+            .collect(),
+    )
 }
 
 fn key_answer(question: &Question) -> KeyAnswer {

@@ -101,14 +101,18 @@ pub(crate) async fn get_user_attempts(ctx: &Ctx, params: AttemptsParams) -> Resu
     ctx.state
         .db()
         .call(move |conn| {
-            let OpenQuiz { quiz, .. } = validate_quiz(conn, &caller, params.quizid)?;
+            let tx = conn.transaction()?;
+            let open = validate_quiz(&tx, &caller, params.quizid)?;
             let filter = match params.status.as_str() {
                 "all" => AttemptFilter::All,
                 "finished" => AttemptFilter::Finished,
                 "unfinished" => AttemptFilter::Unfinished,
                 _ => return Err(Error::invalid_parameter("Invalid status value")),
             };
-            let userid = whose(conn, &caller, params.userid)?;
+            let userid = whose(&tx, &caller, params.userid)?;
+            as_cron_left_it(&tx, &open, userid, now)?;
+            tx.commit()?;
+            let quiz = open.quiz;
             let rows = db::user_attempts(conn, quiz.id, userid, filter, params.includepreviews.0)?;
             Ok(Attempts {
                 attempts: rows.iter().map(|row| attempt(&quiz, row, now)).collect(),
@@ -116,6 +120,13 @@ pub(crate) async fn get_user_attempts(ctx: &Ctx, params: AttemptsParams) -> Resu
             })
         })
         .await
+}
+
+/// Moodle's cron (`update_overdue_attempts`, every minute) submits or abandons attempts whose
+/// time ran out, whether or not anyone opens them; the demo has no cron, so it does the same
+/// for this quiz's attempts of `userid` before answering about them.
+fn as_cron_left_it(conn: &Connection, open: &OpenQuiz, userid: i64, now: i64) -> Result<()> {
+    super::attempt::expire_unfinished(conn, open, userid, now).map(drop)
 }
 
 /// An attempt as its owner sees it: the mark only once finished and the review options
@@ -149,8 +160,12 @@ pub(crate) async fn get_user_best_grade(ctx: &Ctx, params: BestGradeParams) -> R
     ctx.state
         .db()
         .call(move |conn| {
-            let OpenQuiz { quiz, .. } = validate_quiz(conn, &caller, params.quizid)?;
-            let userid = whose(conn, &caller, params.userid)?;
+            let tx = conn.transaction()?;
+            let open = validate_quiz(&tx, &caller, params.quizid)?;
+            let userid = whose(&tx, &caller, params.userid)?;
+            as_cron_left_it(&tx, &open, userid, now)?;
+            tx.commit()?;
+            let quiz = open.quiz;
             let attempts = db::user_attempts(conn, quiz.id, userid, AttemptFilter::All, false)?;
             // Every attempt must let marks show (`quiz_get_combined_reviewoptions`).
             let can_view = !attempts.is_empty()
