@@ -159,6 +159,19 @@ async fn a_close_date_ends_the_attempt_and_closes_the_quiz() {
         .await;
     assert_eq!(started["attempt"], json!({}));
     assert_eq!(started["warnings"][0]["warningcode"], "1");
+    // `quizaccess_openclosedate`'s one reason (`notavailable`), and no other.
+    let not_available = json!(["この小テストは現在利用できません。"]);
+    let messages: Vec<&Value> = started["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| &w["message"])
+        .collect();
+    assert_eq!(json!(messages), not_available);
+    let quiz_access = me
+        .call("mod_quiz_get_quiz_access_information", &[("quizid", &quiz)])
+        .await;
+    assert_eq!(quiz_access["preventaccessreasons"], not_available);
     let access = me
         .call(
             "mod_quiz_get_attempt_access_information",
@@ -166,10 +179,41 @@ async fn a_close_date_ends_the_attempt_and_closes_the_quiz() {
         )
         .await;
     assert_eq!(access["isfinished"], true);
-    assert!(
-        !access["preventnewattemptreasons"]
-            .as_array()
-            .expect("reasons")
-            .is_empty()
+    // The date rule prevents access, not a new attempt: the attempts rule alone speaks here,
+    // and this quiz's attempts are not used up.
+    assert_eq!(access["preventnewattemptreasons"], json!([]));
+}
+
+#[tokio::test]
+async fn a_grace_period_keeps_a_closed_quiz_open_for_that_long() {
+    let site = Site::new().await;
+    let me = Taker::new(&site, "learner1").await;
+    let quizid = quiz_named(&site, BASIC).await;
+    let quiz = quizid.to_string();
+    let close = site.state.clock().now() - 100;
+    set(&site, quizid, "timeclose", close).await;
+    set(&site, quizid, "graceperiod", 600).await;
+    site.state
+        .db()
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE quiz SET overduehandling = 'graceperiod' WHERE id = ?1",
+                [quizid],
+            )?;
+            Ok(())
+        })
+        .await
+        .expect("update");
+    let reasons = || async {
+        me.call("mod_quiz_get_quiz_access_information", &[("quizid", &quiz)])
+            .await["preventaccessreasons"]
+            .clone()
+    };
+    assert_eq!(reasons().await, json!([]), "inside the grace period");
+    site.state.clock().advance(600);
+    assert_eq!(
+        reasons().await,
+        json!(["この小テストは現在利用できません。"]),
+        "after it"
     );
 }

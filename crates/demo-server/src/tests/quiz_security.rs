@@ -42,6 +42,17 @@ fn holds_number(text: &str, number: i64) -> bool {
     })
 }
 
+/// The scan finds an answer id only as a whole number, so the ids must not also be numbers a
+/// learner legitimately sees: pages, slots, positions, counts, marks. The schema seeds them
+/// from 7001 (`question_answers` in schema v3) for this.
+#[track_caller]
+fn assert_ids_stand_out(ids: &[i64]) {
+    assert!(
+        ids.iter().all(|id| *id >= 1000),
+        "answer ids small enough to pass for pages or counts: {ids:?}"
+    );
+}
+
 /// Asserts a learner's view of an unfinished attempt says nothing of right or wrong.
 #[track_caller]
 fn assert_no_hint(label: &str, text: &str, ids: &[i64], secrets: &[&str]) {
@@ -113,6 +124,7 @@ async fn nothing_before_the_finish_says_which_answer_is_right() {
     let plan = plan(BASIC);
     let ids = answer_ids(&site, quizid).await;
     assert_eq!(ids.len(), 29, "every answer of the ten questions");
+    assert_ids_stand_out(&ids);
     // A short answer's accepted text that no question's text holds: nobody has typed it yet.
     let secrets = ["倫理審査委員会"];
     let quiz = quizid.to_string();
@@ -551,4 +563,35 @@ async fn a_stale_sequence_check_is_refused_and_changes_nothing() {
     );
     let (_, page) = me.page(id, 0).await;
     assert_eq!(page.questions[0].sequence_check, 3);
+}
+
+/// The scan itself: a page as sent passes, and the same page with one answer id in place of a
+/// choice's position fails it.
+#[tokio::test]
+async fn the_scan_finds_a_leaked_answer_id() {
+    let site = Site::new().await;
+    let me = Taker::new(&site, "learner1").await;
+    let quizid = quiz_named(&site, BASIC).await;
+    let ids = answer_ids(&site, quizid).await;
+    assert_ids_stand_out(&ids);
+    let attempt = me.start(quizid).await;
+    let id = attempt["id"].as_i64().expect("id").to_string();
+    let (page, _) = call(
+        &site,
+        &me.token,
+        "mod_quiz_get_attempt_data",
+        &[
+            ("attemptid", &id),
+            ("page", "0"),
+            CONFIRMED[0],
+            CONFIRMED[1],
+        ],
+    )
+    .await;
+    assert_no_hint("page 0", &page, &ids, &[]);
+    let position = r#"value=\"0\""#;
+    let leaked = page.replacen(position, &format!(r#"value=\"{}\""#, ids[0]), 1);
+    assert_ne!(leaked, page, "no choice at position 0 on {page}");
+    let scan = std::panic::catch_unwind(|| assert_no_hint("leaked", &leaked, &ids, &[]));
+    assert!(scan.is_err(), "answer id {} went unnoticed", ids[0]);
 }

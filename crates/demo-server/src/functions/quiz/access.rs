@@ -81,16 +81,31 @@ fn format_time(seconds: i64) -> String {
     parts.join(" ")
 }
 
+/// `quizaccess_openclosedate`'s `notavailable` ("This quiz is currently not available."): its
+/// one reason for both sides of the dates. Moodle 4.5 names no date here, and the rule
+/// describes none either (the dates are the activity's, `timeopen`/`timeclose`).
+const NOT_AVAILABLE: &str = "この小テストは現在利用できません。";
+
+/// The close date has passed (`quizaccess_openclosedate::is_finished`).
+pub(super) fn closed(quiz: &QuizRow, now: i64) -> bool {
+    quiz.timeclose != 0 && now > quiz.timeclose
+}
+
 /// Why the learner cannot enter the quiz now (`access_manager::prevent_access`): only the
-/// open/close dates can keep a learner out here.
+/// open/close dates can keep a learner out here. After the close date, a quiz with a grace
+/// period stays open for that long, so an overdue attempt can still be submitted.
 pub(super) fn prevent_access(quiz: &QuizRow, now: i64) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if quiz.timeopen != 0 && now < quiz.timeopen {
-        reasons.push("この小テストはまだ利用できません。".to_owned());
-    } else if quiz.timeclose != 0 && now > quiz.timeclose {
-        reasons.push("この小テストは終了しました。".to_owned());
+    let grace = if quiz.overduehandling == "graceperiod" {
+        quiz.graceperiod
+    } else {
+        0
+    };
+    let shut = now < quiz.timeopen || (closed(quiz, now) && now > quiz.timeclose + grace);
+    if shut {
+        vec![NOT_AVAILABLE.to_owned()]
+    } else {
+        Vec::new()
     }
-    reasons
 }
 
 pub(crate) async fn get_quiz_access_information(

@@ -286,7 +286,8 @@ pub(super) fn handle_if_time_expired(
     }
 }
 
-fn abandon(conn: &Connection, attempt: &mut AttemptRow, now: i64) -> Result<()> {
+/// The attempt is left for good (`process_abandon`): never submitted, never graded.
+pub(super) fn abandon(conn: &Connection, attempt: &mut AttemptRow, now: i64) -> Result<()> {
     attempt.state = ABANDONED.to_owned();
     attempt.timecheckstate = None;
     attempt.timemodified = now;
@@ -455,10 +456,6 @@ pub(super) fn timing(quiz: &QuizRow, attempt: &AttemptRow, now: i64, timeup: boo
 pub(super) fn grace_over(quiz: &QuizRow, attempt: &AttemptRow, now: i64) -> bool {
     deadline(quiz, attempt.timestart)
         .is_some_and(|end| now > end + quiz.graceperiod + GRACE_PERIOD_MIN)
-}
-
-pub(super) fn abandon_now(conn: &Connection, attempt: &mut AttemptRow, now: i64) -> Result<()> {
-    abandon(conn, attempt, now)
 }
 
 #[cfg(test)]

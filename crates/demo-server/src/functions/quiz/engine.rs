@@ -17,6 +17,13 @@ use crate::error::{Error, Result};
 /// `q{usage}:{slot}_` prefix.
 pub(crate) type Response = BTreeMap<String, String>;
 
+/// Whether a multiple-answer response ticks the choice at `position` (`choice{position}` = 1).
+pub(crate) fn ticks(response: &Response, position: usize) -> bool {
+    response
+        .get(&format!("choice{position}"))
+        .is_some_and(|v| v == "1")
+}
+
 /// Longest text accepted for a short answer or an essay (characters). Moodle has no limit; the
 /// demo refuses more than anyone types, so a hostile client cannot fill the database.
 const MAX_TEXT: usize = 10_000;
@@ -317,11 +324,7 @@ impl<'a> QuestionAttempt<'a> {
                 let sum: f64 = choices
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| {
-                        response
-                            .get(&format!("choice{i}"))
-                            .is_some_and(|v| v == "1")
-                    })
+                    .filter(|(i, _)| ticks(response, *i))
                     .map(|(_, a)| a.fraction)
                     .sum();
                 sum.clamp(0.0, 1.0)

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::engine::{Kind, QuestionAttempt, state};
+use super::engine::{Kind, QuestionAttempt, state, ticks};
 use super::review::{Display, MARK_AND_MAX, MAX_ONLY};
 use crate::db::AnswerRow;
 
@@ -258,9 +258,7 @@ fn choices(
         let selected = if single {
             chosen == Some(i)
         } else {
-            response
-                .get(&format!("choice{i}"))
-                .is_some_and(|v| v == "1")
+            ticks(response, i)
         };
         let (class, icon) = if display.correctness && selected {
             let (class, icon) = feedback_mark(answer.fraction);
@@ -435,11 +433,7 @@ fn chosen_answers<'a>(
         Kind::MultipleChoice => choices
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                response
-                    .get(&format!("choice{i}"))
-                    .is_some_and(|v| v == "1")
-            })
+            .filter(|(i, _)| ticks(response, *i))
             .map(|(_, a)| *a)
             .collect(),
         Kind::TrueFalse => choices

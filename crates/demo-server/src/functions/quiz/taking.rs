@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::access::prevent_access;
+use super::access::{closed, prevent_access};
 use super::attempt::{
     self, ABANDONED, AttemptEvent, Checks, FINISHED, IN_PROGRESS, Loaded, OVERDUE, Pair, Questions,
     Timing, page_of, page_open, pages,
@@ -131,23 +131,25 @@ pub(crate) struct Processed {
     warnings: Vec<Warning>,
 }
 
-/// Why no new attempt may start (`prevent_new_attempt`): the attempts allowed are used up,
-/// or the quiz is closed.
-fn prevent_new_attempt(quiz: &QuizRow, attempts_made: usize, now: i64) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if quiz.attempts > 0 && attempts_made as i64 >= quiz.attempts {
-        reasons.push("これ以上受験できません。".to_owned());
-    }
-    if quiz.timeclose != 0 && now > quiz.timeclose {
-        reasons.push("この小テストは終了しました。".to_owned());
-    }
-    reasons
+/// `quizaccess_numattempts`: the attempts allowed are used up.
+fn attempts_used(quiz: &QuizRow, attempts_made: usize) -> bool {
+    quiz.attempts > 0 && attempts_made as i64 >= quiz.attempts
 }
 
-/// `is_finished`: the learner will never be allowed another attempt.
-fn never_again(quiz: &QuizRow, attempts_made: usize, now: i64) -> bool {
-    (quiz.attempts > 0 && attempts_made as i64 >= quiz.attempts)
-        || (quiz.timeclose != 0 && now > quiz.timeclose)
+/// Why no new attempt may start (`access_manager::prevent_new_attempt`): only the attempts
+/// rule says so. A closed quiz is kept out by `prevent_access`, as Moodle's open/close date
+/// rule gives no reason here.
+fn prevent_new_attempt(quiz: &QuizRow, attempts_made: usize) -> Vec<String> {
+    if attempts_used(quiz, attempts_made) {
+        vec!["これ以上受験できません。".to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `access_manager::is_finished`: the learner will never be allowed another attempt.
+fn is_finished(quiz: &QuizRow, attempts_made: usize, now: i64) -> bool {
+    attempts_used(quiz, attempts_made) || closed(quiz, now)
 }
 
 pub(crate) async fn start_attempt(ctx: &Ctx, params: StartParams) -> Result<Started> {
@@ -167,7 +169,7 @@ pub(crate) async fn start_attempt(ctx: &Ctx, params: StartParams) -> Result<Star
             let unfinished = last.filter(|a| matches!(a.state.as_str(), IN_PROGRESS | OVERDUE));
             let mut messages = prevent_access(&open.quiz, now);
             if unfinished.is_none() {
-                messages.extend(prevent_new_attempt(&open.quiz, attempts.len(), now));
+                messages.extend(prevent_new_attempt(&open.quiz, attempts.len()));
             }
             if !messages.is_empty() {
                 tx.commit()?;
@@ -303,10 +305,10 @@ pub(crate) async fn get_attempt_access_information(
                 .or(last_finished);
             Ok(AttemptAccess {
                 endtime: checked.map(|a| attempt::deadline(quiz, a.timestart).unwrap_or(0)),
-                isfinished: never_again(quiz, attempts.len(), now),
+                isfinished: is_finished(quiz, attempts.len(), now),
                 ispreflightcheckrequired: checked
                     .map(|_| attempt::preflight_required(quiz, unfinished)),
-                preventnewattemptreasons: prevent_new_attempt(quiz, attempts.len(), now),
+                preventnewattemptreasons: prevent_new_attempt(quiz, attempts.len()),
                 warnings: Vec::new(),
             })
         })
@@ -573,9 +575,12 @@ pub(crate) async fn process_attempt(ctx: &Ctx, params: ProcessParams) -> Result<
             let tx = conn.transaction()?;
             // The access rules are not checked here; an overdue attempt is accepted only in
             // its grace period.
-            let graceperiod = db::attempt_by_id(&tx, params.attemptid)?
-                .and_then(|a| db::quiz_by_id(&tx, a.quiz).ok().flatten())
-                .is_some_and(|q| q.overduehandling == "graceperiod");
+            // A database error here is passed on, never taken for "no grace period".
+            let quiz = match db::attempt_by_id(&tx, params.attemptid)? {
+                Some(attempt) => db::quiz_by_id(&tx, attempt.quiz)?,
+                None => None,
+            };
+            let graceperiod = quiz.is_some_and(|q| q.overduehandling == "graceperiod");
             let checks = Checks {
                 access_rules: false,
                 fail_if_overdue: !graceperiod,
@@ -621,7 +626,7 @@ pub(crate) async fn process_attempt(ctx: &Ctx, params: ProcessParams) -> Result<
                 db::update_attempt(&tx, &loaded.attempt)?;
                 loaded.attempt.state.clone()
             } else if abandoning {
-                attempt::abandon_now(&tx, &mut loaded.attempt, now)?;
+                attempt::abandon(&tx, &mut loaded.attempt, now)?;
                 ABANDONED.to_owned()
             } else {
                 if !too_late {
