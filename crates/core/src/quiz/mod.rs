@@ -5,7 +5,8 @@
 //! one per question, the latest winning). An answer is in the store the moment [`answer`]
 //! returns, so a killed app or a closed tab loses none. [`save`] and [`submit`] send them with
 //! the sequence check of the copy they were made on; [`sync_attempts`] does the same later for
-//! attempts answered offline (only tests the site lets be taken offline).
+//! answers the device still holds (answered offline, or a save that failed), and makes a
+//! submission queued offline, which only a test the site lets be taken offline can have.
 //!
 //! Nothing is submitted blindly: when the site changed a question meanwhile (another device, the
 //! web), the learner's answer to it is kept and marked as needing a look ([`LocalAttempt::
