@@ -393,7 +393,7 @@ pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
         store.set_finish_queued(finished.id, false)?; // made
     }
     if store.queued_answers(finished.id)?.is_empty() {
-        if !(by_sync && super::screen::is_on_screen(finished.id)) {
+        if !(by_sync && super::screen::held_by_screen(store, finished.id, now_ms)?) {
             store.forget_attempt(finished.id)?;
         }
     } else if let Some(kept) = kept {

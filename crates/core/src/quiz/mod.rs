@@ -27,5 +27,8 @@ pub use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer};
 pub use engine::{answer, dismiss, flag, next_page, open, resolve, resume, review, save, submit};
 pub use local::{LocalAttempt, Resolution, Submitted};
 pub use remote::{Processed, QuizRemote};
-pub use screen::{OnScreen, is_on_screen, on_screen};
+pub use screen::{
+    OnScreen, SCREEN_MARK_MS, SCREEN_MARK_RENEW_MS, is_on_screen, mark_on_screen, on_screen,
+    unmark_on_screen,
+};
 pub use sync::{QuizSyncReport, sync_attempts};

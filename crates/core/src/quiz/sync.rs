@@ -3,7 +3,7 @@
 
 use super::engine::finished;
 use super::remote::QuizRemote;
-use super::screen::is_on_screen;
+use super::screen::held_by_screen;
 use super::site::{Pushed, closed_on_site, load, mark_closed, push, refresh};
 use crate::store::{ClosedOnSite, Store};
 use crate::{Error, Result};
@@ -31,7 +31,7 @@ pub struct QuizSyncReport {
 }
 
 /// Sends every kept attempt's queued changes and queued submission, except attempts open on
-/// screen. For each: the site's record first (closed or gone → the device's copy is kept and
+/// a screen (of this process, or of another sharing the store: [`super::OnScreen`]). For each: the site's record first (closed or gone → the device's copy is kept and
 /// marked, nothing sent); then its pages, compared with the copy the changes were made on (a
 /// question changed there → its answer needs a look, and the attempt is not submitted); then
 /// the rest is sent, submitted when that was queued. Stops at the first failure to reach the
@@ -43,7 +43,7 @@ pub async fn sync_attempts<S: Store + ?Sized, R: QuizRemote>(
 ) -> Result<QuizSyncReport> {
     let mut report = QuizSyncReport::default();
     for id in store.kept_attempts()? {
-        if is_on_screen(id) {
+        if held_by_screen(store, id, now_ms)? {
             report.on_screen.push(id);
             continue;
         }
@@ -104,7 +104,7 @@ async fn sync_one<S: Store + ?Sized, R: QuizRemote>(
     refresh(remote, store, id, Some(&slots), now_ms).await?;
     // A screen opened while the site was asked has the attempt now: sending under it would
     // race the learner's own saves.
-    if is_on_screen(id) {
+    if held_by_screen(store, id, now_ms)? {
         report.on_screen.push(id);
         return Ok(());
     }

@@ -1000,3 +1000,23 @@ fn a_screen_opened_while_sync_submits_keeps_its_copy() {
         );
     });
 }
+
+#[test]
+fn another_tabs_screen_keeps_sync_off_the_attempt_until_its_mark_lapses() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        // Another tab over the same storage shows the attempt; it renewed its mark at 2 000.
+        s.mark_on_screen(id, "another-tab", Some(2_000 + SCREEN_MARK_MS))
+            .unwrap();
+        let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
+        assert_eq!(report.on_screen, [id]);
+        assert!(site.taken.borrow().is_empty());
+        // The tab died without taking its mark away: sync waits no longer than the mark holds.
+        let report = block_on(sync_attempts(s, &site, 2_000 + SCREEN_MARK_MS)).unwrap();
+        assert!(report.on_screen.is_empty());
+        assert_eq!(report.sent, 1);
+        assert_eq!(site.answer_of(id, 1), Some(pick("0")));
+    });
+}
