@@ -922,7 +922,13 @@ fn a_change_the_copy_cannot_carry_is_never_dropped_from_a_submission() {
             assert!(site.taken.borrow().iter().all(|(_, _, finish)| !finish));
             let local = resume(s, id).unwrap().unwrap();
             assert_eq!(local.needs_look, [1], "kept, for the learner to see");
-            s.forget_attempt(id).unwrap();
+            // The learner lets it go for the site's: then it may be submitted.
+            resolve(s, id, 1, Resolution::TakeSite).unwrap();
+            assert!(matches!(
+                block_on(submit(&site, s, id, false, 4_000)).unwrap(),
+                Submitted::Finished(_)
+            ));
+            assert_eq!(site.answer_of(id, 2), Some(Answer::TrueFalse(Some(true))));
         }
     });
 }
