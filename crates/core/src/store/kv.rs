@@ -595,19 +595,19 @@ impl<K: KeyValue> Store for KvStore<K> {
 
     fn on_screen_marks(&self, attempt: AttemptId) -> Result<Vec<(String, i64)>> {
         let prefix = self.key("s:", &format!("{attempt}:"));
-        self.keys_of(&format!("s:{attempt}:"))
+        Ok(self
+            .keys_of(&format!("s:{attempt}:"))
             .into_iter()
             .filter_map(|key| {
                 let holder = key.strip_prefix(&prefix)?.to_owned();
-                let until = self.kv.get(&key)?;
-                Some(
-                    until
-                        .parse()
-                        .map(|until| (holder, until))
-                        .map_err(|_| Error::Storage(format!("screen mark {key} is not a time"))),
-                )
+                // A mark that cannot be read holds nothing: it must never hold sync off.
+                let until = self.kv.get(&key)?.parse().ok().or_else(|| {
+                    tracing::warn!("screen mark {key} unreadable: not counted");
+                    None
+                })?;
+                Some((holder, until))
             })
-            .collect()
+            .collect())
     }
 
     fn erase(&self) -> Result<()> {

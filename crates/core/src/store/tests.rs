@@ -615,3 +615,17 @@ fn screen_marks_are_kept_per_holder_and_go_with_the_attempt() {
         assert!(s.on_screen_marks(AttemptId(9002)).unwrap().is_empty());
     });
 }
+
+#[test]
+fn a_damaged_kv_screen_mark_holds_nothing() {
+    let kv = MemoryKv::default();
+    let store = KvStore::open(kv.clone(), "t").unwrap();
+    store
+        .mark_on_screen(AttemptId(9001), "tab-a", Some(5_000))
+        .unwrap();
+    kv.set("juko:t:s:9001:tab-b", "soon").unwrap();
+    assert_eq!(
+        store.on_screen_marks(AttemptId(9001)).unwrap(),
+        [("tab-a".to_owned(), 5_000)]
+    );
+}
