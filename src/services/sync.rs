@@ -230,6 +230,11 @@ async fn sync_quiz_attempts(s: &Session, store: &AccountStore) -> Result<(), Err
     for (attempt, slots) in &report.needs_look {
         tracing::info!("attempt {attempt}: {} answers need a look", slots.len());
     }
+    for attempt in &report.not_submitted {
+        tracing::warn!(
+            "attempt {attempt}: its test is no longer taken offline; submit it on screen"
+        );
+    }
     for (attempt, e) in &report.failed {
         tracing::warn!("attempt {attempt}: answers not taken: {e}");
     }

@@ -23,6 +23,7 @@ use juko_core::Error;
 use juko_core::catalog::Item;
 use juko_core::quiz::{self, LocalAttempt, Resolution, Submitted};
 use juko_model::{Answer, AttemptId, CourseId, LectureId, Navigation};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -59,8 +60,31 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let history = use_context::<History>();
-    // Sync leaves the attempt to this screen while it is open (dropped with the screen).
-    use_hook(|| Rc::new(quiz::on_screen(attempt)));
+    // Sync leaves the attempt to this screen while it is open: this process's guard, and a
+    // mark in the store, renewed while open, for other tabs sharing the store (quiz::OnScreen).
+    let guard = use_hook(|| Rc::new(RefCell::new(Some(quiz::on_screen(attempt)))));
+    use_future(move || async move {
+        loop {
+            if let Some(store) = history.store.peek().clone()
+                && let Err(e) = quiz::mark_on_screen(&*store.0, attempt, platform::now_ms())
+            {
+                tracing::warn!("attempt {attempt} not marked on screen: {e}");
+            }
+            platform::sleep(Duration::from_millis(quiz::SCREEN_MARK_RENEW_MS)).await;
+        }
+    });
+    use_drop({
+        let guard = guard.clone();
+        move || {
+            // The guard first: the mark goes only when no screen of this process shows it.
+            guard.borrow_mut().take();
+            if let Some(store) = history.store.peek().clone()
+                && let Err(e) = quiz::unmark_on_screen(&*store.0, attempt)
+            {
+                tracing::warn!("attempt {attempt} left marked on screen (it lapses): {e}");
+            }
+        }
+    });
     let mut local = use_signal(|| load(history, attempt));
     let mut current = use_signal(|| {
         let asked = GO_TO.peek().filter(|(a, _)| *a == attempt).map(|(_, s)| s);

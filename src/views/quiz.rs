@@ -84,6 +84,12 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
                     tracing::warn!("the test could not be opened: {e}");
                     state::handle_session_error(&e);
                     error.set(Some(state::current_lang().error(&e)));
+                    // The page may be older than the site (the attempt it offered finished
+                    // elsewhere): ask the site again, so it offers what can be done now.
+                    if !e.is_retryable() {
+                        let mut overview = overview;
+                        overview.retry();
+                    }
                 }
             }
         });
@@ -91,14 +97,25 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
 
     let body = overview.render(lang, &(course, quiz), |kept| {
         let o = kept.value.clone();
-        let device = history
+        let DeviceAttempts { open: device, closed } = history
             .read()
-            .and_then(|store| device_attempt(&*store.0, o.quiz.id));
+            .map(|store| device_attempts(&*store.0, o.quiz.id))
+            .unwrap_or_default();
         let on_device = device.as_ref().filter(|l| !l.finish_queued).map(|l| l.attempt.id);
         let action = quiz_action(&o, online, on_device);
         let for_start = o.clone();
         let for_continue = o.clone();
         rsx! {
+            // Attempts the site closed while this device held answers for them: the learner
+            // is to see which answers the site did not get (and dismiss them there).
+            for l in closed {
+                div { key: "{l.attempt.id}", class: "warning", role: "alert", "data-testid": "quiz-closed-on-site",
+                    p { {lang.tr(Msg::ClosedOnSite)} }
+                    Link { class: "button secondary", to: Route::AttemptView { course, quiz, attempt: l.attempt.id },
+                        {lang.tr(Msg::SeeUnsentAnswers)}
+                    }
+                }
+            }
             if device.as_ref().is_some_and(|l| l.finish_queued) {
                 p { class: "notice", role: "status", "data-testid": "quiz-finish-queued", {lang.tr(Msg::SubmitQueued)} }
             }
@@ -135,20 +152,45 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     }
 }
 
-/// The attempt at `quiz` this device keeps (the newest), if any. A copy that cannot be read is
-/// logged and counts as none: the site still has the attempt.
-pub(super) fn device_attempt(store: &dyn Store, quiz: QuizId) -> Option<LocalAttempt> {
-    let ids = store
+/// The attempts at a test this device keeps, as its page shows them.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct DeviceAttempts {
+    /// The open one (the newest), if any: continued from the device.
+    pub open: Option<LocalAttempt>,
+    /// Those the site closed while the device held changes for them, oldest first: kept
+    /// until the learner has seen what the site did not get.
+    pub closed: Vec<LocalAttempt>,
+}
+
+/// The attempts at `quiz` this device keeps. A copy that cannot be read is logged and counts
+/// as none: the site still has the attempt.
+pub(super) fn device_attempts(store: &dyn Store, quiz: QuizId) -> DeviceAttempts {
+    let Ok(ids) = store
         .kept_attempts()
         .inspect_err(|e| tracing::error!("kept attempts unreadable: {e}"))
-        .ok()?;
-    ids.into_iter().rev().find_map(|id| {
+    else {
+        return DeviceAttempts::default();
+    };
+    let kept = ids.into_iter().filter_map(|id| {
         quiz::resume(store, id)
             .inspect_err(|e| tracing::error!("kept attempt {id} unreadable: {e}"))
             .ok()
             .flatten()
-            .filter(|l| l.quiz.id == quiz && l.attempt.is_open() && l.closed_on_site.is_none())
-    })
+    });
+    sort_attempts(kept, quiz)
+}
+
+/// Sorts kept attempts (in id order) into the test's open one and those closed on the site.
+fn sort_attempts(kept: impl Iterator<Item = LocalAttempt>, quiz: QuizId) -> DeviceAttempts {
+    let mut found = DeviceAttempts::default();
+    for l in kept.filter(|l| l.quiz.id == quiz) {
+        if l.closed_on_site.is_some() {
+            found.closed.push(l);
+        } else if l.attempt.is_open() {
+            found.open = Some(l);
+        }
+    }
+    found
 }
 
 /// Shown where a screen needs an attempt this device does not keep.
@@ -158,5 +200,49 @@ pub(super) fn NotOnDevice(course: CourseId, quiz: LectureId) -> Element {
     rsx! {
         ErrorPanel { lang, message: lang.tr(Msg::AttemptNotOnDevice).to_owned() }
         Link { class: "button secondary", to: Route::QuizView { course, quiz }, "← " {lang.tr(Msg::BackToQuiz)} }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::quiz::fixtures::{attempt, quiz};
+    use juko_core::quiz::ClosedOnSite;
+    use juko_model::AttemptState;
+
+    fn local(number: u32, state: AttemptState, closed: Option<ClosedOnSite>) -> LocalAttempt {
+        LocalAttempt {
+            quiz: quiz(),
+            attempt: attempt(number, state, None),
+            questions: Vec::new(),
+            unsent: vec![1],
+            needs_look: Vec::new(),
+            finish_queued: false,
+            closed_on_site: closed,
+            fetched_ms: 0,
+        }
+    }
+
+    #[test]
+    fn attempts_closed_on_the_site_are_shown_on_the_tests_page() {
+        let finished = ClosedOnSite::State(AttemptState::Finished);
+        let closed = local(1, AttemptState::Finished, Some(finished));
+        let gone = local(2, AttemptState::InProgress, Some(ClosedOnSite::Gone));
+        let open = local(3, AttemptState::InProgress, None);
+        let mut other = local(4, AttemptState::InProgress, Some(ClosedOnSite::Gone));
+        other.quiz.id = QuizId(99);
+        let found = sort_attempts(
+            vec![closed.clone(), gone.clone(), open.clone(), other].into_iter(),
+            quiz().id,
+        );
+        assert_eq!(found.open, Some(open));
+        assert_eq!(found.closed, [closed, gone]);
+    }
+
+    #[test]
+    fn an_idle_closed_copy_is_not_continued() {
+        let done = local(1, AttemptState::Finished, None);
+        let found = sort_attempts(vec![done].into_iter(), quiz().id);
+        assert_eq!(found, DeviceAttempts::default());
     }
 }

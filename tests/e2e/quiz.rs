@@ -549,3 +549,40 @@ async fn an_attempt_finished_on_another_device_meanwhile_is_not_submitted_again(
     proxy.stop();
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn continuing_from_an_old_page_an_attempt_finished_elsewhere_shows_what_was_not_sent() {
+    let server = demo_server().await;
+    let phone = Device::new(&server.url(), "learner1", "stale-phone").await;
+    let tablet = Device::new(&server.url(), "learner1", "stale-tablet").await;
+    let desk = Device::new(&server.url(), "learner1", "stale-desk").await;
+    // The phone answers two questions (kept on it, not sent yet); the tablet only opened it.
+    let local = phone.open(BASIC).await;
+    let all = slots(&local);
+    let local = phone.answer_from_key(local, BASIC, all[..2].iter().copied(), &[]);
+    let held = tablet.open(BASIC).await;
+    assert_eq!(held.attempt.id, local.attempt.id);
+    // The test's page as both last had it: the attempt there to continue.
+    let old_page = phone.overview(BASIC).await;
+    assert!(old_page.open_attempt().is_some());
+
+    let other = desk.open(BASIC).await;
+    assert!(matches!(
+        submit(&desk, &other).await,
+        Submitted::Finished(_)
+    ));
+
+    // Continuing from the old page: the site's refusal is understood, not passed on.
+    let shown = quiz::open(&phone.session, &phone.store, &old_page, now_ms())
+        .await
+        .expect("the device's copy is shown");
+    assert!(shown.closed_on_site.is_some(), "{shown:?}");
+    assert_eq!(shown.unsent, all[..2].to_vec(), "what the site never got");
+    // With nothing unsent, the copy is let go and the refusal says the attempt is closed.
+    let e = quiz::open(&tablet.session, &tablet.store, &old_page, now_ms())
+        .await
+        .expect_err("closed");
+    assert!(matches!(e, juko_core::Error::NotAvailable(_)), "{e:?}");
+    assert_eq!(quiz::resume(&tablet.store, held.attempt.id).unwrap(), None);
+    server.shutdown().await;
+}

@@ -31,7 +31,11 @@ pub fn QuestionCard(
     /// drops it for the site's. (Answering again settles it too.)
     on_resolve: Option<EventHandler<bool>>,
 ) -> Element {
-    let read_only = read_only || !is_answerable(&question);
+    // `read_only` from the screen: nothing may change (submitted, closed). A question the app
+    // does not answer is read-only too, but an answer of the device's held back on it may
+    // still be let go for the site's.
+    let frozen = read_only;
+    let read_only = frozen || !is_answerable(&question);
     let slot = question.slot;
     let flagged = question.flagged;
     let label = lang.question_number(&question_label(&question));
@@ -70,11 +74,13 @@ pub fn QuestionCard(
             if needs_look {
                 div { class: "warning", role: "alert", "data-testid": "question-needs-look",
                     p { {lang.tr(Msg::NeedsLook)} }
-                    if let Some(resolve) = on_resolve.filter(|_| !read_only) {
+                    if let Some(resolve) = on_resolve.filter(|_| !frozen) {
                         div { class: "resolve-actions",
-                            button { class: "button secondary", "data-testid": "keep-my-answer",
-                                onclick: move |_| resolve.call(true),
-                                {lang.tr(Msg::KeepMyAnswer)}
+                            if !read_only {
+                                button { class: "button secondary", "data-testid": "keep-my-answer",
+                                    onclick: move |_| resolve.call(true),
+                                    {lang.tr(Msg::KeepMyAnswer)}
+                                }
                             }
                             button { class: "button ghost", "data-testid": "take-site-answer",
                                 onclick: move |_| resolve.call(false),
@@ -404,6 +410,22 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("<input"), "{html}");
+    }
+
+    #[test]
+    fn an_answer_held_back_on_a_question_answered_on_the_site_only_can_be_let_go() {
+        let mut q = question(1, QuestionKind::TrueFalse { answer: Some(true) });
+        q.read_only = true;
+        let html = render(q.clone(), false, true);
+        assert!(
+            html.contains("take-site-answer") && !html.contains("keep-my-answer"),
+            "only the site's answer can stand: {html}"
+        );
+        let frozen = render(q, true, true);
+        assert!(
+            !frozen.contains("take-site-answer"),
+            "nothing changes once submitted: {frozen}"
+        );
     }
 
     #[test]

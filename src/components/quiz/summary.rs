@@ -1,7 +1,7 @@
 //! Before submitting: which questions are unanswered, flagged or need a look (each a way back
 //! to it), and the submit button, which asks once more.
 
-use super::{has_answer, is_answerable, question_label};
+use super::{has_answer, question_label};
 use crate::i18n::{Lang, Msg};
 use dioxus::prelude::*;
 use juko_model::Question;
@@ -20,11 +20,7 @@ pub fn AttemptSummaryPanel(
     on_submit: EventHandler<()>,
 ) -> Element {
     let mut confirming = use_signal(|| false);
-    let unanswered: Vec<Question> = questions
-        .iter()
-        .filter(|q| is_answerable(q) && !has_answer(q))
-        .cloned()
-        .collect();
+    let unanswered = unanswered(&questions);
     let flagged: Vec<Question> = questions.iter().filter(|q| q.flagged).cloned().collect();
     let look: Vec<Question> = questions
         .iter()
@@ -79,6 +75,17 @@ pub fn AttemptSummaryPanel(
             }
         }
     }
+}
+
+/// The questions without an answer: those answered in the app, and those answered on the site
+/// only (their state as the site last told it), which the learner would otherwise submit blank
+/// under "all answered".
+fn unanswered(questions: &[Question]) -> Vec<Question> {
+    questions
+        .iter()
+        .filter(|q| !has_answer(q))
+        .cloned()
+        .collect()
 }
 
 /// Which of the summary's lists.
@@ -140,6 +147,33 @@ mod tests {
     use super::super::fixtures::*;
     use super::*;
     use juko_model::QuestionKind;
+
+    #[test]
+    fn questions_answered_on_the_site_only_count_as_unanswered_until_answered() {
+        use juko_model::{QuestionState, UnsupportedReason};
+        let essay = |slot, state| {
+            let mut q = question(
+                slot,
+                QuestionKind::Unsupported {
+                    site_kind: "essay".into(),
+                    reason: UnsupportedReason::Kind,
+                },
+            );
+            q.state = state;
+            q
+        };
+        let mut read_only = question(3, QuestionKind::TrueFalse { answer: None });
+        read_only.read_only = true;
+        let answered = question(4, QuestionKind::TrueFalse { answer: Some(true) });
+        let qs = vec![
+            essay(1, QuestionState::NotYetAnswered),
+            essay(2, QuestionState::Answered),
+            read_only,
+            answered,
+        ];
+        let slots: Vec<u32> = unanswered(&qs).iter().map(|q| q.slot).collect();
+        assert_eq!(slots, [1, 3]);
+    }
 
     #[test]
     fn lists_unanswered_flagged_and_needing_a_look() {

@@ -2,7 +2,9 @@
 
 use super::local::{LocalAttempt, Resolution, Submitted, fits};
 use super::remote::QuizRemote;
-use super::site::{Pushed, fetch_pages, load, push, refresh};
+use super::site::{
+    Pushed, closed_on_site, fetch_pages, is_refusal, load, mark_closed, push, refresh,
+};
 use crate::catalog::Item;
 use crate::store::{AnswerChange, KeptAttempt, Store};
 use crate::{Error, Result};
@@ -30,6 +32,42 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
             attempt.id
         )));
     }
+    if let Err(e) = keep_open(remote, store, overview, &attempt, now_ms).await {
+        if !is_refusal(&e) {
+            return Err(e);
+        }
+        // The test's page may be older than the site: the attempt it offered to continue may
+        // have been finished elsewhere meanwhile. Then the device's copy is marked so, as sync
+        // would, and shown with what the site did not get; with nothing of it left to send, it
+        // is let go, and the refusal says why.
+        let Some(kept) = store.kept_attempt(attempt.id)? else {
+            return Err(e);
+        };
+        let Some(closed) = closed_on_site(remote, &kept).await? else {
+            return Err(e);
+        };
+        if store.queued_answers(attempt.id)?.is_empty() && !store.finish_queued(attempt.id)? {
+            store.forget_attempt(attempt.id)?;
+            return Err(Error::NotAvailable(format!(
+                "attempt {} was closed on the site",
+                attempt.id
+            )));
+        }
+        mark_closed(store, kept, closed)?;
+    }
+    forget_idle_attempts(store, &overview.quiz, attempt.id)?;
+    local(store, attempt.id)
+}
+
+/// Keeps `attempt` (open on the site) on the device: fetched whole when new, brought up to date
+/// and compared when the device already holds changes for it.
+async fn keep_open<R: QuizRemote, S: Store + ?Sized>(
+    remote: &R,
+    store: &S,
+    overview: &QuizOverview,
+    attempt: &Attempt,
+    now_ms: i64,
+) -> Result<()> {
     match store.kept_attempt(attempt.id)? {
         Some(mut kept) if kept.closed_on_site.is_none() => {
             // The test's settings as they stand now; the questions the changes were made on
@@ -46,7 +84,7 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
         // (a teacher reopened it): keep that copy as it is and show it.
         Some(_) => {}
         None => {
-            let (attempt, questions) = fetch_pages(remote, &attempt, &overview.quiz, None).await?;
+            let (attempt, questions) = fetch_pages(remote, attempt, &overview.quiz, None).await?;
             store.keep_attempt(&KeptAttempt {
                 quiz: overview.quiz.clone(),
                 attempt,
@@ -57,8 +95,7 @@ pub async fn open<R: QuizRemote, S: Store + ?Sized>(
             })?;
         }
     }
-    forget_idle_attempts(store, &overview.quiz, attempt.id)?;
-    local(store, attempt.id)
+    Ok(())
 }
 
 /// Forgets the other kept attempts at `quiz` that hold nothing unsent: the site closed them
@@ -304,7 +341,7 @@ pub async fn submit<R: QuizRemote, S: Store + ?Sized>(
             state: AttemptState::Finished,
             ..
         }) => Ok(Submitted::Finished(
-            finished(remote, store, kept.attempt, now_ms).await?,
+            finished(remote, store, kept.attempt, false, now_ms).await?,
         )),
         Ok(Pushed::Taken { state, .. }) => Err(Error::Refused(format!(
             "the site did not finish the attempt (it is {state:?})"
@@ -321,11 +358,12 @@ pub async fn submit<R: QuizRemote, S: Store + ?Sized>(
 
 /// A finished attempt as the site has it (its grade, when shown), and the device's copy let
 /// go: nothing of it is left to send. The site's record when it can be had; otherwise the
-/// device's, finished now.
+/// device's, finished now. `by_sync`: sync submitted it, not the screen.
 pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
     remote: &R,
     store: &S,
     attempt: Attempt,
+    by_sync: bool,
     now_ms: i64,
 ) -> Result<Attempt> {
     let kept = store.kept_attempt(attempt.id)?;
@@ -348,9 +386,16 @@ pub(super) async fn finished<R: QuizRemote, S: Store + ?Sized>(
         ..attempt
     });
     // A change made while the submission was under way never reached the site: keep it
-    // shown, as for an attempt closed elsewhere, rather than drop it.
+    // shown, as for an attempt closed elsewhere, rather than drop it. When sync submitted it,
+    // a screen opened meanwhile keeps its copy (finished now) until it is closed; sync lets
+    // it go then.
+    if store.finish_queued(finished.id)? {
+        store.set_finish_queued(finished.id, false)?; // made
+    }
     if store.queued_answers(finished.id)?.is_empty() {
-        store.forget_attempt(finished.id)?;
+        if !(by_sync && super::screen::held_by_screen(store, finished.id, now_ms)?) {
+            store.forget_attempt(finished.id)?;
+        }
     } else if let Some(kept) = kept {
         super::site::mark_closed(
             store,

@@ -5,7 +5,8 @@
 //! one per question, the latest winning). An answer is in the store the moment [`answer`]
 //! returns, so a killed app or a closed tab loses none. [`save`] and [`submit`] send them with
 //! the sequence check of the copy they were made on; [`sync_attempts`] does the same later for
-//! attempts answered offline (only tests the site lets be taken offline).
+//! answers the device still holds (answered offline, or a save that failed), and makes a
+//! submission queued offline, which only a test the site lets be taken offline can have.
 //!
 //! Nothing is submitted blindly: when the site changed a question meanwhile (another device, the
 //! web), the learner's answer to it is kept and marked as needing a look ([`LocalAttempt::
@@ -26,5 +27,8 @@ pub use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer};
 pub use engine::{answer, dismiss, flag, next_page, open, resolve, resume, review, save, submit};
 pub use local::{LocalAttempt, Resolution, Submitted};
 pub use remote::{Processed, QuizRemote};
-pub use screen::{OnScreen, is_on_screen, on_screen};
+pub use screen::{
+    OnScreen, SCREEN_MARK_MS, SCREEN_MARK_RENEW_MS, is_on_screen, mark_on_screen, on_screen,
+    unmark_on_screen,
+};
 pub use sync::{QuizSyncReport, sync_attempts};

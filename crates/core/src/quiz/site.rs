@@ -72,6 +72,15 @@ pub(super) async fn fetch_pages<R: QuizRemote>(
     Ok((latest, questions))
 }
 
+/// Whether `e` is the site refusing a request about an attempt: it may be saying the attempt
+/// is closed ([`closed_on_site`] tells).
+pub(super) fn is_refusal(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Refused(_) | Error::NotAvailable(_) | Error::InvalidRequest(_)
+    )
+}
+
 /// Whether the site closed `kept`'s attempt or no longer has it.
 pub(super) async fn closed_on_site<R: QuizRemote>(
     remote: &R,
@@ -209,25 +218,32 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
         if let Some(closed) = kept.closed_on_site {
             return Ok(Pushed::Closed(closed));
         }
-        let looks: Vec<u32> = queued
+        // A change the copy no longer lets be sent (its question gone from it, or answered on
+        // the site only now) is the learner's to look at, like one the site changed: never
+        // dropped from the send while the attempt is finished without it.
+        let unsendable: Vec<u32> = queued
+            .iter()
+            .filter(|c| !c.needs_look && sendable(&kept, c).is_none())
+            .map(|c| c.slot)
+            .collect();
+        if !unsendable.is_empty() {
+            tracing::warn!(
+                "attempt {attempt}: changes to {unsendable:?} cannot be sent as they are"
+            );
+            store.mark_needs_look(attempt, &unsendable)?;
+        }
+        let mut looks: Vec<u32> = queued
             .iter()
             .filter(|c| c.needs_look)
             .map(|c| c.slot)
+            .chain(unsendable)
             .collect();
+        looks.sort_unstable();
         let finishing = finish && looks.is_empty();
         let sending: Vec<(&QueuedAnswer, Question, Answer)> = queued
             .iter()
             .filter(|c| !c.needs_look)
-            .filter_map(|c| {
-                let q = kept.questions.iter().find(|q| q.slot == c.slot)?;
-                let answer = c.answer.clone().or_else(|| q.current_answer())?;
-                // The copy the change was made on (its sequence check), with the flag to send.
-                let mut sent = q.clone();
-                if let Some(f) = c.flagged {
-                    sent.flagged = f;
-                }
-                is_answerable(q).then_some((c, sent, answer))
-            })
+            .filter_map(|c| sendable(&kept, c).map(|(q, a)| (c, q, a)))
             .collect();
         if sending.is_empty() && !finishing {
             return Ok(if finish {
@@ -275,7 +291,7 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
                 ));
             }
             // A refusal may be the site saying the attempt is closed: ask, and say so.
-            Err(e @ (Error::Refused(_) | Error::NotAvailable(_) | Error::InvalidRequest(_))) => {
+            Err(e) if is_refusal(&e) => {
                 if let Some(closed) = closed_on_site(remote, &kept).await? {
                     mark_closed(store, kept, closed)?;
                     return Ok(Pushed::Closed(closed));
@@ -285,6 +301,22 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// What goes to the site for `change`: the copy of its question the change was made on (its
+/// sequence check), with the flag to send, and the answer. `None` when the copy cannot carry
+/// it: the question is not in the copy, is not one the app answers, or has no answer fields.
+fn sendable(kept: &KeptAttempt, change: &QueuedAnswer) -> Option<(Question, Answer)> {
+    let q = kept.questions.iter().find(|q| q.slot == change.slot)?;
+    if !is_answerable(q) {
+        return None;
+    }
+    let answer = change.answer.clone().or_else(|| q.current_answer())?;
+    let mut sent = q.clone();
+    if let Some(f) = change.flagged {
+        sent.flagged = f;
+    }
+    Some((sent, answer))
 }
 
 /// Keeps what the site took in the device's copy of it, before the queue lets go of it. The

@@ -3,7 +3,7 @@
 
 use super::engine::finished;
 use super::remote::QuizRemote;
-use super::screen::is_on_screen;
+use super::screen::held_by_screen;
 use super::site::{Pushed, closed_on_site, load, mark_closed, push, refresh};
 use crate::store::{ClosedOnSite, Store};
 use crate::{Error, Result};
@@ -23,12 +23,15 @@ pub struct QuizSyncReport {
     pub closed_on_site: Vec<(AttemptId, ClosedOnSite)>,
     /// Attempts left alone because they are open on screen.
     pub on_screen: Vec<AttemptId>,
+    /// Attempts whose queued submission was let go, not made: their test may no longer be
+    /// taken offline (their answers were sent; the learner submits on screen).
+    pub not_submitted: Vec<AttemptId>,
     /// Attempts the site refused to take changes for, with why (kept, tried again next round).
     pub failed: Vec<(AttemptId, Error)>,
 }
 
 /// Sends every kept attempt's queued changes and queued submission, except attempts open on
-/// screen. For each: the site's record first (closed or gone → the device's copy is kept and
+/// a screen (of this process, or of another sharing the store: [`super::OnScreen`]). For each: the site's record first (closed or gone → the device's copy is kept and
 /// marked, nothing sent); then its pages, compared with the copy the changes were made on (a
 /// question changed there → its answer needs a look, and the attempt is not submitted); then
 /// the rest is sent, submitted when that was queued. Stops at the first failure to reach the
@@ -40,7 +43,7 @@ pub async fn sync_attempts<S: Store + ?Sized, R: QuizRemote>(
 ) -> Result<QuizSyncReport> {
     let mut report = QuizSyncReport::default();
     for id in store.kept_attempts()? {
-        if is_on_screen(id) {
+        if held_by_screen(store, id, now_ms)? {
             report.on_screen.push(id);
             continue;
         }
@@ -65,9 +68,18 @@ async fn sync_one<S: Store + ?Sized, R: QuizRemote>(
     report: &mut QuizSyncReport,
 ) -> Result<()> {
     let (kept, queued) = load(store, id)?;
-    let finish = store.finish_queued(id)?;
     if kept.closed_on_site.is_some() {
         return Ok(()); // shown to the learner until they dismiss it
+    }
+    // Answers are sent for every test: on one taken online only, they are those a save could
+    // not send (the connection dropped while answering). A submission is made only for a test
+    // taken offline: on any other, the learner submits, on screen and online (a queued one is
+    // left from before the site stopped allowing offline attempts: let go, and said).
+    let mut finish = store.finish_queued(id)?;
+    if finish && !kept.quiz.offline_attempts {
+        store.set_finish_queued(id, false)?;
+        report.not_submitted.push(id);
+        finish = false;
     }
     if queued.is_empty() && !finish {
         if !kept.attempt.is_open() {
@@ -90,13 +102,19 @@ async fn sync_one<S: Store + ?Sized, R: QuizRemote>(
     let attempt = kept.attempt.clone();
     let slots: Vec<u32> = queued.iter().map(|c| c.slot).collect();
     refresh(remote, store, id, Some(&slots), now_ms).await?;
+    // A screen opened while the site was asked has the attempt now: sending under it would
+    // race the learner's own saves.
+    if held_by_screen(store, id, now_ms)? {
+        report.on_screen.push(id);
+        return Ok(());
+    }
     match push(remote, store, id, finish, false, now_ms).await? {
         Pushed::Taken { state, sent } => {
             report.sent += sent.len();
             if finish && state == AttemptState::Finished {
                 report
                     .finished
-                    .push(finished(remote, store, attempt, now_ms).await?);
+                    .push(finished(remote, store, attempt, true, now_ms).await?);
             }
         }
         Pushed::NeedsLook(slots) => report.needs_look.push((id, slots)),

@@ -14,6 +14,7 @@ use juko_model::{
     LectureId, Navigation, Question, QuestionState, Quiz, QuizAccess, QuizId, QuizOverview,
 };
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 /// One send the site took: the attempt, each (slot, answer), and whether it finished it.
 type Taken = (AttemptId, Vec<(u32, Answer)>, bool);
@@ -853,5 +854,175 @@ fn a_sequential_test_moves_on_page_by_page_and_never_back() {
         assert_eq!(local.attempt.current_page, 1);
         assert_eq!(local.unsent, [3]);
         assert!(local.needs_look.is_empty());
+    });
+}
+
+#[test]
+fn continuing_an_attempt_finished_elsewhere_marks_the_copy_closed() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        // The test's page, as the device last had it, still offers to continue.
+        let stale = site.overview();
+        site.finish_elsewhere(id);
+        let local = block_on(open(&site, s, &stale, 3_000)).expect("shown, not refused");
+        assert_eq!(
+            local.closed_on_site,
+            Some(ClosedOnSite::State(AttemptState::Finished))
+        );
+        assert_eq!(local.unsent, [1], "what the site never got is shown");
+        assert!(site.taken.borrow().is_empty());
+    });
+}
+
+#[test]
+fn continuing_an_idle_attempt_finished_elsewhere_lets_the_copy_go() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        let stale = site.overview();
+        site.finish_elsewhere(id);
+        let e = block_on(open(&site, s, &stale, 3_000)).unwrap_err();
+        assert!(matches!(e, Error::NotAvailable(_)), "{e:?}");
+        assert_eq!(resume(s, id).unwrap(), None, "nothing of it left to lose");
+    });
+}
+
+/// Keeps the device's copy of `id` with `change` made to its questions.
+fn change_kept_questions(s: &dyn Store, id: AttemptId, change: impl FnOnce(&mut Vec<Question>)) {
+    let mut kept = s.kept_attempt(id).unwrap().unwrap();
+    change(&mut kept.questions);
+    s.keep_attempt(&kept).unwrap();
+}
+
+#[test]
+fn a_change_the_copy_cannot_carry_is_never_dropped_from_a_submission() {
+    each_store(|s| {
+        for gone in [false, true] {
+            let site = FakeSite::new(true);
+            let id = open_on(&site, s).attempt.id;
+            answer(s, id, 1, &pick("0"), 2_000).unwrap();
+            answer(s, id, 2, &Answer::TrueFalse(Some(true)), 2_000).unwrap();
+            // The copy kept since no longer lets question 1 be answered here (answered on the
+            // site only, or not in the copy at all).
+            change_kept_questions(s, id, |qs| {
+                if gone {
+                    qs.retain(|q| q.slot != 1);
+                } else {
+                    qs[0].read_only = true;
+                }
+            });
+            assert_eq!(
+                block_on(submit(&site, s, id, false, 3_000)).unwrap(),
+                Submitted::NeedsLook(vec![1]),
+                "gone: {gone}"
+            );
+            assert_eq!(site.state_of(id), AttemptState::InProgress, "not finished");
+            assert!(site.taken.borrow().iter().all(|(_, _, finish)| !finish));
+            let local = resume(s, id).unwrap().unwrap();
+            assert_eq!(local.needs_look, [1], "kept, for the learner to see");
+            // The learner lets it go for the site's: then it may be submitted.
+            resolve(s, id, 1, Resolution::TakeSite).unwrap();
+            assert!(matches!(
+                block_on(submit(&site, s, id, false, 4_000)).unwrap(),
+                Submitted::Finished(_)
+            ));
+            assert_eq!(site.answer_of(id, 2), Some(Answer::TrueFalse(Some(true))));
+        }
+    });
+}
+
+#[test]
+fn sync_sends_answers_of_an_online_test_but_never_submits_it() {
+    each_store(|s| {
+        let site = FakeSite::new(false);
+        let id = open_on(&site, s).attempt.id;
+        site.offline.set(true);
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        assert!(block_on(save(&site, s, id, 2_500)).is_err());
+        // A submission queued when the test could still be taken offline.
+        s.set_finish_queued(id, true).unwrap();
+        site.offline.set(false);
+        let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
+        assert_eq!(report.sent, 1, "the answer a save could not send");
+        assert_eq!(site.answer_of(id, 1), Some(pick("0")));
+        assert_eq!(report.not_submitted, [id]);
+        assert!(report.finished.is_empty());
+        assert_eq!(site.state_of(id), AttemptState::InProgress);
+        assert!(!resume(s, id).unwrap().unwrap().finish_queued);
+    });
+}
+
+#[test]
+fn a_screen_opened_while_sync_asks_the_site_keeps_the_attempt() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
+        let during = guard.clone();
+        *site.during_fetch.borrow_mut() = Some(Box::new(move |_| {
+            *during.borrow_mut() = Some(on_screen(id));
+        }));
+        let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
+        assert_eq!(report.on_screen, [id]);
+        assert!(
+            site.taken.borrow().is_empty(),
+            "nothing sent under the screen"
+        );
+        assert_eq!(resume(s, id).unwrap().unwrap().unsent, [1]);
+        drop(guard.borrow_mut().take());
+    });
+}
+
+#[test]
+fn a_screen_opened_while_sync_submits_keeps_its_copy() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        site.offline.set(true);
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        assert_eq!(
+            block_on(submit(&site, s, id, false, 2_500)).unwrap(),
+            Submitted::Queued
+        );
+        site.offline.set(false);
+        let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
+        let during = guard.clone();
+        *site.during_send.borrow_mut() = Some(Box::new(move || {
+            *during.borrow_mut() = Some(on_screen(id));
+        }));
+        let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
+        assert_eq!(report.finished.len(), 1);
+        let shown = resume(s, id).unwrap().expect("the screen's copy is kept");
+        assert!(!shown.attempt.is_open(), "shown finished");
+        drop(guard.borrow_mut().take());
+        block_on(sync_attempts(s, &site, 4_000)).unwrap();
+        assert_eq!(
+            resume(s, id).unwrap(),
+            None,
+            "let go once the screen closed"
+        );
+    });
+}
+
+#[test]
+fn another_tabs_screen_keeps_sync_off_the_attempt_until_its_mark_lapses() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        // Another tab over the same storage shows the attempt; it renewed its mark at 2 000.
+        s.mark_on_screen(id, "another-tab", Some(2_000 + SCREEN_MARK_MS))
+            .unwrap();
+        let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
+        assert_eq!(report.on_screen, [id]);
+        assert!(site.taken.borrow().is_empty());
+        // The tab died without taking its mark away: sync waits no longer than the mark holds.
+        let report = block_on(sync_attempts(s, &site, 2_000 + SCREEN_MARK_MS)).unwrap();
+        assert!(report.on_screen.is_empty());
+        assert_eq!(report.sent, 1);
+        assert_eq!(site.answer_of(id, 1), Some(pick("0")));
     });
 }

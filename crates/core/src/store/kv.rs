@@ -9,8 +9,9 @@
 //! Keys, under the account's namespace: `m:` meta (sequence, cursor, threshold, device, the
 //! open mark), `p:` lecture history, `o:` outbox, `r:` rejected events, `a:` site actions, `k:`
 //! the catalog's copies, `q:{attempt}` a kept test attempt, `u:{attempt}:{slot}` a queued change
-//! to one question, `f:{attempt}` a queued submission. Each quiz write is one key, so each is
-//! atomic as `localStorage` writes are.
+//! to one question, `f:{attempt}` a queued submission, `s:{attempt}:{holder}` an attempt open
+//! on a screen (until when; the space is shared by a browser's tabs). Each quiz write is one
+//! key, so each is atomic as `localStorage` writes are.
 
 use super::{
     AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, Recorded, SiteAction,
@@ -496,6 +497,9 @@ impl<K: KeyValue> Store for KvStore<K> {
         for key in self.keys_of(&format!("u:{attempt}:")) {
             self.kv.remove(&key)?;
         }
+        for key in self.keys_of(&format!("s:{attempt}:")) {
+            self.kv.remove(&key)?;
+        }
         self.kv.remove(&self.key("q:", &attempt.to_string()))
     }
 
@@ -573,6 +577,37 @@ impl<K: KeyValue> Store for KvStore<K> {
 
     fn unsent_quiz_changes(&self) -> Result<usize> {
         Ok(self.keys_of("u:").len() + self.keys_of("f:").len())
+    }
+
+    fn mark_on_screen(
+        &self,
+        attempt: AttemptId,
+        holder: &str,
+        until_ms: Option<i64>,
+    ) -> Result<()> {
+        self.writable()?;
+        let key = self.key("s:", &format!("{attempt}:{holder}"));
+        match until_ms {
+            Some(until) => self.kv.set(&key, &until.to_string()),
+            None => self.kv.remove(&key),
+        }
+    }
+
+    fn on_screen_marks(&self, attempt: AttemptId) -> Result<Vec<(String, i64)>> {
+        let prefix = self.key("s:", &format!("{attempt}:"));
+        Ok(self
+            .keys_of(&format!("s:{attempt}:"))
+            .into_iter()
+            .filter_map(|key| {
+                let holder = key.strip_prefix(&prefix)?.to_owned();
+                // A mark that cannot be read holds nothing: it must never hold sync off.
+                let until = self.kv.get(&key)?.parse().ok().or_else(|| {
+                    tracing::warn!("screen mark {key} unreadable: not counted");
+                    None
+                })?;
+                Some((holder, until))
+            })
+            .collect())
     }
 
     fn erase(&self) -> Result<()> {

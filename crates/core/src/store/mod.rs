@@ -181,7 +181,7 @@ pub trait Store {
     /// Every attempt this device keeps, in id order.
     fn kept_attempts(&self) -> Result<Vec<AttemptId>>;
 
-    /// Forgets an attempt: its copy, its queued changes and its queued finish.
+    /// Forgets an attempt: its copy, its queued changes, its queued finish and its screen marks.
     fn forget_attempt(&self, attempt: AttemptId) -> Result<()>;
 
     /// Queues a learner's change to one question, in one atomic step: the latest change per
@@ -213,6 +213,15 @@ pub trait Store {
     /// Test answers and submissions the site does not have yet, over every attempt: what
     /// signing out would lose.
     fn unsent_quiz_changes(&self) -> Result<usize>;
+
+    /// Marks `attempt` as open on a screen of `holder` (one running app, one browser tab)
+    /// until `until_ms`, replacing that holder's mark; `None` takes it away. Other holders'
+    /// marks stay. See [`crate::quiz::OnScreen`].
+    fn mark_on_screen(&self, attempt: AttemptId, holder: &str, until_ms: Option<i64>)
+    -> Result<()>;
+
+    /// The marks on `attempt`, `(holder, until_ms)`, in holder order, past their time or not.
+    fn on_screen_marks(&self, attempt: AttemptId) -> Result<Vec<(String, i64)>>;
 
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
     /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)

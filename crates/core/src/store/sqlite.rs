@@ -77,6 +77,14 @@ const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         PRIMARY KEY (attempt, slot)
      );",
+    // 4: attempts open on a screen, per holder (an app, a browser tab), until when: sync in
+    // another holder leaves them alone.
+    "CREATE TABLE quiz_screens (
+        attempt INTEGER NOT NULL,
+        holder TEXT NOT NULL,
+        until_ms INTEGER NOT NULL,
+        PRIMARY KEY (attempt, holder)
+     );",
 ];
 
 /// Every table holding the account's data: what [`Store::erase`] empties.
@@ -89,6 +97,7 @@ const ACCOUNT_TABLES: &[&str] = &[
     "kept",
     "quiz_attempts",
     "quiz_answers",
+    "quiz_screens",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -579,6 +588,7 @@ impl Store for SqliteStore {
         self.transaction(|tx| {
             for sql in [
                 "DELETE FROM quiz_answers WHERE attempt = ?1",
+                "DELETE FROM quiz_screens WHERE attempt = ?1",
                 "DELETE FROM quiz_attempts WHERE attempt = ?1",
             ] {
                 tx.execute(sql, [attempt.0]).map_err(storage)?;
@@ -692,6 +702,37 @@ impl Store for SqliteStore {
             )
         })
         .map(|n| n as usize)
+    }
+
+    fn mark_on_screen(
+        &self,
+        attempt: AttemptId,
+        holder: &str,
+        until_ms: Option<i64>,
+    ) -> Result<()> {
+        self.writable()?;
+        self.with(|c| match until_ms {
+            Some(until) => c.execute(
+                "INSERT INTO quiz_screens (attempt, holder, until_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (attempt, holder) DO UPDATE SET until_ms = excluded.until_ms",
+                params![attempt.0, holder, until],
+            ),
+            None => c.execute(
+                "DELETE FROM quiz_screens WHERE attempt = ?1 AND holder = ?2",
+                params![attempt.0, holder],
+            ),
+        })?;
+        Ok(())
+    }
+
+    fn on_screen_marks(&self, attempt: AttemptId) -> Result<Vec<(String, i64)>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT holder, until_ms FROM quiz_screens WHERE attempt = ?1 ORDER BY holder",
+            )?;
+            let rows = stmt.query_map([attempt.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
     }
 
     fn erase(&self) -> Result<()> {

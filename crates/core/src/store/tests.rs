@@ -553,6 +553,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
         for sql in [
+            "DROP TABLE quiz_screens",
             "DROP TABLE quiz_answers",
             "DROP TABLE quiz_attempts",
             "PRAGMA user_version = 2",
@@ -566,4 +567,65 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
     s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
+        // As a store made by the release before: schema 3, no screen marks.
+        for sql in ["DROP TABLE quiz_screens", "PRAGMA user_version = 3"] {
+            s.execute_for_tests(sql).unwrap();
+        }
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
+    s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
+    assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn screen_marks_are_kept_per_holder_and_go_with_the_attempt() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        assert!(s.on_screen_marks(a).unwrap().is_empty());
+        s.mark_on_screen(a, "tab-b", Some(5_000)).unwrap();
+        s.mark_on_screen(a, "tab-a", Some(1_000)).unwrap();
+        s.mark_on_screen(a, "tab-a", Some(2_000)).unwrap();
+        s.mark_on_screen(AttemptId(9002), "tab-a", Some(9_000))
+            .unwrap();
+        assert_eq!(
+            s.on_screen_marks(a).unwrap(),
+            [("tab-a".to_owned(), 2_000), ("tab-b".to_owned(), 5_000)],
+            "renewed, not added"
+        );
+        s.mark_on_screen(a, "tab-b", None).unwrap();
+        assert_eq!(s.on_screen_marks(a).unwrap(), [("tab-a".to_owned(), 2_000)]);
+        s.forget_attempt(a).unwrap();
+        assert!(s.on_screen_marks(a).unwrap().is_empty());
+        assert_eq!(s.on_screen_marks(AttemptId(9002)).unwrap().len(), 1);
+        s.erase().unwrap();
+        assert!(s.on_screen_marks(AttemptId(9002)).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn a_damaged_kv_screen_mark_holds_nothing() {
+    let kv = MemoryKv::default();
+    let store = KvStore::open(kv.clone(), "t").unwrap();
+    store
+        .mark_on_screen(AttemptId(9001), "tab-a", Some(5_000))
+        .unwrap();
+    kv.set("juko:t:s:9001:tab-b", "soon").unwrap();
+    assert_eq!(
+        store.on_screen_marks(AttemptId(9001)).unwrap(),
+        [("tab-a".to_owned(), 5_000)]
+    );
 }
