@@ -200,7 +200,7 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
     let site_url = session
         .peek()
         .as_ref()
-        .map(|s| s.info().site_url.clone())
+        .map(|s| s.quiz_page_url(quiz))
         .unwrap_or_default();
     // Nothing more is answered once submitted (queued offline) or closed on the site.
     let frozen = l.finish_queued || l.closed_on_site.is_some() || !l.attempt.is_open();
@@ -424,7 +424,7 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
     let site_url = session
         .peek()
         .as_ref()
-        .map(|s| s.info().site_url.clone())
+        .map(|s| s.quiz_page_url(quiz))
         .unwrap_or_default();
     let body = match (&o, &r) {
         (Some(o), _) => {

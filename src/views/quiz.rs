@@ -44,7 +44,7 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     let site_url = session
         .peek()
         .as_ref()
-        .map(|s| s.info().site_url.clone())
+        .map(|s| s.quiz_page_url(quiz))
         .unwrap_or_default();
 
     // Opens (continues or starts) the attempt online, keeping it on the device, then shows it.

@@ -107,6 +107,11 @@ impl Session {
         Ok(self.remote.quiz_overview(course, module).await?)
     }
 
+    /// The test's page on the site, for what the app leaves to it ("open this test on the site").
+    pub fn quiz_page_url(&self, module: LectureId) -> String {
+        self.remote.quiz_page_url(module)
+    }
+
     /// Tells the site the learner opened a test's page (Moodle's view event).
     pub async fn record_quiz_view(&self, quiz: QuizId) -> Result<()> {
         Ok(self.remote.view_quiz(quiz).await?)

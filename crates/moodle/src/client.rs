@@ -361,6 +361,14 @@ impl Session {
 
     /// The URL a player streams `media` from: the token is added for files on this site (as the
     /// learner typed it, or as the site calls itself); external links come back unchanged.
+    /// The test's own page on the site (`mod/quiz/view.php`), where the learner takes what the app
+    /// does not (question types, access rules): on the site's own root when it told it.
+    pub fn quiz_page_url(&self, module: LectureId) -> String {
+        let site = &self.inner.site.inner;
+        let root = site.wwwroot.get().unwrap_or(&site.url);
+        root.join(&format!("mod/quiz/view.php?id={module}"))
+    }
+
     pub fn stream_url(&self, media: &Media) -> String {
         if media.external {
             return media.url.clone();

@@ -1257,3 +1257,11 @@ async fn attempt_pages_summaries_reviews_and_views() {
     // A finished attempt needs no deadline: no access call for the review.
     assert_eq!(seen.len(), 8);
 }
+
+#[tokio::test]
+async fn a_tests_page_on_the_site_is_under_the_sites_own_root() {
+    let (session, _mock) = session(vec![]).await;
+    let url = session.quiz_page_url(LectureId(320));
+    assert!(url.ends_with("/mod/quiz/view.php?id=320"), "{url}");
+    assert!(juko_model::is_web_url(&url), "{url}");
+}

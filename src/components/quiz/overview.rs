@@ -76,7 +76,7 @@ pub fn QuizOverviewPanel(
     lang: Lang,
     overview: QuizOverview,
     action: QuizAction,
-    /// The site's address, for "open this test on the site" (a link only if http(s)).
+    /// The test's page on the site, for "open this test on the site" (a link only if http(s)).
     site_url: String,
     /// Starting or opening an attempt is under way.
     busy: bool,
