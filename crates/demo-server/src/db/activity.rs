@@ -87,13 +87,26 @@ pub(crate) fn set_manual_completion(
     complete: bool,
     now: i64,
 ) -> rusqlite::Result<()> {
+    set_completion_state(conn, cmid, userid, i64::from(complete), now)
+}
+
+/// Sets a module's completion state (`COMPLETION_COMPLETE_PASS` / `_FAIL` / …, or a manual
+/// toggle); unlike automatic completion by viewing, it can be taken back. The time is that of
+/// the last change of state.
+pub(crate) fn set_completion_state(
+    conn: &Connection,
+    cmid: i64,
+    userid: i64,
+    state: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO course_modules_completion (coursemoduleid, userid, completionstate, timemodified)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (coursemoduleid, userid) DO UPDATE
              SET completionstate = excluded.completionstate, timemodified = excluded.timemodified
              WHERE completionstate != excluded.completionstate",
-        params![cmid, userid, i64::from(complete), now],
+        params![cmid, userid, state, now],
     )?;
     Ok(())
 }

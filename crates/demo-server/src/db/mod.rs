@@ -13,8 +13,8 @@ mod schema;
 mod users;
 
 pub(crate) use activity::{
-    LogEvent, completion_states, lastaccess_of, log_event, mark_complete, set_manual_completion,
-    touch_lastaccess,
+    LogEvent, completion_states, lastaccess_of, log_event, mark_complete, set_completion_state,
+    set_manual_completion, touch_lastaccess,
 };
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,
@@ -36,7 +36,7 @@ pub(crate) use quiz::{
 pub(crate) use quiz_attempt::{
     AnswerRow, NewAttempt, QuestionAttemptRow, QuestionRow, StepRow, attempt_by_id, best_grade,
     delete_autosaved_step, insert_attempt, insert_question_attempt, insert_step, question,
-    question_attempts, quiz_slots, save_best_grade, set_completion_state, set_flag, update_attempt,
+    question_attempts, quiz_slots, save_best_grade, set_flag, update_attempt,
 };
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;

@@ -325,23 +325,3 @@ pub(crate) fn best_grade(
     )
     .optional()
 }
-
-/// Sets a module's automatic completion state (`COMPLETION_COMPLETE_PASS` / `_FAIL` / …), as
-/// the grade decides it; unlike viewing, a grade can take it back.
-pub(crate) fn set_completion_state(
-    conn: &Connection,
-    cmid: i64,
-    userid: i64,
-    state: i64,
-    now: i64,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO course_modules_completion (coursemoduleid, userid, completionstate, timemodified)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (coursemoduleid, userid) DO UPDATE
-             SET completionstate = excluded.completionstate, timemodified = excluded.timemodified
-             WHERE completionstate != excluded.completionstate",
-        params![cmid, userid, state, now],
-    )?;
-    Ok(())
-}

@@ -3,7 +3,7 @@
 //! passes (`handle_if_time_expired`), and finishing it (`process_finish`: grading, best grade,
 //! completion).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use serde::Deserialize;
 
 use super::access::prevent_access;
@@ -132,6 +132,18 @@ pub(super) struct Checks {
     pub(super) page: Option<i64>,
 }
 
+impl Checks {
+    /// What the functions that take an attempt ask for: the access rules, an attempt not
+    /// overdue, and `page` (if any) one the learner may open.
+    pub(super) fn taking(page: Option<i64>) -> Self {
+        Self {
+            access_rules: true,
+            fail_if_overdue: true,
+            page,
+        }
+    }
+}
+
 /// `validate_attempt`: the caller's own attempt, still open, the preflight check passed, and
 /// the page (if any) one they may open. A deadline passed is dealt with first, which may
 /// finish the attempt (so the caller learns it is closed).
@@ -182,6 +194,27 @@ pub(super) fn validate(
         }
     }
     Ok(loaded)
+}
+
+/// Opens a transaction and validates the attempt in it (`validate`). A refusal commits what
+/// validating did (a deadline dealt with stays dealt with) before it is returned; otherwise
+/// the caller goes on in the transaction and commits it.
+pub(super) fn begin_validated<'c>(
+    conn: &'c mut Connection,
+    user: &UserRow,
+    attemptid: i64,
+    preflight: &[Pair],
+    checks: Checks,
+    now: i64,
+) -> Result<(Transaction<'c>, Loaded)> {
+    let tx = conn.transaction()?;
+    match validate(&tx, user, attemptid, preflight, checks, now) {
+        Ok(loaded) => Ok((tx, loaded)),
+        Err(error) => {
+            tx.commit()?;
+            Err(error)
+        }
+    }
 }
 
 /// Whether the offline-attempts rule asks for its preflight check: the quiz allows offline

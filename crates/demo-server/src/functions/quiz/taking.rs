@@ -364,23 +364,16 @@ pub(crate) async fn get_attempt_data(ctx: &Ctx, params: PageParams) -> Result<At
     ctx.state
         .db()
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            let checks = Checks {
-                access_rules: true,
-                fail_if_overdue: true,
-                page: Some(params.page),
-            };
-            let validated = attempt::validate(
-                &tx,
+            let checks = Checks::taking(Some(params.page));
+            let (tx, loaded) = attempt::begin_validated(
+                conn,
                 &user,
                 params.attemptid,
                 &params.preflightdata,
                 checks,
                 now,
-            );
-            // A deadline dealt with stays dealt with, even though the call is refused.
+            )?;
             tx.commit()?;
-            let loaded = validated?;
             let questions = Questions::load(conn, loaded.attempt.uniqueid)?;
             let count = pages(&loaded.attempt.layout).len() as i64;
             Ok(AttemptData {
@@ -404,22 +397,19 @@ pub(crate) async fn get_attempt_summary(ctx: &Ctx, params: SummaryParams) -> Res
     ctx.state
         .db()
         .call(move |conn| {
-            let tx = conn.transaction()?;
             let checks = Checks {
-                access_rules: true,
                 fail_if_overdue: false,
-                page: None,
+                ..Checks::taking(None)
             };
-            let validated = attempt::validate(
-                &tx,
+            let (tx, loaded) = attempt::begin_validated(
+                conn,
                 &user,
                 params.attemptid,
                 &params.preflightdata,
                 checks,
                 now,
-            );
+            )?;
             tx.commit()?;
-            let loaded = validated?;
             let questions = Questions::load(conn, loaded.attempt.uniqueid)?;
             let free = loaded.open.quiz.navmethod == "free";
             let unanswered = questions
@@ -488,27 +478,14 @@ pub(crate) async fn save_attempt(ctx: &Ctx, params: SaveParams) -> Result<Status
     ctx.state
         .db()
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            let checks = Checks {
-                access_rules: true,
-                fail_if_overdue: true,
-                page: None,
-            };
-            let validated = attempt::validate(
-                &tx,
+            let (tx, mut loaded) = attempt::begin_validated(
+                conn,
                 &user,
                 params.attemptid,
                 &params.preflightdata,
-                checks,
+                Checks::taking(None),
                 now,
-            );
-            let mut loaded = match validated {
-                Ok(loaded) => loaded,
-                Err(error) => {
-                    tx.commit()?;
-                    return Err(error);
-                }
-            };
+            )?;
             let questions = Questions::load(&tx, loaded.attempt.uniqueid)?;
             let all = questions.all();
             let submission = read_submission(loaded.attempt.uniqueid, &all, &pairs(&params.data))?;
@@ -652,27 +629,14 @@ pub(crate) async fn view_attempt(ctx: &Ctx, params: PageParams) -> Result<Status
     ctx.state
         .db()
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            let checks = Checks {
-                access_rules: true,
-                fail_if_overdue: true,
-                page: Some(params.page),
-            };
-            let validated = attempt::validate(
-                &tx,
+            let (tx, mut loaded) = attempt::begin_validated(
+                conn,
                 &user,
                 params.attemptid,
                 &params.preflightdata,
-                checks,
+                Checks::taking(Some(params.page)),
                 now,
-            );
-            let mut loaded = match validated {
-                Ok(loaded) => loaded,
-                Err(error) => {
-                    tx.commit()?;
-                    return Err(error);
-                }
-            };
+            )?;
             attempt::log(
                 &tx,
                 &loaded.open,
@@ -695,31 +659,23 @@ pub(crate) async fn view_attempt_summary(ctx: &Ctx, params: SummaryParams) -> Re
     ctx.state
         .db()
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            let checks = Checks {
-                access_rules: true,
-                fail_if_overdue: true,
-                page: None,
-            };
-            let validated = attempt::validate(
-                &tx,
+            let (tx, loaded) = attempt::begin_validated(
+                conn,
                 &user,
                 params.attemptid,
                 &params.preflightdata,
-                checks,
+                Checks::taking(None),
                 now,
-            );
-            if let Ok(loaded) = &validated {
-                attempt::log(
-                    &tx,
-                    &loaded.open,
-                    &loaded.attempt,
-                    AttemptEvent::SummaryViewed,
-                    now,
-                )?;
-            }
+            )?;
+            attempt::log(
+                &tx,
+                &loaded.open,
+                &loaded.attempt,
+                AttemptEvent::SummaryViewed,
+                now,
+            )?;
             tx.commit()?;
-            validated.map(|_| StatusResult::ok())
+            Ok(StatusResult::ok())
         })
         .await
 }
