@@ -399,12 +399,7 @@ async fn sequential_navigation_keeps_pages_ahead_blank_and_refuses_going_back() 
     let quizid = quiz_named(&site, "iCROWN事業").await;
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id").to_string();
-    let far = me
-        .call(
-            "mod_quiz_get_attempt_data",
-            &[("attemptid", &id), ("page", "2")],
-        )
-        .await;
+    let far = me.attempt_data(&id, "2").await;
     assert_exception(&far, "Out of sequence access");
     assert_eq!(far["message"], "quiz/Out of sequence access");
     let (_, summary) = me
@@ -428,40 +423,15 @@ async fn sequential_navigation_keeps_pages_ahead_blank_and_refuses_going_back() 
     // The next page may be asked for, but its questions show only once the learner is on it
     // (`view_attempt`, as Moodle's `check_page_access(page, false)` has it); then the first
     // page is closed.
-    let next = me
-        .call(
-            "mod_quiz_get_attempt_data",
-            &[("attemptid", &id), ("page", "1")],
-        )
-        .await;
+    let next = me.attempt_data(&id, "1").await;
     assert_eq!(next["questions"][0]["type"], "", "{next}");
-    let moved = me
-        .call(
-            "mod_quiz_view_attempt",
-            &[("attemptid", &id), ("page", "1")],
-        )
-        .await;
+    let moved = me.view_attempt(&id, "1").await;
     assert_eq!(moved["status"], true);
-    let next = me
-        .call(
-            "mod_quiz_get_attempt_data",
-            &[("attemptid", &id), ("page", "1")],
-        )
-        .await;
+    let next = me.attempt_data(&id, "1").await;
     assert_eq!(next["questions"][0]["type"], "multichoice", "{next}");
-    let back = me
-        .call(
-            "mod_quiz_get_attempt_data",
-            &[("attemptid", &id), ("page", "0")],
-        )
-        .await;
+    let back = me.attempt_data(&id, "0").await;
     assert_exception(&back, "Out of sequence access");
-    let back = me
-        .call(
-            "mod_quiz_view_attempt",
-            &[("attemptid", &id), ("page", "0")],
-        )
-        .await;
+    let back = me.view_attempt(&id, "0").await;
     assert_exception(&back, "Out of sequence access");
     // A page already seen stays readable in the summary.
     let summary = me

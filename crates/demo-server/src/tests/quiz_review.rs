@@ -114,12 +114,7 @@ async fn a_close_date_ends_the_attempt_and_closes_the_quiz() {
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id");
     assert_eq!(attempt["timecheckstate"], close);
-    let access = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let access = me.attempt_access(&quiz).await;
     assert_eq!(access["endtime"], close);
     let usage = attempt["uniqueid"].as_i64().expect("usage");
     let first = vec![
@@ -143,12 +138,7 @@ async fn a_close_date_ends_the_attempt_and_closes_the_quiz() {
         )
         .await;
     assert_exception(&refused, "attempterror");
-    let attempts = me
-        .call(
-            "mod_quiz_get_user_attempts",
-            &[("quizid", &quiz), ("status", "all")],
-        )
-        .await;
+    let attempts = me.user_attempts(&quiz).await;
     assert_eq!(attempts["attempts"][0]["state"], "finished");
     assert_eq!(
         attempts["attempts"][0]["sumgrades"], 1.0,
@@ -172,12 +162,7 @@ async fn a_close_date_ends_the_attempt_and_closes_the_quiz() {
         .call("mod_quiz_get_quiz_access_information", &[("quizid", &quiz)])
         .await;
     assert_eq!(quiz_access["preventaccessreasons"], not_available);
-    let access = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let access = me.attempt_access(&quiz).await;
     assert_eq!(access["isfinished"], true);
     // The date rule prevents access, not a new attempt: the attempts rule alone speaks here,
     // and this quiz's attempts are not used up.

@@ -114,6 +114,23 @@ impl Seen<'_> {
             .push((format!("{function} {params:?}"), text.clone()));
         text
     }
+
+    /// Reads the attempt's first `pages` pages, confirmed as the app does.
+    async fn read_pages(&mut self, attemptid: &str, pages: usize) {
+        for page in 0..pages {
+            let page = page.to_string();
+            self.read(
+                "mod_quiz_get_attempt_data",
+                &[
+                    ("attemptid", attemptid),
+                    ("page", &page),
+                    CONFIRMED[0],
+                    CONFIRMED[1],
+                ],
+            )
+            .await;
+        }
+    }
 }
 
 #[tokio::test]
@@ -148,19 +165,7 @@ async fn nothing_before_the_finish_says_which_answer_is_right() {
         .await;
     let attempt = serde_json::from_str::<Value>(&started).expect("JSON")["attempt"].clone();
     let id = attempt["id"].as_i64().expect("id").to_string();
-    for page in 0..10 {
-        let page = page.to_string();
-        seen.read(
-            "mod_quiz_get_attempt_data",
-            &[
-                ("attemptid", &id),
-                ("page", &page),
-                CONFIRMED[0],
-                CONFIRMED[1],
-            ],
-        )
-        .await;
-    }
+    seen.read_pages(&id, 10).await;
     for (label, text) in &seen.answers {
         assert_no_hint(label, text, &ids, &secrets);
     }
@@ -172,19 +177,7 @@ async fn nothing_before_the_finish_says_which_answer_is_right() {
         .await;
     seen.answers
         .push(("process".to_owned(), answered.to_string()));
-    for page in 0..10 {
-        let page = page.to_string();
-        seen.read(
-            "mod_quiz_get_attempt_data",
-            &[
-                ("attemptid", &id),
-                ("page", &page),
-                CONFIRMED[0],
-                CONFIRMED[1],
-            ],
-        )
-        .await;
-    }
+    seen.read_pages(&id, 10).await;
     seen.read(
         "mod_quiz_get_attempt_summary",
         &[("attemptid", &id), CONFIRMED[0], CONFIRMED[1]],

@@ -101,6 +101,42 @@ impl<'a> Taker<'a> {
         self.site.call(&self.token, function, params).await
     }
 
+    /// `mod_quiz_get_attempt_data` for one page, with no preflight data.
+    pub(super) async fn attempt_data(&self, attemptid: &str, page: &str) -> Value {
+        self.call(
+            "mod_quiz_get_attempt_data",
+            &[("attemptid", attemptid), ("page", page)],
+        )
+        .await
+    }
+
+    /// `mod_quiz_view_attempt` for one page, with no preflight data.
+    pub(super) async fn view_attempt(&self, attemptid: &str, page: &str) -> Value {
+        self.call(
+            "mod_quiz_view_attempt",
+            &[("attemptid", attemptid), ("page", page)],
+        )
+        .await
+    }
+
+    /// `mod_quiz_get_attempt_access_information` for the learner's last attempt.
+    pub(super) async fn attempt_access(&self, quizid: &str) -> Value {
+        self.call(
+            "mod_quiz_get_attempt_access_information",
+            &[("quizid", quizid)],
+        )
+        .await
+    }
+
+    /// `mod_quiz_get_user_attempts`: all of the learner's attempts at the quiz.
+    pub(super) async fn user_attempts(&self, quizid: &str) -> Value {
+        self.call(
+            "mod_quiz_get_user_attempts",
+            &[("quizid", quizid), ("status", "all")],
+        )
+        .await
+    }
+
     /// Starts an attempt; returns it.
     pub(super) async fn start(&self, quizid: i64) -> Value {
         let quizid = quizid.to_string();
@@ -154,12 +190,7 @@ impl<'a> Taker<'a> {
             ("attemptid".to_owned(), attemptid),
             ("finishattempt".to_owned(), u8::from(finish).to_string()),
         ];
-        params.extend(data(fields));
-        params.extend(
-            CONFIRMED
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-        );
+        with_answers(&mut params, fields);
         self.checked(
             "mod_quiz_process_attempt",
             &params,
@@ -180,12 +211,7 @@ impl<'a> Taker<'a> {
     /// `mod_quiz_save_attempt` with these fields; returns the answer.
     pub(super) async fn save(&self, attemptid: i64, fields: &[(String, String)]) -> Value {
         let mut params = vec![("attemptid".to_owned(), attemptid.to_string())];
-        params.extend(data(fields));
-        params.extend(
-            CONFIRMED
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-        );
+        with_answers(&mut params, fields);
         self.checked(
             "mod_quiz_save_attempt",
             &params,
@@ -237,6 +263,16 @@ impl<'a> Taker<'a> {
         }
         self.process(id, &fields, finish).await
     }
+}
+
+/// Adds the answer fields to a submission's parameters, and the confirmation the app sends.
+fn with_answers(params: &mut Vec<(String, String)>, fields: &[(String, String)]) {
+    params.extend(data(fields));
+    params.extend(
+        CONFIRMED
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+    );
 }
 
 /// The seeded right (or a wrong) answer to a question, found by the choices' labels as the

@@ -52,12 +52,7 @@ async fn time_up_finishes_the_attempt_with_the_answers_saved_so_far() {
     let id = attempt["id"].as_i64().expect("id").to_string();
     let quiz = attempt["quiz"].as_i64().expect("quiz").to_string();
     let start = attempt["timestart"].as_i64().expect("start");
-    let access = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let access = me.attempt_access(&quiz).await;
     assert_eq!(access["endtime"], start + LIMIT);
     assert_eq!(
         access["ispreflightcheckrequired"], false,
@@ -66,19 +61,9 @@ async fn time_up_finishes_the_attempt_with_the_answers_saved_so_far() {
 
     site.state.clock().advance(LIMIT + 30);
     // The next touch finishes it, the learner being online: timed now.
-    let closed = me
-        .call(
-            "mod_quiz_get_attempt_data",
-            &[("attemptid", &id), ("page", "0")],
-        )
-        .await;
+    let closed = me.attempt_data(&id, "0").await;
     assert_exception(&closed, "attemptalreadyclosed");
-    let attempts = me
-        .call(
-            "mod_quiz_get_user_attempts",
-            &[("quizid", &quiz), ("status", "all")],
-        )
-        .await;
+    let attempts = me.user_attempts(&quiz).await;
     let finished = &attempts["attempts"][0];
     assert_eq!(finished["state"], "finished");
     // Finished when touched, past the deadline (a learner away gets the deadline: see below).
@@ -114,19 +99,9 @@ async fn an_attempt_left_past_its_deadline_is_finished_at_the_deadline() {
     let start = attempt["timestart"].as_i64().expect("start");
     site.state.clock().advance(3 * LIMIT);
     // As Moodle's cron would have: the learner was away, so it ends at the deadline.
-    let access = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let access = me.attempt_access(&quiz).await;
     assert_eq!(access["endtime"], start + LIMIT);
-    let attempts = me
-        .call(
-            "mod_quiz_get_user_attempts",
-            &[("quizid", &quiz), ("status", "all")],
-        )
-        .await;
+    let attempts = me.user_attempts(&quiz).await;
     assert_eq!(attempts["attempts"][0]["state"], "finished");
     assert_eq!(attempts["attempts"][0]["timefinish"], start + LIMIT);
     assert_eq!(attempts["attempts"][0]["sumgrades"], 5.0);
@@ -193,24 +168,14 @@ async fn the_offline_test_asks_to_confirm_no_unsaved_work() {
     let me = Taker::new(&site, "learner1").await;
     let quizid = quiz_named(&site, BASIC).await;
     let quiz = quizid.to_string();
-    let before = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let before = me.attempt_access(&quiz).await;
     assert!(
         before.get("ispreflightcheckrequired").is_none(),
         "no attempt yet: {before}"
     );
     let attempt = me.start(quizid).await;
     let id = attempt["id"].as_i64().expect("id").to_string();
-    let access = me
-        .call(
-            "mod_quiz_get_attempt_access_information",
-            &[("quizid", &quiz)],
-        )
-        .await;
+    let access = me.attempt_access(&quiz).await;
     assert_eq!(access["ispreflightcheckrequired"], true);
     assert_eq!(access["endtime"], 0, "untimed");
     let message = "Please check and confirm that you do not have any unsaved work.";
