@@ -282,6 +282,25 @@ fn pick(key: &str) -> Answer {
 }
 
 /// Opens (starting) the site's attempt on `store`.
+/// Answers each `(slot, answer)` (a millisecond apart from 2_000) while the site cannot be
+/// reached, and queues the submission at `now`; the site stays unreachable.
+fn queue_offline(
+    site: &FakeSite<'_>,
+    s: &dyn Store,
+    id: AttemptId,
+    answers: &[(u32, Answer)],
+    now: i64,
+) {
+    site.offline.set(true);
+    for (at, (slot, given)) in (2_000..).zip(answers) {
+        answer(s, id, *slot, given, at).unwrap();
+    }
+    assert_eq!(
+        block_on(submit(site, s, id, false, now)).unwrap(),
+        Submitted::Queued
+    );
+}
+
 fn open_on(site: &FakeSite<'_>, store: &dyn Store) -> LocalAttempt {
     block_on(open(site, store, &site.overview(), 1_000)).expect("opens")
 }
@@ -560,12 +579,12 @@ fn a_submission_queued_offline_goes_with_the_answers_when_back_online() {
     each_store(|s| {
         let site = FakeSite::new(true);
         let id = open_on(&site, s).attempt.id;
-        site.offline.set(true);
-        answer(s, id, 1, &pick("2"), 2_000).unwrap();
-        answer(s, id, 3, &Answer::Text("治験".into()), 2_001).unwrap();
-        assert_eq!(
-            block_on(submit(&site, s, id, false, 3_000)).unwrap(),
-            Submitted::Queued
+        queue_offline(
+            &site,
+            s,
+            id,
+            &[(1, pick("2")), (3, Answer::Text("治験".into()))],
+            3_000,
         );
         let local = resume(s, id).unwrap().unwrap();
         assert!(local.finish_queued);
@@ -600,12 +619,12 @@ fn sync_never_submits_over_a_question_changed_elsewhere() {
     each_store(|s| {
         let site = FakeSite::new(true);
         let id = open_on(&site, s).attempt.id;
-        site.offline.set(true);
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
-        answer(s, id, 2, &Answer::TrueFalse(Some(false)), 2_001).unwrap();
-        assert_eq!(
-            block_on(submit(&site, s, id, false, 3_000)).unwrap(),
-            Submitted::Queued
+        queue_offline(
+            &site,
+            s,
+            id,
+            &[(1, pick("0")), (2, Answer::TrueFalse(Some(false)))],
+            3_000,
         );
         site.offline.set(false);
         site.answer_elsewhere(id, 1, &pick("1"));
@@ -639,12 +658,7 @@ fn an_attempt_finished_elsewhere_is_not_submitted_and_the_learner_is_told() {
     each_store(|s| {
         let site = FakeSite::new(true);
         let id = open_on(&site, s).attempt.id;
-        site.offline.set(true);
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
-        assert_eq!(
-            block_on(submit(&site, s, id, false, 3_000)).unwrap(),
-            Submitted::Queued
-        );
+        queue_offline(&site, s, id, &[(1, pick("0"))], 3_000);
         site.offline.set(false);
         site.finish_elsewhere(id);
         let report = block_on(sync_attempts(s, &site, 4_000)).unwrap();
@@ -981,12 +995,7 @@ fn a_screen_opened_while_sync_submits_keeps_its_copy() {
     each_store(|s| {
         let site = FakeSite::new(true);
         let id = open_on(&site, s).attempt.id;
-        site.offline.set(true);
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
-        assert_eq!(
-            block_on(submit(&site, s, id, false, 2_500)).unwrap(),
-            Submitted::Queued
-        );
+        queue_offline(&site, s, id, &[(1, pick("0"))], 2_500);
         site.offline.set(false);
         let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
         let during = guard.clone();
