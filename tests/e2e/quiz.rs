@@ -7,7 +7,7 @@
 
 use crate::fault_proxy::FaultProxy;
 use crate::util::{demo_server, learner};
-use juko_core::quiz::{self, LocalAttempt, Resolution, Submitted};
+use juko_core::quiz::{self, LocalAttempt, QuizSyncReport, Resolution, Submitted};
 use juko_core::store::SqliteStore;
 use juko_demo_server::Server;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
@@ -110,6 +110,36 @@ impl Device {
             .expect("opens an attempt")
     }
 
+    /// Sends the answers the site does not have yet.
+    async fn save(&self, local: &LocalAttempt) -> juko_core::Result<LocalAttempt> {
+        quiz::save(&self.session, &self.store, local.attempt.id, now_ms()).await
+    }
+
+    /// Submits the attempt; `time_up` when its countdown reached zero.
+    async fn submit(&self, local: &LocalAttempt, time_up: bool) -> juko_core::Result<Submitted> {
+        quiz::submit(
+            &self.session,
+            &self.store,
+            local.attempt.id,
+            time_up,
+            now_ms(),
+        )
+        .await
+    }
+
+    /// The attempt as this device keeps it.
+    fn held(&self, local: &LocalAttempt) -> LocalAttempt {
+        quiz::resume(&self.store, local.attempt.id)
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn sync(&self) -> QuizSyncReport {
+        quiz::sync_attempts(&self.store, &self.session, now_ms())
+            .await
+            .expect("sync")
+    }
+
     fn answer(&self, local: &LocalAttempt, slot: u32, answer: Answer) -> LocalAttempt {
         quiz::answer(&self.store, local.attempt.id, slot, &answer, now_ms()).expect("answer kept")
     }
@@ -208,15 +238,7 @@ fn slots(local: &LocalAttempt) -> Vec<u32> {
 }
 
 async fn submit(device: &Device, local: &LocalAttempt) -> Submitted {
-    quiz::submit(
-        &device.session,
-        &device.store,
-        local.attempt.id,
-        false,
-        now_ms(),
-    )
-    .await
-    .expect("submits")
+    device.submit(local, false).await.expect("submits")
 }
 
 fn upstream(server: &Server) -> std::net::SocketAddr {
@@ -244,9 +266,7 @@ async fn a_test_is_answered_killed_resumed_submitted_reviewed_and_passed() {
 
     // The first half answered (one wrongly) and saved to the site as they go.
     let local = device.answer_from_key(local, BASIC, all[..5].iter().copied(), &[all[4]]);
-    let local = quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
-        .await
-        .expect("saved");
+    let local = device.save(&local).await.expect("saved");
     assert!(local.unsent.is_empty(), "{:?}", local.unsent);
 
     // The second half answered, then the app is killed before anything is sent.
@@ -337,9 +357,7 @@ async fn an_answer_changed_on_another_device_is_never_overwritten_blindly() {
     let other = desk.open(BASIC).await;
     assert_eq!(other.attempt.id, local.attempt.id, "the same attempt");
     let other = desk.answer_from_key(other, BASIC, [slot], &[slot]);
-    quiz::save(&desk.session, &desk.store, other.attempt.id, now_ms())
-        .await
-        .expect("the desktop saves");
+    desk.save(&other).await.expect("the desktop saves");
 
     // The phone's copy of question 1 is stale: its answer is held back, nothing is finished.
     assert_eq!(
@@ -348,9 +366,7 @@ async fn an_answer_changed_on_another_device_is_never_overwritten_blindly() {
     );
     let overview = phone.overview(BASIC).await;
     assert!(overview.open_attempt().is_some(), "still open on the site");
-    let held = quiz::resume(&phone.store, local.attempt.id)
-        .unwrap()
-        .unwrap();
+    let held = phone.held(&local);
     assert_eq!(held.needs_look, vec![slot]);
 
     // The learner looks and keeps their answer: it is sent over the desktop's, then submitted.
@@ -384,20 +400,13 @@ async fn a_timed_test_counts_down_and_is_submitted_by_the_sites_rule() {
     assert_eq!(deadline, local.attempt.started_at + 600);
     let all = slots(&local);
     let local = device.answer_from_key(local, ETHICS, all[..2].iter().copied(), &[]);
-    quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
-        .await
-        .expect("saved");
+    device.save(&local).await.expect("saved");
     let local = device.answer_from_key(local, ETHICS, [all[2]], &[]);
     server.advance_clock(600);
-    let submitted = quiz::submit(
-        &device.session,
-        &device.store,
-        local.attempt.id,
-        true,
-        now_ms(),
-    )
-    .await
-    .expect("submitted at time up");
+    let submitted = device
+        .submit(&local, true)
+        .await
+        .expect("submitted at time up");
     assert!(matches!(submitted, Submitted::Finished(_)), "{submitted:?}");
     assert_eq!(device.overview(ETHICS).await.best_grade, Some(60.0));
 
@@ -408,31 +417,19 @@ async fn a_timed_test_counts_down_and_is_submitted_by_the_sites_rule() {
     assert_eq!(local.attempt.number, 2);
     let all = slots(&local);
     let local = device.answer_from_key(local, ETHICS, [all[0]], &[]);
-    quiz::save(&device.session, &device.store, local.attempt.id, now_ms())
-        .await
-        .expect("saved");
+    device.save(&local).await.expect("saved");
     let local = device.answer_from_key(local, ETHICS, [all[1]], &[]);
     server.advance_clock(15 * 60);
     let after = device.overview(ETHICS).await;
     let attempt = after.attempts.last().expect("the attempt");
     assert_eq!(attempt.state, AttemptState::Finished);
     assert_eq!(attempt.grade, Some(20.0));
-    let submitted = quiz::submit(
-        &device.session,
-        &device.store,
-        local.attempt.id,
-        true,
-        now_ms(),
-    )
-    .await
-    .expect("answered");
+    let submitted = device.submit(&local, true).await.expect("answered");
     assert!(
         matches!(submitted, Submitted::ClosedOnSite(_)),
         "{submitted:?}"
     );
-    let held = quiz::resume(&device.store, local.attempt.id)
-        .unwrap()
-        .unwrap();
+    let held = device.held(&local);
     assert_eq!(held.unsent, vec![all[1]]);
     // The best of the two stands.
     assert_eq!(device.overview(ETHICS).await.best_grade, Some(60.0));
@@ -449,7 +446,7 @@ async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
 
     proxy.set_offline(true);
     let local = device.answer_from_key(local, BASIC, all.iter().copied(), &[]);
-    let offline = quiz::save(&device.session, &device.store, local.attempt.id, now_ms()).await;
+    let offline = device.save(&local).await;
     assert!(
         matches!(offline, Err(juko_core::Error::Unreachable(_))),
         "{offline:?}"
@@ -457,16 +454,12 @@ async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
     assert_eq!(submit(&device, &local).await, Submitted::Queued);
     // Killed while offline: everything is still there, submission queued.
     let device = device.restarted();
-    let held = quiz::resume(&device.store, local.attempt.id)
-        .unwrap()
-        .unwrap();
+    let held = device.held(&local);
     assert!(held.finish_queued);
     assert_eq!(held.unsent, all);
 
     proxy.set_offline(false);
-    let report = quiz::sync_attempts(&device.store, &device.session, now_ms())
-        .await
-        .expect("sync");
+    let report = device.sync().await;
     assert_eq!(report.finished.len(), 1, "{report:?}");
     assert_eq!(report.sent, 10, "{report:?}");
     let after = device.overview(BASIC).await;
@@ -485,19 +478,12 @@ async fn a_timed_test_is_not_submitted_offline_and_loses_nothing() {
     let slot = local.questions[0].slot;
     proxy.set_offline(true);
     let local = device.answer_from_key(local, ETHICS, [slot], &[]);
-    let refused = quiz::submit(
-        &device.session,
-        &device.store,
-        local.attempt.id,
-        false,
-        now_ms(),
-    )
-    .await
-    .expect_err("needs the site");
+    let refused = device
+        .submit(&local, false)
+        .await
+        .expect_err("needs the site");
     assert!(refused.is_retryable(), "{refused:?}");
-    let held = quiz::resume(&device.store, local.attempt.id)
-        .unwrap()
-        .unwrap();
+    let held = device.held(&local);
     assert!(!held.finish_queued);
     assert_eq!(held.unsent, vec![slot]);
 
@@ -532,15 +518,11 @@ async fn an_attempt_finished_on_another_device_meanwhile_is_not_submitted_again(
     ));
 
     proxy.set_offline(false);
-    let report = quiz::sync_attempts(&phone.store, &phone.session, now_ms())
-        .await
-        .expect("sync");
+    let report = phone.sync().await;
     assert!(report.finished.is_empty(), "{report:?}");
     assert_eq!(report.closed_on_site.len(), 1, "{report:?}");
     // The phone still shows what the site never got.
-    let held = quiz::resume(&phone.store, local.attempt.id)
-        .unwrap()
-        .unwrap();
+    let held = phone.held(&local);
     assert!(held.closed_on_site.is_some());
     assert_eq!(held.unsent, all[..3].to_vec());
     let after = phone.overview(BASIC).await;
