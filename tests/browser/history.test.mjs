@@ -3,18 +3,11 @@
 // Run by `cargo xtask test` after e2e.test.mjs (same server; see lib.mjs).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, openBrowser } from './lib.mjs';
+import { BASE_URL, PASSWORD, USERNAME, artifacts, openBrowser, signIn } from './lib.mjs';
 
-const SHOTS = join(ARTIFACTS, 'history');
-mkdirSync(SHOTS, { recursive: true });
-const STEP_TIMEOUT_MS = 20_000;
+const shots = artifacts('history');
 
 const sel = {
-  username: '#username',
-  password: '#password',
-  signIn: '#sign-in',
   courseCard: '[data-testid=course-card]',
   lectureLink: '[data-testid=lecture-link]',
   video: 'video[data-testid=lecture-video]',
@@ -48,12 +41,7 @@ describe('viewing history in the browser', () => {
   let page;
   let cmid;
   let courseId;
-  let shot = 0;
-  const log = join(SHOTS, 'console.log');
-  const screenshot = async (name) => {
-    shot += 1;
-    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) }).catch(() => {});
-  };
+  const screenshot = (name) => shots.screenshot(page, name);
   const video = () => page.locator(sel.video);
   const time = () => video().evaluate((v) => v.currentTime);
   const playUntil = async (seconds) => {
@@ -66,9 +54,7 @@ describe('viewing history in the browser', () => {
   before(async () => {
     browser = await openBrowser({ viewport: { width: 1280, height: 800 } });
     page = browser.page;
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
-    page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
+    shots.watch(page);
   });
 
   after(async () => {
@@ -76,10 +62,7 @@ describe('viewing history in the browser', () => {
   });
 
   it('records what is watched and resumes there after a reload', { timeout: 90_000 }, async () => {
-    await page.goto(`${BASE_URL}/`);
-    await page.locator(sel.username).fill(USERNAME);
-    await page.locator(sel.password).fill(PASSWORD);
-    await page.locator(sel.signIn).click();
+    await signIn(page, USERNAME, PASSWORD);
     await page.locator(sel.courseCard).first().click();
     // The third lecture of the first unit: a ten-second clip the other browser test leaves alone.
     await page.locator(sel.lectureLink).nth(2).click();

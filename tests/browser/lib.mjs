@@ -1,5 +1,5 @@
 // Shared by the browser tests and the browser benchmark: how to start Debian's Chromium here.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -67,4 +67,38 @@ export async function openBrowser(options) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** How long one step of a browser test may wait for the page. */
+export const STEP_TIMEOUT_MS = 20_000;
+
+/**
+ * Where one test file keeps its screenshots and the page's console (ARTIFACTS/`name`).
+ * `watch(page)` gives the page the step timeout and logs its console and errors there;
+ * `screenshot(page, label)` numbers the shots in the order taken.
+ */
+export function artifacts(name) {
+  const dir = join(ARTIFACTS, name);
+  mkdirSync(dir, { recursive: true });
+  const log = join(dir, 'console.log');
+  let shot = 0;
+  return {
+    watch(page) {
+      page.setDefaultTimeout(STEP_TIMEOUT_MS);
+      page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
+      page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
+    },
+    async screenshot(page, label) {
+      shot += 1;
+      await page.screenshot({ path: join(dir, `${String(shot).padStart(2, '0')}-${label}.png`) }).catch(() => {});
+    },
+  };
+}
+
+/** Signs in from the app's front page, as a learner does. */
+export async function signIn(page, username, password) {
+  await page.goto(`${BASE_URL}/`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('#sign-in').click();
 }

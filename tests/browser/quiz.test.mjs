@@ -8,13 +8,9 @@
 // written here as a test author knows them: never read from anything the app received.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARTIFACTS, BASE_URL, VIEWPORTS, openBrowser } from './lib.mjs';
+import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
 
-const SHOTS = join(ARTIFACTS, 'quiz');
-mkdirSync(SHOTS, { recursive: true });
-const STEP_TIMEOUT_MS = 20_000;
+const shots = artifacts('quiz');
 
 // learner2 (facility B's course, which has the basic unit): no other browser test takes tests
 // as this learner, so its three attempts are this file's.
@@ -40,9 +36,6 @@ const ANSWERS = [
 ];
 
 const sel = {
-  username: '#username',
-  password: '#password',
-  signIn: '#sign-in',
   courseCard: '[data-testid=course-card]',
   quizLink: '[data-testid=quiz-link]',
   quizStatus: '[data-testid=quiz-status]',
@@ -60,12 +53,7 @@ const sel = {
 describe('a unit test on a phone', () => {
   let browser;
   let page;
-  let shot = 0;
-  const log = join(SHOTS, 'console.log');
-  const screenshot = async (name) => {
-    shot += 1;
-    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) }).catch(() => {});
-  };
+  const screenshot = (name) => shots.screenshot(page, name);
   const phone = VIEWPORTS.find((v) => v.name === 'phone');
 
   /** The seeded question a question card shows, by its text. */
@@ -105,9 +93,7 @@ describe('a unit test on a phone', () => {
     const { name: _, ...options } = phone;
     browser = await openBrowser(options);
     page = browser.page;
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
-    page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
+    shots.watch(page);
   });
 
   after(async () => {
@@ -115,10 +101,7 @@ describe('a unit test on a phone', () => {
   });
 
   it('opens the unit test from the course and starts it', { timeout: 90_000 }, async () => {
-    await page.goto(`${BASE_URL}/`);
-    await page.locator(sel.username).fill(USERNAME);
-    await page.locator(sel.password).fill(PASSWORD);
-    await page.locator(sel.signIn).click();
+    await signIn(page, USERNAME, PASSWORD);
     await page.locator(sel.courseCard).first().click();
     const link = page.locator(sel.quizLink, { hasText: QUIZ_NAME });
     await link.waitFor({ state: 'visible' });
