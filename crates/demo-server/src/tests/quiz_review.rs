@@ -9,13 +9,16 @@ use super::support::{Site, assert_exception};
 const BASIC: &str = "臨床研究の基礎知識講座";
 
 /// Sets a quiz setting directly, as a teacher would in its settings.
-async fn set(site: &Site, quizid: i64, column: &'static str, value: i64) {
+async fn set<V>(site: &Site, quizid: i64, column: &'static str, value: V)
+where
+    V: rusqlite::ToSql + Send + 'static,
+{
     site.state
         .db()
         .call(move |conn| {
             conn.execute(
                 &format!("UPDATE quiz SET {column} = ?1 WHERE id = ?2"),
-                [value, quizid],
+                rusqlite::params![value, quizid],
             )?;
             Ok(())
         })
@@ -178,17 +181,7 @@ async fn a_grace_period_keeps_a_closed_quiz_open_for_that_long() {
     let close = site.state.clock().now() - 100;
     set(&site, quizid, "timeclose", close).await;
     set(&site, quizid, "graceperiod", 600).await;
-    site.state
-        .db()
-        .call(move |conn| {
-            conn.execute(
-                "UPDATE quiz SET overduehandling = 'graceperiod' WHERE id = ?1",
-                [quizid],
-            )?;
-            Ok(())
-        })
-        .await
-        .expect("update");
+    set(&site, quizid, "overduehandling", "graceperiod").await;
     let reasons = || async {
         me.call("mod_quiz_get_quiz_access_information", &[("quizid", &quiz)])
             .await["preventaccessreasons"]

@@ -44,6 +44,18 @@ async fn answered_in_time(me: &Taker<'_>) -> Value {
     attempt
 }
 
+/// A new attempt at the timed test with its pages read, and the right answer to its first
+/// question as the app sends it: (the attempt's id, the fields).
+async fn first_answer_ready(me: &Taker<'_>) -> (i64, Vec<(String, String)>) {
+    let attempt = me.start(quiz_named(me.site, ETHICS).await).await;
+    let id = attempt["id"].as_i64().expect("id");
+    let questions = me.all_questions(id, 5).await;
+    let usage = attempt["uniqueid"].as_i64().expect("usage");
+    let q = &questions[0];
+    let right = answer(&plan(ETHICS).questions[0], q, true);
+    (id, answer_fields(usage, q, &right).expect("fits"))
+}
+
 #[tokio::test]
 async fn time_up_finishes_the_attempt_with_the_answers_saved_so_far() {
     let site = Site::new().await;
@@ -114,17 +126,10 @@ async fn an_attempt_left_past_its_deadline_is_finished_at_the_deadline() {
 async fn a_page_sent_as_time_runs_out_finishes_the_attempt_and_counts() {
     let site = Site::new().await;
     let me = Taker::new(&site, "learner2").await;
-    let quizid = quiz_named(&site, ETHICS).await;
-    let attempt = me.start(quizid).await;
-    let id = attempt["id"].as_i64().expect("id");
-    let questions = me.all_questions(id, 5).await;
+    let (id, fields) = first_answer_ready(&me).await;
     // The app's timer fires a second before the end: the page is sent with `timeup` (a real
     // second passing meanwhile changes nothing: within the grace it still counts).
     site.state.clock().advance(LIMIT - 1);
-    let usage = attempt["uniqueid"].as_i64().expect("usage");
-    let q = &questions[0];
-    let right = answer(&plan(ETHICS).questions[0], q, true);
-    let fields = answer_fields(usage, q, &right).expect("fits");
     let mut params = vec![
         ("attemptid".to_owned(), id.to_string()),
         ("timeup".to_owned(), "1".to_owned()),
@@ -145,14 +150,7 @@ async fn a_page_sent_as_time_runs_out_finishes_the_attempt_and_counts() {
 async fn answers_sent_long_after_the_deadline_do_not_count() {
     let site = Site::new().await;
     let me = Taker::new(&site, "learner2").await;
-    let quizid = quiz_named(&site, ETHICS).await;
-    let attempt = me.start(quizid).await;
-    let id = attempt["id"].as_i64().expect("id");
-    let questions = me.all_questions(id, 5).await;
-    let usage = attempt["uniqueid"].as_i64().expect("usage");
-    let q = &questions[0];
-    let right = answer(&plan(ETHICS).questions[0], q, true);
-    let fields = answer_fields(usage, q, &right).expect("fits");
+    let (id, fields) = first_answer_ready(&me).await;
     // More than Moodle's minimum grace (60 s) after the deadline.
     site.state.clock().advance(LIMIT + 120);
     let done = me.process(id, &fields, true).await;
