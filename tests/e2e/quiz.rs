@@ -241,12 +241,16 @@ async fn submit(device: &Device, local: &LocalAttempt) -> Submitted {
     device.submit(local, false).await.expect("submits")
 }
 
-fn upstream(server: &Server) -> std::net::SocketAddr {
-    server
+/// The demo server, and a proxy to it that the test takes offline and back.
+async fn server_behind_proxy() -> (Server, FaultProxy) {
+    let server = demo_server().await;
+    let upstream = server
         .url()
         .trim_start_matches("http://")
         .parse()
-        .expect("addr")
+        .expect("addr");
+    let proxy = FaultProxy::start(upstream).await;
+    (server, proxy)
 }
 
 #[tokio::test]
@@ -438,8 +442,7 @@ async fn a_timed_test_counts_down_and_is_submitted_by_the_sites_rule() {
 
 #[tokio::test]
 async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
-    let server = demo_server().await;
-    let proxy = FaultProxy::start(upstream(&server)).await;
+    let (server, proxy) = server_behind_proxy().await;
     let device = Device::new(&proxy.url(), "learner1", "offline").await;
     let local = device.open(BASIC).await;
     let all = slots(&local);
@@ -471,8 +474,7 @@ async fn a_test_answered_offline_is_submitted_when_the_network_returns() {
 
 #[tokio::test]
 async fn a_timed_test_is_not_submitted_offline_and_loses_nothing() {
-    let server = demo_server().await;
-    let proxy = FaultProxy::start(upstream(&server)).await;
+    let (server, proxy) = server_behind_proxy().await;
     let device = Device::new(&proxy.url(), "learner2", "timed-offline").await;
     let local = device.open(ETHICS).await;
     let slot = local.questions[0].slot;
@@ -499,8 +501,7 @@ async fn a_timed_test_is_not_submitted_offline_and_loses_nothing() {
 
 #[tokio::test]
 async fn an_attempt_finished_on_another_device_meanwhile_is_not_submitted_again() {
-    let server = demo_server().await;
-    let proxy = FaultProxy::start(upstream(&server)).await;
+    let (server, proxy) = server_behind_proxy().await;
     let phone = Device::new(&proxy.url(), "learner1", "elsewhere-phone").await;
     let desk = Device::new(&server.url(), "learner1", "elsewhere-desk").await;
     let local = phone.open(BASIC).await;
