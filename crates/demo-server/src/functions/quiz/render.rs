@@ -11,9 +11,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::attempt::{self, Loaded, Questions, page_of, pages};
 use super::engine::{Kind, QuestionAttempt, state, ticks};
 use super::review::{Display, MARK_AND_MAX, MAX_ONLY};
-use crate::db::AnswerRow;
+use crate::db::{AnswerRow, QuizRow};
 
 /// `question_structure()`, in its declared order.
 #[derive(Debug, Serialize)]
@@ -55,6 +56,49 @@ pub(super) struct Place<'a> {
     /// The learner may see the question now (sequential navigation hides pages ahead).
     pub(super) visible: bool,
     pub(super) decimalpoints: usize,
+}
+
+/// The attempt's questions as `questions[]` (those of `only_page`, or all), numbered, shown
+/// as `display` allows; `visible(page)` says whether a page's questions may be seen at all.
+pub(super) fn questions_data(
+    loaded: &Loaded,
+    questions: &Questions,
+    only_page: Option<i64>,
+    display: Display,
+    visible: impl Fn(i64) -> bool,
+) -> Vec<QuestionData> {
+    let attempt = &loaded.attempt;
+    let layout = pages(&attempt.layout);
+    let decimalpoints = decimals(&loaded.open.quiz);
+    questions
+        .all()
+        .iter()
+        .filter_map(|qa| {
+            let page = page_of(&layout, qa.row.slot);
+            if only_page.is_some_and(|p| p != page) {
+                return None;
+            }
+            let number = attempt::number_of(questions, qa.row.slot);
+            let place = Place {
+                usage: attempt.uniqueid,
+                page,
+                number: &number,
+                visible: visible(page),
+                decimalpoints,
+            };
+            Some(question_data(qa, &place, display))
+        })
+        .collect()
+}
+
+/// `questiondecimalpoints`, or the quiz's `decimalpoints` when it is -1.
+fn decimals(quiz: &QuizRow) -> usize {
+    let points = if quiz.questiondecimalpoints >= 0 {
+        quiz.questiondecimalpoints
+    } else {
+        quiz.decimalpoints
+    };
+    usize::try_from(points).unwrap_or(2)
 }
 
 /// One question of `questions[]`.

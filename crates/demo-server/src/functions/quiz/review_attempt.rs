@@ -4,11 +4,10 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::attempt::{self, AttemptEvent, FINISHED, Loaded, Questions, page_of, pages};
+use super::attempt::{self, AttemptEvent, FINISHED, Loaded, Questions, pages};
 use super::attempts::{Attempt, attempt as attempt_json};
-use super::render::{Place, QuestionData, question_data};
+use super::render::{QuestionData, questions_data};
 use super::review::{Display, MARK_AND_MAX};
-use super::taking::decimals;
 use crate::db::UserRow;
 use crate::error::{Error, Result};
 use crate::functions::{Ctx, StatusResult, Warning};
@@ -95,29 +94,10 @@ pub(crate) async fn get_attempt_review(ctx: &Ctx, params: ReviewParams) -> Resul
         .call(move |conn| {
             let (loaded, display) = validate_review(conn, &user, params.attemptid, now)?;
             let quiz = &loaded.open.quiz;
-            let layout = pages(&loaded.attempt.layout);
-            let page =
-                (params.page != -1).then(|| params.page.clamp(0, (layout.len() as i64 - 1).max(0)));
+            let count = pages(&loaded.attempt.layout).len() as i64;
+            let page = (params.page != -1).then(|| params.page.clamp(0, (count - 1).max(0)));
             let questions = Questions::load(conn, loaded.attempt.uniqueid)?;
-            let data = questions
-                .all()
-                .iter()
-                .filter_map(|qa| {
-                    let on = page_of(&layout, qa.row.slot);
-                    if page.is_some_and(|p| p != on) {
-                        return None;
-                    }
-                    let number = attempt::number_of(&questions, qa.row.slot);
-                    let place = Place {
-                        usage: loaded.attempt.uniqueid,
-                        page: on,
-                        number: &number,
-                        visible: true,
-                        decimalpoints: decimals(quiz),
-                    };
-                    Some(question_data(qa, &place, display))
-                })
-                .collect();
+            let data = questions_data(&loaded, &questions, page, display, |_| true);
             // Moodle computes the grade before it blanks the marks the options hide, so a
             // learner could read it anyway; the demo hides it with them.
             let marks_shown = display.marks >= MARK_AND_MAX;

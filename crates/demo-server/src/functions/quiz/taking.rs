@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use super::access::{closed, prevent_access};
 use super::attempt::{
     self, ABANDONED, AttemptEvent, Checks, FINISHED, IN_PROGRESS, Loaded, OVERDUE, Pair, Questions,
-    Timing, page_of, page_open, pages,
+    Timing, page_open, pages,
 };
 use super::attempts::{Attempt, attempt as attempt_json};
 use super::engine::{Autosave, QuestionAttempt, Submission, read_submission, state};
-use super::render::{Place, QuestionData, question_data};
+use super::render::{QuestionData, questions_data};
 use super::review::Display;
 use super::{OpenQuiz, validate_quiz};
 use crate::db::{self, AttemptRow, NewAttempt, QuizRow};
@@ -323,39 +323,9 @@ fn questions_of(
 ) -> Vec<QuestionData> {
     let quiz = &loaded.open.quiz;
     let attempt = &loaded.attempt;
-    let layout = pages(&attempt.layout);
-    let display = Display::during(quiz);
-    questions
-        .all()
-        .iter()
-        .filter_map(|qa| {
-            let page = page_of(&layout, qa.row.slot);
-            if only_page.is_some_and(|p| p != page) {
-                return None;
-            }
-            let number = attempt::number_of(questions, qa.row.slot);
-            // Pages ahead under sequential navigation stay blank; pages seen stay shown.
-            let visible = page_open(quiz, attempt, page, false) || attempt.currentpage >= page;
-            let place = Place {
-                usage: attempt.uniqueid,
-                page,
-                number: &number,
-                visible,
-                decimalpoints: decimals(quiz),
-            };
-            Some(question_data(qa, &place, display))
-        })
-        .collect()
-}
-
-/// `questiondecimalpoints`, or the quiz's `decimalpoints` when it is -1.
-pub(super) fn decimals(quiz: &QuizRow) -> usize {
-    let points = if quiz.questiondecimalpoints >= 0 {
-        quiz.questiondecimalpoints
-    } else {
-        quiz.decimalpoints
-    };
-    usize::try_from(points).unwrap_or(2)
+    // Pages ahead under sequential navigation stay blank; pages seen stay shown.
+    let visible = |page| page_open(quiz, attempt, page, false) || attempt.currentpage >= page;
+    questions_data(loaded, questions, only_page, Display::during(quiz), visible)
 }
 
 pub(crate) async fn get_attempt_data(ctx: &Ctx, params: PageParams) -> Result<AttemptData> {
