@@ -282,6 +282,21 @@ fn pick(key: &str) -> Answer {
 }
 
 /// Opens (starting) the site's attempt on `store`.
+/// An attempt opened on `site` with question 1 answered (the first choice) at 2_000.
+fn open_answered(site: &FakeSite<'_>, s: &dyn Store) -> AttemptId {
+    let id = open_on(site, s).attempt.id;
+    answer(s, id, 1, &pick("0"), 2_000).unwrap();
+    id
+}
+
+/// A screen on `id` that `open()` opens (from inside the fake site, say); it stays open
+/// while the guard holds it.
+fn screen_opened_later(id: AttemptId) -> (Rc<RefCell<Option<OnScreen>>>, impl FnOnce()) {
+    let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
+    let during = guard.clone();
+    (guard, move || *during.borrow_mut() = Some(on_screen(id)))
+}
+
 /// Answers each `(slot, answer)` (a millisecond apart from 2_000) while the site cannot be
 /// reached, and queues the submission at `now`; the site stays unreachable.
 fn queue_offline(
@@ -372,8 +387,7 @@ fn answers_survive_a_new_sqlite_handle() {
 fn saving_sends_the_latest_answers_with_their_flags() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         answer(s, id, 1, &pick("1"), 2_001).unwrap();
         flag(s, id, 1, true, 2_002).unwrap();
         answer(s, id, 2, &Answer::TrueFalse(Some(false)), 2_003).unwrap();
@@ -408,8 +422,7 @@ fn saving_sends_the_latest_answers_with_their_flags() {
 fn an_answer_changed_while_sending_stays_unsent() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         *site.during_send.borrow_mut() = Some(Box::new(move || {
             answer(s, id, 1, &pick("2"), 2_500).unwrap();
         }));
@@ -439,8 +452,7 @@ fn an_answer_changed_while_sending_stays_unsent() {
 fn a_failed_send_leaves_everything_queued() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         flag(s, id, 3, true, 2_001).unwrap();
         let before = s.queued_answers(id).unwrap();
         site.offline.set(true);
@@ -489,8 +501,7 @@ fn a_send_whose_reply_was_lost_is_not_taken_for_a_conflict() {
 fn a_question_changed_elsewhere_needs_a_look_and_the_attempt_is_not_submitted() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         answer(s, id, 2, &Answer::TrueFalse(Some(true)), 2_001).unwrap();
         site.answer_elsewhere(id, 1, &pick("1"));
         let got = block_on(submit(&site, s, id, false, 3_000)).unwrap();
@@ -545,8 +556,7 @@ fn a_question_changed_elsewhere_needs_a_look_and_the_attempt_is_not_submitted() 
 fn taking_the_sites_answer_drops_the_devices() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         site.answer_elsewhere(id, 1, &pick("1"));
         assert_eq!(block_on(save(&site, s, id, 3_000)).unwrap().needs_look, [1]);
         let local = resolve(s, id, 1, Resolution::TakeSite).unwrap();
@@ -563,8 +573,7 @@ fn taking_the_sites_answer_drops_the_devices() {
 fn opening_again_compares_the_devices_answers_with_the_site() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         answer(s, id, 3, &Answer::Text("ICH".into()), 2_001).unwrap();
         site.answer_elsewhere(id, 1, &pick("2"));
         let local = open_on(&site, s);
@@ -691,8 +700,7 @@ fn an_attempt_finished_elsewhere_is_not_submitted_and_the_learner_is_told() {
 fn an_attempt_gone_from_the_site_is_kept_and_told() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         site.delete(id);
         let report = block_on(sync_attempts(s, &site, 4_000)).unwrap();
         assert_eq!(report.closed_on_site, [(id, ClosedOnSite::Gone)]);
@@ -710,8 +718,7 @@ fn an_attempt_gone_from_the_site_is_kept_and_told() {
 fn submitting_online_an_attempt_finished_elsewhere_says_so() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         site.finish_elsewhere(id);
         assert_eq!(
             block_on(submit(&site, s, id, false, 3_000)).unwrap(),
@@ -743,8 +750,7 @@ fn a_test_without_offline_attempts_refuses_to_queue_a_submission() {
 fn sync_leaves_attempts_on_screen_alone() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         let guard = on_screen(id);
         let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
         assert_eq!(report.on_screen, [id]);
@@ -790,8 +796,7 @@ fn answers_that_do_not_fit_are_refused_and_nothing_is_queued() {
 fn a_review_is_kept_for_offline() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         assert!(matches!(
             block_on(submit(&site, s, id, false, 3_000)).unwrap(),
             Submitted::Finished(_)
@@ -807,8 +812,7 @@ fn a_review_is_kept_for_offline() {
 fn a_send_finished_while_fetching_is_still_this_devices_own_doing() {
     each_store(|s| {
         let site = FakeSite::new(false);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         // The first page is read; then another task's send of question 1 finishes (moving its
         // sequence check on the site) before this fetch is done and kept.
         let sent_meanwhile = move |site: &FakeSite<'_>| {
@@ -875,8 +879,7 @@ fn a_sequential_test_moves_on_page_by_page_and_never_back() {
 fn continuing_an_attempt_finished_elsewhere_marks_the_copy_closed() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         // The test's page, as the device last had it, still offers to continue.
         let stale = site.overview();
         site.finish_elsewhere(id);
@@ -972,13 +975,9 @@ fn sync_sends_answers_of_an_online_test_but_never_submits_it() {
 fn a_screen_opened_while_sync_asks_the_site_keeps_the_attempt() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
-        let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
-        let during = guard.clone();
-        *site.during_fetch.borrow_mut() = Some(Box::new(move |_| {
-            *during.borrow_mut() = Some(on_screen(id));
-        }));
+        let id = open_answered(&site, s);
+        let (guard, open) = screen_opened_later(id);
+        *site.during_fetch.borrow_mut() = Some(Box::new(move |_| open()));
         let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
         assert_eq!(report.on_screen, [id]);
         assert!(
@@ -997,11 +996,8 @@ fn a_screen_opened_while_sync_submits_keeps_its_copy() {
         let id = open_on(&site, s).attempt.id;
         queue_offline(&site, s, id, &[(1, pick("0"))], 2_500);
         site.offline.set(false);
-        let guard: Rc<RefCell<Option<OnScreen>>> = Rc::default();
-        let during = guard.clone();
-        *site.during_send.borrow_mut() = Some(Box::new(move || {
-            *during.borrow_mut() = Some(on_screen(id));
-        }));
+        let (guard, open) = screen_opened_later(id);
+        *site.during_send.borrow_mut() = Some(Box::new(open));
         let report = block_on(sync_attempts(s, &site, 3_000)).unwrap();
         assert_eq!(report.finished.len(), 1);
         let shown = resume(s, id).unwrap().expect("the screen's copy is kept");
@@ -1020,8 +1016,7 @@ fn a_screen_opened_while_sync_submits_keeps_its_copy() {
 fn another_tabs_screen_keeps_sync_off_the_attempt_until_its_mark_lapses() {
     each_store(|s| {
         let site = FakeSite::new(true);
-        let id = open_on(&site, s).attempt.id;
-        answer(s, id, 1, &pick("0"), 2_000).unwrap();
+        let id = open_answered(&site, s);
         // Another tab over the same storage shows the attempt; it renewed its mark at 2 000.
         s.mark_on_screen(id, "another-tab", Some(2_000 + SCREEN_MARK_MS))
             .unwrap();
