@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::attempt::{self, Loaded, Questions, page_of, pages};
 use super::engine::{Kind, QuestionAttempt, state, ticks};
 use super::review::{Display, MARK_AND_MAX, MAX_ONLY};
+use crate::availability::escape_html as escape;
 use crate::db::{AnswerRow, QuizRow};
 
 /// `question_structure()`, in its declared order.
@@ -156,22 +157,6 @@ fn state_words(state: &str, showcorrectness: bool) -> (&'static str, &'static st
         state::GRADED_PARTIAL => ("partiallycorrect", "Partially correct"),
         _ => ("incorrect", "Incorrect"),
     }
-}
-
-/// HTML-escapes text for content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `core_question_renderer::question()`.
