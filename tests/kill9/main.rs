@@ -9,7 +9,9 @@
 //! One binary, two roles (`harness = false`): run plainly it is the test; with `--probe` it is
 //! the client being killed.
 
+mod answers;
 mod ledger;
+mod quiz;
 
 use juko_core::store::{LectureContext, SqliteStore, Store};
 use juko_core::sync::sync_once;
@@ -35,6 +37,11 @@ const TESTS: &[(&str, fn())] = &[
         "kill9_check_names_an_event_sent_twice",
         check_names_an_event_sent_twice,
     ),
+    ("kill9_loses_no_test_answer", quiz::kill9_loses_no_answer),
+    (
+        "kill9_check_names_a_dropped_test_answer",
+        quiz::check_names_a_dropped_answer,
+    ),
     (
         "ledger::passes_a_clean_run",
         ledger::tests::passes_a_clean_run,
@@ -55,12 +62,36 @@ const TESTS: &[(&str, fn())] = &[
         "ledger::reads_probe_lines",
         ledger::tests::reads_probe_lines,
     ),
+    (
+        "answers::passes_a_clean_run",
+        answers::tests::passes_a_clean_run,
+    ),
+    (
+        "answers::names_a_lost_answer",
+        answers::tests::names_a_lost_answer,
+    ),
+    (
+        "answers::names_a_lost_flag",
+        answers::tests::names_a_lost_flag,
+    ),
+    (
+        "answers::names_a_site_that_differs_from_the_device",
+        answers::tests::names_a_site_that_differs_from_the_device,
+    ),
+    (
+        "answers::reads_probe_lines",
+        answers::tests::reads_probe_lines,
+    ),
 ];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--probe") {
-        probe(&args);
+        if args.iter().any(|a| a == "--quiz") {
+            quiz::probe(&args);
+        } else {
+            probe(&args);
+        }
         return;
     }
     // Test runners list tests before running them (nextest: `--list --format terse`, then
