@@ -48,6 +48,9 @@ pub(crate) enum Line {
     Ack {
         n: u64,
     },
+    /// A save to the site begins.
+    Saving,
+    /// It is done.
     Saved,
     /// A fault the probe injected on purpose (only in the tests of this checker).
     Fault(String),
@@ -70,6 +73,7 @@ pub(crate) fn parse(line: &str) -> Line {
             }
         }
         ["ACK", n] => number(n).map_or(Line::Other, |n| Line::Ack { n }),
+        ["SAVING"] => Line::Saving,
         ["SAVED", ..] => Line::Saved,
         ["FAULT", ..] => Line::Fault(line["FAULT ".len()..].to_string()),
         _ => Line::Other,
@@ -101,7 +105,12 @@ pub(crate) struct AnswerLedger {
     /// Changes announced and not acknowledged, not yet overtaken by an acknowledged one.
     open: Option<u64>,
     malformed: Vec<String>,
+    /// A save the current probe began is not done yet.
+    saving: bool,
+    /// Saves done.
     pub(crate) saves: usize,
+    /// Probes killed while saving.
+    pub(crate) killed_saving: usize,
     pub(crate) faults: Vec<String>,
 }
 
@@ -176,7 +185,11 @@ impl AnswerLedger {
                     }
                 }
             }
-            Line::Saved => self.saves += 1,
+            Line::Saving => self.saving = true,
+            Line::Saved => {
+                self.saving = false;
+                self.saves += 1;
+            }
             Line::Fault(f) => self.faults.push(f),
             Line::Other => {}
         }
@@ -185,6 +198,7 @@ impl AnswerLedger {
     /// A probe was killed: its last announced change may or may not be in the store.
     pub(crate) fn end_of_probe(&mut self) {
         self.open = None;
+        self.killed_saving += usize::from(std::mem::take(&mut self.saving));
     }
 
     /// The first change number no probe has announced yet: where the next probe starts.
@@ -326,7 +340,8 @@ pub(crate) mod tests {
         "ACK 0",
         "CHANGE 1 2 flag true",
         "ACK 1",
-        "SAVED",
+        "SAVING",
+        "SAVED 0",
         "CHANGE 2 1 answer b",
         "ACK 2",
         "CHANGE 3 1 answer c",
@@ -413,6 +428,8 @@ pub(crate) mod tests {
         assert_eq!(parse("CHANGE 8 3 flag maybe"), Line::Other);
         assert_eq!(parse("CHANGE x 3 flag true"), Line::Other);
         assert_eq!(parse("ACK 8"), Line::Ack { n: 8 });
+        assert_eq!(parse("SAVING"), Line::Saving);
+        assert_eq!(parse("SAVED 2"), Line::Saved);
         assert_eq!(
             parse("FAULT dropped 8 3"),
             Line::Fault("dropped 8 3".into())
@@ -433,5 +450,12 @@ pub(crate) mod tests {
         l.end_of_probe();
         l.take("CHANGE 2 2 flag true");
         assert_eq!(l.malformed.len(), 1);
+        // A probe killed between SAVING and SAVED was killed while saving.
+        l.take("SAVING");
+        l.end_of_probe();
+        l.take("SAVING");
+        l.take("SAVED 0");
+        l.end_of_probe();
+        assert_eq!((l.killed_saving, l.saves), (1, 1));
     }
 }

@@ -6,6 +6,12 @@
 //! what the server holds. Two more runs inject a fault on purpose (an acknowledged event never
 //! stored; an event sent again under a new id) and require the same check to name exactly it.
 //!
+//! The same for a test's answers (`quiz.rs`, checked question by question in `answers.rs`): a
+//! probe answering and flagging an attempt kept in its store, saving to the site now and then,
+//! killed while answering and while saving; every question shows its last acknowledged answer
+//! and flag on the device and, after a final save, on the site, which grades the attempt from
+//! them; a fault run (an answer acknowledged, never stored) must be named by its question.
+//!
 //! One binary, two roles (`harness = false`): run plainly it is the test; with `--probe` it is
 //! the client being killed.
 

@@ -37,9 +37,11 @@ pub(crate) fn kill9_loses_no_answer() {
     let review = run.review.as_ref().expect("submitted");
     let graded = graded(review, run.max_grade, &run.site).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
-        "kill9 (test answers): {ROUNDS} kills (half of them in processes saving; {} saves completed \
-         before the kills), {} changes acknowledged, {} more cut by a kill, {} questions needing a \
-         look after a kill mid-save (kept), {} unsent at the end; graded {graded}",
+        "kill9 (test answers): {ROUNDS} kills (half of them in processes saving, {} while a save \
+         was under way; {} saves completed before the kills), {} changes acknowledged, {} more cut \
+         by a kill, {} questions needing a look after a kill mid-save (kept), {} unsent at the end; \
+         graded {graded}",
+        run.ledger.killed_saving,
         run.ledger.saves,
         run.ledger.acknowledged(),
         run.ledger.unacknowledged(),
@@ -127,6 +129,7 @@ pub(crate) fn probe(args: &[String]) {
         if let Some(session) = &session
             && rng.below(4) == 0
         {
+            say("SAVING");
             local = runtime
                 .block_on(quiz::save(session, &store, attempt, now_ms()))
                 .expect("saves");
@@ -268,11 +271,14 @@ impl QuizRun {
                 .spawn()
                 .expect("probe starts");
             // Kill after a random number of acknowledged changes, so the kill lands anywhere
-            // in the answer/save loop (mid-transaction, mid-request, between the two).
+            // in the answer/save loop (mid-transaction, mid-request, between the two); in
+            // every other saving probe, once a save has begun, so some kills surely land in
+            // one (at a random point of it, or just after).
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
             let target = 1 + rng.below(30);
+            let in_a_save = round % 4 == 1;
             let mut acks = 0;
-            while acks < target {
+            loop {
                 let Some(Ok(line)) = lines.next() else {
                     panic!(
                         "probe {round} stopped by itself after {acks} changes: {:?}",
@@ -281,6 +287,9 @@ impl QuizRun {
                 };
                 acks += u64::from(line.starts_with("ACK "));
                 ledger.take(&line);
+                if acks >= target && (!in_a_save || line == "SAVING") {
+                    break;
+                }
             }
             std::thread::sleep(Duration::from_millis(rng.below(30)));
             child.kill().expect("SIGKILL");
