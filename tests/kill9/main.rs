@@ -69,6 +69,14 @@ const TESTS: &[(&str, fn())] = &[
         ledger::tests::reads_probe_lines,
     ),
     (
+        "quiz::passes_a_review_graded_from_the_answers",
+        quiz::tests::passes_a_review_graded_from_the_answers,
+    ),
+    (
+        "quiz::names_a_grade_not_from_the_answers",
+        quiz::tests::names_a_grade_not_from_the_answers,
+    ),
+    (
         "answers::passes_a_clean_run",
         answers::tests::passes_a_clean_run,
     ),

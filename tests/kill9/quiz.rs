@@ -35,7 +35,8 @@ pub(crate) fn kill9_loses_no_answer() {
     // A run that proved nothing would also be clean.
     assert!(run.ledger.acknowledged() >= ROUNDS as usize && run.ledger.saves > 0);
     let review = run.review.as_ref().expect("submitted");
-    let graded = graded(review, run.max_grade, &run.site).unwrap_or_else(|e| panic!("{e}"));
+    let key = answer_key(BASIC).expect("the seeded test");
+    let graded = graded(review, run.max_grade, &run.site, &key).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "kill9 (test answers): {ROUNDS} kills (half of them in processes saving, {} while a save \
          was under way; {} saves completed before the kills), {} changes acknowledged, {} more cut \
@@ -382,8 +383,8 @@ fn graded(
     review: &AttemptReview,
     max_grade: f64,
     site: &BTreeMap<u32, Shown>,
+    key: &[(&str, KeyAnswer)],
 ) -> Result<String, String> {
-    let key = answer_key(BASIC).expect("the seeded test");
     let answers: BTreeMap<u32, String> = shown(&review.questions)
         .into_iter()
         .map(|(slot, s)| (slot, s.answer))
@@ -399,7 +400,7 @@ fn graded(
     }
     let (mut right, mut partly) = (0.0, 0.0);
     for q in &review.questions {
-        let want = marked(q, key_for(q, &key));
+        let want = marked(q, key_for(q, key));
         let got = match q.state {
             QuestionState::Graded(o) => Some(o),
             QuestionState::NotAnswered => None,
@@ -498,4 +499,142 @@ fn key_for<'k>(question: &Question, key: &'k [(&str, KeyAnswer)]) -> &'k KeyAnsw
         .find(|(t, _)| text(t) == shown)
         .unwrap_or_else(|| panic!("no key for {shown}"))
         .1
+}
+
+/// The grading check's own tests: a review it must pass, and each kind of wrong grading it
+/// must name.
+pub(crate) mod tests {
+    use super::*;
+    use juko_model::{Attempt, AttemptState, Choice, ChoiceKey, QuizId};
+
+    fn key() -> Vec<(&'static str, KeyAnswer)> {
+        vec![
+            ("<p>一</p>", KeyAnswer::Choice("甲")),
+            ("<p>二</p>", KeyAnswer::Choices(vec!["甲", "乙"])),
+            ("<p>三</p>", KeyAnswer::Text("交絡")),
+        ]
+    }
+
+    fn choices(ticked: &[&str]) -> Vec<Choice> {
+        ["甲", "乙", "丙"]
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Choice {
+                key: ChoiceKey(i.to_string()),
+                numbering: None,
+                label_html: format!("<span>{label}</span>"),
+                selected: ticked.contains(label),
+                outcome: None,
+            })
+            .collect()
+    }
+
+    fn question(slot: u32, text: &str, kind: QuestionKind, state: QuestionState) -> Question {
+        Question {
+            slot,
+            number: Some(slot.to_string()),
+            text_html: text.into(),
+            kind,
+            state,
+            status: String::new(),
+            flagged: false,
+            sequence_check: 2,
+            read_only: true,
+            feedback_html: None,
+        }
+    }
+
+    /// Question 1 right, 2 partly (one of its two right choices), 3 wrong: 1 to 2 marks of 3,
+    /// on a test out of 30.
+    fn review(grade: f64) -> AttemptReview {
+        let graded = |o| QuestionState::Graded(o);
+        AttemptReview {
+            attempt: Attempt {
+                id: AttemptId(1),
+                quiz: QuizId(1),
+                number: 1,
+                usage: 1,
+                state: AttemptState::Finished,
+                started_at: 0,
+                finished_at: Some(1),
+                deadline: None,
+                pages: vec![vec![1, 2, 3]],
+                current_page: 0,
+                grade: Some(grade),
+            },
+            grade: Some(grade),
+            questions: vec![
+                question(
+                    1,
+                    "<p>一</p>",
+                    QuestionKind::SingleChoice {
+                        choices: choices(&["甲"]),
+                    },
+                    graded(Outcome::Correct),
+                ),
+                question(
+                    2,
+                    "<p>二</p>",
+                    QuestionKind::MultipleChoice {
+                        choices: choices(&["乙"]),
+                    },
+                    graded(Outcome::PartiallyCorrect),
+                ),
+                question(
+                    3,
+                    "<p>三</p>",
+                    QuestionKind::ShortAnswer {
+                        answer: "こたえ7".into(),
+                    },
+                    graded(Outcome::Incorrect),
+                ),
+            ],
+            feedback_html: None,
+        }
+    }
+
+    pub(crate) fn passes_a_review_graded_from_the_answers() {
+        let r = review(15.0);
+        let site = shown(&r.questions);
+        let got = graded(&r, 30.0, &site, &key());
+        assert_eq!(got.as_deref(), Ok("15 (1 right, 1 partly)"));
+        // Without the partly right question, the grade is exact.
+        let mut r = review(10.0);
+        r.questions.remove(1);
+        let site = shown(&r.questions);
+        assert_eq!(
+            graded(&r, 20.0, &site, &key()).as_deref(),
+            Ok("10 (1 right, 0 partly)")
+        );
+    }
+
+    pub(crate) fn names_a_grade_not_from_the_answers() {
+        let r = review(15.0);
+        let site = shown(&r.questions);
+        // A grade outside what the marks give.
+        let e = graded(&review(25.0), 30.0, &site, &key()).unwrap_err();
+        assert!(e.starts_with("graded 25"), "{e}");
+        // A question marked otherwise than its answer deserves.
+        let mut r = review(15.0);
+        r.questions[2].state = QuestionState::Graded(Outcome::Correct);
+        let e = graded(&r, 30.0, &site, &key()).unwrap_err();
+        assert!(e.starts_with("question 3 is marked Some(Correct)"), "{e}");
+        // A ticked wrong choice makes the multiple choice wrong, not partly right.
+        let mut r = review(15.0);
+        r.questions[1].kind = QuestionKind::MultipleChoice {
+            choices: choices(&["乙", "丙"]),
+        };
+        let site = shown(&r.questions);
+        assert!(
+            graded(&r, 30.0, &site, &key())
+                .unwrap_err()
+                .starts_with("question 2")
+        );
+        // A review showing another answer than the site held.
+        let r = review(15.0);
+        let mut site = shown(&r.questions);
+        site.get_mut(&3).unwrap().answer = json(&Answer::Text("交絡".into()));
+        let e = graded(&r, 30.0, &site, &key()).unwrap_err();
+        assert!(e.starts_with("the review shows other answers"), "{e}");
+    }
 }
