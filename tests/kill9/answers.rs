@@ -50,8 +50,10 @@ pub(crate) enum Line {
     },
     /// A save to the site begins.
     Saving,
-    /// It is done.
-    Saved,
+    /// It is done; `looks` questions then need the learner's look (see `juko_core::quiz`).
+    Saved {
+        looks: usize,
+    },
     /// A fault the probe injected on purpose (only in the tests of this checker).
     Fault(String),
     Other,
@@ -74,7 +76,10 @@ pub(crate) fn parse(line: &str) -> Line {
         }
         ["ACK", n] => number(n).map_or(Line::Other, |n| Line::Ack { n }),
         ["SAVING"] => Line::Saving,
-        ["SAVED", ..] => Line::Saved,
+        ["SAVED", _, looks] => Line::Saved {
+            looks: looks.parse().unwrap_or(0),
+        },
+        ["SAVED", ..] => Line::Saved { looks: 0 },
         ["FAULT", ..] => Line::Fault(line["FAULT ".len()..].to_string()),
         _ => Line::Other,
     }
@@ -111,6 +116,8 @@ pub(crate) struct AnswerLedger {
     pub(crate) saves: usize,
     /// Probes killed while saving.
     pub(crate) killed_saving: usize,
+    /// Saves after which a question needed the learner's look.
+    pub(crate) saves_with_looks: usize,
     pub(crate) faults: Vec<String>,
 }
 
@@ -186,9 +193,10 @@ impl AnswerLedger {
                 }
             }
             Line::Saving => self.saving = true,
-            Line::Saved => {
+            Line::Saved { looks } => {
                 self.saving = false;
                 self.saves += 1;
+                self.saves_with_looks += usize::from(looks > 0);
             }
             Line::Fault(f) => self.faults.push(f),
             Line::Other => {}
@@ -341,7 +349,7 @@ pub(crate) mod tests {
         "CHANGE 1 2 flag true",
         "ACK 1",
         "SAVING",
-        "SAVED 0",
+        "SAVED 0 0",
         "CHANGE 2 1 answer b",
         "ACK 2",
         "CHANGE 3 1 answer c",
@@ -429,7 +437,8 @@ pub(crate) mod tests {
         assert_eq!(parse("CHANGE x 3 flag true"), Line::Other);
         assert_eq!(parse("ACK 8"), Line::Ack { n: 8 });
         assert_eq!(parse("SAVING"), Line::Saving);
-        assert_eq!(parse("SAVED 2"), Line::Saved);
+        assert_eq!(parse("SAVED 2 1"), Line::Saved { looks: 1 });
+        assert_eq!(parse("SAVED"), Line::Saved { looks: 0 });
         assert_eq!(
             parse("FAULT dropped 8 3"),
             Line::Fault("dropped 8 3".into())
@@ -454,8 +463,8 @@ pub(crate) mod tests {
         l.take("SAVING");
         l.end_of_probe();
         l.take("SAVING");
-        l.take("SAVED 0");
+        l.take("SAVED 1 1");
         l.end_of_probe();
-        assert_eq!((l.killed_saving, l.saves), (1, 1));
+        assert_eq!((l.killed_saving, l.saves, l.saves_with_looks), (1, 1, 1));
     }
 }

@@ -1,11 +1,13 @@
 //! Kill -9 while taking a test: a probe client resumes an attempt of the basic unit's test
 //! (offline allowed) from its SQLite file, answers and flags questions, now and then saves to
-//! the site, and is killed at random moments, during answering and during the save. Afterwards
+//! the site, and is killed at random moments, during answering and during the save, and (a
+//! few) once the site took a save whose reply is held back (`hold_proxy.rs`). Afterwards
 //! (`answers.rs`): the device's copy shows for every question exactly the last acknowledged
 //! answer and flag; after a final save the site holds the same; the attempt, submitted, is
 //! graded from them. A fault run (an answer acknowledged, never stored) must be named.
 
 use crate::answers::{AnswerLedger, Findings, Shown};
+use crate::hold_proxy::HoldProxy;
 use crate::{Lcg, arg, now_ms, say};
 use juko_core::quiz::{self, QuizRemote, Resolution, Submitted};
 use juko_core::store::SqliteStore;
@@ -40,11 +42,13 @@ pub(crate) fn kill9_loses_no_answer() {
     let graded = graded(review, run.max_grade, &run.site, &key).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "kill9 (test answers): {ROUNDS} kills (half of them in processes saving, {} while a save \
-         was under way; {} saves completed before the kills), {} changes acknowledged, {} more cut \
-         by a kill, {} questions needing a look after a kill mid-save (kept); graded \
-         {graded}",
+         was under way, {} of them after the site took it; {} saves completed before the kills, \
+         {} of them leaving a question to look at), {} changes acknowledged, {} more cut by a \
+         kill, {} questions needing a look at the end (kept); graded {graded}",
         run.ledger.killed_saving,
+        run.killed_after_the_site_took,
         run.ledger.saves,
+        run.ledger.saves_with_looks,
         run.ledger.acknowledged(),
         run.ledger.unacknowledged(),
         run.needed_look,
@@ -134,7 +138,11 @@ pub(crate) fn probe(args: &[String]) {
             local = runtime
                 .block_on(quiz::save(session, &store, attempt, now_ms()))
                 .expect("saves");
-            say(&format!("SAVED {}", local.unsent.len()));
+            say(&format!(
+                "SAVED {} {}",
+                local.unsent.len(),
+                local.needs_look.len()
+            ));
         }
     }
 }
@@ -202,6 +210,8 @@ struct QuizRun {
     /// What the site held after the final save.
     site: BTreeMap<u32, Shown>,
     needed_look: usize,
+    /// Probes killed with the site's reply to their save held back.
+    killed_after_the_site_took: usize,
     unsent_at_end: usize,
     review: Option<AttemptReview>,
     /// The test's grade for all questions right.
@@ -244,9 +254,12 @@ impl QuizRun {
         let attempt = start.attempt.id;
         assert_eq!(start.questions.len(), 10);
 
+        let upstream = server.url().trim_start_matches("http://").parse().unwrap();
+        let proxy = HoldProxy::start(&runtime, upstream);
         let me = std::env::current_exe().unwrap();
         let mut rng = Lcg(0x0a75);
         let mut ledger = AnswerLedger::new(&shown(&start.questions));
+        let mut killed_after_the_site_took = 0;
         for round in 0..rounds {
             let mode = if round % 2 == 0 { "answer" } else { "save" };
             let fault = if fault && round + 1 == rounds {
@@ -254,13 +267,21 @@ impl QuizRun {
             } else {
                 "none"
             };
+            // How the probe is killed (see below).
+            let (in_a_save, reply_held) = (round % 4 == 1, round % 4 == 3);
+            let site = if reply_held {
+                proxy.arm();
+                proxy.url()
+            } else {
+                server.url()
+            };
             let mut child = Command::new(&me)
                 .args(["--probe", "--quiz", "--mode", mode])
                 .args(["--seed", &round.to_string(), "--fault", fault])
                 .args(["--first-change", &ledger.next_change().to_string()])
                 .args(["--store", store_path.to_str().unwrap()])
                 .args(["--attempt", &attempt.0.to_string()])
-                .args(["--site", &server.url()])
+                .args(["--site", &site])
                 .args([
                     "--username",
                     learner.username,
@@ -273,11 +294,12 @@ impl QuizRun {
                 .expect("probe starts");
             // Kill after a random number of acknowledged changes, so the kill lands anywhere
             // in the answer/save loop (mid-transaction, mid-request, between the two); in
-            // every other saving probe, once a save has begun, so some kills surely land in
-            // one (at a random point of it, or just after).
+            // half the saving probes, once a save has begun, so some kills surely land in one
+            // (at a random point of it, or just after): in one of those, the site's reply to
+            // the save is held back, and the kill lands after the site took the answers and
+            // before the device heard.
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-            let target = 1 + rng.below(30);
-            let in_a_save = round % 4 == 1;
+            let target = if reply_held { 0 } else { 1 + rng.below(30) };
             let mut acks = 0;
             loop {
                 let Some(Ok(line)) = lines.next() else {
@@ -288,11 +310,16 @@ impl QuizRun {
                 };
                 acks += u64::from(line.starts_with("ACK "));
                 ledger.take(&line);
-                if acks >= target && (!in_a_save || line == "SAVING") {
+                if acks >= target && (!(in_a_save || reply_held) || line == "SAVING") {
                     break;
                 }
             }
-            std::thread::sleep(Duration::from_millis(rng.below(30)));
+            if reply_held {
+                proxy.wait_held();
+                killed_after_the_site_took += 1;
+            } else {
+                std::thread::sleep(Duration::from_millis(rng.below(30)));
+            }
             child.kill().expect("SIGKILL");
             child.wait().unwrap();
             for line in lines.map_while(Result::ok) {
@@ -332,8 +359,10 @@ impl QuizRun {
                     .expect("review")
             })
         });
+        proxy.stop();
         runtime.block_on(server.shutdown());
         QuizRun {
+            killed_after_the_site_took,
             ledger,
             findings,
             site,
