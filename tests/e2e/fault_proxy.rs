@@ -122,7 +122,7 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
 }
 
 /// Reads one HTTP request (headers and a Content-Length body) and rewrites it to close after.
-async fn read_request(conn: &mut TcpStream) -> Option<Vec<u8>> {
+pub(crate) async fn read_request(conn: &mut TcpStream) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {

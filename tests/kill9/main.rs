@@ -6,10 +6,24 @@
 //! what the server holds. Two more runs inject a fault on purpose (an acknowledged event never
 //! stored; an event sent again under a new id) and require the same check to name exactly it.
 //!
+//! The same for a test's answers (`quiz.rs`, checked question by question in `answers.rs`): a
+//! probe answering and flagging an attempt kept in its store, saving to the site now and then,
+//! killed while answering and while saving (some once the site took a save whose reply a proxy,
+//! `hold_proxy.rs`, holds back); every question shows its last acknowledged answer
+//! and flag on the device and, after a final save, on the site, which grades the attempt from
+//! them; a fault run (an answer acknowledged, never stored) must be named by its question.
+//!
 //! One binary, two roles (`harness = false`): run plainly it is the test; with `--probe` it is
 //! the client being killed.
 
+mod answers;
+// The e2e tests' fault proxy, for its request reader.
+#[allow(dead_code)]
+#[path = "../e2e/fault_proxy.rs"]
+mod fault_proxy;
+mod hold_proxy;
 mod ledger;
+mod quiz;
 
 use juko_core::store::{LectureContext, SqliteStore, Store};
 use juko_core::sync::sync_once;
@@ -35,6 +49,11 @@ const TESTS: &[(&str, fn())] = &[
         "kill9_check_names_an_event_sent_twice",
         check_names_an_event_sent_twice,
     ),
+    ("kill9_loses_no_test_answer", quiz::kill9_loses_no_answer),
+    (
+        "kill9_check_names_a_dropped_test_answer",
+        quiz::check_names_a_dropped_answer,
+    ),
     (
         "ledger::passes_a_clean_run",
         ledger::tests::passes_a_clean_run,
@@ -55,12 +74,44 @@ const TESTS: &[(&str, fn())] = &[
         "ledger::reads_probe_lines",
         ledger::tests::reads_probe_lines,
     ),
+    (
+        "quiz::passes_a_review_graded_from_the_answers",
+        quiz::tests::passes_a_review_graded_from_the_answers,
+    ),
+    (
+        "quiz::names_a_grade_not_from_the_answers",
+        quiz::tests::names_a_grade_not_from_the_answers,
+    ),
+    (
+        "answers::passes_a_clean_run",
+        answers::tests::passes_a_clean_run,
+    ),
+    (
+        "answers::names_a_lost_answer",
+        answers::tests::names_a_lost_answer,
+    ),
+    (
+        "answers::names_a_lost_flag",
+        answers::tests::names_a_lost_flag,
+    ),
+    (
+        "answers::names_a_site_that_differs_from_the_device",
+        answers::tests::names_a_site_that_differs_from_the_device,
+    ),
+    (
+        "answers::reads_probe_lines",
+        answers::tests::reads_probe_lines,
+    ),
 ];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--probe") {
-        probe(&args);
+        if args.iter().any(|a| a == "--quiz") {
+            quiz::probe(&args);
+        } else {
+            probe(&args);
+        }
         return;
     }
     // Test runners list tests before running them (nextest: `--list --format terse`, then
