@@ -569,3 +569,30 @@ async fn continuing_from_an_old_page_an_attempt_finished_elsewhere_shows_what_wa
     assert_eq!(quiz::resume(&tablet.store, held.attempt.id).unwrap(), None);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_flag_set_on_one_device_is_on_the_site_and_on_another() {
+    let server = demo_server().await;
+    let phone = Device::new(&server.url(), "learner1", "flag-phone").await;
+    let desk = Device::new(&server.url(), "learner1", "flag-desk").await;
+    let local = phone.open(BASIC).await;
+    let (answered, unanswered) = (local.questions[0].slot, local.questions[1].slot);
+    // One flag on an answered question, one on a question not answered at all.
+    let local = phone.answer_from_key(local, BASIC, [answered], &[]);
+    for slot in [answered, unanswered] {
+        quiz::flag(&phone.store, local.attempt.id, slot, true, now_ms()).expect("flag kept");
+    }
+    let saved = phone.save(&local).await.expect("saved");
+    assert!(saved.unsent.is_empty(), "{:?}", saved.unsent);
+
+    let other = desk.open(BASIC).await;
+    let flagged: Vec<u32> = other
+        .questions
+        .iter()
+        .filter(|q| q.flagged)
+        .map(|q| q.slot)
+        .collect();
+    assert_eq!(flagged, vec![answered, unanswered]);
+    assert!(!other.question(unanswered).unwrap().state.is_answered());
+    server.shutdown().await;
+}
