@@ -200,14 +200,20 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
         closed_on_site: kept.closed_on_site,
         taken_since_fetch,
     })?;
-    // Sends on checks the new copy moved past are compared for good (after the copy: a crash
-    // before leaves them, never compared again; the other order could forget a send still to
-    // be recognised).
+    // What was sent on a check the new copy moved past has been compared: let go. After the
+    // copy is kept: a crash in between leaves it, harmless (never compared again); the other
+    // order could lose a send still to be recognised.
     let moved_past: Vec<(u32, u32)> = fetched
         .iter()
-        .filter_map(|q| Some((q.slot, q.sequence_check.checked_sub(1)?)))
+        .filter(|q| {
+            sent.iter()
+                .any(|s| s.slot == q.slot && s.sequence_check < q.sequence_check)
+        })
+        .map(|q| (q.slot, q.sequence_check - 1))
         .collect();
-    store.forget_sent(attempt, &moved_past)?;
+    if !moved_past.is_empty() {
+        store.forget_sent(attempt, &moved_past)?;
+    }
     Ok(looks)
 }
 
