@@ -13,6 +13,11 @@
 //! needs_look`]), never sent, and the attempt is not finished on their behalf. When the site
 //! closed the attempt meanwhile, the device's copy stays, marked ([`LocalAttempt::
 //! closed_on_site`]), until the learner has seen what was not sent ([`dismiss`]).
+//!
+//! What goes to the site is remembered before the request ([`crate::store::SentAnswer`]), so a
+//! send the site took without the device hearing back (a dropped connection, a killed app) is
+//! recognised later as this device's own: a newer answer to that question goes on, without a
+//! look, over the site's copy moved by it.
 
 mod engine;
 mod local;

@@ -3,7 +3,7 @@
 
 use super::local::{is_answerable, with_change};
 use super::remote::{Processed, QuizRemote};
-use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer, Store};
+use crate::store::{ClosedOnSite, KeptAttempt, QueuedAnswer, SentAnswer, Store};
 use crate::{Error, Result};
 use juko_model::{Answer, Attempt, AttemptId, AttemptState, Question, Quiz};
 
@@ -113,9 +113,17 @@ pub(super) fn mark_closed<S: Store + ?Sized>(
 
 /// Fetches the attempt again (every page, or those holding `slots`) and keeps the site's copy,
 /// comparing it with the one the queued changes were made on: a question the site changed
-/// meanwhile marks its queued answer as needing a look, unless the site already holds that very
-/// answer (then it is settled: most likely this device's own send, whose reply was lost).
-/// Returns the slots needing a look.
+/// meanwhile marks its queued answer as needing a look, unless
+/// - the site already holds that very answer: then it is settled (most likely this device's own
+///   send, whose reply was lost);
+/// - the site holds exactly what this device sent on the check of that copy ([`SentAnswer`]): a
+///   send whose reply was lost, with the learner's newer change made since. That change stays
+///   queued, not needing a look, and goes next with the site's new check.
+///
+/// Equality is Moodle's: the same answer and flag. Another device that set exactly what this
+/// device had sent is not told from this device's own send; the newer change then replaces an
+/// answer the learner had already replaced on this device, which is what would have happened
+/// had this device's send been the one to land. Returns the slots needing a look.
 ///
 /// The device's copy and queue are read when the fetch is done, not before, so a send that
 /// finished meanwhile (the screen's save, say) counts as this device's own doing.
@@ -129,7 +137,12 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
     let (before, _) = load(store, attempt)?;
     let (fresh, fetched) = fetch_pages(remote, &before.attempt, &before.quiz, slots).await?;
     let (kept, queued) = load(store, attempt)?;
+    let sent = store.sent_answers(attempt)?;
     let was_fetched = |slot: u32| fetched.iter().any(|q| q.slot == slot);
+    let own_send = |was: &Question, now: &Question| {
+        sent.iter()
+            .any(|s| s.sequence_check == was.sequence_check && s.is_held_by(now))
+    };
     let mut looks = Vec::new();
     let mut settled = Vec::new();
     for change in &queued {
@@ -152,6 +165,8 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
             {
                 settled.push((change.slot, change.version));
             }
+            // This device's own send moved the check: the new copy (kept below) has it.
+            (Some(w), Some(n)) if own_send(w, n) => {}
             _ => looks.push(change.slot),
         }
     }
@@ -185,6 +200,20 @@ pub(super) async fn refresh<R: QuizRemote, S: Store + ?Sized>(
         closed_on_site: kept.closed_on_site,
         taken_since_fetch,
     })?;
+    // What was sent on a check the new copy moved past has been compared: let go. After the
+    // copy is kept: a crash in between leaves it, harmless (never compared again); the other
+    // order could lose a send still to be recognised.
+    let moved_past: Vec<(u32, u32)> = fetched
+        .iter()
+        .filter(|q| {
+            sent.iter()
+                .any(|s| s.slot == q.slot && s.sequence_check < q.sequence_check)
+        })
+        .map(|q| (q.slot, q.sequence_check - 1))
+        .collect();
+    if !moved_past.is_empty() {
+        store.forget_sent(attempt, &moved_past)?;
+    }
     Ok(looks)
 }
 
@@ -260,6 +289,18 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
             .iter()
             .map(|(_, q, a)| (q.clone(), a.clone()))
             .collect();
+        // Remembered before the request goes: its reply may never come (a dropped connection,
+        // the app killed), and the site's copy moved by it must not pass for another device's.
+        let sends: Vec<SentAnswer> = pairs
+            .iter()
+            .map(|(q, a)| SentAnswer {
+                slot: q.slot,
+                sequence_check: q.sequence_check,
+                answer: a.clone(),
+                flagged: q.flagged,
+            })
+            .collect();
+        store.record_sent(attempt, &sends)?;
         match remote
             .process_attempt(&kept.attempt, &pairs, finishing, time_up)
             .await
@@ -271,6 +312,9 @@ pub(super) async fn push<R: QuizRemote, S: Store + ?Sized>(
                     .collect();
                 took(store, attempt, &sending, state)?;
                 store.settle_answers(attempt, &sent)?;
+                let heard: Vec<(u32, u32)> =
+                    sends.iter().map(|s| (s.slot, s.sequence_check)).collect();
+                store.forget_sent(attempt, &heard)?;
                 if finish && !finishing {
                     store.set_finish_queued(attempt, false)?;
                     return Ok(Pushed::NeedsLook(looks));

@@ -497,6 +497,140 @@ fn a_send_whose_reply_was_lost_is_not_taken_for_a_conflict() {
     });
 }
 
+/// A save the site takes whose reply is lost (the app killed before it heard, say), then the
+/// learner changing that same question: the site's copy moved by this device's own send, which
+/// the device remembers (in the store, so through a new handle too); the newer answer goes
+/// with the site's new check, and nothing needs a look.
+fn a_change_after_a_lost_reply_is_no_conflict(
+    first: &dyn Store,
+    reopen: impl FnOnce() -> Box<dyn Store>,
+) {
+    let site = FakeSite::new(false);
+    let id = open_on(&site, first).attempt.id;
+    answer(first, id, 1, &pick("1"), 2_000).unwrap();
+    flag(first, id, 1, true, 2_001).unwrap();
+    site.lose_reply.set(true);
+    assert!(block_on(save(&site, first, id, 3_000)).is_err());
+    site.lose_reply.set(false);
+    assert_eq!(site.answer_of(id, 1), Some(pick("1")), "the site took it");
+    let s = reopen();
+    let s = s.as_ref();
+    answer(s, id, 1, &pick("2"), 3_500).unwrap();
+    let local = block_on(save(&site, s, id, 4_000)).unwrap();
+    assert!(
+        local.needs_look.is_empty(),
+        "only this device changed the question"
+    );
+    assert!(local.unsent.is_empty(), "the newer answer was sent");
+    assert_eq!(site.answer_of(id, 1), Some(pick("2")));
+    assert!(site.flag_of(id, 1));
+    assert_eq!(local.question(1).unwrap().sequence_check, 3);
+    assert!(
+        s.sent_answers(id).unwrap().is_empty(),
+        "nothing left to recognise once settled"
+    );
+}
+
+#[test]
+fn a_change_after_a_lost_reply_is_no_conflict_through_a_new_kv_handle() {
+    let kv = MemoryKv::default();
+    let first = KvStore::open(kv.clone(), "t").unwrap();
+    a_change_after_a_lost_reply_is_no_conflict(&first, || {
+        Box::new(KvStore::open(kv, "t").unwrap())
+    });
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_change_after_a_lost_reply_is_no_conflict_through_a_new_sqlite_handle() {
+    let dir = std::env::temp_dir().join(format!("juko-quiz-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    let first = crate::store::SqliteStore::open(&path).unwrap();
+    a_change_after_a_lost_reply_is_no_conflict(&first, || {
+        Box::new(crate::store::SqliteStore::open(&path).unwrap())
+    });
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn lost_replies_in_a_row_and_sync_are_still_this_devices_own() {
+    each_store(|s| {
+        let site = FakeSite::new(true);
+        let id = open_on(&site, s).attempt.id;
+        site.lose_reply.set(true);
+        // Each save lands (the first on the copy's check, the next ones after finding it out of
+        // date), and none is heard.
+        for (n, key) in ["1", "2", "0"].into_iter().enumerate() {
+            answer(s, id, 1, &pick(key), 2_000 + n as i64).unwrap();
+            assert!(block_on(save(&site, s, id, 3_000 + n as i64)).is_err());
+            assert_eq!(site.answer_of(id, 1), Some(pick(key)));
+            assert!(resume(s, id).unwrap().unwrap().needs_look.is_empty());
+        }
+        site.lose_reply.set(false);
+        answer(s, id, 1, &pick("1"), 5_000).unwrap();
+        let report = block_on(sync_attempts(s, &site, 6_000)).expect("syncs");
+        assert!(report.needs_look.is_empty(), "{report:?}");
+        assert_eq!(report.sent, 1);
+        assert_eq!(site.answer_of(id, 1), Some(pick("1")));
+        assert!(resume(s, id).unwrap().unwrap().unsent.is_empty());
+    });
+}
+
+#[test]
+fn another_devices_change_after_a_lost_reply_still_needs_a_look() {
+    each_store(|s| {
+        let site = FakeSite::new(false);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("1"), 2_000).unwrap();
+        site.lose_reply.set(true);
+        assert!(block_on(save(&site, s, id, 3_000)).is_err());
+        site.lose_reply.set(false);
+        // Over this device's send, another device answers otherwise.
+        site.answer_elsewhere(id, 1, &pick("2"));
+        answer(s, id, 1, &pick("0"), 3_500).unwrap();
+        let local = block_on(save(&site, s, id, 4_000)).unwrap();
+        assert_eq!(local.needs_look, [1]);
+        assert_eq!(site.answer_of(id, 1), Some(pick("2")), "not sent over it");
+        assert_eq!(local.question(1).unwrap().current_answer(), Some(pick("0")));
+    });
+}
+
+/// Moodle tells responses apart by what they are, not by who gave them: a site holding
+/// exactly what this device sent (here, another device gave the same answer while this
+/// device's send never arrived) is taken as this device's send. The newer answer replaces an
+/// answer the learner had already replaced here, as it would have had the send landed.
+#[test]
+fn the_same_answer_given_elsewhere_counts_as_this_devices_send() {
+    each_store(|s| {
+        let site = FakeSite::new(false);
+        let id = open_on(&site, s).attempt.id;
+        answer(s, id, 1, &pick("1"), 2_000).unwrap();
+        *site.refuse.borrow_mut() = Some(Error::Unreachable("dropped on the way".into()));
+        assert!(block_on(save(&site, s, id, 3_000)).is_err());
+        *site.refuse.borrow_mut() = None;
+        assert!(
+            site.taken.borrow().is_empty(),
+            "this device's send never arrived"
+        );
+        site.answer_elsewhere(id, 1, &pick("1"));
+        answer(s, id, 1, &pick("2"), 3_500).unwrap();
+        let local = block_on(save(&site, s, id, 4_000)).unwrap();
+        assert!(local.needs_look.is_empty());
+        assert_eq!(site.answer_of(id, 1), Some(pick("2")));
+        // The same answer without this device's flag is another state: a look.
+        answer(s, id, 1, &pick("0"), 4_500).unwrap();
+        flag(s, id, 1, true, 4_501).unwrap();
+        *site.refuse.borrow_mut() = Some(Error::Unreachable("dropped on the way".into()));
+        assert!(block_on(save(&site, s, id, 5_000)).is_err());
+        *site.refuse.borrow_mut() = None;
+        site.answer_elsewhere(id, 1, &pick("0"));
+        assert!(!site.flag_of(id, 1));
+        answer(s, id, 1, &pick("1"), 5_500).unwrap();
+        assert_eq!(block_on(save(&site, s, id, 6_000)).unwrap().needs_look, [1]);
+        assert_eq!(site.answer_of(id, 1), Some(pick("0")));
+    });
+}
+
 #[test]
 fn a_question_changed_elsewhere_needs_a_look_and_the_attempt_is_not_submitted() {
     each_store(|s| {

@@ -94,3 +94,48 @@ impl QueuedAnswer {
         q
     }
 }
+
+/// What this device sent the site for one question and has not heard the outcome of: the
+/// answer and flag, on the sequence check of the copy they went with. Recorded before the
+/// request goes, so a send whose reply was lost (the connection dropped, the app killed) is
+/// later told from another device's change: a site whose copy moved on from that check to
+/// exactly this state holds this device's own send (see [`crate::quiz`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SentAnswer {
+    pub slot: u32,
+    /// The site's sequence check of the question the send went with.
+    pub sequence_check: u32,
+    pub answer: Answer,
+    pub flagged: bool,
+}
+
+/// At most this many sends are remembered per question on one sequence check (sends that
+/// never heard back, each with another answer): beyond, the oldest is let go. Forgetting one
+/// can only make the device ask the learner to look at a question, never send over another
+/// device's change.
+const SENDS_KEPT: usize = 16;
+
+impl SentAnswer {
+    /// What is remembered of a question's sends once `sent` is added to `current` (the rule
+    /// both stores use): sends on an earlier check go (the device's copy moved past them, so
+    /// they are never compared again); any send on this check may be the one the site took,
+    /// so each different one stays.
+    pub(crate) fn added(current: Vec<SentAnswer>, sent: &SentAnswer) -> Vec<SentAnswer> {
+        let mut kept: Vec<SentAnswer> = current
+            .into_iter()
+            .filter(|s| s.sequence_check >= sent.sequence_check && s != sent)
+            .collect();
+        kept.push(sent.clone());
+        let over = kept.len().saturating_sub(SENDS_KEPT);
+        kept.drain(..over);
+        kept
+    }
+
+    /// Whether `question`, as the site has it, holds exactly this send (Moodle's response
+    /// equality: the same answer, and the same flag).
+    pub fn is_held_by(&self, question: &Question) -> bool {
+        question.slot == self.slot
+            && question.current_answer().as_ref() == Some(&self.answer)
+            && question.flagged == self.flagged
+    }
+}

@@ -9,13 +9,14 @@
 //! Keys, under the account's namespace: `m:` meta (sequence, cursor, threshold, device, the
 //! open mark), `p:` lecture history, `o:` outbox, `r:` rejected events, `a:` site actions, `k:`
 //! the catalog's copies, `q:{attempt}` a kept test attempt, `u:{attempt}:{slot}` a queued change
-//! to one question, `f:{attempt}` a queued submission, `s:{attempt}:{holder}` an attempt open
-//! on a screen (until when; the space is shared by a browser's tabs). Each quiz write is one
-//! key, so each is atomic as `localStorage` writes are.
+//! to one question, `w:{attempt}:{slot}` what was sent for one question before the site's reply
+//! came, `f:{attempt}` a queued submission, `s:{attempt}:{holder}` an attempt open on a screen
+//! (until when; the space is shared by a browser's tabs). Each quiz write is one key, so each is
+//! atomic as `localStorage` writes are.
 
 use super::{
-    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, Recorded, SiteAction,
-    Store, StoredEvent, merge_remote_into, record_rule,
+    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, Recorded, SentAnswer,
+    SiteAction, Store, StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
 use juko_model::{AttemptId, LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
@@ -255,6 +256,21 @@ impl<K: KeyValue> KvStore<K> {
     /// A queued change's key: one per (attempt, slot).
     fn queued_key(&self, attempt: AttemptId, slot: u32) -> String {
         self.key("u:", &format!("{attempt}:{slot}"))
+    }
+
+    /// What was sent for one question: one key per (attempt, slot).
+    fn sent_key(&self, attempt: AttemptId, slot: u32) -> String {
+        self.key("w:", &format!("{attempt}:{slot}"))
+    }
+
+    /// Replaces what is remembered of a question's sends (none: the key goes).
+    fn write_sent(&self, attempt: AttemptId, slot: u32, sent: &[SentAnswer]) -> Result<()> {
+        let key = self.sent_key(attempt, slot);
+        if sent.is_empty() {
+            self.kv.remove(&key)
+        } else {
+            self.put(&key, &sent)
+        }
     }
 
     /// The mark of an attempt's queued submission.
@@ -497,8 +513,10 @@ impl<K: KeyValue> Store for KvStore<K> {
         for key in self.keys_of(&format!("u:{attempt}:")) {
             self.kv.remove(&key)?;
         }
-        for key in self.keys_of(&format!("s:{attempt}:")) {
-            self.kv.remove(&key)?;
+        for kind in ["s", "w"] {
+            for key in self.keys_of(&format!("{kind}:{attempt}:")) {
+                self.kv.remove(&key)?;
+            }
         }
         self.kv.remove(&self.key("q:", &attempt.to_string()))
     }
@@ -554,6 +572,40 @@ impl<K: KeyValue> Store for KvStore<K> {
                 queued.needs_look = true;
                 self.put(&key, &queued)?;
             }
+        }
+        Ok(())
+    }
+
+    fn record_sent(&self, attempt: AttemptId, sent: &[SentAnswer]) -> Result<()> {
+        self.writable()?;
+        for s in sent {
+            let current = self
+                .read(&self.sent_key(attempt, s.slot))?
+                .unwrap_or_default();
+            // One key per question: the write is the atomic step.
+            self.write_sent(attempt, s.slot, &SentAnswer::added(current, s))?;
+        }
+        Ok(())
+    }
+
+    fn sent_answers(&self, attempt: AttemptId) -> Result<Vec<SentAnswer>> {
+        let mut sent = Vec::new();
+        for key in self.keys_of(&format!("w:{attempt}:")) {
+            sent.extend(self.read::<Vec<SentAnswer>>(&key)?.unwrap_or_default());
+        }
+        sent.sort_by_key(|s| s.slot);
+        Ok(sent)
+    }
+
+    fn forget_sent(&self, attempt: AttemptId, settled: &[(u32, u32)]) -> Result<()> {
+        self.writable()?;
+        for (slot, through) in settled {
+            let key = self.sent_key(attempt, *slot);
+            let Some(mut left) = self.read::<Vec<SentAnswer>>(&key)? else {
+                continue;
+            };
+            left.retain(|s| s.sequence_check > *through);
+            self.write_sent(attempt, *slot, &left)?;
         }
         Ok(())
     }

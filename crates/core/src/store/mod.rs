@@ -18,7 +18,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
-pub use attempts::{AnswerChange, ClosedOnSite, KeptAttempt, QueuedAnswer};
+pub use attempts::{AnswerChange, ClosedOnSite, KeptAttempt, QueuedAnswer, SentAnswer};
 pub use kv::{KeyValue, KvStore, MemoryKv};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
@@ -181,7 +181,8 @@ pub trait Store {
     /// Every attempt this device keeps, in id order.
     fn kept_attempts(&self) -> Result<Vec<AttemptId>>;
 
-    /// Forgets an attempt: its copy, its queued changes, its queued finish and its screen marks.
+    /// Forgets an attempt: its copy, its queued changes, what was sent for it, its queued finish
+    /// and its screen marks.
     fn forget_attempt(&self, attempt: AttemptId) -> Result<()>;
 
     /// Queues a learner's change to one question, in one atomic step: the latest change per
@@ -204,6 +205,18 @@ pub trait Store {
     /// Marks queued changes whose question the site changed meanwhile: kept, never sent, until
     /// the learner answers the question again.
     fn mark_needs_look(&self, attempt: AttemptId, slots: &[u32]) -> Result<()>;
+
+    /// Remembers what is about to be sent for each question, before the request goes (see
+    /// [`SentAnswer`]): added to what was sent on the same sequence check, in place of what was
+    /// sent on an earlier one. Atomic per question.
+    fn record_sent(&self, attempt: AttemptId, sent: &[SentAnswer]) -> Result<()>;
+
+    /// What this device sent for the attempt's questions and has not settled, in slot order.
+    fn sent_answers(&self, attempt: AttemptId) -> Result<Vec<SentAnswer>>;
+
+    /// Forgets what was sent for each `(slot, sequence_check)` on that check or an earlier one:
+    /// the site took it, or its copy moved past it and was compared.
+    fn forget_sent(&self, attempt: AttemptId, settled: &[(u32, u32)]) -> Result<()>;
 
     /// Queues (or clears) the attempt's submission, to be sent when the site can be reached.
     fn set_finish_queued(&self, attempt: AttemptId, queued: bool) -> Result<()>;

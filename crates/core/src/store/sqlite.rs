@@ -2,8 +2,8 @@
 //! the app being killed at any instant (and a power cut, at the cost of an fsync per record).
 
 use super::{
-    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, SiteAction, Store,
-    StoredEvent, merge_remote_into, record_rule,
+    AnswerChange, KeptAttempt, LectureContext, LocalProgress, QueuedAnswer, SentAnswer, SiteAction,
+    Store, StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
 use juko_model::{
@@ -85,6 +85,14 @@ const MIGRATIONS: &[&str] = &[
         until_ms INTEGER NOT NULL,
         PRIMARY KEY (attempt, holder)
      );",
+    // 5: what was sent for each question before the site's reply came (a JSON list of
+    // `SentAnswer`s), so a send whose reply was lost is told from another device's change.
+    "CREATE TABLE quiz_sent (
+        attempt INTEGER NOT NULL,
+        slot INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (attempt, slot)
+     );",
 ];
 
 /// Every table holding the account's data: what [`Store::erase`] empties.
@@ -98,6 +106,7 @@ const ACCOUNT_TABLES: &[&str] = &[
     "quiz_attempts",
     "quiz_answers",
     "quiz_screens",
+    "quiz_sent",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -589,6 +598,7 @@ impl Store for SqliteStore {
             for sql in [
                 "DELETE FROM quiz_answers WHERE attempt = ?1",
                 "DELETE FROM quiz_screens WHERE attempt = ?1",
+                "DELETE FROM quiz_sent WHERE attempt = ?1",
                 "DELETE FROM quiz_attempts WHERE attempt = ?1",
             ] {
                 tx.execute(sql, [attempt.0]).map_err(storage)?;
@@ -658,6 +668,34 @@ impl Store for SqliteStore {
                     params![attempt.0, slot, json],
                 )
                 .map_err(storage)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn record_sent(&self, attempt: AttemptId, sent: &[SentAnswer]) -> Result<()> {
+        self.writable()?;
+        self.transaction(|tx| {
+            for s in sent {
+                let current = read_sent(tx, attempt, Some(s.slot))?;
+                write_sent(tx, attempt, s.slot, &SentAnswer::added(current, s))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn sent_answers(&self, attempt: AttemptId) -> Result<Vec<SentAnswer>> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        read_sent(&conn, attempt, None)
+    }
+
+    fn forget_sent(&self, attempt: AttemptId, settled: &[(u32, u32)]) -> Result<()> {
+        self.writable()?;
+        self.transaction(|tx| {
+            for (slot, through) in settled {
+                let mut left = read_sent(tx, attempt, Some(*slot))?;
+                left.retain(|s| s.sequence_check > *through);
+                write_sent(tx, attempt, *slot, &left)?;
             }
             Ok(())
         })
@@ -781,6 +819,52 @@ fn read_queued(
                 .map_err(|e| Error::Storage(format!("damaged queued answer of {attempt}: {e}")))
         })
         .collect()
+}
+
+/// What was sent for an attempt's questions (one slot's, when given), in slot order.
+fn read_sent(conn: &Connection, attempt: AttemptId, slot: Option<u32>) -> Result<Vec<SentAnswer>> {
+    let rows: Vec<String> = conn
+        .prepare_cached(
+            "SELECT json FROM quiz_sent WHERE attempt = ?1 AND (?2 IS NULL OR slot = ?2)
+             ORDER BY slot",
+        )
+        .and_then(|mut st| {
+            st.query_map(params![attempt.0, slot], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(storage)?;
+    let mut sent = Vec::new();
+    for j in &rows {
+        let sends: Vec<SentAnswer> = serde_json::from_str(j)
+            .map_err(|e| Error::Storage(format!("damaged record of a send of {attempt}: {e}")))?;
+        sent.extend(sends);
+    }
+    Ok(sent)
+}
+
+/// Replaces what is remembered of a question's sends (none: the row goes).
+fn write_sent(
+    tx: &Transaction<'_>,
+    attempt: AttemptId,
+    slot: u32,
+    sent: &[SentAnswer],
+) -> Result<()> {
+    if sent.is_empty() {
+        tx.execute(
+            "DELETE FROM quiz_sent WHERE attempt = ?1 AND slot = ?2",
+            params![attempt.0, slot],
+        )
+        .map_err(storage)?;
+        return Ok(());
+    }
+    let json = serde_json::to_string(sent).map_err(|e| Error::Storage(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO quiz_sent (attempt, slot, json) VALUES (?1, ?2, ?3)
+         ON CONFLICT (attempt, slot) DO UPDATE SET json = excluded.json",
+        params![attempt.0, slot, json],
+    )
+    .map_err(storage)?;
+    Ok(())
 }
 
 /// The next version of a queued change: increasing across the store (see `QueuedAnswer`).

@@ -356,6 +356,7 @@ fn a_crash_before_the_kv_completion_action_is_repaired_on_open() {
 
 // Test attempts: kept copies and queued changes.
 
+use crate::store::SentAnswer;
 use crate::test_quiz::kept_attempt;
 use juko_model::{Answer, AttemptId, ChoiceKey};
 
@@ -443,6 +444,76 @@ fn a_question_needing_a_look_keeps_its_answer_until_answered_again() {
     });
 }
 
+fn sent(slot: u32, sequence_check: u32, key: &str, flagged: bool) -> SentAnswer {
+    SentAnswer {
+        slot,
+        sequence_check,
+        answer: Answer::Choice(Some(ChoiceKey(key.into()))),
+        flagged,
+    }
+}
+
+#[test]
+fn sends_on_one_check_are_all_remembered_until_the_site_moves_past_it() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        assert!(s.sent_answers(a).unwrap().is_empty());
+        s.record_sent(a, &[sent(1, 1, "0", false), sent(12, 4, "1", true)])
+            .unwrap();
+        // Another send on the same check (the first may be the one the site took); the same
+        // one again is remembered once.
+        s.record_sent(a, &[sent(1, 1, "2", false), sent(1, 1, "0", false)])
+            .unwrap();
+        s.record_sent(AttemptId(9002), &[sent(1, 1, "1", false)])
+            .unwrap();
+        assert_eq!(
+            s.sent_answers(a).unwrap(),
+            [
+                sent(1, 1, "2", false),
+                sent(1, 1, "0", false),
+                sent(12, 4, "1", true)
+            ],
+            "per question in slot order, latest last"
+        );
+        assert_eq!(
+            s.unsent_quiz_changes().unwrap(),
+            0,
+            "what was sent is not unsent"
+        );
+        // A send on a later check: the device's copy moved past the earlier ones.
+        s.record_sent(a, &[sent(1, 2, "1", false)]).unwrap();
+        assert_eq!(
+            s.sent_answers(a).unwrap(),
+            [sent(1, 2, "1", false), sent(12, 4, "1", true)]
+        );
+        // Settled on check 3 and before: question 12's send, on 4, stays.
+        s.forget_sent(a, &[(1, 3), (12, 3), (7, 3)]).unwrap();
+        assert_eq!(s.sent_answers(a).unwrap(), [sent(12, 4, "1", true)]);
+        s.forget_sent(a, &[(12, 4)]).unwrap();
+        assert!(s.sent_answers(a).unwrap().is_empty());
+        assert_eq!(s.sent_answers(AttemptId(9002)).unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn a_question_remembers_a_bounded_number_of_sends() {
+    each_store(|s| {
+        let a = AttemptId(9001);
+        for n in 0..40 {
+            s.record_sent(a, &[sent(1, 1, &n.to_string(), false)])
+                .unwrap();
+        }
+        let kept = s.sent_answers(a).unwrap();
+        assert!(kept.len() < 40, "{}", kept.len());
+        assert_eq!(
+            kept.last(),
+            Some(&sent(1, 1, "39", false)),
+            "the latest stays"
+        );
+    });
+}
+
 #[test]
 fn a_queued_submission_and_the_unsent_count() {
     each_store(|s| {
@@ -474,10 +545,14 @@ fn forgetting_an_attempt_takes_its_changes_and_only_its() {
             s.keep_attempt(&kept_attempt(id, true)).unwrap();
             s.queue_answer(AttemptId(id), 1, &pick("0"), 10).unwrap();
             s.set_finish_queued(AttemptId(id), true).unwrap();
+            s.record_sent(AttemptId(id), &[sent(1, 1, "0", false)])
+                .unwrap();
         }
         s.forget_attempt(AttemptId(1)).unwrap();
         assert_eq!(s.kept_attempt(AttemptId(1)).unwrap(), None);
         assert!(s.queued_answers(AttemptId(1)).unwrap().is_empty());
+        assert!(s.sent_answers(AttemptId(1)).unwrap().is_empty());
+        assert_eq!(s.sent_answers(AttemptId(12)).unwrap().len(), 1);
         assert!(!s.finish_queued(AttemptId(1)).unwrap());
         assert_eq!(s.kept_attempts().unwrap(), [AttemptId(12)]);
         assert_eq!(s.queued_answers(AttemptId(12)).unwrap().len(), 1);
@@ -492,10 +567,13 @@ fn erasing_takes_the_attempts_and_refuses_new_answers() {
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(a, 1, &pick("0"), 10).unwrap();
         s.set_finish_queued(a, true).unwrap();
+        s.record_sent(a, &[sent(1, 1, "0", false)]).unwrap();
         s.erase().unwrap();
         assert_eq!(s.kept_attempts().unwrap(), []);
         assert_eq!(s.kept_attempt(a).unwrap(), None);
         assert!(s.queued_answers(a).unwrap().is_empty());
+        assert!(s.sent_answers(a).unwrap().is_empty());
+        assert!(s.record_sent(a, &[sent(1, 1, "0", false)]).is_err());
         assert_eq!(s.unsent_quiz_changes().unwrap(), 0);
         assert!(s.queue_answer(a, 1, &pick("1"), 11).is_err());
         assert!(s.keep_attempt(&kept_attempt(9001, true)).is_err());
@@ -510,7 +588,9 @@ fn a_new_handle_sees_queued_answers(first: &dyn Store, reopen: impl FnOnce() -> 
     let queued = first.queue_answer(a, 1, &pick("2"), 10).unwrap();
     first.mark_needs_look(a, &[1]).unwrap();
     first.set_finish_queued(a, true).unwrap();
+    first.record_sent(a, &[sent(1, 1, "2", true)]).unwrap();
     let again = reopen();
+    assert_eq!(again.sent_answers(a).unwrap(), [sent(1, 1, "2", true)]);
     assert_eq!(
         again.kept_attempt(a).unwrap(),
         Some(kept_attempt(9001, true))
@@ -553,6 +633,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
         for sql in [
+            "DROP TABLE quiz_sent",
             "DROP TABLE quiz_screens",
             "DROP TABLE quiz_answers",
             "DROP TABLE quiz_attempts",
@@ -579,7 +660,11 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         // As a store made by the release before: schema 3, no screen marks.
-        for sql in ["DROP TABLE quiz_screens", "PRAGMA user_version = 3"] {
+        for sql in [
+            "DROP TABLE quiz_sent",
+            "DROP TABLE quiz_screens",
+            "PRAGMA user_version = 3",
+        ] {
             s.execute_for_tests(sql).unwrap();
         }
     }
@@ -587,6 +672,31 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
+        s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
+        // As a store made by the release before: schema 4, no sends remembered.
+        for sql in ["DROP TABLE quiz_sent", "PRAGMA user_version = 4"] {
+            s.execute_for_tests(sql).unwrap();
+        }
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
+    assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
+    assert!(s.sent_answers(AttemptId(9001)).unwrap().is_empty());
+    s.record_sent(AttemptId(9001), &[sent(1, 1, "0", false)])
+        .unwrap();
+    assert_eq!(s.sent_answers(AttemptId(9001)).unwrap().len(), 1);
     std::fs::remove_dir_all(dir).ok();
 }
 
