@@ -68,6 +68,12 @@ pub(crate) enum Error {
         message: String,
         debuginfo: Option<String>,
     },
+    /// `coursehidden`: a hidden course, which a learner may not even see listed.
+    #[error("This course is currently unavailable to students")]
+    CourseHidden,
+    /// `canntenrol` (enrol_self): the course has no enabled self-enrolment to try.
+    #[error("Enrolment is disabled or inactive")]
+    CanntEnrol,
     #[error("Invalid login, please try again")]
     InvalidLogin,
     #[error("Web service is not available (it doesn't exist or might be disabled)")]
@@ -151,6 +157,8 @@ impl Error {
             Error::CompletionNotEnabled => "completionnotenabled",
             Error::NoLangString { errorcode, .. } => errorcode,
             Error::Quiz { errorcode, .. } => errorcode,
+            Error::CourseHidden => "coursehidden",
+            Error::CanntEnrol => "canntenrol",
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
             Error::MissingParam(_) => "missingparam",

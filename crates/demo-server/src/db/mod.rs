@@ -5,6 +5,7 @@
 
 mod activity;
 mod courses;
+mod enrol;
 mod files;
 mod progress;
 mod quiz;
@@ -21,6 +22,10 @@ pub(crate) use courses::{
     course_modules, course_of_module, course_of_section, course_sections, enrol_methods,
     enrolled_courses, enrolled_user_count, is_enrolled, resource_cm, resource_settings,
     set_resource_intro,
+};
+pub(crate) use enrol::{
+    EnrolRow, enabled_instances, enrol_instance, has_user_enrolment, insert_user_enrolment,
+    user_enrolment_count,
 };
 pub(crate) use files::{
     FileRow, file_at, files_of_course, lecture_files, record_media, set_file_content,

@@ -420,8 +420,19 @@ INSERT INTO sqlite_sequence (name, seq) VALUES
     ('question_usages', 45000), ('question_attempts', 612000), ('question_attempt_steps', 900000);
 "#;
 
+/// Version 5: self-enrolment windows and switches, as Moodle's `enrol` table has them.
+/// `customint6` (new enrolments allowed) is NULL on Moodle's other instances, so 0 here; the
+/// seed turns it on for self-enrolment.
+const SCHEMA_V5: &str = r#"
+ALTER TABLE enrol ADD COLUMN enrolstartdate INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE enrol ADD COLUMN enrolenddate INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE enrol ADD COLUMN customint3 INTEGER NOT NULL DEFAULT 0; -- most self-enrolments, 0 = no limit
+ALTER TABLE enrol ADD COLUMN customint6 INTEGER NOT NULL DEFAULT 0; -- new self-enrolments allowed
+UPDATE enrol SET customint6 = 1 WHERE enrol = 'self';
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
 
 /// Brings the schema up to date, one transaction per step.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

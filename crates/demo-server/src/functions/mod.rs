@@ -12,6 +12,7 @@ mod mobile;
 mod progress;
 mod quiz;
 mod resources;
+mod self_enrol;
 mod site_info;
 mod views;
 
@@ -41,9 +42,12 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "core_course_get_course_module",
     "core_course_get_courses_by_field",
     "core_course_view_course",
+    "core_enrol_get_course_enrolment_methods",
     "core_enrol_get_users_courses",
     "core_group_get_course_user_groups",
     "core_webservice_get_site_info",
+    "enrol_self_enrol_user",
+    "enrol_self_get_instance_info",
     "mod_quiz_get_attempt_access_information",
     "mod_quiz_get_attempt_data",
     "mod_quiz_get_attempt_review",
@@ -84,13 +88,10 @@ pub(crate) fn functions(progress_extension: bool) -> Vec<&'static str> {
 /// Functions a Moodle site has but this demo's service does not offer (yet): calling them is
 /// an access exception, as on a site whose service leaves them out, not an unknown function.
 const NOT_IN_SERVICE: &[&str] = &[
-    "core_enrol_get_course_enrolment_methods",
     "core_message_get_messages",
     "core_user_get_user_preferences",
     "core_user_set_user_preferences",
     "core_user_update_user_preferences",
-    "enrol_self_enrol_user",
-    "enrol_self_get_instance_info",
     "message_popup_get_popup_notifications",
     "mod_forum_get_forum_discussions",
     "mod_forum_get_forums_by_courses",
@@ -117,6 +118,13 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "core_enrol_get_users_courses" => {
             json(enrol::get_users_courses(&ctx, parse(query)?).await?)
         }
+        "core_enrol_get_course_enrolment_methods" => {
+            json(self_enrol::get_course_enrolment_methods(&ctx, parse(query)?).await?)
+        }
+        "enrol_self_get_instance_info" => {
+            json(self_enrol::get_instance_info(&ctx, parse(query)?).await?)
+        }
+        "enrol_self_enrol_user" => json(self_enrol::enrol_user(&ctx, parse(query)?).await?),
         "core_course_get_contents" => json(contents::get_contents(&ctx, parse(query)?).await?),
         "core_course_view_course" => json(views::view_course(&ctx, parse(query)?).await?),
         "mod_resource_view_resource" => json(views::view_resource(&ctx, parse(query)?).await?),

@@ -15,6 +15,9 @@ use crate::password;
 /// 2025-04-01 00:00 JST, the start of the Japanese fiscal year the demo courses run in.
 const COURSE_START: i64 = 1_743_433_200;
 const ADMIN_USER_ID: i64 = 2;
+/// The names learners see for the self-enrolment instances.
+const FACILITY_CODE_NAME: &str = "施設コード";
+const CLOSED_CODE_NAME: &str = "参加登録（2024年度）";
 
 pub(super) struct Seeder<'a> {
     tx: &'a Transaction<'a>,
@@ -394,18 +397,35 @@ impl<'a> Seeder<'a> {
         let manual = self.tx.last_insert_rowid();
         let facility_code = match enrolment {
             Enrolment::Manual => None,
-            Enrolment::FacilityCode(code) => {
-                self.tx.execute(
-                    "INSERT INTO enrol (courseid, enrol, name, password) VALUES (?1, 'self', '施設コード', ?2)",
-                    params![courseid, code],
-                )?;
-                Some(self.tx.last_insert_rowid())
+            Enrolment::FacilityCode { code, .. } => {
+                Some(self.self_enrolment(courseid, FACILITY_CODE_NAME, code, 0)?)
+            }
+            // Closed at the end of the last fiscal year: nobody was seeded through it.
+            Enrolment::Closed { code } => {
+                self.self_enrolment(courseid, CLOSED_CODE_NAME, code, COURSE_START - 1)?;
+                None
             }
         };
         Ok(EnrolInstances {
             manual,
             facility_code,
         })
+    }
+
+    /// A self-enrolment taking new learners with `key`, until `enrolenddate` (0: no end).
+    fn self_enrolment(
+        &self,
+        courseid: i64,
+        name: &str,
+        key: &str,
+        enrolenddate: i64,
+    ) -> rusqlite::Result<i64> {
+        self.tx.execute(
+            "INSERT INTO enrol (courseid, enrol, name, password, enrolenddate, customint6)
+             VALUES (?1, 'self', ?2, ?3, ?4, 1)",
+            params![courseid, name, key, enrolenddate],
+        )?;
+        Ok(self.tx.last_insert_rowid())
     }
 }
 

@@ -20,8 +20,17 @@ pub(crate) const CATEGORIES: &[(Category, &str)] = &[
 pub(crate) enum Enrolment {
     /// Manual enrolment by the site only.
     Manual,
-    /// Manual, plus self-enrolment with the facility code (施設コード) as enrolment key.
-    FacilityCode(&'static str),
+    /// Manual, plus self-enrolment with this fiscal year's facility code (施設コード) as
+    /// enrolment key. Facilities get a new code each year; last year's is kept here so tests
+    /// can show it no longer works.
+    FacilityCode {
+        code: &'static str,
+        #[cfg_attr(not(test), allow(dead_code))]
+        last_year: &'static str,
+    },
+    /// Manual, plus a self-enrolment whose end date has passed: the site stopped taking
+    /// learners with this code at the end of the last fiscal year.
+    Closed { code: &'static str },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +63,10 @@ pub(crate) const FACILITY_A: CoursePlan = CoursePlan {
     ],
     certificates: true,
     locked_sections: &[],
-    enrolment: Enrolment::FacilityCode("NCCH2025"),
+    enrolment: Enrolment::FacilityCode {
+        code: "NCCH2025",
+        last_year: "NCCH2024",
+    },
 };
 
 /// Facility B: a 独自コース (custom course): the basic course plus units the facility chose.
@@ -74,7 +86,10 @@ pub(crate) const FACILITY_B: CoursePlan = CoursePlan {
     ],
     certificates: true,
     locked_sections: &[],
-    enrolment: Enrolment::FacilityCode("SKGH2025"),
+    enrolment: Enrolment::FacilityCode {
+        code: "SKGH2025",
+        last_year: "SKGH2024",
+    },
 };
 
 /// The iCROWN network's training; its last unit opens after the second.
@@ -87,7 +102,7 @@ pub(crate) const ICROWN: CoursePlan = CoursePlan {
     units: catalog::ICROWN_UNITS,
     certificates: false,
     locked_sections: &[3],
-    enrolment: Enrolment::Manual,
+    enrolment: Enrolment::Closed { code: "ICROWN2024" },
 };
 
 /// Every ICRweb unit in one course that no demo learner is enrolled in (authorization tests).

@@ -47,6 +47,13 @@ pub const DEMO_LEARNERS: &[DemoLearner] = &[
         full_name: "鈴木 一郎",
         facility: "国立国際医療センター",
     },
+    // Enrolled nowhere yet: joins facility A's course with its facility code.
+    DemoLearner {
+        username: "newcomer",
+        password: "Juko-demo-4",
+        full_name: "高橋 美咲",
+        facility: "国立がん研究センター中央病院",
+    },
 ];
 
 /// Who is enrolled where, by username and course shortname. Nobody is in the catalog course.

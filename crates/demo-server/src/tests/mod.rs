@@ -12,6 +12,7 @@ mod catalog;
 mod completion;
 mod contents;
 mod courses;
+mod enrol;
 mod files;
 mod hostile;
 mod live;

@@ -168,7 +168,10 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         .db()
         .call(|conn| {
             conn.execute_batch(
-                "DELETE FROM course_modules WHERE module = 'quiz';
+                "ALTER TABLE enrol DROP COLUMN customint6; ALTER TABLE enrol DROP COLUMN customint3;
+                 ALTER TABLE enrol DROP COLUMN enrolenddate;
+                 ALTER TABLE enrol DROP COLUMN enrolstartdate;
+                 DELETE FROM course_modules WHERE module = 'quiz';
                  DROP TABLE question_attempt_step_data; DROP TABLE question_attempt_steps;
                  DROP TABLE question_attempts; DROP TABLE question_usages; DROP TABLE quiz_grades;
                  ALTER TABLE course_modules DROP COLUMN completionusegrade;
@@ -215,6 +218,15 @@ async fn a_database_from_before_the_extension_is_upgraded() {
     let page = upgraded.pull(&token, "", None).await;
     assert_eq!(page["lectures"][0]["duration"], 5.0);
     assert_eq!(page["lectures"][0]["completed"], true);
+    // Self-enrolments seeded before version 5 still take learners with their code.
+    let facility_a = upgraded.course_id(FACILITY_A.shortname).await;
+    let open = upgraded
+        .query_i64(
+            "SELECT customint6 FROM enrol WHERE enrol = 'self' AND courseid = ?1",
+            facility_a,
+        )
+        .await;
+    assert_eq!(open, 1);
     drop(upgraded);
     let _ = std::fs::remove_dir_all(dir);
 }
