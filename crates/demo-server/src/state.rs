@@ -57,6 +57,7 @@ impl AppState {
             .call(move |conn| {
                 if db::is_seeded(conn)? {
                     seed::link_media(conn, &clips, now)?;
+                    seed::add_missing_learners(conn, &clips, cost, now)?;
                 } else {
                     seed::seed(conn, &clips, cost, now)?;
                     tracing::info!("seeded the demo site");

@@ -7,7 +7,7 @@ use rusqlite::{Transaction, params};
 use super::catalog::{Lecture, Unit};
 use super::courses::{self, CoursePlan, Enrolment};
 use super::quizzes::{self, Question, QuizPlan};
-use super::{Clips, DEMO_LEARNERS, ENROLMENTS};
+use super::{Clips, DEMO_LEARNERS, DemoLearner, ENROLMENTS};
 use crate::config::PasswordCost;
 use crate::db::{self, ContextLevel, SITE_COURSE_ID};
 use crate::password;
@@ -110,23 +110,58 @@ impl<'a> Seeder<'a> {
     fn users(&self, cost: PasswordCost) -> anyhow::Result<HashMap<&'static str, i64>> {
         let mut ids = HashMap::new();
         for learner in DEMO_LEARNERS {
-            let (lastname, firstname) = learner
-                .full_name
-                .split_once(' ')
-                .unwrap_or((learner.full_name, ""));
-            let hash = password::hash(learner.password, cost)?;
-            let email = format!("{}@demo.juko.invalid", learner.username);
-            let user = db::NewUser {
-                username: learner.username,
-                password_hash: &hash,
-                firstname,
-                lastname,
-                email: &email,
-                institution: learner.facility,
-            };
-            ids.insert(learner.username, db::insert_user(self.tx, &user, self.now)?);
+            ids.insert(learner.username, self.user(learner, cost)?);
         }
         Ok(ids)
+    }
+
+    fn user(&self, learner: &DemoLearner, cost: PasswordCost) -> anyhow::Result<i64> {
+        let (lastname, firstname) = learner
+            .full_name
+            .split_once(' ')
+            .unwrap_or((learner.full_name, ""));
+        let hash = password::hash(learner.password, cost)?;
+        let email = format!("{}@demo.juko.invalid", learner.username);
+        let user = db::NewUser {
+            username: learner.username,
+            password_hash: &hash,
+            firstname,
+            lastname,
+            email: &email,
+            institution: learner.facility,
+        };
+        Ok(db::insert_user(self.tx, &user, self.now)?)
+    }
+
+    /// On a database seeded by an earlier version: the demo learners added since, with their
+    /// enrolments (through the open facility code where the course has one, as `seed_site`
+    /// does). Returns how many were added.
+    pub(super) fn add_missing_learners(&self, cost: PasswordCost) -> anyhow::Result<usize> {
+        let mut added = 0;
+        for learner in DEMO_LEARNERS {
+            let exists: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM user WHERE username = ?1)",
+                [learner.username],
+                |row| row.get(0),
+            )?;
+            if exists {
+                continue;
+            }
+            let userid = self.user(learner, cost)?;
+            for (_, shortname) in ENROLMENTS.iter().filter(|(u, _)| *u == learner.username) {
+                let enrolid: i64 = self.tx.query_row(
+                    "SELECT e.id FROM enrol e JOIN course c ON c.id = e.courseid
+                     WHERE c.shortname = ?1
+                       AND (e.enrol = 'manual' OR (e.enrol = 'self' AND e.enrolenddate = 0))
+                     ORDER BY e.enrol = 'self' DESC, e.id LIMIT 1",
+                    [shortname],
+                    |row| row.get(0),
+                )?;
+                db::insert_user_enrolment(self.tx, enrolid, userid, self.now)?;
+            }
+            added += 1;
+        }
+        Ok(added)
     }
 
     fn context(&self, level: ContextLevel, instanceid: i64) -> rusqlite::Result<i64> {

@@ -181,6 +181,23 @@ pub(crate) fn seed(
     Ok(())
 }
 
+/// On a database seeded earlier: creates the demo learners added to the seed since, so every
+/// learner the server prints can sign in.
+pub(crate) fn add_missing_learners(
+    conn: &mut Connection,
+    clips: &Clips,
+    cost: PasswordCost,
+    now: i64,
+) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    let added = build::Seeder::new(&tx, clips, now).add_missing_learners(cost)?;
+    tx.commit()?;
+    if added > 0 {
+        tracing::info!(learners = added, "added the new demo learners");
+    }
+    Ok(())
+}
+
 /// On a database seeded earlier: gives every lecture the clip, listed time and length of the
 /// media in use now (a database seeded by an older version, by tests with short media, or with
 /// a regenerated media directory). Learners' history stays as it is.

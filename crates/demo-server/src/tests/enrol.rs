@@ -449,3 +449,74 @@ async fn a_hidden_course_cannot_be_joined_or_asked_about() {
         .await;
     assert_eq!(count, 1, "only learner1");
 }
+
+/// Changes facility A's self-enrolment as a site administrator would.
+async fn configure_facility_a(site: &Site, sql: &'static str) -> i64 {
+    let instance = self_instance(site, FACILITY_A.shortname).await;
+    site.state
+        .db()
+        .call(move |conn| {
+            conn.execute(sql, [instance])?;
+            Ok(())
+        })
+        .await
+        .expect("configure");
+    instance
+}
+
+#[tokio::test]
+async fn each_closed_instance_gives_moodles_reason_and_enrols_nobody() {
+    let (code, _) = facility_a_codes();
+    for (sql, reason) in [
+        (
+            // 2099-01-01 00:00 JST.
+            "UPDATE enrol SET enrolstartdate = 4070876400 WHERE id = ?1",
+            "You cannot enrol yet; enrolment starts on Thursday, 1 January 2099, 12:00 AM.",
+        ),
+        ("UPDATE enrol SET customint6 = 0 WHERE id = ?1", CANNT_ENROL),
+        (
+            // learner1 already fills the one place.
+            "UPDATE enrol SET customint3 = 1 WHERE id = ?1",
+            "Maximum number of users allowed to self-enrol was already reached.",
+        ),
+    ] {
+        let site = Site::new().await;
+        let token = site.token("newcomer").await;
+        let courseid = site.course_id(FACILITY_A.shortname).await;
+        let instance = configure_facility_a(&site, sql).await;
+        let methods = site
+            .call(&token, METHODS, &[("courseid", &courseid.to_string())])
+            .await;
+        assert_eq!(methods[0]["status"], reason, "{sql}");
+        assert!(methods[0].get("wsfunction").is_none(), "{methods}");
+        let reply = enrol(&site, &token, courseid, &[("password", code)]).await;
+        assert_eq!(reply, warning(instance, "1", reason), "{sql}");
+        assert_not_enrolled(&site, &token, courseid).await;
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_instance_is_not_offered_and_cannot_be_used() {
+    let site = Site::new().await;
+    let token = site.token("newcomer").await;
+    let courseid = site.course_id(FACILITY_A.shortname).await;
+    let instance = configure_facility_a(&site, "UPDATE enrol SET status = 1 WHERE id = ?1").await;
+    let methods = site
+        .call(&token, METHODS, &[("courseid", &courseid.to_string())])
+        .await;
+    assert_eq!(methods, json!([]));
+    let (code, _) = facility_a_codes();
+    let reply = enrol(
+        &site,
+        &token,
+        courseid,
+        &[("password", code), ("instanceid", &instance.to_string())],
+    )
+    .await;
+    assert_exception(&reply, "canntenrol");
+    let info = site
+        .call(&token, INFO, &[("instanceid", &instance.to_string())])
+        .await;
+    assert_eq!(info["status"], CANNT_ENROL);
+    assert_not_enrolled(&site, &token, courseid).await;
+}

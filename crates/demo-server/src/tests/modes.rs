@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::support::{Site, assert_exception, listed_functions, played, strings, test_media_dir};
 use crate::config::{Config, DbLocation};
 use crate::functions::functions;
-use crate::seed::courses::FACILITY_A;
+use crate::seed::courses::{FACILITY_A, FACILITY_B};
 
 fn stock_site_config() -> Config {
     let mut config = Config::for_tests(test_media_dir());
@@ -285,5 +285,63 @@ async fn a_kept_database_gets_the_lengths_and_videos_of_the_media_in_use() {
     let again = Site::with_config(file_db_config(&dir, true)).await;
     assert_eq!(seeded(&again).await, want);
     drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_kept_database_gets_the_demo_learners_added_since() {
+    let dir = temp_dir("learners");
+    let first = Site::with_config(file_db_config(&dir, true)).await;
+    // As seeded before `newcomer` (and, to check enrolments, `learner2`) existed.
+    first
+        .state
+        .db()
+        .call(|conn| {
+            conn.execute_batch(
+                "DELETE FROM user_enrolments WHERE userid IN
+                     (SELECT id FROM user WHERE username IN ('learner2', 'newcomer'));
+                 DELETE FROM user WHERE username IN ('learner2', 'newcomer');",
+            )?;
+            Ok(())
+        })
+        .await
+        .expect("forget learners");
+    drop(first);
+
+    let kept = Site::with_config(file_db_config(&dir, true)).await;
+    let users = kept
+        .query_i64("SELECT COUNT(*) FROM user WHERE id > ?1", 0)
+        .await;
+    assert_eq!(users, 2 + crate::seed::DEMO_LEARNERS.len() as i64);
+    let token = kept.token("learner2").await;
+    let userid = kept.userid(&token).await.to_string();
+    let courses = kept
+        .call(
+            &token,
+            "core_enrol_get_users_courses",
+            &[("userid", &userid)],
+        )
+        .await;
+    assert_eq!(courses[0]["shortname"], FACILITY_B.shortname, "{courses}");
+    let facility_b = kept.course_id(FACILITY_B.shortname).await;
+    let through_code = kept
+        .query_i64(
+            "SELECT COUNT(*) FROM user_enrolments ue JOIN enrol e ON e.id = ue.enrolid
+             WHERE e.courseid = ?1 AND e.enrol = 'self'",
+            facility_b,
+        )
+        .await;
+    assert_eq!(through_code, 1, "joined with the facility code, as seeded");
+    let token = kept.token("newcomer").await;
+    let userid = kept.userid(&token).await.to_string();
+    let courses = kept
+        .call(
+            &token,
+            "core_enrol_get_users_courses",
+            &[("userid", &userid)],
+        )
+        .await;
+    assert_eq!(courses, json!([]));
+    drop(kept);
     let _ = std::fs::remove_dir_all(dir);
 }
