@@ -68,9 +68,6 @@ pub(crate) enum Error {
         message: String,
         debuginfo: Option<String>,
     },
-    /// `coursehidden`: a hidden course, which a learner may not even see listed.
-    #[error("This course is currently unavailable to students")]
-    CourseHidden,
     /// `canntenrol` (enrol_self): the course has no enabled self-enrolment to try.
     #[error("Enrolment is disabled or inactive")]
     CanntEnrol,
@@ -157,7 +154,6 @@ impl Error {
             Error::CompletionNotEnabled => "completionnotenabled",
             Error::NoLangString { errorcode, .. } => errorcode,
             Error::Quiz { errorcode, .. } => errorcode,
-            Error::CourseHidden => "coursehidden",
             Error::CanntEnrol => "canntenrol",
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",

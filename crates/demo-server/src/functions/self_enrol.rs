@@ -148,7 +148,7 @@ pub(crate) async fn enrol_user(ctx: &Ctx, params: EnrolParams) -> Result<EnrolRe
             let course = db::course_by_id(conn, params.courseid)?
                 .ok_or_else(|| Error::missing_record("course"))?;
             if !course.visible {
-                return Err(Error::CourseHidden);
+                return Err(course_hidden());
             }
             let tx = conn.transaction()?;
             let result = try_instances(&tx, &user, &course, &params, now)?;
@@ -184,7 +184,7 @@ fn try_instances(
         if let Some(key) = instance.key()
             && params.password != key
         {
-            warnings.push(wrong_key(&instance, key));
+            warnings.push(wrong_key(&instance, key, SHOW_HINT));
             continue;
         }
         db::insert_user_enrolment(conn, instance.id, user.id, now)?;
@@ -201,8 +201,8 @@ fn try_instances(
 
 /// Warning `3` (with the key's first letter) or `4`. This site uses no group keys, so
 /// warning `2` (a key matching no group key) never arises.
-fn wrong_key(instance: &EnrolRow, key: &str) -> Warning {
-    if SHOW_HINT {
+fn wrong_key(instance: &EnrolRow, key: &str, show_hint: bool) -> Warning {
+    if show_hint {
         let first: String = key.chars().take(1).collect();
         // Moodle escapes the language string, markup included, for the PARAM_TEXT message.
         let message = format!(
@@ -239,9 +239,18 @@ fn listed_course(conn: &Connection, courseid: i64) -> Result<CourseRow> {
     let course =
         db::course_by_id(conn, courseid)?.ok_or_else(|| Error::missing_record("course"))?;
     if !course.visible {
-        return Err(Error::CourseHidden);
+        return Err(course_hidden());
     }
     Ok(course)
+}
+
+/// `moodle_exception('coursehidden')`: the error strings have no such entry, so Moodle's
+/// message is `error/coursehidden`.
+fn course_hidden() -> Error {
+    Error::NoLangString {
+        exception: "moodle_exception",
+        errorcode: "coursehidden",
+    }
 }
 
 /// `can_self_enrol`, in Moodle's order: already enrolled here, then whether the instance is
@@ -379,10 +388,48 @@ mod tests {
         );
     }
 
+    fn instance(key: &str) -> EnrolRow {
+        EnrolRow {
+            id: 7,
+            courseid: 2,
+            enrol: "self".to_owned(),
+            status: 0,
+            name: None,
+            password: Some(key.to_owned()),
+            enrolstartdate: 0,
+            enrolenddate: 0,
+            customint3: 0,
+            customint6: true,
+        }
+    }
+
     #[test]
-    fn the_hint_escapes_the_keys_first_letter() {
-        assert_eq!(escape("<"), "&lt;");
-        assert_eq!(escape("'"), "&#039;");
-        assert_eq!(escape("施"), "施");
+    fn a_wrong_key_gives_the_first_letter_only_with_the_hint_on() {
+        let plain = wrong_key(&instance("NCCH2025"), "NCCH2025", false);
+        assert_eq!(
+            (plain.warningcode, plain.message.as_str()),
+            ("4", WRONG_KEY)
+        );
+        assert_eq!(plain.itemid, Some(7));
+        let hint = wrong_key(&instance("NCCH2025"), "NCCH2025", true);
+        assert_eq!(hint.warningcode, "3");
+        assert_eq!(
+            hint.message,
+            "That enrolment key was incorrect, please try again&lt;br /&gt;\n\
+             (Here&#039;s a hint - it starts with &#039;N&#039;)"
+        );
+        // One character, not one byte; markup in the key is escaped.
+        let hint = wrong_key(&instance("施設"), "施設", true);
+        assert!(
+            hint.message.ends_with("&#039;施&#039;)"),
+            "{}",
+            hint.message
+        );
+        let hint = wrong_key(&instance("<b>"), "<b>", true);
+        assert!(
+            hint.message.ends_with("&#039;&lt;&#039;)"),
+            "{}",
+            hint.message
+        );
     }
 }

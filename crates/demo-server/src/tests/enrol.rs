@@ -436,6 +436,7 @@ async fn a_hidden_course_cannot_be_joined_or_asked_about() {
     let (code, _) = facility_a_codes();
     let reply = enrol(&site, &token, courseid, &[("password", code)]).await;
     assert_exception(&reply, "coursehidden");
+    assert_eq!(reply["message"], "error/coursehidden");
     let reply = site
         .call(&token, METHODS, &[("courseid", &courseid.to_string())])
         .await;
