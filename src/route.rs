@@ -33,3 +33,87 @@ pub enum Route {
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// Every screen with the URL it is shown at: each one prints as that URL and that URL (with
+    /// or without a trailing slash) reads back as the screen.
+    fn screens() -> Vec<(Route, &'static str)> {
+        let (course, quiz, attempt) = (CourseId(7), LectureId(42), AttemptId(9));
+        vec![
+            (Route::Home {}, "/"),
+            (Route::CourseView { course }, "/courses/7"),
+            (
+                Route::LectureView {
+                    course,
+                    lecture: LectureId(3),
+                },
+                "/courses/7/lectures/3",
+            ),
+            (Route::QuizView { course, quiz }, "/courses/7/quizzes/42"),
+            (
+                Route::AttemptView {
+                    course,
+                    quiz,
+                    attempt,
+                },
+                "/courses/7/quizzes/42/attempts/9",
+            ),
+            (
+                Route::AttemptSummaryView {
+                    course,
+                    quiz,
+                    attempt,
+                },
+                "/courses/7/quizzes/42/attempts/9/summary",
+            ),
+            (
+                Route::AttemptResultView {
+                    course,
+                    quiz,
+                    attempt,
+                },
+                "/courses/7/quizzes/42/attempts/9/result",
+            ),
+            (Route::HistoryView {}, "/history"),
+        ]
+    }
+
+    #[test]
+    fn each_screen_has_its_url() {
+        for (route, url) in screens() {
+            assert_eq!(route.to_string(), url);
+            assert_eq!(Route::from_str(url).ok(), Some(route.clone()), "{url}");
+            if url != "/" {
+                assert_eq!(
+                    Route::from_str(&format!("{url}/")).ok(),
+                    Some(route),
+                    "{url}/"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn other_urls_are_not_found() {
+        for url in [
+            "/courses",
+            "/courses/x",
+            "/courses/7/lectures",
+            "/courses/7/quizzes/x",
+            "/courses/7/quizzes/42/attempts",
+            "/courses/7/quizzes/42/attempts/9/other",
+            "/courses/7/other/3",
+            "/nothing",
+        ] {
+            let route = Route::from_str(url).ok();
+            assert!(
+                matches!(route, Some(Route::NotFound { .. })),
+                "{url}: {route:?}"
+            );
+        }
+    }
+}

@@ -411,12 +411,14 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
     let overview = use_kept(
         (course, quiz),
         |(_, module)| Item::quiz(*module),
-        |session, (course, module)| async move { session.quiz_overview(course, module).await },
+        |session, (course, module)| {
+            Box::pin(async move { session.quiz_overview(course, module).await })
+        },
     );
     let review = use_kept(
         attempt,
         |a| Item::review(*a),
-        |session, a| async move { session.attempt_review(a).await },
+        |session, a| Box::pin(async move { session.attempt_review(a).await }),
     );
     let o = overview.shown(&(course, quiz)).data.map(|k| k.value);
     let shown_review = review.shown(&attempt);

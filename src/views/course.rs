@@ -17,20 +17,22 @@ pub fn CourseView(course: CourseId) -> Element {
     let contents = use_kept(
         course,
         |c| Item::contents(*c),
-        |session, course| async move {
-            let contents = session.course_contents(course).await?;
-            // The view event only feeds the site's logs: a failure must not hide the course.
-            if let Err(e) = session.record_course_view(course).await {
-                tracing::warn!("course view not recorded: {e}");
-            }
-            Ok(contents)
+        |session, course| {
+            Box::pin(async move {
+                let contents = session.course_contents(course).await?;
+                // The view event only feeds the site's logs: a failure must not hide the course.
+                if let Err(e) = session.record_course_view(course).await {
+                    tracing::warn!("course view not recorded: {e}");
+                }
+                Ok(contents)
+            })
         },
     );
     // The title comes from the course list (contents carry no name).
     let courses = use_kept(
         (),
         |_| Item::courses(),
-        |session, _| async move { session.courses().await },
+        |session, _| Box::pin(async move { session.courses().await }),
     );
     let title = courses
         .shown(&())

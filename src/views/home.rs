@@ -16,7 +16,7 @@ pub fn Home() -> Element {
     let courses = use_kept(
         (),
         |_| Item::courses(),
-        |session, _| async move { session.courses().await },
+        |session, _| Box::pin(async move { session.courses().await }),
     );
     let body = courses.render(lang, &(), |kept| {
         if kept.value.is_empty() {

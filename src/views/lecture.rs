@@ -20,7 +20,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let contents = use_kept(
         course,
         |c| Item::contents(*c),
-        |session, course| async move { session.course_contents(course).await },
+        |session, course| Box::pin(async move { session.course_contents(course).await }),
     );
     let shown = contents.shown(&course);
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent

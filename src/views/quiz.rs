@@ -23,13 +23,15 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     let overview = use_kept(
         (course, quiz),
         |(_, module)| Item::quiz(*module),
-        |session, (course, module)| async move {
-            let overview = session.quiz_overview(course, module).await?;
-            // The view event only feeds the site's logs: a failure must not hide the test.
-            if let Err(e) = session.record_quiz_view(overview.quiz.id).await {
-                tracing::warn!("test view not recorded: {e}");
-            }
-            Ok(overview)
+        |session, (course, module)| {
+            Box::pin(async move {
+                let overview = session.quiz_overview(course, module).await?;
+                // The view event only feeds the site's logs: a failure must not hide the test.
+                if let Err(e) = session.record_quiz_view(overview.quiz.id).await {
+                    tracing::warn!("test view not recorded: {e}");
+                }
+                Ok(overview)
+            })
         },
     );
     let mut busy = use_signal(|| false);

@@ -49,7 +49,7 @@ impl Route {
         match self {
             Route::Native => "the toolchain's own wasm32 std",
             Route::Debian => {
-                "Debian rustc-web + -Zbuild-std + wasm-ld-22 (no wasm32 std in this toolchain)"
+                "Debian rustc-web + -Zbuild-std (std optimize_for_size) + wasm-ld-22 (no wasm32 std in this toolchain)"
             }
         }
     }
@@ -111,6 +111,22 @@ impl Route {
         match self {
             Route::Native => &[],
             Route::Debian => &["-Zbuild-std=std,panic_abort"],
+        }
+    }
+
+    /// The flags for building the bundle itself. Debian's route rebuilds std, so it builds it
+    /// with std's `optimize_for_size` algorithms (sorting, number formatting and parsing: the
+    /// same results, smaller code): 502,998 → 488,102 B brotli, mostly one sort per element
+    /// type sorted. These replace cargo's default std features (`panic-unwind`, `backtrace`),
+    /// which do nothing here: the profile aborts on panic, and a wasm32-unknown-unknown program
+    /// never captures a backtrace.
+    pub(crate) fn bundle_args(self) -> &'static [&'static str] {
+        match self {
+            Route::Native => &[],
+            Route::Debian => &[
+                "-Zbuild-std=std,panic_abort",
+                "-Zbuild-std-features=optimize_for_size",
+            ],
         }
     }
 }
@@ -213,7 +229,7 @@ pub(crate) fn build() -> Result<WebBuild> {
     step("cargo build (wasm32, profile wasm-release)");
     let t0 = Instant::now();
     let mut cmd = route.cargo("build");
-    cmd.args(route.extra_args())
+    cmd.args(route.bundle_args())
         .args(WEB_APP)
         .args(["--profile", PROFILE, "--target", TARGET]);
     run(&mut cmd)?;
