@@ -34,6 +34,7 @@ const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
     "quiz.test.mjs",
+    "quiz_flow.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
 ];
