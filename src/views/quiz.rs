@@ -37,6 +37,32 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     let mut error = use_signal(|| None::<String>);
     // The start the learner is asked to confirm (a timed test, or another attempt).
     let mut confirming = use_signal(|| None::<QuizOverview>);
+    // A submission queued on this device, sent meanwhile (the sync service, back online):
+    // the site's page is asked again, so it shows the result instead of the open attempt.
+    let mut was_queued = use_signal(|| false);
+    use_effect(move || {
+        let Some(store) = history.read() else {
+            return;
+        };
+        let Some(id) = overview
+            .shown(&(course, quiz))
+            .data
+            .map(|k| k.value.quiz.id)
+        else {
+            return;
+        };
+        let queued = device_attempts(&*store.0, id)
+            .open
+            .is_some_and(|l| l.finish_queued);
+        let was = *was_queued.peek();
+        if was && !queued {
+            let mut overview = overview;
+            overview.retry();
+        }
+        if was != queued {
+            was_queued.set(queued);
+        }
+    });
     let shown = overview.shown(&(course, quiz));
     let online = !matches!(shown.freshness, Freshness::Offline(_));
     let title = shown

@@ -195,6 +195,33 @@ mod tests {
     }
 
     #[test]
+    fn questions_not_reached_count_and_are_listed_and_a_queued_submission_is_not_submitting() {
+        #[derive(Props, Clone, PartialEq)]
+        struct P {
+            questions: Vec<Question>,
+        }
+        fn app(p: P) -> Element {
+            rsx! {
+                AttemptSummaryPanel {
+                    lang: Lang::Ja, questions: p.questions, ahead: vec![2, 3], needs_look: vec![],
+                    busy: false, locked: true, notice: None,
+                    on_go: |_| {}, on_back: |_| {}, on_submit: |_| {},
+                }
+            }
+        }
+        let a = question(1, QuestionKind::TrueFalse { answer: Some(true) });
+        let mut dom = VirtualDom::new_with_props(app, P { questions: vec![a] });
+        dom.rebuild_in_place();
+        let html = dioxus_ssr::render(&dom);
+        assert!(html.contains("3 問中 1 問解答"), "{html}");
+        assert!(!html.contains("すべての問題に解答しました"), "{html}");
+        let at = html.find("summary-not-reached").expect("listed");
+        assert!(html[at..].contains("問 2") && html[at..].contains("問 3"), "{html}");
+        assert!(!html.contains("提出しています"), "queued is not submitting: {html}");
+        assert!(html.contains("disabled"), "nothing more to submit from here: {html}");
+    }
+
+    #[test]
     fn lists_unanswered_flagged_and_needing_a_look() {
         #[derive(Props, Clone, PartialEq)]
         struct P {
