@@ -136,7 +136,9 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
             .as_ref()
             .filter(|l| !l.finish_queued)
             .and_then(|l| l.attempt.deadline)
-            .or_else(|| o.open_attempt().and_then(|a| a.deadline));
+            .or_else(|| o.open_attempt().and_then(|a| a.deadline))
+            // Past it, the site has the attempt submitted (or will at the next request).
+            .filter(|d| d.saturating_mul(1000) > platform::now_ms());
         let action = quiz_action(&o, online, on_device);
         let for_start = o.clone();
         let for_continue = o.clone();
