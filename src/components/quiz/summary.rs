@@ -216,9 +216,18 @@ mod tests {
         assert!(html.contains("3 問中 1 問解答"), "{html}");
         assert!(!html.contains("すべての問題に解答しました"), "{html}");
         let at = html.find("summary-not-reached").expect("listed");
-        assert!(html[at..].contains("問 2") && html[at..].contains("問 3"), "{html}");
-        assert!(!html.contains("提出しています"), "queued is not submitting: {html}");
-        assert!(html.contains("disabled"), "nothing more to submit from here: {html}");
+        assert!(
+            html[at..].contains("問 2") && html[at..].contains("問 3"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("提出しています"),
+            "queued is not submitting: {html}"
+        );
+        assert!(
+            html.contains("disabled"),
+            "nothing more to submit from here: {html}"
+        );
     }
 
     #[test]
