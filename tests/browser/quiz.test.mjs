@@ -258,6 +258,42 @@ describe('a unit test on a phone', () => {
     assert.ok(pageLeft > 0 && pageLeft <= 600, `time left on the test's page: ${pageLeft}`);
   });
 
+  it('queues a submission made offline, says so once, and sends it when back online', { timeout: 90_000 }, async () => {
+    // The basic unit's second attempt (left open on the wide screen) allows offline answering.
+    await page.locator('.back-link').first().click(); // the timed test's page → the course
+    await page.waitForURL(/\/courses\/\d+$/);
+    await page.locator(sel.quizLink, { hasText: QUIZ_NAME }).click();
+    await page.locator('[data-testid=quiz-continue]').click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    await page.locator(sel.finish).click();
+    await page.waitForURL(/\/summary$/);
+    const summaryUrl = page.url();
+    await page.context().setOffline(true);
+    await page.locator(sel.submit).click();
+    await page.locator(sel.confirm).click();
+    const queued = page.locator('[data-testid=attempt-finish-queued]');
+    await queued.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('[data-testid=submit-notice]').count(), 0, 'said once, not twice');
+    assert.doesNotMatch(await page.locator(sel.submit).innerText(), /提出しています|Submitting/);
+    assert.ok(await page.locator(sel.submit).isDisabled());
+    await screenshot('submit-queued');
+
+    // The test's page says it waits to be sent.
+    await page.locator('.back-link').first().click();
+    await page.waitForURL(/\/quizzes\/\d+$/);
+    await page.locator('[data-testid=quiz-finish-queued]').waitFor({ state: 'visible' });
+    await screenshot('quiz-waiting-to-send');
+
+    // Back to the summary, and online: the open screen submits it and shows the result.
+    await page.goBack();
+    await page.waitForURL(summaryUrl);
+    await queued.waitFor({ state: 'visible' });
+    await page.context().setOffline(false);
+    await page.waitForURL(/\/result$/);
+    await page.locator(sel.result).waitFor({ state: 'visible' });
+    await screenshot('queued-submitted');
+  });
+
   it('the pages broke no Content-Security-Policy rule', () => {
     assert.deepEqual(browser.cspViolations, []);
   });
