@@ -187,6 +187,29 @@ impl Lang {
         }
     }
 
+    /// Before a timed attempt starts: "制限時間は 10 分です。…".
+    pub fn timed_start(self, secs: u32) -> String {
+        let limit = self.time_limit(secs);
+        match self {
+            Lang::Ja => format!(
+                "制限時間は {limit} です。開始するとすぐに時間が計られ始め、途中で止めることはできません。受験中はインターネット接続が必要です。"
+            ),
+            Lang::En => format!(
+                "The time limit is {limit}. The time starts as soon as you start and cannot be paused. Taking the test needs the connection."
+            ),
+        }
+    }
+
+    /// Which attempt a new start uses: "3 回中 2 回目の受験になります。".
+    pub fn uses_attempt(self, n: usize, allowed: Option<u32>) -> String {
+        match (self, allowed) {
+            (Lang::Ja, Some(max)) => format!("この受験は {max} 回中 {n} 回目になります。"),
+            (Lang::Ja, None) => format!("{n} 回目の受験になります。"),
+            (Lang::En, Some(max)) => format!("This uses attempt {n} of {max}."),
+            (Lang::En, None) => format!("This will be attempt {n}."),
+        }
+    }
+
     /// A sentence for an engine error, for the learner.
     pub fn error(self, e: &Error) -> String {
         let msg = match e {
@@ -350,6 +373,15 @@ pub enum Msg {
     KeepMyAnswer,
     TakeSiteAnswer,
     SaveFailed,
+    NotReached,
+    NotReachedQuestions,
+    WaitingToSend,
+    TimedOffline,
+    TimeUpSubmitted,
+    StartConfirmTitle,
+    StartNow,
+    StartAgain,
+    OpeningFromSite,
 }
 
 impl Msg {
@@ -630,6 +662,24 @@ impl Msg {
                 "解答を送信できませんでした。解答はこの端末に保存されています。",
                 "Could not send your answers. They are kept on this device.",
             ),
+            NotReached => ("まだ表示されていません", "Not reached yet"),
+            NotReachedQuestions => ("まだ表示していない問題", "Questions not reached yet"),
+            WaitingToSend => (
+                "送信待ち: この受験の提出はこの端末にあり、接続したときに送信します。",
+                "Waiting to send: this attempt's submission is on this device and goes when you are back online.",
+            ),
+            TimedOffline => (
+                "オフラインです。解答はサイトに届いていません。制限時間はこのまま進みます。",
+                "You are offline: your answers are not reaching the site, and the time keeps running.",
+            ),
+            TimeUpSubmitted => (
+                "時間切れのため自動提出しました",
+                "Time was up: the attempt was submitted automatically",
+            ),
+            StartConfirmTitle => ("受験を開始しますか？", "Start the test?"),
+            StartNow => ("開始する", "Start"),
+            StartAgain => ("もう一度受験する", "Take it again"),
+            OpeningFromSite => ("サイトから開いています…", "Opening from the site…"),
         }
     }
 }

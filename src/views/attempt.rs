@@ -17,12 +17,15 @@ use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
-use crate::state::{self, CurrentSession, History};
+use crate::state::{self, CurrentSession, History, Reconnected};
 use dioxus::prelude::*;
 use juko_core::Error;
 use juko_core::catalog::Item;
-use juko_core::quiz::{self, LocalAttempt, Resolution, Submitted};
-use juko_model::{Answer, AttemptId, CourseId, LectureId, Navigation};
+use juko_core::quiz::{self, LocalAttempt, QuizRemote, Resolution, Submitted};
+use juko_model::{
+    Answer, Attempt, AttemptId, AttemptState, CourseId, LectureId, Navigation, Question,
+    QuizOverview,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -33,6 +36,63 @@ const SAVE_AFTER: Duration = Duration::from_millis(800);
 
 /// The question the summary asked to go back to, for the attempt screen it opens.
 static GO_TO: GlobalSignal<Option<(AttemptId, u32)>> = Signal::global(|| None);
+
+/// The attempt this app submitted because its time was up, for the result screen to say so.
+static TIMED_OUT: GlobalSignal<Option<AttemptId>> = Signal::global(|| None);
+
+/// Every question slot of the attempt in order, page by page, and those of them the device has
+/// no question for yet (a test with sequential navigation shows a page only once reached).
+/// Slots the device holds but the layout does not list come last, so none is hidden.
+fn attempt_slots(attempt: &Attempt, questions: &[Question]) -> (Vec<u32>, Vec<u32>) {
+    let mut all: Vec<u32> = attempt.pages.iter().flatten().copied().collect();
+    for q in questions {
+        if !all.contains(&q.slot) {
+            all.push(q.slot);
+        }
+    }
+    let ahead = all
+        .iter()
+        .copied()
+        .filter(|s| !questions.iter().any(|q| q.slot == *s))
+        .collect();
+    (all, ahead)
+}
+
+/// What an attempt screen without the device's copy does, by the test's page as the site gave
+/// it: open the attempt (still open there), show its result (finished), or say it is not here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum FromSite {
+    Open,
+    Result,
+    Missing,
+}
+
+fn from_site(overview: &QuizOverview, attempt: AttemptId) -> FromSite {
+    match overview.attempts.iter().find(|a| a.id == attempt) {
+        // Only the open attempt is opened: `quiz::open` would start a new one otherwise.
+        Some(a) if a.is_open() && overview.open_attempt().map(|o| o.id) == Some(attempt) => {
+            FromSite::Open
+        }
+        Some(a) if a.state == AttemptState::Finished => FromSite::Result,
+        _ => FromSite::Missing,
+    }
+}
+
+/// Whether the browser says it is online, kept up to date by its `online`/`offline` events.
+fn use_online() -> Signal<bool> {
+    let mut online = use_signal(|| true);
+    use_future(move || async move {
+        let mut eval = document::eval(
+            "dioxus.send(navigator.onLine);\n\
+             window.addEventListener('online', () => dioxus.send(true));\n\
+             window.addEventListener('offline', () => dioxus.send(false));",
+        );
+        while let Ok(now) = eval.recv::<bool>().await {
+            online.set(now);
+        }
+    });
+    online
+}
 
 #[component]
 pub fn AttemptView(course: CourseId, quiz: LectureId, attempt: AttemptId) -> Element {
@@ -96,6 +156,12 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
     let mut save_failed = use_signal(|| None::<String>);
     let mut busy = use_signal(|| false);
     let mut notice = use_signal(|| None::<String>);
+    // The last send failed for want of the network (cleared by the next that goes through).
+    let mut unreachable = use_signal(|| false);
+    let online = use_online();
+    let reconnected = use_context::<Reconnected>().0;
+    // Opening the attempt from the site, when this device has no copy of it (online).
+    let mut from_site_state = use_signal(|| None::<FromSite>);
 
     // Sends what is unsent once answering pauses; one round at a time, another if answers came
     // meanwhile. Offline, the answers simply stay queued (sync sends them later).
@@ -119,9 +185,13 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                 match quiz::save(&s, &*store.0, attempt, platform::now_ms()).await {
                     Ok(fresh) => {
                         save_failed.set(None);
+                        unreachable.set(false);
                         local.set(Ok(Some(fresh)));
                     }
-                    Err(e) if e.is_retryable() => tracing::info!("answers kept for later: {e}"),
+                    Err(e) if e.is_retryable() => {
+                        tracing::info!("answers kept for later: {e}");
+                        unreachable.set(true);
+                    }
                     Err(e) => {
                         tracing::warn!("answers not saved on the site: {e}");
                         state::handle_session_error(&e);
@@ -163,6 +233,9 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
             history.changed();
             let message = match submitted {
                 Ok(Submitted::Finished(_)) => {
+                    if time_up {
+                        *TIMED_OUT.write() = Some(attempt);
+                    }
                     navigator().replace(Route::AttemptResultView {
                         course,
                         quiz,
@@ -170,7 +243,12 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                     });
                     return;
                 }
-                Ok(Submitted::Queued) => Msg::SubmitQueued,
+                // The screen says so already (the attempt is marked queued): once is enough.
+                Ok(Submitted::Queued) => {
+                    notice.set(None);
+                    local.set(load(history, attempt));
+                    return;
+                }
                 Ok(Submitted::NeedsLook(_)) => Msg::SubmitNeedsLook,
                 Ok(Submitted::ClosedOnSite(_)) => Msg::ClosedOnSite,
                 Err(Error::Unreachable(_)) => Msg::SubmitNeedsConnection,
@@ -187,9 +265,77 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
         });
     };
 
+    // When the network returns with the screen open, what waits is sent now: the answers
+    // chosen offline, and a submission queued offline (sync leaves an attempt on screen alone).
+    let mut seen = use_signal(|| *reconnected.peek());
+    use_effect(move || {
+        let now = reconnected();
+        if now == *seen.peek() {
+            return;
+        }
+        seen.set(now);
+        let waiting = match &*local.peek() {
+            Ok(Some(l)) if l.closed_on_site.is_none() => {
+                Some((l.finish_queued, !l.unsent.is_empty()))
+            }
+            _ => None,
+        };
+        match waiting {
+            Some((true, _)) if !*busy.peek() => submit(false),
+            Some((false, true)) => save_soon(),
+            _ => {}
+        }
+    });
+
+    // No copy on this device: online, the attempt is opened from the site (the test's page as
+    // it stands says whether it is still open); offline, the screen says where to open it.
+    use_future(move || async move {
+        if !matches!(*local.peek(), Ok(None)) {
+            return;
+        }
+        let (Some(s), Some(store)) = (session.peek().clone(), history.store.peek().clone()) else {
+            return;
+        };
+        from_site_state.set(Some(FromSite::Open));
+        let found = match QuizRemote::quiz_overview(&s, course, quiz).await {
+            Ok(o) => match from_site(&o, attempt) {
+                FromSite::Open => quiz::open(&s, &*store.0, &o, platform::now_ms())
+                    .await
+                    .map(|_| FromSite::Open),
+                other => Ok(other),
+            },
+            Err(e) => Err(e),
+        };
+        history.changed();
+        match found {
+            Ok(FromSite::Open) => local.set(load(history, attempt)),
+            Ok(FromSite::Result) => {
+                navigator().replace(Route::AttemptResultView {
+                    course,
+                    quiz,
+                    attempt,
+                });
+            }
+            Ok(FromSite::Missing) => {}
+            Err(e) => {
+                tracing::info!("attempt {attempt} not opened from the site: {e}");
+                state::handle_session_error(&e);
+            }
+        }
+        from_site_state.set(Some(FromSite::Missing));
+    });
+
     let loaded = local.read().clone();
     let l = match loaded {
         Ok(Some(l)) => l,
+        Ok(None) if from_site_state() == Some(FromSite::Open) => {
+            return rsx! {
+                div { class: "page",
+                    p { class: "muted", role: "status", "data-testid": "attempt-opening", {lang.tr(Msg::OpeningFromSite)} }
+                    Loading { lang }
+                }
+            };
+        }
         Ok(None) => return rsx! { div { class: "page", NotOnDevice { course, quiz } } },
         Err(e) => {
             return rsx! {
@@ -204,18 +350,28 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
         .unwrap_or_default();
     // Nothing more is answered once submitted (queued offline) or closed on the site.
     let frozen = l.finish_queued || l.closed_on_site.is_some() || !l.attempt.is_open();
-    let slots: Vec<u32> = l.questions.iter().map(|q| q.slot).collect();
+    // Every question of the attempt, those not reached yet included (sequential navigation).
+    let (slots, ahead) = attempt_slots(&l.attempt, &l.questions);
+    let held: Vec<u32> = l.questions.iter().map(|q| q.slot).collect();
     let first_of_page = l
         .attempt
         .pages
         .get(l.attempt.current_page as usize)
         .and_then(|p| p.first().copied());
     let on_screen = current()
-        .filter(|s| slots.contains(s))
+        .filter(|s| held.contains(s))
         .or(first_of_page)
         .or(slots.first().copied());
     let at = on_screen.and_then(|s| slots.iter().position(|x| *x == s));
     let sequential = l.quiz.navigation == Navigation::Sequential;
+    // A page left is not changed again (the site's rule for sequential navigation).
+    let current_page = l.attempt.current_page;
+    let left_behind = {
+        let attempt = l.attempt.clone();
+        move |slot: u32| sequential && attempt.page_of(slot).is_some_and(|p| p < current_page)
+    };
+    let offline_while_timed =
+        l.attempt.deadline.is_some() && !frozen && (!online() || unreachable());
     let prev = at
         .and_then(|i| i.checked_sub(1))
         .map(|i| slots[i])
@@ -270,6 +426,9 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
         if let (Some(deadline), false) = (l.attempt.deadline, frozen) {
             Countdown { lang, deadline, on_time_up: move |_| submit(true) }
         }
+        if offline_while_timed {
+            p { class: "warning", role: "alert", "data-testid": "timed-offline", {lang.tr(Msg::TimedOffline)} }
+        }
         if l.finish_queued {
             p { class: "notice", role: "status", "data-testid": "attempt-finish-queued", {lang.tr(Msg::SubmitQueued)} }
         }
@@ -302,8 +461,10 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                 AttemptSummaryPanel {
                     lang,
                     questions: l.questions.clone(),
+                    ahead: ahead.clone(),
                     needs_look: l.needs_look.clone(),
-                    busy: busy() || frozen,
+                    busy: busy(),
+                    locked: frozen,
                     notice: notice(),
                     on_go: move |slot| {
                         *GO_TO.write() = Some((attempt, slot));
@@ -325,6 +486,7 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                 QuestionNav {
                     lang,
                     questions: l.questions.clone(),
+                    ahead: ahead.clone(),
                     needs_look: l.needs_look.clone(),
                     current: on_screen,
                     on_go: move |slot| if !sequential { go(slot) },
@@ -337,7 +499,7 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                             class: if on_screen == Some(q.slot) { "attempt-question current" } else { "attempt-question" },
                             QuestionCard {
                                 lang,
-                                read_only: frozen,
+                                read_only: frozen || left_behind(q.slot),
                                 needs_look: l.needs_look.contains(&q.slot),
                                 unsent: l.unsent.contains(&q.slot),
                                 site_url: site_url.clone(),
@@ -407,6 +569,14 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
 pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
+    // Submitted by this app at time-up: said on the result, once.
+    let timed_out = use_hook(|| {
+        let ours = *TIMED_OUT.peek() == Some(attempt);
+        if ours {
+            *TIMED_OUT.write() = None;
+        }
+        ours
+    });
     // The test's page data, brought up to date: the new attempt and grade reach the unit's list.
     let overview = use_kept(
         (course, quiz),
@@ -458,6 +628,9 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
             if let Some(o) = &o {
                 h1 { class: "page-title", "{o.quiz.name}" }
             }
+            if timed_out {
+                p { class: "notice", role: "status", "data-testid": "time-up-submitted", {lang.tr(Msg::TimeUpSubmitted)} }
+            }
             {body}
             if !questions.is_empty() {
                 div { class: "attempt-questions review",
@@ -480,5 +653,42 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::quiz::fixtures::{attempt, overview, question};
+    use juko_model::QuestionKind;
+
+    #[test]
+    fn every_question_of_a_sequential_attempt_counts_before_it_is_reached() {
+        let mut a = attempt(1, AttemptState::InProgress, None);
+        a.pages = vec![vec![1], vec![2], vec![3]];
+        let first = vec![question(1, QuestionKind::TrueFalse { answer: None })];
+        assert_eq!(attempt_slots(&a, &first), (vec![1, 2, 3], vec![2, 3]));
+        let two = vec![
+            question(1, QuestionKind::TrueFalse { answer: None }),
+            question(2, QuestionKind::TrueFalse { answer: None }),
+        ];
+        assert_eq!(attempt_slots(&a, &two), (vec![1, 2, 3], vec![3]));
+        // A question the layout does not list is still shown, last.
+        a.pages = vec![vec![2]];
+        assert_eq!(attempt_slots(&a, &two), (vec![2, 1], vec![]));
+    }
+
+    #[test]
+    fn an_attempt_not_on_this_device_is_opened_from_the_site_only_while_open_there() {
+        let open = attempt(2, AttemptState::InProgress, None);
+        let done = attempt(1, AttemptState::Finished, Some(80.0));
+        let o = overview(vec![done.clone(), open.clone()], None);
+        assert_eq!(from_site(&o, open.id), FromSite::Open);
+        assert_eq!(from_site(&o, done.id), FromSite::Result);
+        assert_eq!(from_site(&o, AttemptId(999)), FromSite::Missing);
+        let mut abandoned = open.clone();
+        abandoned.state = AttemptState::Abandoned;
+        let o = overview(vec![abandoned.clone()], None);
+        assert_eq!(from_site(&o, abandoned.id), FromSite::Missing);
     }
 }

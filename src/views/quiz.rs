@@ -3,8 +3,9 @@
 //! an attempt this device keeps does not when the test allows offline answering.
 
 use crate::components::feedback::ErrorPanel;
+use crate::components::quiz::countdown::Countdown;
 use crate::components::quiz::overview::{QuizOverviewPanel, quiz_action};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
@@ -36,6 +37,34 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     );
     let mut busy = use_signal(|| false);
     let mut error = use_signal(|| None::<String>);
+    // The start the learner is asked to confirm (a timed test, or another attempt).
+    let mut confirming = use_signal(|| None::<QuizOverview>);
+    // A submission queued on this device, sent meanwhile (the sync service, back online):
+    // the site's page is asked again, so it shows the result instead of the open attempt.
+    let mut was_queued = use_signal(|| false);
+    use_effect(move || {
+        let Some(store) = history.read() else {
+            return;
+        };
+        let Some(id) = overview
+            .shown(&(course, quiz))
+            .data
+            .map(|k| k.value.quiz.id)
+        else {
+            return;
+        };
+        let queued = device_attempts(&*store.0, id)
+            .open
+            .is_some_and(|l| l.finish_queued);
+        let was = *was_queued.peek();
+        if was && !queued {
+            let mut overview = overview;
+            overview.retry();
+        }
+        if was != queued {
+            was_queued.set(queued);
+        }
+    });
     let shown = overview.shown(&(course, quiz));
     let online = !matches!(shown.freshness, Freshness::Offline(_));
     let title = shown
@@ -104,6 +133,14 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
             .map(|store| device_attempts(&*store.0, o.quiz.id))
             .unwrap_or_default();
         let on_device = device.as_ref().filter(|l| !l.finish_queued).map(|l| l.attempt.id);
+        // The open attempt's time left, when timed: the device's copy, else the site's.
+        let deadline = device
+            .as_ref()
+            .filter(|l| !l.finish_queued)
+            .and_then(|l| l.attempt.deadline)
+            .or_else(|| o.open_attempt().and_then(|a| a.deadline))
+            // Past it, the site has the attempt submitted (or will at the next request).
+            .filter(|d| d.saturating_mul(1000) > platform::now_ms());
         let action = quiz_action(&o, online, on_device);
         let for_start = o.clone();
         let for_continue = o.clone();
@@ -119,7 +156,9 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
                 }
             }
             if device.as_ref().is_some_and(|l| l.finish_queued) {
-                p { class: "notice", role: "status", "data-testid": "quiz-finish-queued", {lang.tr(Msg::SubmitQueued)} }
+                p { class: "notice", role: "status", "data-testid": "quiz-finish-queued", {lang.tr(Msg::WaitingToSend)} }
+            } else if let Some(deadline) = deadline {
+                Countdown { lang, deadline, on_time_up: |_| {} }
             }
             QuizOverviewPanel {
                 lang,
@@ -128,7 +167,13 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
                 site_url,
                 busy: busy(),
                 error: error(),
-                on_start: move |_| open(for_start.clone(), None),
+                on_start: move |_| {
+                    if start_questions(lang, &for_start).is_empty() {
+                        open(for_start.clone(), None);
+                    } else {
+                        confirming.set(Some(for_start.clone()));
+                    }
+                },
                 on_continue: move |id: AttemptId| {
                     // Offline, the device's copy is the attempt; online, the site's copy is
                     // brought up to date first.
@@ -150,8 +195,46 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
             Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::BackToCourse)} }
             h1 { class: "page-title", "{title}" }
             {body}
+            if let Some(o) = confirming() {
+                div { class: "dialog-backdrop",
+                    div { class: "dialog", role: "alertdialog", "aria-modal": "true",
+                        "aria-labelledby": "start-title", "data-testid": "start-dialog",
+                        h2 { id: "start-title", {lang.tr(Msg::StartConfirmTitle)} }
+                        for line in start_questions(lang, &o) {
+                            p { "{line}" }
+                        }
+                        div { class: "dialog-actions",
+                            button { class: "button primary", "data-testid": "start-confirm",
+                                onclick: move |_| {
+                                    confirming.set(None);
+                                    open(o.clone(), None);
+                                },
+                                {lang.tr(Msg::StartNow)}
+                            }
+                            button { class: "button ghost", "data-testid": "start-cancel",
+                                onclick: move |_| confirming.set(None),
+                                {lang.tr(Msg::Cancel)}
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
+}
+
+/// What the learner is told, to confirm, before a new attempt starts; nothing to confirm when
+/// empty. A timed test's clock starts at once and needs the connection; another attempt after
+/// some were made uses one of those allowed.
+fn start_questions(lang: Lang, o: &QuizOverview) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(secs) = o.quiz.time_limit_secs {
+        lines.push(lang.timed_start(secs));
+    }
+    if !o.attempts.is_empty() {
+        lines.push(lang.uses_attempt(o.attempts.len() + 1, o.quiz.max_attempts));
+    }
+    lines
 }
 
 /// The attempts at a test this device keeps, as its page shows them.
@@ -239,6 +322,37 @@ mod tests {
         );
         assert_eq!(found.open, Some(open));
         assert_eq!(found.closed, [closed, gone]);
+    }
+
+    #[test]
+    fn a_timed_test_or_another_attempt_is_confirmed_before_it_starts() {
+        use crate::components::quiz::fixtures::overview;
+        let fresh = overview(vec![], None);
+        assert_eq!(fresh.quiz.time_limit_secs, None);
+        assert!(
+            start_questions(Lang::Ja, &fresh).is_empty(),
+            "a first untimed start"
+        );
+
+        let mut timed = fresh.clone();
+        timed.quiz.time_limit_secs = Some(600);
+        let lines = start_questions(Lang::Ja, &timed);
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].contains("10 分") && lines[0].contains("接続"),
+            "{lines:?}"
+        );
+
+        let mut again = overview(vec![attempt(1, AttemptState::Finished, Some(80.0))], None);
+        again.quiz.max_attempts = Some(3);
+        assert_eq!(
+            start_questions(Lang::Ja, &again),
+            ["この受験は 3 回中 2 回目になります。"]
+        );
+        assert_eq!(
+            start_questions(Lang::En, &again),
+            ["This uses attempt 2 of 3."]
+        );
     }
 
     #[test]

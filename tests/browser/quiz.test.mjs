@@ -195,6 +195,11 @@ describe('a unit test on a phone', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator(sel.quizLink, { hasText: QUIZ_NAME }).click();
     await page.locator(sel.start).click();
+    // Another attempt after a pass is asked about first: it uses the second of three.
+    const again = page.locator('[data-testid=start-dialog]');
+    await again.waitFor({ state: 'visible' });
+    assert.match(await again.innerText(), /3 回中 2 回目|attempt 2 of 3/);
+    await page.locator('[data-testid=start-confirm]').click();
     await page.waitForURL(/\/attempts\/\d+$/);
     await page.locator(sel.current).waitFor({ state: 'visible' });
     assert.equal(await page.locator('[data-testid=question]:visible').count(), ANSWERS.length);
@@ -215,7 +220,20 @@ describe('a unit test on a phone', () => {
     // Said before starting (the seed: a 600-second limit, online only).
     const note = await page.locator('[data-testid=quiz-connection-note]').innerText();
     assert.match(note, /インターネット接続が必要|need the connection/);
+    // Nothing starts before the learner confirms that the time runs from now.
     await page.locator(sel.start).click();
+    const confirm = page.locator('[data-testid=start-dialog]');
+    await confirm.waitFor({ state: 'visible' });
+    const said = await confirm.innerText();
+    assert.match(said, /10 分|10 min/);
+    assert.match(said, /すぐに時間が計られ始め|time starts as soon as you start/);
+    assert.match(said, /インターネット接続が必要|needs the connection/);
+    await screenshot('timed-confirm');
+    await page.locator('[data-testid=start-cancel]').click();
+    assert.match(page.url(), /\/quizzes\/\d+$/, 'cancelled: nothing started');
+    assert.equal(await page.locator('[data-testid=countdown]').count(), 0);
+    await page.locator(sel.start).click();
+    await page.locator('[data-testid=start-confirm]').click();
     await page.waitForURL(/\/attempts\/\d+$/);
     const left = Number(await page.locator('[data-testid=countdown]').getAttribute('data-left'));
     assert.ok(left > 500 && left <= 600, `time left from the site's deadline: ${left}`);
@@ -223,6 +241,57 @@ describe('a unit test on a phone', () => {
       (was) => Number(document.querySelector('[data-testid=countdown]').dataset.left) < was, left, { timeout: 5_000 },
     );
     await screenshot('timed-attempt');
+
+    // Offline mid-test: a banner says the answers are not reaching the site, the time runs on.
+    await page.context().setOffline(true);
+    const banner = page.locator('[data-testid=timed-offline]');
+    await banner.waitFor({ state: 'visible' });
+    assert.match(await banner.innerText(), /制限時間はこのまま進みます|the time keeps running/);
+    await screenshot('timed-offline');
+    await page.context().setOffline(false);
+    await banner.waitFor({ state: 'detached' });
+
+    // The test's page shows the open attempt's time left.
+    await page.locator('.back-link').first().click();
+    await page.waitForURL(/\/quizzes\/\d+$/);
+    const pageLeft = Number(await page.locator('[data-testid=countdown]').getAttribute('data-left'));
+    assert.ok(pageLeft > 0 && pageLeft <= 600, `time left on the test's page: ${pageLeft}`);
+  });
+
+  it('queues a submission made offline, says so once, and sends it when back online', { timeout: 90_000 }, async () => {
+    // The basic unit's second attempt (left open on the wide screen) allows offline answering.
+    await page.locator('.back-link').first().click(); // the timed test's page → the course
+    await page.waitForURL(/\/courses\/\d+$/);
+    await page.locator(sel.quizLink, { hasText: QUIZ_NAME }).click();
+    await page.locator('[data-testid=quiz-continue]').click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    await page.locator(sel.finish).click();
+    await page.waitForURL(/\/summary$/);
+    const summaryUrl = page.url();
+    await page.context().setOffline(true);
+    await page.locator(sel.submit).click();
+    await page.locator(sel.confirm).click();
+    const queued = page.locator('[data-testid=attempt-finish-queued]');
+    await queued.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('[data-testid=submit-notice]').count(), 0, 'said once, not twice');
+    assert.doesNotMatch(await page.locator(sel.submit).innerText(), /提出しています|Submitting/);
+    assert.ok(await page.locator(sel.submit).isDisabled());
+    await screenshot('submit-queued');
+
+    // The test's page says it waits to be sent.
+    await page.locator('.back-link').first().click();
+    await page.waitForURL(/\/quizzes\/\d+$/);
+    await page.locator('[data-testid=quiz-finish-queued]').waitFor({ state: 'visible' });
+    await screenshot('quiz-waiting-to-send');
+
+    // Back to the summary, and online: the open screen submits it and shows the result.
+    await page.goBack();
+    await page.waitForURL(summaryUrl);
+    await queued.waitFor({ state: 'visible' });
+    await page.context().setOffline(false);
+    await page.waitForURL(/\/result$/);
+    await page.locator(sel.result).waitFor({ state: 'visible' });
+    await screenshot('queued-submitted');
   });
 
   it('the pages broke no Content-Security-Policy rule', () => {

@@ -29,11 +29,13 @@ impl Counts {
 /// The browser test files, run one after the other against the same server: the first visit
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) before the offline file deploys its new build.
+/// (one answer offline) and a sequential one to the end, before the offline file deploys its
+/// new build.
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
     "quiz.test.mjs",
+    "quiz_flow.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
 ];

@@ -10,6 +10,9 @@ use juko_model::Question;
 pub fn QuestionNav(
     lang: Lang,
     questions: Vec<Question>,
+    /// Slots of the attempt not reached yet (sequential navigation): numbered, not reachable.
+    #[props(default)]
+    ahead: Vec<u32>,
     /// Slots whose answer changed elsewhere and needs the learner's look.
     needs_look: Vec<u32>,
     /// The slot on screen, if one is.
@@ -47,8 +50,31 @@ pub fn QuestionNav(
                         }
                     }
                 }
+                for slot in ahead.iter().copied() {
+                    li { key: "{slot}",
+                        button {
+                            class: "nav-number ahead",
+                            "data-testid": "nav-question",
+                            "data-slot": "{slot}",
+                            "data-ahead": "true",
+                            disabled: true,
+                            "aria-label": "{ahead_label(lang, slot)}",
+                            title: "{ahead_label(lang, slot)}",
+                            "{slot}"
+                        }
+                    }
+                }
             }
         }
+    }
+}
+
+/// "問 3（まだ表示されていません）": a question the attempt has not reached yet.
+fn ahead_label(lang: Lang, slot: u32) -> String {
+    let number = lang.question_number(&slot.to_string());
+    match lang {
+        Lang::Ja => format!("{number}（{}）", lang.tr(Msg::NotReached)),
+        Lang::En => format!("{number} ({})", lang.tr(Msg::NotReached)),
     }
 }
 

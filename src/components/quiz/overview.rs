@@ -160,9 +160,12 @@ pub fn QuizOverviewPanel(
                     },
                     QuizAction::Start => rsx! {
                         p { class: "muted", "data-testid": "quiz-connection-note", {lang.tr(connection_note(&overview))} }
-                        button { class: "button primary wide", "data-testid": "quiz-start", disabled: busy,
+                        // Another attempt (after a pass, or any attempt made) is not the page's
+                        // main action: the view asks before it uses one of those allowed.
+                        button { class: if overview.attempts.is_empty() { "button primary wide" } else { "button secondary wide" },
+                            "data-testid": "quiz-start", disabled: busy,
                             onclick: move |_| on_start.call(()),
-                            {lang.tr(if busy { Msg::Starting } else { Msg::StartAttempt })}
+                            {lang.tr(if busy { Msg::Starting } else if overview.attempts.is_empty() { Msg::StartAttempt } else { Msg::StartAgain })}
                         }
                     },
                     QuizAction::Continue(id) => {

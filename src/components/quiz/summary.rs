@@ -10,9 +10,17 @@ use juko_model::Question;
 pub fn AttemptSummaryPanel(
     lang: Lang,
     questions: Vec<Question>,
+    /// Slots of the attempt not reached yet (sequential navigation): counted, left blank if
+    /// submitted now.
+    #[props(default)]
+    ahead: Vec<u32>,
     needs_look: Vec<u32>,
     /// Submitting is under way.
     busy: bool,
+    /// Nothing is to be submitted from here (a submission already queued, or the attempt
+    /// closed on the site): the button stays, disabled.
+    #[props(default)]
+    locked: bool,
     /// What the last submission attempt came to, for the learner (offline, refused, …).
     notice: Option<String>,
     on_go: EventHandler<u32>,
@@ -28,16 +36,27 @@ pub fn AttemptSummaryPanel(
         .cloned()
         .collect();
     let answered = questions.iter().filter(|q| has_answer(q)).count();
+    let total = questions.len() + ahead.len();
     rsx! {
         section { class: "attempt-summary", "data-testid": "attempt-summary",
             h2 { class: "section-title", {lang.tr(Msg::SummaryTitle)} }
-            p { "data-testid": "answered-count", {lang.answered_count(answered, questions.len())} }
-            if unanswered.is_empty() {
+            p { "data-testid": "answered-count", {lang.answered_count(answered, total)} }
+            if unanswered.is_empty() && ahead.is_empty() {
                 p { class: "done-mark", {lang.tr(Msg::AllAnswered)} }
             }
             SlotList { lang, kind: ListKind::NeedsLook, questions: look, on_go }
             SlotList { lang, kind: ListKind::Unanswered, questions: unanswered, on_go }
             SlotList { lang, kind: ListKind::Flagged, questions: flagged, on_go }
+            if !ahead.is_empty() {
+                div { class: "summary-list not-reached", "data-testid": "summary-not-reached",
+                    h3 { {lang.tr(Msg::NotReachedQuestions)} }
+                    ul {
+                        for slot in ahead.iter() {
+                            li { key: "{slot}", {lang.question_number(&slot.to_string())} }
+                        }
+                    }
+                }
+            }
             if let Some(notice) = notice {
                 p { class: "notice", role: "status", "data-testid": "submit-notice", {notice} }
             }
@@ -45,7 +64,7 @@ pub fn AttemptSummaryPanel(
                 button { class: "button secondary", "data-testid": "back-to-attempt", onclick: move |_| on_back.call(()),
                     "← " {lang.tr(Msg::BackToAttempt)}
                 }
-                button { class: "button primary", "data-testid": "submit-attempt", disabled: busy,
+                button { class: "button primary", "data-testid": "submit-attempt", disabled: busy || locked,
                     onclick: move |_| confirming.set(true),
                     {lang.tr(if busy { Msg::Submitting } else { Msg::SubmitAttempt })}
                 }
@@ -56,7 +75,7 @@ pub fn AttemptSummaryPanel(
                         "aria-labelledby": "submit-title", "data-testid": "submit-dialog",
                         h2 { id: "submit-title", {lang.tr(Msg::SubmitAttempt)} }
                         p { {lang.tr(Msg::SubmitConfirm)} }
-                        p { class: "muted", {lang.answered_count(answered, questions.len())} }
+                        p { class: "muted", {lang.answered_count(answered, total)} }
                         div { class: "dialog-actions",
                             button { class: "button primary", "data-testid": "submit-confirm",
                                 onclick: move |_| {
@@ -173,6 +192,42 @@ mod tests {
         ];
         let slots: Vec<u32> = unanswered(&qs).iter().map(|q| q.slot).collect();
         assert_eq!(slots, [1, 3]);
+    }
+
+    #[test]
+    fn questions_not_reached_count_and_are_listed_and_a_queued_submission_is_not_submitting() {
+        #[derive(Props, Clone, PartialEq)]
+        struct P {
+            questions: Vec<Question>,
+        }
+        fn app(p: P) -> Element {
+            rsx! {
+                AttemptSummaryPanel {
+                    lang: Lang::Ja, questions: p.questions, ahead: vec![2, 3], needs_look: vec![],
+                    busy: false, locked: true, notice: None,
+                    on_go: |_| {}, on_back: |_| {}, on_submit: |_| {},
+                }
+            }
+        }
+        let a = question(1, QuestionKind::TrueFalse { answer: Some(true) });
+        let mut dom = VirtualDom::new_with_props(app, P { questions: vec![a] });
+        dom.rebuild_in_place();
+        let html = dioxus_ssr::render(&dom);
+        assert!(html.contains("3 問中 1 問解答"), "{html}");
+        assert!(!html.contains("すべての問題に解答しました"), "{html}");
+        let at = html.find("summary-not-reached").expect("listed");
+        assert!(
+            html[at..].contains("問 2") && html[at..].contains("問 3"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("提出しています"),
+            "queued is not submitting: {html}"
+        );
+        assert!(
+            html.contains("disabled"),
+            "nothing more to submit from here: {html}"
+        );
     }
 
     #[test]

@@ -300,9 +300,11 @@ pub async fn next_page<R: QuizRemote, S: Store + ?Sized>(
     if !queued.is_empty() {
         return local(store, attempt);
     }
-    // As the Moodle App: the page first, then the view that makes it the current one.
-    let page = remote.attempt_page(attempt, next).await?;
+    // As the Moodle App does under sequential navigation: the view first, which makes the
+    // next page the current one, then its questions (the site shows no page ahead of the
+    // current one: Moodle 4.5 leaves them out, answerable only once reached).
     remote.record_attempt_view(attempt, next).await?;
+    let page = remote.attempt_page(attempt, next).await?;
     kept.questions
         .retain(|k| !page.questions.iter().any(|q| q.slot == k.slot));
     kept.questions.extend(page.questions);

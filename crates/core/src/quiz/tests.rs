@@ -173,10 +173,13 @@ impl QuizRemote for FakeSite<'_> {
                 attempt: a.attempt.clone(),
                 page,
                 next_page: (page as usize + 1 < a.attempt.pages.len()).then_some(page + 1),
+                // As Moodle 4.5: under sequential navigation a page ahead of the current one
+                // may be asked for, but its questions are left out until it is viewed.
                 questions: a
                     .questions
                     .iter()
                     .filter(|q| slots.contains(&q.slot))
+                    .filter(|_| self.quiz.navigation != Navigation::Sequential || page <= current)
                     .cloned()
                     .collect(),
             }
