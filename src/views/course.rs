@@ -64,7 +64,7 @@ pub fn CourseView(course: CourseId) -> Element {
 fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let (done, total) = tally(history, &unit.lectures, &unit.activities);
+    let count = tally(history, &unit.lectures, &unit.activities);
     let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
     rsx! {
@@ -79,8 +79,8 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                     if unit.total_duration() > 0 {
                         span { " · {format_duration(unit.total_duration())}" }
                     }
-                    if total > 0 {
-                        span { " · " {lang.completed_count(done, total)} }
+                    if count.total > 0 {
+                        span { "data-testid": "unit-count", " · " {lang.done_count(count.done, count.total, count.tests)} }
                     }
                 }
             }
@@ -157,15 +157,20 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
         span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
         span { class: "lecture-main",
             span { class: "lecture-title", "{activity.name}" }
-            span { class: "muted", {activity_label(lang, &activity.kind)} }
+            // A test's row says it is one by its mark and state: its title already does too.
+            if !is_quiz {
+                span { class: "muted", {activity_label(lang, &activity.kind)} }
+            }
         }
         span { class: "lecture-side",
             if activity.locked_reason.is_some() {
                 span { class: "muted", "🔒" }
             } else if let Some(o) = overview {
                 QuizBadge { lang, overview: o }
-            } else if activity.completed == Some(true) {
-                span { class: "done-mark", "✓ " {lang.tr(Msg::Completed)} }
+            } else {
+                // Not opened on this device: only what the course's contents say, completion
+                // as the site tracks it (never a pass or a grade it did not give).
+                {completion(lang, activity.completed)}
             }
         }
     };
@@ -185,6 +190,23 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     }
 }
 
+/// An activity's completion as the site tracks it: "✓ 完了", "未完了", or nothing untracked.
+fn completion(lang: Lang, completed: Option<bool>) -> Element {
+    match completed {
+        Some(true) => rsx! {
+            span { class: "done-mark", "data-testid": "activity-completion", "data-completed": "true",
+                "✓ " {lang.tr(Msg::Completed)}
+            }
+        },
+        Some(false) => rsx! {
+            span { class: "muted", "data-testid": "activity-completion", "data-completed": "false",
+                {lang.tr(Msg::NotCompleted)}
+            }
+        },
+        None => rsx! {},
+    }
+}
+
 /// The kept copy of a test's page, subscribing the caller to store changes.
 fn kept_quiz(history: History, activity: &Activity) -> Option<QuizOverview> {
     let store = history.read()?;
@@ -196,9 +218,18 @@ fn kept_quiz(history: History, activity: &Activity) -> Option<QuizOverview> {
         .map(|k| k.value)
 }
 
+/// What a unit's or course's "x / y" counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Count {
+    done: usize,
+    total: usize,
+    /// How many of `total` are tests (the learner is told they count).
+    tests: usize,
+}
+
 /// Completed of all, as the site counts completion: every lecture, and the activities whose
 /// completion it tracks (`completed: Some(_)`, a unit's test among them).
-fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (usize, usize) {
+fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> Count {
     let watched = lectures
         .iter()
         .filter(|l| history.lecture_state(l).complete)
@@ -206,11 +237,21 @@ fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (us
     counted(watched, lectures.len(), activities)
 }
 
-/// `(done, total)` from the lectures watched of all, and the activities the site tracks.
-fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> (usize, usize) {
-    let tracked = activities.iter().filter_map(|a| a.completed);
-    let (done, counted) = tracked.fold((0, 0), |(d, n), c| (d + usize::from(c), n + 1));
-    (watched + done, lectures + counted)
+/// The count from the lectures watched of all, and the activities the site tracks.
+fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> Count {
+    let tracked: Vec<&Activity> = activities
+        .iter()
+        .filter(|a| a.completed.is_some())
+        .collect();
+    let done = tracked.iter().filter(|a| a.completed == Some(true)).count();
+    Count {
+        done: watched + done,
+        total: lectures + tracked.len(),
+        tests: tracked
+            .iter()
+            .filter(|a| a.kind == ActivityKind::Quiz)
+            .count(),
+    }
 }
 
 fn activity_icon(kind: &ActivityKind) -> &'static str {
@@ -236,16 +277,16 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
 fn CourseTally(lectures: Vec<Lecture>, activities: Vec<Activity>) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let (done, total) = tally(history, &lectures, &activities);
-    let fraction = if total == 0 {
+    let count = tally(history, &lectures, &activities);
+    let fraction = if count.total == 0 {
         0.0
     } else {
-        done as f64 / total as f64
+        count.done as f64 / count.total as f64
     };
     rsx! {
         div { class: "course-tally", "data-testid": "course-tally",
             ProgressBar { fraction, label: lang.tr(Msg::CourseProgress) }
-            span { {lang.completed_count(done, total)} }
+            span { {lang.done_count(count.done, count.total, count.tests)} }
         }
     }
 }
@@ -273,7 +314,11 @@ mod tests {
             // Not tracked: not in the tally at all.
             activity(ActivityKind::Forum, None),
         ];
-        assert_eq!(counted(3, 10, &activities), (4, 12));
-        assert_eq!(counted(0, 0, &[]), (0, 0));
+        let count = |done, total, tests| Count { done, total, tests };
+        assert_eq!(counted(3, 10, &activities), count(4, 12, 2));
+        assert_eq!(counted(0, 0, &[]), count(0, 0, 0));
+        // A tracked certificate counts, but is not a test.
+        let certificate = [activity(ActivityKind::Certificate, Some(false))];
+        assert_eq!(counted(1, 2, &certificate), count(1, 3, 0));
     }
 }
