@@ -29,13 +29,16 @@ impl Counts {
 /// The browser test files, run one after the other against the same server: the first visit
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) before the offline file deploys its new build.
+/// (one answer offline) before the offline file deploys its new build; last, a phone's layout in
+/// both languages online and offline (it takes one of learner1's attempts, which nothing before
+/// it does).
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
     "quiz.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
+    "layout.test.mjs",
 ];
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).
