@@ -306,6 +306,36 @@ mod tests {
         }
     }
 
+    fn render_completion(completed: Option<bool>) -> String {
+        fn app(completed: Option<bool>) -> Element {
+            completion(Lang::Ja, completed)
+        }
+        let mut dom = VirtualDom::new_with_props(app, completed);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn a_test_not_opened_here_shows_the_sites_completion_and_no_grade() {
+        let done = render_completion(Some(true));
+        assert!(
+            done.contains("data-completed=\"true\"") && done.contains("完了"),
+            "{done}"
+        );
+        let not = render_completion(Some(false));
+        assert!(
+            not.contains("data-completed=\"false\"") && not.contains("未完了"),
+            "{not}"
+        );
+        for html in [&done, &not] {
+            assert!(
+                !html.contains("合格") && !html.contains(" / "),
+                "no pass or grade it was not given: {html}"
+            );
+        }
+        assert_eq!(render_completion(None), "");
+    }
+
     #[test]
     fn tests_count_where_the_site_tracks_their_completion() {
         let activities = [
