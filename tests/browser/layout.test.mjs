@@ -162,6 +162,15 @@ describe('a phone in both languages, online and offline', () => {
     await fits('attempt offline (ja)');
     assert.ok(await page.locator(`${sel.sync} .sync-text`).isVisible(), 'the offline words are shown');
     await screenshot('attempt-offline-ja');
+    // Signing out says the same answers are unsent, in a sheet the screen holds whole.
+    await page.locator(sel.signOut).click();
+    const dialog = page.locator('[data-testid=sign-out-dialog]');
+    await dialog.waitFor({ state: 'visible' });
+    await page.locator('[data-testid=sign-out-unsent-answers]').waitFor({ state: 'visible' });
+    const sheet = await dialog.boundingBox();
+    assert.ok(sheet.x >= 0 && sheet.x + sheet.width <= WIDTH && sheet.y + sheet.height <= HEIGHT, JSON.stringify(sheet));
+    await page.locator('[data-testid=sign-out-cancel]').click();
+    await dialog.waitFor({ state: 'detached' });
     await page.goBack(); // the test's page, offline
     await page.locator('[data-testid=quiz-overview]').waitFor({ state: 'visible' });
     await fits('test page offline (ja)');
