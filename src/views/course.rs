@@ -6,7 +6,7 @@ use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::route::Route;
 use crate::state::{self, History};
-use crate::text::plain_text;
+use crate::text::{plain_text, text_lang};
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_model::{Activity, ActivityKind, CourseId, Lecture, QuizOverview, Unit, format_duration};
@@ -54,7 +54,7 @@ pub fn CourseView(course: CourseId) -> Element {
     rsx! {
         div { class: "page",
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
-            h1 { class: "page-title", "{title}" }
+            h1 { class: "page-title", lang: text_lang(&title), "{title}" }
             {body}
         }
     }
@@ -72,7 +72,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
             header { class: "unit-head",
                 div {
                     p { class: "unit-number", {lang.unit_number(unit.number)} }
-                    h2 { class: "unit-title", "{unit.name}" }
+                    h2 { class: "unit-title", lang: text_lang(&unit.name), "{unit.name}" }
                 }
                 p { class: "unit-meta muted",
                     span { {lang.lecture_count(lectures)} }
@@ -110,7 +110,7 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
     let row = rsx! {
         span { class: "lecture-number", "{number}" }
         span { class: "lecture-main",
-            span { class: "lecture-title", "{lecture.title}" }
+            span { class: "lecture-title", lang: text_lang(&lecture.title), "{lecture.title}" }
             if let Some(name) = &lecture.lecturer {
                 span { class: "lecture-lecturer muted", {lang.tr(Msg::Lecturer)} ": {name}" }
             }
@@ -156,7 +156,7 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     let row = rsx! {
         span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
         span { class: "lecture-main",
-            span { class: "lecture-title", "{activity.name}" }
+            span { class: "lecture-title", lang: text_lang(&activity.name), "{activity.name}" }
             // A test's row says it is one by its mark and state: its title already does too.
             if !is_quiz {
                 span { class: "muted", {activity_label(lang, &activity.kind)} }
