@@ -63,6 +63,16 @@ impl Lang {
         }
     }
 
+    /// A unit's or course's "x / y done", saying when tests are among the y: the site counts a
+    /// test's completion with the lectures' (`tests`: how many of the y are tests).
+    pub fn done_count(self, done: usize, total: usize, tests: usize) -> String {
+        match (self, tests) {
+            (_, 0) => self.completed_count(done, total),
+            (Lang::Ja, _) => format!("{done} / {total} 完了（テストを含む）"),
+            (Lang::En, _) => format!("{done} / {total} done (incl. tests)"),
+        }
+    }
+
     /// "Unit 3" / "第3講座".
     pub fn unit_number(self, n: u32) -> String {
         match self {
@@ -382,6 +392,13 @@ pub enum Msg {
     StartNow,
     StartAgain,
     OpeningFromSite,
+    StateNotYetAnswered,
+    StateAnswerSaved,
+    StateInvalid,
+    StateNeedsGrading,
+    StateNotAnswered,
+    StateFinished,
+    NotCompleted,
 }
 
 impl Msg {
@@ -608,8 +625,8 @@ impl Msg {
             QuestionNavigation => ("問題一覧", "Questions"),
             Answered => ("解答済み", "Answered"),
             NotAnswered => ("未解答", "Not answered"),
-            PreviousQuestion => ("前の問題", "Previous question"),
-            NextQuestion => ("次の問題", "Next question"),
+            PreviousQuestion => ("前の問題", "Previous"),
+            NextQuestion => ("次の問題", "Next"),
             FinishAttempt => ("解答を終えて確認", "Finish attempt…"),
             SummaryTitle => ("解答の確認", "Summary of your attempt"),
             AllAnswered => (
@@ -680,6 +697,13 @@ impl Msg {
             StartNow => ("開始する", "Start"),
             StartAgain => ("もう一度受験する", "Take it again"),
             OpeningFromSite => ("サイトから開いています…", "Opening from the site…"),
+            StateNotYetAnswered => ("未解答", "Not yet answered"),
+            StateAnswerSaved => ("解答保存済み", "Answer saved"),
+            StateInvalid => ("解答が不完全です", "Incomplete answer"),
+            StateNeedsGrading => ("採点待ち", "Waiting to be graded"),
+            StateNotAnswered => ("解答なし", "Not answered"),
+            StateFinished => ("解答済み", "Finished"),
+            NotCompleted => ("未完了", "Not completed"),
         }
     }
 }
@@ -719,6 +743,9 @@ mod tests {
         assert_eq!(Lang::Ja.lecture_count(10), "講義 10 本");
         assert_eq!(Lang::Ja.completed_count(3, 10), "3 / 10 完了");
         assert_eq!(Lang::Ja.unit_number(2), "第2講座");
+        assert_eq!(Lang::Ja.done_count(0, 11, 1), "0 / 11 完了（テストを含む）");
+        assert_eq!(Lang::En.done_count(0, 11, 1), "0 / 11 done (incl. tests)");
+        assert_eq!(Lang::En.done_count(2, 10, 0), "2 / 10 completed");
     }
 
     #[test]

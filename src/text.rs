@@ -54,9 +54,32 @@ pub fn safe_link(url: &str) -> Option<&str> {
     juko_model::is_web_url(url).then_some(url.trim())
 }
 
+/// The language of a piece of site text for its `lang` attribute: `ja` when it holds kana or
+/// kanji (the sites this app serves write in Japanese), else none (the page's language holds).
+/// Marked, a Japanese title is read by a Japanese voice and breaks between phrases in the
+/// English UI too, never inside a word (「確 / 認テスト」).
+pub fn text_lang(text: &str) -> Option<&'static str> {
+    let japanese = |c: char| {
+        matches!(c,
+            '\u{3040}'..='\u{30FF}' // hiragana, katakana
+            | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' // kanji
+            | '\u{FF66}'..='\u{FF9F}') // half-width katakana
+    };
+    text.chars().any(japanese).then_some("ja")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::plain_text;
+    use super::{plain_text, text_lang};
+
+    #[test]
+    fn japanese_site_text_is_marked_japanese() {
+        assert_eq!(text_lang("臨床研究の基礎知識講座 確認テスト"), Some("ja"));
+        assert_eq!(text_lang("iCROWN事業"), Some("ja"));
+        assert_eq!(text_lang("ｶﾀｶﾅ"), Some("ja"));
+        assert_eq!(text_lang("Clinical trials 101"), None);
+        assert_eq!(text_lang(""), None);
+    }
 
     #[test]
     fn html_becomes_text() {

@@ -206,3 +206,6 @@ pub async fn sleep(d: std::time::Duration) {
 
 /// One app per device here: no other instance signs the learner out behind this one's back.
 pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;
+
+/// Only the browser says at once that the network is gone (see the web platform).
+pub const WENT_OFFLINE: Option<&str> = None;

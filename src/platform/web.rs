@@ -55,6 +55,14 @@ pub const SIGNED_OUT_ELSEWHERE: Option<&str> = Some(
        if ((e.key === 'juko.session' && e.newValue === null) || e.key === null) dioxus.send(true); });",
 );
 
+/// A script that sends `true` the moment the browser says it lost the network (its `offline`
+/// event), and at once if it has none as the app starts: the sync state turns offline then
+/// rather than at the next failed request.
+pub const WENT_OFFLINE: Option<&str> = Some(
+    "window.addEventListener('offline', () => dioxus.send(true)); \
+     if (!navigator.onLine) dioxus.send(true);",
+);
+
 /// `localStorage` as the history store's key-value space (see `juko_core::store::KvStore`).
 struct LocalStorageKv(web_sys::Storage);
 

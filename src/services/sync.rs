@@ -39,7 +39,33 @@ pub fn provide_sync_service() {
         use_coroutine(move |rx: UnboundedReceiver<SyncRequest>| sync_service(rx, history, session));
     use_hook(move || {
         spawn(async move { on_reconnect(service, reconnected).await });
+        spawn(async move { on_offline(history).await });
     });
+}
+
+/// Shows "offline" as soon as the platform says the network is gone (the browser's `offline`
+/// event), with what waits on the device; the next round (on `online`) says how it went.
+async fn on_offline(mut history: History) {
+    let Some(script) = platform::WENT_OFFLINE else {
+        return;
+    };
+    let mut eval = document::eval(script);
+    while eval.recv::<bool>().await.is_ok() {
+        // Without the extension history never waits: only what can be sent is counted.
+        let waiting = match history.store.peek().as_ref() {
+            Some(store) => waiting(store).unwrap_or(0),
+            None => 0,
+        };
+        if *history.status.peek() != SyncState::LocalOnly {
+            history.status.set(SyncState::Offline(waiting));
+        }
+    }
+}
+
+/// What waits on the device for the site: viewing history in the outbox and test answers (and
+/// submissions) not sent yet. The sync badge shows this number.
+pub fn waiting(store: &AccountStore) -> Result<usize, Error> {
+    Ok(store.0.pending_count()? + store.0.unsent_quiz_changes()?)
 }
 
 /// Syncs, and has screens fetch again, as soon as the platform says the network is back (the
@@ -157,7 +183,7 @@ async fn run_once(
         return PERIOD;
     }
     history.changed();
-    let pending = match store.0.pending_count() {
+    let pending = match waiting(store) {
         Ok(n) => n,
         Err(e) => {
             // Never "synced" on a store that cannot say what waits.

@@ -6,7 +6,7 @@ use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::route::Route;
 use crate::state::{self, History};
-use crate::text::plain_text;
+use crate::text::{plain_text, text_lang};
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_model::{Activity, ActivityKind, CourseId, Lecture, QuizOverview, Unit, format_duration};
@@ -56,7 +56,7 @@ pub fn CourseView(course: CourseId) -> Element {
     rsx! {
         div { class: "page",
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
-            h1 { class: "page-title", "{title}" }
+            h1 { class: "page-title", lang: text_lang(&title), "{title}" }
             {body}
         }
     }
@@ -66,7 +66,7 @@ pub fn CourseView(course: CourseId) -> Element {
 fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let (done, total) = tally(history, &unit.lectures, &unit.activities);
+    let count = tally(history, &unit.lectures, &unit.activities);
     let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
     rsx! {
@@ -74,15 +74,15 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
             header { class: "unit-head",
                 div {
                     p { class: "unit-number", {lang.unit_number(unit.number)} }
-                    h2 { class: "unit-title", "{unit.name}" }
+                    h2 { class: "unit-title", lang: text_lang(&unit.name), "{unit.name}" }
                 }
                 p { class: "unit-meta muted",
                     span { {lang.lecture_count(lectures)} }
                     if unit.total_duration() > 0 {
                         span { " · {format_duration(unit.total_duration())}" }
                     }
-                    if total > 0 {
-                        span { " · " {lang.completed_count(done, total)} }
+                    if count.total > 0 {
+                        span { "data-testid": "unit-count", " · " {lang.done_count(count.done, count.total, count.tests)} }
                     }
                 }
             }
@@ -112,7 +112,7 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
     let row = rsx! {
         span { class: "lecture-number", "{number}" }
         span { class: "lecture-main",
-            span { class: "lecture-title", "{lecture.title}" }
+            span { class: "lecture-title", lang: text_lang(&lecture.title), "{lecture.title}" }
             if let Some(name) = &lecture.lecturer {
                 span { class: "lecture-lecturer muted", {lang.tr(Msg::Lecturer)} ": {name}" }
             }
@@ -158,16 +158,21 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     let row = rsx! {
         span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
         span { class: "lecture-main",
-            span { class: "lecture-title", "{activity.name}" }
-            span { class: "muted", {activity_label(lang, &activity.kind)} }
+            span { class: "lecture-title", lang: text_lang(&activity.name), "{activity.name}" }
+            // A test's row says it is one by its mark and state: its title already does too.
+            if !is_quiz {
+                span { class: "muted", {activity_label(lang, &activity.kind)} }
+            }
         }
         span { class: "lecture-side",
             if activity.locked_reason.is_some() {
                 span { class: "muted", "🔒" }
             } else if let Some(o) = overview {
                 QuizBadge { lang, overview: o }
-            } else if activity.completed == Some(true) {
-                span { class: "done-mark", "✓ " {lang.tr(Msg::Completed)} }
+            } else {
+                // Not opened on this device: only what the course's contents say, completion
+                // as the site tracks it (never a pass or a grade it did not give).
+                {completion(lang, activity.completed)}
             }
         }
     };
@@ -187,6 +192,23 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     }
 }
 
+/// An activity's completion as the site tracks it: "✓ 完了", "未完了", or nothing untracked.
+fn completion(lang: Lang, completed: Option<bool>) -> Element {
+    match completed {
+        Some(true) => rsx! {
+            span { class: "done-mark", "data-testid": "activity-completion", "data-completed": "true",
+                "✓ " {lang.tr(Msg::Completed)}
+            }
+        },
+        Some(false) => rsx! {
+            span { class: "muted", "data-testid": "activity-completion", "data-completed": "false",
+                {lang.tr(Msg::NotCompleted)}
+            }
+        },
+        None => rsx! {},
+    }
+}
+
 /// The kept copy of a test's page, subscribing the caller to store changes.
 fn kept_quiz(history: History, activity: &Activity) -> Option<QuizOverview> {
     let store = history.read()?;
@@ -198,9 +220,18 @@ fn kept_quiz(history: History, activity: &Activity) -> Option<QuizOverview> {
         .map(|k| k.value)
 }
 
+/// What a unit's or course's "x / y" counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Count {
+    done: usize,
+    total: usize,
+    /// How many of `total` are tests (the learner is told they count).
+    tests: usize,
+}
+
 /// Completed of all, as the site counts completion: every lecture, and the activities whose
 /// completion it tracks (`completed: Some(_)`, a unit's test among them).
-fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (usize, usize) {
+fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> Count {
     let watched = lectures
         .iter()
         .filter(|l| history.lecture_state(l).complete)
@@ -208,11 +239,21 @@ fn tally(history: History, lectures: &[Lecture], activities: &[Activity]) -> (us
     counted(watched, lectures.len(), activities)
 }
 
-/// `(done, total)` from the lectures watched of all, and the activities the site tracks.
-fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> (usize, usize) {
-    let tracked = activities.iter().filter_map(|a| a.completed);
-    let (done, counted) = tracked.fold((0, 0), |(d, n), c| (d + usize::from(c), n + 1));
-    (watched + done, lectures + counted)
+/// The count from the lectures watched of all, and the activities the site tracks.
+fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> Count {
+    let tracked: Vec<&Activity> = activities
+        .iter()
+        .filter(|a| a.completed.is_some())
+        .collect();
+    let done = tracked.iter().filter(|a| a.completed == Some(true)).count();
+    Count {
+        done: watched + done,
+        total: lectures + tracked.len(),
+        tests: tracked
+            .iter()
+            .filter(|a| a.kind == ActivityKind::Quiz)
+            .count(),
+    }
 }
 
 fn activity_icon(kind: &ActivityKind) -> &'static str {
@@ -238,16 +279,16 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
 fn CourseTally(lectures: Vec<Lecture>, activities: Vec<Activity>) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let (done, total) = tally(history, &lectures, &activities);
-    let fraction = if total == 0 {
+    let count = tally(history, &lectures, &activities);
+    let fraction = if count.total == 0 {
         0.0
     } else {
-        done as f64 / total as f64
+        count.done as f64 / count.total as f64
     };
     rsx! {
         div { class: "course-tally", "data-testid": "course-tally",
             ProgressBar { fraction, label: lang.tr(Msg::CourseProgress) }
-            span { {lang.completed_count(done, total)} }
+            span { {lang.done_count(count.done, count.total, count.tests)} }
         }
     }
 }
@@ -267,6 +308,36 @@ mod tests {
         }
     }
 
+    fn render_completion(completed: Option<bool>) -> String {
+        fn app(completed: Option<bool>) -> Element {
+            completion(Lang::Ja, completed)
+        }
+        let mut dom = VirtualDom::new_with_props(app, completed);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn a_test_not_opened_here_shows_the_sites_completion_and_no_grade() {
+        let done = render_completion(Some(true));
+        assert!(
+            done.contains("data-completed=\"true\"") && done.contains("完了"),
+            "{done}"
+        );
+        let not = render_completion(Some(false));
+        assert!(
+            not.contains("data-completed=\"false\"") && not.contains("未完了"),
+            "{not}"
+        );
+        for html in [&done, &not] {
+            assert!(
+                !html.contains("合格") && !html.contains(" / "),
+                "no pass or grade it was not given: {html}"
+            );
+        }
+        assert_eq!(render_completion(None), "");
+    }
+
     #[test]
     fn tests_count_where_the_site_tracks_their_completion() {
         let activities = [
@@ -275,7 +346,11 @@ mod tests {
             // Not tracked: not in the tally at all.
             activity(ActivityKind::Forum, None),
         ];
-        assert_eq!(counted(3, 10, &activities), (4, 12));
-        assert_eq!(counted(0, 0, &[]), (0, 0));
+        let count = |done, total, tests| Count { done, total, tests };
+        assert_eq!(counted(3, 10, &activities), count(4, 12, 2));
+        assert_eq!(counted(0, 0, &[]), count(0, 0, 0));
+        // A tracked certificate counts, but is not a test.
+        let certificate = [activity(ActivityKind::Certificate, Some(false))];
+        assert_eq!(counted(1, 2, &certificate), count(1, 3, 0));
     }
 }

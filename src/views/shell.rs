@@ -171,7 +171,14 @@ pub fn LangSwitch() -> Element {
 fn SyncBadge() -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
-    let sync = sync_summary(lang, (history.status)());
+    // The count as the store has it now (answers chosen since the last round included), read
+    // with the store's revision so each saved answer updates it.
+    let waiting = history.read().and_then(|store| {
+        sync::waiting(&store)
+            .inspect_err(|e| tracing::error!("cannot count what waits to be sent: {e}"))
+            .ok()
+    });
+    let sync = sync_summary(lang, with_waiting((history.status)(), waiting));
     let sync_state = sync.0;
     let (state, text, detail) = match (history.record_failure)() {
         // Before any sync news: what is not kept cannot be synced.
@@ -201,6 +208,16 @@ fn SyncBadge() -> Element {
     }
 }
 
+/// The sync state with what waits on the device counted now (`None`: the store could not say).
+fn with_waiting(status: SyncState, waiting: Option<usize>) -> SyncState {
+    match (status, waiting) {
+        (SyncState::Pending(_), Some(n)) if n > 0 => SyncState::Pending(n),
+        (SyncState::Offline(_), Some(n)) => SyncState::Offline(n),
+        (SyncState::Failed(e, _), Some(n)) => SyncState::Failed(e, n),
+        (status, _) => status,
+    }
+}
+
 /// The badge's state name (`data-state`), text and detail for a sync state.
 fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<String>) {
     match status {
@@ -222,5 +239,43 @@ fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<
             Some(lang.error(&e)),
         ),
         SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_core::Error;
+
+    #[test]
+    fn the_badge_counts_what_waits_now() {
+        // Two test answers chosen offline since the round that found nothing waiting.
+        assert_eq!(
+            with_waiting(SyncState::Offline(0), Some(2)),
+            SyncState::Offline(2)
+        );
+        assert_eq!(
+            with_waiting(SyncState::Pending(1), Some(3)),
+            SyncState::Pending(3)
+        );
+        let failed = SyncState::Failed(Error::Protocol("x".into()), 0);
+        assert_eq!(
+            with_waiting(failed, Some(4)),
+            SyncState::Failed(Error::Protocol("x".into()), 4)
+        );
+        // A store that cannot count keeps the round's count; synced stays synced.
+        assert_eq!(
+            with_waiting(SyncState::Offline(5), None),
+            SyncState::Offline(5)
+        );
+        assert_eq!(with_waiting(SyncState::Synced, Some(0)), SyncState::Synced);
+    }
+
+    #[test]
+    fn offline_says_so_with_the_count_in_both_languages() {
+        let (state, ja, _) = sync_summary(Lang::Ja, SyncState::Offline(2));
+        assert_eq!((state, ja.as_str()), ("offline", "オフライン (2)"));
+        let (_, en, _) = sync_summary(Lang::En, SyncState::Offline(2));
+        assert_eq!(en, "Offline (2)");
     }
 }

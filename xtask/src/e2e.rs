@@ -30,7 +30,8 @@ impl Counts {
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
 /// (one answer offline) and a sequential one to the end, before the offline file deploys its
-/// new build.
+/// new build; last, a phone's layout in both languages online and offline (it takes one of
+/// learner1's attempts, which nothing before it does).
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
@@ -38,6 +39,7 @@ const TEST_FILES: &[&str] = &[
     "quiz_flow.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
+    "layout.test.mjs",
 ];
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).

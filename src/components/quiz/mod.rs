@@ -57,6 +57,25 @@ pub fn question_label(question: &Question) -> String {
         .unwrap_or_else(|| question.slot.to_string())
 }
 
+/// The site's rule sentences worth reading under the page's facts: not the one that only
+/// restates the attempts allowed ("受験可能回数: 3", "Attempts allowed: 3"), which the attempts
+/// line already says with those used ("0 / 3"). Sentences that say more are kept whole.
+pub fn rules_to_show(rules: &[String], max_attempts: Option<u32>) -> Vec<String> {
+    let restates = |rule: &str| {
+        let Some(max) = max_attempts else {
+            return false;
+        };
+        let text = crate::text::plain_text(rule);
+        let Some((label, value)) = text.rsplit_once([':', '：']) else {
+            return false;
+        };
+        value.trim() == max.to_string()
+            && !label.trim().is_empty()
+            && !label.contains(char::is_numeric)
+    };
+    rules.iter().filter(|r| !restates(r)).cloned().collect()
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     //! Model values the components' tests share.
@@ -142,6 +161,19 @@ pub(crate) mod fixtures {
 #[cfg(test)]
 mod tests {
     use super::fixtures::*;
+
+    #[test]
+    fn the_attempts_allowed_rule_is_not_said_twice() {
+        let rules: Vec<String> = ["受験可能回数: 3", "制限時間: 10 分", "Attempts allowed: 3"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(rules_to_show(&rules, Some(3)), ["制限時間: 10 分"]);
+        // Another number is another rule; without a limit nothing restates it.
+        assert_eq!(rules_to_show(&rules, Some(2)).len(), 3);
+        assert_eq!(rules_to_show(&rules, None).len(), 3);
+        let other = vec!["パスワード: 3 回まで".to_owned()];
+        assert_eq!(rules_to_show(&other, Some(3)), other);
+    }
     use super::*;
     use juko_model::QuestionKind;
 

@@ -98,6 +98,7 @@ pub fn QuizOverviewPanel(
         .cloned()
         .collect();
     let can_review = access.can_review;
+    let rules = super::rules_to_show(&access.rules, quiz.max_attempts);
     rsx! {
         section { class: "quiz-overview", "data-testid": "quiz-overview",
             if !intro.is_empty() {
@@ -128,10 +129,10 @@ pub fn QuizOverviewPanel(
                     dd { "data-testid": "quiz-grade", {grade_of(best, quiz.max_grade, d)} }
                 }
             }
-            if !access.rules.is_empty() {
+            if !rules.is_empty() {
                 h2 { class: "section-title", {lang.tr(Msg::QuizRules)} }
                 ul { class: "quiz-rules",
-                    for rule in access.rules.iter() {
+                    for rule in rules.iter() {
                         li { {plain_text(rule)} }
                     }
                 }

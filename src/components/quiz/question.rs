@@ -48,10 +48,7 @@ pub fn QuestionCard(
     let status = if unsent {
         lang.tr(Msg::AnswerKeptHere).to_owned()
     } else {
-        match question.state {
-            QuestionState::Graded(o) => lang.tr(outcome_msg(o)).to_owned(),
-            _ => plain_text(&question.status),
-        }
+        state_words(lang, question.state, &question.status)
     };
     rsx! {
         article { class: "question {state_class}", "data-testid": "question", "data-slot": "{slot}",
@@ -108,6 +105,22 @@ pub fn QuestionCard(
     }
 }
 
+/// The app's own words for where a question stands; the site's words only for a state the app
+/// does not know (they are in the site's language, which may not be the learner's).
+pub fn state_words(lang: Lang, state: QuestionState, site_words: &str) -> String {
+    let msg = match state {
+        QuestionState::NotYetAnswered => Msg::StateNotYetAnswered,
+        QuestionState::Answered => Msg::StateAnswerSaved,
+        QuestionState::Invalid => Msg::StateInvalid,
+        QuestionState::NeedsGrading => Msg::StateNeedsGrading,
+        QuestionState::NotAnswered => Msg::StateNotAnswered,
+        QuestionState::Finished => Msg::StateFinished,
+        QuestionState::Graded(o) => outcome_msg(o),
+        QuestionState::Other => return plain_text(site_words),
+    };
+    lang.tr(msg).to_owned()
+}
+
 /// The control for the question's kind.
 fn answer_control(
     lang: Lang,
@@ -123,6 +136,7 @@ fn answer_control(
                 for choice in choices.iter() {
                     ChoiceRow {
                         key: "{choice.key.0}",
+                        lang,
                         choice: choice.clone(),
                         multiple: false,
                         slot,
@@ -139,6 +153,7 @@ fn answer_control(
                     for choice in choices.iter() {
                         ChoiceRow {
                             key: "{choice.key.0}",
+                            lang,
                             choice: choice.clone(),
                             multiple: true,
                             slot,
@@ -154,10 +169,16 @@ fn answer_control(
         }
         QuestionKind::TrueFalse { answer } => {
             let answer = *answer;
+            // The site marks the question, not its two choices: the chosen one carries the mark.
+            let mark = match question.state {
+                QuestionState::Graded(o) => Some(o),
+                _ => None,
+            };
             rsx! {
                 div { class: "choices", role: "radiogroup",
                     for value in [true, false] {
-                        label { key: "{value}", class: "choice",
+                        label { key: "{value}",
+                            class: "choice {chosen_outcome(answer == Some(value), mark)}",
                             input {
                                 r#type: "radio",
                                 name: "q{slot}",
@@ -170,6 +191,7 @@ fn answer_control(
                             span { class: "choice-label",
                                 {lang.tr(if value { Msg::AnswerTrue } else { Msg::AnswerFalse })}
                             }
+                            {outcome_mark(lang, if answer == Some(value) { mark } else { None })}
                         }
                     }
                 }
@@ -212,6 +234,7 @@ fn toggled(choices: &[Choice], key: &ChoiceKey) -> Vec<ChoiceKey> {
 
 #[component]
 fn ChoiceRow(
+    lang: Lang,
     choice: Choice,
     /// Checkboxes (any number chosen) rather than radios (one).
     multiple: bool,
@@ -237,11 +260,35 @@ fn ChoiceRow(
                 span { class: "choice-numbering", {plain_text(n)} }
             }
             span { class: "choice-label", {plain_text(&choice.label_html)} }
-            match choice.outcome {
-                Some(Outcome::Correct) => rsx! { span { class: "outcome-mark", "aria-hidden": "true", "✓" } },
-                Some(Outcome::Incorrect) => rsx! { span { class: "outcome-mark", "aria-hidden": "true", "✗" } },
-                _ => rsx! {},
-            }
+            {outcome_mark(lang, choice.outcome)}
+        }
+    }
+}
+
+/// A chosen choice's class for its mark (`correct`, …); empty when not chosen or not marked.
+fn chosen_outcome(chosen: bool, mark: Option<Outcome>) -> &'static str {
+    match mark {
+        Some(o) if chosen => outcome_key(o),
+        _ => "",
+    }
+}
+
+/// ✓ or ✗ after a marked choice, with its words for screen readers. A partly right choice (one
+/// of several right ones) is a right choice: ✓.
+fn outcome_mark(lang: Lang, outcome: Option<Outcome>) -> Element {
+    let Some(o) = outcome else {
+        return rsx! {};
+    };
+    let mark = if o == Outcome::Incorrect {
+        "✗"
+    } else {
+        "✓"
+    };
+    rsx! {
+        span { class: "outcome-mark", "data-testid": "outcome-mark", "data-outcome": outcome_key(o),
+            title: lang.tr(outcome_msg(o)),
+            span { "aria-hidden": "true", "{mark}" }
+            span { class: "visually-hidden", {lang.tr(outcome_msg(o))} }
         }
     }
 }
@@ -435,6 +482,101 @@ mod tests {
         assert!(
             html.contains("question-needs-look") && html.contains("要確認"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn every_known_state_is_said_in_the_apps_words_and_only_an_unknown_one_in_the_sites() {
+        use Outcome::*;
+        let site = "Answer saved";
+        let cases = [
+            (QuestionState::NotYetAnswered, "未解答", "Not yet answered"),
+            (QuestionState::Answered, "解答保存済み", "Answer saved"),
+            (
+                QuestionState::Invalid,
+                "解答が不完全です",
+                "Incomplete answer",
+            ),
+            (
+                QuestionState::NeedsGrading,
+                "採点待ち",
+                "Waiting to be graded",
+            ),
+            (QuestionState::NotAnswered, "解答なし", "Not answered"),
+            (QuestionState::Finished, "解答済み", "Finished"),
+            (QuestionState::Graded(Correct), "正解", "Correct"),
+            (
+                QuestionState::Graded(PartiallyCorrect),
+                "部分的に正解",
+                "Partially correct",
+            ),
+            (QuestionState::Graded(Incorrect), "不正解", "Incorrect"),
+        ];
+        for (state, ja, en) in cases {
+            assert_eq!(state_words(Lang::Ja, state, site), ja, "{state:?}");
+            assert_eq!(state_words(Lang::En, state, "未解答"), en, "{state:?}");
+        }
+        // The site's words (as text) for what the app does not know, in either language.
+        assert_eq!(
+            state_words(Lang::Ja, QuestionState::Other, "<b>Gave up</b>"),
+            "Gave up"
+        );
+        let mut q = question(1, QuestionKind::TrueFalse { answer: None });
+        q.status = "Not yet answered".into();
+        let html = render(q, false, false);
+        assert!(
+            html.contains("未解答") && !html.contains("Not yet answered"),
+            "{html}"
+        );
+    }
+
+    /// The ✓/✗ marks of a rendered review, in order.
+    fn marks(html: &str) -> Vec<&str> {
+        html.match_indices("data-outcome=\"")
+            .map(|(i, m)| {
+                let rest = &html[i + m.len()..];
+                &rest[..rest.find('"').unwrap_or(0)]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_review_marks_the_chosen_true_or_false_by_the_questions_mark() {
+        for (outcome, sign) in [(Outcome::Correct, "✓"), (Outcome::Incorrect, "✗")] {
+            let mut q = question(2, QuestionKind::TrueFalse { answer: Some(true) });
+            q.state = QuestionState::Graded(outcome);
+            let html = render(q, true, false);
+            assert_eq!(marks(&html), [outcome_key(outcome)], "{html}");
+            assert!(html.contains(sign), "{html}");
+            // The mark is on the chosen answer's row (正しい), not on 誤り's.
+            let chosen = html.find("data-answer=\"true\"").unwrap();
+            let other = html.find("data-answer=\"false\"").unwrap();
+            let mark = html.find("data-outcome").unwrap();
+            assert!(chosen < mark && mark < other, "{html}");
+        }
+        // Not graded (or not shown): no mark.
+        let q = question(2, QuestionKind::TrueFalse { answer: Some(true) });
+        assert!(marks(&render(q, true, false)).is_empty());
+    }
+
+    #[test]
+    fn a_review_marks_each_chosen_choice_of_a_multiple_choice_question() {
+        let mut right = choice("a", "A", true);
+        right.outcome = Some(Outcome::PartiallyCorrect); // one of two right choices
+        let mut wrong = choice("b", "B", true);
+        wrong.outcome = Some(Outcome::Incorrect);
+        let q = question(
+            9,
+            QuestionKind::MultipleChoice {
+                choices: vec![right, wrong, choice("c", "C", false)],
+            },
+        );
+        let html = render(q, true, false);
+        assert_eq!(marks(&html), ["partial", "incorrect"], "{html}");
+        assert!(html.contains("✓") && html.contains("✗"), "{html}");
+        assert!(
+            html.contains("部分的に正解") && html.contains("不正解"),
+            "said in words too: {html}"
         );
     }
 }

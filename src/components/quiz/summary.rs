@@ -151,7 +151,7 @@ fn SlotList(
             ul {
                 for q in questions {
                     li { key: "{q.slot}",
-                        button { class: "button ghost", onclick: move |_| on_go.call(q.slot),
+                        button { class: "button secondary", "data-testid": "summary-go", onclick: move |_| on_go.call(q.slot),
                             {lang.question_number(&question_label(&q))}
                         }
                     }
