@@ -320,6 +320,11 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
             Err(e) => {
                 tracing::info!("attempt {attempt} not opened from the site: {e}");
                 state::handle_session_error(&e);
+                // Unreachable: the screen says where to open it once connected. Anything else
+                // (a refusal, an answer that does not read) is shown for what it is.
+                if !e.is_retryable() {
+                    local.set(Err(e));
+                }
             }
         }
         from_site_state.set(Some(FromSite::Missing));

@@ -211,7 +211,9 @@ fn SyncBadge() -> Element {
 /// The sync state with what waits on the device counted now (`None`: the store could not say).
 fn with_waiting(status: SyncState, waiting: Option<usize>) -> SyncState {
     match (status, waiting) {
-        (SyncState::Pending(_), Some(n)) if n > 0 => SyncState::Pending(n),
+        // "Synced" never stands over answers or history still waiting (a save that could not
+        // reach the site leaves them queued while the last round was clean).
+        (SyncState::Pending(_) | SyncState::Synced, Some(n)) if n > 0 => SyncState::Pending(n),
         (SyncState::Offline(_), Some(n)) => SyncState::Offline(n),
         (SyncState::Failed(e, _), Some(n)) => SyncState::Failed(e, n),
         (status, _) => status,
@@ -269,6 +271,11 @@ mod tests {
             SyncState::Offline(5)
         );
         assert_eq!(with_waiting(SyncState::Synced, Some(0)), SyncState::Synced);
+        // A clean round, then answers queued by a save that could not reach the site.
+        assert_eq!(
+            with_waiting(SyncState::Synced, Some(2)),
+            SyncState::Pending(2)
+        );
     }
 
     #[test]

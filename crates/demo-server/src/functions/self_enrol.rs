@@ -108,6 +108,8 @@ pub(crate) async fn get_instance_info(ctx: &Ctx, params: InstanceParams) -> Resu
         .call(move |conn| {
             let instance = db::enrol_instance(conn, params.instanceid)?
                 .ok_or_else(|| Error::missing_record("enrol"))?;
+            // `can_view_course_info`: a hidden course's instance is not described (`coursehidden`).
+            listed_course(conn, instance.courseid)?;
             let status = can_self_enrol(conn, &user, &instance, now)?;
             Ok(InstanceInfo {
                 id: instance.id,

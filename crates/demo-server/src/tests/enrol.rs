@@ -425,6 +425,7 @@ async fn a_hidden_course_cannot_be_joined_or_asked_about() {
     let site = Site::new().await;
     let token = site.token("newcomer").await;
     let courseid = site.course_id(FACILITY_A.shortname).await;
+    let instance = self_instance(&site, FACILITY_A.shortname).await;
     site.state
         .db()
         .call(move |conn| {
@@ -439,6 +440,10 @@ async fn a_hidden_course_cannot_be_joined_or_asked_about() {
     assert_eq!(reply["message"], "error/coursehidden");
     let reply = site
         .call(&token, METHODS, &[("courseid", &courseid.to_string())])
+        .await;
+    assert_exception(&reply, "coursehidden");
+    let reply = site
+        .call(&token, INFO, &[("instanceid", &instance.to_string())])
         .await;
     assert_exception(&reply, "coursehidden");
     let count = site
