@@ -114,11 +114,7 @@ fn open_account(session: Option<&Session>) -> (Option<AccountStore>, SyncState) 
     };
     match platform::open_history(&session.account_key()) {
         Ok(store) => {
-            // What waits for the site: history and test answers, as the sync badge counts it.
-            let waiting = store
-                .pending_count()
-                .and_then(|n| Ok(n + store.unsent_quiz_changes()?));
-            let status = match waiting {
+            let status = match store.waiting_for_site() {
                 Ok(0) => SyncState::Synced,
                 Ok(n) => SyncState::Pending(n),
                 Err(e) => SyncState::Failed(e, 0),

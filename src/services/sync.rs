@@ -52,8 +52,14 @@ async fn on_offline(mut history: History) {
     let mut eval = document::eval(script);
     while eval.recv::<bool>().await.is_ok() {
         // Without the extension history never waits: only what can be sent is counted.
-        let waiting = match history.store.peek().as_ref() {
-            Some(store) => waiting(store).unwrap_or(0),
+        // A store that cannot count says so in the badge's own reading (`with_waiting`);
+        // here the count is only a first figure, so a failure is logged, not shown as 0 waiting.
+        let waiting = match history.store.peek().as_ref().map(waiting) {
+            Some(Ok(n)) => n,
+            Some(Err(e)) => {
+                tracing::error!("cannot count what waits to be sent: {e}");
+                0
+            }
             None => 0,
         };
         if *history.status.peek() != SyncState::LocalOnly {
@@ -65,7 +71,7 @@ async fn on_offline(mut history: History) {
 /// What waits on the device for the site: viewing history in the outbox and test answers (and
 /// submissions) not sent yet. The sync badge shows this number.
 pub fn waiting(store: &AccountStore) -> Result<usize, Error> {
-    Ok(store.0.pending_count()? + store.0.unsent_quiz_changes()?)
+    store.0.waiting_for_site()
 }
 
 /// Syncs, and has screens fetch again, as soon as the platform says the network is back (the

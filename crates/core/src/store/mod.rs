@@ -227,6 +227,12 @@ pub trait Store {
     /// signing out would lose.
     fn unsent_quiz_changes(&self) -> Result<usize>;
 
+    /// Everything that waits on the device for the site: viewing-history events in the outbox
+    /// and test changes not yet taken. What the sync badge counts.
+    fn waiting_for_site(&self) -> Result<usize> {
+        Ok(self.pending_count()? + self.unsent_quiz_changes()?)
+    }
+
     /// Marks `attempt` as open on a screen of `holder` (one running app, one browser tab)
     /// until `until_ms`, replacing that holder's mark; `None` takes it away. Other holders'
     /// marks stay. See [`crate::quiz::OnScreen`].
