@@ -68,6 +68,13 @@ pub(crate) enum Error {
         message: String,
         debuginfo: Option<String>,
     },
+    /// `coding_exception`: a parameter a function refuses in its own code (an unknown search
+    /// field of `core_user_get_users_by_field`), the detail in debuginfo.
+    #[error("Coding error detected, it must be fixed by a programmer: {message}")]
+    Coding {
+        message: &'static str,
+        debuginfo: String,
+    },
     /// `canntenrol` (enrol_self): the course has no enabled self-enrolment to try.
     #[error("Enrolment is disabled or inactive")]
     CanntEnrol,
@@ -130,6 +137,7 @@ impl Error {
             Error::NoPermissions { .. } => "required_capability_exception",
             Error::Database(_) => "dml_read_exception",
             Error::NoLangString { exception, .. } => exception,
+            Error::Coding { .. } => "coding_exception",
             // Thrown by the question engine itself where nothing catches it (autosave).
             Error::Quiz {
                 errorcode: "submissionoutofsequence",
@@ -154,6 +162,7 @@ impl Error {
             Error::CompletionNotEnabled => "completionnotenabled",
             Error::NoLangString { errorcode, .. } => errorcode,
             Error::Quiz { errorcode, .. } => errorcode,
+            Error::Coding { .. } => "codingerror",
             Error::CanntEnrol => "canntenrol",
             Error::InvalidLogin => "invalidlogin",
             Error::ServiceNotAvailable => "servicenotavailable",
@@ -176,9 +185,9 @@ impl Error {
 
     fn debuginfo(&self) -> Option<String> {
         match self {
-            Error::AccessException { debuginfo } | Error::InvalidParameter { debuginfo } => {
-                Some(debuginfo.clone())
-            }
+            Error::AccessException { debuginfo }
+            | Error::InvalidParameter { debuginfo }
+            | Error::Coding { debuginfo, .. } => Some(debuginfo.clone()),
             Error::InvalidRecord { debuginfo, .. } | Error::Quiz { debuginfo, .. } => {
                 debuginfo.clone()
             }

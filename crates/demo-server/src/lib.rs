@@ -40,6 +40,7 @@ mod clock;
 mod config;
 mod db;
 mod error;
+mod facility;
 mod files;
 mod form;
 mod functions;

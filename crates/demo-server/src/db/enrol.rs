@@ -20,6 +20,8 @@ pub(crate) struct EnrolRow {
     pub(crate) customint3: i64,
     /// New self-enrolments allowed.
     pub(crate) customint6: bool,
+    /// Group enrolment keys: a group's key also enrols, into that group.
+    pub(crate) customint1: bool,
 }
 
 impl EnrolRow {
@@ -34,7 +36,7 @@ impl EnrolRow {
 }
 
 const ENROL_COLUMNS: &str = "id, courseid, enrol, status, name, password, enrolstartdate, \
-     enrolenddate, customint3, customint6";
+     enrolenddate, customint3, customint6, customint1";
 
 fn enrol_row(row: &Row<'_>) -> rusqlite::Result<EnrolRow> {
     Ok(EnrolRow {
@@ -48,6 +50,7 @@ fn enrol_row(row: &Row<'_>) -> rusqlite::Result<EnrolRow> {
         enrolenddate: row.get(7)?,
         customint3: row.get(8)?,
         customint6: row.get(9)?,
+        customint1: row.get(10)?,
     })
 }
 

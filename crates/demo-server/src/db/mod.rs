@@ -7,6 +7,8 @@ mod activity;
 mod courses;
 mod enrol;
 mod files;
+mod groups;
+mod profile;
 mod progress;
 mod quiz;
 mod quiz_attempt;
@@ -30,6 +32,10 @@ pub(crate) use enrol::{
 pub(crate) use files::{
     FileRow, file_at, files_of_course, lecture_files, record_media, set_file_content,
 };
+pub(crate) use groups::{GroupRow, add_group_member, group_by_enrolment_key, user_groups};
+pub(crate) use profile::{
+    FieldVisibility, profile_field_id, profile_value, profile_values, set_profile_value,
+};
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,
     progress_epoch, register_lecture, remember_events, save_progress, set_lecture_completion,
@@ -46,8 +52,8 @@ pub(crate) use quiz_attempt::{
 pub(crate) use schema::{ContextLevel, SITE_COURSE_ID, is_seeded, mark_seeded};
 pub(crate) use users::NewUser;
 pub(crate) use users::{
-    UserRow, delete_token, find_login, insert_token, insert_user, lookup_token, reusable_token,
-    touch_token, user_by_id, user_private_key,
+    UserProfileRow, UserRow, delete_token, find_login, insert_token, insert_user, lookup_token,
+    reusable_token, share_a_course, touch_token, user_by_id, user_private_key, user_profiles,
 };
 
 use std::sync::{Arc, Mutex, PoisonError};

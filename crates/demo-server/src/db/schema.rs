@@ -431,8 +431,56 @@ ALTER TABLE enrol ADD COLUMN customint6 INTEGER NOT NULL DEFAULT 0; -- new self-
 UPDATE enrol SET customint6 = 1 WHERE enrol = 'self';
 "#;
 
+/// Version 6 (facility join): group enrolment keys (`customint1` on a self-enrolment, the key
+/// on each group, as Moodle's `groups.enrolmentkey`), course groups and their members, and
+/// custom user profile fields (`user_info_field`/`user_info_data`: the 施設ユーザーID).
+/// `visible` is Moodle's profile field visibility: 0 none, 1 private (the user and those who
+/// may view all details), 2 everyone, 3 the user and teachers.
+const SCHEMA_V6: &str = r#"
+ALTER TABLE enrol ADD COLUMN customint1 INTEGER NOT NULL DEFAULT 0; -- group enrolment keys on
+
+CREATE TABLE groups (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    courseid          INTEGER NOT NULL REFERENCES course(id),
+    idnumber          TEXT NOT NULL DEFAULT '',
+    name              TEXT NOT NULL,
+    description       TEXT NOT NULL DEFAULT '',
+    descriptionformat INTEGER NOT NULL DEFAULT 1,
+    enrolmentkey      TEXT,
+    timecreated       INTEGER NOT NULL
+);
+
+CREATE TABLE groups_members (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    groupid   INTEGER NOT NULL REFERENCES groups(id),
+    userid    INTEGER NOT NULL REFERENCES user(id),
+    timeadded INTEGER NOT NULL,
+    UNIQUE (groupid, userid)
+);
+
+CREATE TABLE user_info_field (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    shortname TEXT NOT NULL UNIQUE,
+    name      TEXT NOT NULL,
+    datatype  TEXT NOT NULL,
+    sortorder INTEGER NOT NULL,
+    visible   INTEGER NOT NULL DEFAULT 2
+);
+
+CREATE TABLE user_info_data (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    userid     INTEGER NOT NULL REFERENCES user(id),
+    fieldid    INTEGER NOT NULL REFERENCES user_info_field(id),
+    data       TEXT NOT NULL,
+    dataformat INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (userid, fieldid)
+);
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
+const MIGRATIONS: &[&str] = &[
+    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6,
+];
 
 /// Brings the schema up to date, one transaction per step.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -18,6 +18,65 @@ impl UserRow {
     }
 }
 
+/// What a profile shows of a user (`core_user_get_users_by_field`).
+#[derive(Debug, Clone)]
+pub(crate) struct UserProfileRow {
+    pub(crate) user: UserRow,
+    pub(crate) email: String,
+    pub(crate) institution: String,
+    pub(crate) suspended: bool,
+}
+
+/// The users with these ids, by id; unknown ids are left out.
+pub(crate) fn user_profiles(
+    conn: &Connection,
+    ids: &[i64],
+) -> rusqlite::Result<Vec<UserProfileRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, username, firstname, lastname, lang, email, institution, suspended
+         FROM user WHERE id = ?1",
+    )?;
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut rows = Vec::new();
+    for id in ids {
+        let row = stmt
+            .query_row([id], |row| {
+                Ok(UserProfileRow {
+                    user: UserRow {
+                        id: row.get(0)?,
+                        username: row.get(1)?,
+                        firstname: row.get(2)?,
+                        lastname: row.get(3)?,
+                        lang: row.get(4)?,
+                    },
+                    email: row.get(5)?,
+                    institution: row.get(6)?,
+                    suspended: row.get(7)?,
+                })
+            })
+            .optional()?;
+        rows.extend(row);
+    }
+    Ok(rows)
+}
+
+/// Whether two users are both enrolled (actively) in some visible course.
+pub(crate) fn share_a_course(conn: &Connection, a: i64, b: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (
+             SELECT 1 FROM course c
+             JOIN enrol ea ON ea.courseid = c.id AND ea.status = 0
+             JOIN user_enrolments ua ON ua.enrolid = ea.id AND ua.status = 0 AND ua.userid = ?1
+             JOIN enrol eb ON eb.courseid = c.id AND eb.status = 0
+             JOIN user_enrolments ub ON ub.enrolid = eb.id AND ub.status = 0 AND ub.userid = ?2
+             WHERE c.visible = 1)",
+        params![a, b],
+        |row| row.get(0),
+    )
+}
+
 pub(crate) struct NewUser<'a> {
     pub(crate) username: &'a str,
     pub(crate) password_hash: &'a str,

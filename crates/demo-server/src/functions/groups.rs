@@ -1,6 +1,6 @@
 //! `core_group_get_course_user_groups`: a user's groups in a course (or in all their
-//! courses). The demo's courses have no groups, so the list is empty after Moodle's checks,
-//! which report refusals as warnings rather than errors.
+//! courses), after Moodle's checks, which report refusals as warnings rather than errors.
+//! Groups come from group enrolment keys (a facility's wards).
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -25,29 +25,58 @@ pub(crate) struct Params {
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Groups {
-    groups: Vec<serde_json::Value>,
+    groups: Vec<Group>,
     warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Serialize)]
+struct Group {
+    id: i64,
+    name: String,
+    description: String,
+    descriptionformat: i64,
+    idnumber: String,
+    /// Only when asked about every course.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    courseid: Option<i64>,
 }
 
 pub(crate) async fn get_course_user_groups(ctx: &Ctx, params: Params) -> Result<Groups> {
     let caller = ctx.user.id;
-    let warnings = ctx
-        .state
+    ctx.state
         .db()
-        .call(move |conn| course_warnings(conn, caller, params))
-        .await?;
-    Ok(Groups {
-        groups: Vec::new(),
-        warnings,
-    })
+        .call(move |conn| {
+            let all_courses = params.courseid == 0;
+            let (userid, courses, warnings) = course_warnings(conn, caller, params)?;
+            let mut groups = Vec::new();
+            for courseid in courses {
+                for group in db::user_groups(conn, userid, Some(courseid))? {
+                    groups.push(Group {
+                        id: group.id,
+                        name: group.name,
+                        description: group.description,
+                        descriptionformat: group.descriptionformat,
+                        idnumber: group.idnumber,
+                        courseid: all_courses.then_some(group.courseid),
+                    });
+                }
+            }
+            Ok(Groups { groups, warnings })
+        })
+        .await
 }
 
 /// Moodle's checks, in its order: the user must exist; a named course must exist; then
 /// `validate_courses` (warning `1` for each course the caller cannot enter), and for each
 /// course left a warning when the caller asks about someone else without managing groups
 /// (`cannotmanagegroups`, that course skipped) or when the user is not enrolled in a named
-/// course (`notenrolled`, still searched).
-fn course_warnings(conn: &Connection, caller: i64, params: Params) -> Result<Vec<Warning>> {
+/// course (`notenrolled`, still searched). Returns the user, the courses to search and the
+/// warnings.
+fn course_warnings(
+    conn: &Connection,
+    caller: i64,
+    params: Params,
+) -> Result<(i64, Vec<i64>, Vec<Warning>)> {
     let userid = if params.userid == 0 {
         caller
     } else {
@@ -65,6 +94,7 @@ fn course_warnings(conn: &Connection, caller: i64, params: Params) -> Result<Vec
         (vec![params.courseid], true)
     };
     let (courses, mut warnings) = validate_courses(conn, caller, &courseids)?;
+    let mut searched = Vec::new();
     for courseid in courses {
         if userid != caller {
             warnings.push(Warning::course(
@@ -81,6 +111,7 @@ fn course_warnings(conn: &Connection, caller: i64, params: Params) -> Result<Vec
                 &format!("User {userid} is not enrolled in course {courseid}"),
             ));
         }
+        searched.push(courseid);
     }
-    Ok(warnings)
+    Ok((userid, searched, warnings))
 }

@@ -14,6 +14,7 @@ mod quiz;
 mod resources;
 mod self_enrol;
 mod site_info;
+mod users;
 mod views;
 
 use rusqlite::Connection;
@@ -45,6 +46,8 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "core_enrol_get_course_enrolment_methods",
     "core_enrol_get_users_courses",
     "core_group_get_course_user_groups",
+    // Facility join: the learner's own profile with its 施設ユーザーID.
+    "core_user_get_users_by_field",
     "core_webservice_get_site_info",
     "enrol_self_enrol_user",
     "enrol_self_get_instance_info",
@@ -193,6 +196,10 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         }
         "core_group_get_course_user_groups" => {
             json(groups::get_course_user_groups(&ctx, parse(query)?).await?)
+        }
+        // Facility join.
+        "core_user_get_users_by_field" => {
+            json(users::get_users_by_field(&ctx, parse(query)?).await?)
         }
         other if NOT_IN_SERVICE.contains(&other) => Err(not_in_service(other)),
         other => Err(unknown_function(other)),

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::{Ctx, Warning};
 use crate::db::{self, CourseRow, EnrolRow, UserRow};
 use crate::error::{Error, Result};
+use crate::facility;
 
 /// The site's `enrol_self | showhint` setting: Moodle's default is off, so a wrong key gets
 /// warning `4`. With it on, warning `3` gives away the key's first letter.
@@ -183,13 +184,18 @@ fn try_instances(
             warnings.push(instance_warning(&instance, "1", reason));
             continue;
         }
-        if let Some(key) = instance.key()
-            && params.password != key
-        {
-            warnings.push(wrong_key(&instance, key, SHOW_HINT));
-            continue;
-        }
+        let group = match key_check(conn, course, &instance, &params.password)? {
+            KeyCheck::Refused(warning) => {
+                warnings.push(warning);
+                continue;
+            }
+            KeyCheck::Accepted { group } => group,
+        };
         db::insert_user_enrolment(conn, instance.id, user.id, now)?;
+        if let Some(group) = group {
+            db::add_group_member(conn, group.id, user.id, now)?;
+        }
+        facility::joined(conn, user.id, course)?;
         return Ok(EnrolResult {
             status: true,
             warnings,
@@ -201,8 +207,40 @@ fn try_instances(
     })
 }
 
-/// Warning `3` (with the key's first letter) or `4`. This site uses no group keys, so
-/// warning `2` (a key matching no group key) never arises.
+enum KeyCheck {
+    /// Enrol, into this group when the key was a group's.
+    Accepted {
+        group: Option<db::GroupRow>,
+    },
+    Refused(Warning),
+}
+
+/// The key against the instance's, then (group keys on) against the course's group keys:
+/// warning `2` when group keys are on and none matches, else `3` or `4`.
+fn key_check(
+    conn: &Connection,
+    course: &CourseRow,
+    instance: &EnrolRow,
+    password: &str,
+) -> Result<KeyCheck> {
+    let Some(key) = instance.key() else {
+        return Ok(KeyCheck::Accepted { group: None });
+    };
+    if password == key {
+        return Ok(KeyCheck::Accepted { group: None });
+    }
+    if !instance.customint1 {
+        return Ok(KeyCheck::Refused(wrong_key(instance, key, SHOW_HINT)));
+    }
+    Ok(
+        match db::group_by_enrolment_key(conn, course.id, password)? {
+            Some(group) => KeyCheck::Accepted { group: Some(group) },
+            None => KeyCheck::Refused(instance_warning(instance, "2", WRONG_KEY.to_owned())),
+        },
+    )
+}
+
+/// Warning `3` (with the key's first letter) or `4`: a wrong key where group keys are off.
 fn wrong_key(instance: &EnrolRow, key: &str, show_hint: bool) -> Warning {
     if show_hint {
         let first: String = key.chars().take(1).collect();
@@ -402,6 +440,7 @@ mod tests {
             enrolenddate: 0,
             customint3: 0,
             customint6: true,
+            customint1: false,
         }
     }
 

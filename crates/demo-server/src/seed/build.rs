@@ -10,6 +10,7 @@ use super::quizzes::{self, Question, QuizPlan};
 use super::{Clips, DEMO_LEARNERS, DemoLearner, ENROLMENTS};
 use crate::config::PasswordCost;
 use crate::db::{self, ContextLevel, SITE_COURSE_ID};
+use crate::facility;
 use crate::password;
 
 /// 2025-04-01 00:00 JST, the start of the Japanese fiscal year the demo courses run in.
@@ -70,6 +71,70 @@ impl<'a> Seeder<'a> {
             self.tx.execute(
                 "INSERT INTO user_enrolments (enrolid, userid, timecreated) VALUES (?1, ?2, ?3)",
                 params![enrolid, users[username], self.now],
+            )?;
+        }
+        self.facility_setup()?;
+        Ok(())
+    }
+
+    /// The facility-join parts of the site, on a new database or one seeded before them
+    /// (each step only when missing): the 施設ユーザーID profile field with a value for each
+    /// learner of a facility course, and the group enrolment keys of the courses that have
+    /// them.
+    pub(super) fn facility_setup(&self) -> anyhow::Result<()> {
+        // Private: the learner sees their own id; other learners never do.
+        self.tx.execute(
+            "INSERT OR IGNORE INTO user_info_field (shortname, name, datatype, sortorder, visible)
+             VALUES (?1, ?2, 'text', 1, 1)",
+            params![facility::USER_ID_FIELD, facility::USER_ID_FIELD_NAME],
+        )?;
+        for plan in courses::COURSES {
+            let Some(course) = db::all_courses(self.tx)?
+                .into_iter()
+                .find(|c| c.shortname == plan.shortname)
+            else {
+                continue;
+            };
+            self.group_keys(&course, plan)?;
+            let learners: Vec<i64> = {
+                let mut stmt = self.tx.prepare(
+                    "SELECT DISTINCT ue.userid FROM user_enrolments ue
+                     JOIN enrol e ON e.id = ue.enrolid WHERE e.courseid = ?1 ORDER BY ue.userid",
+                )?;
+                stmt.query_map([course.id], |row| row.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for userid in learners {
+                facility::joined(self.tx, userid, &course)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns group keys on for the course's open facility code and adds its keyed groups,
+    /// unless the course has groups already.
+    fn group_keys(&self, course: &db::CourseRow, plan: &CoursePlan) -> anyhow::Result<()> {
+        if plan.group_keys.is_empty() {
+            return Ok(());
+        }
+        let has_groups: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM groups WHERE courseid = ?1)",
+            [course.id],
+            |row| row.get(0),
+        )?;
+        if has_groups {
+            return Ok(());
+        }
+        self.tx.execute(
+            "UPDATE enrol SET customint1 = 1
+             WHERE courseid = ?1 AND enrol = 'self' AND enrolenddate = 0",
+            [course.id],
+        )?;
+        for group in plan.group_keys {
+            self.tx.execute(
+                "INSERT INTO groups (courseid, idnumber, name, enrolmentkey, timecreated)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![course.id, group.idnumber, group.name, group.key, self.now],
             )?;
         }
         Ok(())
@@ -161,6 +226,7 @@ impl<'a> Seeder<'a> {
             }
             added += 1;
         }
+        self.facility_setup()?;
         Ok(added)
     }
 

@@ -33,6 +33,15 @@ pub(crate) enum Enrolment {
     Closed { code: &'static str },
 }
 
+/// A group of a facility course (a ward) with its own enrolment key: the key enrols into
+/// the course and puts the learner in the group (Moodle's group enrolment keys).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GroupKey {
+    pub(crate) name: &'static str,
+    pub(crate) idnumber: &'static str,
+    pub(crate) key: &'static str,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CoursePlan {
     pub(crate) shortname: &'static str,
@@ -46,6 +55,8 @@ pub(crate) struct CoursePlan {
     /// Section numbers that open only when every lecture of the section before is complete.
     pub(crate) locked_sections: &'static [i64],
     pub(crate) enrolment: Enrolment,
+    /// Groups with enrolment keys; any turns group keys on for the facility code.
+    pub(crate) group_keys: &'static [GroupKey],
 }
 
 /// Facility A: a 基本コース (basic course): the basics plus the yearly continuing training.
@@ -67,6 +78,7 @@ pub(crate) const FACILITY_A: CoursePlan = CoursePlan {
         code: "NCCH2025",
         last_year: "NCCH2024",
     },
+    group_keys: &[],
 };
 
 /// Facility B: a 独自コース (custom course): the basic course plus units the facility chose.
@@ -90,6 +102,19 @@ pub(crate) const FACILITY_B: CoursePlan = CoursePlan {
         code: "SKGH2025",
         last_year: "SKGH2024",
     },
+    // Each ward has its own code; the facility's code still enrols without a ward.
+    group_keys: &[
+        GroupKey {
+            name: "東病棟",
+            idnumber: "SKGH-EAST",
+            key: "SKGH2025-EAST",
+        },
+        GroupKey {
+            name: "西病棟",
+            idnumber: "SKGH-WEST",
+            key: "SKGH2025-WEST",
+        },
+    ],
 };
 
 /// The iCROWN network's training; its last unit opens after the second.
@@ -103,6 +128,7 @@ pub(crate) const ICROWN: CoursePlan = CoursePlan {
     certificates: false,
     locked_sections: &[3],
     enrolment: Enrolment::Closed { code: "ICROWN2024" },
+    group_keys: &[],
 };
 
 /// Every ICRweb unit in one course that no demo learner is enrolled in (authorization tests).
@@ -116,6 +142,7 @@ pub(crate) const CATALOG: CoursePlan = CoursePlan {
     certificates: false,
     locked_sections: &[],
     enrolment: Enrolment::Manual,
+    group_keys: &[],
 };
 
 pub(crate) const COURSES: &[CoursePlan] = &[FACILITY_A, FACILITY_B, ICROWN, CATALOG];

@@ -15,6 +15,7 @@ mod courses;
 mod enrol;
 mod files;
 mod hostile;
+mod join;
 mod live;
 mod lockout;
 mod login;

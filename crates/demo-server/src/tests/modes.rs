@@ -168,7 +168,9 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         .db()
         .call(|conn| {
             conn.execute_batch(
-                "ALTER TABLE enrol DROP COLUMN customint6; ALTER TABLE enrol DROP COLUMN customint3;
+                "DROP TABLE groups_members; DROP TABLE groups; DROP TABLE user_info_data;
+                 DROP TABLE user_info_field; ALTER TABLE enrol DROP COLUMN customint1;
+                 ALTER TABLE enrol DROP COLUMN customint6; ALTER TABLE enrol DROP COLUMN customint3;
                  ALTER TABLE enrol DROP COLUMN enrolenddate;
                  ALTER TABLE enrol DROP COLUMN enrolstartdate;
                  DELETE FROM course_modules WHERE module = 'quiz';
@@ -299,6 +301,8 @@ async fn a_kept_database_gets_the_demo_learners_added_since() {
         .call(|conn| {
             conn.execute_batch(
                 "DELETE FROM user_enrolments WHERE userid IN
+                     (SELECT id FROM user WHERE username IN ('learner2', 'newcomer'));
+                 DELETE FROM user_info_data WHERE userid IN
                      (SELECT id FROM user WHERE username IN ('learner2', 'newcomer'));
                  DELETE FROM user WHERE username IN ('learner2', 'newcomer');",
             )?;
