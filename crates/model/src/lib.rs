@@ -6,6 +6,7 @@
 
 mod catalog;
 mod ids;
+mod join;
 mod progress;
 mod quiz;
 mod site;
@@ -14,6 +15,8 @@ pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
+// Facility join (施設コースに参加).
+pub use join::{JoinOutcome, JoinableCourse};
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,

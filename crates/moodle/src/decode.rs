@@ -8,11 +8,12 @@
 //! error, whatever else it holds; only then is the body read as the function's result.
 
 use crate::error::{DecodeProblem, Error, Exception, Result};
-use crate::{SiteUrl, Token, convert, quiz, wire};
+use crate::{SiteUrl, Token, convert, enrol, quiz, wire};
 use juko_model::{
     Attempt, AttemptPage, AttemptReview, AttemptState, Course, CourseContents, CourseId, LectureId,
     LoginPolicy, Question, QuizOverview, SiteInfo,
 };
+use juko_model::{JoinOutcome, JoinableCourse, UserId};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -312,6 +313,40 @@ pub fn process_attempt(body: &[u8]) -> Result<AttemptState> {
 /// marks and feedback the review options show.
 pub fn attempt_review(body: &[u8]) -> Result<AttemptReview> {
     rest(quiz::ATTEMPT_REVIEW, body).and_then(quiz::review)
+}
+
+// ---- Facility join (§5) ---------------------------------------------------------------------
+
+/// `core_course_get_courses_by_field` (no field): the courses a learner may join with a code.
+pub fn joinable_courses(body: &[u8]) -> Result<Vec<JoinableCourse>> {
+    rest(enrol::COURSES_BY_FIELD, body).map(enrol::joinable)
+}
+
+/// `core_enrol_get_course_enrolment_methods`: `None` when a self-enrolment takes a code now,
+/// else what keeps the learner out.
+pub fn join_refusal(body: &[u8]) -> Result<Option<JoinOutcome>> {
+    rest(enrol::ENROLMENT_METHODS, body).map(|methods| match enrol::offer(methods) {
+        enrol::Offer::Open { .. } => None,
+        enrol::Offer::Refused(outcome) => Some(outcome),
+    })
+}
+
+/// `enrol_self_get_instance_info`: checked for its shape (it never holds the key).
+pub fn join_instance_info(body: &[u8]) -> Result<()> {
+    rest::<enrol::InstanceInfo>(enrol::INSTANCE_INFO, body).map(|_| ())
+}
+
+/// `enrol_self_enrol_user`: joined, or why not (a wrong code is an outcome, not an error).
+pub fn join_outcome(body: &[u8]) -> Result<JoinOutcome> {
+    match rest(enrol::ENROL_SELF, body) {
+        Ok(answer) => Ok(enrol::outcome(answer)),
+        Err(e) => enrol::refused_by_exception(e),
+    }
+}
+
+/// `core_user_get_users_by_field` for the learner `user`: their 施設ユーザーID, if any.
+pub fn facility_user_id(user: UserId, body: &[u8]) -> Result<Option<String>> {
+    rest(enrol::USERS_BY_FIELD, body).and_then(|profiles| enrol::facility_user_id(user, profiles))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 mod convert;
 pub mod decode;
+mod enrol;
 mod error;
 mod files;
 mod form;

@@ -5,8 +5,9 @@
 //! step with the shared dataset (site `https://icrweb.example.jp`, course 42, lecture cm 310).
 
 use juko_model::{
-    ActivityKind, AttemptId, AttemptState, CourseId, GradeMethod, LectureId, LectureKind,
-    LoginPolicy, Media, Navigation, QuizId, QuizOverview, QuizStatus, UnitId, UserId,
+    ActivityKind, AttemptId, AttemptState, CourseId, GradeMethod, JoinOutcome, JoinableCourse,
+    LectureId, LectureKind, LoginPolicy, Media, Navigation, QuizId, QuizOverview, QuizStatus,
+    UnitId, UserId,
 };
 use juko_moodle::{DecodeProblem, Error, ExceptionKind, SiteUrl, Token, decode, stream_url};
 use serde_json::{Value, json};
@@ -58,18 +59,19 @@ const DECODED: &[&str] = &[
     "mod_quiz_process_attempt.json",
     "mod_quiz_get_attempt_review.json",
     "core_user_update_user_preferences.json",
+    // Facility join.
+    "core_course_get_courses_by_field.json",
+    "core_enrol_get_course_enrolment_methods.json",
+    "enrol_self_get_instance_info.json",
 ];
 
 /// Samples for functions this crate does not wrap yet (forums, enrolment, messages):
 /// only checked to pass the envelope rules below.
 const LATER: &[&str] = &[
     "core_completion_get_activities_completion_status.json",
-    "core_course_get_courses_by_field.json",
-    "core_enrol_get_course_enrolment_methods.json",
     "core_message_get_messages.json",
     "core_user_get_user_preferences.json",
     "core_user_set_user_preferences.json",
-    "enrol_self_get_instance_info.json",
     "message_popup_get_popup_notifications.json",
     "mod_forum_get_forum_discussions.json",
     "mod_forum_get_forums_by_courses.json",
@@ -1233,5 +1235,125 @@ fn attempt_review_sample() {
     assert_eq!(
         (r.grade, r.attempt.grade, r.feedback_html),
         (None, None, None)
+    );
+}
+
+// ---- Facility join (§5) ----------------------------------------------------------------------
+
+#[test]
+fn facility_courses_to_join_come_from_the_course_listing() {
+    let courses =
+        decode::joinable_courses(&sample("core_course_get_courses_by_field.json")).unwrap();
+    assert_eq!(
+        courses,
+        [JoinableCourse {
+            id: CourseId(42),
+            full_name: "施設コース：臨床研究基礎（2025年度）".into(),
+            short_name: "FAC-0042".into(),
+            category: "施設別コース".into(),
+            summary_html: "<p>臨床研究に携わる方のための基礎講座です。</p>".into(),
+            logo_url: Some(
+                "https://icrweb.example.jp/webservice/pluginfile.php/1501/course/overviewfiles/cover.jpg"
+                    .into()
+            ),
+        }]
+    );
+    // A course without self-enrolment is not offered; one without an image has no logo.
+    let mut listing = sample_json("core_course_get_courses_by_field.json");
+    let mut manual = listing["courses"][0].clone();
+    manual["id"] = json!(43);
+    manual["enrollmentmethods"] = json!(["manual"]);
+    let mut plain = listing["courses"][0].clone();
+    plain["id"] = json!(44);
+    plain["overviewfiles"] = json!([]);
+    let list = listing["courses"].as_array_mut().unwrap();
+    list.push(manual);
+    list.push(plain);
+    let courses = decode::joinable_courses(&bytes(&listing)).unwrap();
+    let ids: Vec<CourseId> = courses.iter().map(|c| c.id).collect();
+    assert_eq!(ids, [CourseId(42), CourseId(44)]);
+    assert_eq!(courses[1].logo_url, None);
+}
+
+#[test]
+fn an_open_self_enrolment_takes_a_code() {
+    let methods = sample("core_enrol_get_course_enrolment_methods.json");
+    assert_eq!(decode::join_refusal(&methods).unwrap(), None);
+    decode::join_instance_info(&sample("enrol_self_get_instance_info.json")).unwrap();
+    // Closed at the end of last year: its reason is kept.
+    let mut closed = sample_json("core_enrol_get_course_enrolment_methods.json");
+    let reason =
+        "You cannot enrol any more, since enrolment ended on Monday, 31 March 2025, 11:59 PM.";
+    closed[0]["status"] = json!(reason);
+    closed[0].as_object_mut().unwrap().remove("wsfunction");
+    assert_eq!(
+        decode::join_refusal(&bytes(&closed)).unwrap(),
+        Some(JoinOutcome::Closed {
+            reason: reason.into()
+        })
+    );
+}
+
+#[test]
+fn enrolment_answers_become_outcomes() {
+    assert_eq!(
+        decode::join_outcome(&sample("enrol_self_enrol_user.json")).unwrap(),
+        JoinOutcome::Joined
+    );
+    assert_eq!(
+        decode::join_outcome(&sample("enrol_self_enrol_user__invalid_key.json")).unwrap(),
+        JoinOutcome::WrongCode
+    );
+    // Group keys on: warning 2 is a wrong code too.
+    let mut group = sample_json("enrol_self_enrol_user__invalid_key.json");
+    group["warnings"][0]["warningcode"] = json!("2");
+    assert_eq!(
+        decode::join_outcome(&bytes(&group)).unwrap(),
+        JoinOutcome::WrongCode
+    );
+    // Already in the course (or the instance switched off): warning 1 and its reason.
+    let mut inside = sample_json("enrol_self_enrol_user__invalid_key.json");
+    inside["warnings"][0]["warningcode"] = json!("1");
+    inside["warnings"][0]["message"] = json!("Enrolment is disabled or inactive");
+    assert_eq!(
+        decode::join_outcome(&bytes(&inside)).unwrap(),
+        JoinOutcome::NotOpen {
+            reason: "Enrolment is disabled or inactive".into()
+        }
+    );
+    // No self-enrolment at all is `canntenrol`: not open, not an error.
+    let none = json!({"exception": "moodle_exception", "errorcode": "canntenrol",
+                      "message": "Enrolment is disabled or inactive"});
+    assert!(matches!(
+        decode::join_outcome(&bytes(&none)).unwrap(),
+        JoinOutcome::NotOpen { .. }
+    ));
+    // Other exceptions stay errors.
+    let hidden = json!({"exception": "moodle_exception", "errorcode": "coursehidden",
+                        "message": "error/coursehidden"});
+    assert!(decode::join_outcome(&bytes(&hidden)).is_err());
+}
+
+#[test]
+fn the_facility_user_id_is_read_from_the_own_profile() {
+    let own = json!([{"id": 3, "fullname": "山田 花子", "profileimageurlsmall": "x",
+        "profileimageurl": "y", "customfields": [
+            {"type": "text", "value": "NCCH-000003", "displayvalue": "NCCH-000003",
+             "name": "施設ユーザーID", "shortname": "facilityuserid"}]}]);
+    assert_eq!(
+        decode::facility_user_id(UserId(3), &bytes(&own)).unwrap(),
+        Some("NCCH-000003".into())
+    );
+    // Someone else's answer is not read as the learner's.
+    assert_eq!(
+        decode::facility_user_id(UserId(4), &bytes(&own)).unwrap(),
+        None
+    );
+    // A site without the field.
+    let plain = json!([{"id": 3, "fullname": "山田 花子", "profileimageurlsmall": "x",
+        "profileimageurl": "y"}]);
+    assert_eq!(
+        decode::facility_user_id(UserId(3), &bytes(&plain)).unwrap(),
+        None
     );
 }

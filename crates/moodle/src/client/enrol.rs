@@ -1,0 +1,65 @@
+//! [`Session`]'s facility-join calls (§5): the courses to choose from, sending the code in the
+//! Moodle App's order (methods → instance info → enrol), and the learner's facility user id.
+//! Requests and readings are [`crate::enrol`]'s; this only sequences them.
+
+use super::Session;
+use crate::decode;
+use crate::enrol::{self as calls, Offer};
+use crate::{Params, Result};
+use juko_model::{CourseId, JoinOutcome, JoinableCourse, UserId};
+use serde::de::DeserializeOwned;
+
+impl Session {
+    async fn enrol_call<T: DeserializeOwned>(
+        &self,
+        (function, params): (&str, Params),
+    ) -> Result<T> {
+        let body = self.post(function, &params).await?;
+        decode::rest(function, &body).map_err(|e| self.scrub(e))
+    }
+
+    /// The courses the learner may join with a code (施設コース), as the site lists them.
+    pub async fn joinable_courses(&self) -> Result<Vec<JoinableCourse>> {
+        let (function, params) = calls::all_courses();
+        let body = self.post(function, &params).await?;
+        decode::joinable_courses(&body).map_err(|e| self.scrub(e))
+    }
+
+    /// Whether the course takes a code now: `None` when it does, else what keeps the learner
+    /// out (closed, not open; "disabled or inactive" also when they are in it already).
+    pub async fn join_refusal(&self, course: CourseId) -> Result<Option<JoinOutcome>> {
+        Ok(match self.join_offer(course).await? {
+            Offer::Open { .. } => None,
+            Offer::Refused(outcome) => Some(outcome),
+        })
+    }
+
+    async fn join_offer(&self, course: CourseId) -> Result<Offer> {
+        let methods: Vec<calls::Method> = self.enrol_call(calls::enrolment_methods(course)).await?;
+        Ok(calls::offer(methods))
+    }
+
+    /// Sends the facility code to the course's open self-enrolment. A wrong code is an
+    /// outcome, not an error; only `Joined` enrolled the learner.
+    pub async fn join_course(&self, course: CourseId, code: &str) -> Result<JoinOutcome> {
+        let (instance, ask_info) = match self.join_offer(course).await? {
+            Offer::Open { instance, ask_info } => (instance, ask_info),
+            Offer::Refused(outcome) => return Ok(outcome),
+        };
+        if ask_info {
+            let (function, params) = calls::instance_info(instance);
+            let body = self.post(function, &params).await?;
+            decode::join_instance_info(&body).map_err(|e| self.scrub(e))?;
+        }
+        let (function, params) = calls::enrol(course, code, instance);
+        let body = self.post(function, &params).await?;
+        decode::join_outcome(&body).map_err(|e| self.scrub(e))
+    }
+
+    /// The learner's 施設ユーザーID, when the site keeps one for them.
+    pub async fn facility_user_id(&self, user: UserId) -> Result<Option<String>> {
+        let (function, params) = calls::own_profile(user);
+        let body = self.post(function, &params).await?;
+        decode::facility_user_id(user, &body).map_err(|e| self.scrub(e))
+    }
+}
