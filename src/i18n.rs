@@ -399,6 +399,25 @@ pub enum Msg {
     StateNotAnswered,
     StateFinished,
     NotCompleted,
+    // Facility join (施設コースに参加).
+    JoinFacility,
+    JoinChooseCourse,
+    JoinNoCourses,
+    JoinCode,
+    JoinCodeHint,
+    JoinSubmit,
+    Joining,
+    JoinEmptyCode,
+    JoinWrongCode,
+    JoinCodeChangesYearly,
+    JoinAlreadyJoined,
+    JoinClosed,
+    JoinNotOpen,
+    JoinNeedsConnection,
+    JoinAllCourses,
+    JoinSiteReason,
+    OpenCourse,
+    FacilityUserId,
 }
 
 impl Msg {
@@ -704,6 +723,52 @@ impl Msg {
             StateNotAnswered => ("解答なし", "Not answered"),
             StateFinished => ("解答済み", "Finished"),
             NotCompleted => ("未完了", "Not completed"),
+            // Facility join (施設コースに参加).
+            JoinFacility => ("施設コースに参加", "Join a facility course"),
+            JoinChooseCourse => (
+                "ご所属の施設のコースを選び、施設コードを入力してください。",
+                "Choose your facility's course, then enter its facility code.",
+            ),
+            JoinNoCourses => (
+                "参加できる施設コースはありません。",
+                "There is no facility course to join.",
+            ),
+            JoinCode => ("施設コード", "Facility code"),
+            JoinCodeHint => (
+                "施設の担当者から案内された今年度の施設コード",
+                "This year's code from your facility's administrator",
+            ),
+            JoinSubmit => ("参加する", "Join"),
+            Joining => ("確認しています…", "Checking…"),
+            JoinEmptyCode => ("施設コードを入力してください。", "Enter the facility code."),
+            JoinWrongCode => (
+                "施設コードが正しくありません。コースには参加していません。大文字・小文字も含めて確かめてください。",
+                "That facility code is not right. You have not been enrolled. Check it, capital letters included.",
+            ),
+            JoinCodeChangesYearly => (
+                "施設コードは毎年度変わります。昨年度のコードでは参加できません。",
+                "Facility codes change every year: last year's code no longer works.",
+            ),
+            JoinAlreadyJoined => (
+                "このコースにはすでに参加しています。",
+                "You are already in this course.",
+            ),
+            JoinClosed => (
+                "このコースの施設コードによる参加受付は終了しました（昨年度までの受付です）。今年度のコードを施設の担当者にお問い合わせください。",
+                "Joining this course with a code has closed (it was last year's enrolment). Ask your facility for this year's code.",
+            ),
+            JoinNotOpen => (
+                "このコースは現在、施設コードによる参加を受け付けていません。",
+                "This course is not taking learners with a code at the moment.",
+            ),
+            JoinNeedsConnection => (
+                "施設コースへの参加にはインターネット接続が必要です。接続してからもう一度お試しください。",
+                "Joining a facility course needs an internet connection. Connect and try again.",
+            ),
+            JoinAllCourses => ("施設コースの一覧", "All facility courses"),
+            JoinSiteReason => ("サイトからの説明", "The site says"),
+            OpenCourse => ("コースを開く", "Open the course"),
+            FacilityUserId => ("施設ユーザーID", "Facility user ID"),
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::views::shell::Shell;
 use crate::views::{
-    AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView, Home, LectureView,
-    NotFound, QuizView,
+    AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView, Home,
+    JoinCourseView, JoinView, LectureView, NotFound, QuizView,
 };
 use dioxus::prelude::*;
 use juko_model::{AttemptId, CourseId, LectureId};
@@ -29,6 +29,11 @@ pub enum Route {
         AttemptResultView { course: CourseId, quiz: LectureId, attempt: AttemptId },
         #[route("/history")]
         HistoryView {},
+        // Facility join (施設コースに参加).
+        #[route("/join")]
+        JoinView {},
+        #[route("/join/:course")]
+        JoinCourseView { course: CourseId },
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -46,6 +51,8 @@ mod tests {
         vec![
             (Route::Home {}, "/"),
             (Route::CourseView { course }, "/courses/7"),
+            (Route::JoinView {}, "/join"),
+            (Route::JoinCourseView { course }, "/join/7"),
             (
                 Route::LectureView {
                     course,

@@ -18,9 +18,22 @@ pub fn Home() -> Element {
         |_| Item::courses(),
         |session, _| Box::pin(async move { session.courses().await }),
     );
+    // The 施設ユーザーID where the site keeps one: shown once known, never an error here.
+    let facility_id = use_kept(
+        (),
+        |_| Item::facility_user_id(),
+        |session, _| Box::pin(async move { session.facility_user_id().await }),
+    );
+    let facility_id = facility_id.shown(&()).data.and_then(|kept| kept.value);
     let body = courses.render(lang, &(), |kept| {
         if kept.value.is_empty() {
-            return rsx! { p { class: "empty", {lang.tr(Msg::NoCourses)} } };
+            // No course yet: joining a facility is what to do first.
+            return rsx! {
+                p { class: "empty", {lang.tr(Msg::NoCourses)} }
+                Link { class: "button primary join-cta", "data-testid": "join-facility", to: Route::JoinView {},
+                    {lang.tr(Msg::JoinFacility)}
+                }
+            };
         }
         rsx! {
             ul { class: "course-grid",
@@ -32,7 +45,19 @@ pub fn Home() -> Element {
     });
     rsx! {
         div { class: "page",
-            h1 { class: "page-title", {lang.tr(Msg::MyCourses)} }
+            div { class: "home-head",
+                h1 { class: "page-title", {lang.tr(Msg::MyCourses)} }
+                Link { class: "button secondary", "data-testid": "nav-join", to: Route::JoinView {},
+                    {lang.tr(Msg::JoinFacility)}
+                }
+            }
+            if let Some(id) = facility_id {
+                p { class: "facility-id", "data-testid": "facility-user-id",
+                    span { class: "muted", {lang.tr(Msg::FacilityUserId)} }
+                    " "
+                    strong { "{id}" }
+                }
+            }
             {body}
         }
     }
