@@ -37,6 +37,8 @@ const TEST_FILES: &[&str] = &[
     "history.test.mjs",
     "quiz.test.mjs",
     "quiz_flow.test.mjs",
+    // Facility join: the newcomer joins facility A (wrong code, offline, right code).
+    "join.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
     "layout.test.mjs",
