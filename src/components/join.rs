@@ -4,11 +4,11 @@
 use crate::i18n::{Lang, Msg};
 use crate::text::plain_text;
 use dioxus::prelude::*;
-use juko_model::{JoinOutcome, JoinableCourse};
+use juko_model::{Course, JoinOutcome};
 
 /// A facility course in the chooser; `logo`: an address the app may load, when it has one.
 #[component]
-pub fn JoinCourseCard(course: JoinableCourse, logo: Option<String>) -> Element {
+pub fn JoinCourseCard(course: Course, logo: Option<String>) -> Element {
     let summary = plain_text(&course.summary_html);
     rsx! {
         div { class: "join-course",

@@ -4,7 +4,7 @@ use crate::components::feedback::ProgressBar;
 use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::route::Route;
-use crate::state;
+use crate::state::{self, CurrentSession};
 use crate::text::plain_text;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
@@ -18,13 +18,13 @@ pub fn Home() -> Element {
         |_| Item::courses(),
         |session, _| Box::pin(async move { session.courses().await }),
     );
-    // The 施設ユーザーID where the site keeps one: shown once known, never an error here.
-    let facility_id = use_kept(
-        (),
-        |_| Item::facility_user_id(),
-        |session, _| Box::pin(async move { session.facility_user_id().await }),
-    );
-    let facility_id = facility_id.shown(&()).data.and_then(|kept| kept.value);
+    // The 施設ユーザーID where the site keeps one (read with the site's description of the
+    // learner at sign-in and each refresh).
+    let session = use_context::<CurrentSession>().0;
+    let facility_id = session
+        .read()
+        .as_ref()
+        .and_then(|s| s.info().user.facility_user_id.clone());
     let body = courses.render(lang, &(), |kept| {
         if kept.value.is_empty() {
             // No course yet: joining a facility is what to do first.

@@ -2,6 +2,7 @@
 //! (kept on the device, so the list shows offline), then the chosen course's code. The flow
 //! is `juko_core::join`'s; this screen only draws it (docs/facility-join.md).
 
+use crate::account;
 use crate::components::join::{JoinCourseCard, JoinNote, JoinNoteView};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
@@ -39,7 +40,7 @@ pub fn JoinView() -> Element {
                             JoinCourseCard {
                                 course: course.clone(),
                                 logo: course
-                                    .logo_url
+                                    .image_url
                                     .as_deref()
                                     .and_then(|url| session.as_ref()?.file_url(url)),
                             }
@@ -111,9 +112,14 @@ pub fn JoinCourseView(course: CourseId) -> Element {
             platform::now_ms(),
         )
         .await;
-        busy.set(false);
+        if !matches!(result, Ok(JoinOutcome::Joined)) {
+            busy.set(false);
+        }
         match result {
             Ok(JoinOutcome::Joined) => {
+                // Joining a facility may have given the learner a facility user id: read it
+                // before leaving (a task of this screen would end with it).
+                account::refresh_site_info().await;
                 navigator().replace(Route::CourseView { course });
             }
             Ok(outcome) => note.set(Some(JoinNote::Outcome(outcome))),
@@ -131,7 +137,7 @@ pub fn JoinCourseView(course: CourseId) -> Element {
         .and_then(|kept| kept.value.into_iter().find(|c| c.id == course));
     let logo = chosen
         .as_ref()
-        .and_then(|c| c.logo_url.as_deref())
+        .and_then(|c| c.image_url.as_deref())
         .and_then(|url| session.read().as_ref()?.file_url(url));
     let closed = matches!(
         note(),

@@ -22,7 +22,7 @@ async fn a_newcomer_joins_facility_a_after_a_wrong_code() {
     let session = signed_in(&server, "newcomer").await;
     let store = KvStore::open(MemoryKv::default(), "newcomer").expect("store");
     assert!(session.courses().await.expect("courses").is_empty());
-    assert_eq!(session.facility_user_id().await.expect("profile"), None);
+    assert_eq!(session.info().user.facility_user_id, None);
 
     // The chooser: the facility courses (and iCROWN, closed), by name and category.
     let joinable = session.joinable_courses().await.expect("joinable");
@@ -57,7 +57,8 @@ async fn a_newcomer_joins_facility_a_after_a_wrong_code() {
     assert_eq!(kept_courses(&store), [course]);
     let contents = session.course_contents(course).await.expect("contents");
     assert!(!contents.units.is_empty());
-    let id = session.facility_user_id().await.expect("profile");
+    let refreshed = session.refreshed().await.expect("site info");
+    let id = refreshed.info().user.facility_user_id.clone();
     assert!(
         id.as_deref().is_some_and(|id| id.starts_with("NCCH-")),
         "{id:?}"
@@ -115,9 +116,10 @@ async fn another_learners_facility_user_id_is_theirs_alone() {
     let server = demo_server().await;
     let one = signed_in(&server, "learner1").await;
     let two = signed_in(&server, "learner2").await;
+    // Read at sign-in with the site's description of the learner.
     let (a, b) = (
-        one.facility_user_id().await.expect("profile"),
-        two.facility_user_id().await.expect("profile"),
+        one.info().user.facility_user_id.clone(),
+        two.info().user.facility_user_id.clone(),
     );
     assert!(
         a.as_deref().is_some_and(|id| id.starts_with("NCCH-")),

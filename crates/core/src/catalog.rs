@@ -267,6 +267,8 @@ mod tests {
             short_name: format!("c{id}"),
             full_name: name.to_owned(),
             summary_html: String::new(),
+            category: String::new(),
+            image_url: None,
             progress_percent: None,
             last_access: None,
         }

@@ -12,13 +12,13 @@
 use crate::catalog::Item;
 use crate::store::Store;
 use crate::{Result, Session};
-use juko_model::{Course, CourseId, JoinOutcome, JoinableCourse};
+use juko_model::{Course, CourseId, JoinOutcome};
 use std::future::Future;
 
 /// The site's side of joining. `Session` is one; tests use an in-memory fake.
 pub trait JoinRemote {
     /// The courses the learner may join with a code, as the site lists them.
-    fn joinable_courses(&self) -> impl Future<Output = Result<Vec<JoinableCourse>>>;
+    fn joinable_courses(&self) -> impl Future<Output = Result<Vec<Course>>>;
     /// `None` when the course takes a code now, else what keeps the learner out.
     fn join_refusal(&self, course: CourseId) -> impl Future<Output = Result<Option<JoinOutcome>>>;
     /// Sends the code; only `Joined` enrolled the learner.
@@ -31,17 +31,11 @@ pub trait JoinRemote {
     fn my_courses(&self) -> impl Future<Output = Result<Vec<Course>>>;
 }
 
-impl Item<Vec<JoinableCourse>> {
-    /// The facility courses the learner may join (the join screen's list).
-    pub fn joinable() -> Item<Vec<JoinableCourse>> {
+impl Item<Vec<Course>> {
+    /// The facility courses the learner may join (the join screen's list). The same type as
+    /// the learner's own courses, so the screens share one copy of the code that shows them.
+    pub fn joinable() -> Item<Vec<Course>> {
         Item::named("joinable")
-    }
-}
-
-impl Item<Option<String>> {
-    /// The learner's 施設ユーザーID (`None`: the site keeps none for them).
-    pub fn facility_user_id() -> Item<Option<String>> {
-        Item::named("facility-user-id")
     }
 }
 
@@ -94,7 +88,7 @@ async fn is_mine(remote: &impl JoinRemote, course: CourseId) -> Result<bool> {
 }
 
 impl JoinRemote for Session {
-    async fn joinable_courses(&self) -> Result<Vec<JoinableCourse>> {
+    async fn joinable_courses(&self) -> Result<Vec<Course>> {
         Session::joinable_courses(self).await
     }
 
@@ -113,13 +107,8 @@ impl JoinRemote for Session {
 
 impl Session {
     /// The courses the learner may join with a code (施設コース).
-    pub async fn joinable_courses(&self) -> Result<Vec<JoinableCourse>> {
+    pub async fn joinable_courses(&self) -> Result<Vec<Course>> {
         Ok(self.remote().joinable_courses().await?)
-    }
-
-    /// The learner's 施設ユーザーID, when the site keeps one for them.
-    pub async fn facility_user_id(&self) -> Result<Option<String>> {
-        Ok(self.remote().facility_user_id(self.info().user.id).await?)
     }
 
     /// A file on the site (a course's logo) as an address the app can load: the token added
@@ -159,6 +148,8 @@ mod tests {
             short_name: format!("C{id}"),
             full_name: format!("Course {id}"),
             summary_html: String::new(),
+            category: String::new(),
+            image_url: None,
             progress_percent: None,
             last_access: None,
         }
@@ -183,7 +174,7 @@ mod tests {
     }
 
     impl JoinRemote for Site {
-        async fn joinable_courses(&self) -> Result<Vec<JoinableCourse>> {
+        async fn joinable_courses(&self) -> Result<Vec<Course>> {
             self.reach()?;
             Ok(Vec::new())
         }
@@ -302,35 +293,15 @@ mod tests {
     }
 
     #[test]
-    fn the_kept_list_and_id_have_their_own_keys() {
+    fn the_joinable_list_is_kept_apart_from_my_courses() {
         let store = KvStore::open(MemoryKv::default(), "acct").expect("store");
-        let list = vec![JoinableCourse {
-            id: COURSE,
-            full_name: "施設".into(),
-            short_name: "F".into(),
+        let list = vec![Course {
             category: "施設コース".into(),
-            summary_html: String::new(),
-            logo_url: None,
+            ..course(COURSE)
         }];
         Item::joinable().keep(&store, &list, 5).expect("keep");
-        Item::facility_user_id()
-            .keep(&store, &Some("NCCH-000003".into()), 6)
-            .expect("keep");
-        assert_eq!(
-            Item::joinable()
-                .read(&store)
-                .expect("read")
-                .expect("kept")
-                .value,
-            list
-        );
-        assert_eq!(
-            Item::facility_user_id()
-                .read(&store)
-                .expect("read")
-                .expect("kept")
-                .value,
-            Some("NCCH-000003".into())
-        );
+        let kept = Item::joinable().read(&store).expect("read").expect("kept");
+        assert_eq!(kept.value, list);
+        assert!(kept_courses(&store).is_empty());
     }
 }

@@ -55,7 +55,11 @@ impl Session {
     /// Asks the site about itself again (its name, what it offers, the learner's details may
     /// have changed since sign-in); the session with that answer.
     pub async fn refreshed(&self) -> Result<Session> {
-        let info = self.remote.site_info().await?;
+        let mut info = self.remote.site_info().await?;
+        // The profile may not answer (a site whose service leaves it out): keep what we had.
+        info.user.facility_user_id = facility_user_id(&self.remote, &info)
+            .await
+            .or_else(|| self.info.user.facility_user_id.clone());
         Ok(Session::new(self.remote.clone(), info))
     }
 
@@ -102,6 +106,20 @@ impl Session {
     pub fn stream_url(&self, media: &Media) -> Option<String> {
         juko_model::is_web_url(&media.url).then(|| self.remote.stream_url(media))
     }
+}
+
+/// The learner's 施設ユーザーID from their profile; `None` when the site keeps none, or the
+/// profile did not answer (logged: the id is a convenience, never worth failing sign-in for).
+pub(crate) async fn facility_user_id(
+    remote: &juko_moodle::Session,
+    info: &SiteInfo,
+) -> Option<String> {
+    remote
+        .facility_user_id(info.user.id)
+        .await
+        .inspect_err(|e| tracing::info!("no facility user id from the profile: {e}"))
+        .ok()
+        .flatten()
 }
 
 /// Tests (確認テスト): the site's side for the quiz engine ([`crate::quiz`]), and the test's page.
@@ -262,6 +280,7 @@ mod tests {
                     id: UserId(7),
                     username: "learner1".into(),
                     full_name: "受講 太郎".into(),
+                    facility_user_id: None,
                 },
                 lang: "ja".into(),
                 features: juko_model::SiteFeatures::default(),

@@ -20,6 +20,7 @@ pub async fn sign_in(site_address: &str, username: &str, password: &str) -> Resu
     }
     let token = site.login(username.trim(), password).await?;
     let remote = site.session(token);
-    let info = remote.site_info().await?;
+    let mut info = remote.site_info().await?;
+    info.user.facility_user_id = crate::session::facility_user_id(&remote, &info).await;
     Ok(Session::new(remote, info))
 }

@@ -3,7 +3,8 @@
 use crate::{CourseId, LectureId, UnitId};
 use serde::{Deserialize, Serialize};
 
-/// A course the learner is enrolled in (a facility course, or one of the site's own).
+/// A course of the site: one the learner is enrolled in (a facility course, or one of the
+/// site's own), or one they may join with a code (施設コースに参加).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Course {
     pub id: CourseId,
@@ -11,6 +12,12 @@ pub struct Course {
     pub full_name: String,
     /// Course summary (HTML, as the site formats it).
     pub summary_html: String,
+    /// The name of the course's category on the site (e.g. 施設コース), when it told it.
+    #[serde(default)]
+    pub category: String,
+    /// The course image (a facility's logo): a file address on the site, when it has one.
+    #[serde(default)]
+    pub image_url: Option<String>,
     /// The site's own completion percentage (0–100), when completion tracking is on.
     pub progress_percent: Option<f64>,
     /// Unix seconds of the learner's last visit, when known.

@@ -1,27 +1,9 @@
-//! Joining a facility (施設コースに参加): the courses a learner may join with a code, and what
-//! the site answered to a code.
-
-use crate::CourseId;
-use serde::{Deserialize, Serialize};
-
-/// A course the learner may join with its code (a facility course, 施設コース): what the
-/// chooser shows so the learner can recognise their facility.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JoinableCourse {
-    pub id: CourseId,
-    pub full_name: String,
-    pub short_name: String,
-    /// The name of the course's category on the site (e.g. 施設コース).
-    pub category: String,
-    /// Course summary (HTML, as the site formats it).
-    pub summary_html: String,
-    /// The course image (the facility's logo), a file address on the site, if it has one.
-    pub logo_url: Option<String>,
-}
+//! Joining a facility (施設コースに参加): what the site answered to a code. The courses to
+//! choose from are [`crate::Course`]s.
 
 /// What the site said to a facility code. Only `Joined` enrolled the learner; every other
 /// outcome left them where they were.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JoinOutcome {
     /// Enrolled: the course is now among the learner's courses.
     Joined,

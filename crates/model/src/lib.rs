@@ -16,7 +16,7 @@ pub use catalog::{
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 // Facility join (施設コースに参加).
-pub use join::{JoinOutcome, JoinableCourse};
+pub use join::JoinOutcome;
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,

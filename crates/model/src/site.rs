@@ -9,6 +9,9 @@ pub struct User {
     pub id: UserId,
     pub username: String,
     pub full_name: String,
+    /// The learner's facility user id (施設ユーザーID), when the site keeps one for them.
+    #[serde(default)]
+    pub facility_user_id: Option<String>,
 }
 
 /// What the site says about itself once a learner is signed in.

@@ -36,6 +36,8 @@ pub(crate) fn site_info(w: wire::SiteInfo) -> model::SiteInfo {
             id: UserId(w.userid.0),
             username: w.username.unwrap_or_default(),
             full_name,
+            // Not in site info: `Session::facility_user_id` reads it from the profile.
+            facility_user_id: None,
         },
         lang: w.lang.unwrap_or_default(),
         features: features(&w.functions),
@@ -91,6 +93,8 @@ pub(crate) fn course(w: wire::Course) -> model::Course {
             .filter(|d| !d.trim().is_empty())
             .unwrap_or(full_name),
         summary_html: w.summary.unwrap_or_default(),
+        category: String::new(),
+        image_url: None,
         progress_percent: w.progress.map(|p| p.0).filter(|p| p.is_finite()),
         // 0 means "never" on the rare sites that send it instead of null.
         last_access: w.lastaccess.map(|t| t.0).filter(|t| *t > 0),

@@ -13,7 +13,7 @@ use juko_model::{
     Attempt, AttemptPage, AttemptReview, AttemptState, Course, CourseContents, CourseId, LectureId,
     LoginPolicy, Question, QuizOverview, SiteInfo,
 };
-use juko_model::{JoinOutcome, JoinableCourse, UserId};
+use juko_model::{JoinOutcome, UserId};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -318,7 +318,7 @@ pub fn attempt_review(body: &[u8]) -> Result<AttemptReview> {
 // ---- Facility join (§5) ---------------------------------------------------------------------
 
 /// `core_course_get_courses_by_field` (no field): the courses a learner may join with a code.
-pub fn joinable_courses(body: &[u8]) -> Result<Vec<JoinableCourse>> {
+pub fn joinable_courses(body: &[u8]) -> Result<Vec<Course>> {
     rest(enrol::COURSES_BY_FIELD, body).map(enrol::joinable)
 }
 

@@ -8,7 +8,7 @@
 
 use crate::wire::{self, Flag, Int, Text, nullable};
 use crate::{Error, Params, Result};
-use juko_model::{CourseId, JoinOutcome, JoinableCourse, UserId};
+use juko_model::{Course, CourseId, JoinOutcome, UserId};
 use serde::Deserialize;
 
 pub(crate) const COURSES_BY_FIELD: &str = "core_course_get_courses_by_field";
@@ -32,10 +32,6 @@ pub(crate) fn all_courses() -> (&'static str, Params) {
 
 pub(crate) fn enrolment_methods(course: CourseId) -> (&'static str, Params) {
     (ENROLMENT_METHODS, Params::new().with("courseid", course))
-}
-
-pub(crate) fn instance_info(instance: i64) -> (&'static str, Params) {
-    (INSTANCE_INFO, Params::new().with("instanceid", instance))
 }
 
 /// The code goes to the one instance the learner was offered, as the App sends it.
@@ -87,13 +83,13 @@ struct OverviewFile {
 
 /// The courses a learner may join with a code: those offering self-enrolment, in the site's
 /// order (the site course, which no one joins, never offers it).
-pub(crate) fn joinable(answer: Courses) -> Vec<JoinableCourse> {
+pub(crate) fn joinable(answer: Courses) -> Vec<Course> {
     answer
         .courses
         .into_iter()
         .filter(|c| c.enrollmentmethods.iter().any(|m| m == SELF_PLUGIN))
         .map(|c| {
-            let logo_url = c
+            let image_url = c
                 .overviewfiles
                 .into_iter()
                 .filter(|f| {
@@ -107,13 +103,16 @@ pub(crate) fn joinable(answer: Courses) -> Vec<JoinableCourse> {
                 .filter(|n| !n.trim().is_empty())
                 .or(c.fullname)
                 .unwrap_or_default();
-            JoinableCourse {
+            Course {
                 id: CourseId(c.id.0),
                 full_name,
                 short_name: c.shortname.unwrap_or_default(),
                 category: c.categoryname.unwrap_or_default(),
                 summary_html: c.summary.unwrap_or_default(),
-                logo_url,
+                image_url,
+                // Not the learner's yet: no progress, never visited.
+                progress_percent: None,
+                last_access: None,
             }
         })
         .collect()

@@ -5,9 +5,8 @@
 //! step with the shared dataset (site `https://icrweb.example.jp`, course 42, lecture cm 310).
 
 use juko_model::{
-    ActivityKind, AttemptId, AttemptState, CourseId, GradeMethod, JoinOutcome, JoinableCourse,
-    LectureId, LectureKind, LoginPolicy, Media, Navigation, QuizId, QuizOverview, QuizStatus,
-    UnitId, UserId,
+    ActivityKind, AttemptId, AttemptState, Course, CourseId, GradeMethod, JoinOutcome, LectureId,
+    LectureKind, LoginPolicy, Media, Navigation, QuizId, QuizOverview, QuizStatus, UnitId, UserId,
 };
 use juko_moodle::{DecodeProblem, Error, ExceptionKind, SiteUrl, Token, decode, stream_url};
 use serde_json::{Value, json};
@@ -1246,16 +1245,18 @@ fn facility_courses_to_join_come_from_the_course_listing() {
         decode::joinable_courses(&sample("core_course_get_courses_by_field.json")).unwrap();
     assert_eq!(
         courses,
-        [JoinableCourse {
+        [Course {
             id: CourseId(42),
             full_name: "施設コース：臨床研究基礎（2025年度）".into(),
             short_name: "FAC-0042".into(),
             category: "施設別コース".into(),
             summary_html: "<p>臨床研究に携わる方のための基礎講座です。</p>".into(),
-            logo_url: Some(
+            image_url: Some(
                 "https://icrweb.example.jp/webservice/pluginfile.php/1501/course/overviewfiles/cover.jpg"
                     .into()
             ),
+            progress_percent: None,
+            last_access: None,
         }]
     );
     // A course without self-enrolment is not offered; one without an image has no logo.
@@ -1272,7 +1273,7 @@ fn facility_courses_to_join_come_from_the_course_listing() {
     let courses = decode::joinable_courses(&bytes(&listing)).unwrap();
     let ids: Vec<CourseId> = courses.iter().map(|c| c.id).collect();
     assert_eq!(ids, [CourseId(42), CourseId(44)]);
-    assert_eq!(courses[1].logo_url, None);
+    assert_eq!(courses[1].image_url, None);
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! [`Session`]'s facility-join calls (§5): the courses to choose from, sending the code in the
-//! Moodle App's order (methods → instance info → enrol), and the learner's facility user id.
+//! Moodle App's order (methods → enrol), and the learner's facility user id.
 //! Requests and readings are [`crate::enrol`]'s; this only sequences them.
 
 use super::Session;
 use crate::decode;
 use crate::enrol::{self as calls, Offer};
 use crate::{Params, Result};
-use juko_model::{CourseId, JoinOutcome, JoinableCourse, UserId};
+use juko_model::{Course, CourseId, JoinOutcome, UserId};
 use serde::de::DeserializeOwned;
 
 impl Session {
@@ -19,7 +19,7 @@ impl Session {
     }
 
     /// The courses the learner may join with a code (施設コース), as the site lists them.
-    pub async fn joinable_courses(&self) -> Result<Vec<JoinableCourse>> {
+    pub async fn joinable_courses(&self) -> Result<Vec<Course>> {
         let (function, params) = calls::all_courses();
         let body = self.post(function, &params).await?;
         decode::joinable_courses(&body).map_err(|e| self.scrub(e))
@@ -42,15 +42,13 @@ impl Session {
     /// Sends the facility code to the course's open self-enrolment. A wrong code is an
     /// outcome, not an error; only `Joined` enrolled the learner.
     pub async fn join_course(&self, course: CourseId, code: &str) -> Result<JoinOutcome> {
-        let (instance, ask_info) = match self.join_offer(course).await? {
-            Offer::Open { instance, ask_info } => (instance, ask_info),
+        // The App reads `enrol_self_get_instance_info` here, only to know whether a key is
+        // asked for (its `enrolpassword` is a label): the join screen always asks for the code,
+        // so that request is left out.
+        let instance = match self.join_offer(course).await? {
+            Offer::Open { instance, .. } => instance,
             Offer::Refused(outcome) => return Ok(outcome),
         };
-        if ask_info {
-            let (function, params) = calls::instance_info(instance);
-            let body = self.post(function, &params).await?;
-            decode::join_instance_info(&body).map_err(|e| self.scrub(e))?;
-        }
         let (function, params) = calls::enrol(course, code, instance);
         let body = self.post(function, &params).await?;
         decode::join_outcome(&body).map_err(|e| self.scrub(e))
