@@ -6,10 +6,8 @@
 //! Moodle has no lookup from a code to a course (§5.4), so the learner picks the course first:
 //! every course the site lists whose enrolment methods include `self`.
 
-use crate::wire::{self, Flag, Int, Text, nullable};
-use crate::{Error, Params, Result};
+use crate::{DecodeProblem, Error, Params, Result};
 use juko_model::{Course, CourseId, JoinOutcome, UserId};
-use serde::Deserialize;
 
 pub(crate) const COURSES_BY_FIELD: &str = "core_course_get_courses_by_field";
 pub(crate) const ENROLMENT_METHODS: &str = "core_enrol_get_course_enrolment_methods";
@@ -53,153 +51,146 @@ pub(crate) fn own_profile(user: UserId) -> (&'static str, Params) {
     )
 }
 
-// ---- Answers -------------------------------------------------------------------------------
+// ---- Answers ------------------------------------------------------------------------------
+//
+// Read as JSON values, leniently as `wire` reads (numbers or numeric strings, `0`/`1` for
+// booleans, a missing optional list as none): these answers are small, and walking a value
+// keeps the web bundle from a serde reader per structure.
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Courses {
-    #[serde(default, deserialize_with = "nullable")]
-    courses: Vec<ListedCourse>,
+use serde_json::Value;
+
+/// An integer sent as a number or a numeric string.
+fn int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct ListedCourse {
-    id: Int,
-    fullname: Option<String>,
-    displayname: Option<String>,
-    shortname: Option<String>,
-    categoryname: Option<String>,
-    summary: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    overviewfiles: Vec<OverviewFile>,
-    #[serde(default, deserialize_with = "nullable")]
-    enrollmentmethods: Vec<String>,
+/// A string, or nothing for `null`, absent or another type.
+fn text(v: &Value) -> Option<&str> {
+    v.as_str()
 }
 
-#[derive(Debug, Deserialize)]
-struct OverviewFile {
-    fileurl: Option<String>,
-    mimetype: Option<String>,
+/// `true`/`false`, `0`/`1` or `"0"`/`"1"`.
+fn flag(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_i64().is_some_and(|n| n != 0),
+        Value::String(s) => matches!(s.trim(), "1" | "true"),
+        _ => false,
+    }
+}
+
+/// A list, or none for `null` or absent.
+fn list(v: &Value) -> &[Value] {
+    v.as_array().map_or(&[], Vec::as_slice)
+}
+
+fn shape(function: &str, what: &str) -> Error {
+    Error::Decode {
+        function: function.to_owned(),
+        problem: DecodeProblem::Shape(what.to_owned()),
+    }
 }
 
 /// The courses a learner may join with a code: those offering self-enrolment, in the site's
-/// order (the site course, which no one joins, never offers it).
-pub(crate) fn joinable(answer: Courses) -> Vec<Course> {
-    answer
-        .courses
-        .into_iter()
-        .filter(|c| c.enrollmentmethods.iter().any(|m| m == SELF_PLUGIN))
-        .map(|c| {
-            let image_url = c
-                .overviewfiles
-                .into_iter()
-                .filter(|f| {
-                    f.mimetype
-                        .as_deref()
-                        .is_some_and(|m| m.starts_with("image/"))
-                })
-                .find_map(|f| f.fileurl.filter(|u| !u.trim().is_empty()));
-            let full_name = c
-                .displayname
-                .filter(|n| !n.trim().is_empty())
-                .or(c.fullname)
-                .unwrap_or_default();
-            Course {
-                id: CourseId(c.id.0),
-                full_name,
-                short_name: c.shortname.unwrap_or_default(),
-                category: c.categoryname.unwrap_or_default(),
-                summary_html: c.summary.unwrap_or_default(),
-                image_url,
-                // Not the learner's yet: no progress, never visited.
-                progress_percent: None,
-                last_access: None,
-            }
-        })
-        .collect()
-}
-
-/// One entry of `core_enrol_get_course_enrolment_methods`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Method {
-    id: Int,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    /// `true`, or why the learner cannot use it now (PARAM_RAW: a string).
-    status: Option<serde_json::Value>,
-    wsfunction: Option<String>,
+/// order (the site course, which no one joins, never offers it). The first image of a
+/// course's overview files is its logo.
+pub(crate) fn joinable(answer: &Value) -> Result<Vec<Course>> {
+    let mut courses = Vec::new();
+    for c in list(&answer["courses"]) {
+        if !list(&c["enrollmentmethods"])
+            .iter()
+            .any(|m| text(m) == Some(SELF_PLUGIN))
+        {
+            continue;
+        }
+        let id = int(&c["id"]).ok_or_else(|| shape(COURSES_BY_FIELD, "a course without an id"))?;
+        let owned = |key: &str| text(&c[key]).unwrap_or_default().to_owned();
+        let full_name = text(&c["displayname"])
+            .filter(|n| !n.trim().is_empty())
+            .map_or_else(|| owned("fullname"), str::to_owned);
+        let image_url = list(&c["overviewfiles"])
+            .iter()
+            .filter(|f| text(&f["mimetype"]).is_some_and(|m| m.starts_with("image/")))
+            .find_map(|f| text(&f["fileurl"]).filter(|u| !u.trim().is_empty()))
+            .map(str::to_owned);
+        courses.push(Course {
+            id: CourseId(id),
+            full_name,
+            short_name: owned("shortname"),
+            category: owned("categoryname"),
+            summary_html: owned("summary"),
+            image_url,
+            // Not the learner's yet: no progress, never visited.
+            progress_percent: None,
+            last_access: None,
+        });
+    }
+    Ok(courses)
 }
 
 /// The course's self-enrolment a learner can use now, or what keeps them out.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Offer {
-    /// This instance takes a code now; `ask_info`: the site offers its instance info (it does
-    /// when a key is required), which the App reads before sending the code.
+    /// This instance takes a code now.
     Open {
         instance: i64,
-        ask_info: bool,
     },
     Refused(JoinOutcome),
 }
 
-/// The first open self-enrolment, else the first one's reason (or none at all).
-pub(crate) fn offer(methods: Vec<Method>) -> Offer {
-    let own: Vec<Method> = methods
-        .into_iter()
-        .filter(|m| m.kind.as_deref() == Some(SELF_PLUGIN))
-        .collect();
-    if let Some(open) = own
-        .iter()
-        .find(|m| matches!(m.status, Some(serde_json::Value::Bool(true))))
-    {
-        return Offer::Open {
-            instance: open.id.0,
-            ask_info: open.wsfunction.as_deref() == Some(INSTANCE_INFO),
-        };
+/// `core_enrol_get_course_enrolment_methods`: the first open self-enrolment (its `status`
+/// is `true`), else the first one's reason (a string), or none at all.
+pub(crate) fn offer(methods: &Value) -> Result<Offer> {
+    let methods = methods
+        .as_array()
+        .ok_or_else(|| shape(ENROLMENT_METHODS, "not a list of methods"))?;
+    let own = || {
+        methods
+            .iter()
+            .filter(|m| text(&m["type"]) == Some(SELF_PLUGIN))
+    };
+    if let Some(open) = own().find(|m| m["status"] == Value::Bool(true)) {
+        let instance =
+            int(&open["id"]).ok_or_else(|| shape(ENROLMENT_METHODS, "a method without an id"))?;
+        return Ok(Offer::Open { instance });
     }
-    let reason = own
-        .into_iter()
-        .find_map(|m| match m.status {
-            Some(serde_json::Value::String(reason)) => Some(reason),
-            _ => None,
-        })
-        .unwrap_or_default();
-    Offer::Refused(refusal(reason))
-}
-
-/// `enrol_self_get_instance_info`: read for its shape only (the App asks it before the code).
-#[derive(Debug, Deserialize)]
-pub(crate) struct InstanceInfo {
-    #[serde(rename = "id")]
-    _id: Int,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct Enrolled {
-    status: Flag,
-    #[serde(default, deserialize_with = "nullable")]
-    warnings: Vec<wire::Warning>,
+    let reason = own()
+        .find_map(|m| text(&m["status"]))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Offer::Refused(refusal(reason)))
 }
 
 /// What `enrol_self_enrol_user` said (§5.3): warnings `2`–`4` are a wrong code (the App reads
 /// all three as "invalid key"), `1` an instance that takes no one now, with its reason.
-pub(crate) fn outcome(answer: Enrolled) -> JoinOutcome {
-    if answer.status.0 {
-        return JoinOutcome::Joined;
+pub(crate) fn outcome(answer: &Value) -> Result<JoinOutcome> {
+    if !answer.is_object() {
+        return Err(shape(ENROL_SELF, "not a status"));
     }
-    if answer.warnings.iter().any(|w| {
-        matches!(
-            w.warningcode.as_ref().map(|Text(c)| c.as_str()),
-            Some("2" | "3" | "4")
-        )
-    }) {
-        return JoinOutcome::WrongCode;
+    if flag(&answer["status"]) {
+        return Ok(JoinOutcome::Joined);
     }
-    let reason = answer
-        .warnings
-        .into_iter()
-        .find_map(|w| w.message.filter(|m| !m.trim().is_empty()))
-        .unwrap_or_default();
-    refusal(reason)
+    let warnings = list(&answer["warnings"]);
+    let code = |w: &Value| match &w["warningcode"] {
+        Value::Number(n) => n.to_string(),
+        other => text(other).unwrap_or_default().to_owned(),
+    };
+    if warnings
+        .iter()
+        .any(|w| matches!(code(w).as_str(), "2" | "3" | "4"))
+    {
+        return Ok(JoinOutcome::WrongCode);
+    }
+    let reason = warnings
+        .iter()
+        .find_map(|w| text(&w["message"]).filter(|m| !m.trim().is_empty()))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(refusal(reason))
 }
 
 /// `canntenrol` (no self-enrolment to try): the course takes no one with a code. Other
@@ -230,32 +221,22 @@ fn refusal(reason: String) -> JoinOutcome {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Profile {
-    id: Int,
-    #[serde(default, deserialize_with = "nullable")]
-    customfields: Vec<CustomField>,
-}
-
-#[derive(Debug, Deserialize)]
-struct CustomField {
-    shortname: Option<String>,
-    value: Option<String>,
-}
-
 /// The facility user id in the learner's own profile, when the site has the field and a
-/// value for them. Another user's profile in the answer is a protocol error, never read.
-pub(crate) fn facility_user_id(user: UserId, profiles: Vec<Profile>) -> Result<Option<String>> {
-    let Some(own) = profiles.into_iter().find(|p| p.id.0 == user.0) else {
+/// value for them. Another user's profile in the answer is never read as the learner's.
+pub(crate) fn facility_user_id(user: UserId, profiles: &Value) -> Result<Option<String>> {
+    let profiles = profiles
+        .as_array()
+        .ok_or_else(|| shape(USERS_BY_FIELD, "not a list of users"))?;
+    let Some(own) = profiles.iter().find(|p| int(&p["id"]) == Some(user.0)) else {
         return Ok(None);
     };
-    Ok(own
-        .customfields
-        .into_iter()
-        .find(|f| f.shortname.as_deref() == Some(FACILITY_USER_ID_FIELD))
-        .and_then(|f| f.value)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty()))
+    Ok(list(&own["customfields"])
+        .iter()
+        .find(|f| text(&f["shortname"]) == Some(FACILITY_USER_ID_FIELD))
+        .and_then(|f| text(&f["value"]))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -263,7 +244,7 @@ mod tests {
     use super::*;
 
     fn enrolled(json: &str) -> JoinOutcome {
-        outcome(serde_json::from_str(json).expect("json"))
+        outcome(&serde_json::from_str(json).expect("json")).expect("outcome")
     }
 
     #[test]
@@ -317,7 +298,7 @@ mod tests {
     }
 
     fn methods(json: &str) -> Offer {
-        offer(serde_json::from_str(json).expect("json"))
+        offer(&serde_json::from_str(json).expect("json")).expect("offer")
     }
 
     #[test]
@@ -329,10 +310,7 @@ mod tests {
                     {"id": 8, "courseid": 2, "type": "self", "name": "施設コード", "status": true,
                      "wsfunction": "enrol_self_get_instance_info"}]"#
             ),
-            Offer::Open {
-                instance: 8,
-                ask_info: true
-            }
+            Offer::Open { instance: 8 }
         );
         assert_eq!(
             methods(
@@ -352,7 +330,7 @@ mod tests {
 
     #[test]
     fn only_the_own_profiles_facility_user_id_is_read() {
-        let profiles: Vec<Profile> = serde_json::from_str(
+        let profiles: Value = serde_json::from_str(
             r#"[{"id": 9, "fullname": "x", "customfields": [
                     {"type": "text", "value": "OTHER-1", "name": "施設ユーザーID", "shortname": "facilityuserid"}]},
                 {"id": 3, "fullname": "y", "customfields": [
@@ -362,12 +340,13 @@ mod tests {
         )
         .expect("json");
         assert_eq!(
-            facility_user_id(UserId(3), profiles).expect("read"),
+            facility_user_id(UserId(3), &profiles).expect("read"),
             Some("NCCH-000003".to_owned())
         );
-        let none: Vec<Profile> =
-            serde_json::from_str(r#"[{"id": 3, "fullname": "y"}]"#).expect("json");
-        assert_eq!(facility_user_id(UserId(3), none).expect("read"), None);
-        assert_eq!(facility_user_id(UserId(3), Vec::new()).expect("read"), None);
+        let none: Value = serde_json::from_str(r#"[{"id": "3", "fullname": "y"}]"#).expect("json");
+        assert_eq!(facility_user_id(UserId(3), &none).expect("read"), None);
+        let empty = Value::Array(Vec::new());
+        assert_eq!(facility_user_id(UserId(3), &empty).expect("read"), None);
+        assert!(facility_user_id(UserId(3), &Value::Null).is_err());
     }
 }

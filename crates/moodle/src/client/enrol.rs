@@ -3,21 +3,12 @@
 //! Requests and readings are [`crate::enrol`]'s; this only sequences them.
 
 use super::Session;
+use crate::Result;
 use crate::decode;
 use crate::enrol::{self as calls, Offer};
-use crate::{Params, Result};
 use juko_model::{Course, CourseId, JoinOutcome, UserId};
-use serde::de::DeserializeOwned;
 
 impl Session {
-    async fn enrol_call<T: DeserializeOwned>(
-        &self,
-        (function, params): (&str, Params),
-    ) -> Result<T> {
-        let body = self.post(function, &params).await?;
-        decode::rest(function, &body).map_err(|e| self.scrub(e))
-    }
-
     /// The courses the learner may join with a code (施設コース), as the site lists them.
     pub async fn joinable_courses(&self) -> Result<Vec<Course>> {
         let (function, params) = calls::all_courses();
@@ -35,8 +26,9 @@ impl Session {
     }
 
     async fn join_offer(&self, course: CourseId) -> Result<Offer> {
-        let methods: Vec<calls::Method> = self.enrol_call(calls::enrolment_methods(course)).await?;
-        Ok(calls::offer(methods))
+        let (function, params) = calls::enrolment_methods(course);
+        let body = self.post(function, &params).await?;
+        decode::join_offer(&body).map_err(|e| self.scrub(e))
     }
 
     /// Sends the facility code to the course's open self-enrolment. A wrong code is an
@@ -46,7 +38,7 @@ impl Session {
         // asked for (its `enrolpassword` is a label): the join screen always asks for the code,
         // so that request is left out.
         let instance = match self.join_offer(course).await? {
-            Offer::Open { instance, .. } => instance,
+            Offer::Open { instance } => instance,
             Offer::Refused(outcome) => return Ok(outcome),
         };
         let (function, params) = calls::enrol(course, code, instance);
