@@ -1,6 +1,7 @@
 //! 施設コースに参加 (join a facility course): the site's facility courses to choose from
 //! (kept on the device, so the list shows offline), then the chosen course's code. The flow
-//! is `juko_core::join`'s; this screen only draws it (docs/facility-join.md).
+//! is `juko_core::join`'s; this screen only draws it (docs/facility-join.md). One screen for
+//! both steps (one copy of the code in the web bundle); each step has its own address.
 
 use crate::account;
 use crate::components::join::{JoinCourseCard, JoinNote, JoinNoteView};
@@ -17,52 +18,17 @@ use juko_model::{CourseId, JoinOutcome};
 /// The facility courses to choose from.
 #[component]
 pub fn JoinView() -> Element {
-    let lang = state::use_lang();
-    let session = use_context::<CurrentSession>().0;
-    let courses = use_kept(
-        (),
-        |_| Item::joinable(),
-        |session, _| Box::pin(async move { session.joinable_courses().await }),
-    );
-    let body = courses.render(lang, &(), |kept| {
-        if kept.value.is_empty() {
-            return rsx! { p { class: "empty", {lang.tr(Msg::JoinNoCourses)} } };
-        }
-        let session = session.read().clone();
-        rsx! {
-            ul { class: "course-grid",
-                for course in kept.value.iter() {
-                    li { key: "{course.id}",
-                        Link {
-                            class: "course-card",
-                            "data-testid": "join-course",
-                            to: Route::JoinCourseView { course: course.id },
-                            JoinCourseCard {
-                                course: course.clone(),
-                                logo: course
-                                    .image_url
-                                    .as_deref()
-                                    .and_then(|url| session.as_ref()?.file_url(url)),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    });
-    rsx! {
-        div { class: "page",
-            Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
-            h1 { class: "page-title", {lang.tr(Msg::JoinFacility)} }
-            p { class: "muted", {lang.tr(Msg::JoinChooseCourse)} }
-            {body}
-        }
-    }
+    rsx! { JoinScreen { chosen: None } }
 }
 
 /// One facility course: its code, and what the site says to it.
 #[component]
 pub fn JoinCourseView(course: CourseId) -> Element {
+    rsx! { JoinScreen { chosen: Some(course) } }
+}
+
+#[component]
+fn JoinScreen(chosen: Option<CourseId>) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let history = use_context::<History>();
@@ -74,22 +40,28 @@ pub fn JoinCourseView(course: CourseId) -> Element {
     let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
     let mut note = use_signal(|| None::<JoinNote>);
-
-    // On opening: a course that takes no code now (closed, or joined already) says so at once.
-    use_resource(use_reactive((&course,), move |(course,)| async move {
-        let Some(s) = session.peek().clone() else {
-            return;
-        };
-        match join::check(&s, course).await {
-            Ok(Some(outcome)) => note.set(Some(JoinNote::Outcome(outcome))),
-            Ok(None) => {}
-            // Offline: said when the learner sends the code.
-            Err(e) => state::handle_session_error(&e),
-        }
-    }));
+    // A course the device knows the learner is in: said at once, no code asked (the site is
+    // asked again before any code is sent, `join::join`).
+    let mine = chosen.is_some_and(|course| {
+        history.read().is_some_and(|store| {
+            Item::courses()
+                .read(&*store.0)
+                .ok()
+                .flatten()
+                .is_some_and(|kept| kept.value.iter().any(|c| c.id == course))
+        })
+    });
+    let shown_note = if mine {
+        Some(JoinNote::Outcome(JoinOutcome::AlreadyJoined))
+    } else {
+        note()
+    };
 
     let submit = move |evt: FormEvent| async move {
         evt.prevent_default();
+        let Some(course) = chosen else {
+            return;
+        };
         if busy() {
             return;
         }
@@ -112,15 +84,13 @@ pub fn JoinCourseView(course: CourseId) -> Element {
             platform::now_ms(),
         )
         .await;
-        if !matches!(result, Ok(JoinOutcome::Joined)) {
-            busy.set(false);
-        }
         match result {
             Ok(JoinOutcome::Joined) => {
                 // Joining a facility may have given the learner a facility user id: read it
                 // before leaving (a task of this screen would end with it).
                 account::refresh_site_info().await;
                 navigator().replace(Route::CourseView { course });
+                return;
             }
             Ok(outcome) => note.set(Some(JoinNote::Outcome(outcome))),
             Err(e) if e.is_retryable() => note.set(Some(JoinNote::Offline)),
@@ -129,30 +99,60 @@ pub fn JoinCourseView(course: CourseId) -> Element {
                 note.set(Some(JoinNote::Failed(state::current_lang().error(&e))));
             }
         }
+        busy.set(false);
     };
 
-    let chosen = courses
-        .shown(&())
-        .data
-        .and_then(|kept| kept.value.into_iter().find(|c| c.id == course));
-    let logo = chosen
-        .as_ref()
-        .and_then(|c| c.image_url.as_deref())
-        .and_then(|url| session.read().as_ref()?.file_url(url));
+    let body = courses.render(lang, &(), |kept| {
+        let session = session.read().clone();
+        let logo = |url: Option<&str>| url.and_then(|url| session.as_ref()?.file_url(url));
+        if let Some(course) = chosen {
+            return match kept.value.iter().find(|c| c.id == course) {
+                Some(c) => rsx! {
+                    JoinCourseCard { course: c.clone(), logo: logo(c.image_url.as_deref()) }
+                },
+                None => rsx! {},
+            };
+        }
+        if kept.value.is_empty() {
+            return rsx! { p { class: "empty", {lang.tr(Msg::JoinNoCourses)} } };
+        }
+        rsx! {
+            ul { class: "course-grid",
+                for course in kept.value.iter() {
+                    li { key: "{course.id}",
+                        Link {
+                            class: "course-card",
+                            "data-testid": "join-course",
+                            to: Route::JoinCourseView { course: course.id },
+                            JoinCourseCard {
+                                course: course.clone(),
+                                logo: logo(course.image_url.as_deref()),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
     let closed = matches!(
-        note(),
+        shown_note,
         Some(JoinNote::Outcome(
             JoinOutcome::AlreadyJoined | JoinOutcome::Closed { .. } | JoinOutcome::NotOpen { .. }
         ))
     );
     rsx! {
         div { class: "page join-page",
-            Link { class: "back-link", to: Route::JoinView {}, "← " {lang.tr(Msg::JoinAllCourses)} }
-            h1 { class: "page-title", {lang.tr(Msg::JoinFacility)} }
-            if let Some(chosen) = chosen {
-                JoinCourseCard { course: chosen, logo }
+            if chosen.is_some() {
+                Link { class: "back-link", to: Route::JoinView {}, "← " {lang.tr(Msg::JoinAllCourses)} }
+            } else {
+                Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
             }
-            if let Some(n) = note() {
+            h1 { class: "page-title", {lang.tr(Msg::JoinFacility)} }
+            if chosen.is_none() {
+                p { class: "muted", {lang.tr(Msg::JoinChooseCourse)} }
+            }
+            {body}
+            if let (Some(course), Some(n)) = (chosen, shown_note) {
                 JoinNoteView {
                     lang,
                     note: n,
@@ -161,7 +161,7 @@ pub fn JoinCourseView(course: CourseId) -> Element {
                     },
                 }
             }
-            if !closed {
+            if chosen.is_some() && !closed {
                 form { class: "form", onsubmit: submit, novalidate: true,
                     label { r#for: "facility-code", {lang.tr(Msg::JoinCode)} }
                     input {
