@@ -2,7 +2,7 @@
 // (enrolled nowhere) signs in, is offered the join screen on an empty ホーム, picks facility A,
 // tries a wrong code (a message; nothing enrolled), tries the right code offline (it needs the
 // connection), then online: the facility course opens, and ホーム lists it with the learner's
-// 施設ユーザーID. Run by `cargo xtask test` (same server as the other files; see lib.mjs).
+// 施設ユーザーID; already in it, it says so; iCROWN's closed enrolment says so. Run by `cargo xtask test` (same server as the other files; see lib.mjs).
 // No other browser test signs in as the newcomer: this file's join is the only one.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,5 +126,20 @@ describe('joining a facility on a phone', () => {
     await screenshot('already-joined');
     await page.locator('[data-testid=join-open-course]').click();
     await page.waitForURL(/\/courses\/\d+$/);
+  });
+
+  it("says iCROWN's enrolment with a code has closed", { timeout: 60_000 }, async () => {
+    await page.locator('.back-link').click(); // the course → ホーム
+    await page.locator('[data-testid=nav-join]').click();
+    await page.locator(sel.joinCourse, { hasText: 'iCROWN' }).click();
+    await page.locator(sel.code).fill('ICROWN2024');
+    await page.locator(sel.submit).click();
+    const note = page.locator(sel.note);
+    await note.waitFor({ state: 'visible' });
+    assert.equal(await note.getAttribute('data-outcome'), 'closed');
+    assert.match(await note.innerText(), /参加受付は終了しました/);
+    assert.equal(await page.locator(sel.code).count(), 0, 'no code to enter any more');
+    await fitsThePhone();
+    await screenshot('closed');
   });
 });
