@@ -853,7 +853,7 @@ impl NewsSeeder<'_> {
         let Some((cmid, name)) = quiz else {
             return Ok(());
         };
-        let subject = format!("確認テスト「{name}」の評定が完了しました");
+        let subject = format!("「{name}」の評定が完了しました");
         let html =
             format!("<p>確認テスト「{name}」の評定が完了しました。結果を確認してください。</p>");
         let contexturl = format!("/mod/quiz/view.php?id={cmid}");
