@@ -183,22 +183,26 @@ async fn marking_one_read_counts_down_and_keeps_the_first_reading() {
         .iter()
         .find(|n| n["read"] == false)
         .unwrap()["id"]
-        .to_string();
+        .as_i64()
+        .unwrap();
     let (text, marked) = call(
         &site,
         &token,
         "core_message_mark_notification_read",
-        &[("notificationid", &unread), ("timeread", "1767225600")],
+        &[
+            ("notificationid", &unread.to_string()),
+            ("timeread", "1767225600"),
+        ],
     )
     .await;
     assert_shape(&text, fixture!("core_message_mark_notification_read"));
-    assert_eq!(marked["notificationid"].to_string(), unread);
+    assert_eq!(marked["notificationid"], unread);
     assert_eq!(unread_count(&site, &token, userid).await, 1);
     // Again, later: still read at the first time.
     site.call(
         &token,
         "core_message_mark_notification_read",
-        &[("notificationid", &unread)],
+        &[("notificationid", &unread.to_string())],
     )
     .await;
     let answer = popups(&site, &token, &[]).await;
@@ -206,7 +210,7 @@ async fn marking_one_read_counts_down_and_keeps_the_first_reading() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["id"].to_string() == unread)
+        .find(|n| n["id"] == unread)
         .unwrap();
     assert_eq!(read["read"], true);
     assert_eq!(read["timeread"], 1_767_225_600);
@@ -219,11 +223,12 @@ async fn marking_one_read_counts_down_and_keeps_the_first_reading() {
         .iter()
         .find(|n| n["read"] == false)
         .unwrap()["id"]
-        .to_string();
+        .as_i64()
+        .unwrap();
     site.call(
         &token,
         "core_message_mark_notification_read",
-        &[("notificationid", &other)],
+        &[("notificationid", &other.to_string())],
     )
     .await;
     let answer = popups(&site, &token, &[]).await;
@@ -233,7 +238,7 @@ async fn marking_one_read_counts_down_and_keeps_the_first_reading() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["id"].to_string() == other)
+        .find(|n| n["id"] == other)
         .unwrap()["timeread"]
         .as_i64()
         .unwrap();
