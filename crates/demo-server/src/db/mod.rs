@@ -9,6 +9,8 @@ mod enrol;
 mod files;
 mod groups;
 mod profile;
+mod forum;
+mod notifications;
 mod progress;
 mod quiz;
 mod quiz_attempt;
@@ -35,6 +37,14 @@ pub(crate) use files::{
 pub(crate) use groups::{GroupRow, add_group_member, group_by_enrolment_key, user_groups};
 pub(crate) use profile::{
     FieldVisibility, profile_field_id, profile_value, profile_values, set_profile_value,
+pub(crate) use forum::{
+    DiscussionOrder, DiscussionRow, ForumRow, Page, PostOrder, PostRow, area_files,
+    count_discussions, discussion_by_id, discussion_visible, discussions_of_forum, forum_by_id,
+    forum_of_module, forums_of_course, post_in_forum, posts_of_discussion,
+};
+pub(crate) use notifications::{
+    NewNotification, NotificationRow, insert_notification, mark_all_notifications_read,
+    mark_notification_read, notification_by_id, notifications_to, unread_notification_count,
 };
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,
