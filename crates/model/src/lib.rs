@@ -5,6 +5,8 @@
 //! Names follow DESIGN.md's concept table: Course (コース), Unit (講座), Lecture (講義).
 
 mod catalog;
+// cert slice (issue 9): certificates (修了証).
+mod certificate;
 mod ids;
 mod progress;
 mod quiz;
@@ -12,6 +14,9 @@ mod site;
 
 pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
+};
+pub use certificate::{
+    Certificate, CertificateState, EXPIRING_WITHIN_DAYS, Issue, Validity, calendar_date, years_later,
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 pub use progress::{

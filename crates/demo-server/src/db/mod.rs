@@ -4,6 +4,7 @@
 //! learners, and SQLite serialises writers anyway.
 
 mod activity;
+mod certificates;
 mod courses;
 mod enrol;
 mod files;
@@ -16,6 +17,10 @@ mod users;
 pub(crate) use activity::{
     LogEvent, completion_states, lastaccess_of, log_event, mark_complete, set_completion_state,
     set_manual_completion, touch_lastaccess,
+};
+pub(crate) use certificates::{
+    CertificateRow, IssueRow, certificate_by_cm, certificate_by_id, insert_issue, issue_by_code,
+    issue_of,
 };
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,
