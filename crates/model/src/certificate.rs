@@ -29,7 +29,9 @@ pub struct Certificate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertificateState {
     /// Not earned yet: what is missing, in the site's words (HTML).
-    Locked { missing: String },
+    Locked {
+        missing: String,
+    },
     /// Earned, not issued yet: the site issues it when the PDF is first fetched.
     Available,
     Issued(Issue),

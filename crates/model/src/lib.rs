@@ -16,7 +16,8 @@ pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };
 pub use certificate::{
-    Certificate, CertificateState, EXPIRING_WITHIN_DAYS, Issue, Validity, calendar_date, years_later,
+    Certificate, CertificateState, EXPIRING_WITHIN_DAYS, Issue, Validity, calendar_date,
+    years_later,
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 pub use progress::{

@@ -12,8 +12,6 @@ pub(crate) struct CertificateRow {
     /// The unit (section) it certifies.
     pub(crate) section_name: String,
     pub(crate) name: String,
-    /// Minutes the learner must have spent in the course; 0 = none.
-    pub(crate) requiredtime: i64,
     /// The expiry element's rule: valid this many years from the award; `None` = no expiry.
     pub(crate) expiry_years: Option<i64>,
 }
@@ -29,7 +27,7 @@ pub(crate) struct IssueRow {
 }
 
 const CERTIFICATE: &str = "
-    SELECT cc.id, cm.id, c.id, c.fullname, s.name, cc.name, cc.requiredtime,
+    SELECT cc.id, cm.id, c.id, c.fullname, s.name, cc.name,
            (SELECT data FROM customcert_elements e
              WHERE e.customcertid = cc.id AND e.element = 'expiry' ORDER BY e.id LIMIT 1)
       FROM customcert cc
@@ -38,7 +36,7 @@ const CERTIFICATE: &str = "
       JOIN course_sections s ON s.id = cm.section";
 
 fn certificate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> {
-    let expiry: Option<String> = row.get(7)?;
+    let expiry: Option<String> = row.get(6)?;
     Ok(CertificateRow {
         id: row.get(0)?,
         cmid: row.get(1)?,
@@ -46,7 +44,6 @@ fn certificate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> 
         course_fullname: row.get(3)?,
         section_name: row.get(4)?,
         name: row.get(5)?,
-        requiredtime: row.get(6)?,
         expiry_years: expiry.as_deref().and_then(expiry_years),
     })
 }
@@ -65,16 +62,24 @@ pub(crate) fn certificate_by_id(
     conn: &Connection,
     id: i64,
 ) -> rusqlite::Result<Option<CertificateRow>> {
-    conn.query_row(&format!("{CERTIFICATE} WHERE cc.id = ?1"), [id], certificate_row)
-        .optional()
+    conn.query_row(
+        &format!("{CERTIFICATE} WHERE cc.id = ?1"),
+        [id],
+        certificate_row,
+    )
+    .optional()
 }
 
 pub(crate) fn certificate_by_cm(
     conn: &Connection,
     cmid: i64,
 ) -> rusqlite::Result<Option<CertificateRow>> {
-    conn.query_row(&format!("{CERTIFICATE} WHERE cm.id = ?1"), [cmid], certificate_row)
-        .optional()
+    conn.query_row(
+        &format!("{CERTIFICATE} WHERE cm.id = ?1"),
+        [cmid],
+        certificate_row,
+    )
+    .optional()
 }
 
 fn issue_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {

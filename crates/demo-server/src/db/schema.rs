@@ -466,8 +466,7 @@ INSERT INTO sqlite_sequence (name, seq) VALUES ('customcert_issues', 700);
 
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
 const MIGRATIONS: &[&str] = &[
-    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5,
-    "", // reserved: join (SCHEMA_V6)
+    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, "", // reserved: join (SCHEMA_V6)
     "", // reserved: newsserver (SCHEMA_V7)
     SCHEMA_V8,
 ];

@@ -2,6 +2,8 @@
 //! dispatcher from `wsfunction` to them.
 
 mod calendar;
+// cert slice (issue 9)
+mod certificates;
 mod completion;
 mod contents;
 mod courses;
@@ -68,6 +70,8 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "mod_resource_view_resource",
     "tool_mobile_get_config",
     "tool_mobile_get_public_config",
+    // cert slice (issue 9): mod_customcert's mobile view.
+    "tool_mobile_get_content",
 ];
 
 /// The viewing-history extension (a `local_juko` plugin on a real site): offered only when the
@@ -141,6 +145,8 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
             json(crate::ajax::public_config(&ctx.wwwroot))
         }
         "tool_mobile_get_config" => json(mobile::get_config(&ctx, parse(query)?)?),
+        // cert slice (issue 9)
+        "tool_mobile_get_content" => json(certificates::get_content(&ctx, parse(query)?).await?),
         "core_course_get_courses_by_field" => {
             json(courses::get_courses_by_field(&ctx, parse(query)?).await?)
         }

@@ -74,13 +74,8 @@ pub(crate) fn for_unit(unit: &Unit) -> Option<&'static QuizPlan> {
     QUIZZES.iter().find(|plan| plan.unit.code == unit.code)
 }
 
-pub(crate) const QUIZZES: &[QuizPlan] = &[
-    KISO_TEST,
-    ETHICS_TEST,
-    OVERVIEW_TEST,
-    ROLES_TEST,
-    MINI_TEST,
-];
+pub(crate) const QUIZZES: &[QuizPlan] =
+    &[KISO_TEST, ETHICS_TEST, OVERVIEW_TEST, ROLES_TEST, MINI_TEST];
 
 /// The short unit's test: three questions, passed at two right (see `catalog::MINI`).
 const MINI_TEST: QuizPlan = QuizPlan {

@@ -9,6 +9,8 @@ macro_rules! fixture {
 }
 
 mod catalog;
+// cert slice (issue 9)
+mod certificates;
 mod completion;
 mod contents;
 mod courses;
