@@ -10,9 +10,7 @@
 //! to one year after the award, in the site's time zone) and the code is left to the PDF.
 //! `mod_coursecertificate` is shown from its module data (locked or available) the same way.
 
-use juko_model::{
-    Certificate, CertificateState, CourseId, Issue, LectureId, UnitId, years_later,
-};
+use juko_model::{Certificate, CertificateState, CourseId, Issue, LectureId, UnitId, years_later};
 use serde::Deserialize;
 
 use crate::wire::{self, Flag};
@@ -213,10 +211,15 @@ mod tests {
         assert_eq!(view.issued_at, Some(1_764_378_000));
         assert_eq!(
             view.pdf_url.as_deref(),
-            Some("https://icr.example/mod/customcert/mobile/pluginfile.php?certificateid=12&userid=101")
+            Some(
+                "https://icr.example/mod/customcert/mobile/pluginfile.php?certificateid=12&userid=101"
+            )
         );
         let none = r#"{"templates":[{"id":"main","html":"<div>{{ 'x' | translate }}</div>"}],"javascript":"","otherdata":[],"files":[],"restrict":[],"disabled":false}"#;
-        assert_eq!(read_mobile_view(none.as_bytes()).unwrap(), MobileView::default());
+        assert_eq!(
+            read_mobile_view(none.as_bytes()).unwrap(),
+            MobileView::default()
+        );
         let refused = br#"{"exception":"require_login_exception","errorcode":"requireloginerror","message":"Course or activity not accessible. (Activity is hidden)"}"#;
         assert!(read_mobile_view(refused).is_err());
     }

@@ -363,13 +363,13 @@ impl Session {
     ) -> Result<Vec<juko_model::Certificate>> {
         let (function, params) = calls::course_contents(course);
         let body = self.post(function, &params).await?;
-        let found =
-            decode::certificates(course, course_name, &body).map_err(|e| self.scrub(e))?;
+        let found = decode::certificates(course, course_name, &body).map_err(|e| self.scrub(e))?;
         let mut certificates = Vec::with_capacity(found.len());
         for found in found {
             let certificate = match found.mobile_view {
                 Some(module) => {
-                    let (function, params) = crate::certificates::mobile_view_request(module, course);
+                    let (function, params) =
+                        crate::certificates::mobile_view_request(module, course);
                     let body = self.post(function, &params).await?;
                     let view =
                         crate::certificates::read_mobile_view(&body).map_err(|e| self.scrub(e))?;
