@@ -2,8 +2,8 @@
 
 use crate::views::shell::Shell;
 use crate::views::{
-    AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView, Home, LectureView,
-    NotFound, QuizView,
+    AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView, CourseView, HistoryView,
+    Home, LectureView, NotFound, QuizView,
 };
 use dioxus::prelude::*;
 use juko_model::{AttemptId, CourseId, LectureId};
@@ -29,6 +29,9 @@ pub enum Route {
         AttemptResultView { course: CourseId, quiz: LectureId, attempt: AttemptId },
         #[route("/history")]
         HistoryView {},
+        // cert slice (issue 9)
+        #[route("/certificates")]
+        CertificatesView {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -54,6 +57,7 @@ mod tests {
                 "/courses/7/lectures/3",
             ),
             (Route::QuizView { course, quiz }, "/courses/7/quizzes/42"),
+            (Route::CertificatesView {}, "/certificates"),
             (
                 Route::AttemptView {
                     course,

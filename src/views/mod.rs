@@ -2,6 +2,8 @@
 //! (`shell`).
 
 mod attempt;
+// cert slice (issue 9)
+pub mod certificates;
 mod course;
 mod history;
 mod home;
@@ -12,6 +14,7 @@ pub mod shell;
 mod sign_in;
 
 pub use attempt::{AttemptResultView, AttemptSummaryView, AttemptView};
+pub use certificates::CertificatesView;
 pub use course::CourseView;
 pub use history::HistoryView;
 pub use home::Home;
