@@ -104,7 +104,9 @@ pub fn sign_out() {
     state::end_session(None);
     // The certificates kept for offline go with the rest (cert slice, issue 9).
     if let Some(account) = account {
-        spawn_forever(async move { crate::platform::erase_certificates(&account).await });
+        dioxus::dioxus_core::spawn_forever(async move {
+            crate::platform::erase_certificates(&account).await
+        });
     }
     if let Some(store) = store
         && let Err(e) = store.0.erase()

@@ -4,6 +4,8 @@
 mod util;
 
 mod browse;
+// cert slice (issue 9)
+mod certificates;
 mod fault_proxy;
 mod history;
 mod quiz;
