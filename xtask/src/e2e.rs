@@ -37,6 +37,8 @@ const TEST_FILES: &[&str] = &[
     "history.test.mjs",
     "quiz.test.mjs",
     "quiz_flow.test.mjs",
+    // cert slice (issue 9): facility A's short unit finished and its certificate opened.
+    "certificates.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
     "layout.test.mjs",
