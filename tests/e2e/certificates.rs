@@ -111,6 +111,7 @@ async fn a_finished_unit_gives_a_certificate_kept_for_offline() {
         .await
         .expect("the PDF");
     assert!(pdf.starts_with(b"%PDF-"));
+    println!("certificate PDF: {} bytes", pdf.len());
     assert_eq!(
         shelf.get(ready.id).await.expect("shelf").as_deref(),
         Some(&pdf[..]),

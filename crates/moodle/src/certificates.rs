@@ -224,6 +224,45 @@ mod tests {
         assert!(read_mobile_view(refused).is_err());
     }
 
+    /// A site with `mod_coursecertificate` (and a customcert) as `core_course_get_contents`
+    /// lists them: shown the same way from the module data alone.
+    #[test]
+    fn certificate_modules_of_both_plugins_are_found() {
+        let body = r#"[
+          {"id":900,"name":"一般","section":0,"uservisible":true,"modules":[]},
+          {"id":901,"name":"講座A","section":1,"uservisible":true,"modules":[
+            {"id":310,"name":"第1講","instance":71,"modname":"resource","uservisible":true},
+            {"id":311,"name":"講座A 修了証","instance":12,"modname":"coursecertificate","uservisible":false,
+             "availabilityinfo":"Not available unless: The activity <strong>第1講</strong> is marked complete"},
+            {"id":312,"name":"講座A 修了証（customcert）","instance":13,"modname":"customcert","uservisible":true}
+          ]},
+          {"id":902,"name":"講座B","section":2,"uservisible":true,"modules":[
+            {"id":320,"name":"講座B 修了証","instance":14,"modname":"coursecertificate","uservisible":true}
+          ]}
+        ]"#;
+        let found =
+            crate::decode::certificates(CourseId(2), "施設コース", body.as_bytes()).unwrap();
+        let summary: Vec<_> = found
+            .iter()
+            .map(|f| (f.certificate.id.0, f.certificate.unit_name.as_str(), f.mobile_view))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (311, "講座A", None),
+                (312, "講座A", Some(LectureId(312))),
+                (320, "講座B", None)
+            ]
+        );
+        assert!(matches!(
+            &found[0].certificate.state,
+            CertificateState::Locked { missing } if missing.contains("第1講")
+        ));
+        assert_eq!(found[2].certificate.state, CertificateState::Available);
+        assert_eq!(found[2].certificate.course_name, "施設コース");
+        assert!(found.iter().all(|f| f.certificate.pdf_url.is_none()));
+    }
+
     #[test]
     fn an_issue_expires_a_year_later() {
         let cert = Certificate {
