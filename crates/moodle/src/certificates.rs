@@ -244,7 +244,13 @@ mod tests {
             crate::decode::certificates(CourseId(2), "施設コース", body.as_bytes()).unwrap();
         let summary: Vec<_> = found
             .iter()
-            .map(|f| (f.certificate.id.0, f.certificate.unit_name.as_str(), f.mobile_view))
+            .map(|f| {
+                (
+                    f.certificate.id.0,
+                    f.certificate.unit_name.as_str(),
+                    f.mobile_view,
+                )
+            })
             .collect();
         assert_eq!(
             summary,

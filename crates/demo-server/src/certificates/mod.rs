@@ -101,12 +101,15 @@ fn issue_for(
 ) -> Result<(CertificateRow, IssueRow)> {
     let certificate = db::certificate_by_id(conn, certificateid)?
         .ok_or_else(|| Error::missing_record("course_modules"))?;
-    may_view(conn, user, &certificate)?;
+    // The plugin's order: the view capability, then the report capability for another
+    // learner's issue, then (this demo) the activity open to the learner.
+    may_enter(conn, user, &certificate)?;
     if userid != user.id {
         return Err(Error::NoPermissions {
             capability: "View course report",
         });
     }
+    is_open(conn, user, &certificate)?;
     if let Some(issue) = db::issue_of(conn, certificate.id, user.id)? {
         return Ok((certificate, issue));
     }
@@ -122,9 +125,8 @@ fn issue_for(
     Ok((certificate, issue))
 }
 
-/// `mod/customcert:view` in the module's context and, in this demo, the activity open to the
-/// learner (its availability met).
-fn may_view(conn: &Connection, user: &UserRow, certificate: &CertificateRow) -> Result<()> {
+/// `mod/customcert:view` in the module's context: learners of the course have it.
+fn may_enter(conn: &Connection, user: &UserRow, certificate: &CertificateRow) -> Result<()> {
     let refused = || Error::NoPermissions {
         capability: "View custom certificate",
     };
@@ -132,6 +134,11 @@ fn may_view(conn: &Connection, user: &UserRow, certificate: &CertificateRow) -> 
     if course_access(conn, user.id, &course)?.is_err() {
         return Err(refused());
     }
+    Ok(())
+}
+
+/// The activity open to the learner (its availability met), as `require_login` checks it.
+fn is_open(conn: &Connection, user: &UserRow, certificate: &CertificateRow) -> Result<()> {
     let view = CourseView::load(conn, certificate.courseid, user.id)?;
     view.open_module(certificate.cmid)
         .map_err(|denied: Denied| Error::RequireLogin {
@@ -212,7 +219,8 @@ pub(crate) struct ActivityView {
 pub(crate) fn view_activity(conn: &Connection, user: &UserRow, cmid: i64) -> Result<ActivityView> {
     let certificate = db::certificate_by_cm(conn, cmid)?
         .ok_or_else(|| Error::missing_record("course_modules"))?;
-    may_view(conn, user, &certificate)?;
+    may_enter(conn, user, &certificate)?;
+    is_open(conn, user, &certificate)?;
     let issues = db::issue_of(conn, certificate.id, user.id)?
         .into_iter()
         .collect();

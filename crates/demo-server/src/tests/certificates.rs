@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::quiz_taking::{Taker, plan, quiz_named};
 use super::support::{Reply, Site, assert_exception};
-use crate::seed::courses::FACILITY_A;
+use crate::seed::courses::{Enrolment, FACILITY_A};
 
 /// Facility A's short unit (the last): one lecture, a three-question test, the certificate.
 const MINI_UNIT: usize = 5;
@@ -221,10 +221,46 @@ async fn nobody_else_gets_a_learners_certificate() {
         assert_eq!(refused.status, 403);
         assert_eq!(refused.json()["errorcode"], "nopermissions");
     }
-    // Another learner of the course may not fetch learner1's certificate.
-    let icrown = site.token("icrown1").await;
-    let refused = pdf(&site, &icrown, certificateid, userid).await;
+    // Nor does facility B's learner see the certificate's page.
+    let cmid = module["id"].as_i64().expect("cmid");
+    assert_exception(&mobile_view(&site, &other, cmid).await, "nopermissions");
+    // Once facility B's learner joins facility A with its code, learner1's certificate is still
+    // theirs alone, and their own is locked until they finish the unit.
+    let courseid = site.course_id(FACILITY_A.shortname).await.to_string();
+    let Enrolment::FacilityCode { code, .. } = FACILITY_A.enrolment else {
+        panic!("facility A takes its code")
+    };
+    let methods = site
+        .call(
+            &other,
+            "core_enrol_get_course_enrolment_methods",
+            &[("courseid", &courseid)],
+        )
+        .await;
+    let instance = methods
+        .as_array()
+        .expect("methods")
+        .iter()
+        .find(|m| m["type"] == "self")
+        .and_then(|m| m["id"].as_i64())
+        .expect("self enrolment")
+        .to_string();
+    let joined = site
+        .call(
+            &other,
+            "enrol_self_enrol_user",
+            &[
+                ("courseid", &courseid),
+                ("password", code),
+                ("instanceid", &instance),
+            ],
+        )
+        .await;
+    assert_eq!(joined["status"], true, "{joined}");
+    let refused = pdf(&site, &other, certificateid, userid).await;
     assert_eq!(refused.json()["errorcode"], "nopermissions");
+    let locked = pdf(&site, &other, certificateid, other_id).await;
+    assert_eq!(locked.json()["errorcode"], "requireloginerror");
     // No such certificate; parameters missing.
     let missing = pdf(&site, &taker.token, 999_999, userid).await;
     assert_eq!(missing.json()["errorcode"], "invalidrecord");
