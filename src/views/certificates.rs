@@ -4,7 +4,6 @@
 //! too), else the site's, which is kept first (and which issues the certificate the first
 //! time, so the list is asked again after it).
 
-use crate::components::feedback::ErrorPanel;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
@@ -13,11 +12,12 @@ use crate::text::{plain_text, text_lang};
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_core::certificates;
-use juko_model::{Certificate, CertificateState, Validity};
+use juko_model::{Certificate, CertificateState, LectureId, Validity};
 
 #[component]
 pub fn CertificatesView() -> Element {
     let lang = state::use_lang();
+    let session = use_context::<CurrentSession>().0;
     let list = use_kept(
         (),
         |_| Item::certificates(),
@@ -28,32 +28,59 @@ pub fn CertificatesView() -> Element {
             })
         },
     );
+    // One certificate opens at a time; what went wrong is said under it. Kept here rather than
+    // in a component per certificate: the web bundle pays for every component.
+    let mut opening = use_signal(|| None::<LectureId>);
+    let mut failed = use_signal(|| None::<(LectureId, String)>);
     let mut refresh = list;
+    let mut open = move |certificate: Certificate| {
+        let Some(session) = session.peek().clone() else {
+            return;
+        };
+        opening.set(Some(certificate.id));
+        failed.set(None);
+        spawn(async move {
+            let shelf = platform::certificate_shelf(&session.account_key());
+            let shown = match certificates::pdf(Some(&session), &shelf, &certificate).await {
+                Ok(pdf) => {
+                    let filename = format!("{}.pdf", certificate.name);
+                    platform::open_pdf(&shelf, certificate.id, &pdf, &filename)
+                }
+                Err(e) => Err(e),
+            };
+            opening.set(None);
+            match shown {
+                // The first opening issued it: the site now has its date.
+                Ok(()) if certificate.state == CertificateState::Available => refresh.retry(),
+                Ok(()) => {}
+                Err(e) => {
+                    state::handle_session_error(&e);
+                    failed.set(Some((certificate.id, lang.error(&e))));
+                }
+            }
+        });
+    };
+    let now = platform::now_ms() / 1000;
     let body = list.render(lang, &(), |kept| {
-        let groups = certificates::group(&kept.value, platform::now_ms() / 1000);
-        let sections = [
-            (Msg::CertificatesExpiring, "expiring", groups.expiring),
-            (Msg::CertificatesValid, "valid", groups.valid),
-            (Msg::CertificatesExpired, "expired", groups.expired),
-            (Msg::CertificatesAvailable, "available", groups.available),
-            (Msg::CertificatesLocked, "locked", groups.locked),
-        ];
+        // One pass in the screen's order (expiring, valid, expired, ready, not earned), a
+        // heading where the group changes.
+        let mut shown: Vec<(usize, &Certificate)> = kept
+            .value
+            .iter()
+            .map(|c| (group_of(state_label(lang, c, now).0), c))
+            .collect();
+        shown.sort_by_key(|(group, _)| *group);
         rsx! {
-            if kept.value.is_empty() {
+            if shown.is_empty() {
                 p { class: "empty", {lang.tr(Msg::NoCertificates)} }
             }
-            for (title, group, items) in sections.into_iter().filter(|s| !s.2.is_empty()) {
-                section { class: "certificate-group", key: "{group}", "data-group": group,
-                    h2 { class: "section-title", {lang.tr(title)} }
-                    ul { class: "certificate-list",
-                        for certificate in items {
-                            CertificateCard {
-                                key: "{certificate.id}",
-                                certificate,
-                                on_issued: move |_| refresh.retry(),
-                            }
-                        }
+            div { class: "certificate-list",
+                for (i, (group, certificate)) in shown.iter().enumerate() {
+                    if i == 0 || shown[i - 1].0 != *group {
+                        h2 { class: "section-title", key: "g{group}", {lang.tr(GROUPS[*group].1)} }
                     }
+                    {card(lang, certificate, now, opening() == Some(certificate.id),
+                        failed().filter(|f| f.0 == certificate.id).map(|f| f.1), &mut open)}
                 }
             }
         }
@@ -67,45 +94,36 @@ pub fn CertificatesView() -> Element {
     }
 }
 
-#[component]
-fn CertificateCard(certificate: Certificate, on_issued: EventHandler<()>) -> Element {
-    let lang = state::use_lang();
-    let session = use_context::<CurrentSession>().0;
-    let mut opening = use_signal(|| false);
-    let mut failed = use_signal(|| None::<String>);
-    let now = platform::now_ms() / 1000;
-    let opened = certificate.clone();
-    let open = move |_| {
-        let certificate = opened.clone();
-        let Some(session) = session.peek().clone() else {
-            return;
-        };
-        opening.set(true);
-        failed.set(None);
-        spawn(async move {
-            let shelf = platform::certificate_shelf(&session.account_key());
-            let shown = match certificates::pdf(Some(&session), &shelf, &certificate).await {
-                Ok(pdf) => {
-                    let filename = format!("{}.pdf", certificate.name);
-                    platform::open_pdf(&shelf, certificate.id, &pdf, &filename)
-                }
-                Err(e) => Err(e),
-            };
-            opening.set(false);
-            match shown {
-                // The first opening issued it: the site now has its date.
-                Ok(()) if certificate.state == CertificateState::Available => on_issued.call(()),
-                Ok(()) => {}
-                Err(e) => {
-                    state::handle_session_error(&e);
-                    failed.set(Some(lang.error(&e)));
-                }
-            }
-        });
-    };
-    let (state_class, state_text) = state_label(lang, &certificate, now);
+/// The screen's groups in order: a state's class and its heading.
+const GROUPS: [(&str, Msg); 5] = [
+    ("expiring", Msg::CertificatesExpiring),
+    ("valid", Msg::CertificatesValid),
+    ("expired", Msg::CertificatesExpired),
+    ("available", Msg::CertificatesAvailable),
+    ("locked", Msg::CertificatesLocked),
+];
+
+fn group_of(state_class: &str) -> usize {
+    GROUPS
+        .iter()
+        .position(|(class, _)| *class == state_class)
+        .unwrap_or(GROUPS.len() - 1)
+}
+
+/// One certificate: its unit and course, its state, dates or what is missing, and its PDF.
+fn card(
+    lang: Lang,
+    certificate: &Certificate,
+    now: i64,
+    opening: bool,
+    failed: Option<String>,
+    open: &mut (impl FnMut(Certificate) + Copy + 'static),
+) -> Element {
+    let (state_class, state_text) = state_label(lang, certificate, now);
+    let mut open = *open;
+    let target = certificate.clone();
     rsx! {
-        li { class: "certificate", "data-testid": "certificate", "data-state": state_class,
+        div { key: "{certificate.id}", class: "certificate", "data-testid": "certificate", "data-state": state_class,
             div { class: "certificate-main",
                 span { class: "certificate-unit", lang: text_lang(&certificate.unit_name), "{certificate.unit_name}" }
                 span { class: "muted", lang: text_lang(&certificate.course_name), "{certificate.course_name}" }
@@ -128,24 +146,24 @@ fn CertificateCard(certificate: Certificate, on_issued: EventHandler<()>) -> Ele
                         {lang.tr(Msg::CertificateMissing)} ": {plain_text(missing)}"
                     }
                 }
+                if let Some(message) = failed {
+                    span { class: "error-text", role: "alert", "{message}" }
+                }
             }
-            if !matches!(certificate.state, CertificateState::Locked { .. }) {
+            if state_class != "locked" {
                 button {
                     class: "button",
                     "data-testid": "open-certificate",
-                    disabled: opening(),
-                    onclick: open,
-                    if opening() {
+                    disabled: opening,
+                    onclick: move |_| open(target.clone()),
+                    if opening {
                         {lang.tr(Msg::CertificateOpening)}
-                    } else if certificate.state == CertificateState::Available {
+                    } else if state_class == "available" {
                         {lang.tr(Msg::ReceiveCertificate)}
                     } else {
                         {lang.tr(Msg::OpenCertificate)}
                     }
                 }
-            }
-            if let Some(message) = failed() {
-                ErrorPanel { lang, message }
             }
         }
     }

@@ -69,7 +69,7 @@ pub fn Shell() -> Element {
                 }
                 // cert slice (issue 9)
                 Link { class: "nav-item", active_class: "active", to: Route::CertificatesView {}, "data-testid": "nav-certificates",
-                    span { class: "nav-icon", "aria-hidden": "true", "🎓" }
+                    span { class: "nav-icon", "aria-hidden": "true", "✪" }
                     span { {lang.tr(Msg::Certificates)} }
                 }
             }

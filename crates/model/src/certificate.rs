@@ -26,7 +26,9 @@ pub struct Certificate {
     pub pdf_url: Option<String>,
 }
 
+// Kept as a plain record (`{missing, issue}`): an enum's JSON reader costs the web bundle more.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StateRecord", into = "StateRecord")]
 pub enum CertificateState {
     /// Not earned yet: what is missing, in the site's words (HTML).
     Locked {
@@ -35,6 +37,40 @@ pub enum CertificateState {
     /// Earned, not issued yet: the site issues it when the PDF is first fetched.
     Available,
     Issued(Issue),
+}
+
+#[derive(Clone, Default, Serialize, Deserialize)]
+struct StateRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    missing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issue: Option<Issue>,
+}
+
+impl From<StateRecord> for CertificateState {
+    fn from(record: StateRecord) -> CertificateState {
+        match (record.missing, record.issue) {
+            (_, Some(issue)) => CertificateState::Issued(issue),
+            (Some(missing), None) => CertificateState::Locked { missing },
+            (None, None) => CertificateState::Available,
+        }
+    }
+}
+
+impl From<CertificateState> for StateRecord {
+    fn from(state: CertificateState) -> StateRecord {
+        match state {
+            CertificateState::Locked { missing } => StateRecord {
+                missing: Some(missing),
+                issue: None,
+            },
+            CertificateState::Available => StateRecord::default(),
+            CertificateState::Issued(issue) => StateRecord {
+                missing: None,
+                issue: Some(issue),
+            },
+        }
+    }
 }
 
 /// An issued certificate.
@@ -49,7 +85,7 @@ pub struct Issue {
 }
 
 /// Whether an issued certificate still counts, by the device's clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Validity {
     Valid,
     /// Expires within [`EXPIRING_WITHIN_DAYS`]; `days_left` rounds up (0 = expires today).
@@ -173,6 +209,27 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
+    }
+
+    #[test]
+    fn states_keep_and_read_back() {
+        for state in [
+            CertificateState::Locked {
+                missing: "x".into(),
+            },
+            CertificateState::Available,
+            CertificateState::Issued(Issue {
+                issued_at: 1,
+                expires: Some(2),
+                code: Some("c".into()),
+            }),
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(
+                serde_json::from_str::<CertificateState>(&json).unwrap(),
+                state
+            );
+        }
     }
 
     #[test]
