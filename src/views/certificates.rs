@@ -181,3 +181,53 @@ pub fn state_label(lang: Lang, certificate: &Certificate, now_secs: i64) -> (&'s
         (_, _) => ("valid", lang.tr(Msg::CertificateValid).to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::{CourseId, Issue, UnitId};
+
+    fn certificate(state: CertificateState) -> Certificate {
+        Certificate {
+            id: LectureId(1),
+            course_id: CourseId(2),
+            course_name: "c".into(),
+            unit_id: UnitId(3),
+            unit_name: "u".into(),
+            name: "n".into(),
+            state,
+            pdf_url: None,
+        }
+    }
+
+    #[test]
+    fn each_state_has_its_word_and_group_by_the_clock() {
+        let day = 86_400;
+        let issued = certificate(CertificateState::Issued(Issue {
+            issued_at: 0,
+            expires: Some(365 * day),
+            code: None,
+        }));
+        let label = |c: &Certificate, now| state_label(Lang::Ja, c, now);
+        assert_eq!(label(&issued, 0), ("valid", "有効".to_owned()));
+        assert_eq!(
+            label(&issued, 355 * day),
+            ("expiring", "期限まで残り 10 日".to_owned())
+        );
+        assert_eq!(label(&issued, 365 * day).0, "expired");
+        assert_eq!(
+            label(&certificate(CertificateState::Available), 0).0,
+            "available"
+        );
+        let locked = certificate(CertificateState::Locked {
+            missing: "x".into(),
+        });
+        assert_eq!(label(&locked, 0).0, "locked");
+        // The screen's order: expiring first, not earned last.
+        let order: Vec<usize> = ["expiring", "valid", "expired", "available", "locked"]
+            .into_iter()
+            .map(group_of)
+            .collect();
+        assert_eq!(order, [0, 1, 2, 3, 4]);
+    }
+}
