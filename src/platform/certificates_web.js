@@ -4,18 +4,23 @@
 const name = (account) => "juko-certificates-" + account;
 const key = (id) => "/juko-certificate/" + id + ".pdf";
 
+// Without the Cache API (a page not served over https or from localhost), nothing is kept: the
+// certificate still opens, from the site each time.
 export async function pdfGet(account, id) {
+  if (!self.caches) return null;
   const cache = await caches.open(name(account));
   const kept = await cache.match(key(id));
   return kept ? new Uint8Array(await kept.arrayBuffer()) : null;
 }
 
 export async function pdfPut(account, id, bytes) {
+  if (!self.caches) return;
   const cache = await caches.open(name(account));
   await cache.put(key(id), new Response(bytes, { headers: { "content-type": "application/pdf" } }));
 }
 
 export async function pdfErase(account) {
+  if (!self.caches) return;
   await caches.delete(name(account));
 }
 
