@@ -120,6 +120,8 @@ fn card(
     open: &mut (impl FnMut(Certificate) + Copy + 'static),
 ) -> Element {
     let (state_class, state_text) = state_label(lang, certificate, now);
+    let earned = state_class != "locked";
+    let ready = state_class == "available";
     let mut open = *open;
     let target = certificate.clone();
     rsx! {
@@ -150,7 +152,7 @@ fn card(
                     span { class: "error-text", role: "alert", "{message}" }
                 }
             }
-            if state_class != "locked" {
+            if earned {
                 button {
                     class: "button",
                     "data-testid": "open-certificate",
@@ -158,7 +160,7 @@ fn card(
                     onclick: move |_| open(target.clone()),
                     if opening {
                         {lang.tr(Msg::CertificateOpening)}
-                    } else if state_class == "available" {
+                    } else if ready {
                         {lang.tr(Msg::ReceiveCertificate)}
                     } else {
                         {lang.tr(Msg::OpenCertificate)}
