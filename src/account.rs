@@ -96,7 +96,18 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
 /// failed erase is said on the sign-in screen.
 pub fn sign_out() {
     let store = consume_context::<History>().store.peek().clone();
+    let account = consume_context::<CurrentSession>()
+        .0
+        .peek()
+        .as_ref()
+        .map(Session::account_key);
     state::end_session(None);
+    // The certificates kept for offline go with the rest.
+    if let Some(account) = account {
+        dioxus::dioxus_core::spawn_forever(async move {
+            crate::platform::erase_certificates(&account).await
+        });
+    }
     if let Some(store) = store
         && let Err(e) = store.0.erase()
     {

@@ -5,6 +5,9 @@
 
 use juko_core::Error;
 
+/// Certificates print their dates in Japan time (ICRweb's zone); the app shows the same dates.
+const CERTIFICATE_UTC_OFFSET: i64 = 9 * 3600;
+
 /// The app's display language. Follows the system or browser at first; the learner can switch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -70,6 +73,25 @@ impl Lang {
             (_, 0) => self.completed_count(done, total),
             (Lang::Ja, _) => format!("{done} / {total} 完了（テストを含む）"),
             (Lang::En, _) => format!("{done} / {total} done (incl. tests)"),
+        }
+    }
+
+    /// A certificate's date, in Japan time as the certificate prints it: "2026年11月29日" /
+    /// "2026-11-29".
+    pub fn date(self, unix_secs: i64) -> String {
+        let (y, m, d) = juko_model::calendar_date(unix_secs, CERTIFICATE_UTC_OFFSET);
+        match self {
+            Lang::Ja => format!("{y}年{m}月{d}日"),
+            Lang::En => format!("{y}-{m:02}-{d:02}"),
+        }
+    }
+
+    /// "残り 12 日" / "12 days left".
+    pub fn days_left(self, days: i64) -> String {
+        match self {
+            Lang::Ja => format!("期限まで残り {days} 日"),
+            Lang::En if days == 1 => "1 day left".to_owned(),
+            Lang::En => format!("{days} days left"),
         }
     }
 
@@ -418,6 +440,25 @@ pub enum Msg {
     JoinSiteReason,
     OpenCourse,
     FacilityUserId,
+    // certificates (修了証).
+    Certificates,
+    CertificatesValid,
+    CertificatesExpiring,
+    CertificatesExpired,
+    CertificatesAvailable,
+    CertificatesLocked,
+    NoCertificates,
+    CertificateValid,
+    CertificateExpired,
+    CertificateAvailable,
+    CertificateIssuedOn,
+    CertificateExpiresOn,
+    CertificateCode,
+    CertificateMissing,
+    OpenCertificate,
+    ReceiveCertificate,
+    CertificateOpening,
+    CertificateKeptHint,
 }
 
 impl Msg {
@@ -722,6 +763,30 @@ impl Msg {
             StateNeedsGrading => ("採点待ち", "Waiting to be graded"),
             StateNotAnswered => ("解答なし", "Not answered"),
             StateFinished => ("解答済み", "Finished"),
+            Certificates => ("修了証", "Certificates"),
+            CertificatesValid => ("有効な修了証", "Valid"),
+            CertificatesExpiring => ("30日以内に期限切れ", "Expiring within 30 days"),
+            CertificatesExpired => ("期限切れ", "Expired"),
+            CertificatesAvailable => ("受け取れる修了証", "Ready to receive"),
+            CertificatesLocked => ("まだ取得していない修了証", "Not earned yet"),
+            NoCertificates => (
+                "修了証のある講座はまだありません。",
+                "None of your courses has a certificate yet.",
+            ),
+            CertificateValid => ("有効", "Valid"),
+            CertificateExpired => ("期限切れ", "Expired"),
+            CertificateAvailable => ("受け取れます", "Ready"),
+            CertificateIssuedOn => ("発行日", "Issued"),
+            CertificateExpiresOn => ("有効期限", "Valid until"),
+            CertificateCode => ("検証コード", "Verification code"),
+            CertificateMissing => ("取得に必要なこと", "Still needed"),
+            OpenCertificate => ("修了証を開く（PDF）", "Open certificate (PDF)"),
+            ReceiveCertificate => ("修了証を受け取る（PDF）", "Receive certificate (PDF)"),
+            CertificateOpening => ("開いています…", "Opening…"),
+            CertificateKeptHint => (
+                "一度開いた修了証はこの端末に保存され、オフラインでも開けます。",
+                "A certificate opened once is kept on this device and opens offline too.",
+            ),
             NotCompleted => ("未完了", "Not completed"),
             // Facility join (施設コースに参加).
             JoinFacility => ("施設コースに参加", "Join a facility course"),

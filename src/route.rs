@@ -2,8 +2,8 @@
 
 use crate::views::shell::Shell;
 use crate::views::{
-    AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView, Home,
-    JoinCourseView, JoinView, LectureView, NotFound, QuizView,
+    AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView, CourseView, HistoryView,
+    Home, JoinCourseView, JoinView, LectureView, NotFound, QuizView,
 };
 use dioxus::prelude::*;
 use juko_model::{AttemptId, CourseId, LectureId};
@@ -34,6 +34,9 @@ pub enum Route {
         JoinView {},
         #[route("/join/:course")]
         JoinCourseView { course: CourseId },
+        // Certificates (修了証).
+        #[route("/certificates")]
+        CertificatesView {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -61,6 +64,7 @@ mod tests {
                 "/courses/7/lectures/3",
             ),
             (Route::QuizView { course, quiz }, "/courses/7/quizzes/42"),
+            (Route::CertificatesView {}, "/certificates"),
             (
                 Route::AttemptView {
                     course,

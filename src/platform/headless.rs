@@ -58,3 +58,27 @@ pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;
 
 /// Only the browser says at once that the network is gone (see the web platform).
 pub const WENT_OFFLINE: Option<&str> = None;
+
+// ---- Certificates -----------------------------------------------------
+
+/// No device storage here: kept PDFs live in a temporary directory per account.
+pub type CertificateShelf = juko_core::certificates::FileShelf;
+
+pub fn certificate_shelf(account: &str) -> CertificateShelf {
+    juko_core::certificates::FileShelf::new(
+        std::env::temp_dir().join("juko-certificates").join(account),
+    )
+}
+
+pub fn open_pdf(
+    _shelf: &CertificateShelf,
+    _certificate: juko_model::LectureId,
+    _pdf: &[u8],
+    _filename: &str,
+) -> juko_core::Result<()> {
+    Ok(())
+}
+
+pub async fn erase_certificates(account: &str) {
+    let _ = std::fs::remove_dir_all(std::env::temp_dir().join("juko-certificates").join(account));
+}

@@ -209,3 +209,53 @@ pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;
 
 /// Only the browser says at once that the network is gone (see the web platform).
 pub const WENT_OFFLINE: Option<&str> = None;
+
+// ---- Certificates -----------------------------------------------------
+
+/// This account's kept certificate PDFs: files in the app's data directory.
+pub type CertificateShelf = juko_core::certificates::FileShelf;
+
+fn certificates_dir(account: &str) -> std::path::PathBuf {
+    data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("certificates")
+        .join(account)
+}
+
+pub fn certificate_shelf(account: &str) -> CertificateShelf {
+    juko_core::certificates::FileShelf::new(certificates_dir(account))
+}
+
+/// Shows a certificate in the system's PDF viewer (the kept file).
+pub fn open_pdf(
+    shelf: &CertificateShelf,
+    certificate: juko_model::LectureId,
+    _pdf: &[u8],
+    _filename: &str,
+) -> juko_core::Result<()> {
+    let path = shelf
+        .file(certificate)
+        .ok_or_else(|| Error::Storage("the certificate is not kept on this device".into()))?;
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&path)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| Error::Storage(format!("no viewer for the certificate: {e}")))
+}
+
+/// Forgets the account's kept certificates (signing out).
+pub async fn erase_certificates(account: &str) {
+    let dir = certificates_dir(account);
+    if let Err(e) = std::fs::remove_dir_all(&dir)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::error!("kept certificates not erased: {e}");
+    }
+}

@@ -130,3 +130,74 @@ pub fn now_ms() -> i64 {
 pub async fn sleep(d: std::time::Duration) {
     gloo_timers::future::sleep(d).await;
 }
+
+// ---- Certificates -----------------------------------------------------
+
+mod certificates_js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/platform/certificates_web.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = pdfGet)]
+        pub async fn pdf_get(account: &str, id: i64) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = pdfPut)]
+        pub async fn pdf_put(account: &str, id: i64, bytes: &[u8]) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = pdfErase)]
+        pub async fn pdf_erase(account: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = pdfOpen)]
+        pub fn pdf_open(bytes: &[u8], filename: &str) -> Result<(), JsValue>;
+    }
+}
+
+/// This account's kept certificate PDFs: the browser's Cache API (megabytes do not belong in
+/// `localStorage`), read back offline.
+#[derive(Clone, Debug)]
+pub struct CertificateShelf {
+    account: String,
+}
+
+pub fn certificate_shelf(account: &str) -> CertificateShelf {
+    CertificateShelf {
+        account: account.to_owned(),
+    }
+}
+
+fn refused(what: &str) -> Error {
+    Error::Storage(format!("the browser refused to {what} the certificate"))
+}
+
+impl juko_core::certificates::PdfShelf for CertificateShelf {
+    async fn get(&self, certificate: juko_model::LectureId) -> Result<Option<Vec<u8>>> {
+        let kept = certificates_js::pdf_get(&self.account, certificate.0)
+            .await
+            .map_err(|_| refused("read"))?;
+        if kept.is_null() || kept.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(js_sys::Uint8Array::new(&kept).to_vec()))
+    }
+
+    async fn put(&self, certificate: juko_model::LectureId, pdf: &[u8]) -> Result<()> {
+        certificates_js::pdf_put(&self.account, certificate.0, pdf)
+            .await
+            .map(|_| ())
+            .map_err(|_| refused("keep"))
+    }
+}
+
+/// Shows a certificate: a new tab with the PDF (a download where pop-ups are blocked).
+pub fn open_pdf(
+    _shelf: &CertificateShelf,
+    _certificate: juko_model::LectureId,
+    pdf: &[u8],
+    filename: &str,
+) -> Result<()> {
+    certificates_js::pdf_open(pdf, filename).map_err(|_| refused("open"))
+}
+
+/// Forgets the account's kept certificates (signing out).
+pub async fn erase_certificates(account: &str) {
+    if certificates_js::pdf_erase(account).await.is_err() {
+        tracing::error!("kept certificates not erased");
+    }
+}

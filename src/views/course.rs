@@ -4,12 +4,16 @@ use crate::components::feedback::ProgressBar;
 use crate::components::quiz::badge::QuizBadge;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
 use crate::state::{self, History};
 use crate::text::{plain_text, text_lang};
+use crate::views::certificates;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
-use juko_model::{Activity, ActivityKind, CourseId, Lecture, QuizOverview, Unit, format_duration};
+use juko_model::{
+    Activity, ActivityKind, Certificate, CourseId, Lecture, QuizOverview, Unit, format_duration,
+};
 
 #[component]
 pub fn CourseView(course: CourseId) -> Element {
@@ -149,6 +153,13 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
     let is_quiz = activity.kind == ActivityKind::Quiz;
+    let is_certificate = activity.kind == ActivityKind::Certificate;
+    // The certificate's state as the 修了証 screen last saw it (kept on the device), if it did.
+    let certificate = if is_certificate {
+        kept_certificate(history, &activity)
+    } else {
+        None
+    };
     // The test's state and grade as last seen on its page (kept on the device), if it was.
     let overview = if is_quiz {
         kept_quiz(history, &activity)
@@ -165,7 +176,9 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
             }
         }
         span { class: "lecture-side",
-            if activity.locked_reason.is_some() {
+            if let Some(c) = &certificate {
+                {certificate_state(lang, c)}
+            } else if activity.locked_reason.is_some() {
                 span { class: "muted", "🔒" }
             } else if let Some(o) = overview {
                 QuizBadge { lang, overview: o }
@@ -185,11 +198,37 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
                     to: Route::QuizView { course, quiz: activity.id },
                     {row}
                 }
+            } else if is_certificate {
+                Link {
+                    class: "lecture-row",
+                    "data-testid": "certificate-link",
+                    to: Route::CertificatesView {},
+                    {row}
+                }
             } else {
                 div { class: "lecture-row activity-row", {row} }
             }
         }
     }
+}
+
+/// A certificate's state on the course page, as on the 修了証 screen.
+fn certificate_state(lang: Lang, certificate: &Certificate) -> Element {
+    let (class, text) = certificates::state_label(lang, certificate, platform::now_ms() / 1000);
+    rsx! {
+        span { class: "certificate-state {class}", "data-testid": "certificate-state", "data-state": class, "{text}" }
+    }
+}
+
+/// The kept copy of a certificate, subscribing the caller to store changes.
+fn kept_certificate(history: History, activity: &Activity) -> Option<Certificate> {
+    let store = history.read()?;
+    Item::certificates()
+        .read(&*store.0)
+        .inspect_err(|e| tracing::error!("kept certificates unreadable: {e}"))
+        .ok()
+        .flatten()
+        .and_then(|k| k.value.into_iter().find(|c| c.id == activity.id))
 }
 
 /// An activity's completion as the site tracks it: "✓ 完了", "未完了", or nothing untracked.

@@ -2,6 +2,7 @@
 //! (`shell`).
 
 mod attempt;
+pub mod certificates;
 mod course;
 mod history;
 mod home;
@@ -13,6 +14,7 @@ pub mod shell;
 mod sign_in;
 
 pub use attempt::{AttemptResultView, AttemptSummaryView, AttemptView};
+pub use certificates::CertificatesView;
 pub use course::CourseView;
 pub use history::HistoryView;
 pub use home::Home;

@@ -20,7 +20,10 @@ pub fn Shell() -> Element {
     let lang = state::use_lang();
     // Hooks before the early return: the same ones on every render.
     let mut signing_out = use_signal(|| false);
-    let in_courses = !matches!(use_route::<Route>(), Route::HistoryView {});
+    let in_courses = !matches!(
+        use_route::<Route>(),
+        Route::HistoryView {} | Route::CertificatesView {}
+    );
     let Some(session) = session() else {
         return rsx! { SignIn {} };
     };
@@ -63,6 +66,10 @@ pub fn Shell() -> Element {
                 Link { class: "nav-item", active_class: "active", to: Route::HistoryView {}, "data-testid": "nav-history",
                     span { class: "nav-icon", "aria-hidden": "true", "⟲" }
                     span { {lang.tr(Msg::History)} }
+                }
+                Link { class: "nav-item", active_class: "active", to: Route::CertificatesView {}, "data-testid": "nav-certificates",
+                    span { class: "nav-icon", "aria-hidden": "true", "✪" }
+                    span { {lang.tr(Msg::Certificates)} }
                 }
             }
             main { class: "content", Outlet::<Route> {} }

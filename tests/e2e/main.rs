@@ -4,6 +4,7 @@
 mod util;
 
 mod browse;
+mod certificates;
 mod fault_proxy;
 mod history;
 mod join;

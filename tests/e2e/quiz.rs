@@ -39,15 +39,16 @@ fn store_path(name: &str) -> PathBuf {
     path
 }
 
-/// A learner's device: a session with the site at `url` and its own store on disk.
-struct Device {
-    session: juko_core::Session,
-    store: SqliteStore,
+/// A learner's device: a session with the site at `url` and its own store on disk (also the
+/// certificates' test's learner).
+pub(crate) struct Device {
+    pub(crate) session: juko_core::Session,
+    pub(crate) store: SqliteStore,
     path: PathBuf,
 }
 
 impl Device {
-    async fn new(url: &str, username: &str, name: &str) -> Device {
+    pub(crate) async fn new(url: &str, username: &str, name: &str) -> Device {
         let path = store_path(name);
         let l = learner(username);
         let session = juko_core::sign_in(url, l.username, l.password)
@@ -63,7 +64,7 @@ impl Device {
 
     /// The app killed and started again: every handle dropped without a word, the store
     /// reopened from its file, the session brought back from what was kept.
-    fn restarted(self) -> Device {
+    pub(crate) fn restarted(self) -> Device {
         let saved = self.session.saved();
         let path = self.path.clone();
         drop(self);
@@ -103,7 +104,7 @@ impl Device {
             .expect("the test's page")
     }
 
-    async fn open(&self, name: &str) -> LocalAttempt {
+    pub(crate) async fn open(&self, name: &str) -> LocalAttempt {
         let overview = self.overview(name).await;
         quiz::open(&self.session, &self.store, &overview, now_ms())
             .await
@@ -116,7 +117,11 @@ impl Device {
     }
 
     /// Submits the attempt; `time_up` when its countdown reached zero.
-    async fn submit(&self, local: &LocalAttempt, time_up: bool) -> juko_core::Result<Submitted> {
+    pub(crate) async fn submit(
+        &self,
+        local: &LocalAttempt,
+        time_up: bool,
+    ) -> juko_core::Result<Submitted> {
         quiz::submit(
             &self.session,
             &self.store,
@@ -145,7 +150,7 @@ impl Device {
     }
 
     /// Answers `slots` as the key says (or wrongly, for the slots in `wrong`).
-    fn answer_from_key(
+    pub(crate) fn answer_from_key(
         &self,
         mut local: LocalAttempt,
         name: &str,

@@ -29,8 +29,8 @@ impl Counts {
 /// The browser test files, run one after the other against the same server: the first visit
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) and a sequential one to the end, before the offline file deploys its
-/// new build; last, a phone's layout in both languages online and offline (it takes one of
+/// (one answer offline) and a sequential one to the end, and facility A's short unit finished
+/// for its certificate (opened online and offline), before the offline file deploys its new build; last, a phone's layout in both languages online and offline (it takes one of
 /// learner1's attempts, which nothing before it does).
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
@@ -39,6 +39,8 @@ const TEST_FILES: &[&str] = &[
     "quiz_flow.test.mjs",
     // Facility join: the newcomer joins facility A (wrong code, offline, right code).
     "join.test.mjs",
+    // facility A's short unit finished and its certificate opened.
+    "certificates.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
     "layout.test.mjs",

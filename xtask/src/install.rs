@@ -40,7 +40,8 @@ pub(crate) const DESKTOP: &[&str] = &[
 pub(crate) const HEADLESS: &[&str] = &["xvfb", "xauth", "imagemagick"];
 
 /// The UI is Japanese first: without a CJK font, Chromium's and WebKit's screenshots (the test
-/// artifacts) show boxes instead of text.
+/// artifacts) show boxes instead of text. The demo server sets its certificate PDFs in the same
+/// Noto Sans CJK JP, so `test` and `demo` install it before the server runs.
 pub(crate) const FONTS: &[&str] = &["fonts-noto-cjk"];
 
 fn is_debian() -> bool {

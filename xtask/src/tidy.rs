@@ -449,7 +449,7 @@ fn check_no_moodle_names(tokens: &[Token]) -> Vec<(usize, String)> {
 /// Anything else that is not space, an ASCII digit or ASCII punctuation is text for `i18n.rs`.
 const ICONS: &[char] = &[
     '←', '→', '✓', '✔', '✗', '·', '•', '…', '—', '–', '×', '▦', '⟲', '▶', '⏸', '✎', '✉', '🔒',
-    '🎓', '⚑',
+    '🎓', '⚑', '✪',
 ];
 
 /// Attributes whose values the learner never reads (the rest, `title`, `aria-label`,

@@ -31,7 +31,7 @@ pub struct Item<T> {
 }
 
 impl<T> Item<T> {
-    fn new(key: String) -> Item<T> {
+    pub(crate) fn new(key: String) -> Item<T> {
         Item {
             key,
             _of: PhantomData,

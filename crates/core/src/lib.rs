@@ -6,6 +6,8 @@
 //! [`SessionStore`], implemented by the app for each platform.
 
 pub mod catalog;
+// certificates (修了証) on the device.
+pub mod certificates;
 mod error;
 pub mod ids;
 pub mod join;

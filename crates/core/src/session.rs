@@ -73,6 +73,19 @@ impl Session {
         Ok(self.remote.course_contents(course).await?)
     }
 
+    /// A course's certificates.
+    pub async fn certificates(&self, course: &Course) -> Result<Vec<juko_model::Certificate>> {
+        Ok(self
+            .remote
+            .certificates(course.id, &course.full_name)
+            .await?)
+    }
+
+    /// A certificate's PDF from the site; the first fetch issues the certificate.
+    pub async fn certificate_pdf(&self, pdf_url: &str) -> Result<Vec<u8>> {
+        Ok(self.remote.certificate_pdf(pdf_url).await?)
+    }
+
     /// Tells the site the learner opened a course (Moodle's course log and "recent courses").
     pub async fn record_course_view(&self, course: CourseId) -> Result<()> {
         Ok(self.remote.view_course(course, None).await?)

@@ -40,6 +40,8 @@
 mod access;
 mod ajax;
 mod availability;
+// mod_customcert's PDF and verification pages.
+mod certificates;
 mod clock;
 mod config;
 mod db;
@@ -101,6 +103,14 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/pluginfile.php/{*path}", get(theme::pluginfile))
         .route("/theme/image.php", get(theme::image_query))
+        .route(
+            "/mod/customcert/mobile/pluginfile.php",
+            get(certificates::mobile_pluginfile),
+        )
+        .route(
+            "/mod/customcert/verify_certificate.php",
+            get(certificates::verify_certificate),
+        )
         .route("/theme/image.php/{*path}", get(theme::image_path))
         .layer(from_fn(http::cors));
     moodle

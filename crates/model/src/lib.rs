@@ -5,6 +5,8 @@
 //! Names follow DESIGN.md's concept table: Course (コース), Unit (講座), Lecture (講義).
 
 mod catalog;
+// certificates (修了証).
+mod certificate;
 mod ids;
 mod join;
 mod progress;
@@ -13,6 +15,10 @@ mod site;
 
 pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
+};
+pub use certificate::{
+    Certificate, CertificateState, EXPIRING_WITHIN_DAYS, Issue, Validity, calendar_date,
+    years_later,
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 // Facility join (施設コースに参加).

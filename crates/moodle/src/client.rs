@@ -355,6 +355,50 @@ impl Session {
         progress::decode_completed(&body).map_err(|e| self.scrub(e))
     }
 
+    /// The course's certificates: its certificate modules, and for each
+    /// `mod_customcert` the learner may open, its mobile view (issue time, PDF address).
+    pub async fn certificates(
+        &self,
+        course: CourseId,
+        course_name: &str,
+    ) -> Result<Vec<juko_model::Certificate>> {
+        let (function, params) = calls::course_contents(course);
+        let body = self.post(function, &params).await?;
+        let found = decode::certificates(course, course_name, &body).map_err(|e| self.scrub(e))?;
+        let mut certificates = Vec::with_capacity(found.len());
+        for found in found {
+            let certificate = match found.mobile_view {
+                Some(module) => {
+                    let (function, params) =
+                        crate::certificates::mobile_view_request(module, course);
+                    let body = self.post(function, &params).await?;
+                    let view =
+                        crate::certificates::read_mobile_view(&body).map_err(|e| self.scrub(e))?;
+                    crate::certificates::with_view(found.certificate, view)
+                }
+                None => found.certificate,
+            };
+            certificates.push(certificate);
+        }
+        Ok(certificates)
+    }
+
+    /// A certificate's PDF (`Certificate::pdf_url`). The first fetch issues the certificate.
+    pub async fn certificate_pdf(&self, pdf_url: &str) -> Result<Vec<u8>> {
+        let what = crate::certificates::PDF_ENDPOINT;
+        let site = &self.inner.site;
+        let url = crate::certificates::pdf_request_url(&site.inner.url, &self.inner.token, pdf_url)
+            .ok_or_else(|| Error::Decode {
+                function: what.to_owned(),
+                problem: crate::DecodeProblem::Shape("not this site's certificate".to_owned()),
+            })?;
+        let answer = site.send(what, site.inner.http.get(url)).await;
+        answer
+            .and_then(|a| a.success(what))
+            .and_then(crate::certificates::read_pdf)
+            .map_err(|e| self.scrub(e))
+    }
+
     async fn status(&self, (function, params): (&str, Params)) -> Result<()> {
         let body = self.post(function, &params).await?;
         decode::status(function, &body).map_err(|e| self.scrub(e))

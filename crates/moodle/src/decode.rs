@@ -68,6 +68,16 @@ pub fn course_contents(course: CourseId, body: &[u8]) -> Result<CourseContents> 
         .map(|sections| convert::course_contents(course, sections))
 }
 
+/// The certificate modules of a course, from the same answer.
+pub fn certificates(
+    course: CourseId,
+    course_name: &str,
+    body: &[u8],
+) -> Result<Vec<crate::certificates::FoundCertificate>> {
+    rest::<Vec<wire::Section>>(COURSE_CONTENTS, body)
+        .map(|sections| crate::certificates::find(course, course_name, &sections))
+}
+
 /// `login/token.php`: the token, or the sign-in refusal as [`Error::Login`].
 pub fn token(body: &[u8]) -> Result<Token> {
     let body = json_start(TOKEN_ENDPOINT, body)?;

@@ -13,6 +13,8 @@
 //! The protocol facts come from `shared/protocol/moodle-ws-subset.md`; section numbers in comments
 //! (`§4.2`) point there.
 
+// certificates (修了証).
+mod certificates;
 mod convert;
 pub mod decode;
 mod enrol;

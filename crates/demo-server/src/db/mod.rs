@@ -4,13 +4,14 @@
 //! learners, and SQLite serialises writers anyway.
 
 mod activity;
+mod certificates;
 mod courses;
 mod enrol;
 mod files;
-mod groups;
-mod profile;
 mod forum;
+mod groups;
 mod notifications;
+mod profile;
 mod progress;
 mod quiz;
 mod quiz_attempt;
@@ -20,6 +21,10 @@ mod users;
 pub(crate) use activity::{
     LogEvent, completion_states, lastaccess_of, log_event, mark_complete, set_completion_state,
     set_manual_completion, touch_lastaccess,
+};
+pub(crate) use certificates::{
+    CertificateRow, IssueRow, certificate_by_cm, certificate_by_id, insert_issue, issue_by_code,
+    issue_of,
 };
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,
@@ -34,17 +39,18 @@ pub(crate) use enrol::{
 pub(crate) use files::{
     FileRow, file_at, files_of_course, lecture_files, record_media, set_file_content,
 };
-pub(crate) use groups::{GroupRow, add_group_member, group_by_enrolment_key, user_groups};
-pub(crate) use profile::{
-    FieldVisibility, profile_field_id, profile_value, profile_values, set_profile_value,
 pub(crate) use forum::{
     DiscussionOrder, DiscussionRow, ForumRow, Page, PostOrder, PostRow, area_files,
     count_discussions, discussion_by_id, discussion_visible, discussions_of_forum, forum_by_id,
     forum_of_module, forums_of_course, post_in_forum, posts_of_discussion,
 };
+pub(crate) use groups::{GroupRow, add_group_member, group_by_enrolment_key, user_groups};
 pub(crate) use notifications::{
     NewNotification, NotificationRow, insert_notification, mark_all_notifications_read,
     mark_notification_read, notification_by_id, notifications_to, unread_notification_count,
+};
+pub(crate) use profile::{
+    FieldVisibility, profile_field_id, profile_value, profile_values, set_profile_value,
 };
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,

@@ -551,11 +551,42 @@ CREATE INDEX notifications_useridto ON notifications (useridto, timecreated);
 
 INSERT INTO sqlite_sequence (name, seq) VALUES
     ('forum', 30), ('forum_discussions', 4100), ('forum_posts', 5100), ('notifications', 778800);
+/// Version 8: certificates (修了証) as `mod_customcert` keeps them. `customcert_issues` is the
+/// plugin's table (one issue per learner and certificate, its verification code, when it was
+/// issued; no expiry column: the PDF's expiry element computes it). `customcert_elements` holds
+/// each certificate's elements that carry settings the demo reads (the expiry element's
+/// `{"dateitem": …, "startfrom": "award", "expiry": "+1 year"}`-like data, here
+/// `{"startfrom":"award","years":1}`); the layout itself is drawn by `certificates/pdf.rs`.
+const SCHEMA_V8: &str = r#"
+ALTER TABLE customcert ADD COLUMN requiredtime INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE customcert_issues (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    userid       INTEGER NOT NULL REFERENCES user(id),
+    customcertid INTEGER NOT NULL REFERENCES customcert(id),
+    code         TEXT NOT NULL UNIQUE,
+    emailed      INTEGER NOT NULL DEFAULT 0,
+    timecreated  INTEGER NOT NULL,
+    UNIQUE (userid, customcertid)
+);
+
+CREATE TABLE customcert_elements (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    customcertid INTEGER NOT NULL REFERENCES customcert(id),
+    element      TEXT NOT NULL,
+    data         TEXT NOT NULL DEFAULT ''
+);
+
+-- Certificates seeded before this version: the ICRweb rule, valid one year from the award.
+INSERT INTO customcert_elements (customcertid, element, data)
+    SELECT id, 'expiry', '{"startfrom":"award","years":1}' FROM customcert;
+
+INSERT INTO sqlite_sequence (name, seq) VALUES ('customcert_issues', 700);
 "#;
 
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
 const MIGRATIONS: &[&str] = &[
-    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7,
+    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8,
 ];
 
 /// Brings the schema up to date, one transaction per step.

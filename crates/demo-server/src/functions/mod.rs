@@ -3,6 +3,7 @@
 
 mod area_files;
 mod calendar;
+mod certificates;
 mod completion;
 mod contents;
 mod courses;
@@ -74,6 +75,8 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "mod_resource_view_resource",
     "tool_mobile_get_config",
     "tool_mobile_get_public_config",
+    // mod_customcert's mobile view.
+    "tool_mobile_get_content",
 ];
 
 /// Announcements and notifications (news forums, popup notifications): on every site, listed
@@ -159,6 +162,7 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
             json(crate::ajax::public_config(&ctx.wwwroot))
         }
         "tool_mobile_get_config" => json(mobile::get_config(&ctx, parse(query)?)?),
+        "tool_mobile_get_content" => json(certificates::get_content(&ctx, parse(query)?).await?),
         "core_course_get_courses_by_field" => {
             json(courses::get_courses_by_field(&ctx, parse(query)?).await?)
         }

@@ -307,13 +307,16 @@ impl<'a> Seeder<'a> {
             lectures.push(self.lecture(slot(index), lecture, &filename)?);
         }
         let mut next = lectures.len();
+        // A certificate asks for every lecture and, where the unit has a test, the test passed
+        // (its completion is "passing grade", so a failed test never counts as complete).
+        let mut required = lectures.clone();
         if let Some(plan) = quizzes::for_unit(unit) {
-            self.quiz(slot(next), plan)?;
+            required.push(self.quiz(slot(next), plan)?);
             next += 1;
         }
         if certificate {
             let name = format!("{} 修了証", unit.name);
-            let availability = completion_availability(&lectures);
+            let availability = completion_availability(&required);
             self.certificate(slot(next), &name, &availability)?;
         }
         Ok(lectures)
@@ -376,15 +379,22 @@ impl<'a> Seeder<'a> {
         Ok(cmid)
     }
 
-    /// A `customcert` locked until the unit's lectures are complete.
+    /// A `customcert` locked until the unit's lectures are complete and its test passed, valid
+    /// one year from the award (its expiry element).
     fn certificate(&self, slot: Slot, name: &str, availability: &str) -> rusqlite::Result<i64> {
         self.tx.execute(
             "INSERT INTO customcert (course, name, timemodified) VALUES (?1, ?2, ?3)",
             params![slot.courseid, name, self.now],
         )?;
+        let instance = self.tx.last_insert_rowid();
+        self.tx.execute(
+            "INSERT INTO customcert_elements (customcertid, element, data)
+             VALUES (?1, 'expiry', '{\"startfrom\":\"award\",\"years\":1}')",
+            [instance],
+        )?;
         let module = NewModule {
             modname: "customcert",
-            instance: self.tx.last_insert_rowid(),
+            instance,
             completion_on_view: false,
             availability: Some(availability),
         };

@@ -230,6 +230,16 @@ pub(crate) const ICROWN_TRAINING: Unit = Unit {
     ],
 };
 
+/// A short unit that ends facility A's course: one lecture of three minutes (three seconds under
+/// [`Timing::SecondPerMinute`]) and a three-question test, so a browser test can earn its
+/// certificate (修了証) from start to finish. Not in the brochure.
+pub(crate) const MINI: Unit = Unit {
+    code: "mini",
+    name: "修了証までの流れ（ミニ講座）",
+    summary: "<p>講義の視聴から確認テストの合格、修了証の発行までを短時間で体験できるミニ講座です。</p>",
+    lectures: &[l("受講の流れと修了証", "0:03")],
+};
+
 /// Every ICRweb unit of the brochure, in the order of the catalog course.
 pub(crate) const ICRWEB_UNITS: &[Unit] = &[
     KISO,

@@ -71,6 +71,7 @@ pub(crate) const FACILITY_A: CoursePlan = CoursePlan {
         catalog::KEIZOKU_2022,
         catalog::KEIZOKU_2023,
         catalog::KEIZOKU_2024,
+        catalog::MINI,
     ],
     certificates: true,
     locked_sections: &[],

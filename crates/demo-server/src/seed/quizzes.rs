@@ -6,7 +6,7 @@
 //! test takes its questions in a fixed order (sequential navigation) and one holds an essay,
 //! a type the learner app leaves to the site.
 
-use super::catalog::{ETHICS, ICROWN_OVERVIEW, ICROWN_ROLES, KISO, Unit};
+use super::catalog::{ETHICS, ICROWN_OVERVIEW, ICROWN_ROLES, KISO, MINI, Unit};
 
 /// One choice or accepted answer and its fraction of the question's mark.
 pub(crate) type Answer = (&'static str, f64);
@@ -74,7 +74,39 @@ pub(crate) fn for_unit(unit: &Unit) -> Option<&'static QuizPlan> {
     QUIZZES.iter().find(|plan| plan.unit.code == unit.code)
 }
 
-pub(crate) const QUIZZES: &[QuizPlan] = &[KISO_TEST, ETHICS_TEST, OVERVIEW_TEST, ROLES_TEST];
+pub(crate) const QUIZZES: &[QuizPlan] =
+    &[KISO_TEST, ETHICS_TEST, OVERVIEW_TEST, ROLES_TEST, MINI_TEST];
+
+/// The short unit's test: three questions, passed at two right (see `catalog::MINI`).
+const MINI_TEST: QuizPlan = QuizPlan {
+    unit: MINI,
+    name: "修了証までの流れ 確認テスト",
+    intro: "<p>全3問。60%以上の正答で合格です。合格すると修了証が発行されます。</p>",
+    attempts: 0,
+    timelimit: 0,
+    allowofflineattempts: false,
+    navmethod: "free",
+    pass_percent: 60.0,
+    questions: &[
+        Question::TrueFalse {
+            text: "<p>修了証は、講座の講義をすべて視聴し、確認テストに合格すると発行される。</p>",
+            correct: true,
+        },
+        Question::MultiChoice {
+            text: "<p>修了証の有効期間はどれですか。</p>",
+            single: true,
+            answers: &[
+                ("発行日から1年間", 1.0),
+                ("発行日から1か月間", 0.0),
+                ("無期限", 0.0),
+            ],
+        },
+        Question::TrueFalse {
+            text: "<p>修了証の検証コードがあれば、誰でも修了証が本物かどうかを確かめられる。</p>",
+            correct: true,
+        },
+    ],
+};
 
 const KISO_TEST: QuizPlan = QuizPlan {
     unit: KISO,

@@ -150,15 +150,15 @@ async fn the_status_function_lists_what_the_learner_can_see() {
     assert_eq!(reply["warnings"], json!([]));
     let statuses = reply["statuses"].as_array().expect("statuses");
     let mut lectures = 0;
-    for unit in 1..=4 {
+    for unit in 1..=5 {
         lectures += site
             .lectures(&token, FACILITY_A.shortname, unit)
             .await
             .len();
     }
-    // Certificates have no completion of their own: the lectures are listed, and the basic
-    // unit's test, complete with a passing grade.
-    assert_eq!(statuses.len(), lectures + 1);
+    // Certificates have no completion of their own: the lectures are listed, and the tests of
+    // the basic unit and the short unit, complete with a passing grade.
+    assert_eq!(statuses.len(), lectures + 2);
     let test = statuses
         .iter()
         .find(|s| s["modname"] == "quiz")

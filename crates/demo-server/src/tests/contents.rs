@@ -31,7 +31,8 @@ async fn sections_are_the_units_after_general() {
             "臨床研究の基礎知識講座",
             "臨床研究継続研修講座2022",
             "臨床研究継続研修講座2023",
-            "臨床研究継続研修講座2024"
+            "臨床研究継続研修講座2024",
+            "修了証までの流れ（ミニ講座）"
         ]
     );
     for (number, section) in reply.as_array().expect("sections").iter().enumerate() {

@@ -9,6 +9,7 @@ macro_rules! fixture {
 }
 
 mod catalog;
+mod certificates;
 mod completion;
 mod contents;
 mod courses;

@@ -168,7 +168,10 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         .db()
         .call(|conn| {
             conn.execute_batch(
-                "DROP TABLE groups_members; DROP TABLE groups; DROP TABLE user_info_data;
+                "DROP TABLE customcert_elements; DROP TABLE customcert_issues;
+                 ALTER TABLE customcert DROP COLUMN requiredtime;
+                 DELETE FROM sqlite_sequence WHERE name = 'customcert_issues';
+                 DROP TABLE groups_members; DROP TABLE groups; DROP TABLE user_info_data;
                  DROP TABLE user_info_field; ALTER TABLE enrol DROP COLUMN customint1;
                  ALTER TABLE enrol DROP COLUMN customint6; ALTER TABLE enrol DROP COLUMN customint3;
                  ALTER TABLE enrol DROP COLUMN enrolenddate;
@@ -212,6 +215,19 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         )
         .await;
     assert_eq!(lectures, resources, "every lecture has its length again");
+    // Certificates seeded before version 8 get ICRweb's one-year expiry element.
+    let expiring = upgraded
+        .query_i64(
+            "SELECT COUNT(*) FROM customcert c JOIN customcert_elements e
+               ON e.customcertid = c.id AND e.element = 'expiry' WHERE c.id > ?1",
+            0,
+        )
+        .await;
+    let certificates = upgraded
+        .query_i64("SELECT COUNT(*) FROM customcert WHERE id > ?1", 0)
+        .await;
+    assert!(certificates > 0);
+    assert_eq!(expiring, certificates);
     let kiso = upgraded.lectures(&token, FACILITY_A.shortname, 1).await;
     let answer = upgraded
         .push(

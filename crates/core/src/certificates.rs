@@ -1,0 +1,233 @@
+//! Certificates (修了証) on the device.
+//!
+//! The list is a catalog item ([`Item::certificates`]): kept in the account's store before it
+//! is shown, so the 修了証 screen opens offline with what the site last said. A PDF is fetched
+//! once (the first fetch is what issues the certificate on the site) and kept on a
+//! [`PdfShelf`]: a file in the account's data directory natively, browser storage on the web;
+//! later openings read the shelf, online or not. Validity is the model's rule on the device's
+//! clock ([`juko_model::Issue::validity`]).
+
+use std::future::Future;
+
+use juko_model::{Certificate, CertificateState, Course, LectureId, Validity};
+
+use crate::catalog::Item;
+use crate::{Error, Result, Session};
+
+impl Item<Vec<Certificate>> {
+    /// Every certificate of the learner's courses, in course order.
+    pub fn certificates() -> Item<Vec<Certificate>> {
+        Item::new("certificates".to_owned())
+    }
+}
+
+/// Where kept PDFs live; one shelf per account.
+pub trait PdfShelf {
+    /// The kept PDF of a certificate, if any.
+    fn get(&self, certificate: LectureId) -> impl Future<Output = Result<Option<Vec<u8>>>>;
+    /// Keeps a certificate's PDF, replacing any kept one.
+    fn put(&self, certificate: LectureId, pdf: &[u8]) -> impl Future<Output = Result<()>>;
+}
+
+/// Asks the site for the certificates of every course given, in that order.
+pub async fn fetch(session: &Session, courses: &[Course]) -> Result<Vec<Certificate>> {
+    let mut all = Vec::new();
+    for course in courses {
+        all.extend(session.certificates(course).await?);
+    }
+    Ok(all)
+}
+
+/// A certificate's PDF: the kept copy, else the site's (issuing it on the first fetch), kept
+/// before it is returned. Offline with nothing kept is [`Error::Unreachable`] from the fetch.
+pub async fn pdf(
+    session: Option<&Session>,
+    shelf: &impl PdfShelf,
+    certificate: &Certificate,
+) -> Result<Vec<u8>> {
+    if let Some(pdf) = shelf.get(certificate.id).await? {
+        return Ok(pdf);
+    }
+    if let CertificateState::Locked { missing } = &certificate.state {
+        return Err(Error::NotAvailable(missing.clone()));
+    }
+    let Some(url) = certificate.pdf_url.as_deref() else {
+        return Err(Error::NotAvailable(certificate.name.clone()));
+    };
+    let Some(session) = session else {
+        return Err(Error::Unreachable("signed out".to_owned()));
+    };
+    let pdf = session.certificate_pdf(url).await?;
+    shelf.put(certificate.id, &pdf).await?;
+    Ok(pdf)
+}
+
+/// The 修了証 screen's groups, by the device's clock.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Groups {
+    pub valid: Vec<Certificate>,
+    pub expiring: Vec<Certificate>,
+    pub expired: Vec<Certificate>,
+    /// Earned, not issued yet (the first opening of the PDF issues it).
+    pub available: Vec<Certificate>,
+    pub locked: Vec<Certificate>,
+}
+
+pub fn group(certificates: &[Certificate], now_secs: i64) -> Groups {
+    let mut groups = Groups::default();
+    for certificate in certificates {
+        let bucket = match (&certificate.state, certificate.validity(now_secs)) {
+            (CertificateState::Locked { .. }, _) => &mut groups.locked,
+            (CertificateState::Available, _) => &mut groups.available,
+            (_, Some(Validity::Expired)) => &mut groups.expired,
+            (_, Some(Validity::ExpiringSoon { .. })) => &mut groups.expiring,
+            (_, _) => &mut groups.valid,
+        };
+        bucket.push(certificate.clone());
+    }
+    groups
+}
+
+/// A shelf of files, `{dir}/{certificate}.pdf` (desktop and mobile: the account's data dir).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Debug)]
+pub struct FileShelf {
+    dir: std::path::PathBuf,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FileShelf {
+    pub fn new(dir: impl Into<std::path::PathBuf>) -> FileShelf {
+        FileShelf { dir: dir.into() }
+    }
+
+    fn path(&self, certificate: LectureId) -> std::path::PathBuf {
+        self.dir.join(format!("{certificate}.pdf"))
+    }
+
+    /// Where a kept PDF is, for a viewer to open.
+    pub fn file(&self, certificate: LectureId) -> Option<std::path::PathBuf> {
+        let path = self.path(certificate);
+        path.is_file().then_some(path)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl PdfShelf for FileShelf {
+    async fn get(&self, certificate: LectureId) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(self.path(certificate)) {
+            Ok(pdf) => Ok(Some(pdf)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Storage(e.to_string())),
+        }
+    }
+
+    async fn put(&self, certificate: LectureId, pdf: &[u8]) -> Result<()> {
+        let storage = |e: std::io::Error| Error::Storage(e.to_string());
+        std::fs::create_dir_all(&self.dir).map_err(storage)?;
+        // Written aside, then renamed: a killed app never leaves half a PDF to open.
+        let part = self.dir.join(format!("{certificate}.pdf.part"));
+        std::fs::write(&part, pdf).map_err(storage)?;
+        std::fs::rename(&part, self.path(certificate)).map_err(storage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::{CourseId, Issue, UnitId};
+
+    fn cert(id: i64, state: CertificateState) -> Certificate {
+        Certificate {
+            id: LectureId(id),
+            course_id: CourseId(2),
+            course_name: "c".into(),
+            unit_id: UnitId(900 + id),
+            unit_name: format!("u{id}"),
+            name: format!("n{id}"),
+            state,
+            pdf_url: Some(format!("https://s/pdf/{id}")),
+        }
+    }
+
+    fn issued(expires: i64) -> CertificateState {
+        CertificateState::Issued(Issue {
+            issued_at: 0,
+            expires: Some(expires),
+            code: None,
+        })
+    }
+
+    #[test]
+    fn certificates_group_by_the_devices_clock() {
+        let day = 86_400;
+        let all = [
+            cert(1, issued(400 * day)),
+            cert(2, issued(110 * day)),
+            cert(3, issued(50 * day)),
+            cert(4, CertificateState::Available),
+            cert(
+                5,
+                CertificateState::Locked {
+                    missing: "x".into(),
+                },
+            ),
+        ];
+        let groups = group(&all, 100 * day);
+        let ids = |v: &[Certificate]| v.iter().map(|c| c.id.0).collect::<Vec<_>>();
+        assert_eq!(ids(&groups.valid), [1]);
+        assert_eq!(ids(&groups.expiring), [2]);
+        assert_eq!(ids(&groups.expired), [3]);
+        assert_eq!(ids(&groups.available), [4]);
+        assert_eq!(ids(&groups.locked), [5]);
+        // A year on, the valid one expired too.
+        assert_eq!(ids(&group(&all, 401 * day).expired), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_kept_pdf_opens_without_the_site_and_a_locked_one_never_asks() {
+        let dir = std::env::temp_dir().join(format!("juko-shelf-{}", std::process::id()));
+        let shelf = FileShelf::new(&dir);
+        let run = |f| futures_executor(f);
+        let issued_cert = cert(7, issued(1));
+        assert!(matches!(
+            run(Box::pin(pdf(None, &shelf, &issued_cert))),
+            Err(Error::Unreachable(_))
+        ));
+        run(Box::pin(async {
+            shelf
+                .put(LectureId(7), b"%PDF-1.7 kept")
+                .await
+                .map(|_| Vec::new())
+        }))
+        .expect("kept");
+        assert_eq!(
+            run(Box::pin(pdf(None, &shelf, &issued_cert))).expect("kept copy"),
+            b"%PDF-1.7 kept"
+        );
+        assert_eq!(shelf.file(LectureId(7)), Some(dir.join("7.pdf")));
+        let locked = cert(
+            8,
+            CertificateState::Locked {
+                missing: "the test".into(),
+            },
+        );
+        assert_eq!(
+            run(Box::pin(pdf(None, &shelf, &locked))),
+            Err(Error::NotAvailable("the test".into()))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Runs a future that never waits on anything (the file shelf is synchronous inside).
+    fn futures_executor(
+        mut f: std::pin::Pin<Box<dyn Future<Output = Result<Vec<u8>>> + '_>>,
+    ) -> Result<Vec<u8>> {
+        use std::task::{Context, Poll, Waker};
+        let mut cx = Context::from_waker(Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            Poll::Ready(out) => out,
+            Poll::Pending => panic!("the shelf waited"),
+        }
+    }
+}

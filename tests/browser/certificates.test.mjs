@@ -1,0 +1,153 @@
+// Certificates (修了証) on a phone: learner1 finishes facility A's short
+// unit (watches its three-second lecture, passes its three-question test), receives the unit's
+// certificate from the 修了証 screen (its PDF opens in a new tab), sees it valid for a year, and
+// opens it again offline after a reload, from the copy the browser kept.
+// Run by `cargo xtask test` after the quiz tests, before the offline build swap (see lib.mjs).
+//
+// The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs,
+// MINI_TEST), written here as a test author knows them.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+
+const shots = artifacts('certificates');
+
+const COURSE = '国立がん研究センター中央病院';
+const UNIT = '修了証までの流れ（ミニ講座）';
+const ANSWERS = [
+  { text: '講義をすべて視聴し', truth: true },
+  { text: '有効期間', pick: '発行日から1年間' },
+  { text: '検証コード', truth: true },
+];
+
+const sel = {
+  courseCard: '[data-testid=course-card]',
+  unit: '[data-testid=unit]',
+  lectureLink: '[data-testid=lecture-link]',
+  quizLink: '[data-testid=quiz-link]',
+  certificateLink: '[data-testid=certificate-link]',
+  video: 'video[data-testid=lecture-video]',
+  start: '[data-testid=quiz-start]',
+  current: '.attempt-question.current [data-testid=question]',
+  next: '[data-testid=next-question]',
+  finish: '[data-testid=finish-attempt]',
+  submit: '[data-testid=submit-attempt]',
+  confirm: '[data-testid=submit-confirm]',
+  result: '[data-testid=attempt-result-panel]',
+  navCertificates: '[data-testid=nav-certificates]',
+  certificate: '[data-testid=certificate]',
+  open: '[data-testid=open-certificate]',
+};
+
+describe('a certificate earned and opened on a phone', () => {
+  let browser;
+  let page;
+  const screenshot = (name) => shots.screenshot(page, name);
+  const phone = VIEWPORTS.find((v) => v.name === 'phone');
+  const unit = () => page.locator(sel.unit, { hasText: UNIT });
+  const card = () => page.locator(sel.certificate, { hasText: UNIT });
+
+  before(async () => {
+    const { name: _, ...options } = phone;
+    browser = await openBrowser(options);
+    page = browser.page;
+    shots.watch(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows the short unit’s certificate locked, then watches its lecture', { timeout: 90_000 }, async () => {
+    await signIn(page, 'learner1', 'Juko-demo-1');
+    await page.locator(sel.courseCard, { hasText: COURSE }).click();
+    await unit().waitFor({ state: 'visible' });
+    await unit().scrollIntoViewIfNeeded();
+    await screenshot('unit-locked');
+    await unit().locator(sel.lectureLink).first().click();
+    const video = page.locator(sel.video);
+    await video.waitFor({ state: 'visible' });
+    await video.evaluate((v) => {
+      v.muted = true;
+      v.playbackRate = 2;
+      return v.play().catch(() => {});
+    });
+    await page.waitForFunction(() => document.querySelector('video')?.ended === true);
+    // Leaving the lecture sends what was recorded.
+    await page.goBack();
+    await unit().locator('.done-mark').first().waitFor({ state: 'visible' });
+  });
+
+  it('passes the unit’s test', { timeout: 120_000 }, async () => {
+    await unit().locator(sel.quizLink).click();
+    await page.locator(sel.start).click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    for (let i = 0; i < ANSWERS.length; i += 1) {
+      if (i > 0) await page.locator(sel.next).click();
+      const question = page.locator(sel.current);
+      await question.waitFor({ state: 'visible' });
+      const text = await question.locator('.question-text').innerText();
+      const right = ANSWERS.find((a) => text.includes(a.text));
+      assert.ok(right, `a seeded question: ${text}`);
+      if (right.pick) await question.locator('label.choice', { hasText: right.pick }).click();
+      else await question.locator(`input[data-answer="${right.truth}"]`).check();
+    }
+    await page.locator(sel.finish).click();
+    await page.locator(sel.submit).click();
+    await page.locator(sel.confirm).click();
+    await page.waitForFunction((s) => document.querySelector(s)?.dataset.result === 'passed', sel.result);
+    await screenshot('test-passed');
+  });
+
+  it('receives the certificate: its PDF opens, and it is valid for a year', { timeout: 90_000 }, async () => {
+    await page.locator(sel.navCertificates).click();
+    await card().waitFor({ state: 'visible' });
+    // The lecture's completion reaches the site with the sync after the lecture: ask again
+    // until the site counts it.
+    while ((await card().getAttribute('data-state')) !== 'available') {
+      assert.equal(await card().getAttribute('data-state'), 'locked');
+      await page.reload();
+      await card().waitFor({ state: 'visible' });
+    }
+    await screenshot('certificate-ready');
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), card().locator(sel.open).click()]);
+    assert.match(tab.url(), /^blob:/, 'the PDF from the app, in a new tab');
+    await tab.close();
+    await page.waitForFunction(
+      (unitName) => [...document.querySelectorAll('[data-testid=certificate]')]
+        .some((c) => c.innerText.includes(unitName) && c.dataset.state === 'valid'),
+      UNIT,
+    );
+    const issued = await card().locator('[data-testid=certificate-issued]').innerText();
+    const expires = await card().locator('[data-testid=certificate-expires]').innerText();
+    // 2026年11月29日 in Japanese, 2026-11-29 in English (the browser's language decides).
+    const date = (text) => text.match(/(\d{4})(?:年|-)(\d+)(?:月|-)(\d+)/).slice(1).map(Number);
+    const [y, m, d] = date(issued);
+    const [ey, em, ed] = date(expires);
+    assert.deepEqual([ey, em, ed], [y + 1, m, d], `valid one year: ${issued} → ${expires}`);
+    await screenshot('certificate-valid');
+    // No wider than the phone.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `fits the screen: ${wide}px`);
+  });
+
+  it('opens the kept certificate offline after a reload, and the course shows it', { timeout: 90_000 }, async () => {
+    await page.context().setOffline(true);
+    await page.reload();
+    await card().waitFor({ state: 'visible' });
+    assert.equal(await card().getAttribute('data-state'), 'valid');
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), card().locator(sel.open).click()]);
+    assert.match(tab.url(), /^blob:/);
+    await tab.close();
+    await screenshot('certificate-offline');
+    // The course page shows the unit's certificate valid too, from what the device kept.
+    await page.locator('nav .nav-item').first().click();
+    await page.locator(sel.courseCard, { hasText: COURSE }).click();
+    const state = unit().locator('[data-testid=certificate-state]');
+    await state.waitFor({ state: 'visible' });
+    assert.equal(await state.getAttribute('data-state'), 'valid');
+    await state.scrollIntoViewIfNeeded();
+    await screenshot('course-offline');
+    await page.context().setOffline(false);
+  });
+});
