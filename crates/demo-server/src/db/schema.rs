@@ -475,6 +475,7 @@ CREATE TABLE user_info_data (
     dataformat INTEGER NOT NULL DEFAULT 0,
     UNIQUE (userid, fieldid)
 );
+"#;
 
 /// Version 7: announcements and notifications, shaped after Moodle's `forum`,
 /// `forum_discussions`, `forum_posts` and `notifications` (the popup processor's list is
@@ -551,6 +552,8 @@ CREATE INDEX notifications_useridto ON notifications (useridto, timecreated);
 
 INSERT INTO sqlite_sequence (name, seq) VALUES
     ('forum', 30), ('forum_discussions', 4100), ('forum_posts', 5100), ('notifications', 778800);
+"#;
+
 /// Version 8: certificates (修了証) as `mod_customcert` keeps them. `customcert_issues` is the
 /// plugin's table (one issue per learner and certificate, its verification code, when it was
 /// issued; no expiry column: the PDF's expiry element computes it). `customcert_elements` holds
