@@ -262,6 +262,7 @@ mod tests {
                 features: juko_model::SiteFeatures::default(),
                 version: Some("2024100700".into()),
                 can_download_files: true,
+                site_course: juko_model::CourseId(1),
             },
         }
     }

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod ids;
+mod news;
 mod progress;
 mod quiz;
 mod site;
@@ -14,6 +15,10 @@ pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
+pub use news::{
+    Announcement, AnnouncementId, Attachment, Board, BoardId, Notification, NotificationId, Unread,
+    sort_announcements,
+};
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,

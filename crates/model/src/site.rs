@@ -1,6 +1,6 @@
 //! The site a learner signs in to, and who they are there.
 
-use crate::UserId;
+use crate::{CourseId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in learner.
@@ -27,6 +27,14 @@ pub struct SiteInfo {
     pub version: Option<String>,
     /// False when the site refuses file downloads to the app (then no lecture can stream).
     pub can_download_files: bool,
+    /// The site's own course (its front page), where the site's news is posted.
+    #[serde(default = "front_page")]
+    pub site_course: CourseId,
+}
+
+/// Moodle's front page course when a site does not say (as the Moodle App assumes).
+fn front_page() -> CourseId {
+    CourseId(1)
 }
 
 /// Optional capabilities of a site, each decided by the protocol crate from what the site lists.

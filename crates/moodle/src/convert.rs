@@ -42,6 +42,8 @@ pub(crate) fn site_info(w: wire::SiteInfo) -> model::SiteInfo {
         version: w.version.map(|v| v.0).filter(|v| !v.is_empty()),
         // Sites older than the field always allowed downloads.
         can_download_files: w.downloadfiles.is_none_or(|d| d.0 != 0),
+        // The Moodle App assumes 1 when the site does not say (`CoreSite.getSiteHomeId`).
+        site_course: CourseId(w.siteid.map_or(1, |id| id.0)),
     }
 }
 

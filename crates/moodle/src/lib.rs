@@ -22,6 +22,7 @@ mod lecture_meta;
 mod progress;
 mod question_html;
 mod quiz;
+pub mod sanitize;
 mod site_url;
 mod token;
 mod wire;

@@ -253,6 +253,8 @@ pub(crate) struct SiteInfo {
     pub(crate) functions: Vec<Function>,
     pub(crate) downloadfiles: Option<Int>,
     pub(crate) version: Option<Text>,
+    /// The front page course (`SITEID`): where the site's news forum lives.
+    pub(crate) siteid: Option<Int>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,73 @@
+//! The policy over the browser's own parser, for the web build.
+//!
+//! The HTML is set as the `innerHTML` of a `<div>` in a document made by `DOMParser`: the HTML
+//! standard's fragment parsing with a `<div>` as context, as ammonia parses. That document is
+//! inert (no browsing context): its scripts never run, its images never load, its handlers never
+//! fire. Only [`super::clean`]'s output leaves it.
+
+use super::ImageSource;
+use super::walk::{Node, Tree};
+use wasm_bindgen::JsCast;
+use web_sys::{DomParser, Element, SupportedType};
+
+const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+struct Fragment {
+    root: web_sys::Node,
+}
+
+impl Tree for Fragment {
+    type Handle = web_sys::Node;
+
+    fn top(&self) -> Vec<web_sys::Node> {
+        children(&self.root)
+    }
+
+    fn node(&self, node: &web_sys::Node) -> Node<web_sys::Node> {
+        match node.node_type() {
+            web_sys::Node::TEXT_NODE | web_sys::Node::CDATA_SECTION_NODE => {
+                Node::Text(node.node_value().unwrap_or_default())
+            }
+            web_sys::Node::ELEMENT_NODE => {
+                let Some(e) = node.dyn_ref::<Element>() else {
+                    return Node::Other;
+                };
+                let list = e.attributes();
+                let attributes = (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .map(|a| (a.name(), a.value()))
+                    .collect();
+                Node::Element {
+                    name: e.local_name(),
+                    html: e.namespace_uri().as_deref() == Some(HTML_NS),
+                    attributes,
+                    children: children(node),
+                }
+            }
+            _ => Node::Other,
+        }
+    }
+}
+
+fn children(node: &web_sys::Node) -> Vec<web_sys::Node> {
+    let list = node.child_nodes();
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+pub(super) fn clean(html: &str, image_src: Option<ImageSource>) -> String {
+    let Some(root) = parse(html) else {
+        // No parser (not in a browser): nothing of the site's HTML is shown rather than raw.
+        return String::new();
+    };
+    super::walk::clean(&Fragment { root }, image_src.as_ref())
+}
+
+fn parse(html: &str) -> Option<web_sys::Node> {
+    let doc = DomParser::new()
+        .ok()?
+        .parse_from_string("<!DOCTYPE html><body><div></div>", SupportedType::TextHtml)
+        .ok()?;
+    let div = doc.body()?.first_element_child()?;
+    div.set_inner_html(html);
+    Some(div.into())
+}
