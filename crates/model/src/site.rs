@@ -43,6 +43,9 @@ pub struct SiteFeatures {
     /// The site keeps viewing history (Juko's progress extension). Without it, history stays on
     /// the device and the site learns of views and manual completion the stock way.
     pub history_sync: bool,
+    /// The site lists notifications through its popup processor (else as messages).
+    #[serde(default)]
+    pub popup_notifications: bool,
 }
 
 /// Whether and how a site lets the app sign in with a password, read before sign-in.

@@ -17,6 +17,7 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, OnceLock};
 
+mod news;
 mod quiz;
 
 const APP_SITE_CHECK: &str = "login/token.php?appsitecheck=1";

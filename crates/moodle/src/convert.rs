@@ -53,6 +53,8 @@ fn features(functions: &[wire::Function]) -> model::SiteFeatures {
     let offers = |name: &str| functions.iter().any(|f| f.name == name);
     model::SiteFeatures {
         history_sync: offers(crate::progress::PUSH) && offers(crate::progress::PULL),
+        // A site without the popup processor lists notifications only as messages (§7.3).
+        popup_notifications: offers(crate::news::POPUP_NOTIFICATIONS),
     }
 }
 

@@ -8,10 +8,11 @@
 //! error, whatever else it holds; only then is the body read as the function's result.
 
 use crate::error::{DecodeProblem, Error, Exception, Result};
-use crate::{SiteUrl, Token, convert, quiz, wire};
+use crate::{SiteUrl, Token, convert, news, quiz, wire};
 use juko_model::{
-    Attempt, AttemptPage, AttemptReview, AttemptState, Course, CourseContents, CourseId, LectureId,
-    LoginPolicy, Question, QuizOverview, SiteInfo,
+    Announcement, Attempt, AttemptPage, AttemptReview, AttemptState, Board, BoardId, Course,
+    CourseContents, CourseId, LectureId, LoginPolicy, Notification, Question, QuizOverview,
+    SiteInfo,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -65,6 +66,31 @@ pub fn courses(body: &[u8]) -> Result<Vec<Course>> {
 pub fn course_contents(course: CourseId, body: &[u8]) -> Result<CourseContents> {
     rest::<Vec<wire::Section>>(COURSE_CONTENTS, body)
         .map(|sections| convert::course_contents(course, sections))
+}
+
+/// `mod_forum_get_forums_by_courses`: the news forums (announcement boards) among the
+/// forums listed, the site's being the one in `site_course`.
+pub fn news_boards(site_course: CourseId, body: &[u8]) -> Result<Vec<(BoardId, Board)>> {
+    rest::<Vec<news::Forum>>(news::FORUMS_BY_COURSES, body)
+        .map(|forums| news::news_boards(forums, site_course))
+}
+
+/// `mod_forum_get_forum_discussions` of the news forum `board_id`: its announcements, bodies
+/// sanitised.
+pub fn announcements(board_id: BoardId, board: Board, body: &[u8]) -> Result<Vec<Announcement>> {
+    rest::<news::Discussions>(news::FORUM_DISCUSSIONS, body)
+        .map(|answer| news::announcements(answer, board_id, board))
+}
+
+/// `message_popup_get_popup_notifications`.
+pub fn popup_notifications(body: &[u8]) -> Result<Vec<Notification>> {
+    rest::<news::PopupNotifications>(news::POPUP_NOTIFICATIONS, body)
+        .map(|answer| news::notifications(answer.notifications))
+}
+
+/// `core_message_get_messages` (notifications): the fallback for sites without popups.
+pub fn message_notifications(body: &[u8]) -> Result<Vec<Notification>> {
+    rest::<news::Messages>(news::MESSAGES, body).map(|answer| news::notifications(answer.messages))
 }
 
 /// `login/token.php`: the token, or the sign-in refusal as [`Error::Login`].

@@ -19,6 +19,7 @@ mod error;
 mod files;
 mod form;
 mod lecture_meta;
+mod news;
 mod progress;
 mod question_html;
 mod quiz;
@@ -37,6 +38,7 @@ pub use error::{
 };
 pub use files::stream_url;
 pub use form::{Params, Value};
+pub use news::{ANNOUNCEMENTS_PER_BOARD, NOTIFICATIONS_LIMIT};
 pub use question_html::{
     MAX_QUESTION_HTML, QuestionFields, QuestionProblem, answer_fields, parse_question,
 };
