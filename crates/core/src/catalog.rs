@@ -74,6 +74,13 @@ impl Item<AttemptReview> {
     }
 }
 
+impl Item<crate::news::News> {
+    /// お知らせ: the site's and my courses' announcements, and the site's notifications.
+    pub fn news() -> Item<crate::news::News> {
+        Item::new("news".to_owned())
+    }
+}
+
 impl<T: Serialize + DeserializeOwned> Item<T> {
     /// The kept copy, if this device has one. A copy that no longer reads (written by another
     /// version of the app) counts as none: the site is asked again.

@@ -8,6 +8,7 @@
 pub mod catalog;
 mod error;
 pub mod ids;
+pub mod news;
 pub mod quiz;
 pub mod recorder;
 mod session;

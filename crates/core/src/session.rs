@@ -42,6 +42,11 @@ impl Session {
         }
     }
 
+    /// The site's client, for the engine's own modules (`news`).
+    pub(crate) fn remote(&self) -> &juko_moodle::Session {
+        &self.remote
+    }
+
     /// The site and the learner, as the site described them at sign-in.
     pub fn info(&self) -> &SiteInfo {
         &self.info

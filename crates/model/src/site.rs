@@ -43,9 +43,14 @@ pub struct SiteFeatures {
     /// The site keeps viewing history (Juko's progress extension). Without it, history stays on
     /// the device and the site learns of views and manual completion the stock way.
     pub history_sync: bool,
-    /// The site lists notifications through its popup processor (else as messages).
-    #[serde(default)]
+    /// The site lists notifications through its popup processor (else as messages). Assumed
+    /// of a site described before this was read.
+    #[serde(default = "yes")]
     pub popup_notifications: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Whether and how a site lets the app sign in with a password, read before sign-in.
