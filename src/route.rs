@@ -2,11 +2,11 @@
 
 use crate::views::shell::Shell;
 use crate::views::{
-    AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView, Home, LectureView,
-    NotFound, QuizView,
+    AnnouncementView, AttemptResultView, AttemptSummaryView, AttemptView, CourseView, HistoryView,
+    Home, LectureView, NewsView, NotFound, QuizView,
 };
 use dioxus::prelude::*;
-use juko_model::{AttemptId, CourseId, LectureId};
+use juko_model::{AnnouncementId, AttemptId, CourseId, LectureId};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -29,6 +29,10 @@ pub enum Route {
         AttemptResultView { course: CourseId, quiz: LectureId, attempt: AttemptId },
         #[route("/history")]
         HistoryView {},
+        #[route("/news")]
+        NewsView {},
+        #[route("/news/:announcement")]
+        AnnouncementView { announcement: AnnouncementId },
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -79,6 +83,13 @@ mod tests {
                 "/courses/7/quizzes/42/attempts/9/result",
             ),
             (Route::HistoryView {}, "/history"),
+            (Route::NewsView {}, "/news"),
+            (
+                Route::AnnouncementView {
+                    announcement: AnnouncementId(4101),
+                },
+                "/news/4101",
+            ),
         ]
     }
 
@@ -108,6 +119,8 @@ mod tests {
             "/courses/7/quizzes/42/attempts/9/other",
             "/courses/7/other/3",
             "/nothing",
+            "/news/x",
+            "/news/1/other",
         ] {
             let route = Route::from_str(url).ok();
             assert!(

@@ -269,6 +269,7 @@ mod tests {
             summary_html: String::new(),
             progress_percent: None,
             last_access: None,
+            logo_url: None,
         }
     }
 

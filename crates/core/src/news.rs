@@ -78,6 +78,12 @@ pub async fn fetch(session: &Session, courses: &[CourseId]) -> Result<News> {
     })
 }
 
+/// [`fetch`] for the learner's courses as the site lists them now.
+pub async fn fetch_mine(session: &Session) -> Result<News> {
+    let courses: Vec<CourseId> = session.courses().await?.iter().map(|c| c.id).collect();
+    fetch(session, &courses).await
+}
+
 /// The site said no to this one request (as opposed to not being reachable, or the session).
 fn refused(e: &Error) -> bool {
     matches!(

@@ -97,6 +97,24 @@ impl Session {
         format!("{site}-{}", self.info.user.id)
     }
 
+    /// A file of the site (an attachment, a course's logo) at a URL that loads it: the token
+    /// added for the site's own files; `None` for anything but a web address.
+    pub fn file_url(&self, url: &str) -> Option<String> {
+        let file = Media {
+            url: url.to_owned(),
+            mime_type: String::new(),
+            size_bytes: 0,
+            external: false,
+        };
+        self.stream_url(&file)
+    }
+
+    /// The site's HTML (an announcement's body) to show now: cleaned, the site's images loading
+    /// with the token, any other image source dropped.
+    pub fn display_html(&self, html: &str) -> String {
+        juko_moodle::sanitize::for_display(html, self.remote.image_source())
+    }
+
     /// The URL a video element can stream the lecture's media from; `None` when the site gave
     /// no web address for it (only `http`/`https` become media sources).
     pub fn stream_url(&self, media: &Media) -> Option<String> {

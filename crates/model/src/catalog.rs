@@ -15,6 +15,9 @@ pub struct Course {
     pub progress_percent: Option<f64>,
     /// Unix seconds of the learner's last visit, when known.
     pub last_access: Option<i64>,
+    /// The course's own image (a facility's logo), as the site's URL without credentials.
+    #[serde(default)]
+    pub logo_url: Option<String>,
 }
 
 /// A course opened: its units in order.

@@ -370,6 +370,21 @@ impl Session {
         root.join(&format!("mod/quiz/view.php?id={module}"))
     }
 
+    /// Where an image in the site's HTML loads from when shown: the site's own files with the
+    /// token added, nothing else (see [`crate::sanitize::for_display`]).
+    pub fn image_source(&self) -> crate::sanitize::ImageSource {
+        let site = &self.inner.site.inner;
+        let (url, root) = (site.url.clone(), site.wwwroot.get().cloned());
+        let token = self.inner.token.clone();
+        std::sync::Arc::new(move |src: &str| {
+            let src = src.trim().replace("&amp;", "&");
+            crate::files::with_token(&url, &token, &src).or_else(|| {
+                root.as_ref()
+                    .and_then(|r| crate::files::with_token(r, &token, &src))
+            })
+        })
+    }
+
     pub fn stream_url(&self, media: &Media) -> String {
         if media.external {
             return media.url.clone();

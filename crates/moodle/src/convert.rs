@@ -98,6 +98,15 @@ pub(crate) fn course(w: wire::Course) -> model::Course {
         progress_percent: w.progress.map(|p| p.0).filter(|p| p.is_finite()),
         // 0 means "never" on the rare sites that send it instead of null.
         last_access: w.lastaccess.map(|t| t.0).filter(|t| *t > 0),
+        logo_url: w
+            .overviewfiles
+            .into_iter()
+            .filter(|f| {
+                f.mimetype
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("image/"))
+            })
+            .find_map(|f| f.fileurl.filter(|u| model::is_web_url(u))),
     }
 }
 

@@ -272,6 +272,16 @@ pub(crate) struct Course {
     pub(crate) summary: Option<String>,
     pub(crate) progress: Option<Float>,
     pub(crate) lastaccess: Option<Int>,
+    /// The course's own image files (a facility's logo): `courseimage` may be a generated
+    /// pattern, these are what the site's administrator uploaded.
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) overviewfiles: Vec<OverviewFile>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OverviewFile {
+    pub(crate) fileurl: Option<String>,
+    pub(crate) mimetype: Option<String>,
 }
 
 // ---- Course contents -----------------------------------------------------------------------

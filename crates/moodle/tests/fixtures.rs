@@ -355,7 +355,11 @@ fn site_info() {
     assert_eq!(info.user.id, UserId(1234));
     assert_eq!(info.user.username, "taro.yamada");
     assert_eq!(info.user.full_name, "山田 太郎");
-    assert_eq!(info.site_course, CourseId(1), "the front page, where the site's news is");
+    assert_eq!(
+        info.site_course,
+        CourseId(1),
+        "the front page, where the site's news is"
+    );
     assert_eq!(info.lang, "ja");
     assert!(
         !info.features.history_sync,
