@@ -6,5 +6,6 @@ mod util;
 mod browse;
 mod fault_proxy;
 mod history;
+mod news;
 mod quiz;
 mod sign_in;
