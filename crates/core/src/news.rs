@@ -78,6 +78,12 @@ pub async fn fetch(session: &Session, courses: &[CourseId]) -> Result<News> {
     })
 }
 
+/// The site's HTML cleaned as announcement bodies are (`juko_moodle::sanitize`): for the web
+/// build's differential test, which compares the browser's backend with ammonia's answers.
+pub fn clean_site_html(html: &str) -> String {
+    juko_moodle::sanitize::sanitize_html(html)
+}
+
 /// [`fetch`] for the learner's courses as the site lists them now.
 pub async fn fetch_mine(session: &Session) -> Result<News> {
     let courses: Vec<CourseId> = session.courses().await?.iter().map(|c| c.id).collect();

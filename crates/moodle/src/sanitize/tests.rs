@@ -317,3 +317,110 @@ proptest! {
         }
     }
 }
+
+// ---- The browser's backend against ammonia ---------------------------------------------------
+
+/// Inputs for the browser test (`tests/browser/sanitize.test.mjs`), with ammonia's answer to
+/// each: the hostile table and generated markup, minus `<noscript>` (parsed by scripting flag:
+/// see the table). The browser runs its backend on the inputs and must give the same answers.
+fn browser_cases() -> Vec<(String, String)> {
+    const TAGS: &[&str] = &[
+        "p", "b", "a", "img", "table", "tr", "td", "li", "ul", "div", "span", "script", "style",
+        "svg", "math", "iframe", "template", "form", "select", "textarea", "title", "xmp", "pre",
+        "br", "font", "marquee", "h1", "caption", "option", "body", "html", "head", "ol", "th",
+        "blockquote", "code", "object", "embed", "video",
+    ];
+    const ATTRS: &[&str] = &[
+        "href", "src", "onerror", "onclick", "style", "class", "id", "title", "alt", "colspan",
+        "target", "rel", "width", "xlink:href", "start", "rowspan", "scope",
+    ];
+    const VALUES: &[&str] = &[
+        "https://icrweb.example.jp/a?b=1&c=2",
+        "javascript:alert(1)",
+        " java\tscript:x",
+        "data:text/html,x",
+        "/relative",
+        "x\" onload=\"y",
+        "'",
+        "&amp;&lt;&quot;",
+        "\u{a0}",
+        "HTTP://A.JP",
+        "2",
+        "https://evil.example/x.png",
+    ];
+    const TEXTS: &[&str] = &[
+        "テキスト", "a&b", "<", ">", "&lt;", "&#0;", "&nbsp;", "\"", " ", "\n", "x", "]]>", "&amp",
+        "&#x3c;script&#x3e;",
+    ];
+    // A fixed linear congruential sequence: the same inputs on every machine, no dependency.
+    let mut state: u64 = 0x4a75_6b6f;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n
+    };
+    let mut inputs: Vec<String> = HOSTILE
+        .iter()
+        .map(|(i, _)| (*i).to_owned())
+        .filter(|i| !i.contains("noscript"))
+        .collect();
+    for _ in 0..400 {
+        let mut html = String::new();
+        for _ in 0..next(24) {
+            match next(5) {
+                0 | 1 => {
+                    html.push('<');
+                    html.push_str(TAGS[next(TAGS.len())]);
+                    for _ in 0..next(3) {
+                        let (a, v) = (ATTRS[next(ATTRS.len())], VALUES[next(VALUES.len())]);
+                        html.push_str(&format!(" {a}=\"{v}\""));
+                    }
+                    html.push('>');
+                }
+                2 => html.push_str(&format!("</{}>", TAGS[next(TAGS.len())])),
+                3 => html.push_str(TEXTS[next(TEXTS.len())]),
+                _ => html.push_str(["<!-- c -->", "<!DOCTYPE html>", "テキスト"][next(3)]),
+            }
+        }
+        inputs.push(html);
+    }
+    inputs
+        .into_iter()
+        .map(|i| {
+            let out = sanitize_html(&i);
+            (i, out)
+        })
+        .collect()
+}
+
+fn browser_fixture_path() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/browser/fixtures/sanitize.json")
+}
+
+/// The fixture is ammonia's answer today: regenerate it with `JUKO_WRITE_FIXTURES=1` when the
+/// policy changes (and the browser test then checks the browser's backend against it).
+#[test]
+fn the_browser_fixture_is_ammonias_answer() {
+    let cases: Vec<serde_json::Value> = browser_cases()
+        .into_iter()
+        .map(|(input, output)| serde_json::json!({ "input": input, "output": output }))
+        .collect();
+    let json = serde_json::to_string_pretty(&cases).unwrap() + "\n";
+    let path = browser_fixture_path();
+    if std::env::var_os("JUKO_WRITE_FIXTURES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &json).unwrap();
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == json,
+        "{} is not ammonia's answer today: rerun with JUKO_WRITE_FIXTURES=1",
+        path.display()
+    );
+    // The walker agrees on every case too (the browser then differs only by its parser).
+    for (input, output) in browser_cases() {
+        assert_eq!(walked(&input), output, "input: {input}");
+    }
+}
