@@ -85,3 +85,66 @@ pub fn NotificationItem(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(app: fn() -> Element) -> String {
+        let mut dom = VirtualDom::new(app);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn the_badge_counts_and_hides_at_zero() {
+        assert_eq!(
+            render(|| rsx! { UnreadBadge { lang: Lang::Ja, count: 0 } }),
+            ""
+        );
+        let html = render(|| rsx! { UnreadBadge { lang: Lang::Ja, count: 3 } });
+        assert!(html.contains(">3<") && html.contains("未読 3 件"), "{html}");
+        let html = render(|| rsx! { UnreadBadge { lang: Lang::En, count: 120 } });
+        assert!(
+            html.contains(">99+<") && html.contains("120 unread"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_line_marks_unread_and_pinned() {
+        let html = render(|| {
+            rsx! {
+                AnnouncementLine {
+                    lang: Lang::Ja,
+                    board: "基本コース".to_owned(),
+                    subject: "受講期限".to_owned(),
+                    ago: "3日前".to_owned(),
+                    pinned: true,
+                    unread: true,
+                }
+            }
+        });
+        assert!(
+            html.contains("news-line unread") && html.contains("unread-dot"),
+            "{html}"
+        );
+        assert!(html.contains("重要") && html.contains("受講期限"), "{html}");
+        let html = render(|| {
+            rsx! {
+                AnnouncementLine {
+                    lang: Lang::En,
+                    board: "Site".to_owned(),
+                    subject: "s".to_owned(),
+                    ago: "now".to_owned(),
+                    pinned: false,
+                    unread: false,
+                }
+            }
+        });
+        assert!(
+            !html.contains("unread") && !html.contains("Pinned"),
+            "{html}"
+        );
+    }
+}
