@@ -12,6 +12,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -60,6 +61,16 @@ pub(crate) enum Error {
         exception: &'static str,
         errorcode: &'static str,
     },
+    /// A `moodle_exception` thrown with a sentence as its error code (`mod_forum`'s "Unable to
+    /// find forum with id 7"): the code is the sentence, the message `error/<sentence>`.
+    #[error("error/{errorcode}")]
+    Unworded { errorcode: String },
+    /// Moodle's `accessdenied` (module `admin`): someone else's messages.
+    #[error("Access denied")]
+    AccessDenied,
+    /// `invaliduser`: a user id that names no real user.
+    #[error("Invalid user")]
+    InvalidUser,
     /// A quiz's `moodle_exception` (module `quiz` or `question`): its code and its language
     /// string, or `quiz/<code>` where Moodle has none (`Invalid page number`).
     #[error("{message}")]
@@ -113,6 +124,13 @@ impl Error {
         }
     }
 
+    /// A `moodle_exception` whose code is a sentence (see `Error::Unworded`).
+    pub(crate) fn unworded(errorcode: impl Into<String>) -> Error {
+        Error::Unworded {
+            errorcode: errorcode.into(),
+        }
+    }
+
     pub(crate) fn missing_record(table: &'static str) -> Error {
         Error::InvalidRecord {
             table,
@@ -139,8 +157,18 @@ impl Error {
         }
     }
 
-    pub(crate) fn errorcode(&self) -> &'static str {
+    pub(crate) fn errorcode(&self) -> Cow<'static, str> {
         match self {
+            Error::Unworded { errorcode } => Cow::Owned(errorcode.clone()),
+            other => Cow::Borrowed(other.static_errorcode()),
+        }
+    }
+
+    fn static_errorcode(&self) -> &'static str {
+        match self {
+            Error::Unworded { .. } => "",
+            Error::AccessDenied => "accessdenied",
+            Error::InvalidUser => "invaliduser",
             Error::InvalidToken => "invalidtoken",
             Error::AccessException { .. } => "accessexception",
             Error::InvalidParameter { .. } => "invalidparameter",
@@ -245,7 +273,7 @@ impl Error {
 #[derive(Debug, Serialize)]
 pub(crate) struct RestException {
     exception: &'static str,
-    errorcode: &'static str,
+    errorcode: Cow<'static, str>,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     debuginfo: Option<String>,
@@ -254,7 +282,7 @@ pub(crate) struct RestException {
 #[derive(Debug, Serialize)]
 pub(crate) struct AjaxFatal {
     error: String,
-    errorcode: &'static str,
+    errorcode: Cow<'static, str>,
     stacktrace: Option<String>,
     debuginfo: Option<String>,
     reproductionlink: Option<String>,
@@ -263,7 +291,7 @@ pub(crate) struct AjaxFatal {
 #[derive(Debug, Serialize)]
 pub(crate) struct AjaxCallException {
     message: String,
-    errorcode: &'static str,
+    errorcode: Cow<'static, str>,
     link: String,
     moreinfourl: String,
     #[serde(skip_serializing_if = "Option::is_none")]

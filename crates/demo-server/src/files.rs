@@ -70,9 +70,10 @@ async fn serve(
 async fn lookup(state: &AppState, path: &str, form: &Form) -> Result<FileRow> {
     let user = token::authenticate(state, form.get("token")).await?;
     let target = FilePath::parse(path).ok_or(Error::FileNotFound)?;
+    let now = state.clock().now();
     state
         .db()
-        .call(move |conn| find_file(conn, &user, &target))
+        .call(move |conn| find_file(conn, &user, &target, now))
         .await
 }
 
@@ -104,35 +105,71 @@ impl FilePath {
     }
 }
 
-/// `resource_pluginfile`: the learner must be able to open the module; the first argument is
-/// the revision, ignored (it only busts caches); the rest is the file's path and name.
+/// The file a path names, if the user may have it: each component's file handler checks the
+/// user may enter the course and see the item, as Moodle's `*_pluginfile` callbacks do.
 fn find_file(
     conn: &rusqlite::Connection,
     user: &db::UserRow,
     target: &FilePath,
+    now: i64,
 ) -> Result<FileRow> {
-    let Some((ContextLevel::Module, cmid, Some(courseid))) =
-        db::context_of(conn, target.contextid)?
-    else {
-        return Err(Error::FileNotFound);
-    };
-    if target.component != "mod_resource" || target.filearea != "content" {
-        return Err(Error::FileNotFound);
+    let area = (target.component.as_str(), target.filearea.as_str());
+    match db::context_of(conn, target.contextid)? {
+        Some((ContextLevel::Module, cmid, Some(courseid))) => match area {
+            ("mod_resource", "content") => resource_file(conn, user, target, cmid, courseid),
+            ("mod_forum", "post" | "attachment") => {
+                forum_file(conn, user, target, cmid, courseid, now)
+            }
+            _ => Err(Error::FileNotFound),
+        },
+        Some((ContextLevel::Course, courseid, _)) if area == ("course", "overviewfiles") => {
+            course_image(conn, user, target, courseid)
+        }
+        _ => Err(Error::FileNotFound),
     }
-    let denied = |denied: crate::access::Denied| Error::RequireLogin {
+}
+
+fn refused(denied: crate::access::Denied) -> Error {
+    Error::RequireLogin {
         reason: denied.reason(),
-    };
-    enter_course(conn, user, courseid)?.map_err(denied)?;
+    }
+}
+
+/// `require_course_login` on a module: enrolled (or the site course) and the module open.
+fn open_module(
+    conn: &rusqlite::Connection,
+    user: &db::UserRow,
+    cmid: i64,
+    courseid: i64,
+) -> Result<()> {
+    enter_course(conn, user, courseid)?.map_err(refused)?;
     CourseView::load(conn, courseid, user.id)?
         .open_module(cmid)
-        .map_err(denied)?;
-    let [_revision, dirs @ .., filename] = target.args.as_slice() else {
-        return Err(Error::FileNotFound);
-    };
-    let filepath = if dirs.is_empty() {
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// `/dir/` from the path segments between the item and the file name (`/` when none).
+fn file_path(dirs: &[String]) -> String {
+    if dirs.is_empty() {
         "/".to_owned()
     } else {
         format!("/{}/", dirs.join("/"))
+    }
+}
+
+/// `resource_pluginfile`: the learner must be able to open the module; the first argument is
+/// the revision, ignored (it only busts caches); the rest is the file's path and name.
+fn resource_file(
+    conn: &rusqlite::Connection,
+    user: &db::UserRow,
+    target: &FilePath,
+    cmid: i64,
+    courseid: i64,
+) -> Result<FileRow> {
+    open_module(conn, user, cmid, courseid)?;
+    let [_revision, dirs @ .., filename] = target.args.as_slice() else {
+        return Err(Error::FileNotFound);
     };
     db::file_at(
         conn,
@@ -140,7 +177,65 @@ fn find_file(
         "mod_resource",
         "content",
         0,
-        &filepath,
+        &file_path(dirs),
+        filename,
+    )?
+    .ok_or(Error::FileNotFound)
+}
+
+/// `forum_pluginfile`: the learner must be able to open the forum, and the post (the item)
+/// must be one of this forum's that they may see (a timed discussion not yet shown is not).
+fn forum_file(
+    conn: &rusqlite::Connection,
+    user: &db::UserRow,
+    target: &FilePath,
+    cmid: i64,
+    courseid: i64,
+    now: i64,
+) -> Result<FileRow> {
+    open_module(conn, user, cmid, courseid)?;
+    let [postid, dirs @ .., filename] = target.args.as_slice() else {
+        return Err(Error::FileNotFound);
+    };
+    let postid: i64 = postid.parse().map_err(|_| Error::FileNotFound)?;
+    let forumid = db::forum_of_module(conn, cmid)?.ok_or(Error::FileNotFound)?;
+    let discussion = db::post_in_forum(conn, postid, forumid)?.ok_or(Error::FileNotFound)?;
+    if !db::discussion_visible(&discussion, user.id, now) {
+        return Err(Error::FileNotFound);
+    }
+    db::file_at(
+        conn,
+        target.contextid,
+        "mod_forum",
+        &target.filearea,
+        postid,
+        &file_path(dirs),
+        filename,
+    )?
+    .ok_or(Error::FileNotFound)
+}
+
+/// A course's image (`course/overviewfiles`, no item id). Moodle serves these to anyone
+/// signed in when the course is visible; here, as for every other file, only to learners
+/// who may enter the course (a facility's logo stays with the facility).
+fn course_image(
+    conn: &rusqlite::Connection,
+    user: &db::UserRow,
+    target: &FilePath,
+    courseid: i64,
+) -> Result<FileRow> {
+    enter_course(conn, user, courseid)?.map_err(refused)?;
+    let [dirs @ .., filename] = target.args.as_slice() else {
+        return Err(Error::FileNotFound);
+    };
+    let contextid = target.contextid;
+    db::file_at(
+        conn,
+        contextid,
+        "course",
+        "overviewfiles",
+        0,
+        &file_path(dirs),
         filename,
     )?
     .ok_or(Error::FileNotFound)

@@ -138,6 +138,32 @@ impl MediaStore {
         Ok(clips)
     }
 
+    /// Stores small bytes at their content address (a no-op when they are there already);
+    /// returns the contenthash. Written to a temporary name and renamed, as clips are.
+    pub(crate) fn store_bytes(&self, bytes: &[u8]) -> anyhow::Result<String> {
+        let contenthash: String = Sha1::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let target = self.path_of(&contenthash);
+        if std::fs::metadata(&target).is_ok_and(|meta| meta.len() == bytes.len() as u64) {
+            return Ok(contenthash);
+        }
+        let tmp_dir = self.tmp_dir();
+        std::fs::create_dir_all(&tmp_dir)?;
+        let tmp = tmp_dir.join(format!(
+            "{contenthash}.{}.{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::write(&tmp, bytes)?;
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(&tmp, &target)?;
+        Ok(contenthash)
+    }
+
     /// A clip generated on an earlier run, if its recipe file and its bytes are both there.
     fn cached_clip(&self, spec: &ClipSpec) -> anyhow::Result<Option<Clip>> {
         let recipe = spec.recipe();

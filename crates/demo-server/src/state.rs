@@ -50,6 +50,7 @@ impl AppState {
         let db = Db::open(&config.db)?;
         let media = MediaStore::new(config.media_dir.clone());
         let clips = Clips::prepare(&media, config.media).await?;
+        let news_files = seed::news::NewsFiles::store(&media)?;
         let clock = Clock::default();
         let (cost, now) = (config.password_cost, clock.now());
         let extension = config.progress_extension;
@@ -62,6 +63,7 @@ impl AppState {
                     seed::seed(conn, &clips, cost, now)?;
                     tracing::info!("seeded the demo site");
                 }
+                seed::add_news(conn, &news_files, now)?;
                 db::set_lecture_completion(conn, extension)?;
                 Ok(db::progress_epoch(conn)?)
             })

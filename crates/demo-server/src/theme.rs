@@ -56,6 +56,7 @@ fn icon(component: &str, image: &str) -> Option<&'static str> {
     let component = component.strip_prefix("mod_").unwrap_or(component);
     match (component, image) {
         ("core", "u/f1" | "u/f2" | "u/f3") => Some(USER),
+        ("core", "i/marker") => Some(MARKER),
         ("core", "f/video" | "f/video-24" | "f/mpeg" | "f/mpeg-24") => Some(VIDEO),
         ("core", img) if img.starts_with("f/") => Some(FILE),
         (_, "monologo" | "icon") => Some(match component {
@@ -151,6 +152,7 @@ const QUIZ: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height
 const FORUM: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><path d="M3 4h13v9H8l-4 4v-4H3z" fill="#11a676"/><path d="M18 8h3v9h-1v3l-3-3h-7v-2h8z" fill="#11a676" fill-opacity="0.6"/></svg>"##;
 const CERTIFICATE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><rect x="2" y="4" width="20" height="13" rx="1" fill="#fff" stroke="#f7634d" stroke-width="1.5"/><circle cx="16" cy="15" r="3" fill="#f7634d"/><path d="M14.5 17.5L14 22l2-1 2 1-.5-4.5M6 8h9M6 11h6" stroke="#f7634d" stroke-width="1.5" fill="none"/></svg>"##;
 const GENERIC: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><rect x="3" y="3" width="18" height="18" rx="3" fill="#6c757d"/><circle cx="12" cy="12" r="4" fill="#fff"/></svg>"##;
+const MARKER: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6z" fill="#0f6cbf"/><circle cx="12" cy="19.5" r="2" fill="#0f6cbf"/></svg>"##;
 const USER: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100"><rect width="100" height="100" fill="#ced4da"/><circle cx="50" cy="38" r="18" fill="#fff"/><path d="M16 96c4-22 18-32 34-32s30 10 34 32z" fill="#fff"/></svg>"##;
 
 #[cfg(test)]

@@ -52,6 +52,51 @@ pub(crate) fn course_image(wwwroot: &str, contextid: i64, revision: i64) -> Stri
     format!("{wwwroot}/pluginfile.php/{contextid}/course/generated/{revision}/course.svg")
 }
 
+/// The default user picture (`u/f1` 100 px, `u/f2` 35 px), as the theme serves it.
+pub(crate) fn user_picture(wwwroot: &str, size: &str) -> String {
+    format!("{wwwroot}/theme/image.php/boost/core/1/u/{size}")
+}
+
+/// A file's path and name as `moodle_url::make_pluginfile_url` writes them after the area.
+fn file_path(filepath: &str, filename: &str) -> String {
+    let path: String = filepath
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", encode_segment(s)))
+        .collect();
+    format!("{path}{}", encode_segment(filename))
+}
+
+/// A forum post's file as the post exporter links it: the cookie-authenticated
+/// `pluginfile.php` with `forcedownload=1` (clients turn it into the token form).
+pub(crate) fn forum_file_url(
+    wwwroot: &str,
+    contextid: i64,
+    filearea: &str,
+    itemid: i64,
+    filepath: &str,
+    filename: &str,
+) -> String {
+    format!(
+        "{wwwroot}/pluginfile.php/{contextid}/mod_forum/{filearea}/{itemid}/{}?forcedownload=1",
+        file_path(filepath, filename)
+    )
+}
+
+/// A course's uploaded image (`course_summary_exporter::get_course_image`): the
+/// cookie-authenticated `pluginfile.php`, no item id.
+pub(crate) fn course_overview_image(
+    wwwroot: &str,
+    contextid: i64,
+    filepath: &str,
+    filename: &str,
+) -> String {
+    format!(
+        "{wwwroot}/pluginfile.php/{contextid}/course/overviewfiles/{}",
+        file_path(filepath, filename)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

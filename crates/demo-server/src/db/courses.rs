@@ -145,8 +145,9 @@ pub(crate) fn course_sections(
     .collect()
 }
 
-/// A course module with the fields of its instance (`resource`, `quiz`, `customcert`) that the
-/// course page shows.
+/// A course module with the fields of its instance (`resource`, `quiz`, `customcert`, `forum`)
+/// that the course page shows. A forum's description stays off the course page, as Moodle
+/// shows it only with "display description on course page".
 #[derive(Debug, Clone)]
 pub(crate) struct CmRow {
     pub(crate) id: i64,
@@ -173,7 +174,7 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
     let mut stmt = conn.prepare_cached(
         "SELECT cm.id, cm.section, cm.module, cm.instance, cm.visible, cm.completion,
                 cm.completionview, cm.availability, ctx.id,
-                COALESCE(r.name, q.name, cc.name, ''), COALESCE(r.intro, q.intro, cc.intro, ''), COALESCE(r.revision, 0),
+                COALESCE(r.name, q.name, cc.name, fo.name, ''), COALESCE(r.intro, q.intro, cc.intro, ''), COALESCE(r.revision, 0),
                 cm.completionwatched, cm.completionusegrade, cm.completionpassgrade
          FROM course_modules cm
          JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
@@ -181,6 +182,7 @@ pub(crate) fn course_modules(conn: &Connection, courseid: i64) -> rusqlite::Resu
          LEFT JOIN resource r ON cm.module = 'resource' AND r.id = cm.instance
          LEFT JOIN quiz q ON cm.module = 'quiz' AND q.id = cm.instance
          LEFT JOIN customcert cc ON cm.module = 'customcert' AND cc.id = cm.instance
+         LEFT JOIN forum fo ON cm.module = 'forum' AND fo.id = cm.instance
          WHERE cm.course = ?1
          ORDER BY s.section, cm.position",
     )?;

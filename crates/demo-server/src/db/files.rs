@@ -21,10 +21,10 @@ pub(crate) struct FileRow {
     pub(crate) timemodified: i64,
 }
 
-const FILE_COLUMNS: &str = "f.contenthash, f.contextid, f.filepath, f.filename, f.filesize, f.mimetype, \
+pub(super) const FILE_COLUMNS: &str = "f.contenthash, f.contextid, f.filepath, f.filename, f.filesize, f.mimetype, \
      f.sortorder, f.userid, f.author, f.license, f.timecreated, f.timemodified";
 
-fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
+pub(super) fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
     Ok(FileRow {
         contenthash: row.get(0)?,
         contextid: row.get(1)?,

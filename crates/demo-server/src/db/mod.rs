@@ -7,6 +7,8 @@ mod activity;
 mod courses;
 mod enrol;
 mod files;
+mod forum;
+mod notifications;
 mod progress;
 mod quiz;
 mod quiz_attempt;
@@ -29,6 +31,15 @@ pub(crate) use enrol::{
 };
 pub(crate) use files::{
     FileRow, file_at, files_of_course, lecture_files, record_media, set_file_content,
+};
+pub(crate) use forum::{
+    DiscussionOrder, DiscussionRow, ForumRow, Page, PostOrder, PostRow, area_files,
+    count_discussions, discussion_by_id, discussion_visible, discussions_of_forum, forum_by_id,
+    forum_of_module, forums_of_course, post_in_forum, posts_of_discussion,
+};
+pub(crate) use notifications::{
+    NewNotification, NotificationRow, insert_notification, mark_all_notifications_read,
+    mark_notification_read, notification_by_id, notifications_to, unread_notification_count,
 };
 pub(crate) use progress::{
     ChangedProgress, LectureRow, changed_since, known_event_ids, last_seq, lecture, load_progress,

@@ -431,8 +431,90 @@ ALTER TABLE enrol ADD COLUMN customint6 INTEGER NOT NULL DEFAULT 0; -- new self-
 UPDATE enrol SET customint6 = 1 WHERE enrol = 'self';
 "#;
 
+// reserved: join (SCHEMA_V6 is the join slice's; the lead fills it in at merge)
+const SCHEMA_V6: &str = "";
+
+/// Version 7: announcements and notifications, shaped after Moodle's `forum`,
+/// `forum_discussions`, `forum_posts` and `notifications` (the popup processor's list is
+/// every notification here). A course's image (`course/overviewfiles`) and a post's inline
+/// images and attachments (`mod_forum/post`, `mod_forum/attachment`, item = post id) are rows
+/// of `files` like any other.
+const SCHEMA_V7: &str = r#"
+CREATE TABLE forum (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    course         INTEGER NOT NULL REFERENCES course(id),
+    type           TEXT NOT NULL DEFAULT 'general',  -- 'news' for announcements
+    name           TEXT NOT NULL,
+    intro          TEXT NOT NULL DEFAULT '',
+    introformat    INTEGER NOT NULL DEFAULT 1,
+    maxbytes       INTEGER NOT NULL DEFAULT 512000,
+    maxattachments INTEGER NOT NULL DEFAULT 9,
+    forcesubscribe INTEGER NOT NULL DEFAULT 0,
+    trackingtype   INTEGER NOT NULL DEFAULT 1,
+    timemodified   INTEGER NOT NULL
+);
+
+CREATE TABLE forum_discussions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    course       INTEGER NOT NULL REFERENCES course(id),
+    forum        INTEGER NOT NULL REFERENCES forum(id),
+    name         TEXT NOT NULL,
+    firstpost    INTEGER NOT NULL,
+    userid       INTEGER NOT NULL,
+    groupid      INTEGER NOT NULL DEFAULT -1,
+    timemodified INTEGER NOT NULL,
+    usermodified INTEGER NOT NULL,
+    timestart    INTEGER NOT NULL DEFAULT 0,
+    timeend      INTEGER NOT NULL DEFAULT 0,
+    pinned       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX forum_discussions_forum ON forum_discussions (forum);
+
+CREATE TABLE forum_posts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    discussion    INTEGER NOT NULL REFERENCES forum_discussions(id),
+    parent        INTEGER NOT NULL DEFAULT 0,
+    userid        INTEGER NOT NULL,
+    created       INTEGER NOT NULL,
+    modified      INTEGER NOT NULL,
+    mailed        INTEGER NOT NULL DEFAULT 1,
+    subject       TEXT NOT NULL,
+    message       TEXT NOT NULL,       -- HTML with @@PLUGINFILE@@ for the post's own files
+    messageformat INTEGER NOT NULL DEFAULT 1,
+    messagetrust  INTEGER NOT NULL DEFAULT 0,
+    attachment    TEXT NOT NULL DEFAULT '',  -- '1' when the post has attachments
+    totalscore    INTEGER NOT NULL DEFAULT 0,
+    mailnow       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX forum_posts_discussion ON forum_posts (discussion);
+
+CREATE TABLE notifications (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    useridfrom        INTEGER NOT NULL,
+    useridto          INTEGER NOT NULL REFERENCES user(id),
+    subject           TEXT NOT NULL,
+    fullmessage       TEXT NOT NULL,
+    fullmessageformat INTEGER NOT NULL DEFAULT 2,
+    fullmessagehtml   TEXT NOT NULL DEFAULT '',
+    smallmessage      TEXT NOT NULL DEFAULT '',
+    component         TEXT NOT NULL,
+    eventtype         TEXT NOT NULL,
+    contexturl        TEXT,
+    contexturlname    TEXT,
+    timeread          INTEGER,
+    timecreated       INTEGER NOT NULL,
+    customdata        TEXT
+);
+CREATE INDEX notifications_useridto ON notifications (useridto, timecreated);
+
+INSERT INTO sqlite_sequence (name, seq) VALUES
+    ('forum', 30), ('forum_discussions', 4100), ('forum_posts', 5100), ('notifications', 778800);
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
+const MIGRATIONS: &[&str] = &[
+    SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7,
+];
 
 /// Brings the schema up to date, one transaction per step.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -4,12 +4,12 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::area_files::{AreaFile, course_image};
 use super::resources::validate_courses;
 use super::{Ctx, Warning, enter_course};
 use crate::access::{self, CourseView};
 use crate::db::{self, CourseRow, SITE_COURSE_ID, UserRow};
 use crate::error::{Error, Result};
-use crate::urls;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,7 +42,7 @@ struct Course {
     summary: String,
     summaryformat: i64,
     summaryfiles: Vec<serde_json::Value>,
-    overviewfiles: Vec<serde_json::Value>,
+    overviewfiles: Vec<AreaFile>,
     showactivitydates: bool,
     showcompletionconditions: bool,
     contacts: Vec<serde_json::Value>,
@@ -211,6 +211,7 @@ fn course_entry(
     member: bool,
 ) -> Result<Course> {
     let categoryname = db::category_name(conn, course.category)?.unwrap_or_default();
+    let image = course_image(conn, wwwroot, &course)?;
     let enrollmentmethods = db::enrol_methods(conn, course.id)?;
     let is_site = course.id == SITE_COURSE_ID;
     let member = member.then(|| MemberFields {
@@ -249,14 +250,14 @@ fn course_entry(
         displayname: course.fullname.clone(),
         fullname: course.fullname,
         shortname: course.shortname,
-        courseimage: urls::course_image(wwwroot, course.contextid, course.timemodified),
+        courseimage: image.courseimage,
         categoryid: course.category,
         categoryname,
         sortorder: course.sortorder,
         summary: course.summary,
         summaryformat: 1,
         summaryfiles: Vec::new(),
-        overviewfiles: Vec::new(),
+        overviewfiles: image.overviewfiles,
         showactivitydates: true,
         showcompletionconditions: true,
         contacts: Vec::new(),
@@ -408,7 +409,11 @@ mod tests {
     fn fields_and_values_are_cleaned_like_moodle() {
         let check = |field: &str, value: &str, want: std::result::Result<Selector, &str>| {
             let got = Selector::read(field, value).map_err(|e| e.errorcode());
-            assert_eq!(got, want, "{field}={value}");
+            assert_eq!(
+                got,
+                want.map_err(std::borrow::Cow::Borrowed),
+                "{field}={value}"
+            );
         };
         check("", "anything", Ok(Selector::All));
         check("id", "12abc", Ok(Selector::Id(12)));

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
+use super::area_files::{AreaFile, CourseImage, course_image};
 use crate::access;
 use crate::db::{self, CourseRow};
 use crate::error::Result;
 use crate::rest::params::MoodleBool;
-use crate::urls;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,7 +47,7 @@ pub(crate) struct UserCourse {
     lastaccess: Option<i64>,
     isfavourite: bool,
     hidden: bool,
-    overviewfiles: Vec<serde_json::Value>,
+    overviewfiles: Vec<AreaFile>,
     showactivitydates: bool,
     showcompletionconditions: bool,
     timemodified: i64,
@@ -85,7 +85,8 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
                     None
                 };
                 let last = lastaccess.get(&course.id).copied();
-                courses.push(user_course(&wwwroot, course, count, completion, last));
+                let image = course_image(conn, &wwwroot, &course)?;
+                courses.push(user_course(image, course, count, completion, last));
             }
             Ok(courses)
         })
@@ -93,7 +94,7 @@ pub(crate) async fn get_users_courses(ctx: &Ctx, params: Params) -> Result<Vec<U
 }
 
 fn user_course(
-    wwwroot: &str,
+    image: CourseImage,
     course: CourseRow,
     count: Option<i64>,
     // `Some(progress)` when the course tracks completion and the viewer may see it.
@@ -110,7 +111,7 @@ fn user_course(
         visible: i64::from(course.visible),
         summary: course.summary,
         summaryformat: 1,
-        courseimage: urls::course_image(wwwroot, course.contextid, course.timemodified),
+        courseimage: image.courseimage,
         format: course.format,
         showgrades: true,
         lang: "",
@@ -129,7 +130,7 @@ fn user_course(
         lastaccess,
         isfavourite: false,
         hidden: false,
-        overviewfiles: Vec::new(),
+        overviewfiles: image.overviewfiles,
         showactivitydates: true,
         showcompletionconditions: true,
         timemodified: course.timemodified,

@@ -1,14 +1,17 @@
 //! The web-service functions this site implements, one module per Moodle area, and the
 //! dispatcher from `wsfunction` to them.
 
+mod area_files;
 mod calendar;
 mod completion;
 mod contents;
 mod courses;
 mod dashboard;
 mod enrol;
+mod forum;
 mod groups;
 mod mobile;
+mod notifications;
 mod progress;
 mod quiz;
 mod resources;
@@ -70,6 +73,20 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "tool_mobile_get_public_config",
 ];
 
+/// Announcements and notifications (news forums, popup notifications): on every site, listed
+/// apart from `STANDARD_FUNCTIONS` only to keep each slice's lines together.
+const NEWS_FUNCTIONS: &[&str] = &[
+    "core_message_mark_all_notifications_as_read",
+    "core_message_mark_notification_read",
+    "message_popup_get_popup_notifications",
+    "message_popup_get_unread_popup_notification_count",
+    "mod_forum_get_discussion_posts",
+    "mod_forum_get_forum_discussions",
+    "mod_forum_get_forums_by_courses",
+    "mod_forum_view_forum",
+    "mod_forum_view_forum_discussion",
+];
+
 /// The viewing-history extension (a `local_juko` plugin on a real site): offered only when the
 /// server runs with it.
 const PROGRESS_FUNCTIONS: &[&str] = &["local_juko_get_progress", "local_juko_push_progress"];
@@ -78,6 +95,7 @@ const PROGRESS_FUNCTIONS: &[&str] = &["local_juko_get_progress", "local_juko_pus
 /// these, and clients detect features from that list.
 pub(crate) fn functions(progress_extension: bool) -> Vec<&'static str> {
     let mut all = STANDARD_FUNCTIONS.to_vec();
+    all.extend_from_slice(NEWS_FUNCTIONS);
     if progress_extension {
         all.extend_from_slice(PROGRESS_FUNCTIONS);
     }
@@ -92,9 +110,6 @@ const NOT_IN_SERVICE: &[&str] = &[
     "core_user_get_user_preferences",
     "core_user_set_user_preferences",
     "core_user_update_user_preferences",
-    "message_popup_get_popup_notifications",
-    "mod_forum_get_forum_discussions",
-    "mod_forum_get_forums_by_courses",
     "mod_page_view_page",
     "mod_url_view_url",
 ];
@@ -194,6 +209,32 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
         "core_group_get_course_user_groups" => {
             json(groups::get_course_user_groups(&ctx, parse(query)?).await?)
         }
+        // Announcements and notifications.
+        "mod_forum_get_forums_by_courses" => {
+            json(forum::get_forums_by_courses(&ctx, parse(query)?).await?)
+        }
+        "mod_forum_get_forum_discussions" => {
+            json(forum::get_forum_discussions(&ctx, parse(query)?).await?)
+        }
+        "mod_forum_get_discussion_posts" => {
+            json(forum::get_discussion_posts(&ctx, parse(query)?).await?)
+        }
+        "mod_forum_view_forum" => json(forum::view_forum(&ctx, parse(query)?).await?),
+        "mod_forum_view_forum_discussion" => {
+            json(forum::view_forum_discussion(&ctx, parse(query)?).await?)
+        }
+        "message_popup_get_popup_notifications" => {
+            json(notifications::get_popup_notifications(&ctx, parse(query)?).await?)
+        }
+        "message_popup_get_unread_popup_notification_count" => {
+            json(notifications::get_unread_popup_notification_count(&ctx, parse(query)?).await?)
+        }
+        "core_message_mark_notification_read" => {
+            json(notifications::mark_notification_read(&ctx, parse(query)?).await?)
+        }
+        "core_message_mark_all_notifications_as_read" => {
+            json(notifications::mark_all_notifications_as_read(&ctx, parse(query)?).await?)
+        }
         other if NOT_IN_SERVICE.contains(&other) => Err(not_in_service(other)),
         other => Err(unknown_function(other)),
     }
@@ -201,6 +242,7 @@ pub(crate) async fn call(ctx: Ctx, name: &str, query: &str) -> Result<String> {
 
 pub(crate) fn is_known(name: &str) -> bool {
     STANDARD_FUNCTIONS.contains(&name)
+        || NEWS_FUNCTIONS.contains(&name)
         || PROGRESS_FUNCTIONS.contains(&name)
         || NOT_IN_SERVICE.contains(&name)
 }

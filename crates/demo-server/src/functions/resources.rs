@@ -210,8 +210,8 @@ fn file(wwwroot: &str, f: &FileRow) -> File {
 }
 
 /// `file_file_icon()`: the icon of the file's extension when Moodle knows it, else of its
-/// MIME type, for the kinds of file the demo's lectures hold.
-fn file_icon(filename: &str, mimetype: &str) -> &'static str {
+/// MIME type, for the kinds of file the demo's lectures and announcements hold.
+pub(crate) fn file_icon(filename: &str, mimetype: &str) -> &'static str {
     let extension = filename
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase());
@@ -219,8 +219,10 @@ fn file_icon(filename: &str, mimetype: &str) -> &'static str {
         Some("mp4" | "m4v" | "webm") => "f/video",
         Some("pdf") => "f/pdf",
         Some("vtt" | "txt") => "f/text",
+        Some("png" | "jpg" | "jpeg" | "gif" | "webp") => "f/image",
         _ if mimetype.starts_with("video/") => "f/video",
         _ if mimetype == "application/pdf" => "f/pdf",
+        _ if mimetype.starts_with("image/") => "f/image",
         _ => "f/unknown",
     }
 }

@@ -315,7 +315,7 @@ const TOKYO_OFFSET_SECONDS: i64 = 9 * 3600;
 
 /// `userdate($time)`: `strftimedaydatetime` (`%A, %d %B %Y, %I:%M %p`) in the site's time
 /// zone, without the leading zeros of the day and hour, as Moodle prints them.
-fn userdate(time: i64) -> String {
+pub(crate) fn userdate(time: i64) -> String {
     const WEEKDAYS: [&str; 7] = [
         "Sunday",
         "Monday",

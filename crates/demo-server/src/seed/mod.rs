@@ -3,6 +3,8 @@
 mod build;
 pub(crate) mod catalog;
 pub(crate) mod courses;
+pub(crate) mod news;
+mod news_files;
 pub mod quizzes;
 
 use std::collections::{BTreeSet, HashMap};
@@ -194,6 +196,22 @@ pub(crate) fn add_missing_learners(
     tx.commit()?;
     if added > 0 {
         tracing::info!(learners = added, "added the new demo learners");
+    }
+    Ok(())
+}
+
+/// Adds the announcements, logos and notifications to a database that has none (new, or
+/// seeded before they existed), in one transaction.
+pub(crate) fn add_news(
+    conn: &mut Connection,
+    files: &news::NewsFiles,
+    now: i64,
+) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    let added = news::add_news(&tx, files, now)?;
+    tx.commit()?;
+    if added {
+        tracing::info!("added the announcements and notifications");
     }
     Ok(())
 }

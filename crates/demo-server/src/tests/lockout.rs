@@ -118,8 +118,8 @@ async fn unknown_usernames_leave_nothing_behind() {
         .await;
     assert_eq!(
         users,
-        2 + crate::seed::DEMO_LEARNERS.len() as i64,
-        "guest, admin and the demo learners"
+        2 + crate::seed::DEMO_LEARNERS.len() as i64 + crate::seed::news::STAFF.len() as i64,
+        "guest, admin, the demo learners and the facilities' staff"
     );
     // They cannot lock anyone out either, case and spaces aside (PARAM_USERNAME).
     assert!(is_token(&attempt(&site, "learner1", "Juko-demo-1").await));

@@ -767,7 +767,15 @@ async fn my_courses_carry_a_course_image_the_site_serves() {
             &[("userid", &userid)],
         )
         .await;
-    let image = courses[0]["courseimage"].as_str().expect("courseimage");
+    // A course without an uploaded image (iCROWN): Moodle's generated pattern, served to
+    // anyone. Facility logos are uploaded files (`tests/forum.rs`).
+    let image = courses
+        .as_array()
+        .expect("courses")
+        .iter()
+        .filter_map(|c| c["courseimage"].as_str())
+        .find(|url| url.ends_with(".svg"))
+        .expect("a generated course image");
     let reply = site
         .get(image.trim_start_matches(super::support::WWWROOT))
         .await;

@@ -14,6 +14,7 @@ mod contents;
 mod courses;
 mod enrol;
 mod files;
+mod forum;
 mod hostile;
 mod live;
 mod lockout;

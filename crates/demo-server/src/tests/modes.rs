@@ -184,6 +184,10 @@ async fn a_database_from_before_the_extension_is_upgraded() {
                  UPDATE course_modules SET completion = 2, completionview = 1
                      WHERE module = 'resource';
                  DELETE FROM demo_meta WHERE name = 'progress_epoch';
+                 DELETE FROM files WHERE component = 'mod_forum' OR filearea = 'overviewfiles';
+                 DELETE FROM course_modules WHERE module = 'forum';
+                 DROP TABLE notifications; DROP TABLE forum_posts;
+                 DROP TABLE forum_discussions; DROP TABLE forum;
                  PRAGMA user_version = 1;",
             )?;
             Ok(())
@@ -227,6 +231,14 @@ async fn a_database_from_before_the_extension_is_upgraded() {
         )
         .await;
     assert_eq!(open, 1);
+    // Announcements came with version 7: the site's, the facilities' and iCROWN's.
+    let forums = upgraded
+        .query_i64(
+            "SELECT COUNT(*) FROM forum WHERE type = 'news' AND id > ?1",
+            0,
+        )
+        .await;
+    assert_eq!(forums, 4);
     drop(upgraded);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -300,6 +312,8 @@ async fn a_kept_database_gets_the_demo_learners_added_since() {
             conn.execute_batch(
                 "DELETE FROM user_enrolments WHERE userid IN
                      (SELECT id FROM user WHERE username IN ('learner2', 'newcomer'));
+                 DELETE FROM notifications WHERE useridto IN
+                     (SELECT id FROM user WHERE username IN ('learner2', 'newcomer'));
                  DELETE FROM user WHERE username IN ('learner2', 'newcomer');",
             )?;
             Ok(())
@@ -312,7 +326,10 @@ async fn a_kept_database_gets_the_demo_learners_added_since() {
     let users = kept
         .query_i64("SELECT COUNT(*) FROM user WHERE id > ?1", 0)
         .await;
-    assert_eq!(users, 2 + crate::seed::DEMO_LEARNERS.len() as i64);
+    assert_eq!(
+        users,
+        2 + crate::seed::DEMO_LEARNERS.len() as i64 + crate::seed::news::STAFF.len() as i64
+    );
     let token = kept.token("learner2").await;
     let userid = kept.userid(&token).await.to_string();
     let courses = kept

@@ -128,7 +128,7 @@ async fn unknown_functions_and_formats_are_refused() {
         "Can't find data record in database table external_functions."
     );
     let not_offered = site
-        .call(&token, "mod_forum_get_forums_by_courses", &[])
+        .call(&token, "core_message_get_messages", &[])
         .await;
     assert_exception(&not_offered, "accessexception");
 

@@ -5,7 +5,8 @@
 //! `VALUE_OPTIONAL`), a one-element array is an `external_multiple_structure` of that
 //! element, and a string is an `external_value`'s JSON type: `int`, `float`, `string`,
 //! `bool`, or `raw` (`PARAM_RAW` passes strings and numbers through), with `|null` when
-//! Moodle may send null. An answer matches when it has no undeclared key, every required
+//! Moodle may send null; an object with the key `"|null"` is a structure Moodle may send as
+//! null (an exporter's `'null' => NULL_ALLOWED` structure). An answer matches when it has no undeclared key, every required
 //! key, keys in the declared order, and the declared type everywhere.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -115,6 +116,7 @@ fn compare(actual: &Json, declared: &Json, path: &str, found: &mut Vec<String>) 
         }
         Json::Object(keys) => match actual {
             Json::Object(entries) => compare_object(entries, keys, path, found),
+            Json::Null if keys.iter().any(|(key, _)| key == NULLABLE) => {}
             other => found.push(format!("{path}: expected an object, got {}", kind(other))),
         },
         other => panic!("fixture {path}: unexpected {other:?}"),
@@ -129,6 +131,7 @@ fn compare_object(
 ) {
     let declared: Vec<(&str, bool, &Json)> = keys
         .iter()
+        .filter(|(key, _)| key != NULLABLE)
         .map(|(key, shape)| match key.strip_suffix('?') {
             Some(name) => (name, true, shape),
             None => (key.as_str(), false, shape),
@@ -153,6 +156,9 @@ fn compare_object(
         }
     }
 }
+
+/// The fixture key marking a structure that may be null.
+const NULLABLE: &str = "|null";
 
 fn leaf_matches(actual: &Json, declared: &str) -> bool {
     declared.split('|').any(|alternative| {
@@ -218,4 +224,22 @@ pub(super) async fn call(
     let uri = format!("/webservice/rest/server.php?moodlewsrestformat=json&wsfunction={function}");
     let reply = site.post_form(&uri, &pairs).await;
     (reply.text(), reply.json())
+}
+
+#[test]
+fn structures_marked_nullable_may_be_null() {
+    let fixture =
+        r#"{"html?": {"|null": "null", "rating?": "string"}, "urls": {"view": "string"}}"#;
+    assert!(mismatches(r#"{"html": null, "urls": {"view": "x"}}"#, fixture).is_empty());
+    assert!(
+        mismatches(
+            r#"{"html": {"rating": "r"}, "urls": {"view": "x"}}"#,
+            fixture
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        mismatches(r#"{"urls": null}"#, fixture),
+        ["$.urls: expected an object, got null"]
+    );
 }
