@@ -122,8 +122,8 @@ async fn images_attachments_and_the_logo_load_with_the_token_added_only_to_show(
     let with_image = news
         .announcements
         .iter()
-        .find(|a| a.body_html.contains("<img"))
-        .expect("a post with an image");
+        .find(|a| a.body_html.contains("<img src=\"") && a.body_html.contains("pluginfile.php"))
+        .expect("a post with an image of the site");
     assert!(
         !with_image.body_html.contains("token="),
         "kept without the token"

@@ -127,9 +127,7 @@ async fn unknown_functions_and_formats_are_refused() {
         unknown["message"],
         "Can't find data record in database table external_functions."
     );
-    let not_offered = site
-        .call(&token, "core_message_get_messages", &[])
-        .await;
+    let not_offered = site.call(&token, "core_message_get_messages", &[]).await;
     assert_exception(&not_offered, "accessexception");
 
     let xml = site
