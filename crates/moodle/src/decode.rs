@@ -71,26 +71,24 @@ pub fn course_contents(course: CourseId, body: &[u8]) -> Result<CourseContents> 
 /// `mod_forum_get_forums_by_courses`: the news forums (announcement boards) among the
 /// forums listed, the site's being the one in `site_course`.
 pub fn news_boards(site_course: CourseId, body: &[u8]) -> Result<Vec<(BoardId, Board)>> {
-    rest::<Vec<news::Forum>>(news::FORUMS_BY_COURSES, body)
-        .map(|forums| news::news_boards(forums, site_course))
+    news::news_boards(&rest(news::FORUMS_BY_COURSES, body)?, site_course)
 }
 
 /// `mod_forum_get_forum_discussions` of the news forum `board_id`: its announcements, bodies
 /// sanitised.
 pub fn announcements(board_id: BoardId, board: Board, body: &[u8]) -> Result<Vec<Announcement>> {
-    rest::<news::Discussions>(news::FORUM_DISCUSSIONS, body)
-        .map(|answer| news::announcements(answer, board_id, board))
+    news::announcements(&rest(news::FORUM_DISCUSSIONS, body)?, board_id, board)
 }
 
 /// `message_popup_get_popup_notifications`.
 pub fn popup_notifications(body: &[u8]) -> Result<Vec<Notification>> {
-    rest::<news::PopupNotifications>(news::POPUP_NOTIFICATIONS, body)
-        .map(|answer| news::notifications(answer.notifications))
+    let f = news::POPUP_NOTIFICATIONS;
+    news::notifications(f, &rest(f, body)?, "notifications")
 }
 
 /// `core_message_get_messages` (notifications): the fallback for sites without popups.
 pub fn message_notifications(body: &[u8]) -> Result<Vec<Notification>> {
-    rest::<news::Messages>(news::MESSAGES, body).map(|answer| news::notifications(answer.messages))
+    news::notifications(news::MESSAGES, &rest(news::MESSAGES, body)?, "messages")
 }
 
 /// `login/token.php`: the token, or the sign-in refusal as [`Error::Login`].

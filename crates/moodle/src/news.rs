@@ -7,13 +7,14 @@
 //! HTML. Moodle has no mark-read call for posts (§10.3): `mod_forum_view_forum_discussion` logs
 //! the view (and marks read where the forum is tracked); read state is the device's.
 
+use crate::Params;
+use crate::error::{DecodeProblem, Error, Result};
 use crate::sanitize::sanitize_html;
-use crate::{Params, wire};
 use juko_model::{
     Announcement, AnnouncementId, Attachment, Board, BoardId, CourseId, Notification,
     NotificationId, UserId,
 };
-use serde::Deserialize;
+use serde_json::Value;
 
 pub(crate) const FORUMS_BY_COURSES: &str = "mod_forum_get_forums_by_courses";
 pub(crate) const FORUM_DISCUSSIONS: &str = "mod_forum_get_forum_discussions";
@@ -32,80 +33,49 @@ pub const ANNOUNCEMENTS_PER_BOARD: u32 = 20;
 pub const NOTIFICATIONS_LIMIT: u32 = 30;
 
 // ---- Wire ------------------------------------------------------------------------------------
+//
+// These answers are read from `serde_json::Value` with the small lenient readers below rather
+// than with derived structs as elsewhere: the derives' code for these four shapes cost the web
+// bundle ~5 KB brotli, the readers almost nothing. Leniency is the same (numbers as strings,
+// booleans as 0/1, `null` as absent).
 
-/// One forum of `mod_forum_get_forums_by_courses` (a bare array).
-#[derive(Debug, Deserialize)]
-pub(crate) struct Forum {
-    pub(crate) id: wire::Int,
-    pub(crate) course: wire::Int,
-    #[serde(rename = "type")]
-    pub(crate) kind: Option<String>,
+fn int(v: &Value, key: &str) -> Option<i64> {
+    match v.get(key)? {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Bool(b) => Some(i64::from(*b)),
+        _ => None,
+    }
 }
 
-/// `mod_forum_get_forum_discussions`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Discussions {
-    #[serde(default, deserialize_with = "wire::nullable")]
-    pub(crate) discussions: Vec<Discussion>,
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    match v.get(key)? {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => Some(n.as_f64() != Some(0.0)),
+        Value::String(s) => Some(matches!(s.trim(), "1" | "true")),
+        _ => None,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Discussion {
-    /// The discussion id (`id` is its first post's).
-    pub(crate) discussion: wire::Int,
-    pub(crate) name: Option<String>,
-    pub(crate) subject: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) created: Option<wire::Int>,
-    pub(crate) timemodified: Option<wire::Int>,
-    /// "Display from": a post scheduled for later shows from then.
-    pub(crate) timestart: Option<wire::Int>,
-    pub(crate) userid: Option<wire::Int>,
-    pub(crate) userfullname: Option<String>,
-    pub(crate) pinned: Option<wire::Flag>,
-    #[serde(default, deserialize_with = "wire::nullable")]
-    pub(crate) attachments: Vec<File>,
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)?.as_str().map(str::to_owned)
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct File {
-    pub(crate) filename: Option<String>,
-    pub(crate) fileurl: Option<String>,
-    pub(crate) filesize: Option<wire::Int>,
-    pub(crate) mimetype: Option<String>,
+/// A list under `key` (absent or `null`: empty).
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
-/// `message_popup_get_popup_notifications`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct PopupNotifications {
-    #[serde(default, deserialize_with = "wire::nullable")]
-    pub(crate) notifications: Vec<WireNotification>,
-}
-
-/// `core_message_get_messages`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Messages {
-    #[serde(default, deserialize_with = "wire::nullable")]
-    pub(crate) messages: Vec<WireNotification>,
-}
-
-/// The fields both calls share.
-#[derive(Debug, Deserialize)]
-pub(crate) struct WireNotification {
-    pub(crate) id: wire::Int,
-    pub(crate) subject: Option<String>,
-    pub(crate) smallmessage: Option<String>,
-    pub(crate) fullmessagehtml: Option<String>,
-    pub(crate) text: Option<String>,
-    pub(crate) contexturl: Option<String>,
-    pub(crate) timecreated: Option<wire::Int>,
-    /// Unix seconds, `null` (popup) or `0` (messages) when unread.
-    pub(crate) timeread: Option<wire::Int>,
-    /// Only in the popup call.
-    pub(crate) read: Option<wire::Flag>,
-    pub(crate) component: Option<String>,
-    /// JSON in a string: `{cmid, instance, discussionid, postid}` for forum posts.
-    pub(crate) customdata: Option<String>,
+/// An id the item cannot do without: its absence is a decode error naming the field.
+fn id(function: &str, v: &Value, key: &str) -> Result<i64> {
+    int(v, key).ok_or_else(|| Error::Decode {
+        function: function.to_owned(),
+        problem: DecodeProblem::Shape(format!("an item without `{key}`")),
+    })
 }
 
 // ---- Requests --------------------------------------------------------------------------------
@@ -173,105 +143,127 @@ pub(crate) fn mark_notification_read(id: NotificationId, at_secs: i64) -> (&'sta
 
 // ---- Answers ---------------------------------------------------------------------------------
 
-/// The news forums among `forums`, each with the board it is: the site's when it belongs to
-/// `site_course`. Every other forum type is no announcement board.
-pub(crate) fn news_boards(forums: Vec<Forum>, site_course: CourseId) -> Vec<(BoardId, Board)> {
-    forums
-        .into_iter()
-        .filter(|f| f.kind.as_deref() == Some(NEWS))
-        .map(|f| {
-            let course = CourseId(f.course.0);
-            let board = if course == site_course {
-                Board::Site
-            } else {
-                Board::Course(course)
-            };
-            (BoardId(f.id.0), board)
-        })
-        .collect()
+/// `mod_forum_get_forums_by_courses` (a bare array): the news forums, each with the board it
+/// is: the site's when it belongs to `site_course`. Every other forum type is no announcement
+/// board.
+pub(crate) fn news_boards(forums: &Value, site_course: CourseId) -> Result<Vec<(BoardId, Board)>> {
+    let Some(forums) = forums.as_array() else {
+        return Err(shape(FORUMS_BY_COURSES, "not a list of forums"));
+    };
+    let mut boards = Vec::new();
+    for f in forums {
+        if f.get("type").and_then(Value::as_str) != Some(NEWS) {
+            continue;
+        }
+        let course = CourseId(id(FORUMS_BY_COURSES, f, "course")?);
+        let board = if course == site_course {
+            Board::Site
+        } else {
+            Board::Course(course)
+        };
+        boards.push((BoardId(id(FORUMS_BY_COURSES, f, "id")?), board));
+    }
+    Ok(boards)
 }
 
+/// `mod_forum_get_forum_discussions` → announcements, bodies sanitised.
 pub(crate) fn announcements(
-    answer: Discussions,
+    answer: &Value,
     board_id: BoardId,
     board: Board,
-) -> Vec<Announcement> {
-    answer
-        .discussions
-        .into_iter()
+) -> Result<Vec<Announcement>> {
+    list(answer, "discussions")
+        .iter()
         .map(|d| announcement(d, board_id, board))
         .collect()
 }
 
-fn announcement(d: Discussion, board_id: BoardId, board: Board) -> Announcement {
-    let created = d.created.map_or(0, |c| c.0);
+fn announcement(d: &Value, board_id: BoardId, board: Board) -> Result<Announcement> {
+    // `id` is the first post's; the discussion's own id is `discussion`.
+    let discussion = id(FORUM_DISCUSSIONS, d, "discussion")?;
+    let created = int(d, "created").unwrap_or(0);
     // A post shown from a later date counts from then (Moodle lists it from then too).
-    let posted_at = created.max(d.timestart.map_or(0, |t| t.0));
-    let subject = d
-        .subject
+    let posted_at = created.max(int(d, "timestart").unwrap_or(0));
+    let subject = text(d, "subject")
         .filter(|s| !s.trim().is_empty())
-        .or(d.name)
+        .or_else(|| text(d, "name"))
         .unwrap_or_default();
-    Announcement {
-        id: AnnouncementId(d.discussion.0),
+    Ok(Announcement {
+        id: AnnouncementId(discussion),
         board,
         board_id,
         subject,
-        author: d.userfullname.filter(|n| !n.trim().is_empty()),
-        author_id: d.userid.map(|u| UserId(u.0)).filter(|u| u.0 > 0),
+        author: text(d, "userfullname").filter(|n| !n.trim().is_empty()),
+        author_id: int(d, "userid").filter(|&u| u > 0).map(UserId),
         posted_at,
-        modified_at: d.timemodified.map_or(posted_at, |t| t.0),
-        pinned: d.pinned.is_some_and(|p| p.0),
-        body_html: sanitize_html(d.message.as_deref().unwrap_or_default()),
-        attachments: d.attachments.into_iter().filter_map(attachment).collect(),
-    }
-}
-
-/// A file with a web address; one without is no attachment the learner can open.
-fn attachment(f: File) -> Option<Attachment> {
-    let url = f.fileurl.filter(|u| juko_model::is_web_url(u))?;
-    Some(Attachment {
-        name: f.filename.unwrap_or_default(),
-        url,
-        mime_type: f.mimetype.unwrap_or_default(),
-        size_bytes: f.filesize.map_or(0, |s| u64::try_from(s.0).unwrap_or(0)),
+        modified_at: int(d, "timemodified").unwrap_or(posted_at),
+        pinned: flag(d, "pinned").unwrap_or(false),
+        body_html: sanitize_html(&text(d, "message").unwrap_or_default()),
+        attachments: list(d, "attachments")
+            .iter()
+            .filter_map(attachment)
+            .collect(),
     })
 }
 
-pub(crate) fn notifications(list: Vec<WireNotification>) -> Vec<Notification> {
-    list.into_iter().map(notification).collect()
+/// A file with a web address; one without is no attachment the learner can open.
+fn attachment(f: &Value) -> Option<Attachment> {
+    let url = text(f, "fileurl").filter(|u| juko_model::is_web_url(u))?;
+    Some(Attachment {
+        name: text(f, "filename").unwrap_or_default(),
+        url,
+        mime_type: text(f, "mimetype").unwrap_or_default(),
+        size_bytes: int(f, "filesize").map_or(0, |s| u64::try_from(s).unwrap_or(0)),
+    })
 }
 
-fn notification(n: WireNotification) -> Notification {
-    let read_at = n.timeread.map_or(0, |t| t.0);
-    let html = n
-        .fullmessagehtml
+/// The notifications of `message_popup_get_popup_notifications` (`notifications`) or
+/// `core_message_get_messages` (`messages`): the fields both share.
+pub(crate) fn notifications(
+    function: &str,
+    answer: &Value,
+    key: &str,
+) -> Result<Vec<Notification>> {
+    list(answer, key)
+        .iter()
+        .map(|n| notification(function, n))
+        .collect()
+}
+
+fn notification(function: &str, n: &Value) -> Result<Notification> {
+    // Unix seconds; `null` (popup) or `0` (messages) while unread.
+    let read_at = int(n, "timeread").unwrap_or(0);
+    let html = text(n, "fullmessagehtml")
         .filter(|h| !h.trim().is_empty())
-        .or(n.text)
-        .or(n.smallmessage)
+        .or_else(|| text(n, "text"))
+        .or_else(|| text(n, "smallmessage"))
         .unwrap_or_default();
-    let announcement = (n.component.as_deref() == Some("mod_forum"))
-        .then(|| forum_post(n.customdata.as_deref()?))
+    let announcement = (text(n, "component").as_deref() == Some("mod_forum"))
+        .then(|| forum_post(&text(n, "customdata")?))
         .flatten();
-    Notification {
-        id: NotificationId(n.id.0),
-        subject: n.subject.unwrap_or_default(),
+    Ok(Notification {
+        id: NotificationId(id(function, n, "id")?),
+        subject: text(n, "subject").unwrap_or_default(),
         body_html: sanitize_html(&html),
-        sent_at: n.timecreated.map_or(0, |t| t.0),
-        read: n.read.map_or(read_at > 0, |r| r.0),
+        sent_at: int(n, "timecreated").unwrap_or(0),
+        // Only the popup call says `read`; the messages call only `timeread`.
+        read: flag(n, "read").unwrap_or(read_at > 0),
         announcement,
-        link: n.contexturl.filter(|u| juko_model::is_web_url(u)),
-    }
+        link: text(n, "contexturl").filter(|u| juko_model::is_web_url(u)),
+    })
 }
 
-/// The discussion a forum notification's `customdata` names.
+/// The discussion a forum notification's `customdata` (JSON in a string) names.
 fn forum_post(customdata: &str) -> Option<AnnouncementId> {
-    #[derive(Deserialize)]
-    struct Post {
-        discussionid: Option<wire::Int>,
+    let post: Value = serde_json::from_str(customdata).ok()?;
+    int(&post, "discussionid").map(AnnouncementId)
+}
+
+fn shape(function: &str, what: &str) -> Error {
+    Error::Decode {
+        function: function.to_owned(),
+        problem: DecodeProblem::Shape(what.to_owned()),
     }
-    let post: Post = serde_json::from_str(customdata).ok()?;
-    post.discussionid.map(|d| AnnouncementId(d.0))
 }
 
 #[cfg(test)]
