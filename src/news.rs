@@ -10,7 +10,7 @@ use crate::state::History;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_core::news::{self, News};
-use juko_model::{AnnouncementId, Course, NotificationId, Unread};
+use juko_model::{AnnouncementId, NotificationId, Unread};
 
 /// The shared view of the kept news (provided by the signed-in frame).
 #[derive(Clone, Copy)]
@@ -75,13 +75,4 @@ pub fn read_notification(history: History, id: NotificationId) {
     }
     history.changed();
     sync::request_sync();
-}
-
-/// The learner's courses as last kept (names for boards, logos), without asking the site.
-pub fn kept_courses(history: History) -> Vec<Course> {
-    history
-        .read()
-        .and_then(|s| Item::courses().read(&*s.0).ok().flatten())
-        .map(|k| k.value)
-        .unwrap_or_default()
 }

@@ -9,16 +9,14 @@ use crate::route::Route;
 use crate::state::{self, CurrentSession, History};
 use crate::text::text_lang;
 use dioxus::prelude::*;
-use juko_model::{Announcement, AnnouncementId, Board, Course};
+use juko_model::{Announcement, AnnouncementId, Board};
 
 /// Where an announcement was posted, as the learner knows it.
-fn board_name(lang: Lang, board: Board, courses: &[Course]) -> String {
-    match board {
+fn board_name(lang: Lang, a: &Announcement) -> String {
+    match a.board {
         Board::Site => lang.tr(Msg::SiteNews).to_owned(),
-        Board::Course(id) => courses
-            .iter()
-            .find(|c| c.id == id)
-            .map_or_else(|| lang.tr(Msg::Course).to_owned(), |c| c.full_name.clone()),
+        Board::Course(_) if a.board_name.is_empty() => lang.tr(Msg::Course).to_owned(),
+        Board::Course(_) => a.board_name.clone(),
     }
 }
 
@@ -31,7 +29,6 @@ pub fn NewsView() -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
     let feed = use_feed();
-    let courses = news::kept_courses(history);
     let read = news::read_set(history);
     let body = feed.render(lang, &(), |kept| {
         let unread = news::unread(history, &kept.value);
@@ -52,7 +49,7 @@ pub fn NewsView() -> Element {
                                 to: Route::AnnouncementView { announcement: a.id },
                                 AnnouncementLine {
                                     lang,
-                                    board: board_name(lang, a.board, &courses),
+                                    board: board_name(lang, a),
                                     subject: a.subject.clone(),
                                     ago: ago(lang, a.posted_at),
                                     pinned: a.pinned,
@@ -111,10 +108,11 @@ pub fn AnnouncementView(announcement: AnnouncementId) -> Element {
     use_effect(use_reactive((&announcement,), move |(id,)| {
         news::open(history, id)
     }));
-    let courses = news::kept_courses(history);
-    let body = feed.render(lang, &(), |kept| match kept.value.announcement(announcement) {
-        Some(a) => rsx! { AnnouncementPage { a: a.clone(), board: board_name(lang, a.board, &courses) } },
-        None => rsx! { p { class: "empty", {lang.tr(Msg::NotFound)} } },
+    let body = feed.render(lang, &(), |kept| {
+        match kept.value.announcement(announcement) {
+            Some(a) => rsx! { AnnouncementPage { a: a.clone(), board: board_name(lang, a) } },
+            None => rsx! { p { class: "empty", {lang.tr(Msg::NotFound)} } },
+        }
     });
     rsx! {
         div { class: "page",

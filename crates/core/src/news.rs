@@ -12,7 +12,7 @@ use crate::catalog::Item;
 use crate::store::{SiteAction, Store};
 use crate::{Error, Result, Session};
 use juko_model::{
-    Announcement, AnnouncementId, Board, CourseId, Notification, NotificationId, Unread,
+    Announcement, AnnouncementId, Board, Course, CourseId, Notification, NotificationId, Unread,
     sort_announcements,
 };
 use serde::{Deserialize, Serialize};
@@ -42,18 +42,34 @@ impl News {
 }
 
 /// Asks the site for the learner's news: the news forums of the site and of `courses`, the
-/// newest announcements of each, and the newest notifications. A board or notification list the
-/// site refuses (a course since left, messaging off) is left out, not the whole screen.
-pub async fn fetch(session: &Session, courses: &[CourseId]) -> Result<News> {
+/// newest announcements of each (named for their course), and the newest notifications. A
+/// board or notification list the site refuses (a course since left, messaging off) is left
+/// out, not the whole screen.
+pub async fn fetch(session: &Session, courses: &[Course]) -> Result<News> {
     let remote = session.remote();
     let info = session.info();
     let mut asked = vec![info.site_course];
-    asked.extend(courses.iter().filter(|&&c| c != info.site_course));
+    asked.extend(
+        courses
+            .iter()
+            .map(|c| c.id)
+            .filter(|&c| c != info.site_course),
+    );
     let boards = remote.news_boards(info.site_course, &asked).await?;
     let mut announcements = Vec::new();
     for (id, board) in boards {
         match remote.announcements(id, board).await.map_err(Error::from) {
-            Ok(list) => announcements.extend(list),
+            Ok(list) => {
+                let name = board
+                    .course()
+                    .and_then(|id| courses.iter().find(|c| c.id == id))
+                    .map(|c| c.full_name.clone())
+                    .unwrap_or_default();
+                announcements.extend(list.into_iter().map(|a| Announcement {
+                    board_name: name.clone(),
+                    ..a
+                }));
+            }
             Err(e) if refused(&e) => tracing::warn!("news forum {id} left out: {e}"),
             Err(e) => return Err(e),
         }
@@ -86,8 +102,7 @@ pub fn clean_site_html(html: &str) -> String {
 
 /// [`fetch`] for the learner's courses as the site lists them now.
 pub async fn fetch_mine(session: &Session) -> Result<News> {
-    let courses: Vec<CourseId> = session.courses().await?.iter().map(|c| c.id).collect();
-    fetch(session, &courses).await
+    fetch(session, &session.courses().await?).await
 }
 
 /// The site said no to this one request (as opposed to not being reachable, or the session).
@@ -176,10 +191,9 @@ mod tests {
             board,
             board_id: BoardId(1),
             subject: format!("お知らせ{id}"),
+            board_name: String::new(),
             author: None,
-            author_id: None,
             posted_at,
-            modified_at: posted_at,
             pinned: false,
             body_html: "<p>本文</p>".into(),
             attachments: vec![],

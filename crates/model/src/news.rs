@@ -1,7 +1,7 @@
 //! お知らせ: announcements (posts in the site's and each course's news forum) and the site's
 //! notifications, with the order and unread rules every screen and the engine share.
 
-use crate::{CourseId, UserId};
+use crate::CourseId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,10 +38,24 @@ macro_rules! show_and_parse {
 show_and_parse!(AnnouncementId, BoardId, NotificationId);
 
 /// Where an announcement was posted: the site's front page (for everyone) or one course.
+/// Kept as the course id or `null` (a plain option reads back with less code in the web build).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "Option<CourseId>", into = "Option<CourseId>")]
 pub enum Board {
     Site,
     Course(CourseId),
+}
+
+impl From<Option<CourseId>> for Board {
+    fn from(course: Option<CourseId>) -> Board {
+        course.map_or(Board::Site, Board::Course)
+    }
+}
+
+impl From<Board> for Option<CourseId> {
+    fn from(board: Board) -> Option<CourseId> {
+        board.course()
+    }
 }
 
 impl Board {
@@ -61,15 +75,13 @@ pub struct Announcement {
     pub board: Board,
     /// The news forum it was posted in.
     pub board_id: BoardId,
+    /// The course's name for a course's announcement (empty for the site's).
+    pub board_name: String,
     pub subject: String,
     /// Who posted it; `None` when the site does not say.
     pub author: Option<String>,
-    pub author_id: Option<UserId>,
     /// When it was posted (unix seconds).
     pub posted_at: i64,
-    /// When it last changed (unix seconds): a changed announcement is not unread again, but
-    /// it orders by this, as Moodle's "last post" order does.
-    pub modified_at: i64,
     /// Pinned by the site's administrator: shown before the rest.
     pub pinned: bool,
     /// The body as sanitised HTML (see `juko_moodle::sanitize`). Images from the site keep
@@ -168,10 +180,9 @@ mod tests {
             board,
             board_id: BoardId(1),
             subject: format!("s{id}"),
+            board_name: String::new(),
             author: None,
-            author_id: None,
             posted_at,
-            modified_at: posted_at,
             pinned,
             body_html: String::new(),
             attachments: vec![],

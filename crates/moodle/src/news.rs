@@ -193,10 +193,9 @@ fn announcement(d: &Value, board_id: BoardId, board: Board) -> Result<Announceme
         board,
         board_id,
         subject,
+        board_name: String::new(),
         author: text(d, "userfullname").filter(|n| !n.trim().is_empty()),
-        author_id: int(d, "userid").filter(|&u| u > 0).map(UserId),
         posted_at,
-        modified_at: int(d, "timemodified").unwrap_or(posted_at),
         pinned: flag(d, "pinned").unwrap_or(false),
         body_html: sanitize_html(&text(d, "message").unwrap_or_default()),
         attachments: list(d, "attachments")

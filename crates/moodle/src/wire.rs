@@ -273,15 +273,9 @@ pub(crate) struct Course {
     pub(crate) progress: Option<Float>,
     pub(crate) lastaccess: Option<Int>,
     /// The course's own image files (a facility's logo): `courseimage` may be a generated
-    /// pattern, these are what the site's administrator uploaded.
-    #[serde(default, deserialize_with = "nullable")]
-    pub(crate) overviewfiles: Vec<OverviewFile>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct OverviewFile {
-    pub(crate) fileurl: Option<String>,
-    pub(crate) mimetype: Option<String>,
+    /// pattern, these are what the site's administrator uploaded. Read as JSON (see
+    /// `convert::logo`): a derived list costs the web bundle more than the two fields it needs.
+    pub(crate) overviewfiles: Option<serde_json::Value>,
 }
 
 // ---- Course contents -----------------------------------------------------------------------
