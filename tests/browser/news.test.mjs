@@ -112,6 +112,8 @@ describe('お知らせ on a phone', () => {
   step('the hostile post shows nothing active and stays within the screen', async () => {
     await page.locator(sel.navNews).click();
     const hostile = page.locator(sel.item).filter({ hasText: '不正な HTML' });
+    await hostile.first().waitFor();
+    await art.screenshot(page, 'news');
     await hostile.first().click();
     await page.locator(`${sel.page} .site-html`).waitFor();
     const found = await page.evaluate(() => {
