@@ -46,7 +46,7 @@ pub fn unread(history: History, news: &News) -> Unread {
 }
 
 /// Announcements read on this device (empty when the store cannot tell).
-pub fn read_set(history: History) -> std::collections::BTreeSet<AnnouncementId> {
+pub fn read_set(history: History) -> Vec<AnnouncementId> {
     history
         .read()
         .and_then(|s| news::read_announcements(&*s.0).ok())

@@ -16,7 +16,6 @@ use juko_model::{
     sort_announcements,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// Everything the お知らせ screen shows, as the site last sent it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -146,7 +145,7 @@ pub fn read_notification(store: &dyn Store, id: NotificationId, now_ms: i64) -> 
 }
 
 /// Announcements read on this device.
-pub fn read_announcements(store: &dyn Store) -> Result<BTreeSet<AnnouncementId>> {
+pub fn read_announcements(store: &dyn Store) -> Result<Vec<AnnouncementId>> {
     store.read_announcements()
 }
 
@@ -154,7 +153,7 @@ pub fn read_announcements(store: &dyn Store) -> Result<BTreeSet<AnnouncementId>>
 /// neither read on the site nor read here (their mark-read still queued).
 pub fn unread(store: &dyn Store, news: &News) -> Result<Unread> {
     let read = store.read_announcements()?;
-    let read_here: BTreeSet<NotificationId> = store
+    let read_here: Vec<NotificationId> = store
         .actions()?
         .into_iter()
         .filter_map(|a| match a {
@@ -275,10 +274,7 @@ mod tests {
             // Opening again keeps the first time and queues nothing twice.
             open(s, AnnouncementId(3), 9_000).unwrap();
             assert_eq!(s.actions().unwrap().len(), 2);
-            assert_eq!(
-                s.read_announcements().unwrap(),
-                BTreeSet::from([AnnouncementId(3)])
-            );
+            assert_eq!(s.read_announcements().unwrap(), [AnnouncementId(3)]);
         });
     }
 
@@ -329,10 +325,7 @@ mod tests {
         let s = KvStore::open(kv.clone(), "t").unwrap();
         open(&s, AnnouncementId(2), 1_000).unwrap();
         let reopened = KvStore::open(kv.clone(), "t").unwrap();
-        assert_eq!(
-            reopened.read_announcements().unwrap(),
-            BTreeSet::from([AnnouncementId(2)])
-        );
+        assert_eq!(reopened.read_announcements().unwrap(), [AnnouncementId(2)]);
         reopened.erase().unwrap();
         let again = KvStore::open(kv, "t").unwrap();
         assert!(again.read_announcements().unwrap().is_empty());

@@ -3,7 +3,6 @@
 
 use crate::CourseId;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// An announcement: one discussion of a news forum (its id, not its first post's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -133,8 +132,10 @@ pub fn sort_announcements(list: &mut [Announcement]) {
 pub struct Unread {
     pub announcements: usize,
     pub notifications: usize,
-    /// Unread announcements per course (the site's news counts in none).
-    pub per_course: BTreeMap<CourseId, usize>,
+    /// Unread announcements per course (the site's news counts in none). Lists, not sets or
+    /// maps: a learner has a few courses and a few dozen announcements, and the web bundle
+    /// pays for every collection type instantiated.
+    pub per_course: Vec<(CourseId, usize)>,
 }
 
 impl Unread {
@@ -142,15 +143,18 @@ impl Unread {
     /// this device, `read_notifications`, waiting to be sent).
     pub fn count(
         announcements: &[Announcement],
-        read: &BTreeSet<AnnouncementId>,
+        read: &[AnnouncementId],
         notifications: &[Notification],
-        read_notifications: &BTreeSet<NotificationId>,
+        read_notifications: &[NotificationId],
     ) -> Unread {
         let mut unread = Unread::default();
         for a in announcements.iter().filter(|a| !read.contains(&a.id)) {
             unread.announcements += 1;
             if let Some(course) = a.board.course() {
-                *unread.per_course.entry(course).or_default() += 1;
+                match unread.per_course.iter_mut().find(|(c, _)| *c == course) {
+                    Some((_, n)) => *n += 1,
+                    None => unread.per_course.push((course, 1)),
+                }
             }
         }
         unread.notifications = notifications
@@ -166,7 +170,10 @@ impl Unread {
     }
 
     pub fn in_course(&self, course: CourseId) -> usize {
-        self.per_course.get(&course).copied().unwrap_or(0)
+        self.per_course
+            .iter()
+            .find(|(c, _)| *c == course)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -210,7 +217,7 @@ mod tests {
             post(3, Board::Course(CourseId(5)), 3, false),
             post(4, Board::Course(CourseId(6)), 4, false),
         ];
-        let read = BTreeSet::from([AnnouncementId(3)]);
+        let read = [AnnouncementId(3)];
         let note = |id, read| Notification {
             id: NotificationId(id),
             subject: String::new(),
@@ -221,7 +228,7 @@ mod tests {
             link: None,
         };
         let notes = vec![note(1, false), note(2, true), note(3, false)];
-        let unread = Unread::count(&list, &read, &notes, &BTreeSet::from([NotificationId(3)]));
+        let unread = Unread::count(&list, &read, &notes, &[NotificationId(3)]);
         assert_eq!(unread.announcements, 3);
         assert_eq!(unread.notifications, 1);
         assert_eq!(unread.total(), 4);

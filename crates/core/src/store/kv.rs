@@ -25,7 +25,7 @@ use juko_model::{
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// A string key-value space (synchronous, like `localStorage`).
@@ -458,13 +458,15 @@ impl<K: KeyValue> Store for KvStore<K> {
         self.put(&key, &at_ms)
     }
 
-    fn read_announcements(&self) -> Result<BTreeSet<AnnouncementId>> {
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>> {
         let prefix = self.key("n:", "");
-        Ok(self
+        let mut read: Vec<AnnouncementId> = self
             .keys_of("n:")
             .iter()
             .filter_map(|k| k[prefix.len()..].parse().ok())
-            .collect())
+            .collect();
+        read.sort_unstable();
+        Ok(read)
     }
 
     fn remove_action(&self, action: &SiteAction) -> Result<()> {

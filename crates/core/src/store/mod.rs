@@ -258,8 +258,8 @@ pub trait Store {
     /// Read state lives here, not on the site: Moodle's forum tracking is often off.
     fn mark_announcement_read(&self, announcement: AnnouncementId, at_ms: i64) -> Result<()>;
 
-    /// Every announcement read on this device.
-    fn read_announcements(&self) -> Result<std::collections::BTreeSet<AnnouncementId>>;
+    /// Every announcement read on this device, in id order.
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>>;
 
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
     /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)

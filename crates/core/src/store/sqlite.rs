@@ -11,7 +11,6 @@ use juko_model::{
     PushOutcome, Rejection, ResumePosition, WatchedIntervals,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -536,9 +535,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn read_announcements(&self) -> Result<BTreeSet<AnnouncementId>> {
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>> {
         self.with(|c| {
-            c.prepare("SELECT announcement FROM announcement_reads")?
+            c.prepare("SELECT announcement FROM announcement_reads ORDER BY announcement")?
                 .query_map([], |r| r.get(0).map(AnnouncementId))?
                 .collect()
         })
