@@ -164,6 +164,7 @@ impl Error {
         }
     }
 
+    /// The code of every error but `Unworded`, whose code `errorcode` takes from the error.
     fn static_errorcode(&self) -> &'static str {
         match self {
             Error::Unworded { .. } => "",

@@ -16,6 +16,10 @@
 //! release and 4.5.5+): where Moodle's error code has no language string, its message is
 //! `error/<code>`, and so is ours.
 //!
+//! Announcements are news forums (`mod_forum_*`) in the site course and each facility and
+//! iCROWN course, with seeded posts, files and facility logos; popup notifications are each
+//! learner's own (`message_popup_*`, `core_message_mark_*`).
+//!
 //! It also implements Juko's viewing-history extension (`local_juko_push_progress`,
 //! `local_juko_get_progress`; `docs/progress-protocol.md`), or, with
 //! `Config::progress_extension` off, behaves as a stock site whose lectures complete manually.

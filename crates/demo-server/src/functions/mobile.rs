@@ -171,7 +171,9 @@ fn frontpage(_wwwroot: &str) -> Vec<Setting> {
         ("summary", s("")),
         ("summaryformat", s("0")),
         ("frontpage", s("6")),
-        ("frontpageloggedin", s("6")),
+        // Site news first for signed-in users (FRONTPAGENEWS = 0), as the Moodle App's site
+        // home reads it to show the site's news forum.
+        ("frontpageloggedin", s("0,6")),
         ("maxcategorydepth", s("2")),
         ("frontpagecourselimit", s("200")),
         ("numsections", Value::from(1)),

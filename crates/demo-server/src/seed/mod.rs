@@ -5,6 +5,7 @@ pub(crate) mod catalog;
 pub(crate) mod courses;
 pub(crate) mod news;
 mod news_files;
+mod notifications;
 pub mod quizzes;
 
 use std::collections::{BTreeSet, HashMap};

@@ -732,3 +732,105 @@ async fn the_seed_lists_what_the_site_shows() {
         assert!(seen.iter().any(|s| s == subject), "{subject}");
     }
 }
+
+/// Paths and ids made up to reach another facility's files or odd corners: an own forum's
+/// context with another forum's post, a post id that is no number, a path out of the area,
+/// an unknown area; course ids that are no number, unknown or repeated.
+#[tokio::test]
+async fn made_up_paths_and_ids_reach_nothing() {
+    let site = Site::new().await;
+    let token = site.token("learner1").await;
+    let a = site.course_id(FACILITY_A.shortname).await;
+    let b = site.course_id(FACILITY_B.shortname).await;
+    let a_forum = forum_id(&site, a).await;
+    let own = discussions(&site, &token, a_forum, &[]).await;
+    let pdf = discussion(&own, "受講案内（PDF）と問い合わせ先")["attachments"][0]["fileurl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b_post = site
+        .query_i64(
+            "SELECT p.id FROM forum_posts p JOIN forum_discussions d ON d.id = p.discussion
+             WHERE d.forum = ?1 AND p.attachment = '1'",
+            forum_id(&site, b).await,
+        )
+        .await;
+    let (base, _) = pdf.split_once("/mod_forum/").unwrap();
+    let own_post = pdf.split('/').rev().nth(1).unwrap().to_owned();
+    for (path, why) in [
+        (
+            format!(
+                "{base}/mod_forum/attachment/{b_post}/2025%E5%B9%B4%E5%BA%A6_%E5%8F%97%E8%AC%9B%E6%A1%88%E5%86%85.pdf"
+            ),
+            "another forum's post under my forum's context",
+        ),
+        (
+            format!("{base}/mod_forum/attachment/x/a.pdf"),
+            "a post id that is no number",
+        ),
+        (
+            format!(
+                "{base}/mod_forum/attachment/{own_post}/../../../course/overviewfiles/logo.png"
+            ),
+            "out of the area",
+        ),
+        (
+            format!("{base}/mod_forum/intro/0/a.png"),
+            "an area forums do not serve",
+        ),
+        (
+            format!("{base}/mod_forum/attachment/{own_post}"),
+            "no file name",
+        ),
+    ] {
+        let reply = site.get(&format!("{path}?token={token}")).await;
+        assert_eq!(reply.status, 404, "{why}: {path}: {}", reply.text());
+    }
+    let reply = site.get(&format!("{pdf}?token={token}")).await;
+    assert_eq!(reply.status, 200, "the real path works");
+
+    let reply = site
+        .call(
+            &token,
+            "mod_forum_get_forums_by_courses",
+            &[("courseids[0]", "abc")],
+        )
+        .await;
+    assert_exception(&reply, "invalidparameter");
+    let a = a.to_string();
+    let forums = site
+        .call(
+            &token,
+            "mod_forum_get_forums_by_courses",
+            &[
+                ("courseids[0]", &a),
+                ("courseids[1]", "-1"),
+                ("courseids[2]", "999999"),
+                ("courseids[3]", &a),
+            ],
+        )
+        .await;
+    assert_eq!(forums.as_array().map(Vec::len), Some(1), "{forums}");
+    for bad in ["abc", "1.5", ""] {
+        let reply = site
+            .call(
+                &token,
+                "mod_forum_get_discussion_posts",
+                &[("discussionid", bad)],
+            )
+            .await;
+        assert_exception(&reply, "invalidparameter");
+        let reply = site
+            .call(&token, "mod_forum_view_forum", &[("forumid", bad)])
+            .await;
+        assert_exception(&reply, "invalidparameter");
+    }
+    let reply = site
+        .call(
+            &token,
+            "mod_forum_get_discussion_posts",
+            &[("discussionid", "987654")],
+        )
+        .await;
+    assert_exception(&reply, "invalidrecord");
+}

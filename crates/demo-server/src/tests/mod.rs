@@ -21,6 +21,7 @@ mod lockout;
 mod login;
 mod mobile_app;
 mod modes;
+mod notifications;
 mod progress;
 mod quiz;
 mod quiz_flow;
