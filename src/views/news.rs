@@ -26,11 +26,35 @@ fn ago(lang: Lang, unix_secs: i64) -> String {
 
 #[component]
 pub fn NewsView() -> Element {
+    rsx! { NewsScreen { open: None } }
+}
+
+#[component]
+pub fn AnnouncementView(announcement: AnnouncementId) -> Element {
+    rsx! { NewsScreen { open: Some(announcement) } }
+}
+
+/// The list, or (`open`) one announcement: one screen over the one news feed, so the web build
+/// carries one copy of the feed's drawing.
+#[component]
+fn NewsScreen(open: Option<AnnouncementId>) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
     let feed = use_feed();
+    // Opened: read on this device at once (offline too), reported to the site when it can be.
+    use_effect(use_reactive((&open,), move |(open,)| {
+        if let Some(id) = open {
+            news::open(history, id);
+        }
+    }));
     let read = news::read_set(history);
     let body = feed.render(lang, &(), |kept| {
+        if let Some(id) = open {
+            return match kept.value.announcement(id) {
+                Some(a) => rsx! { AnnouncementPage { a: a.clone(), board: board_name(lang, a) } },
+                None => rsx! { p { class: "empty", {lang.tr(Msg::NotFound)} } },
+            };
+        }
         let unread = news::unread(history, &kept.value);
         rsx! {
             section { class: "news-section",
@@ -93,30 +117,11 @@ pub fn NewsView() -> Element {
     });
     rsx! {
         div { class: "page",
-            h1 { class: "page-title", {lang.tr(Msg::News)} }
-            {body}
-        }
-    }
-}
-
-#[component]
-pub fn AnnouncementView(announcement: AnnouncementId) -> Element {
-    let lang = state::use_lang();
-    let history = use_context::<History>();
-    let feed = use_feed();
-    // Opened: read on this device at once (offline too), reported to the site when it can be.
-    use_effect(use_reactive((&announcement,), move |(id,)| {
-        news::open(history, id)
-    }));
-    let body = feed.render(lang, &(), |kept| {
-        match kept.value.announcement(announcement) {
-            Some(a) => rsx! { AnnouncementPage { a: a.clone(), board: board_name(lang, a) } },
-            None => rsx! { p { class: "empty", {lang.tr(Msg::NotFound)} } },
-        }
-    });
-    rsx! {
-        div { class: "page",
-            Link { class: "back-link", to: Route::NewsView {}, "← " {lang.tr(Msg::News)} }
+            if open.is_some() {
+                Link { class: "back-link", to: Route::NewsView {}, "← " {lang.tr(Msg::News)} }
+            } else {
+                h1 { class: "page-title", {lang.tr(Msg::News)} }
+            }
             {body}
         }
     }
