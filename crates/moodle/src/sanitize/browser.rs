@@ -1,14 +1,17 @@
 //! The policy over the browser's own parser, for the web build.
 //!
-//! The HTML is set as the `innerHTML` of a `<div>` in a document made by `DOMParser`: the HTML
-//! standard's fragment parsing with a `<div>` as context, as ammonia parses. That document is
-//! inert (no browsing context): its scripts never run, its images never load, its handlers never
-//! fire. Only [`super::clean`]'s output leaves it.
+//! The HTML is set as the `innerHTML` of a `<div>` made in a `<template>`'s contents document:
+//! the HTML standard's fragment parsing with a `<div>` as context, as ammonia parses. That
+//! document is inert (no browsing context, no script context): its scripts never run, its images
+//! never load, its handlers are never even compiled. (A `DOMParser` document would do for the
+//! first two, but it shares the page's script context, so Chromium checks each `on…` attribute
+//! it parses against the page's Content-Security-Policy and reports a violation.) Only
+//! [`super::clean`]'s output leaves it.
 
 use super::ImageSource;
 use super::walk::{Node, Tree};
 use wasm_bindgen::JsCast;
-use web_sys::{DomParser, Element, SupportedType};
+use web_sys::{Element, HtmlTemplateElement};
 
 const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
@@ -63,11 +66,10 @@ pub(super) fn clean(html: &str, image_src: Option<ImageSource>) -> String {
 }
 
 fn parse(html: &str) -> Option<web_sys::Node> {
-    let doc = DomParser::new()
-        .ok()?
-        .parse_from_string("<!DOCTYPE html><body><div></div>", SupportedType::TextHtml)
-        .ok()?;
-    let div = doc.body()?.first_element_child()?;
+    let page = web_sys::window()?.document()?;
+    let template: HtmlTemplateElement = page.create_element("template").ok()?.dyn_into().ok()?;
+    let inert = template.content().owner_document()?;
+    let div = inert.create_element("div").ok()?;
     div.set_inner_html(html);
     Some(div.into())
 }
