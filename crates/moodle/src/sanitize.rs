@@ -34,6 +34,9 @@ mod tests;
 // The policy over any parsed tree: the web's backend, and compared with ammonia in the tests.
 #[cfg(any(target_arch = "wasm32", test))]
 mod walk;
+// On the web, `on…` attributes renamed before the browser parses (its CSP would report them).
+#[cfg(any(target_arch = "wasm32", test))]
+mod handlers;
 
 /// Elements kept (with the attributes [`ATTRIBUTES`] allows). Any other element is unwrapped:
 /// its content stays, the element goes.

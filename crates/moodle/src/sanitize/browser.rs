@@ -70,6 +70,7 @@ fn parse(html: &str) -> Option<web_sys::Node> {
     let template: HtmlTemplateElement = page.create_element("template").ok()?.dyn_into().ok()?;
     let inert = template.content().owner_document()?;
     let div = inert.create_element("div").ok()?;
-    div.set_inner_html(html);
+    // `on…` attributes renamed first: see `handlers`.
+    div.set_inner_html(&super::handlers::defuse(html));
     Some(div.into())
 }
