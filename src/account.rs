@@ -77,7 +77,7 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
     };
     let events = lectures.len();
     let actions = store.0.actions()?;
-    lectures.extend(actions.iter().map(SiteAction::lecture));
+    lectures.extend(actions.iter().filter_map(SiteAction::lecture));
     lectures.sort_unstable();
     lectures.dedup();
     let unsynced = Unsynced {

@@ -103,6 +103,14 @@ impl Lang {
         }
     }
 
+    /// "3 unread" / "未読 3 件": the unread badge's label.
+    pub fn unread_count(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("未読 {n} 件"),
+            Lang::En => format!("{n} unread"),
+        }
+    }
+
     /// How long ago, from milliseconds: "3分前" / "3 min ago".
     pub fn ago(self, ms: i64) -> String {
         let minutes = ms.max(0) / 60_000;
@@ -459,6 +467,18 @@ pub enum Msg {
     ReceiveCertificate,
     CertificateOpening,
     CertificateKeptHint,
+    // お知らせ (news)
+    News,
+    Announcements,
+    Notifications,
+    NoNews,
+    NoNotifications,
+    Pinned,
+    Unread,
+    SiteNews,
+    Course,
+    Attachments,
+    LatestNews,
 }
 
 impl Msg {
@@ -834,6 +854,17 @@ impl Msg {
             JoinSiteReason => ("サイトからの説明", "The site says"),
             OpenCourse => ("コースを開く", "Open the course"),
             FacilityUserId => ("施設ユーザーID", "Facility user ID"),
+            News => ("お知らせ", "News"),
+            Announcements => ("お知らせ", "Announcements"),
+            Notifications => ("通知", "Notifications"),
+            NoNews => ("お知らせはありません", "No announcements"),
+            NoNotifications => ("通知はありません", "No notifications"),
+            Pinned => ("重要", "Pinned"),
+            Unread => ("未読", "Unread"),
+            SiteNews => ("サイトからのお知らせ", "From the site"),
+            Course => ("コース", "Course"),
+            Attachments => ("添付ファイル", "Attachments"),
+            LatestNews => ("最新のお知らせ", "Latest announcement"),
         }
     }
 }

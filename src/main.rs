@@ -11,6 +11,7 @@ mod account;
 mod components;
 mod i18n;
 mod kept;
+mod news;
 mod platform;
 mod route;
 mod services;

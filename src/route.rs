@@ -2,11 +2,12 @@
 
 use crate::views::shell::Shell;
 use crate::views::{
-    AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView, CourseView, HistoryView,
-    Home, JoinCourseView, JoinView, LectureView, NotFound, QuizView,
+    AnnouncementView, AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView,
+    CourseView, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView, NotFound,
+    QuizView,
 };
 use dioxus::prelude::*;
-use juko_model::{AttemptId, CourseId, LectureId};
+use juko_model::{AnnouncementId, AttemptId, CourseId, LectureId};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -37,6 +38,11 @@ pub enum Route {
         // Certificates (修了証).
         #[route("/certificates")]
         CertificatesView {},
+        // Announcements (お知らせ) and notifications.
+        #[route("/news")]
+        NewsView {},
+        #[route("/news/:announcement")]
+        AnnouncementView { announcement: AnnouncementId },
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -90,6 +96,13 @@ mod tests {
                 "/courses/7/quizzes/42/attempts/9/result",
             ),
             (Route::HistoryView {}, "/history"),
+            (Route::NewsView {}, "/news"),
+            (
+                Route::AnnouncementView {
+                    announcement: AnnouncementId(4101),
+                },
+                "/news/4101",
+            ),
         ]
     }
 
@@ -119,6 +132,8 @@ mod tests {
             "/courses/7/quizzes/42/attempts/9/other",
             "/courses/7/other/3",
             "/nothing",
+            "/news/x",
+            "/news/1/other",
         ] {
             let route = Route::from_str(url).ok();
             assert!(

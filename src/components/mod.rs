@@ -4,6 +4,7 @@ pub mod brand;
 pub mod feedback;
 pub mod freshness;
 pub mod join;
+pub mod news;
 pub mod player;
 pub mod quiz;
 pub mod sign_out;

@@ -201,3 +201,11 @@ pub async fn erase_certificates(account: &str) {
         tracing::error!("kept certificates not erased");
     }
 }
+
+/// The site-HTML sanitiser as this build runs it (the browser's parser), exported for the
+/// browser test that compares it with ammonia's answers (`tests/browser/sanitize.test.mjs`).
+/// Pure: HTML in, cleaned HTML out; it reaches nothing of the learner's.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn juko_clean_site_html(html: &str) -> String {
+    juko_core::news::clean_site_html(html)
+}

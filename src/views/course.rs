@@ -6,13 +6,14 @@ use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
-use crate::state::{self, History};
+use crate::state::{self, CurrentSession, History};
 use crate::text::{plain_text, text_lang};
 use crate::views::certificates;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_model::{
-    Activity, ActivityKind, Certificate, CourseId, Lecture, QuizOverview, Unit, format_duration,
+    Activity, ActivityKind, Announcement, Certificate, CourseId, Lecture, QuizOverview, Unit,
+    format_duration,
 };
 
 #[component]
@@ -38,12 +39,16 @@ pub fn CourseView(course: CourseId) -> Element {
         |_| Item::courses(),
         |session, _| Box::pin(async move { session.courses().await }),
     );
-    let title = courses
+    let listed = courses
         .shown(&())
         .data
-        .and_then(|k| k.value.into_iter().find(|c| c.id == course))
-        .map(|c| c.full_name)
+        .and_then(|k| k.value.into_iter().find(|c| c.id == course));
+    let title = listed
+        .as_ref()
+        .map(|c| c.full_name.clone())
         .unwrap_or_default();
+    let logo = listed.and_then(|c| c.logo_url);
+    let latest = crate::news::shown_news().and_then(|n| n.latest_in(course).cloned());
     let body = contents.render(lang, &course, |kept| {
         rsx! {
             CourseTally {
@@ -60,8 +65,45 @@ pub fn CourseView(course: CourseId) -> Element {
     rsx! {
         div { class: "page",
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
-            h1 { class: "page-title", lang: text_lang(&title), "{title}" }
+            CourseHead { title, logo, latest }
             {body}
+        }
+    }
+}
+
+/// The course's name, with its logo (a facility's) and its newest announcement when it has them,
+/// as the brochure's facility pages show them.
+#[component]
+fn CourseHead(title: String, logo: Option<String>, latest: Option<Announcement>) -> Element {
+    let lang = state::use_lang();
+    let history = use_context::<History>();
+    let session = use_context::<CurrentSession>().0;
+    let logo_src = logo.and_then(|url| session.peek().as_ref().and_then(|s| s.file_url(&url)));
+    let unread = latest
+        .as_ref()
+        .is_some_and(|a| !crate::news::read_set(history).contains(&a.id));
+    rsx! {
+        header { class: if logo_src.is_some() { "course-head facility" } else { "course-head" },
+            if let Some(src) = &logo_src {
+                img { class: "course-logo", "data-testid": "course-logo", src: "{src}", alt: "" }
+            }
+            h1 { class: "page-title", lang: text_lang(&title), "{title}" }
+        }
+        if let Some(a) = latest {
+            Link {
+                class: if unread { "latest-news unread" } else { "latest-news" },
+                "data-testid": "latest-news",
+                to: Route::AnnouncementView { announcement: a.id },
+                span { class: "latest-label muted",
+                    if unread {
+                        span { class: "unread-dot", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
+                    }
+                    {lang.tr(Msg::LatestNews)}
+                    " · "
+                    {lang.ago(crate::platform::now_ms() - a.posted_at * 1000)}
+                }
+                span { class: "news-subject", lang: text_lang(&a.subject), "{a.subject}" }
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! My courses (マイコース): the learner's courses with their progress, from the device first.
 
 use crate::components::feedback::ProgressBar;
+use crate::components::news::UnreadBadge;
 use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::route::Route;
@@ -25,6 +26,10 @@ pub fn Home() -> Element {
         .read()
         .as_ref()
         .and_then(|s| s.info().user.facility_user_id.clone());
+    let history = use_context::<crate::state::History>();
+    let unread = crate::news::shown_news()
+        .map(|n| crate::news::unread(history, &n))
+        .unwrap_or_default();
     let body = courses.render(lang, &(), |kept| {
         if kept.value.is_empty() {
             // No course yet: joining a facility is what to do first.
@@ -38,7 +43,7 @@ pub fn Home() -> Element {
         rsx! {
             ul { class: "course-grid",
                 for course in kept.value.iter() {
-                    CourseCard { key: "{course.id}", course: course.clone() }
+                    CourseCard { key: "{course.id}", course: course.clone(), unread: unread.in_course(course.id) }
                 }
             }
         }
@@ -64,7 +69,7 @@ pub fn Home() -> Element {
 }
 
 #[component]
-fn CourseCard(course: Course) -> Element {
+fn CourseCard(course: Course, unread: usize) -> Element {
     let lang = state::use_lang();
     let summary = plain_text(&course.summary_html);
     rsx! {
@@ -73,7 +78,9 @@ fn CourseCard(course: Course) -> Element {
                 class: "course-card",
                 "data-testid": "course-card",
                 to: Route::CourseView { course: course.id },
-                h2 { class: "course-title", "{course.full_name}" }
+                h2 { class: "course-title", "{course.full_name}"
+                    UnreadBadge { lang, count: unread }
+                }
                 if !summary.is_empty() {
                     p { class: "course-summary", "{summary}" }
                 }

@@ -108,7 +108,7 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
         if let Some(course) = chosen {
             return match kept.value.iter().find(|c| c.id == course) {
                 Some(c) => rsx! {
-                    JoinCourseCard { course: c.clone(), logo: logo(c.image_url.as_deref()) }
+                    JoinCourseCard { course: c.clone(), logo: logo(c.logo_url.as_deref()) }
                 },
                 None => rsx! {},
             };
@@ -126,7 +126,7 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
                             to: Route::JoinCourseView { course: course.id },
                             JoinCourseCard {
                                 course: course.clone(),
-                                logo: logo(course.image_url.as_deref()),
+                                logo: logo(course.logo_url.as_deref()),
                             }
                         }
                     }

@@ -5,9 +5,11 @@
 
 use crate::account;
 use crate::components::brand::Brand;
+use crate::components::news::UnreadBadge;
 use crate::components::player::VIDEO_SELECTOR;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
 use crate::i18n::{Lang, Msg};
+use crate::news;
 use crate::route::Route;
 use crate::services::sync;
 use crate::state::{self, CurrentSession, History, SyncState};
@@ -17,15 +19,33 @@ use dioxus::prelude::*;
 #[component]
 pub fn Shell() -> Element {
     let session = use_context::<CurrentSession>().0;
-    let lang = state::use_lang();
-    // Hooks before the early return: the same ones on every render.
-    let mut signing_out = use_signal(|| false);
-    let in_courses = !matches!(
-        use_route::<Route>(),
-        Route::HistoryView {} | Route::CertificatesView {}
-    );
-    let Some(session) = session() else {
+    if session().is_none() {
         return rsx! { SignIn {} };
+    }
+    rsx! { Frame {} }
+}
+
+/// The signed-in frame: mounted per signed-in account, so what it starts (the news feed) is
+/// that account's.
+#[component]
+fn Frame() -> Element {
+    let session = use_context::<CurrentSession>().0;
+    let lang = state::use_lang();
+    let history = use_context::<History>();
+    let mut signing_out = use_signal(|| false);
+    let route = use_route::<Route>();
+    let in_courses = !matches!(
+        route,
+        Route::HistoryView {}
+            | Route::CertificatesView {}
+            | Route::NewsView {}
+            | Route::AnnouncementView { .. }
+    );
+    let in_news = matches!(route, Route::NewsView {} | Route::AnnouncementView { .. });
+    news::provide_news_feed();
+    let unread = news::shown_news().map_or(0, |n| news::unread(history, &n).total());
+    let Some(session) = session() else {
+        return rsx! {};
     };
     let info = session.info();
 
@@ -62,6 +82,11 @@ pub fn Shell() -> Element {
                 Link { class: if in_courses { "nav-item active" } else { "nav-item" }, to: Route::Home {},
                     span { class: "nav-icon", "aria-hidden": "true", "▦" }
                     span { {lang.tr(Msg::MyCourses)} }
+                }
+                Link { class: if in_news { "nav-item active" } else { "nav-item" }, to: Route::NewsView {}, "data-testid": "nav-news",
+                    span { class: "nav-icon", "aria-hidden": "true", "✉" }
+                    span { {lang.tr(Msg::News)} }
+                    UnreadBadge { lang, count: unread }
                 }
                 Link { class: "nav-item", active_class: "active", to: Route::HistoryView {}, "data-testid": "nav-history",
                     span { class: "nav-icon", "aria-hidden": "true", "⟲" }

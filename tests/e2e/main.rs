@@ -8,5 +8,6 @@ mod certificates;
 mod fault_proxy;
 mod history;
 mod join;
+mod news;
 mod quiz;
 mod sign_in;

@@ -29,9 +29,11 @@ impl Counts {
 /// The browser test files, run one after the other against the same server: the first visit
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) and a sequential one to the end, and facility A's short unit finished
-/// for its certificate (opened online and offline), before the offline file deploys its new build; last, a phone's layout in both languages online and offline (it takes one of
-/// learner1's attempts, which nothing before it does).
+/// (one answer offline) and a sequential one to the end; a newcomer joining facility A with its
+/// code; facility A's short unit finished for its certificate (opened online and offline);
+/// お知らせ on a phone as learner2 (facility B) and the web sanitiser against ammonia's answers;
+/// all before the offline file deploys its new build; last, a phone's layout in both languages
+/// online and offline (it takes one of learner1's attempts, which nothing before it does).
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
@@ -41,6 +43,9 @@ const TEST_FILES: &[&str] = &[
     "join.test.mjs",
     // facility A's short unit finished and its certificate opened.
     "certificates.test.mjs",
+    // お知らせ on a phone as learner2 (facility B), and the web sanitiser against ammonia's answers.
+    "news.test.mjs",
+    "sanitize.test.mjs",
     "sw.test.mjs",
     "offline.test.mjs",
     "layout.test.mjs",

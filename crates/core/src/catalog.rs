@@ -81,6 +81,13 @@ impl Item<AttemptReview> {
     }
 }
 
+impl Item<crate::news::News> {
+    /// お知らせ: the site's and my courses' announcements, and the site's notifications.
+    pub fn news() -> Item<crate::news::News> {
+        Item::new("news".to_owned())
+    }
+}
+
 impl<T: Serialize + DeserializeOwned> Item<T> {
     /// The kept copy, if this device has one. A copy that no longer reads (written by another
     /// version of the app) counts as none: the site is asked again.
@@ -268,9 +275,9 @@ mod tests {
             full_name: name.to_owned(),
             summary_html: String::new(),
             category: String::new(),
-            image_url: None,
             progress_percent: None,
             last_access: None,
+            logo_url: None,
         }
     }
 

@@ -149,7 +149,7 @@ mod tests {
             full_name: format!("Course {id}"),
             summary_html: String::new(),
             category: String::new(),
-            image_url: None,
+            logo_url: None,
             progress_percent: None,
             last_access: None,
         }

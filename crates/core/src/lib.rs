@@ -11,6 +11,7 @@ pub mod certificates;
 mod error;
 pub mod ids;
 pub mod join;
+pub mod news;
 pub mod quiz;
 pub mod recorder;
 mod session;

@@ -42,7 +42,7 @@ impl Session {
         }
     }
 
-    /// The Moodle client, for the engine's other modules (`join`).
+    /// The site's client, for the engine's own modules (`join`, `news`, `certificates`).
     pub(crate) fn remote(&self) -> &juko_moodle::Session {
         &self.remote
     }
@@ -112,6 +112,24 @@ impl Session {
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         format!("{site}-{}", self.info.user.id)
+    }
+
+    /// A file of the site (an attachment, a course's logo) at a URL that loads it: the token
+    /// added for the site's own files; `None` for anything but a web address.
+    pub fn file_url(&self, url: &str) -> Option<String> {
+        let file = Media {
+            url: url.to_owned(),
+            mime_type: String::new(),
+            size_bytes: 0,
+            external: false,
+        };
+        self.stream_url(&file)
+    }
+
+    /// The site's HTML (an announcement's body) to show now: cleaned, the site's images loading
+    /// with the token, any other image source dropped.
+    pub fn display_html(&self, html: &str) -> String {
+        juko_moodle::sanitize::for_display(html, self.remote.image_source())
     }
 
     /// The URL a video element can stream the lecture's media from; `None` when the site gave
@@ -299,6 +317,7 @@ mod tests {
                 features: juko_model::SiteFeatures::default(),
                 version: Some("2024100700".into()),
                 can_download_files: true,
+                site_course: juko_model::CourseId(1),
             },
         }
     }

@@ -15,13 +15,14 @@ pub struct Course {
     /// The name of the course's category on the site (e.g. 施設コース), when it told it.
     #[serde(default)]
     pub category: String,
-    /// The course image (a facility's logo): a file address on the site, when it has one.
-    #[serde(default)]
-    pub image_url: Option<String>,
     /// The site's own completion percentage (0–100), when completion tracking is on.
     pub progress_percent: Option<f64>,
     /// Unix seconds of the learner's last visit, when known.
     pub last_access: Option<i64>,
+    /// The course's own image (a facility's logo): its file address on the site, without
+    /// credentials (the token is added when it is shown).
+    #[serde(default)]
+    pub logo_url: Option<String>,
 }
 
 /// A course opened: its units in order.

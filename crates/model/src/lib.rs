@@ -9,6 +9,7 @@ mod catalog;
 mod certificate;
 mod ids;
 mod join;
+mod news;
 mod progress;
 mod quiz;
 mod site;
@@ -23,6 +24,10 @@ pub use certificate::{
 pub use ids::{AttemptId, CourseId, LectureId, QuizId, UnitId, UserId};
 // Facility join (施設コースに参加).
 pub use join::JoinOutcome;
+pub use news::{
+    Announcement, AnnouncementId, Attachment, Board, BoardId, Notification, NotificationId, Unread,
+    sort_announcements,
+};
 pub use progress::{
     DEFAULT_COMPLETION_THRESHOLD, Interval, LectureProgress, ProgressEvent, ProgressKind,
     ProgressPage, PushOutcome, Rejection, RemoteProgress, ResumePosition, WatchedIntervals,

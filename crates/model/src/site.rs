@@ -1,6 +1,6 @@
 //! The site a learner signs in to, and who they are there.
 
-use crate::UserId;
+use crate::{CourseId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in learner.
@@ -30,6 +30,14 @@ pub struct SiteInfo {
     pub version: Option<String>,
     /// False when the site refuses file downloads to the app (then no lecture can stream).
     pub can_download_files: bool,
+    /// The site's own course (its front page), where the site's news is posted.
+    #[serde(default = "front_page")]
+    pub site_course: CourseId,
+}
+
+/// Moodle's front page course when a site does not say (as the Moodle App assumes).
+fn front_page() -> CourseId {
+    CourseId(1)
 }
 
 /// Optional capabilities of a site, each decided by the protocol crate from what the site lists.
@@ -38,6 +46,14 @@ pub struct SiteFeatures {
     /// The site keeps viewing history (Juko's progress extension). Without it, history stays on
     /// the device and the site learns of views and manual completion the stock way.
     pub history_sync: bool,
+    /// The site lists notifications through its popup processor (else as messages). Assumed
+    /// of a site described before this was read.
+    #[serde(default = "yes")]
+    pub popup_notifications: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Whether and how a site lets the app sign in with a password, read before sign-in.

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use std::sync::{Arc, OnceLock};
 
 mod enrol;
+mod news;
 mod quiz;
 
 const APP_SITE_CHECK: &str = "login/token.php?appsitecheck=1";
@@ -412,6 +413,21 @@ impl Session {
         let site = &self.inner.site.inner;
         let root = site.wwwroot.get().unwrap_or(&site.url);
         root.join(&format!("mod/quiz/view.php?id={module}"))
+    }
+
+    /// Where an image in the site's HTML loads from when shown: the site's own files with the
+    /// token added, nothing else (see [`crate::sanitize::for_display`]).
+    pub fn image_source(&self) -> crate::sanitize::ImageSource {
+        let site = &self.inner.site.inner;
+        let (url, root) = (site.url.clone(), site.wwwroot.get().cloned());
+        let token = self.inner.token.clone();
+        std::sync::Arc::new(move |src: &str| {
+            let src = src.trim().replace("&amp;", "&");
+            crate::files::with_token(&url, &token, &src).or_else(|| {
+                root.as_ref()
+                    .and_then(|r| crate::files::with_token(r, &token, &src))
+            })
+        })
     }
 
     pub fn stream_url(&self, media: &Media) -> String {

@@ -44,6 +44,8 @@ pub(crate) fn site_info(w: wire::SiteInfo) -> model::SiteInfo {
         version: w.version.map(|v| v.0).filter(|v| !v.is_empty()),
         // Sites older than the field always allowed downloads.
         can_download_files: w.downloadfiles.is_none_or(|d| d.0 != 0),
+        // The Moodle App assumes 1 when the site does not say (`CoreSite.getSiteHomeId`).
+        site_course: CourseId(w.siteid.map_or(1, |id| id.0)),
     }
 }
 
@@ -53,6 +55,8 @@ fn features(functions: &[wire::Function]) -> model::SiteFeatures {
     let offers = |name: &str| functions.iter().any(|f| f.name == name);
     model::SiteFeatures {
         history_sync: offers(crate::progress::PUSH) && offers(crate::progress::PULL),
+        // A site without the popup processor lists notifications only as messages (§7.3).
+        popup_notifications: offers(crate::news::POPUP_NOTIFICATIONS),
     }
 }
 
@@ -94,11 +98,20 @@ pub(crate) fn course(w: wire::Course) -> model::Course {
             .unwrap_or(full_name),
         summary_html: w.summary.unwrap_or_default(),
         category: String::new(),
-        image_url: None,
         progress_percent: w.progress.map(|p| p.0).filter(|p| p.is_finite()),
         // 0 means "never" on the rare sites that send it instead of null.
         last_access: w.lastaccess.map(|t| t.0).filter(|t| *t > 0),
+        logo_url: w.overviewfiles.as_ref().and_then(logo),
     }
+}
+
+/// The first image among a course's overview files, when it has a web address.
+fn logo(files: &serde_json::Value) -> Option<String> {
+    let field = |f: &serde_json::Value, key: &str| f.get(key)?.as_str().map(str::to_owned);
+    files.as_array()?.iter().find_map(|f| {
+        let image = field(f, "mimetype").is_some_and(|m| m.starts_with("image/"));
+        field(f, "fileurl").filter(|u| image && model::is_web_url(u))
+    })
 }
 
 pub(crate) fn course_contents(

@@ -8,10 +8,11 @@
 //! error, whatever else it holds; only then is the body read as the function's result.
 
 use crate::error::{DecodeProblem, Error, Exception, Result};
-use crate::{SiteUrl, Token, convert, enrol, quiz, wire};
+use crate::{SiteUrl, Token, convert, enrol, news, quiz, wire};
 use juko_model::{
-    Attempt, AttemptPage, AttemptReview, AttemptState, Course, CourseContents, CourseId, LectureId,
-    LoginPolicy, Question, QuizOverview, SiteInfo,
+    Announcement, Attempt, AttemptPage, AttemptReview, AttemptState, Board, BoardId, Course,
+    CourseContents, CourseId, LectureId, LoginPolicy, Notification, Question, QuizOverview,
+    SiteInfo,
 };
 use juko_model::{JoinOutcome, UserId};
 use serde::de::DeserializeOwned;
@@ -76,6 +77,29 @@ pub fn certificates(
 ) -> Result<Vec<crate::certificates::FoundCertificate>> {
     rest::<Vec<wire::Section>>(COURSE_CONTENTS, body)
         .map(|sections| crate::certificates::find(course, course_name, &sections))
+}
+
+/// `mod_forum_get_forums_by_courses`: the news forums (announcement boards) among the
+/// forums listed, the site's being the one in `site_course`.
+pub fn news_boards(site_course: CourseId, body: &[u8]) -> Result<Vec<(BoardId, Board)>> {
+    news::news_boards(&rest(news::FORUMS_BY_COURSES, body)?, site_course)
+}
+
+/// `mod_forum_get_forum_discussions` of the news forum `board_id`: its announcements, bodies
+/// sanitised.
+pub fn announcements(board_id: BoardId, board: Board, body: &[u8]) -> Result<Vec<Announcement>> {
+    news::announcements(&rest(news::FORUM_DISCUSSIONS, body)?, board_id, board)
+}
+
+/// `message_popup_get_popup_notifications`.
+pub fn popup_notifications(body: &[u8]) -> Result<Vec<Notification>> {
+    let f = news::POPUP_NOTIFICATIONS;
+    news::notifications(f, &rest(f, body)?, "notifications")
+}
+
+/// `core_message_get_messages` (notifications): the fallback for sites without popups.
+pub fn message_notifications(body: &[u8]) -> Result<Vec<Notification>> {
+    news::notifications(news::MESSAGES, &rest(news::MESSAGES, body)?, "messages")
 }
 
 /// `login/token.php`: the token, or the sign-in refusal as [`Error::Login`].

@@ -112,7 +112,7 @@ pub(crate) fn joinable(answer: &Value) -> Result<Vec<Course>> {
         let full_name = text(&c["displayname"])
             .filter(|n| !n.trim().is_empty())
             .map_or_else(|| owned("fullname"), str::to_owned);
-        let image_url = list(&c["overviewfiles"])
+        let logo_url = list(&c["overviewfiles"])
             .iter()
             .filter(|f| text(&f["mimetype"]).is_some_and(|m| m.starts_with("image/")))
             .find_map(|f| text(&f["fileurl"]).filter(|u| !u.trim().is_empty()))
@@ -123,7 +123,7 @@ pub(crate) fn joinable(answer: &Value) -> Result<Vec<Course>> {
             short_name: owned("shortname"),
             category: owned("categoryname"),
             summary_html: owned("summary"),
-            image_url,
+            logo_url,
             // Not the learner's yet: no progress, never visited.
             progress_percent: None,
             last_access: None,

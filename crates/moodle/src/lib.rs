@@ -22,9 +22,11 @@ mod error;
 mod files;
 mod form;
 mod lecture_meta;
+mod news;
 mod progress;
 mod question_html;
 mod quiz;
+pub mod sanitize;
 mod site_url;
 mod token;
 mod wire;
@@ -39,6 +41,7 @@ pub use error::{
 };
 pub use files::stream_url;
 pub use form::{Params, Value};
+pub use news::{ANNOUNCEMENTS_PER_BOARD, NOTIFICATIONS_LIMIT};
 pub use question_html::{
     MAX_QUESTION_HTML, QuestionFields, QuestionProblem, answer_fields, parse_question,
 };

@@ -253,6 +253,8 @@ pub(crate) struct SiteInfo {
     pub(crate) functions: Vec<Function>,
     pub(crate) downloadfiles: Option<Int>,
     pub(crate) version: Option<Text>,
+    /// The front page course (`SITEID`): where the site's news forum lives.
+    pub(crate) siteid: Option<Int>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +272,10 @@ pub(crate) struct Course {
     pub(crate) summary: Option<String>,
     pub(crate) progress: Option<Float>,
     pub(crate) lastaccess: Option<Int>,
+    /// The course's own image files (a facility's logo): `courseimage` may be a generated
+    /// pattern, these are what the site's administrator uploaded. Read as JSON (see
+    /// `convert::logo`): a derived list costs the web bundle more than the two fields it needs.
+    pub(crate) overviewfiles: Option<serde_json::Value>,
 }
 
 // ---- Course contents -----------------------------------------------------------------------

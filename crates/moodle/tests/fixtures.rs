@@ -62,18 +62,19 @@ const DECODED: &[&str] = &[
     "core_course_get_courses_by_field.json",
     "core_enrol_get_course_enrolment_methods.json",
     "enrol_self_get_instance_info.json",
+    // お知らせ (news)
+    "mod_forum_get_forums_by_courses.json",
+    "mod_forum_get_forum_discussions.json",
+    "message_popup_get_popup_notifications.json",
+    "core_message_get_messages.json",
 ];
 
-/// Samples for functions this crate does not wrap yet (forums, enrolment, messages):
+/// Samples for functions this crate does not wrap yet (completion status, preferences, resources):
 /// only checked to pass the envelope rules below.
 const LATER: &[&str] = &[
     "core_completion_get_activities_completion_status.json",
-    "core_message_get_messages.json",
     "core_user_get_user_preferences.json",
     "core_user_set_user_preferences.json",
-    "message_popup_get_popup_notifications.json",
-    "mod_forum_get_forum_discussions.json",
-    "mod_forum_get_forums_by_courses.json",
     "mod_resource_get_resources_by_courses.json",
 ];
 
@@ -355,6 +356,11 @@ fn site_info() {
     assert_eq!(info.user.id, UserId(1234));
     assert_eq!(info.user.username, "taro.yamada");
     assert_eq!(info.user.full_name, "山田 太郎");
+    assert_eq!(
+        info.site_course,
+        CourseId(1),
+        "the front page, where the site's news is"
+    );
     assert_eq!(info.lang, "ja");
     assert!(
         !info.features.history_sync,
@@ -407,6 +413,22 @@ fn courses() {
     );
     assert!((c.progress_percent.unwrap() - 33.333).abs() < 0.001);
     assert_eq!(c.last_access, Some(1735948800));
+    // The uploaded course image is the course's logo (a facility's, on its page).
+    assert_eq!(
+        c.logo_url.as_deref(),
+        Some(
+            "https://icrweb.example.jp/webservice/pluginfile.php/1501/course/overviewfiles/cover.jpg"
+        )
+    );
+    let mut v = sample_json("core_enrol_get_users_courses.json");
+    v[0]["overviewfiles"][0]["mimetype"] = json!("application/pdf");
+    assert_eq!(
+        decode::courses(&bytes(&v)).unwrap()[0].logo_url,
+        None,
+        "not an image"
+    );
+    v[0]["overviewfiles"] = Value::Null;
+    assert_eq!(decode::courses(&bytes(&v)).unwrap()[0].logo_url, None);
 }
 
 #[test]
@@ -1251,7 +1273,7 @@ fn facility_courses_to_join_come_from_the_course_listing() {
             short_name: "FAC-0042".into(),
             category: "施設別コース".into(),
             summary_html: "<p>臨床研究に携わる方のための基礎講座です。</p>".into(),
-            image_url: Some(
+            logo_url: Some(
                 "https://icrweb.example.jp/webservice/pluginfile.php/1501/course/overviewfiles/cover.jpg"
                     .into()
             ),
@@ -1273,7 +1295,7 @@ fn facility_courses_to_join_come_from_the_course_listing() {
     let courses = decode::joinable_courses(&bytes(&listing)).unwrap();
     let ids: Vec<CourseId> = courses.iter().map(|c| c.id).collect();
     assert_eq!(ids, [CourseId(42), CourseId(44)]);
-    assert_eq!(courses[1].image_url, None);
+    assert_eq!(courses[1].logo_url, None);
 }
 
 #[test]
@@ -1357,4 +1379,110 @@ fn the_facility_user_id_is_read_from_the_own_profile() {
         decode::facility_user_id(UserId(3), &bytes(&plain)).unwrap(),
         None
     );
+}
+
+// ---- お知らせ (announcements and notifications, §7) ------------------------------------------
+
+#[test]
+fn news_forums_are_the_boards_and_the_site_course_is_the_site() {
+    use juko_model::{Board, BoardId};
+    let boards =
+        decode::news_boards(CourseId(1), &sample("mod_forum_get_forums_by_courses.json")).unwrap();
+    assert_eq!(boards, [(BoardId(31), Board::Course(CourseId(42)))]);
+    // The same forum in the front page course is the site's news.
+    let boards = decode::news_boards(
+        CourseId(42),
+        &sample("mod_forum_get_forums_by_courses.json"),
+    )
+    .unwrap();
+    assert_eq!(boards, [(BoardId(31), Board::Site)]);
+    // Only `type = news` counts: a general forum is no announcement board.
+    let mut forums = sample_json("mod_forum_get_forums_by_courses.json");
+    forums[0]["type"] = json!("general");
+    assert!(
+        decode::news_boards(CourseId(1), &bytes(&forums))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn discussions_become_announcements() {
+    use juko_model::{AnnouncementId, Board, BoardId};
+    let list = decode::announcements(
+        BoardId(31),
+        Board::Course(CourseId(42)),
+        &sample("mod_forum_get_forum_discussions.json"),
+    )
+    .unwrap();
+    assert_eq!(list.len(), 1);
+    let a = &list[0];
+    // The discussion's id, not its first post's (5101).
+    assert_eq!(a.id, AnnouncementId(4101));
+    assert_eq!(a.board, Board::Course(CourseId(42)));
+    assert_eq!(a.subject, "2025年度 受講期限のお知らせ");
+    assert_eq!(a.author.as_deref(), Some("佐藤 花子"));
+    assert_eq!(a.posted_at, 1_736_035_200);
+    assert!(a.pinned);
+    assert_eq!(
+        a.body_html,
+        "<p>受講期限は2026年3月31日です。<img src=\"https://icrweb.example.jp/webservice/pluginfile.php/1610/mod_forum/post/5101/notice.png\" alt=\"\"></p>"
+    );
+    assert!(a.attachments.is_empty());
+
+    // Hostile bodies are sanitised at once; attachments without a web address are dropped.
+    let mut answer = sample_json("mod_forum_get_forum_discussions.json");
+    let d = &mut answer["discussions"][0];
+    d["message"] = json!("<p onclick=\"x()\">hi<script>alert(1)</script></p>");
+    d["pinned"] = json!(0);
+    d["timestart"] = json!(1_736_100_000);
+    d["userfullname"] = Value::Null;
+    d["attachments"] = json!([
+        {"filename": "案内.pdf", "filepath": "/", "filesize": 2048, "mimetype": "application/pdf",
+         "fileurl": "https://icrweb.example.jp/webservice/pluginfile.php/1610/mod_forum/attachment/5101/案内.pdf"},
+        {"filename": "x", "fileurl": "javascript:alert(1)"}
+    ]);
+    let a = &decode::announcements(BoardId(31), Board::Site, &bytes(&answer)).unwrap()[0];
+    assert_eq!(a.body_html, "<p>hi</p>");
+    assert!(!a.pinned);
+    assert_eq!(a.posted_at, 1_736_100_000, "shown from its display date");
+    assert_eq!(a.author, None);
+    assert_eq!(a.attachments.len(), 1);
+    assert_eq!(a.attachments[0].name, "案内.pdf");
+    assert_eq!(a.attachments[0].mime_type, "application/pdf");
+    assert_eq!(a.attachments[0].size_bytes, 2048);
+}
+
+#[test]
+fn popup_notifications_and_messages_read_the_same() {
+    use juko_model::{AnnouncementId, NotificationId};
+    let popup =
+        decode::popup_notifications(&sample("message_popup_get_popup_notifications.json")).unwrap();
+    let messages =
+        decode::message_notifications(&sample("core_message_get_messages.json")).unwrap();
+    assert_eq!(popup, messages);
+    let n = &popup[0];
+    assert_eq!(n.id, NotificationId(778812));
+    assert_eq!(n.subject, "お知らせ: 2025年度 受講期限のお知らせ");
+    assert_eq!(n.body_html, "<p>受講期限は2026年3月31日です。</p>");
+    assert_eq!(n.sent_at, 1_736_035_200);
+    assert!(!n.read);
+    assert_eq!(n.announcement, Some(AnnouncementId(4101)));
+    assert_eq!(
+        n.link.as_deref(),
+        Some("https://icrweb.example.jp/mod/forum/discuss.php?d=4101#p5101")
+    );
+
+    let mut read = sample_json("message_popup_get_popup_notifications.json");
+    read["notifications"][0]["read"] = json!(true);
+    read["notifications"][0]["timeread"] = json!(1_736_040_000);
+    read["notifications"][0]["customdata"] = json!("not json");
+    read["notifications"][0]["contexturl"] = json!("javascript:alert(1)");
+    let n = &decode::popup_notifications(&bytes(&read)).unwrap()[0];
+    assert!(n.read);
+    assert_eq!(n.announcement, None);
+    assert_eq!(n.link, None);
+    let mut read = sample_json("core_message_get_messages.json");
+    read["messages"][0]["timeread"] = json!(1_736_040_000);
+    assert!(decode::message_notifications(&bytes(&read)).unwrap()[0].read);
 }

@@ -11,7 +11,8 @@
 //! the catalog's copies, `q:{attempt}` a kept test attempt, `u:{attempt}:{slot}` a queued change
 //! to one question, `w:{attempt}:{slot}` what was sent for one question before the site's reply
 //! came, `f:{attempt}` a queued submission, `s:{attempt}:{holder}` an attempt open on a screen
-//! (until when; the space is shared by a browser's tabs). Each quiz write is one key, so each is
+//! (until when; the space is shared by a browser's tabs), `n:{announcement}` an announcement
+//! read on this device (when). Each quiz write is one key, so each is
 //! atomic as `localStorage` writes are.
 
 use super::{
@@ -19,7 +20,9 @@ use super::{
     SiteAction, Store, StoredEvent, merge_remote_into, record_rule,
 };
 use crate::{Error, Result};
-use juko_model::{AttemptId, LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection};
+use juko_model::{
+    AnnouncementId, AttemptId, LectureId, ProgressEvent, ProgressPage, PushOutcome, Rejection,
+};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -444,6 +447,26 @@ impl<K: KeyValue> Store for KvStore<K> {
         keys.iter()
             .filter_map(|k| self.read::<SiteAction>(k).transpose())
             .collect()
+    }
+
+    fn mark_announcement_read(&self, announcement: AnnouncementId, at_ms: i64) -> Result<()> {
+        self.writable()?;
+        let key = self.key("n:", &announcement.to_string());
+        if self.kv.get(&key).is_some() {
+            return Ok(());
+        }
+        self.put(&key, &at_ms)
+    }
+
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>> {
+        let prefix = self.key("n:", "");
+        let mut read: Vec<AnnouncementId> = self
+            .keys_of("n:")
+            .iter()
+            .filter_map(|k| k[prefix.len()..].parse().ok())
+            .collect();
+        read.sort_unstable();
+        Ok(read)
     }
 
     fn remove_action(&self, action: &SiteAction) -> Result<()> {

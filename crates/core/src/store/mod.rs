@@ -25,8 +25,8 @@ pub use sqlite::SqliteStore;
 
 use crate::Result;
 use juko_model::{
-    AttemptId, CourseId, LectureId, LectureProgress, ProgressEvent, ProgressKind, ProgressPage,
-    PushOutcome, Rejection,
+    AnnouncementId, AttemptId, CourseId, LectureId, LectureProgress, NotificationId, ProgressEvent,
+    ProgressKind, ProgressPage, PushOutcome, Rejection,
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,13 +91,23 @@ pub enum SiteAction {
     },
     /// Mark the lecture complete (manual completion), its coverage having reached the threshold.
     Completed { lecture: LectureId },
+    /// The learner opened an announcement (the site's view log; read where it tracks reading).
+    AnnouncementViewed { announcement: AnnouncementId },
+    /// The learner read a notification: mark it read on the site, as read at `at_secs`.
+    NotificationRead {
+        notification: NotificationId,
+        at_secs: i64,
+    },
 }
 
 impl SiteAction {
-    /// The lecture the action reports on.
-    pub fn lecture(&self) -> LectureId {
+    /// The lecture the action reports on, when it is about one.
+    pub fn lecture(&self) -> Option<LectureId> {
         match self {
-            SiteAction::Viewed { lecture, .. } | SiteAction::Completed { lecture } => *lecture,
+            SiteAction::Viewed { lecture, .. } | SiteAction::Completed { lecture } => {
+                Some(*lecture)
+            }
+            SiteAction::AnnouncementViewed { .. } | SiteAction::NotificationRead { .. } => None,
         }
     }
 
@@ -106,6 +116,8 @@ impl SiteAction {
         match self {
             SiteAction::Viewed { lecture, .. } => format!("view:{lecture}"),
             SiteAction::Completed { lecture } => format!("complete:{lecture}"),
+            SiteAction::AnnouncementViewed { announcement } => format!("news:{announcement}"),
+            SiteAction::NotificationRead { notification, .. } => format!("note:{notification}"),
         }
     }
 }
@@ -241,6 +253,13 @@ pub trait Store {
 
     /// The marks on `attempt`, `(holder, until_ms)`, in holder order, past their time or not.
     fn on_screen_marks(&self, attempt: AttemptId) -> Result<Vec<(String, i64)>>;
+
+    /// Marks an announcement read on this device at `at_ms` (a second mark keeps the first).
+    /// Read state lives here, not on the site: Moodle's forum tracking is often off.
+    fn mark_announcement_read(&self, announcement: AnnouncementId, at_ms: i64) -> Result<()>;
+
+    /// Every announcement read on this device, in id order.
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>>;
 
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
     /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)

@@ -7,8 +7,8 @@ use super::{
 };
 use crate::{Error, Result};
 use juko_model::{
-    AttemptId, CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage, PushOutcome,
-    Rejection, ResumePosition, WatchedIntervals,
+    AnnouncementId, AttemptId, CourseId, LectureId, LectureProgress, ProgressEvent, ProgressPage,
+    PushOutcome, Rejection, ResumePosition, WatchedIntervals,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
@@ -93,6 +93,12 @@ const MIGRATIONS: &[&str] = &[
         json TEXT NOT NULL,
         PRIMARY KEY (attempt, slot)
      );",
+    // 6: announcements read on this device (the site's read tracking is often off), by the
+    // announcement (discussion) id, with when.
+    "CREATE TABLE announcement_reads (
+        announcement INTEGER PRIMARY KEY,
+        read_ms INTEGER NOT NULL
+     );",
 ];
 
 /// Every table holding the account's data: what [`Store::erase`] empties.
@@ -107,6 +113,7 @@ const ACCOUNT_TABLES: &[&str] = &[
     "quiz_answers",
     "quiz_screens",
     "quiz_sent",
+    "announcement_reads",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -515,6 +522,25 @@ impl Store for SqliteStore {
     fn remove_action(&self, action: &SiteAction) -> Result<()> {
         self.with(|c| c.execute("DELETE FROM site_actions WHERE key = ?1", [action.key()]))?;
         Ok(())
+    }
+
+    fn mark_announcement_read(&self, announcement: AnnouncementId, at_ms: i64) -> Result<()> {
+        self.writable()?;
+        self.with(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO announcement_reads (announcement, read_ms) VALUES (?1, ?2)",
+                (announcement.0, at_ms),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn read_announcements(&self) -> Result<Vec<AnnouncementId>> {
+        self.with(|c| {
+            c.prepare("SELECT announcement FROM announcement_reads ORDER BY announcement")?
+                .query_map([], |r| r.get(0).map(AnnouncementId))?
+                .collect()
+        })
     }
 
     fn rejected(&self) -> Result<Vec<Rejection>> {

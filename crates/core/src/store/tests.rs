@@ -633,6 +633,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
         for sql in [
+            "DROP TABLE announcement_reads",
             "DROP TABLE quiz_sent",
             "DROP TABLE quiz_screens",
             "DROP TABLE quiz_answers",
@@ -661,6 +662,7 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         // As a store made by the release before: schema 3, no screen marks.
         for sql in [
+            "DROP TABLE announcement_reads",
             "DROP TABLE quiz_sent",
             "DROP TABLE quiz_screens",
             "PRAGMA user_version = 3",
@@ -686,7 +688,11 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
         // As a store made by the release before: schema 4, no sends remembered.
-        for sql in ["DROP TABLE quiz_sent", "PRAGMA user_version = 4"] {
+        for sql in [
+            "DROP TABLE announcement_reads",
+            "DROP TABLE quiz_sent",
+            "PRAGMA user_version = 4",
+        ] {
             s.execute_for_tests(sql).unwrap();
         }
     }
@@ -738,4 +744,26 @@ fn a_damaged_kv_screen_mark_holds_nothing() {
         store.on_screen_marks(AttemptId(9001)).unwrap(),
         [("tab-a".to_owned(), 5_000)]
     );
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.keep_attempt(&kept_attempt(9001, true)).unwrap();
+        // As a store made by the release before: schema 5, no read announcements.
+        for sql in ["DROP TABLE announcement_reads", "PRAGMA user_version = 5"] {
+            s.execute_for_tests(sql).unwrap();
+        }
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert!(s.kept_attempt(AttemptId(9001)).unwrap().is_some());
+    assert!(s.read_announcements().unwrap().is_empty());
+    s.mark_announcement_read(juko_model::AnnouncementId(4101), 1)
+        .unwrap();
+    assert_eq!(s.read_announcements().unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).ok();
 }

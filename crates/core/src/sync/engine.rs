@@ -24,6 +24,13 @@ impl Remote for juko_moodle::Session {
                 Ok(self.view_module(*kind, *instance).await?)
             }
             SiteAction::Completed { lecture } => Ok(self.set_completed(*lecture, true).await?),
+            SiteAction::AnnouncementViewed { announcement } => {
+                Ok(self.view_announcement(*announcement).await?)
+            }
+            SiteAction::NotificationRead {
+                notification,
+                at_secs,
+            } => Ok(self.mark_notification_read(*notification, *at_secs).await?),
         }
     }
     async fn push(&self, device: &str, events: &[ProgressEvent]) -> Result<PushOutcome> {
@@ -300,7 +307,7 @@ mod action_tests {
                 SiteAction::Completed { .. } => {
                     Err(Error::Refused("manual completion is off".into()))
                 }
-                SiteAction::Viewed { .. } => Ok(()),
+                _ => Ok(()),
             }
         }
     }
