@@ -110,18 +110,6 @@ impl Session {
     pub async fn joinable_courses(&self) -> Result<Vec<Course>> {
         Ok(self.remote().joinable_courses().await?)
     }
-
-    /// A file on the site (a course's logo) as an address the app can load: the token added
-    /// for the site's own files; `None` for anything but `http`/`https`.
-    pub fn file_url(&self, url: &str) -> Option<String> {
-        let media = juko_model::Media {
-            url: url.to_owned(),
-            mime_type: String::new(),
-            size_bytes: 0,
-            external: false,
-        };
-        self.stream_url(&media)
-    }
 }
 
 #[cfg(test)]
