@@ -217,8 +217,9 @@ fn forum_file(
 
 /// A course's image (`course/overviewfiles`, no item id). Moodle's `file_pluginfile` serves a
 /// course's overview files to anyone signed in (the token here), enrolled or not: the courses
-/// a newcomer may join show their logos. A hidden course's are refused: learners never see
-/// hidden courses (no `moodle/course:viewhiddencourses`), and no listing shows them one.
+/// a newcomer may join show their logos. Stricter than Moodle, which looks only at the sign-in
+/// here: a hidden course's are refused (learners lack `moodle/course:viewhiddencourses`, and
+/// no listing shows them one).
 fn course_image(conn: &rusqlite::Connection, target: &FilePath, courseid: i64) -> Result<FileRow> {
     let course = db::course_by_id(conn, courseid)?.ok_or(Error::FileNotFound)?;
     if !course.visible {
