@@ -29,13 +29,26 @@ pub trait PdfShelf {
     fn put(&self, certificate: LectureId, pdf: &[u8]) -> impl Future<Output = Result<()>>;
 }
 
-/// Asks the site for the certificates of every course given, in that order.
+/// Asks the site for the certificates of every course given, in that order. A course the
+/// site refuses is left out (its modules cannot be listed) and the others still come; only
+/// what stops every call (offline, maintenance, an expired session) fails the refresh.
 pub async fn fetch(session: &Session, courses: &[Course]) -> Result<Vec<Certificate>> {
     let mut all = Vec::new();
     for course in courses {
-        all.extend(session.certificates(course).await?);
+        match session.certificates(course).await {
+            Ok(certificates) => all.extend(certificates),
+            Err(e) if stops_the_refresh(&e) => return Err(e),
+            Err(e) => tracing::warn!(course = %course.id, "certificates of a course refused: {e}"),
+        }
     }
     Ok(all)
+}
+
+fn stops_the_refresh(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Unreachable(_) | Error::SessionExpired | Error::Maintenance(_) | Error::Storage(_)
+    )
 }
 
 /// A certificate's PDF: the kept copy, else the site's (issuing it on the first fetch), kept
