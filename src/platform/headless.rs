@@ -72,11 +72,11 @@ pub fn certificate_shelf(account: &str) -> CertificateShelf {
 
 pub fn open_pdf(
     _shelf: &CertificateShelf,
-    _certificate: juko_model::LectureId,
+    _key: juko_core::certificates::PdfKey,
     _pdf: &[u8],
     _filename: &str,
-) -> juko_core::Result<()> {
-    Ok(())
+) -> juko_core::Result<super::PdfShown> {
+    Ok(super::PdfShown::Shown)
 }
 
 pub async fn erase_certificates(account: &str) {

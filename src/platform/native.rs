@@ -226,16 +226,24 @@ pub fn certificate_shelf(account: &str) -> CertificateShelf {
     juko_core::certificates::FileShelf::new(certificates_dir(account))
 }
 
-/// Shows a certificate in the system's PDF viewer (the kept file).
+/// Shows a certificate in the system's PDF viewer (the kept file), on desktops.
+///
+/// Android and iOS have no `xdg-open`: showing the PDF there needs the webview to be handed
+/// the file (an intent / `UIDocumentInteractionController`, or a page serving it through the
+/// webview's custom protocol), which is not built or verified yet. Until then the file stays
+/// kept and the learner is told it cannot be opened on this device yet.
 pub fn open_pdf(
     shelf: &CertificateShelf,
-    certificate: juko_model::LectureId,
+    key: juko_core::certificates::PdfKey,
     _pdf: &[u8],
     _filename: &str,
-) -> juko_core::Result<()> {
+) -> juko_core::Result<super::PdfShown> {
     let path = shelf
-        .file(certificate)
+        .file(key)
         .ok_or_else(|| Error::Storage("the certificate is not kept on this device".into()))?;
+    if cfg!(any(target_os = "android", target_os = "ios")) {
+        return Ok(super::PdfShown::KeptOnly);
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -246,7 +254,7 @@ pub fn open_pdf(
     std::process::Command::new(opener)
         .arg(&path)
         .spawn()
-        .map(|_| ())
+        .map(|_| super::PdfShown::Shown)
         .map_err(|e| Error::Storage(format!("no viewer for the certificate: {e}")))
 }
 

@@ -21,12 +21,50 @@ impl Item<Vec<Certificate>> {
     }
 }
 
+/// Which PDF a kept copy is: the certificate and the issue it was drawn for. A certificate
+/// issued again (the site deleted the issue, a new one has another time) is another PDF: its
+/// kept copy no longer matches and is fetched anew.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PdfKey {
+    pub certificate: LectureId,
+    /// `None` for a copy fetched before the site had told the issue time (the fetch that
+    /// issued it).
+    pub issued_at: Option<i64>,
+}
+
+impl PdfKey {
+    pub fn of(certificate: &Certificate) -> PdfKey {
+        PdfKey {
+            certificate: certificate.id,
+            issued_at: certificate.issue().map(|issue| issue.issued_at),
+        }
+    }
+
+    /// The copy kept at the fetch that issued the certificate.
+    fn before_issue(self) -> PdfKey {
+        PdfKey {
+            issued_at: None,
+            ..self
+        }
+    }
+}
+
+/// `12` or `12-1764378000`: a file or cache name.
+impl std::fmt::Display for PdfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.issued_at {
+            Some(at) => write!(f, "{}-{at}", self.certificate),
+            None => write!(f, "{}", self.certificate),
+        }
+    }
+}
+
 /// Where kept PDFs live; one shelf per account.
 pub trait PdfShelf {
-    /// The kept PDF of a certificate, if any.
-    fn get(&self, certificate: LectureId) -> impl Future<Output = Result<Option<Vec<u8>>>>;
-    /// Keeps a certificate's PDF, replacing any kept one.
-    fn put(&self, certificate: LectureId, pdf: &[u8]) -> impl Future<Output = Result<()>>;
+    /// The kept PDF of this issue of a certificate, if any.
+    fn get(&self, key: PdfKey) -> impl Future<Output = Result<Option<Vec<u8>>>>;
+    /// Keeps a certificate's PDF, replacing every kept copy of that certificate.
+    fn put(&self, key: PdfKey, pdf: &[u8]) -> impl Future<Output = Result<()>>;
 }
 
 /// Asks the site for the certificates of every course given, in that order. A course the
@@ -58,7 +96,16 @@ pub async fn pdf(
     shelf: &impl PdfShelf,
     certificate: &Certificate,
 ) -> Result<Vec<u8>> {
-    if let Some(pdf) = shelf.get(certificate.id).await? {
+    let key = PdfKey::of(certificate);
+    if let Some(pdf) = shelf.get(key).await? {
+        return Ok(pdf);
+    }
+    // The copy whose fetch issued the certificate is of the issue the site lists since:
+    // filed under its issue time from now on.
+    if key.issued_at.is_some()
+        && let Some(pdf) = shelf.get(key.before_issue()).await?
+    {
+        shelf.put(key, &pdf).await?;
         return Ok(pdf);
     }
     if let CertificateState::Locked { missing } = &certificate.state {
@@ -71,7 +118,7 @@ pub async fn pdf(
         return Err(Error::Unreachable("signed out".to_owned()));
     };
     let pdf = session.certificate_pdf(url).await?;
-    shelf.put(certificate.id, &pdf).await?;
+    shelf.put(key, &pdf).await?;
     Ok(pdf)
 }
 
@@ -101,7 +148,7 @@ pub fn group(certificates: &[Certificate], now_secs: i64) -> Groups {
     groups
 }
 
-/// A shelf of files, `{dir}/{certificate}.pdf` (desktop and mobile: the account's data dir).
+/// A shelf of files, `{dir}/{key}.pdf` (desktop and mobile: the account's data dir).
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug)]
 pub struct FileShelf {
@@ -114,34 +161,51 @@ impl FileShelf {
         FileShelf { dir: dir.into() }
     }
 
-    fn path(&self, certificate: LectureId) -> std::path::PathBuf {
-        self.dir.join(format!("{certificate}.pdf"))
+    fn path(&self, key: PdfKey) -> std::path::PathBuf {
+        self.dir.join(format!("{key}.pdf"))
     }
 
     /// Where a kept PDF is, for a viewer to open.
-    pub fn file(&self, certificate: LectureId) -> Option<std::path::PathBuf> {
-        let path = self.path(certificate);
+    pub fn file(&self, key: PdfKey) -> Option<std::path::PathBuf> {
+        let path = self.path(key);
         path.is_file().then_some(path)
+    }
+
+    /// Removes the certificate's kept copies other than `keep`'s.
+    fn remove_others(&self, keep: PdfKey) -> std::io::Result<()> {
+        let keep_name = format!("{keep}.pdf");
+        let id = keep.certificate.to_string();
+        for entry in std::fs::read_dir(&self.dir)? {
+            let name = entry?.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let stem = name.strip_suffix(".pdf").unwrap_or_default();
+            let same_certificate = stem == id || stem.split_once('-').is_some_and(|(c, _)| c == id);
+            if same_certificate && name != keep_name {
+                std::fs::remove_file(self.dir.join(name))?;
+            }
+        }
+        Ok(())
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 impl PdfShelf for FileShelf {
-    async fn get(&self, certificate: LectureId) -> Result<Option<Vec<u8>>> {
-        match std::fs::read(self.path(certificate)) {
+    async fn get(&self, key: PdfKey) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(self.path(key)) {
             Ok(pdf) => Ok(Some(pdf)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::Storage(e.to_string())),
         }
     }
 
-    async fn put(&self, certificate: LectureId, pdf: &[u8]) -> Result<()> {
+    async fn put(&self, key: PdfKey, pdf: &[u8]) -> Result<()> {
         let storage = |e: std::io::Error| Error::Storage(e.to_string());
         std::fs::create_dir_all(&self.dir).map_err(storage)?;
         // Written aside, then renamed: a killed app never leaves half a PDF to open.
-        let part = self.dir.join(format!("{certificate}.pdf.part"));
+        let part = self.dir.join(format!("{key}.pdf.part"));
         std::fs::write(&part, pdf).map_err(storage)?;
-        std::fs::rename(&part, self.path(certificate)).map_err(storage)
+        std::fs::rename(&part, self.path(key)).map_err(storage)?;
+        self.remove_others(key).map_err(storage)
     }
 }
 
@@ -209,7 +273,7 @@ mod tests {
         ));
         run(Box::pin(async {
             shelf
-                .put(LectureId(7), b"%PDF-1.7 kept")
+                .put(PdfKey::of(&issued_cert), b"%PDF-1.7 kept")
                 .await
                 .map(|_| Vec::new())
         }))
@@ -218,7 +282,10 @@ mod tests {
             run(Box::pin(pdf(None, &shelf, &issued_cert))).expect("kept copy"),
             b"%PDF-1.7 kept"
         );
-        assert_eq!(shelf.file(LectureId(7)), Some(dir.join("7.pdf")));
+        assert_eq!(
+            shelf.file(PdfKey::of(&issued_cert)),
+            Some(dir.join("7-0.pdf"))
+        );
         let locked = cert(
             8,
             CertificateState::Locked {
@@ -228,6 +295,57 @@ mod tests {
         assert_eq!(
             run(Box::pin(pdf(None, &shelf, &locked))),
             Err(Error::NotAvailable("the test".into()))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The site issued the certificate again (another time): the kept PDF is of the old issue
+    /// and is not shown for the new one; a copy kept by the fetch that issued it is adopted.
+    #[test]
+    fn a_kept_pdf_is_of_one_issue() {
+        let dir = std::env::temp_dir().join(format!("juko-shelf-issue-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let shelf = FileShelf::new(&dir);
+        let run = |f| futures_executor(f);
+        let shelf = &shelf;
+        let put = |key: PdfKey, bytes: &'static [u8]| {
+            run(Box::pin(async move { shelf.put(key, bytes).await.map(|_| Vec::new()) }))
+                .expect("kept")
+        };
+        let available = cert(9, CertificateState::Available);
+        put(PdfKey::of(&available), b"%PDF first fetch");
+        let first = cert(
+            9,
+            CertificateState::Issued(Issue {
+                issued_at: 100,
+                expires: None,
+                code: None,
+            }),
+        );
+        assert_eq!(
+            run(Box::pin(pdf(None, shelf, &first))).expect("adopted"),
+            b"%PDF first fetch"
+        );
+        assert_eq!(shelf.file(PdfKey::of(&available)), None, "filed anew");
+        assert!(shelf.file(PdfKey::of(&first)).is_some());
+        let again = cert(
+            9,
+            CertificateState::Issued(Issue {
+                issued_at: 200,
+                expires: None,
+                code: None,
+            }),
+        );
+        // Offline, the old issue's PDF is not passed off as the new one.
+        assert!(matches!(
+            run(Box::pin(pdf(None, shelf, &again))),
+            Err(Error::Unreachable(_))
+        ));
+        put(PdfKey::of(&again), b"%PDF second issue");
+        assert_eq!(shelf.file(PdfKey::of(&first)), None, "the old issue's copy goes");
+        assert_eq!(
+            run(Box::pin(pdf(None, shelf, &again))).expect("kept"),
+            b"%PDF second issue"
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
