@@ -33,6 +33,20 @@ export async function pdfErase(account) {
   await caches.delete(name(account));
 }
 
+// At start: the caches of accounts signed out without erasing them (the tab closed first).
+// `keep` is the signed-in account ("" for none). Returns how many went.
+export async function pdfEraseOthers(keep) {
+  if (!self.caches) return 0;
+  let removed = 0;
+  for (const cache of await caches.keys()) {
+    if (cache.startsWith(name("")) && (keep === "" || cache !== name(keep))) {
+      await caches.delete(cache);
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 // Opens the PDF in a new tab; where pop-ups are blocked, downloads it instead.
 export function pdfOpen(bytes, filename) {
   const url = URL.createObjectURL(new Blob([bytes], { type: "application/pdf" }));

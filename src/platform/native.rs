@@ -216,10 +216,13 @@ pub const WENT_OFFLINE: Option<&str> = None;
 pub type CertificateShelf = juko_core::certificates::FileShelf;
 
 fn certificates_dir(account: &str) -> std::path::PathBuf {
+    certificates_root().join(account)
+}
+
+fn certificates_root() -> std::path::PathBuf {
     data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("certificates")
-        .join(account)
 }
 
 pub fn certificate_shelf(account: &str) -> CertificateShelf {
@@ -259,11 +262,11 @@ pub fn open_pdf(
 }
 
 /// Forgets the account's kept certificates (signing out).
-pub async fn erase_certificates(account: &str) {
-    let dir = certificates_dir(account);
-    if let Err(e) = std::fs::remove_dir_all(&dir)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        tracing::error!("kept certificates not erased: {e}");
-    }
+pub async fn erase_certificates(account: &str) -> juko_core::Result<()> {
+    juko_core::certificates::erase_shelf_dir(&certificates_dir(account))
+}
+
+/// Removes the kept certificates of every account but the signed-in one (start-up).
+pub async fn erase_other_certificates(keep: Option<&str>) -> juko_core::Result<usize> {
+    juko_core::certificates::remove_other_shelves(&certificates_root(), keep)
 }

@@ -149,6 +149,8 @@ mod certificates_js {
         ) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_name = pdfErase)]
         pub async fn pdf_erase(account: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = pdfEraseOthers)]
+        pub async fn pdf_erase_others(keep: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_name = pdfOpen)]
         pub fn pdf_open(bytes: &[u8], filename: &str) -> Result<(), JsValue>;
     }
@@ -206,8 +208,17 @@ pub fn open_pdf(
 }
 
 /// Forgets the account's kept certificates (signing out).
-pub async fn erase_certificates(account: &str) {
-    if certificates_js::pdf_erase(account).await.is_err() {
-        tracing::error!("kept certificates not erased");
-    }
+pub async fn erase_certificates(account: &str) -> Result<()> {
+    certificates_js::pdf_erase(account)
+        .await
+        .map(|_| ())
+        .map_err(|_| refused("erase"))
+}
+
+/// Removes the kept certificates of every account but the signed-in one (start-up).
+pub async fn erase_other_certificates(keep: Option<&str>) -> Result<usize> {
+    let removed = certificates_js::pdf_erase_others(keep.unwrap_or(""))
+        .await
+        .map_err(|_| refused("erase"))?;
+    Ok(removed.as_f64().unwrap_or(0.0) as usize)
 }

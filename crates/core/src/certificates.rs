@@ -188,6 +188,38 @@ impl FileShelf {
     }
 }
 
+/// Erases one account's shelf directory (signing out); nothing there is fine.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn erase_shelf_dir(dir: &std::path::Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::Storage(e.to_string())),
+    }
+}
+
+/// Removes the shelves under `root` (one directory per account) of every account but `keep`:
+/// what a sign-out could not erase (the app killed, a disk error) goes at the next start.
+/// Returns how many were removed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn remove_other_shelves(root: &std::path::Path, keep: Option<&str>) -> Result<usize> {
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::Storage(e.to_string())),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::Storage(e.to_string()))?;
+        if keep.is_some_and(|k| entry.file_name() == k) {
+            continue;
+        }
+        erase_shelf_dir(&entry.path())?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 impl PdfShelf for FileShelf {
     async fn get(&self, key: PdfKey) -> Result<Option<Vec<u8>>> {
@@ -348,6 +380,27 @@ mod tests {
             b"%PDF second issue"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn shelves_of_signed_out_accounts_go_at_start() {
+        let root = std::env::temp_dir().join(format!("juko-shelves-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(remove_other_shelves(&root, None), Ok(0), "no shelves yet");
+        for account in ["site-7", "site-8", "other-9"] {
+            std::fs::create_dir_all(root.join(account)).unwrap();
+            std::fs::write(root.join(account).join("5-100.pdf"), b"%PDF").unwrap();
+        }
+        assert_eq!(remove_other_shelves(&root, Some("site-8")), Ok(2));
+        let left: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, ["site-8"]);
+        assert_eq!(erase_shelf_dir(&root.join("site-8")), Ok(()));
+        assert_eq!(erase_shelf_dir(&root.join("site-8")), Ok(()), "gone is fine");
+        assert_eq!(remove_other_shelves(&root, None), Ok(0));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     /// Runs a future that never waits on anything (the file shelf is synchronous inside).
