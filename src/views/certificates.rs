@@ -51,7 +51,10 @@ pub fn CertificatesView() -> Element {
             };
             opening.set(None);
             if shown == Ok(platform::PdfShown::KeptOnly) {
-                failed.set(Some((certificate.id, lang.tr(Msg::CertificateNoViewer).to_owned())));
+                failed.set(Some((
+                    certificate.id,
+                    lang.tr(Msg::CertificateNoViewer).to_owned(),
+                )));
             }
             match shown {
                 // The first opening issued it: the site now has its date.

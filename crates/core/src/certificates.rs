@@ -341,8 +341,10 @@ mod tests {
         let run = |f| futures_executor(f);
         let shelf = &shelf;
         let put = |key: PdfKey, bytes: &'static [u8]| {
-            run(Box::pin(async move { shelf.put(key, bytes).await.map(|_| Vec::new()) }))
-                .expect("kept")
+            run(Box::pin(async move {
+                shelf.put(key, bytes).await.map(|_| Vec::new())
+            }))
+            .expect("kept")
         };
         let available = cert(9, CertificateState::Available);
         put(PdfKey::of(&available), b"%PDF first fetch");
@@ -374,7 +376,11 @@ mod tests {
             Err(Error::Unreachable(_))
         ));
         put(PdfKey::of(&again), b"%PDF second issue");
-        assert_eq!(shelf.file(PdfKey::of(&first)), None, "the old issue's copy goes");
+        assert_eq!(
+            shelf.file(PdfKey::of(&first)),
+            None,
+            "the old issue's copy goes"
+        );
         assert_eq!(
             run(Box::pin(pdf(None, shelf, &again))).expect("kept"),
             b"%PDF second issue"
@@ -398,7 +404,11 @@ mod tests {
             .collect();
         assert_eq!(left, ["site-8"]);
         assert_eq!(erase_shelf_dir(&root.join("site-8")), Ok(()));
-        assert_eq!(erase_shelf_dir(&root.join("site-8")), Ok(()), "gone is fine");
+        assert_eq!(
+            erase_shelf_dir(&root.join("site-8")),
+            Ok(()),
+            "gone is fine"
+        );
         assert_eq!(remove_other_shelves(&root, None), Ok(0));
         let _ = std::fs::remove_dir_all(&root);
     }

@@ -273,6 +273,19 @@ async fn nobody_else_gets_a_learners_certificate() {
     // No such certificate; parameters missing.
     let missing = pdf(&site, &taker.token, 999_999, userid).await;
     assert_eq!(missing.json()["errorcode"], "invalidrecord");
+    // PARAM_INT cleans `abc` to 0: no such record, not a parameter error.
+    let cleaned = site
+        .get(&format!(
+            "/mod/customcert/mobile/pluginfile.php?certificateid=abc&userid={userid}&token={}",
+            taker.token
+        ))
+        .await;
+    assert_eq!(
+        cleaned.json()["errorcode"],
+        "invalidrecord",
+        "{}",
+        cleaned.text()
+    );
     let unnamed = site
         .get(&format!(
             "/mod/customcert/mobile/pluginfile.php?certificateid={certificateid}&token={}",
