@@ -27,15 +27,14 @@ use rand::Rng;
 use rusqlite::Connection;
 
 use crate::access::{CourseView, Denied, course_access};
-use crate::availability::escape_html;
+use crate::clock::SITE_UTC_OFFSET;
 use crate::db::{self, CertificateRow, IssueRow, UserRow};
 use crate::error::{AjaxFatalError, Error, Result};
 use crate::form::Form;
+use crate::html::escape_html;
 use crate::state::{AppState, SiteUrl};
 use crate::token;
 
-/// ICRweb's time zone (Asia/Tokyo), in which dates are printed and years counted.
-pub(crate) const SITE_UTC_OFFSET: i64 = 9 * 3600;
 const CODE_LENGTH: usize = 10;
 
 /// `GET /mod/customcert/mobile/pluginfile.php`

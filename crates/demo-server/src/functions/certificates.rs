@@ -9,9 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
-use crate::availability::escape_html;
 use crate::certificates::{self, ActivityView};
 use crate::error::{Error, Result};
+use crate::html::escape_html;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

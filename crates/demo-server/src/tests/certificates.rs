@@ -162,7 +162,7 @@ async fn a_certificate_is_earned_by_the_lectures_and_a_passed_test_and_issued_on
         compact.contains(FACILITY_A.fullname.replace(' ', "").as_str()),
         "{compact}"
     );
-    let jst = super::super::certificates::SITE_UTC_OFFSET;
+    let jst = crate::clock::SITE_UTC_OFFSET;
     let (y, m, d) = juko_model::calendar_date(issued, jst);
     assert!(
         compact.contains(&format!("発行日{y}年{m}月{d}日")),
