@@ -466,6 +466,7 @@ pub enum Msg {
     ReceiveCertificate,
     CertificateOpening,
     CertificateKeptHint,
+    CertificateNoViewer,
     // お知らせ (news)
     News,
     Announcements,
@@ -805,6 +806,10 @@ impl Msg {
             CertificateKeptHint => (
                 "一度開いた修了証はこの端末に保存され、オフラインでも開けます。",
                 "A certificate opened once is kept on this device and opens offline too.",
+            ),
+            CertificateNoViewer => (
+                "この端末ではまだ修了証のPDFを表示できません。PDFはこの端末に保存されています。",
+                "This device cannot show the certificate's PDF yet. The PDF is kept on this device.",
             ),
             NotCompleted => ("未完了", "Not completed"),
             // Facility join (施設コースに参加).

@@ -80,7 +80,7 @@ impl Session {
     pub async fn certificates(&self, course: &Course) -> Result<Vec<juko_model::Certificate>> {
         Ok(self
             .remote
-            .certificates(course.id, &course.full_name)
+            .certificates(course.id, &course.full_name, self.info.user.id)
             .await?)
     }
 
