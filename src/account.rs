@@ -91,30 +91,55 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
 }
 
 /// Signs the learner out at their request and erases the account's data from this device
-/// (a shared ward device keeps nothing of them). Ask [`unsynced`] first. The kept session goes
-/// first, so a crash in between cannot leave the next person signed in as this learner; a
-/// failed erase is said on the sign-in screen.
-pub fn sign_out() {
+/// (a shared ward device keeps nothing of them): the store and the kept certificate PDFs.
+/// Ask [`unsynced`] first. The kept session goes first, so a crash in between cannot leave
+/// the next person signed in as this learner; a failed erase is said on the sign-in screen
+/// (and the certificates' leftovers go at the next start, [`erase_leftover_certificates`]).
+///
+/// The session and the store go at once; the returned future erases the certificates and
+/// must be run to the end (`spawn_forever`: the view that asked is gone by then). It holds
+/// what it needs, so it runs anywhere.
+pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
     let store = consume_context::<History>().store.peek().clone();
     let account = consume_context::<CurrentSession>()
         .0
         .peek()
         .as_ref()
         .map(Session::account_key);
+    let mut notice = consume_context::<SignInNotice>().0;
     state::end_session(None);
-    // The certificates kept for offline go with the rest.
-    if let Some(account) = account {
-        dioxus::dioxus_core::spawn_forever(async move {
-            crate::platform::erase_certificates(&account).await
-        });
-    }
+    let mut erased = true;
     if let Some(store) = store
         && let Err(e) = store.0.erase()
     {
         tracing::error!("could not erase the account's data: {e}");
-        consume_context::<SignInNotice>()
-            .0
-            .set(Some(Msg::SignOutEraseFailed));
+        erased = false;
+    }
+    async move {
+        if let Some(account) = account
+            && let Err(e) = crate::platform::erase_certificates(&account).await
+        {
+            tracing::error!("could not erase the kept certificates: {e}");
+            erased = false;
+        }
+        if !erased {
+            notice.set(Some(Msg::SignOutEraseFailed));
+        }
+    }
+}
+
+/// Removes, at start, the kept certificates of accounts that are signed out (a sign-out whose
+/// erase failed, or the app closed before it finished).
+pub async fn erase_leftover_certificates() {
+    let keep = consume_context::<CurrentSession>()
+        .0
+        .peek()
+        .as_ref()
+        .map(Session::account_key);
+    match crate::platform::erase_other_certificates(keep.as_deref()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("removed the kept certificates of {n} signed-out accounts"),
+        Err(e) => tracing::warn!("kept certificates of signed-out accounts not removed: {e}"),
     }
 }
 

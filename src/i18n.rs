@@ -441,8 +441,7 @@ pub enum Msg {
     JoinWrongCode,
     JoinCodeChangesYearly,
     JoinAlreadyJoined,
-    JoinClosed,
-    JoinNotOpen,
+    JoinNotTakingLearners,
     JoinNeedsConnection,
     JoinAllCourses,
     JoinSiteReason,
@@ -467,6 +466,7 @@ pub enum Msg {
     ReceiveCertificate,
     CertificateOpening,
     CertificateKeptHint,
+    CertificateNoViewer,
     // お知らせ (news)
     News,
     Announcements,
@@ -807,6 +807,10 @@ impl Msg {
                 "一度開いた修了証はこの端末に保存され、オフラインでも開けます。",
                 "A certificate opened once is kept on this device and opens offline too.",
             ),
+            CertificateNoViewer => (
+                "この端末ではまだ修了証のPDFを表示できません。PDFはこの端末に保存されています。",
+                "This device cannot show the certificate's PDF yet. The PDF is kept on this device.",
+            ),
             NotCompleted => ("未完了", "Not completed"),
             // Facility join (施設コースに参加).
             JoinFacility => ("施設コースに参加", "Join a facility course"),
@@ -838,13 +842,9 @@ impl Msg {
                 "このコースにはすでに参加しています。",
                 "You are already in this course.",
             ),
-            JoinClosed => (
-                "このコースの施設コードによる参加受付は終了しました（昨年度までの受付です）。今年度のコードを施設の担当者にお問い合わせください。",
-                "Joining this course with a code has closed (it was last year's enrolment). Ask your facility for this year's code.",
-            ),
-            JoinNotOpen => (
-                "このコースは現在、施設コードによる参加を受け付けていません。",
-                "This course is not taking learners with a code at the moment.",
+            JoinNotTakingLearners => (
+                "このコースは現在、施設コードによる参加を受け付けていません。昨年度の受付が終了している場合は、今年度のコードを施設の担当者にお問い合わせください。",
+                "This course is not taking learners with a code now. If last year's enrolment has ended, ask your facility for this year's code.",
             ),
             JoinNeedsConnection => (
                 "施設コースへの参加にはインターネット接続が必要です。接続してからもう一度お試しください。",

@@ -50,11 +50,8 @@ pub fn JoinNoteView(lang: Lang, note: JoinNote, on_open: EventHandler<()>) -> El
             false,
         ),
         JoinNote::Outcome(JoinOutcome::AlreadyJoined) => (Msg::JoinAlreadyJoined, None, true),
-        JoinNote::Outcome(JoinOutcome::Closed { reason }) => {
-            (Msg::JoinClosed, site_reason(lang, reason), false)
-        }
-        JoinNote::Outcome(JoinOutcome::NotOpen { reason }) => {
-            (Msg::JoinNotOpen, site_reason(lang, reason), false)
+        JoinNote::Outcome(JoinOutcome::NotTakingLearners { reason }) => {
+            (Msg::JoinNotTakingLearners, site_reason(lang, reason), false)
         }
         JoinNote::EmptyCode => (Msg::JoinEmptyCode, None, false),
         JoinNote::Offline => (Msg::JoinNeedsConnection, None, false),
@@ -91,8 +88,7 @@ fn outcome_name(note: &JoinNote) -> &'static str {
         JoinNote::Outcome(JoinOutcome::Joined) => "joined",
         JoinNote::Outcome(JoinOutcome::WrongCode) => "wrong-code",
         JoinNote::Outcome(JoinOutcome::AlreadyJoined) => "already-joined",
-        JoinNote::Outcome(JoinOutcome::Closed { .. }) => "closed",
-        JoinNote::Outcome(JoinOutcome::NotOpen { .. }) => "not-open",
+        JoinNote::Outcome(JoinOutcome::NotTakingLearners { .. }) => "not-taking-learners",
         JoinNote::EmptyCode => "empty-code",
         JoinNote::Offline => "offline",
         JoinNote::Failed(_) => "failed",

@@ -64,21 +64,27 @@ pub const WENT_OFFLINE: Option<&str> = None;
 /// No device storage here: kept PDFs live in a temporary directory per account.
 pub type CertificateShelf = juko_core::certificates::FileShelf;
 
+fn certificates_root() -> std::path::PathBuf {
+    std::env::temp_dir().join("juko-certificates")
+}
+
 pub fn certificate_shelf(account: &str) -> CertificateShelf {
-    juko_core::certificates::FileShelf::new(
-        std::env::temp_dir().join("juko-certificates").join(account),
-    )
+    juko_core::certificates::FileShelf::new(certificates_root().join(account))
 }
 
 pub fn open_pdf(
     _shelf: &CertificateShelf,
-    _certificate: juko_model::LectureId,
+    _key: juko_core::certificates::PdfKey,
     _pdf: &[u8],
     _filename: &str,
-) -> juko_core::Result<()> {
-    Ok(())
+) -> juko_core::Result<super::PdfShown> {
+    Ok(super::PdfShown::Shown)
 }
 
-pub async fn erase_certificates(account: &str) {
-    let _ = std::fs::remove_dir_all(std::env::temp_dir().join("juko-certificates").join(account));
+pub async fn erase_certificates(account: &str) -> juko_core::Result<()> {
+    juko_core::certificates::erase_shelf_dir(&certificates_root().join(account))
+}
+
+pub async fn erase_other_certificates(keep: Option<&str>) -> juko_core::Result<usize> {
+    juko_core::certificates::remove_other_shelves(&certificates_root(), keep)
 }

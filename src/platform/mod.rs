@@ -31,6 +31,16 @@ pub fn acknowledged(event: &juko_model::ProgressEvent) {
     let _ = event;
 }
 
+/// What opening a kept certificate PDF did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PdfShown {
+    /// A viewer shows it.
+    Shown,
+    /// This build has no viewer for it yet (Android, iOS): the PDF stays kept on the device
+    /// and the learner is told so.
+    KeptOnly,
+}
+
 /// ICRweb: the site most learners use, offered when nothing else is known.
 pub const ICRWEB_URL: &str = "https://www.icrweb.jp";
 

@@ -216,26 +216,37 @@ pub const WENT_OFFLINE: Option<&str> = None;
 pub type CertificateShelf = juko_core::certificates::FileShelf;
 
 fn certificates_dir(account: &str) -> std::path::PathBuf {
+    certificates_root().join(account)
+}
+
+fn certificates_root() -> std::path::PathBuf {
     data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("certificates")
-        .join(account)
 }
 
 pub fn certificate_shelf(account: &str) -> CertificateShelf {
     juko_core::certificates::FileShelf::new(certificates_dir(account))
 }
 
-/// Shows a certificate in the system's PDF viewer (the kept file).
+/// Shows a certificate in the system's PDF viewer (the kept file), on desktops.
+///
+/// Android and iOS have no `xdg-open`: showing the PDF there needs the webview to be handed
+/// the file (an intent / `UIDocumentInteractionController`, or a page serving it through the
+/// webview's custom protocol), which is not built or verified yet. Until then the file stays
+/// kept and the learner is told it cannot be opened on this device yet.
 pub fn open_pdf(
     shelf: &CertificateShelf,
-    certificate: juko_model::LectureId,
+    key: juko_core::certificates::PdfKey,
     _pdf: &[u8],
     _filename: &str,
-) -> juko_core::Result<()> {
+) -> juko_core::Result<super::PdfShown> {
     let path = shelf
-        .file(certificate)
+        .file(key)
         .ok_or_else(|| Error::Storage("the certificate is not kept on this device".into()))?;
+    if cfg!(any(target_os = "android", target_os = "ios")) {
+        return Ok(super::PdfShown::KeptOnly);
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -246,16 +257,16 @@ pub fn open_pdf(
     std::process::Command::new(opener)
         .arg(&path)
         .spawn()
-        .map(|_| ())
+        .map(|_| super::PdfShown::Shown)
         .map_err(|e| Error::Storage(format!("no viewer for the certificate: {e}")))
 }
 
 /// Forgets the account's kept certificates (signing out).
-pub async fn erase_certificates(account: &str) {
-    let dir = certificates_dir(account);
-    if let Err(e) = std::fs::remove_dir_all(&dir)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        tracing::error!("kept certificates not erased: {e}");
-    }
+pub async fn erase_certificates(account: &str) -> juko_core::Result<()> {
+    juko_core::certificates::erase_shelf_dir(&certificates_dir(account))
+}
+
+/// Removes the kept certificates of every account but the signed-in one (start-up).
+pub async fn erase_other_certificates(keep: Option<&str>) -> juko_core::Result<usize> {
+    juko_core::certificates::remove_other_shelves(&certificates_root(), keep)
 }

@@ -139,11 +139,18 @@ mod certificates_js {
     #[wasm_bindgen(module = "/src/platform/certificates_web.js")]
     extern "C" {
         #[wasm_bindgen(catch, js_name = pdfGet)]
-        pub async fn pdf_get(account: &str, id: i64) -> Result<JsValue, JsValue>;
+        pub async fn pdf_get(account: &str, key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_name = pdfPut)]
-        pub async fn pdf_put(account: &str, id: i64, bytes: &[u8]) -> Result<JsValue, JsValue>;
+        pub async fn pdf_put(
+            account: &str,
+            id: &str,
+            key: &str,
+            bytes: &[u8],
+        ) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_name = pdfErase)]
         pub async fn pdf_erase(account: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = pdfEraseOthers)]
+        pub async fn pdf_erase_others(keep: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch, js_name = pdfOpen)]
         pub fn pdf_open(bytes: &[u8], filename: &str) -> Result<(), JsValue>;
     }
@@ -166,9 +173,11 @@ fn refused(what: &str) -> Error {
     Error::Storage(format!("the browser refused to {what} the certificate"))
 }
 
+use juko_core::certificates::PdfKey;
+
 impl juko_core::certificates::PdfShelf for CertificateShelf {
-    async fn get(&self, certificate: juko_model::LectureId) -> Result<Option<Vec<u8>>> {
-        let kept = certificates_js::pdf_get(&self.account, certificate.0)
+    async fn get(&self, key: PdfKey) -> Result<Option<Vec<u8>>> {
+        let kept = certificates_js::pdf_get(&self.account, &key.to_string())
             .await
             .map_err(|_| refused("read"))?;
         if kept.is_null() || kept.is_undefined() {
@@ -177,8 +186,9 @@ impl juko_core::certificates::PdfShelf for CertificateShelf {
         Ok(Some(js_sys::Uint8Array::new(&kept).to_vec()))
     }
 
-    async fn put(&self, certificate: juko_model::LectureId, pdf: &[u8]) -> Result<()> {
-        certificates_js::pdf_put(&self.account, certificate.0, pdf)
+    async fn put(&self, key: PdfKey, pdf: &[u8]) -> Result<()> {
+        let id = key.certificate.to_string();
+        certificates_js::pdf_put(&self.account, &id, &key.to_string(), pdf)
             .await
             .map(|_| ())
             .map_err(|_| refused("keep"))
@@ -188,18 +198,29 @@ impl juko_core::certificates::PdfShelf for CertificateShelf {
 /// Shows a certificate: a new tab with the PDF (a download where pop-ups are blocked).
 pub fn open_pdf(
     _shelf: &CertificateShelf,
-    _certificate: juko_model::LectureId,
+    _key: PdfKey,
     pdf: &[u8],
     filename: &str,
-) -> Result<()> {
-    certificates_js::pdf_open(pdf, filename).map_err(|_| refused("open"))
+) -> Result<super::PdfShown> {
+    certificates_js::pdf_open(pdf, filename)
+        .map(|()| super::PdfShown::Shown)
+        .map_err(|_| refused("open"))
 }
 
 /// Forgets the account's kept certificates (signing out).
-pub async fn erase_certificates(account: &str) {
-    if certificates_js::pdf_erase(account).await.is_err() {
-        tracing::error!("kept certificates not erased");
-    }
+pub async fn erase_certificates(account: &str) -> Result<()> {
+    certificates_js::pdf_erase(account)
+        .await
+        .map(|_| ())
+        .map_err(|_| refused("erase"))
+}
+
+/// Removes the kept certificates of every account but the signed-in one (start-up).
+pub async fn erase_other_certificates(keep: Option<&str>) -> Result<usize> {
+    let removed = certificates_js::pdf_erase_others(keep.unwrap_or(""))
+        .await
+        .map_err(|_| refused("erase"))?;
+    Ok(removed.as_f64().unwrap_or(0.0) as usize)
 }
 
 /// The site-HTML sanitiser as this build runs it (the browser's parser), exported for the

@@ -44,15 +44,22 @@ pub fn CertificatesView() -> Element {
             let shown = match certificates::pdf(Some(&session), &shelf, &certificate).await {
                 Ok(pdf) => {
                     let filename = format!("{}.pdf", certificate.name);
-                    platform::open_pdf(&shelf, certificate.id, &pdf, &filename)
+                    let key = certificates::PdfKey::of(&certificate);
+                    platform::open_pdf(&shelf, key, &pdf, &filename)
                 }
                 Err(e) => Err(e),
             };
             opening.set(None);
+            if shown == Ok(platform::PdfShown::KeptOnly) {
+                failed.set(Some((
+                    certificate.id,
+                    lang.tr(Msg::CertificateNoViewer).to_owned(),
+                )));
+            }
             match shown {
                 // The first opening issued it: the site now has its date.
-                Ok(()) if certificate.state == CertificateState::Available => refresh.retry(),
-                Ok(()) => {}
+                Ok(_) if certificate.state == CertificateState::Available => refresh.retry(),
+                Ok(_) => {}
                 Err(e) => {
                     state::handle_session_error(&e);
                     failed.set(Some((certificate.id, lang.error(&e))));

@@ -137,7 +137,7 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
     let closed = matches!(
         shown_note,
         Some(JoinNote::Outcome(
-            JoinOutcome::AlreadyJoined | JoinOutcome::Closed { .. } | JoinOutcome::NotOpen { .. }
+            JoinOutcome::AlreadyJoined | JoinOutcome::NotTakingLearners { .. }
         ))
     );
     rsx! {

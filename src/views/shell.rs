@@ -133,7 +133,7 @@ fn SignOutFlow(on_close: EventHandler<()>) -> Element {
                 return;
             }
             on_close.call(());
-            account::sign_out();
+            dioxus::dioxus_core::spawn_forever(account::sign_out());
         }
         SignOutChoice::SyncFirst => {
             busy.set(true);
@@ -143,7 +143,7 @@ fn SignOutFlow(on_close: EventHandler<()>) -> Element {
                 match measure() {
                     None => {
                         on_close.call(());
-                        account::sign_out();
+                        dioxus::dioxus_core::spawn_forever(account::sign_out());
                     }
                     left => {
                         asking.set(left);

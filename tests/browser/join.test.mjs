@@ -2,7 +2,8 @@
 // (enrolled nowhere) signs in, is offered the join screen on an empty ホーム, picks facility A,
 // tries a wrong code (a message; nothing enrolled), tries the right code offline (it needs the
 // connection), then online: the facility course opens, and ホーム lists it with the learner's
-// 施設ユーザーID; already in it, it says so; iCROWN's closed enrolment says so. Run by `cargo xtask test` (same server as the other files; see lib.mjs).
+// 施設ユーザーID; already in it, it says so; iCROWN, whose enrolment ended, says it takes no one, in
+// the site's words. Run by `cargo xtask test` (same server as the other files; see lib.mjs).
 // No other browser test signs in as the newcomer: this file's join is the only one.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,11 @@ describe('joining a facility on a phone', () => {
     const choice = page.locator(sel.joinCourse, { hasText: COURSE });
     await choice.waitFor({ state: 'visible' });
     assert.match(await choice.innerText(), /施設コース/, 'its category');
+    // Its logo loads from the site for a learner not in the course yet (never a broken image).
+    const logo = choice.locator('img.join-logo');
+    await logo.waitFor({ state: 'visible' });
+    await page.waitForFunction((img) => img.complete, await logo.elementHandle());
+    assert.ok(await logo.evaluate((img) => img.naturalWidth > 0), 'the logo is an image, not broken');
     await fitsThePhone();
     await screenshot('join-list');
     await choice.click();
@@ -128,7 +134,7 @@ describe('joining a facility on a phone', () => {
     await page.waitForURL(/\/courses\/\d+$/);
   });
 
-  it("says iCROWN's enrolment with a code has closed", { timeout: 60_000 }, async () => {
+  it("says iCROWN takes no learners with a code now, in the site's words", { timeout: 60_000 }, async () => {
     await page.locator('.back-link').click(); // the course → ホーム
     await page.locator('[data-testid=nav-join]').click();
     await page.locator(sel.joinCourse, { hasText: 'iCROWN' }).click();
@@ -136,8 +142,9 @@ describe('joining a facility on a phone', () => {
     await page.locator(sel.submit).click();
     const note = page.locator(sel.note);
     await note.waitFor({ state: 'visible' });
-    assert.equal(await note.getAttribute('data-outcome'), 'closed');
-    assert.match(await note.innerText(), /参加受付は終了しました/);
+    assert.equal(await note.getAttribute('data-outcome'), 'not-taking-learners');
+    assert.match(await note.innerText(), /参加を受け付けていません/);
+    assert.match(await note.innerText(), /enrolment ended/, "the site's reason");
     assert.equal(await page.locator(sel.code).count(), 0, 'no code to enter any more');
     await fitsThePhone();
     await screenshot('closed');

@@ -113,7 +113,11 @@ async fn a_finished_unit_gives_a_certificate_kept_for_offline() {
     assert!(pdf.starts_with(b"%PDF-"));
     println!("certificate PDF: {} bytes", pdf.len());
     assert_eq!(
-        shelf.get(ready.id).await.expect("shelf").as_deref(),
+        shelf
+            .get(certificates::PdfKey::of(&ready))
+            .await
+            .expect("shelf")
+            .as_deref(),
         Some(&pdf[..]),
         "kept on the device"
     );

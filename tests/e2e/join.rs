@@ -2,7 +2,9 @@
 //! against the demo server: a wrong code enrols nothing; the right one does, and the course
 //! is among the kept courses at once; the facility user id comes with it.
 
+use crate::fault_proxy::{Fault, FaultProxy};
 use crate::util::{demo_server, signed_in};
+use juko_core::Session;
 use juko_core::catalog::Item;
 use juko_core::join;
 use juko_core::store::{KvStore, MemoryKv};
@@ -37,7 +39,6 @@ async fn a_newcomer_joins_facility_a_after_a_wrong_code() {
         "no self-enrolment"
     );
     let course = facility_a.id;
-    assert_eq!(join::check(&session, course).await.expect("check"), None);
 
     // Wrong, then last year's: nothing enrolled, nothing kept.
     for wrong in ["WRONG-CODE", "NCCH2024"] {
@@ -66,8 +67,10 @@ async fn a_newcomer_joins_facility_a_after_a_wrong_code() {
 
     // Again: already joined, said before any code is sent.
     assert_eq!(
-        join::check(&session, course).await.expect("check"),
-        Some(JoinOutcome::AlreadyJoined)
+        join::join(&session, Some(&store), course, "NCCH2025", 3)
+            .await
+            .expect("answer"),
+        JoinOutcome::AlreadyJoined
     );
     server.shutdown().await;
 }
@@ -84,17 +87,16 @@ async fn a_closed_enrolment_and_a_wards_code() {
             .unwrap_or_else(|| panic!("{part}: {joinable:?}"))
             .id
     };
-    // iCROWN's enrolment with a code ended last fiscal year.
+    // iCROWN's enrolment with a code ended last fiscal year: the site's own words say so.
     let icrown = find("iCROWN");
-    let closed = join::check(&session, icrown).await.expect("check");
-    assert!(
-        matches!(&closed, Some(JoinOutcome::Closed { reason }) if reason.contains("ended")),
-        "{closed:?}"
-    );
     let outcome = join::join(&session, None, icrown, "ICROWN2024", 1)
         .await
         .expect("answer");
-    assert!(matches!(outcome, JoinOutcome::Closed { .. }), "{outcome:?}");
+    assert!(
+        matches!(&outcome, JoinOutcome::NotTakingLearners { reason } if reason.contains("ended")),
+        "{outcome:?}"
+    );
+    assert!(session.courses().await.expect("courses").is_empty());
 
     // Facility B takes a ward's own code too; a wrong one is still a wrong code.
     let facility_b = find("独自コース");
@@ -130,5 +132,35 @@ async fn another_learners_facility_user_id_is_theirs_alone() {
         "{b:?}"
     );
     assert_ne!(a, b);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_cleared_facility_user_id_goes_and_a_failed_profile_keeps_it() {
+    let server = demo_server().await;
+    let upstream = server
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .expect("addr");
+    let proxy = FaultProxy::start(upstream).await;
+    // A newcomer whose kept session still shows an id the site no longer keeps for them.
+    let mut saved = signed_in(&server, "newcomer").await.saved();
+    saved.site_url = proxy.url();
+    saved.site_info.user.facility_user_id = Some("NCCH-000099".to_owned());
+    let session = Session::restore(&saved).expect("restore");
+
+    // Site info answers, the profile does not: what we had stays.
+    proxy.plan(&[Fault::Pass, Fault::ServerError]);
+    let kept = session.refreshed().await.expect("site info");
+    assert_eq!(
+        kept.info().user.facility_user_id.as_deref(),
+        Some("NCCH-000099")
+    );
+
+    // The profile answers with none: the id is gone from the screen.
+    let cleared = kept.refreshed().await.expect("site info");
+    assert_eq!(cleared.info().user.facility_user_id, None);
+    proxy.stop();
     server.shutdown().await;
 }

@@ -39,13 +39,6 @@ impl<T> Item<T> {
     }
 }
 
-impl<T> Item<T> {
-    /// An item kept under `key` (each kind of item has its own constructor naming it).
-    pub(crate) fn named(key: &str) -> Item<T> {
-        Item::new(key.to_owned())
-    }
-}
-
 impl Item<SiteInfo> {
     /// The site and the learner, as the site last described them.
     pub fn site_info() -> Item<SiteInfo> {

@@ -2,8 +2,8 @@
 //!
 //! Moodle cannot find a course from a code, so the learner picks their facility's course from
 //! the site's list ([`Item::joinable`], kept on the device so the list shows offline too), then
-//! types its code. [`check`] tells at once when the course takes no code now (closed, not open,
-//! or joined already); [`join`] sends the code. On success the learner's courses are fetched
+//! types its code, and [`join`] sends it (after asking whether the learner is in the course
+//! already, and whether it takes a code now). On success the learner's courses are fetched
 //! and kept before returning, so the new course is on the home screen at once.
 //!
 //! Everything here needs the site: offline, the errors are [`crate::Error::Unreachable`], and
@@ -19,8 +19,6 @@ use std::future::Future;
 pub trait JoinRemote {
     /// The courses the learner may join with a code, as the site lists them.
     fn joinable_courses(&self) -> impl Future<Output = Result<Vec<Course>>>;
-    /// `None` when the course takes a code now, else what keeps the learner out.
-    fn join_refusal(&self, course: CourseId) -> impl Future<Output = Result<Option<JoinOutcome>>>;
     /// Sends the code; only `Joined` enrolled the learner.
     fn join_course(
         &self,
@@ -35,7 +33,7 @@ impl Item<Vec<Course>> {
     /// The facility courses the learner may join (the join screen's list). The same type as
     /// the learner's own courses, so the screens share one copy of the code that shows them.
     pub fn joinable() -> Item<Vec<Course>> {
-        Item::named("joinable")
+        Item::new("joinable".to_owned())
     }
 }
 
@@ -43,15 +41,6 @@ impl Item<Vec<Course>> {
 /// are never part of it (the site compares the rest exactly, case included).
 pub fn clean_code(typed: &str) -> &str {
     typed.trim()
-}
-
-/// Whether `course` takes a code now. A course the learner is in already is `AlreadyJoined`
-/// (the site would only say its enrolment is "disabled or inactive" for them).
-pub async fn check(remote: &impl JoinRemote, course: CourseId) -> Result<Option<JoinOutcome>> {
-    if is_mine(remote, course).await? {
-        return Ok(Some(JoinOutcome::AlreadyJoined));
-    }
-    remote.join_refusal(course).await
 }
 
 /// Sends `code` to `course`. On `Joined`, the learner's courses are fetched and kept in
@@ -69,6 +58,8 @@ pub async fn join(
     if code.is_empty() {
         return Ok(JoinOutcome::WrongCode);
     }
+    // In the course already: the site would only say its enrolment is "disabled or
+    // inactive" for them.
     if is_mine(remote, course).await? {
         return Ok(JoinOutcome::AlreadyJoined);
     }
@@ -90,10 +81,6 @@ async fn is_mine(remote: &impl JoinRemote, course: CourseId) -> Result<bool> {
 impl JoinRemote for Session {
     async fn joinable_courses(&self) -> Result<Vec<Course>> {
         Session::joinable_courses(self).await
-    }
-
-    async fn join_refusal(&self, course: CourseId) -> Result<Option<JoinOutcome>> {
-        Ok(self.remote().join_refusal(course).await?)
     }
 
     async fn join_course(&self, course: CourseId, code: &str) -> Result<JoinOutcome> {
@@ -167,11 +154,6 @@ mod tests {
             Ok(Vec::new())
         }
 
-        async fn join_refusal(&self, _: CourseId) -> Result<Option<JoinOutcome>> {
-            self.reach()?;
-            Ok(self.refusal.clone())
-        }
-
         async fn join_course(&self, course: CourseId, code: &str) -> Result<JoinOutcome> {
             self.reach()?;
             self.sent.borrow_mut().push(code.to_owned());
@@ -229,10 +211,6 @@ mod tests {
     fn a_course_already_joined_is_said_so_and_no_code_is_sent() {
         block_on(async {
             let site = site();
-            assert_eq!(
-                check(&site, CourseId(9)).await.expect("answer"),
-                Some(JoinOutcome::AlreadyJoined)
-            );
             let outcome = join(&site, None, CourseId(9), CODE, 1)
                 .await
                 .expect("answer");
@@ -242,9 +220,9 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_course_says_why_before_and_after_a_code() {
+    fn a_course_not_taking_learners_says_why_in_the_sites_words() {
         block_on(async {
-            let closed = JoinOutcome::Closed {
+            let closed = JoinOutcome::NotTakingLearners {
                 reason: "ended".into(),
             };
             let site = Site {
@@ -252,14 +230,9 @@ mod tests {
                 ..site()
             };
             assert_eq!(
-                check(&site, COURSE).await.expect("answer"),
-                Some(closed.clone())
-            );
-            assert_eq!(
                 join(&site, None, COURSE, CODE, 1).await.expect("answer"),
                 closed
             );
-            assert_eq!(check(&self::site(), COURSE).await.expect("answer"), None);
         });
     }
 

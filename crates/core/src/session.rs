@@ -56,10 +56,13 @@ impl Session {
     /// have changed since sign-in); the session with that answer.
     pub async fn refreshed(&self) -> Result<Session> {
         let mut info = self.remote.site_info().await?;
-        // The profile may not answer (a site whose service leaves it out): keep what we had.
-        info.user.facility_user_id = facility_user_id(&self.remote, &info)
-            .await
-            .or_else(|| self.info.user.facility_user_id.clone());
+        info.user.facility_user_id = match facility_user_id(&self.remote, &info).await {
+            // The site's answer, including "none" (the id was cleared).
+            Ok(id) => id,
+            // The profile did not answer (a site whose service leaves it out, a failed
+            // call): keep what we had rather than lose it.
+            Err(_) => self.info.user.facility_user_id.clone(),
+        };
         Ok(Session::new(self.remote.clone(), info))
     }
 
@@ -77,7 +80,7 @@ impl Session {
     pub async fn certificates(&self, course: &Course) -> Result<Vec<juko_model::Certificate>> {
         Ok(self
             .remote
-            .certificates(course.id, &course.full_name)
+            .certificates(course.id, &course.full_name, self.info.user.id)
             .await?)
     }
 
@@ -139,18 +142,17 @@ impl Session {
     }
 }
 
-/// The learner's 施設ユーザーID from their profile; `None` when the site keeps none, or the
-/// profile did not answer (logged: the id is a convenience, never worth failing sign-in for).
+/// The learner's 施設ユーザーID from their profile: `Ok(None)` when the site keeps none for
+/// them, `Err` when the profile did not answer (logged: the id is a convenience, never worth
+/// failing sign-in or a refresh for; the caller decides what stands in for it).
 pub(crate) async fn facility_user_id(
     remote: &juko_moodle::Session,
     info: &SiteInfo,
-) -> Option<String> {
-    remote
+) -> Result<Option<String>> {
+    Ok(remote
         .facility_user_id(info.user.id)
         .await
-        .inspect_err(|e| tracing::info!("no facility user id from the profile: {e}"))
-        .ok()
-        .flatten()
+        .inspect_err(|e| tracing::info!("no facility user id from the profile: {e}"))?)
 }
 
 /// Tests (確認テスト): the site's side for the quiz engine ([`crate::quiz`]), and the test's page.

@@ -21,6 +21,9 @@ pub async fn sign_in(site_address: &str, username: &str, password: &str) -> Resu
     let token = site.login(username.trim(), password).await?;
     let remote = site.session(token);
     let mut info = remote.site_info().await?;
-    info.user.facility_user_id = crate::session::facility_user_id(&remote, &info).await;
+    // Signing in never fails for the id: without an answer, there is none to show yet.
+    info.user.facility_user_id = crate::session::facility_user_id(&remote, &info)
+        .await
+        .unwrap_or(None);
     Ok(Session::new(remote, info))
 }

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::html::escape_html;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Rule {
     required_complete: Vec<i64>,
@@ -79,21 +81,6 @@ pub(crate) fn unavailable_info(activity_names: &[&str]) -> String {
             format!("Not available unless:<ul>{items}</ul>")
         }
     }
-}
-
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,10 @@
 //!
 //! Tests move it forward (token expiry after 12 weeks) instead of sleeping.
 
+/// The site's time zone, Asia/Tokyo (forced for everyone; no daylight saving): dates are
+/// printed and years counted in it.
+pub(crate) const SITE_UTC_OFFSET: i64 = 9 * 3600;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

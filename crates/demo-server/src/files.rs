@@ -123,7 +123,7 @@ fn find_file(
             _ => Err(Error::FileNotFound),
         },
         Some((ContextLevel::Course, courseid, _)) if area == ("course", "overviewfiles") => {
-            course_image(conn, user, target, courseid)
+            course_image(conn, target, courseid)
         }
         _ => Err(Error::FileNotFound),
     }
@@ -215,16 +215,16 @@ fn forum_file(
     .ok_or(Error::FileNotFound)
 }
 
-/// A course's image (`course/overviewfiles`, no item id). Moodle serves these to anyone
-/// signed in when the course is visible; here, as for every other file, only to learners
-/// who may enter the course (a facility's logo stays with the facility).
-fn course_image(
-    conn: &rusqlite::Connection,
-    user: &db::UserRow,
-    target: &FilePath,
-    courseid: i64,
-) -> Result<FileRow> {
-    enter_course(conn, user, courseid)?.map_err(refused)?;
+/// A course's image (`course/overviewfiles`, no item id). Moodle's `file_pluginfile` serves a
+/// course's overview files to anyone signed in (the token here), enrolled or not: the courses
+/// a newcomer may join show their logos. Stricter than Moodle, which looks only at the sign-in
+/// here: a hidden course's are refused (learners lack `moodle/course:viewhiddencourses`, and
+/// no listing shows them one).
+fn course_image(conn: &rusqlite::Connection, target: &FilePath, courseid: i64) -> Result<FileRow> {
+    let course = db::course_by_id(conn, courseid)?.ok_or(Error::FileNotFound)?;
+    if !course.visible {
+        return Err(refused(crate::access::Denied::CourseHidden));
+    }
     let [dirs @ .., filename] = target.args.as_slice() else {
         return Err(Error::FileNotFound);
     };

@@ -50,6 +50,7 @@ mod facility;
 mod files;
 mod form;
 mod functions;
+mod html;
 mod http;
 mod lockout;
 mod media;

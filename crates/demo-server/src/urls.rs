@@ -57,8 +57,9 @@ pub(crate) fn user_picture(wwwroot: &str, size: &str) -> String {
     format!("{wwwroot}/theme/image.php/boost/core/1/u/{size}")
 }
 
-/// A file's path and name as `moodle_url::make_pluginfile_url` writes them after the area.
-fn file_path(filepath: &str, filename: &str) -> String {
+/// A file's path and name as `moodle_url::make_pluginfile_url` writes them after the area
+/// (every pluginfile address of the demo builds its tail here).
+pub(crate) fn file_path(filepath: &str, filename: &str) -> String {
     let path: String = filepath
         .split('/')
         .filter(|s| !s.is_empty())

@@ -12,12 +12,11 @@ pub enum JoinOutcome {
     WrongCode,
     /// The learner is in the course already: open it.
     AlreadyJoined,
-    /// The course's enrolment with a code has ended (a past year's enrolment, closed); the
-    /// site's reason.
-    Closed { reason: String },
-    /// The course takes no one with a code now (not open yet, switched off, full, or no
-    /// enrolment with a code at all); the site's reason when it gave one.
-    NotOpen { reason: String },
+    /// The course takes no one with a code now: its enrolment ended (last year's), is not open
+    /// yet, is switched off or full, or there is none. Moodle does not tell these apart in a
+    /// form an app can read (only in a sentence in the site's language), so this carries the
+    /// site's own words, when it gave any, for the learner to read.
+    NotTakingLearners { reason: String },
 }
 
 impl JoinOutcome {

@@ -4,13 +4,16 @@
 //!
 //! What a learner can learn from a real site (§10.2): the module and whether it is open
 //! (`uservisible`, `availabilityinfo`); from the mobile view, the issue's `timecreated` (printed
-//! through `coreToLocaleString`) and the PDF's address; fetching the PDF issues the
+//! as `{{ N * 1000 | coreFormatDate }}`; `coreToLocaleString` in old plugin releases) and the
+//! PDF's address; fetching the PDF issues the
 //! certificate. The code and the expiry are only printed on the PDF (customcert has no
 //! learner-facing function for them), so the expiry is ICRweb's rule (the expiry element set
 //! to one year after the award, in the site's time zone) and the code is left to the PDF.
 //! `mod_coursecertificate` is shown from its module data (locked or available) the same way.
 
-use juko_model::{Certificate, CertificateState, CourseId, Issue, LectureId, UnitId, years_later};
+use juko_model::{
+    Certificate, CertificateState, CourseId, Issue, LectureId, UnitId, UserId, years_later,
+};
 use serde::Deserialize;
 
 use crate::wire::{self, Flag};
@@ -83,11 +86,51 @@ pub(crate) fn find(
     found
 }
 
-/// `tool_mobile_get_content` for `mod_customcert`'s activity page, as the App asks for it.
-pub(crate) fn mobile_view_request(module: LectureId, course: CourseId) -> (&'static str, Params) {
+/// The Moodle App release whose site-plugin templates this client reads: `mod_customcert`
+/// picks its `latest` template for `appversioncode >= 44000` (4.4+), which is the one parsed here.
+const APP_VERSION_CODE: &str = "50000";
+const APP_VERSION_NAME: &str = "5.0.0";
+/// What the App calls itself to site plugins (`appid`) and the scheme it answers to.
+const APP_ID: &str = "jp.icrweb.juko";
+const APP_URL_SCHEME: &str = "juko";
+
+/// The platform the App tells site plugins it runs on (`appplatform` and its flags).
+fn app_platform() -> (&'static str, bool) {
+    if cfg!(target_os = "android") {
+        ("android", true)
+    } else if cfg!(target_os = "ios") {
+        ("ios", true)
+    } else {
+        // The Moodle App says `browser` (and not desktop) everywhere but on a phone.
+        ("browser", false)
+    }
+}
+
+/// `tool_mobile_get_content` for `mod_customcert`'s activity page, with the arguments the
+/// Moodle App adds to every site-plugin content call (its `addDefaultArgs`): the plugin reads
+/// `appversioncode` to choose its template. Booleans go as the App's web-service layer sends
+/// them, `1`/`0`; the App sorts the arguments by name.
+pub(crate) fn mobile_view_request(
+    module: LectureId,
+    course: CourseId,
+    user: UserId,
+    lang: &str,
+) -> (&'static str, Params) {
+    let (platform, mobile) = app_platform();
+    let flag = |b: bool| if b { "1" } else { "0" }.to_owned();
     let args = Value::name_values([
+        ("appcustomurlscheme", APP_URL_SCHEME.to_owned()),
+        ("appid", APP_ID.to_owned()),
+        ("appisdesktop", flag(false)),
+        ("appismobile", flag(mobile)),
+        ("appiswide", flag(false)),
+        ("applang", lang.to_owned()),
+        ("appplatform", platform.to_owned()),
+        ("appversioncode", APP_VERSION_CODE.to_owned()),
+        ("appversionname", APP_VERSION_NAME.to_owned()),
         ("cmid", module.0.to_string()),
         ("courseid", course.0.to_string()),
+        ("userid", user.0.to_string()),
     ]);
     (
         GET_CONTENT,
@@ -124,21 +167,30 @@ pub(crate) fn read_mobile_view(body: &[u8]) -> Result<MobileView> {
     })
 }
 
-/// The numbers the template prints as `{{ 1764378000 | coreToLocaleString }}`.
+/// The issue times the template prints: `{{ 1764378000 * 1000 | coreFormatDate }}` in the
+/// current (`latest`, `ionic5`) templates, `{{ 1764378000 | coreToLocaleString }}` in the
+/// Ionic 3 one of older plugin releases.
 fn issue_times(html: &str) -> Vec<i64> {
     html.split("{{")
         .skip(1)
         .filter_map(|rest| {
             let inside = rest.split("}}").next()?;
             let (value, filter) = inside.split_once('|')?;
-            (filter.trim() == "coreToLocaleString")
-                .then(|| value.trim().parse().ok())
-                .flatten()
+            match filter.trim() {
+                "coreFormatDate" => {
+                    let (secs, millis) = value.split_once('*')?;
+                    (millis.trim() == "1000")
+                        .then(|| secs.trim().parse().ok())
+                        .flatten()
+                }
+                "coreToLocaleString" => value.trim().parse().ok(),
+                _ => None,
+            }
         })
         .collect()
 }
 
-/// The `fileurl: '…'` of the download button.
+/// The `fileurl: '…'` of the download button (`[core-download-file]` now, `[files]` before).
 fn pdf_url(html: &str) -> Option<String> {
     let start = html.find("fileurl: '")? + "fileurl: '".len();
     let end = html[start..].find('\'')?;
@@ -156,6 +208,20 @@ pub(crate) fn with_view(mut certificate: Certificate, view: MobileView) -> Certi
             code: None,
         });
     }
+    certificate
+}
+
+/// A certificate whose mobile view the site refused (or answered unreadably): locked, with
+/// the site's reason when it gave one.
+pub(crate) fn refused(mut certificate: Certificate, error: &Error) -> Certificate {
+    let missing = match error {
+        Error::Exception { exception, .. } if !exception.message.trim().is_empty() => {
+            exception.message.clone()
+        }
+        _ => NO_REASON_GIVEN.to_owned(),
+    };
+    certificate.state = CertificateState::Locked { missing };
+    certificate.pdf_url = None;
     certificate
 }
 
@@ -226,6 +292,13 @@ mod tests {
 
     /// A site with `mod_coursecertificate` (and a customcert) as `core_course_get_contents`
     /// lists them: shown the same way from the module data alone.
+    #[test]
+    fn the_current_template_prints_the_issue_in_milliseconds() {
+        let html = "<div class=\"timerewarded\">{{ 1764378000 * 1000 | coreFormatDate }}</div>\
+                    {{ 5 * 60 | coreFormatDate }}{{ 7 | coreFormatDate }}";
+        assert_eq!(issue_times(html), [1_764_378_000]);
+    }
+
     #[test]
     fn certificate_modules_of_both_plugins_are_found() {
         let body = r#"[

@@ -23,6 +23,8 @@ mod quiz;
 
 const APP_SITE_CHECK: &str = "login/token.php?appsitecheck=1";
 const FORM: &str = "application/x-www-form-urlencoded";
+/// The language site plugins are told (`applang`) when the learner chose none: ICRweb's.
+const DEFAULT_APP_LANG: &str = "ja";
 const JSON: &str = "application/json";
 
 /// A Moodle site, before anyone signs in.
@@ -358,24 +360,41 @@ impl Session {
 
     /// The course's certificates: its certificate modules, and for each
     /// `mod_customcert` the learner may open, its mobile view (issue time, PDF address).
+    /// A module whose view the site refuses is shown locked with the site's reason; only an
+    /// error that stops every call (offline, expired session) fails the whole list.
     pub async fn certificates(
         &self,
         course: CourseId,
         course_name: &str,
+        user: juko_model::UserId,
     ) -> Result<Vec<juko_model::Certificate>> {
         let (function, params) = calls::course_contents(course);
         let body = self.post(function, &params).await?;
         let found = decode::certificates(course, course_name, &body).map_err(|e| self.scrub(e))?;
+        let lang = self
+            .inner
+            .site
+            .inner
+            .lang
+            .as_deref()
+            .unwrap_or(DEFAULT_APP_LANG);
         let mut certificates = Vec::with_capacity(found.len());
         for found in found {
             let certificate = match found.mobile_view {
                 Some(module) => {
                     let (function, params) =
-                        crate::certificates::mobile_view_request(module, course);
-                    let body = self.post(function, &params).await?;
-                    let view =
-                        crate::certificates::read_mobile_view(&body).map_err(|e| self.scrub(e))?;
-                    crate::certificates::with_view(found.certificate, view)
+                        crate::certificates::mobile_view_request(module, course, user, lang);
+                    let view = match self.post(function, &params).await {
+                        Ok(body) => {
+                            crate::certificates::read_mobile_view(&body).map_err(|e| self.scrub(e))
+                        }
+                        Err(e) => Err(e),
+                    };
+                    match view {
+                        Ok(view) => crate::certificates::with_view(found.certificate, view),
+                        Err(e) if e.stops_everything() => return Err(e),
+                        Err(e) => crate::certificates::refused(found.certificate, &e),
+                    }
                 }
                 None => found.certificate,
             };

@@ -101,16 +101,15 @@ pub(crate) fn course(w: wire::Course) -> model::Course {
         progress_percent: w.progress.map(|p| p.0).filter(|p| p.is_finite()),
         // 0 means "never" on the rare sites that send it instead of null.
         last_access: w.lastaccess.map(|t| t.0).filter(|t| *t > 0),
-        logo_url: w.overviewfiles.as_ref().and_then(logo),
+        logo_url: logo(w.overviewfiles),
     }
 }
 
-/// The first image among a course's overview files, when it has a web address.
-fn logo(files: &serde_json::Value) -> Option<String> {
-    let field = |f: &serde_json::Value, key: &str| f.get(key)?.as_str().map(str::to_owned);
-    files.as_array()?.iter().find_map(|f| {
-        let image = field(f, "mimetype").is_some_and(|m| m.starts_with("image/"));
-        field(f, "fileurl").filter(|u| image && model::is_web_url(u))
+/// The first image among a course's overview files (its logo), when it has a web address.
+pub(crate) fn logo(files: Vec<wire::OverviewFile>) -> Option<String> {
+    files.into_iter().find_map(|f| {
+        let image = f.mimetype.is_some_and(|m| m.starts_with("image/"));
+        f.fileurl.filter(|u| image && model::is_web_url(u))
     })
 }
 

@@ -353,47 +353,26 @@ pub fn attempt_review(body: &[u8]) -> Result<AttemptReview> {
 
 /// `core_course_get_courses_by_field` (no field): the courses a learner may join with a code.
 pub fn joinable_courses(body: &[u8]) -> Result<Vec<Course>> {
-    rest::<Value>(enrol::COURSES_BY_FIELD, body).and_then(|v| enrol::joinable(&v))
+    rest(enrol::COURSES_BY_FIELD, body).map(enrol::joinable)
 }
 
-/// `core_enrol_get_course_enrolment_methods`: `None` when a self-enrolment takes a code now,
-/// else what keeps the learner out.
-pub fn join_refusal(body: &[u8]) -> Result<Option<JoinOutcome>> {
-    Ok(match join_offer(body)? {
-        enrol::Offer::Open { .. } => None,
-        enrol::Offer::Refused(outcome) => Some(outcome),
-    })
-}
-
-/// `core_enrol_get_course_enrolment_methods` as the client uses it: the instance to send the
-/// code to, or the refusal.
+/// `core_enrol_get_course_enrolment_methods`: the instance to send the code to, or the
+/// site's reason why none takes one now.
 pub(crate) fn join_offer(body: &[u8]) -> Result<enrol::Offer> {
-    rest::<Value>(enrol::ENROLMENT_METHODS, body).and_then(|v| enrol::offer(&v))
-}
-
-/// `enrol_self_get_instance_info`: checked for its shape (it never holds the key).
-pub fn join_instance_info(body: &[u8]) -> Result<()> {
-    let info = rest::<Value>(enrol::INSTANCE_INFO, body)?;
-    if info.get("id").is_none() {
-        return Err(Error::Decode {
-            function: enrol::INSTANCE_INFO.to_owned(),
-            problem: DecodeProblem::Shape("instance info without an id".to_owned()),
-        });
-    }
-    Ok(())
+    rest(enrol::ENROLMENT_METHODS, body).map(enrol::offer)
 }
 
 /// `enrol_self_enrol_user`: joined, or why not (a wrong code is an outcome, not an error).
 pub fn join_outcome(body: &[u8]) -> Result<JoinOutcome> {
-    match rest::<Value>(enrol::ENROL_SELF, body) {
-        Ok(answer) => enrol::outcome(&answer),
+    match rest(enrol::ENROL_SELF, body) {
+        Ok(answer) => Ok(enrol::outcome(answer)),
         Err(e) => enrol::refused_by_exception(e),
     }
 }
 
 /// `core_user_get_users_by_field` for the learner `user`: their 施設ユーザーID, if any.
 pub fn facility_user_id(user: UserId, body: &[u8]) -> Result<Option<String>> {
-    rest::<Value>(enrol::USERS_BY_FIELD, body).and_then(|v| enrol::facility_user_id(user, &v))
+    rest(enrol::USERS_BY_FIELD, body).map(|profiles| enrol::facility_user_id(user, profiles))
 }
 
 #[cfg(test)]

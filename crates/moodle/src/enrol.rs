@@ -6,12 +6,11 @@
 //! Moodle has no lookup from a code to a course (§5.4), so the learner picks the course first:
 //! every course the site lists whose enrolment methods include `self`.
 
-use crate::{DecodeProblem, Error, Params, Result};
+use crate::{Error, Params, Result, wire};
 use juko_model::{Course, CourseId, JoinOutcome, UserId};
 
 pub(crate) const COURSES_BY_FIELD: &str = "core_course_get_courses_by_field";
 pub(crate) const ENROLMENT_METHODS: &str = "core_enrol_get_course_enrolment_methods";
-pub(crate) const INSTANCE_INFO: &str = "enrol_self_get_instance_info";
 pub(crate) const ENROL_SELF: &str = "enrol_self_enrol_user";
 pub(crate) const USERS_BY_FIELD: &str = "core_user_get_users_by_field";
 
@@ -52,145 +51,90 @@ pub(crate) fn own_profile(user: UserId) -> (&'static str, Params) {
 }
 
 // ---- Answers ------------------------------------------------------------------------------
-//
-// Read as JSON values, leniently as `wire` reads (numbers or numeric strings, `0`/`1` for
-// booleans, a missing optional list as none): these answers are small, and walking a value
-// keeps the web bundle from a serde reader per structure.
-
-use serde_json::Value;
-
-/// An integer sent as a number or a numeric string.
-fn int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A string, or nothing for `null`, absent or another type.
-fn text(v: &Value) -> Option<&str> {
-    v.as_str()
-}
-
-/// `true`/`false`, `0`/`1` or `"0"`/`"1"`.
-fn flag(v: &Value) -> bool {
-    match v {
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_i64().is_some_and(|n| n != 0),
-        Value::String(s) => matches!(s.trim(), "1" | "true"),
-        _ => false,
-    }
-}
-
-/// A list, or none for `null` or absent.
-fn list(v: &Value) -> &[Value] {
-    v.as_array().map_or(&[], Vec::as_slice)
-}
-
-fn shape(function: &str, what: &str) -> Error {
-    Error::Decode {
-        function: function.to_owned(),
-        problem: DecodeProblem::Shape(what.to_owned()),
-    }
-}
 
 /// The courses a learner may join with a code: those offering self-enrolment, in the site's
 /// order (the site course, which no one joins, never offers it). The first image of a
 /// course's overview files is its logo.
-pub(crate) fn joinable(answer: &Value) -> Result<Vec<Course>> {
-    let mut courses = Vec::new();
-    for c in list(&answer["courses"]) {
-        if !list(&c["enrollmentmethods"])
-            .iter()
-            .any(|m| text(m) == Some(SELF_PLUGIN))
-        {
-            continue;
-        }
-        let id = int(&c["id"]).ok_or_else(|| shape(COURSES_BY_FIELD, "a course without an id"))?;
-        let owned = |key: &str| text(&c[key]).unwrap_or_default().to_owned();
-        let full_name = text(&c["displayname"])
-            .filter(|n| !n.trim().is_empty())
-            .map_or_else(|| owned("fullname"), str::to_owned);
-        let logo_url = list(&c["overviewfiles"])
-            .iter()
-            .filter(|f| text(&f["mimetype"]).is_some_and(|m| m.starts_with("image/")))
-            .find_map(|f| text(&f["fileurl"]).filter(|u| !u.trim().is_empty()))
-            .map(str::to_owned);
-        courses.push(Course {
-            id: CourseId(id),
-            full_name,
-            short_name: owned("shortname"),
-            category: owned("categoryname"),
-            summary_html: owned("summary"),
-            logo_url,
-            // Not the learner's yet: no progress, never visited.
-            progress_percent: None,
-            last_access: None,
-        });
-    }
-    Ok(courses)
+pub(crate) fn joinable(answer: wire::ListedCourses) -> Vec<Course> {
+    answer
+        .courses
+        .into_iter()
+        .filter(|c| c.enrollmentmethods.iter().any(|m| m == SELF_PLUGIN))
+        .map(|c| {
+            let logo_url = crate::convert::logo(c.overviewfiles);
+            Course {
+                id: CourseId(c.id.0),
+                full_name: c
+                    .displayname
+                    .filter(|n| !n.trim().is_empty())
+                    .or(c.fullname)
+                    .unwrap_or_default(),
+                short_name: c.shortname.unwrap_or_default(),
+                category: c.categoryname.unwrap_or_default(),
+                summary_html: c.summary.unwrap_or_default(),
+                logo_url,
+                // Not the learner's yet: no progress, never visited.
+                progress_percent: None,
+                last_access: None,
+            }
+        })
+        .collect()
 }
 
 /// The course's self-enrolment a learner can use now, or what keeps them out.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Offer {
     /// This instance takes a code now.
-    Open {
-        instance: i64,
-    },
-    Refused(JoinOutcome),
+    Open { instance: i64 },
+    /// None does; the site's reason (its own words, in its language), when it gave one.
+    Refused { reason: String },
 }
 
-/// `core_enrol_get_course_enrolment_methods`: the first open self-enrolment (its `status`
-/// is `true`), else the first one's reason (a string), or none at all.
-pub(crate) fn offer(methods: &Value) -> Result<Offer> {
-    let methods = methods
-        .as_array()
-        .ok_or_else(|| shape(ENROLMENT_METHODS, "not a list of methods"))?;
+/// `core_enrol_get_course_enrolment_methods`: the first open self-enrolment, else the first
+/// one's reason, or none at all.
+pub(crate) fn offer(methods: Vec<wire::EnrolmentMethod>) -> Offer {
     let own = || {
         methods
             .iter()
-            .filter(|m| text(&m["type"]) == Some(SELF_PLUGIN))
+            .filter(|m| m.kind.as_deref() == Some(SELF_PLUGIN))
     };
-    if let Some(open) = own().find(|m| m["status"] == Value::Bool(true)) {
-        let instance =
-            int(&open["id"]).ok_or_else(|| shape(ENROLMENT_METHODS, "a method without an id"))?;
-        return Ok(Offer::Open { instance });
+    if let Some(open) = own().find(|m| m.status == wire::MethodStatus::Open) {
+        return Offer::Open {
+            instance: open.id.0,
+        };
     }
     let reason = own()
-        .find_map(|m| text(&m["status"]))
-        .unwrap_or_default()
-        .to_owned();
-    Ok(Offer::Refused(refusal(reason)))
+        .find_map(|m| match &m.status {
+            wire::MethodStatus::Refused(reason) => Some(reason.clone()),
+            wire::MethodStatus::Open => None,
+        })
+        .unwrap_or_default();
+    Offer::Refused { reason }
 }
 
 /// What `enrol_self_enrol_user` said (§5.3): warnings `2`–`4` are a wrong code (the App reads
-/// all three as "invalid key"), `1` an instance that takes no one now, with its reason.
-pub(crate) fn outcome(answer: &Value) -> Result<JoinOutcome> {
-    if !answer.is_object() {
-        return Err(shape(ENROL_SELF, "not a status"));
+/// all three as "invalid key"); `1` an instance that takes no one now. Moodle gives no code
+/// telling an ended enrolment from one not open yet, switched off or full (warning `1`
+/// carries `can_self_enrol`'s text in the site's language), so the outcome is one, carrying
+/// the site's words.
+pub(crate) fn outcome(answer: wire::Status) -> JoinOutcome {
+    if answer.status.0 {
+        return JoinOutcome::Joined;
     }
-    if flag(&answer["status"]) {
-        return Ok(JoinOutcome::Joined);
-    }
-    let warnings = list(&answer["warnings"]);
-    let code = |w: &Value| match &w["warningcode"] {
-        Value::Number(n) => n.to_string(),
-        other => text(other).unwrap_or_default().to_owned(),
-    };
-    if warnings
+    let code = |w: &wire::Warning| w.warningcode.as_ref().map(|c| c.0.trim().to_owned());
+    if answer
+        .warnings
         .iter()
-        .any(|w| matches!(code(w).as_str(), "2" | "3" | "4"))
+        .any(|w| matches!(code(w).as_deref(), Some("2" | "3" | "4")))
     {
-        return Ok(JoinOutcome::WrongCode);
+        return JoinOutcome::WrongCode;
     }
-    let reason = warnings
-        .iter()
-        .find_map(|w| text(&w["message"]).filter(|m| !m.trim().is_empty()))
-        .unwrap_or_default()
-        .to_owned();
-    Ok(refusal(reason))
+    let reason = answer
+        .warnings
+        .into_iter()
+        .find_map(|w| w.message.filter(|m| !m.trim().is_empty()))
+        .unwrap_or_default();
+    JoinOutcome::NotTakingLearners { reason }
 }
 
 /// `canntenrol` (no self-enrolment to try): the course takes no one with a code. Other
@@ -200,7 +144,7 @@ pub(crate) fn refused_by_exception(error: Error) -> Result<JoinOutcome> {
         Error::Exception { exception, .. }
             if exception.errorcode.as_deref() == Some("canntenrol") =>
         {
-            Ok(JoinOutcome::NotOpen {
+            Ok(JoinOutcome::NotTakingLearners {
                 reason: exception.message.clone(),
             })
         }
@@ -208,35 +152,18 @@ pub(crate) fn refused_by_exception(error: Error) -> Result<JoinOutcome> {
     }
 }
 
-/// `can_self_enrol`'s reason, sorted: an enrolment whose end date has passed
-/// (`canntenrollate`, in English or Japanese) is closed; anything else is not open.
-fn refusal(reason: String) -> JoinOutcome {
-    let ended = reason.contains("enrolment ended")
-        || reason.contains("enrollment ended")
-        || reason.contains("終了");
-    if ended {
-        JoinOutcome::Closed { reason }
-    } else {
-        JoinOutcome::NotOpen { reason }
-    }
-}
-
 /// The facility user id in the learner's own profile, when the site has the field and a
 /// value for them. Another user's profile in the answer is never read as the learner's.
-pub(crate) fn facility_user_id(user: UserId, profiles: &Value) -> Result<Option<String>> {
-    let profiles = profiles
-        .as_array()
-        .ok_or_else(|| shape(USERS_BY_FIELD, "not a list of users"))?;
-    let Some(own) = profiles.iter().find(|p| int(&p["id"]) == Some(user.0)) else {
-        return Ok(None);
-    };
-    Ok(list(&own["customfields"])
-        .iter()
-        .find(|f| text(&f["shortname"]) == Some(FACILITY_USER_ID_FIELD))
-        .and_then(|f| text(&f["value"]))
-        .map(str::trim)
+pub(crate) fn facility_user_id(user: UserId, profiles: Vec<wire::Profile>) -> Option<String> {
+    profiles
+        .into_iter()
+        .find(|p| p.id.0 == user.0)?
+        .customfields
+        .into_iter()
+        .find(|f| f.shortname.as_deref() == Some(FACILITY_USER_ID_FIELD))
+        .and_then(|f| f.value)
+        .map(|v| v.0.trim().to_owned())
         .filter(|v| !v.is_empty())
-        .map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -244,7 +171,13 @@ mod tests {
     use super::*;
 
     fn enrolled(json: &str) -> JoinOutcome {
-        outcome(&serde_json::from_str(json).expect("json")).expect("outcome")
+        outcome(serde_json::from_str(json).expect("a status"))
+    }
+
+    fn not_taking(reason: &str) -> JoinOutcome {
+        JoinOutcome::NotTakingLearners {
+            reason: reason.to_owned(),
+        }
     }
 
     #[test]
@@ -254,10 +187,9 @@ mod tests {
             JoinOutcome::Joined
         );
         for code in ["2", "3", "4", "\"4\""] {
-            let code = code.trim_matches('"');
             let json = format!(
                 r#"{{"status": false, "warnings": [{{"item": "instance", "itemid": 1,
-                    "warningcode": "{code}", "message": "Incorrect enrolment key"}}]}}"#
+                    "warningcode": {code}, "message": "Incorrect enrolment key"}}]}}"#
             );
             assert_eq!(enrolled(&json), JoinOutcome::WrongCode, "{code}");
         }
@@ -270,83 +202,151 @@ mod tests {
             ),
             JoinOutcome::WrongCode
         );
-        let late =
+        // Ended, not open yet, or in another language pack: one outcome, the site's words.
+        for words in [
+            "You cannot enrol any more, since enrolment ended on Monday, 31 March 2025, 11:59 PM.",
+            "You cannot enrol yet; enrolment starts on Tuesday, 1 April 2025, 12:00 AM.",
+            "Sie können sich nicht mehr einschreiben, die Einschreibung endete am 31. März 2025.",
+        ] {
+            assert_eq!(
+                enrolled(&format!(
+                    r#"{{"status": 0, "warnings": [{{"warningcode": 1, "message": "{words}"}}]}}"#
+                )),
+                not_taking(words)
+            );
+        }
+        assert_eq!(enrolled(r#"{"status": false}"#), not_taking(""));
+        assert_eq!(
+            enrolled(r#"{"status": "0", "warnings": null}"#),
+            not_taking("")
+        );
+        assert!(
+            serde_json::from_str::<wire::Status>("[]").is_err(),
+            "not a status"
+        );
+    }
+
+    #[test]
+    fn the_samples_open_self_enrolment_takes_a_code() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/protocol/samples/core_enrol_get_course_enrolment_methods.json"
+        );
+        let body = std::fs::read(path).expect("fixture");
+        assert_eq!(
+            crate::decode::join_offer(&body).expect("decodes"),
+            Offer::Open { instance: 118 }
+        );
+        // Closed at the end of last year: the site's reason is kept.
+        let mut closed: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        let reason =
             "You cannot enrol any more, since enrolment ended on Monday, 31 March 2025, 11:59 PM.";
+        closed[0]["status"] = serde_json::json!(reason);
+        let closed = serde_json::to_vec(&closed).expect("json");
         assert_eq!(
-            enrolled(&format!(
-                r#"{{"status": false, "warnings": [{{"warningcode": "1", "message": "{late}"}}]}}"#
-            )),
-            JoinOutcome::Closed {
-                reason: late.to_owned()
-            }
-        );
-        let early = "You cannot enrol yet; enrolment starts on Tuesday, 1 April 2025, 12:00 AM.";
-        assert_eq!(
-            enrolled(&format!(
-                r#"{{"status": 0, "warnings": [{{"warningcode": 1, "message": "{early}"}}]}}"#
-            )),
-            JoinOutcome::NotOpen {
-                reason: early.to_owned()
-            }
-        );
-        assert_eq!(
-            enrolled(r#"{"status": false}"#),
-            JoinOutcome::NotOpen {
-                reason: String::new()
+            crate::decode::join_offer(&closed).expect("decodes"),
+            Offer::Refused {
+                reason: reason.to_owned()
             }
         );
     }
 
     fn methods(json: &str) -> Offer {
-        offer(&serde_json::from_str(json).expect("json")).expect("offer")
+        offer(serde_json::from_str(json).expect("methods"))
     }
 
     #[test]
     fn the_open_self_enrolment_is_offered() {
+        let ended = "You cannot enrol any more, since enrolment ended on x.";
         assert_eq!(
-            methods(
-                r#"[{"id": 5, "courseid": 2, "type": "guest", "name": "g", "status": true},
-                    {"id": 7, "courseid": 2, "type": "self", "name": "old", "status": "You cannot enrol any more, since enrolment ended on x."},
-                    {"id": 8, "courseid": 2, "type": "self", "name": "施設コード", "status": true,
-                     "wsfunction": "enrol_self_get_instance_info"}]"#
-            ),
+            methods(&format!(
+                r#"[{{"id": 5, "courseid": 2, "type": "guest", "name": "g", "status": true}},
+                    {{"id": 7, "courseid": 2, "type": "self", "name": "old", "status": "{ended}"}},
+                    {{"id": "8", "courseid": 2, "type": "self", "name": "施設コード", "status": true,
+                     "wsfunction": "enrol_self_get_instance_info"}}]"#
+            )),
             Offer::Open { instance: 8 }
         );
         assert_eq!(
-            methods(
-                r#"[{"id": 7, "courseid": 2, "type": "self", "name": "old", "status": "You cannot enrol any more, since enrolment ended on x."}]"#
-            ),
-            Offer::Refused(JoinOutcome::Closed {
-                reason: "You cannot enrol any more, since enrolment ended on x.".to_owned()
-            })
+            methods(&format!(
+                r#"[{{"id": 7, "courseid": 2, "type": "self", "name": "old", "status": "{ended}"}}]"#
+            )),
+            Offer::Refused {
+                reason: ended.to_owned()
+            }
+        );
+        // Another plugin open is not a self-enrolment.
+        assert_eq!(
+            methods(r#"[{"id": 5, "courseid": 2, "type": "guest", "name": "g", "status": true}]"#),
+            Offer::Refused {
+                reason: String::new()
+            }
         );
         assert_eq!(
             methods("[]"),
-            Offer::Refused(JoinOutcome::NotOpen {
+            Offer::Refused {
                 reason: String::new()
-            })
+            }
+        );
+        assert!(serde_json::from_str::<Vec<wire::EnrolmentMethod>>("{}").is_err());
+    }
+
+    #[test]
+    fn only_listed_self_enrolments_are_joinable_with_their_first_image() {
+        let listed: wire::ListedCourses = serde_json::from_str(
+            r#"{"courses": [
+                {"id": 1, "fullname": "Site", "shortname": "s", "enrollmentmethods": []},
+                {"id": 2, "fullname": "A", "displayname": " ", "shortname": "a",
+                 "categoryname": "施設コース", "summary": "<p>x</p>",
+                 "enrollmentmethods": ["manual", "self"],
+                 "overviewfiles": [
+                    {"filename": "a.pdf", "mimetype": "application/pdf", "fileurl": "http://x/a.pdf"},
+                    {"filename": "logo.png", "mimetype": "image/png", "fileurl": "http://x/logo.png"}]},
+                {"id": "3", "fullname": "B", "displayname": "B 病院", "shortname": "b",
+                 "enrollmentmethods": ["self"], "overviewfiles": null}],
+              "warnings": []}"#,
+        )
+        .expect("courses");
+        let courses = joinable(listed);
+        assert_eq!(
+            courses.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [CourseId(2), CourseId(3)]
+        );
+        assert_eq!(courses[0].full_name, "A");
+        assert_eq!(courses[0].category, "施設コース");
+        assert_eq!(courses[0].logo_url.as_deref(), Some("http://x/logo.png"));
+        assert_eq!(courses[1].full_name, "B 病院");
+        assert_eq!(courses[1].logo_url, None);
+        assert!(
+            serde_json::from_str::<wire::ListedCourses>(r#"{"courses": [{"fullname": "x"}]}"#)
+                .is_err(),
+            "a course without an id"
         );
     }
 
     #[test]
     fn only_the_own_profiles_facility_user_id_is_read() {
-        let profiles: Value = serde_json::from_str(
-            r#"[{"id": 9, "fullname": "x", "customfields": [
+        let read =
+            |json: &str| facility_user_id(UserId(3), serde_json::from_str(json).expect("profiles"));
+        assert_eq!(
+            read(
+                r#"[{"id": 9, "fullname": "x", "customfields": [
                     {"type": "text", "value": "OTHER-1", "name": "施設ユーザーID", "shortname": "facilityuserid"}]},
                 {"id": 3, "fullname": "y", "customfields": [
                     {"type": "text", "value": "a", "name": "b", "shortname": "other"},
                     {"type": "text", "value": " NCCH-000003 ", "displayvalue": "NCCH-000003",
-                     "name": "施設ユーザーID", "shortname": "facilityuserid"}]}]"#,
-        )
-        .expect("json");
-        assert_eq!(
-            facility_user_id(UserId(3), &profiles).expect("read"),
+                     "name": "施設ユーザーID", "shortname": "facilityuserid"}]}]"#
+            ),
             Some("NCCH-000003".to_owned())
         );
-        let none: Value = serde_json::from_str(r#"[{"id": "3", "fullname": "y"}]"#).expect("json");
-        assert_eq!(facility_user_id(UserId(3), &none).expect("read"), None);
-        let empty = Value::Array(Vec::new());
-        assert_eq!(facility_user_id(UserId(3), &empty).expect("read"), None);
-        assert!(facility_user_id(UserId(3), &Value::Null).is_err());
+        assert_eq!(read(r#"[{"id": "3", "fullname": "y"}]"#), None);
+        assert_eq!(read("[]"), None);
+        assert_eq!(
+            read(
+                r#"[{"id": 3, "customfields": [{"shortname": "facilityuserid", "value": "  "}]}]"#
+            ),
+            None
+        );
+        assert!(serde_json::from_str::<Vec<wire::Profile>>("null").is_err());
     }
 }

@@ -270,6 +270,12 @@ impl Error {
         self.kind() == Some(ExceptionKind::AttemptClosed)
     }
 
+    /// Every further call would fail the same way: offline, the site down or in maintenance,
+    /// the session gone. Anything else concerns only what was asked (one course, one module).
+    pub fn stops_everything(&self) -> bool {
+        self.is_retryable() || self.is_session_invalid() || self.is_maintenance()
+    }
+
     /// Worth trying again later: no answer, or a transient HTTP status. A site's refusal is not
     /// (the Moodle App never queues an action that got a WS exception, §9.1).
     pub fn is_retryable(&self) -> bool {

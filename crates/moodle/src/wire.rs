@@ -273,9 +273,9 @@ pub(crate) struct Course {
     pub(crate) progress: Option<Float>,
     pub(crate) lastaccess: Option<Int>,
     /// The course's own image files (a facility's logo): `courseimage` may be a generated
-    /// pattern, these are what the site's administrator uploaded. Read as JSON (see
-    /// `convert::logo`): a derived list costs the web bundle more than the two fields it needs.
-    pub(crate) overviewfiles: Option<serde_json::Value>,
+    /// pattern, these are what the site's administrator uploaded (see `convert::logo`).
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) overviewfiles: Vec<OverviewFile>,
 }
 
 // ---- Course contents -----------------------------------------------------------------------
@@ -548,4 +548,96 @@ pub(crate) struct AttemptQuestion {
     pub(crate) flagged: Flag,
     pub(crate) stateclass: Option<String>,
     pub(crate) status: Option<String>,
+}
+
+// ---- Facility join (§5) ---------------------------------------------------------------------
+
+/// `core_course_get_courses_by_field`: the courses the learner may see, each with the
+/// enrolment plugins it offers and its overview files (the logo).
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListedCourses {
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) courses: Vec<ListedCourse>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListedCourse {
+    pub(crate) id: Int,
+    pub(crate) shortname: Option<String>,
+    pub(crate) fullname: Option<String>,
+    pub(crate) displayname: Option<String>,
+    pub(crate) summary: Option<String>,
+    pub(crate) categoryname: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) enrollmentmethods: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) overviewfiles: Vec<OverviewFile>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OverviewFile {
+    pub(crate) fileurl: Option<String>,
+    pub(crate) mimetype: Option<String>,
+}
+
+/// One item of `core_enrol_get_course_enrolment_methods`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct EnrolmentMethod {
+    pub(crate) id: Int,
+    #[serde(rename = "type")]
+    pub(crate) kind: Option<String>,
+    pub(crate) status: MethodStatus,
+}
+
+/// A method's `status` (`PARAM_RAW`): `true` when it takes learners now, else `can_self_enrol`'s
+/// reason, in the site's language (`false`, `0` or `1` from a plugin that gives none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum MethodStatus {
+    Open,
+    Refused(String),
+}
+
+struct MethodStatusVisitor;
+
+impl Visitor<'_> for MethodStatusVisitor {
+    type Value = MethodStatus;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("true or a reason")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<MethodStatus, E> {
+        Ok(if v {
+            MethodStatus::Open
+        } else {
+            MethodStatus::Refused(String::new())
+        })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<MethodStatus, E> {
+        self.visit_bool(v != 0)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<MethodStatus, E> {
+        self.visit_bool(v != 0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<MethodStatus, E> {
+        Ok(MethodStatus::Refused(v.to_owned()))
+    }
+}
+
+impl<'de> Deserialize<'de> for MethodStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MethodStatus, D::Error> {
+        d.deserialize_any(MethodStatusVisitor)
+    }
+}
+
+/// One user of `core_user_get_users_by_field`, as far as the 施設ユーザーID goes.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Profile {
+    pub(crate) id: Int,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) customfields: Vec<ProfileField>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProfileField {
+    pub(crate) shortname: Option<String>,
+    pub(crate) value: Option<Text>,
 }

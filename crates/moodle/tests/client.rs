@@ -1265,3 +1265,128 @@ async fn a_tests_page_on_the_site_is_under_the_sites_own_root() {
     assert!(url.ends_with("/mod/quiz/view.php?id=320"), "{url}");
     assert!(juko_model::is_web_url(&url), "{url}");
 }
+
+// ---- Certificates --------------------------------------------------------------------------
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Course 42 with one open `mod_customcert` (cm 312) in unit 講座A.
+fn course_with_a_certificate() -> Reply {
+    json(
+        r#"[{"id":901,"name":"講座A","section":1,"uservisible":true,"modules":[
+            {"id":312,"name":"講座A 修了証","instance":13,"modname":"customcert","uservisible":true}
+        ]}]"#,
+    )
+}
+
+#[tokio::test]
+async fn the_certificate_view_is_asked_as_the_moodle_app_asks_and_the_latest_template_read() {
+    let (session, mock) = session(vec![
+        ("REST core_course_get_contents", course_with_a_certificate()),
+        (
+            "REST tool_mobile_get_content",
+            json(fixture("tool_mobile_get_content__customcert_latest.json")),
+        ),
+    ])
+    .await;
+    let certificates = session
+        .certificates(CourseId(42), "施設コース", UserId(101))
+        .await
+        .unwrap();
+    assert_eq!(certificates.len(), 1);
+    let issue = certificates[0].issue().expect("issued");
+    assert_eq!(issue.issued_at, 1_764_378_000);
+    assert_eq!(
+        certificates[0].pdf_url.as_deref(),
+        Some(
+            "https://icrweb.example.jp/mod/customcert/mobile/pluginfile.php?certificateid=13&userid=101"
+        )
+    );
+    // The App's default arguments, sorted by name as it sends them.
+    let seen = mock.seen();
+    let params = params_of(&seen[1]);
+    let args: Vec<(String, String)> = params[2..]
+        .chunks(2)
+        .map(|pair| (pair[0].1.clone(), pair[1].1.clone()))
+        .collect();
+    let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "appcustomurlscheme",
+            "appid",
+            "appisdesktop",
+            "appismobile",
+            "appiswide",
+            "applang",
+            "appplatform",
+            "appversioncode",
+            "appversionname",
+            "cmid",
+            "courseid",
+            "userid"
+        ]
+    );
+    let value = |name: &str| args.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    assert!(value("appversioncode").parse::<i64>().unwrap() >= 44000);
+    assert_eq!(value("cmid"), "312");
+    assert_eq!(value("courseid"), "42");
+    assert_eq!(value("userid"), "101");
+    assert_eq!(value("applang"), "ja");
+    assert_eq!(value("appplatform"), "browser");
+    assert_eq!(params[0], ("component".into(), "mod_customcert".into()));
+}
+
+#[tokio::test]
+async fn a_refused_certificate_view_locks_that_certificate_only() {
+    let (session, _mock) = session(vec![
+        ("REST core_course_get_contents", course_with_a_certificate()),
+        (
+            "REST tool_mobile_get_content",
+            json(sample("rest_exception__requireloginerror.json")),
+        ),
+    ])
+    .await;
+    let certificates = session
+        .certificates(CourseId(42), "施設コース", UserId(101))
+        .await
+        .expect("the list still comes");
+    let juko_model::CertificateState::Locked { missing } = &certificates[0].state else {
+        panic!("locked: {:?}", certificates[0].state)
+    };
+    let refusal: serde_json::Value =
+        serde_json::from_slice(&sample("rest_exception__requireloginerror.json")).unwrap();
+    assert_eq!(missing, refusal["message"].as_str().unwrap());
+    assert_eq!(certificates[0].pdf_url, None);
+
+    // Offline or an expired session still stops the whole list.
+    let (session, _mock) = session_with_view(status(503)).await;
+    assert!(
+        session
+            .certificates(CourseId(42), "c", UserId(101))
+            .await
+            .is_err()
+    );
+    let (session, _mock) =
+        session_with_view(json(sample("rest_exception__invalidtoken.json"))).await;
+    assert!(
+        session
+            .certificates(CourseId(42), "c", UserId(101))
+            .await
+            .unwrap_err()
+            .is_session_invalid()
+    );
+}
+
+async fn session_with_view(view: Reply) -> (Session, Arc<Mock>) {
+    session(vec![
+        ("REST core_course_get_contents", course_with_a_certificate()),
+        ("REST tool_mobile_get_content", view),
+    ])
+    .await
+}

@@ -1299,25 +1299,6 @@ fn facility_courses_to_join_come_from_the_course_listing() {
 }
 
 #[test]
-fn an_open_self_enrolment_takes_a_code() {
-    let methods = sample("core_enrol_get_course_enrolment_methods.json");
-    assert_eq!(decode::join_refusal(&methods).unwrap(), None);
-    decode::join_instance_info(&sample("enrol_self_get_instance_info.json")).unwrap();
-    // Closed at the end of last year: its reason is kept.
-    let mut closed = sample_json("core_enrol_get_course_enrolment_methods.json");
-    let reason =
-        "You cannot enrol any more, since enrolment ended on Monday, 31 March 2025, 11:59 PM.";
-    closed[0]["status"] = json!(reason);
-    closed[0].as_object_mut().unwrap().remove("wsfunction");
-    assert_eq!(
-        decode::join_refusal(&bytes(&closed)).unwrap(),
-        Some(JoinOutcome::Closed {
-            reason: reason.into()
-        })
-    );
-}
-
-#[test]
 fn enrolment_answers_become_outcomes() {
     assert_eq!(
         decode::join_outcome(&sample("enrol_self_enrol_user.json")).unwrap(),
@@ -1340,16 +1321,16 @@ fn enrolment_answers_become_outcomes() {
     inside["warnings"][0]["message"] = json!("Enrolment is disabled or inactive");
     assert_eq!(
         decode::join_outcome(&bytes(&inside)).unwrap(),
-        JoinOutcome::NotOpen {
+        JoinOutcome::NotTakingLearners {
             reason: "Enrolment is disabled or inactive".into()
         }
     );
-    // No self-enrolment at all is `canntenrol`: not open, not an error.
+    // No self-enrolment at all is `canntenrol`: not taking learners, not an error.
     let none = json!({"exception": "moodle_exception", "errorcode": "canntenrol",
                       "message": "Enrolment is disabled or inactive"});
     assert!(matches!(
         decode::join_outcome(&bytes(&none)).unwrap(),
-        JoinOutcome::NotOpen { .. }
+        JoinOutcome::NotTakingLearners { .. }
     ));
     // Other exceptions stay errors.
     let hidden = json!({"exception": "moodle_exception", "errorcode": "coursehidden",

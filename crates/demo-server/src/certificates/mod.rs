@@ -15,7 +15,8 @@
 //!   (`functions/certificates.rs`) uses [`view_activity`].
 //!
 //! The expiry element prints "valid until" a number of years after the award (ICRweb: one
-//! year), computed when the PDF is drawn; the issue itself has no expiry column.
+//! year), computed when the PDF is drawn as the element does, `strtotime('+1 year', award)` in
+//! the site's time zone; the issue itself has no expiry column.
 
 pub(crate) mod pdf;
 
@@ -26,15 +27,14 @@ use rand::Rng;
 use rusqlite::Connection;
 
 use crate::access::{CourseView, Denied, course_access};
-use crate::availability::escape_html;
+use crate::clock::SITE_UTC_OFFSET;
 use crate::db::{self, CertificateRow, IssueRow, UserRow};
 use crate::error::{AjaxFatalError, Error, Result};
 use crate::form::Form;
+use crate::html::escape_html;
 use crate::state::{AppState, SiteUrl};
 use crate::token;
 
-/// ICRweb's time zone (Asia/Tokyo), in which dates are printed and years counted.
-pub(crate) const SITE_UTC_OFFSET: i64 = 9 * 3600;
 const CODE_LENGTH: usize = 10;
 
 /// `GET /mod/customcert/mobile/pluginfile.php`
@@ -83,11 +83,26 @@ async fn serve_pdf(state: &AppState, wwwroot: &str, form: &Form) -> Result<Respo
     Ok(response)
 }
 
+/// `required_param($name, PARAM_INT)`: missing is an error; anything else is cleaned as PHP's
+/// `(int)` cast does (leading digits, else 0), so `abc` finds no record rather than failing.
 fn int_param(form: &Form, name: &'static str) -> Result<i64> {
     let value = form.get(name).ok_or(Error::MissingParam(name))?;
-    value.parse().map_err(|_| {
-        Error::invalid_parameter(format!("{name} => Invalid parameter value detected"))
-    })
+    Ok(php_int(value))
+}
+
+/// PHP's `(int)` of a string: optional leading whitespace and sign, then the digits that follow.
+fn php_int(value: &str) -> i64 {
+    let value = value.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, digits) = match value.as_bytes().first() {
+        Some(b'-') => (true, &value[1..]),
+        Some(b'+') => (false, &value[1..]),
+        _ => (false, value),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    let magnitude = digits[..end].parse::<i64>().unwrap_or(0);
+    if negative { -magnitude } else { magnitude }
 }
 
 /// The checks of `mobile/pluginfile.php`, then the issue: the existing one, or a new one for
@@ -160,7 +175,29 @@ fn new_code() -> String {
 pub(crate) fn expires_at(certificate: &CertificateRow, issue: &IssueRow) -> Option<i64> {
     certificate
         .expiry_years
-        .map(|years| juko_model::years_later(issue.timecreated, years, SITE_UTC_OFFSET))
+        .map(|years| strtotime_plus_years(issue.timecreated, years))
+}
+
+/// `strtotime('+N year', $time)` in the site's time zone: the same wall-clock time N years on;
+/// a date the later year lacks (29 February) rolls over into March as PHP's does.
+fn strtotime_plus_years(unix: i64, years: i64) -> i64 {
+    const DAY: i64 = 86_400;
+    let local = unix + SITE_UTC_OFFSET;
+    let time_of_day = local.rem_euclid(DAY);
+    let (y, m, d) = juko_model::calendar_date(unix, SITE_UTC_OFFSET);
+    days_from_civil(y + years, m, d) * DAY + time_of_day - SITE_UTC_OFFSET
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date; a day past the month's end counts on
+/// into the next month (H. Hinnant's algorithm, linear in the day).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let (m, d) = (i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn date(unix: i64) -> String {
@@ -306,4 +343,57 @@ fn verify_page(code: &str, found: Option<&Verified>) -> String {
          <button type=\"submit\">Verify</button></form>{result}</body></html>",
         escape_html(code)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dates pinned by hand (Japan time), not by the app's own rule.
+    #[test]
+    fn the_expiry_is_strtotime_plus_one_year_in_tokyo() {
+        // 2024-02-29 10:00 JST → 2025-03-01 10:00 JST (PHP rolls 29 Feb into March).
+        assert_eq!(strtotime_plus_years(1_709_168_400, 1), 1_740_790_800);
+        // 2025-11-29 00:30 JST (still the 28th in UTC) → 2026-11-29 00:30 JST.
+        assert_eq!(strtotime_plus_years(1_764_343_800, 1), 1_795_879_800);
+        assert_eq!(date(1_795_879_800), "2026年11月29日");
+    }
+
+    #[test]
+    fn int_params_are_cleaned_as_php_casts_them() {
+        for (raw, want) in [
+            ("12", 12),
+            ("abc", 0),
+            ("12abc", 12),
+            (" 7", 7),
+            ("-3", -3),
+            ("", 0),
+        ] {
+            assert_eq!(php_int(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_verify_page_escapes_what_it_echoes_and_shows() {
+        let hostile = Verified {
+            learner: "<img src=x onerror=alert(1)> 山田".to_owned(),
+            certificate: "修了証 \"><script>alert(2)</script>".to_owned(),
+            course: "A & B".to_owned(),
+            issued: 1_764_343_800,
+            expires: Some(1_795_879_800),
+        };
+        let code = "\"><script>alert(3)</script>";
+        let page = verify_page(code, Some(&hostile));
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<img"), "{page}");
+        assert!(
+            page.contains("&lt;img src=x onerror=alert(1)&gt; 山田"),
+            "{page}"
+        );
+        assert!(page.contains("value=\"&quot;&gt;&lt;script&gt;"), "{page}");
+        assert!(page.contains("A &amp; B"), "{page}");
+        assert!(page.contains("2026年11月29日"), "{page}");
+        let unknown = verify_page(code, None);
+        assert!(!unknown.contains("<script"), "{unknown}");
+    }
 }

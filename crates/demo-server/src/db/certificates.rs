@@ -12,7 +12,8 @@ pub(crate) struct CertificateRow {
     /// The unit (section) it certifies.
     pub(crate) section_name: String,
     pub(crate) name: String,
-    /// The expiry element's rule: valid this many years from the award; `None` = no expiry.
+    /// The expiry element's rule: valid this many years from the award (`strtotime('+N
+    /// year')`); `None` = no expiry element, or one the demo does not compute.
     pub(crate) expiry_years: Option<i64>,
 }
 
@@ -48,14 +49,27 @@ fn certificate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> 
     })
 }
 
-/// Reads the expiry element's data (`{"startfrom":"award","years":N}`); anything else is read
-/// as "no expiry printed", as the element prints nothing it cannot compute.
+/// ICRweb's expiry element: one year (`dateitem` `-8`) from the award, printed as a date.
+pub(crate) const EXPIRY_ONE_YEAR_FROM_AWARD: &str =
+    r#"{"dateitem":"-8","dateformat":"strftimedate","startfrom":"award"}"#;
+
+/// Reads the expiry element's data as the element stores it
+/// (`{"dateitem":"-8","dateformat":"strftimedate","startfrom":"award"}`): `dateitem` `-8` to
+/// `-12` are one to five years. A date counted from course completion (`coursecomplete`) or any
+/// other data is read as "no expiry", as the element prints nothing it cannot compute.
 fn expiry_years(data: &str) -> Option<i64> {
     let value: serde_json::Value = serde_json::from_str(data).ok()?;
-    (value["startfrom"] == "award")
-        .then(|| value["years"].as_i64())
-        .flatten()
-        .filter(|years| *years > 0)
+    if value["startfrom"] != "award" {
+        return None;
+    }
+    match value["dateitem"].as_str()? {
+        "-8" => Some(1),
+        "-9" => Some(2),
+        "-10" => Some(3),
+        "-11" => Some(4),
+        "-12" => Some(5),
+        _ => None,
+    }
 }
 
 pub(crate) fn certificate_by_id(

@@ -23,8 +23,8 @@ pub(crate) use activity::{
     set_manual_completion, touch_lastaccess,
 };
 pub(crate) use certificates::{
-    CertificateRow, IssueRow, certificate_by_cm, certificate_by_id, insert_issue, issue_by_code,
-    issue_of,
+    CertificateRow, EXPIRY_ONE_YEAR_FROM_AWARD, IssueRow, certificate_by_cm, certificate_by_id,
+    insert_issue, issue_by_code, issue_of,
 };
 pub(crate) use courses::{
     CmRow, CourseRow, SectionRow, all_courses, category_name, context_of, course_by_id,

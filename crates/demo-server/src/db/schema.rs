@@ -587,9 +587,18 @@ INSERT INTO customcert_elements (customcertid, element, data)
 INSERT INTO sqlite_sequence (name, seq) VALUES ('customcert_issues', 700);
 "#;
 
+/// Version 9: the expiry element's data in the element's own shape (`dateitem` `-8` is
+/// "+1 year", counted from the award).
+const SCHEMA_V9: &str = r#"
+UPDATE customcert_elements
+   SET data = '{"dateitem":"-8","dateformat":"strftimedate","startfrom":"award"}'
+ WHERE element = 'expiry' AND data = '{"startfrom":"award","years":1}';
+"#;
+
 /// Each step takes the database from version `index` to `index + 1` (`PRAGMA user_version`).
 const MIGRATIONS: &[&str] = &[
     SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8,
+    SCHEMA_V9,
 ];
 
 /// Brings the schema up to date, one transaction per step.

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::resources::file_icon;
 use crate::db::{self, CourseRow, FileRow};
-use crate::urls::{self, encode_segment};
+use crate::urls;
 
 /// An `external_files` entry.
 #[derive(Debug, Serialize)]
@@ -44,12 +44,11 @@ impl Area<'_> {
 
     /// The file's web-service URL (no `forcedownload`, as `get_area_files` gives it).
     pub(crate) fn file_url(&self, wwwroot: &str, filepath: &str, filename: &str) -> String {
-        let path: String = filepath
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| format!("/{}", encode_segment(s)))
-            .collect();
-        format!("{}{path}/{}", self.base(wwwroot), encode_segment(filename))
+        format!(
+            "{}/{}",
+            self.base(wwwroot),
+            urls::file_path(filepath, filename)
+        )
     }
 
     pub(crate) fn file(&self, wwwroot: &str, f: &FileRow) -> AreaFile {

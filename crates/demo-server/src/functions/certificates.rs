@@ -1,15 +1,17 @@
 //! `tool_mobile_get_content`: the Moodle App's site-plugin call, here for `mod_customcert`'s
 //! `mobile_view_activity`, the only content this site's plugins offer. The page is the
-//! plugin's template as Mustache renders it for a learner (no groups, no report): the issue's
-//! `timecreated` inside `coreToLocaleString`, and the PDF's address in the download button's
-//! `[files]` (`moodle_url::out(true)`, so `&` is `&amp;`).
+//! plugin's template as Mustache renders it for a learner (no groups, no report, no required
+//! time): `mobile_view_activity_page_latest` for an App that says `appversioncode >= 44000`,
+//! `_ionic5` otherwise (they differ only in the description element). The issue's
+//! `timecreated` is printed as `{{ <secs> * 1000 | coreFormatDate }}`, and the PDF's address is
+//! in the `[core-download-file]` button (`moodle_url::out(true)`, so `&` is `&amp;`).
 
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
-use crate::availability::escape_html;
 use crate::certificates::{self, ActivityView};
 use crate::error::{Error, Result};
+use crate::html::escape_html;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,12 +54,15 @@ pub(crate) async fn get_content(ctx: &Ctx, params: Params) -> Result<Content> {
             errorcode: "codingerror",
         });
     }
-    let cmid = params
-        .args
-        .iter()
-        .find(|a| a.name == "cmid")
-        .and_then(|a| a.value.parse::<i64>().ok())
+    let arg = |name: &str| params.args.iter().find(|a| a.name == name);
+    // `$args->cmid` as PHP reads it: a missing or non-numeric id finds no module.
+    let cmid = arg("cmid")
+        .and_then(|a| a.value.trim().parse::<i64>().ok())
         .ok_or_else(|| Error::missing_record("course_modules"))?;
+    // `$args->appversioncode >= 44000 ? 'latest' : 'ionic5'` (missing compares as 0).
+    let latest = arg("appversioncode")
+        .and_then(|a| a.value.trim().parse::<i64>().ok())
+        .is_some_and(|code| code >= LATEST_APP_VERSION);
     let user = ctx.user.clone();
     let view = ctx
         .state
@@ -68,49 +73,67 @@ pub(crate) async fn get_content(ctx: &Ctx, params: Params) -> Result<Content> {
     Ok(Content {
         templates: vec![Template {
             id: "main",
-            html: page(&ctx.wwwroot, ctx.user.id, &view, now),
+            html: page(&ctx.wwwroot, ctx.user.id, &view, now, latest),
         }],
         javascript: String::new(),
-        otherdata: Vec::new(),
+        // The plugin's `['group' => $groupid]`, as the function's name/value list.
+        otherdata: vec![Arg {
+            name: "group".to_owned(),
+            value: "0".to_owned(),
+        }],
         files: Vec::new(),
         restrict: Vec::new(),
         disabled: false,
     })
 }
 
-fn page(wwwroot: &str, userid: i64, view: &ActivityView, now: i64) -> String {
+/// The first Moodle App version (4.4) the plugin gives its `latest` template.
+const LATEST_APP_VERSION: i64 = 44000;
+
+/// The learner's part of the template: the date received (or "not issued"), and the download
+/// button whose first press issues the certificate.
+fn page(wwwroot: &str, userid: i64, view: &ActivityView, now: i64, latest: bool) -> String {
     let certificate = &view.certificate;
-    let mut html = format!(
-        "<div>\n    <core-course-module-description description=\"\" component=\"mod_customcert\" \
-         componentId=\"{}\"></core-course-module-description>\n",
-        certificate.cmid
-    );
-    if !view.issues.is_empty() {
-        html.push_str(
-            "    <ion-list>\n        <ion-list-header class=\"text-center\">\n            \
-             <p class=\"item-heading\">{{ 'plugin.mod_customcert.summaryofissue' | translate }}</p>\n        \
-             </ion-list-header>\n",
-        );
-        for issue in &view.issues {
-            html.push_str(&format!(
-                "        <ion-item class=\"text-center\">\n            {{{{ {} | coreToLocaleString }}}}\n        </ion-item>\n",
-                issue.timecreated
-            ));
-        }
-        html.push_str("    </ion-list>\n");
-    }
+    let cmid = certificate.cmid;
+    let course = certificate.courseid;
+    let description = if latest {
+        format!(
+            "<core-course-module-info [module]=\"module\" description=\"\" component=\"mod_customcert\" \
+             componentId=\"{cmid}\"\n    [courseId]=\"courseId\"></core-course-module-info>\n"
+        )
+    } else {
+        format!(
+            "<core-course-module-description description=\"\" component=\"mod_customcert\" \
+             componentId=\"{cmid}\"></core-course-module-description>\n"
+        )
+    };
+    // The newest issue (`timecreated DESC`, first record).
+    let received = match view.issues.iter().map(|i| i.timecreated).max() {
+        Some(at) => format!("{{{{ {at} * 1000 | coreFormatDate }}}}"),
+        None => "{{ 'plugin.mod_customcert.notissued' | translate }}".to_owned(),
+    };
     let fileurl = escape_html(&format!(
         "{wwwroot}/mod/customcert/mobile/pluginfile.php?certificateid={}&userid={userid}",
         certificate.id
     ));
-    html.push_str(&format!(
-        "    <ion-item>\n        <button ion-button block core-course-download-module-main-file \
-         moduleId=\"{cmid}\" courseId=\"{course}\" component=\"mod_customcert\" \
-         [files]=\"[{{fileurl: '{fileurl}', timemodified: '{now}'}}]\">\n            \
-         <ion-icon name=\"download\" item-start></ion-icon>\n            \
-         {{{{ 'plugin.mod_customcert.getcustomcert' | translate }}}}\n        </button>\n    </ion-item>\n</div>\n",
-        cmid = certificate.cmid,
-        course = certificate.courseid,
-    ));
-    html
+    format!(
+        "{description}<ion-list>\n\
+         \x20       <ion-item>\n\
+         \x20           <ion-label>\n\
+         \x20               {{{{ 'plugin.mod_customcert.receiveddate' | translate }}}}\n\
+         \x20               <br />\n\
+         \x20               <div class=\"timerewarded\">\n\
+         \x20                       {received}\n\
+         \x20               </div>\n\
+         \x20           </ion-label>\n\
+         \x20           <div slot=\"end\" class=\"flex-row\">\n\
+         \x20               <ion-button fill=\"clear\" [core-download-file]=\"{{fileurl: '{fileurl}', \
+         timemodified: '{now}'}}\" moduleId=\"{cmid}\" courseId=\"{course}\" component=\"mod_customcert\" \
+         [attr.aria-label]=\"'core.download' | translate\">\n\
+         \x20                   <ion-icon name=\"cloud-download\" slot=\"icon-only\" aria-hidden=\"true\"></ion-icon>\n\
+         \x20               </ion-button>\n\
+         \x20           </div>\n\
+         \x20       </ion-item>\n\
+         </ion-list>\n"
+    )
 }

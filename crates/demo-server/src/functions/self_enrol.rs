@@ -348,9 +348,6 @@ fn instance_name(instance: &EnrolRow) -> String {
     }
 }
 
-/// The site's time zone (Asia/Tokyo, forced for everyone; no daylight saving).
-const TOKYO_OFFSET_SECONDS: i64 = 9 * 3600;
-
 /// `userdate($time)`: `strftimedaydatetime` (`%A, %d %B %Y, %I:%M %p`) in the site's time
 /// zone, without the leading zeros of the day and hour, as Moodle prints them.
 pub(crate) fn userdate(time: i64) -> String {
@@ -377,7 +374,7 @@ pub(crate) fn userdate(time: i64) -> String {
         "November",
         "December",
     ];
-    let local = time + TOKYO_OFFSET_SECONDS;
+    let local = time + crate::clock::SITE_UTC_OFFSET;
     let days = local.div_euclid(86_400);
     let seconds = local.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);

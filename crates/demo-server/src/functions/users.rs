@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::Ctx;
 use crate::db::{self, FieldVisibility, UserProfileRow, UserRow};
 use crate::error::{Error, Result};
+use crate::html::escape_html;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -206,7 +207,7 @@ fn details(
         })
         .map(|field| CustomField {
             kind: field.datatype,
-            displayvalue: escape_text(&field.data),
+            displayvalue: escape_html(&field.data),
             value: field.data,
             name: field.name,
             shortname: field.shortname,
@@ -235,13 +236,4 @@ fn details(
         profileimageurl: picture("f1"),
         customfields,
     }))
-}
-
-/// A text field's `display_data()`: the value as HTML text.
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#039;")
 }

@@ -389,8 +389,8 @@ impl<'a> Seeder<'a> {
         let instance = self.tx.last_insert_rowid();
         self.tx.execute(
             "INSERT INTO customcert_elements (customcertid, element, data)
-             VALUES (?1, 'expiry', '{\"startfrom\":\"award\",\"years\":1}')",
-            [instance],
+             VALUES (?1, 'expiry', ?2)",
+            params![instance, crate::db::EXPIRY_ONE_YEAR_FROM_AWARD],
         )?;
         let module = NewModule {
             modname: "customcert",

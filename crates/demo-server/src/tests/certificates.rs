@@ -52,6 +52,9 @@ async fn mobile_view(site: &Site, token: &str, cmid: i64) -> Value {
             ("method", "mobile_view_activity"),
             ("args[0][name]", "cmid"),
             ("args[0][value]", &cmid.to_string()),
+            // The Moodle App 4.4+ (the plugin's `latest` template).
+            ("args[1][name]", "appversioncode"),
+            ("args[1][value]", "44000"),
         ],
     )
     .await
@@ -112,7 +115,13 @@ async fn a_certificate_is_earned_by_the_lectures_and_a_passed_test_and_issued_on
     assert_eq!(module["uservisible"], true, "{module}");
     let view = mobile_view(&site, &token, cmid).await;
     let html = view["templates"][0]["html"].as_str().expect("html");
-    assert!(!html.contains("coreToLocaleString"), "no issue yet: {html}");
+    assert!(!html.contains("coreFormatDate"), "no issue yet: {html}");
+    assert!(html.contains("plugin.mod_customcert.notissued"), "{html}");
+    assert!(html.contains("<core-course-module-info "), "latest: {html}");
+    assert!(
+        html.contains("[core-download-file]=\"{fileurl: '"),
+        "{html}"
+    );
     assert!(
         html.contains(&format!(
             "mod/customcert/mobile/pluginfile.php?certificateid={certificateid}&amp;userid={userid}"
@@ -153,7 +162,7 @@ async fn a_certificate_is_earned_by_the_lectures_and_a_passed_test_and_issued_on
         compact.contains(FACILITY_A.fullname.replace(' ', "").as_str()),
         "{compact}"
     );
-    let jst = super::super::certificates::SITE_UTC_OFFSET;
+    let jst = crate::clock::SITE_UTC_OFFSET;
     let (y, m, d) = juko_model::calendar_date(issued, jst);
     assert!(
         compact.contains(&format!("発行日{y}年{m}月{d}日")),
@@ -171,7 +180,7 @@ async fn a_certificate_is_earned_by_the_lectures_and_a_passed_test_and_issued_on
     let view = mobile_view(&site, &token, cmid).await;
     let html = view["templates"][0]["html"].as_str().expect("html");
     assert!(
-        html.contains(&format!("{{{{ {issued} | coreToLocaleString }}}}")),
+        html.contains(&format!("{{{{ {issued} * 1000 | coreFormatDate }}}}")),
         "{html}"
     );
 
@@ -264,6 +273,19 @@ async fn nobody_else_gets_a_learners_certificate() {
     // No such certificate; parameters missing.
     let missing = pdf(&site, &taker.token, 999_999, userid).await;
     assert_eq!(missing.json()["errorcode"], "invalidrecord");
+    // PARAM_INT cleans `abc` to 0: no such record, not a parameter error.
+    let cleaned = site
+        .get(&format!(
+            "/mod/customcert/mobile/pluginfile.php?certificateid=abc&userid={userid}&token={}",
+            taker.token
+        ))
+        .await;
+    assert_eq!(
+        cleaned.json()["errorcode"],
+        "invalidrecord",
+        "{}",
+        cleaned.text()
+    );
     let unnamed = site
         .get(&format!(
             "/mod/customcert/mobile/pluginfile.php?certificateid={certificateid}&token={}",
@@ -277,6 +299,35 @@ async fn nobody_else_gets_a_learners_certificate() {
     let refused = pdf(&site, &taker.token, certificateid, other_id).await;
     assert_eq!(refused.json()["errorcode"], "nopermissions");
     assert_eq!(issues(&site).await, 0);
+}
+
+/// An App older than 4.4 (or one that does not say) gets the plugin's `ionic5` template.
+#[tokio::test]
+async fn an_older_app_gets_the_ionic5_template() {
+    let site = Site::new().await;
+    let taker = Taker::new(&site, "learner1").await;
+    finish_unit(&site, &taker, true).await;
+    let cmid = certificate_module(&site, &taker.token).await["id"]
+        .as_i64()
+        .expect("cmid");
+    let view = site
+        .call(
+            &taker.token,
+            "tool_mobile_get_content",
+            &[
+                ("component", "mod_customcert"),
+                ("method", "mobile_view_activity"),
+                ("args[0][name]", "cmid"),
+                ("args[0][value]", &cmid.to_string()),
+                ("args[1][name]", "appversioncode"),
+                ("args[1][value]", "43000"),
+            ],
+        )
+        .await;
+    let html = view["templates"][0]["html"].as_str().expect("html");
+    assert!(html.contains("<core-course-module-description "), "{html}");
+    assert!(!html.contains("<core-course-module-info "), "{html}");
+    assert_eq!(view["otherdata"][0]["name"], "group", "{view}");
 }
 
 #[tokio::test]

@@ -295,3 +295,37 @@ async fn the_facility_category_lists_visible_facility_courses_with_self_enrolmen
         .await;
     assert_eq!(listed(&reply), [FACILITY_A.shortname]);
 }
+
+/// The join list's logos: a newcomer (in no course) gets facility A's, as Moodle serves a
+/// visible course's overview files to anyone signed in; a hidden course's is refused, and
+/// no one gets one without signing in.
+#[tokio::test]
+async fn a_newcomer_sees_the_facility_logos_but_not_a_hidden_courses() {
+    let site = Site::new().await;
+    let token = site.token("newcomer").await;
+    let a = site.course_id(FACILITY_A.shortname).await;
+    let reply = site
+        .call(
+            &token,
+            "core_course_get_courses_by_field",
+            &[("field", "id"), ("value", &a.to_string())],
+        )
+        .await;
+    let logo = reply["courses"][0]["overviewfiles"][0]["fileurl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{reply}"))
+        .to_owned();
+    let got = site.get(&format!("{logo}?token={token}")).await;
+    assert_eq!(got.status, 200, "{}", got.text());
+    assert!(got.body.starts_with(b"\x89PNG"));
+    assert_ne!(site.get(&logo).await.status, 200, "signed in only");
+
+    site.query_i64(
+        "UPDATE course SET visible = 0 WHERE id = ?1 RETURNING id",
+        a,
+    )
+    .await;
+    let hidden = site.get(&format!("{logo}?token={token}")).await;
+    assert_eq!(hidden.status, 403, "{}", hidden.text());
+    assert_eq!(hidden.json()["errorcode"], "requireloginerror");
+}

@@ -16,15 +16,6 @@ impl Session {
         decode::joinable_courses(&body).map_err(|e| self.scrub(e))
     }
 
-    /// Whether the course takes a code now: `None` when it does, else what keeps the learner
-    /// out (closed, not open; "disabled or inactive" also when they are in it already).
-    pub async fn join_refusal(&self, course: CourseId) -> Result<Option<JoinOutcome>> {
-        Ok(match self.join_offer(course).await? {
-            Offer::Open { .. } => None,
-            Offer::Refused(outcome) => Some(outcome),
-        })
-    }
-
     async fn join_offer(&self, course: CourseId) -> Result<Offer> {
         let (function, params) = calls::enrolment_methods(course);
         let body = self.post(function, &params).await?;
@@ -39,7 +30,7 @@ impl Session {
         // so that request is left out.
         let instance = match self.join_offer(course).await? {
             Offer::Open { instance } => instance,
-            Offer::Refused(outcome) => return Ok(outcome),
+            Offer::Refused { reason } => return Ok(JoinOutcome::NotTakingLearners { reason }),
         };
         let (function, params) = calls::enrol(course, code, instance);
         let body = self.post(function, &params).await?;

@@ -14,8 +14,8 @@ use serde::Serialize;
 use super::attempt::{self, Loaded, Questions, page_of, pages};
 use super::engine::{Kind, QuestionAttempt, state, ticks};
 use super::review::{Display, MARK_AND_MAX, MAX_ONLY};
-use crate::availability::escape_html as escape;
 use crate::db::{AnswerRow, QuizRow};
+use crate::html::escape_html as escape;
 
 /// `question_structure()`, in its declared order.
 #[derive(Debug, Serialize)]
