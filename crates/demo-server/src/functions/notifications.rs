@@ -251,19 +251,7 @@ fn popup(wwwroot: &str, now: i64, row: NotificationRow) -> PopupNotification {
 
 /// `format_text($text, FORMAT_PLAIN)`: escaped, line breaks kept.
 fn plain_to_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            '\n' => out.push_str("<br />\n"),
-            other => out.push(other),
-        }
-    }
-    out
+    crate::html::escape_html(text).replace('\n', "<br />\n")
 }
 
 /// `shorten_text($text, $ideal)`: at most `ideal` characters, cut with `...`.
