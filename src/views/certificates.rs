@@ -144,8 +144,14 @@ fn card(
                     }
                 }
                 if let CertificateState::Locked { missing } = &certificate.state {
+                    // The site's condition text is long, English and run together: the app says it
+                    // in its own words and keeps the site's text folded away, as plain text.
                     span { class: "muted", "data-testid": "certificate-missing",
-                        {lang.tr(Msg::CertificateMissing)} ": {plain_text(missing)}"
+                        {lang.tr(Msg::CertificateMissing)}
+                    }
+                    details { class: "certificate-conditions", "data-testid": "certificate-conditions",
+                        summary { {lang.tr(Msg::SiteConditions)} }
+                        p { class: "muted", "{plain_text(missing)}" }
                     }
                 }
                 if let Some(message) = failed {
