@@ -78,14 +78,24 @@ fn CourseHead(title: String, logo: Option<String>, latest: Option<Announcement>)
     let lang = state::use_lang();
     let history = use_context::<History>();
     let session = use_context::<CurrentSession>().0;
-    let logo_src = logo.and_then(|url| session.peek().as_ref().and_then(|s| s.file_url(&url)));
+    // A logo that fails to load (offline, never kept) is left out, not drawn broken.
+    let mut broken = use_signal(|| None::<String>);
+    let logo_src = logo
+        .and_then(|url| session.peek().as_ref().and_then(|s| s.file_url(&url)))
+        .filter(|src| broken.read().as_ref() != Some(src));
     let unread = latest
         .as_ref()
         .is_some_and(|a| !crate::news::read_set(history).contains(&a.id));
     rsx! {
         header { class: if logo_src.is_some() { "course-head facility" } else { "course-head" },
-            if let Some(src) = &logo_src {
-                img { class: "course-logo", "data-testid": "course-logo", src: "{src}", alt: "" }
+            if let Some(src) = logo_src.clone() {
+                img {
+                    class: "course-logo",
+                    "data-testid": "course-logo",
+                    src: "{src}",
+                    alt: "",
+                    onerror: move |_| broken.set(Some(src.clone())),
+                }
             }
             h1 { class: "page-title", lang: text_lang(&title), "{title}" }
         }
