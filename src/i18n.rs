@@ -522,7 +522,7 @@ impl Msg {
             ),
             Quiz => ("確認テスト", "Test"),
             Certificate => ("修了証", "Certificate"),
-            Forum => ("お知らせ", "Announcements"),
+            Forum => ("フォーラム", "Forum"),
             Activity => ("教材", "Activity"),
             NotFound => ("ページが見つかりません。", "Page not found."),
             SwitchLanguage => ("English に切り替え", "日本語に切り替え"),

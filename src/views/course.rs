@@ -129,7 +129,10 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
         section { class: "unit", "data-testid": "unit",
             header { class: "unit-head",
                 div {
-                    p { class: "unit-number", {lang.unit_number(unit.number)} }
+                    // Section 0 is the course's general section, not a numbered unit.
+                    if unit.number > 0 {
+                        p { class: "unit-number", {lang.unit_number(unit.number)} }
+                    }
                     h2 { class: "unit-title", lang: text_lang(&unit.name), "{unit.name}" }
                 }
                 p { class: "unit-meta muted",
@@ -257,6 +260,14 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
                     to: Route::CertificatesView {},
                     {row}
                 }
+            } else if activity.kind == ActivityKind::News && activity.locked_reason.is_none() {
+                // The course's announcements are read on the お知らせ screen.
+                Link {
+                    class: "lecture-row",
+                    "data-testid": "news-link",
+                    to: Route::NewsView {},
+                    {row}
+                }
             } else {
                 div { class: "lecture-row activity-row", {row} }
             }
@@ -351,7 +362,8 @@ fn activity_icon(kind: &ActivityKind) -> &'static str {
     match kind {
         ActivityKind::Quiz => "✎",
         ActivityKind::Certificate => "🎓",
-        ActivityKind::Forum => "✉",
+        ActivityKind::Forum => "💬",
+        ActivityKind::News => "✉",
         ActivityKind::Other => "•",
     }
 }
@@ -361,6 +373,7 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
         ActivityKind::Quiz => Msg::Quiz,
         ActivityKind::Certificate => Msg::Certificate,
         ActivityKind::Forum => Msg::Forum,
+        ActivityKind::News => Msg::Announcements,
         ActivityKind::Other => Msg::Activity,
     })
 }
