@@ -10,10 +10,18 @@ use juko_model::{Course, JoinOutcome};
 #[component]
 pub fn JoinCourseCard(course: Course, logo: Option<String>) -> Element {
     let summary = plain_text(&course.summary_html);
+    // A logo that fails to load (offline, never kept) is left out, not drawn broken.
+    let mut broken = use_signal(|| None::<String>);
+    let logo = logo.filter(|src| broken.read().as_ref() != Some(src));
     rsx! {
         div { class: "join-course",
             if let Some(src) = logo {
-                img { class: "join-logo", src: "{src}", alt: "" }
+                img {
+                    class: "join-logo",
+                    src: "{src}",
+                    alt: "",
+                    onerror: move |_| broken.set(Some(src.clone())),
+                }
             }
             div { class: "join-course-text",
                 if !course.category.is_empty() {

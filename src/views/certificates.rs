@@ -151,8 +151,14 @@ fn card(
                     }
                 }
                 if let CertificateState::Locked { missing } = &certificate.state {
+                    // The site's condition text is long, English and run together: the app says it
+                    // in its own words and keeps the site's text folded away, as plain text.
                     span { class: "muted", "data-testid": "certificate-missing",
-                        {lang.tr(Msg::CertificateMissing)} ": {plain_text(missing)}"
+                        {lang.tr(Msg::CertificateMissing)}
+                    }
+                    details { class: "certificate-conditions", "data-testid": "certificate-conditions",
+                        summary { {lang.tr(Msg::SiteConditions)} }
+                        p { class: "muted", "{plain_text(missing)}" }
                     }
                 }
                 if let Some(message) = failed {
@@ -238,5 +244,34 @@ mod tests {
             .map(group_of)
             .collect();
         assert_eq!(order, [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_locked_certificate_says_what_is_needed_and_folds_the_sites_conditions() {
+        fn app() -> Element {
+            let locked = certificate(CertificateState::Locked {
+                missing:
+                    "Not available unless: <ul><li>The activity <strong>1.</strong> is marked \
+                          complete</li><li><script>x</script>The activity 2.</li></ul>"
+                        .into(),
+            });
+            card(Lang::Ja, &locked, 0, false, None, &mut |_| {})
+        }
+        let mut dom = VirtualDom::new(app);
+        dom.rebuild_in_place();
+        let html = dioxus_ssr::render(&dom);
+        let short = html
+            .find("確認テストに合格すると受け取れます")
+            .expect("the app's words");
+        let folded = html.find("<details").expect("the site's text folded away");
+        assert!(short < folded, "the short line first: {html}");
+        assert!(!html.contains("<details open"), "closed at first: {html}");
+        assert!(html.contains("サイトの条件"), "{html}");
+        // The site's HTML is shown as text: its markup never reaches the page.
+        assert!(html.contains("The activity 1. is marked"), "{html}");
+        assert!(
+            !html.contains("<strong>") && !html.contains("<script"),
+            "{html}"
+        );
     }
 }

@@ -78,14 +78,24 @@ fn CourseHead(title: String, logo: Option<String>, latest: Option<Announcement>)
     let lang = state::use_lang();
     let history = use_context::<History>();
     let session = use_context::<CurrentSession>().0;
-    let logo_src = logo.and_then(|url| session.peek().as_ref().and_then(|s| s.file_url(&url)));
+    // A logo that fails to load (offline, never kept) is left out, not drawn broken.
+    let mut broken = use_signal(|| None::<String>);
+    let logo_src = logo
+        .and_then(|url| session.peek().as_ref().and_then(|s| s.file_url(&url)))
+        .filter(|src| broken.read().as_ref() != Some(src));
     let unread = latest
         .as_ref()
         .is_some_and(|a| !crate::news::read_set(history).contains(&a.id));
     rsx! {
         header { class: if logo_src.is_some() { "course-head facility" } else { "course-head" },
-            if let Some(src) = &logo_src {
-                img { class: "course-logo", "data-testid": "course-logo", src: "{src}", alt: "" }
+            if let Some(src) = logo_src.clone() {
+                img {
+                    class: "course-logo",
+                    "data-testid": "course-logo",
+                    src: "{src}",
+                    alt: "",
+                    onerror: move |_| broken.set(Some(src.clone())),
+                }
             }
             h1 { class: "page-title", lang: text_lang(&title), "{title}" }
         }
@@ -119,7 +129,10 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
         section { class: "unit", "data-testid": "unit",
             header { class: "unit-head",
                 div {
-                    p { class: "unit-number", {lang.unit_number(unit.number)} }
+                    // Section 0 is the course's general section, not a numbered unit.
+                    if unit.number > 0 {
+                        p { class: "unit-number", {lang.unit_number(unit.number)} }
+                    }
                     h2 { class: "unit-title", lang: text_lang(&unit.name), "{unit.name}" }
                 }
                 p { class: "unit-meta muted",
@@ -247,6 +260,14 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
                     to: Route::CertificatesView {},
                     {row}
                 }
+            } else if activity.kind == ActivityKind::News && activity.locked_reason.is_none() {
+                // The course's announcements are read on the お知らせ screen.
+                Link {
+                    class: "lecture-row",
+                    "data-testid": "news-link",
+                    to: Route::NewsView {},
+                    {row}
+                }
             } else {
                 div { class: "lecture-row activity-row", {row} }
             }
@@ -341,7 +362,8 @@ fn activity_icon(kind: &ActivityKind) -> &'static str {
     match kind {
         ActivityKind::Quiz => "✎",
         ActivityKind::Certificate => "🎓",
-        ActivityKind::Forum => "✉",
+        ActivityKind::Forum => "💬",
+        ActivityKind::News => "✉",
         ActivityKind::Other => "•",
     }
 }
@@ -351,6 +373,7 @@ fn activity_label(lang: Lang, kind: &ActivityKind) -> &'static str {
         ActivityKind::Quiz => Msg::Quiz,
         ActivityKind::Certificate => Msg::Certificate,
         ActivityKind::Forum => Msg::Forum,
+        ActivityKind::News => Msg::Announcements,
         ActivityKind::Other => Msg::Activity,
     })
 }

@@ -9,7 +9,7 @@ use crate::state::{self, CurrentSession};
 use crate::text::plain_text;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
-use juko_model::Course;
+use juko_model::{Course, CourseId};
 
 #[component]
 pub fn Home() -> Element {
@@ -19,6 +19,26 @@ pub fn Home() -> Element {
         |_| Item::courses(),
         |session, _| Box::pin(async move { session.courses().await }),
     );
+    // お知らせ follow my courses: when the site's list differs from the one drawn before (a
+    // course joined or left, here or elsewhere), the news feed is asked again.
+    let mut feed = crate::news::use_feed();
+    let mut known = use_signal(|| None::<Vec<CourseId>>);
+    use_effect(move || {
+        let Some(ids) = courses
+            .shown(&())
+            .data
+            .map(|k| k.value.iter().map(|c| c.id).collect::<Vec<_>>())
+        else {
+            return;
+        };
+        let before = known.peek().clone();
+        if before.as_ref() != Some(&ids) {
+            known.set(Some(ids));
+            if before.is_some() {
+                feed.retry();
+            }
+        }
+    });
     // The 施設ユーザーID where the site keeps one (read with the site's description of the
     // learner at sign-in and each refresh).
     let session = use_context::<CurrentSession>().0;

@@ -7,6 +7,7 @@ use crate::account;
 use crate::components::join::{JoinCourseCard, JoinNote, JoinNoteView};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
+use crate::news;
 use crate::platform;
 use crate::route::Route;
 use crate::state::{self, CurrentSession, History};
@@ -32,6 +33,7 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
     let lang = state::use_lang();
     let session = use_context::<CurrentSession>().0;
     let history = use_context::<History>();
+    let mut feed = news::use_feed();
     let courses = use_kept(
         (),
         |_| Item::joinable(),
@@ -89,6 +91,8 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
                 // Joining a facility may have given the learner a facility user id: read it
                 // before leaving (a task of this screen would end with it).
                 account::refresh_site_info().await;
+                // The new course's announcements belong in お知らせ now, not at the next sign-in.
+                feed.retry();
                 navigator().replace(Route::CourseView { course });
                 return;
             }

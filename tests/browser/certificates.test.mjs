@@ -126,6 +126,14 @@ describe('a certificate earned and opened on a phone', () => {
     const [ey, em, ed] = date(expires);
     assert.deepEqual([ey, em, ed], [y + 1, m, d], `valid one year: ${issued} → ${expires}`);
     await screenshot('certificate-valid');
+    // A unit not finished says what is needed in the app's words; the site's conditions stay
+    // folded (closed) below it.
+    const locked = page.locator(`${sel.certificate}[data-state=locked]`).first();
+    const missing = (await locked.locator('[data-testid=certificate-missing]').innerText()).trim();
+    assert.ok(!/Not available/.test(missing), `the app's words, not the site's: ${missing}`);
+    const conditions = locked.locator('[data-testid=certificate-conditions]');
+    assert.equal(await conditions.getAttribute('open'), null, 'the site\'s conditions folded');
+    assert.ok(!(await conditions.locator('p').isVisible()), 'hidden until opened');
     // No wider than the phone.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `fits the screen: ${wide}px`);

@@ -76,6 +76,9 @@ describe('お知らせ on a phone', () => {
     // Above the units.
     const [l, u] = await Promise.all([latest.boundingBox(), page.locator('[data-testid=unit]').first().boundingBox()]);
     assert.ok(l.y < u.y, 'the announcement is above the units');
+    // The course's general section (section 0) is no numbered unit.
+    const numbers = await page.locator('[data-testid=unit] .unit-number').allInnerTexts();
+    assert.ok(!numbers.some((n) => /第0講座|Unit 0/.test(n)), `no unit 0: ${numbers}`);
     await art.screenshot(page, 'facility');
   });
 

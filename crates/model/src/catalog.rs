@@ -137,8 +137,10 @@ pub enum ActivityKind {
     Quiz,
     /// A certificate (修了証).
     Certificate,
-    /// A forum (announcements live in news forums).
+    /// A forum for discussion (opened on the site).
     Forum,
+    /// The course's announcements board: its posts are the course's お知らせ.
+    News,
     /// Anything else the site has (shown by name; opened on the site).
     Other,
 }

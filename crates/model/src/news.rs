@@ -157,9 +157,16 @@ impl Unread {
                 }
             }
         }
+        // A notification telling of a listed announcement is that announcement, counted once
+        // (opening the announcement marks it read too); one of an announcement not listed still
+        // counts, or nothing would show it.
         unread.notifications = notifications
             .iter()
             .filter(|n| !n.read && !read_notifications.contains(&n.id))
+            .filter(|n| {
+                n.announcement
+                    .is_none_or(|id| !announcements.iter().any(|a| a.id == id))
+            })
             .count();
         unread
     }
@@ -235,5 +242,28 @@ mod tests {
         assert_eq!(unread.in_course(CourseId(5)), 1);
         assert_eq!(unread.in_course(CourseId(6)), 1);
         assert_eq!(unread.in_course(CourseId(7)), 0);
+    }
+
+    #[test]
+    fn a_notification_of_a_listed_announcement_is_counted_once() {
+        let list = vec![post(1, Board::Course(CourseId(5)), 1, false)];
+        let note = |id, announcement: Option<i64>| Notification {
+            id: NotificationId(id),
+            subject: String::new(),
+            body_html: String::new(),
+            sent_at: 0,
+            read: false,
+            announcement: announcement.map(AnnouncementId),
+            link: None,
+        };
+        // 10 tells of the listed announcement 1; 11 of one not listed; 12 of none.
+        let notes = vec![note(10, Some(1)), note(11, Some(99)), note(12, None)];
+        let unread = Unread::count(&list, &[], &notes, &[]);
+        assert_eq!(unread.announcements, 1);
+        assert_eq!(unread.notifications, 2);
+        assert_eq!(unread.total(), 3);
+        // Once the announcement is read, its notification does not bring the count back.
+        let unread = Unread::count(&list, &[AnnouncementId(1)], &notes, &[]);
+        assert_eq!(unread.total(), 2);
     }
 }

@@ -151,9 +151,20 @@ fn unit(index: usize, s: wire::Section, delegated: &[wire::Section]) -> Option<m
     for module in &s.modules {
         add_module(&mut unit, module, delegated);
     }
-    // Section 0 ("General") is a unit only when it holds something to open.
-    let empty_general = number == 0 && unit.lectures.is_empty() && unit.activities.is_empty();
-    (!empty_general).then_some(unit)
+    if number == 0 {
+        // Moodle creates a course's news forum in section 0 (`forum_get_course_forum`): a forum
+        // there is the course's announcements board, read on the app's お知らせ screen.
+        for a in unit.activities.iter_mut() {
+            if a.kind == ActivityKind::Forum {
+                a.kind = ActivityKind::News;
+            }
+        }
+    }
+    // Section 0 ("General") is a unit only when it holds something to open here: not when it
+    // is empty or holds only the announcements board (the お知らせ screen has that).
+    let only_news = unit.activities.iter().all(|a| a.kind == ActivityKind::News);
+    let bare_general = number == 0 && unit.lectures.is_empty() && only_news;
+    (!bare_general).then_some(unit)
 }
 
 fn add_module(unit: &mut model::Unit, m: &wire::Module, delegated: &[wire::Section]) {

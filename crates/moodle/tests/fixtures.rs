@@ -687,6 +687,40 @@ fn section_rules() {
 }
 
 #[test]
+fn section_0_forum_is_the_news_board() {
+    let sections = contents_sample();
+    let news = json!({"id": 407, "name": "アナウンスメント", "instance": 31, "modname": "forum"});
+    let only_news = json!({
+        "id": 901, "name": "一般", "section": 0, "uservisible": true, "summary": "",
+        "modules": [news.clone()]
+    });
+    let contents = decode_sections(&[only_news, sections[1].clone()]);
+    let units: Vec<_> = contents.units.iter().map(|u| u.number).collect();
+    assert_eq!(
+        units,
+        [1],
+        "section 0 holding only the news forum is no unit"
+    );
+
+    let with_lecture = json!({
+        "id": 901, "name": "一般", "section": 0, "uservisible": true, "summary": "",
+        "modules": [news.clone(), module(&sections, 310)]
+    });
+    let forum_in_unit = json!({"id": 902, "name": "第1講", "section": 1, "modules": [news]});
+    let contents = decode_sections(&[with_lecture, forum_in_unit]);
+    let kinds: Vec<_> = contents
+        .units
+        .iter()
+        .map(|u| (u.number, u.activities[0].kind.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [(0, ActivityKind::News), (1, ActivityKind::Forum)],
+        "a forum in section 0 is the news board; elsewhere a forum"
+    );
+}
+
+#[test]
 fn module_rules() {
     let sections = contents_sample();
     let with = |base: i64, patch: Value| {
