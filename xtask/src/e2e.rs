@@ -29,8 +29,11 @@ impl Counts {
 /// The browser test files, run one after the other against the same server: the first visit
 /// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
 /// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) and a sequential one to the end; a newcomer joining facility A with its
-/// code; facility A's short unit finished for its certificate (opened online and offline);
+/// (one answer offline) and a sequential one to the end; a newcomer's whole journey on a phone in
+/// Japanese (joins facility A with its code, reads its news, finishes its short unit, receives
+/// the certificate), then (rejoin.test.mjs, named to sort after journey.test.mjs: node runs the
+/// files in the order of their names) the join screens for that newcomer already in facility A;
+/// facility A's short unit finished by learner1 for its certificate (opened online and offline);
 /// お知らせ on a phone as learner2 (facility B) and the web sanitiser against ammonia's answers;
 /// all before the offline file deploys its new build; last, a phone's layout in both languages
 /// online and offline (it takes one of learner1's attempts, which nothing before it does).
@@ -39,8 +42,12 @@ const TEST_FILES: &[&str] = &[
     "history.test.mjs",
     "quiz.test.mjs",
     "quiz_flow.test.mjs",
-    // Facility join: the newcomer joins facility A (wrong code, offline, right code).
-    "join.test.mjs",
+    // A newcomer's whole journey: joins facility A (wrong code, offline, right code), reads its
+    // news (online and offline), finishes its short unit, receives the certificate.
+    "journey.test.mjs",
+    // Facility join after the journey (node runs the files in name order: "rejoin" sorts after
+    // "journey"): the newcomer already in facility A; iCROWN closed.
+    "rejoin.test.mjs",
     // facility A's short unit finished and its certificate opened.
     "certificates.test.mjs",
     // お知らせ on a phone as learner2 (facility B), and the web sanitiser against ammonia's answers.
