@@ -26,17 +26,16 @@ impl Counts {
     }
 }
 
-/// The browser test files, run one after the other against the same server: the first visit
-/// (sign-in, browse, play), viewing history (resume, offline then online), the service worker's
-/// routing in node (no browser), and the app opening offline; a unit's test taken on a phone
-/// (one answer offline) and a sequential one to the end; a newcomer's whole journey on a phone in
-/// Japanese (joins facility A with its code, reads its news, finishes its short unit, receives
-/// the certificate), then (rejoin.test.mjs, named to sort after journey.test.mjs: node runs the
-/// files in the order of their names) the join screens for that newcomer already in facility A;
-/// facility A's short unit finished by learner1 for its certificate (opened online and offline);
-/// お知らせ on a phone as learner2 (facility B) and the web sanitiser against ammonia's answers;
-/// all before the offline file deploys its new build; last, a phone's layout in both languages
-/// online and offline (it takes one of learner1's attempts, which nothing before it does).
+/// The browser test files, run one at a time against the same server. Node's test runner runs
+/// them in the order of their names, not in this list's order, so a file that needs another to
+/// have run first says so in its name: `rejoin.test.mjs` sorts after `journey.test.mjs`, whose
+/// newcomer joins facility A. The rest do not depend on each other's order: the first visit
+/// (sign-in, browse, play), viewing history, a unit's test on a phone and a sequential one, a
+/// newcomer's whole journey on a phone in Japanese (joins facility A with its code, reads its
+/// news, finishes its short unit, receives the certificate), learner1's certificate online and
+/// offline, お知らせ as learner2 (facility B), the web sanitiser against ammonia's answers, the
+/// service worker's routing in node, the app opening offline, and a phone's layout in both
+/// languages online and offline.
 const TEST_FILES: &[&str] = &[
     "e2e.test.mjs",
     "history.test.mjs",
