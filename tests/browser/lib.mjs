@@ -102,3 +102,37 @@ export async function signIn(page, username, password) {
   await page.locator('#password').fill(password);
   await page.locator('#sign-in').click();
 }
+
+/** The answer key of facility A's short unit's test (修了証までの流れ（ミニ講座）), as seeded. */
+const MINI_TEST_ANSWERS = [
+  { text: '講義をすべて視聴し', truth: true },
+  { text: '有効期間', pick: '発行日から1年間' },
+  { text: '検証コード', truth: true },
+];
+
+/**
+ * Takes facility A's short unit's test from its unit row to the result, answering each question
+ * from the seeded key, and waits until the result says passed.
+ */
+export async function passMiniTest(page, unit) {
+  await unit.locator('[data-testid=quiz-link]').click();
+  await page.locator('[data-testid=quiz-start]').click();
+  await page.waitForURL(/\/attempts\/\d+$/);
+  for (let i = 0; i < MINI_TEST_ANSWERS.length; i += 1) {
+    if (i > 0) await page.locator('[data-testid=next-question]').click();
+    const question = page.locator('.attempt-question.current [data-testid=question]');
+    await question.waitFor({ state: 'visible' });
+    const text = await question.locator('.question-text').innerText();
+    const right = MINI_TEST_ANSWERS.find((a) => text.includes(a.text));
+    if (!right) throw new Error(`not a seeded question: ${text}`);
+    if (right.pick) await question.locator('label.choice', { hasText: right.pick }).click();
+    else await question.locator(`input[data-answer="${right.truth}"]`).check();
+  }
+  await page.locator('[data-testid=finish-attempt]').click();
+  await page.locator('[data-testid=submit-attempt]').click();
+  await page.locator('[data-testid=submit-confirm]').click();
+  await page.waitForFunction(
+    (s) => document.querySelector(s)?.dataset.result === 'passed',
+    '[data-testid=attempt-result-panel]',
+  );
+}
