@@ -46,7 +46,8 @@ fn main() {
     }
     #[cfg(feature = "web")]
     std::panic::set_hook(Box::new(|info| {
-        // The release build aborts on panic with only "unreachable" in the console: say why.
+        // The release build aborts on panic with only "unreachable" in the console: say why
+        // (the message only: the bundle is built without panic locations, see xtask's web.rs).
         web_sys::console::error_1(&format!("juko panicked: {info}").into());
     }));
     #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
