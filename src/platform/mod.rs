@@ -21,6 +21,8 @@ pub use headless::*;
 
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
+#[cfg(all(feature = "desktop", not(feature = "web"), target_os = "linux"))]
+pub mod webview_desktop;
 
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
