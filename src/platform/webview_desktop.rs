@@ -14,6 +14,7 @@ use std::path::Path;
 const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// Call first thing in `main`, before any thread exists (the environment is process-wide).
+#[cfg(feature = "desktop")]
 pub fn prepare_webkit() {
     if !has_gpu_render_node(Path::new("/dev/dri")) {
         // g_setenv, as GTK programs do; `overwrite: false` keeps the learner's own setting.
