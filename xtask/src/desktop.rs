@@ -228,6 +228,19 @@ pub(crate) fn self_test(
     site: &str,
     name: &str,
     profile: Profile<'_>,
+    at_result: impl FnMut(u32, bool),
+) -> Result<SelfTest> {
+    self_test_with_env(app, display, site, name, profile, &[], at_result)
+}
+
+/// [`self_test`] with `extra` environment for the app.
+pub(crate) fn self_test_with_env(
+    app: &Path,
+    display: &str,
+    site: &str,
+    name: &str,
+    profile: Profile<'_>,
+    extra: &[(&str, &str)],
     mut at_result: impl FnMut(u32, bool),
 ) -> Result<SelfTest> {
     let (xdg_name, fresh) = match profile {
@@ -236,14 +249,9 @@ pub(crate) fn self_test(
     };
     let xdg = util::run_dir().join(format!("{xdg_name}-xdg"));
     let linger = LINGER_MS.to_string();
-    let launched = launch_self_test(
-        app,
-        display,
-        site,
-        (&xdg, fresh),
-        name,
-        &[("JUKO_SELFTEST_LINGER_MS", &linger)],
-    )?;
+    let mut env = vec![("JUKO_SELFTEST_LINGER_MS", linger.as_str())];
+    env.extend_from_slice(extra);
+    let launched = launch_self_test(app, display, site, (&xdg, fresh), name, &env)?;
     let (mut guard, rx, spawned_epoch_ms) =
         (launched.guard, launched.lines, launched.spawned_epoch_ms);
     let log = launched.log;
