@@ -220,6 +220,9 @@ fn process_memory(pid: u32) -> Vec<(String, u64)> {
     out
 }
 
+/// Which launches' first frames a row shows.
+type Pick = fn(&Samples) -> &Vec<f64>;
+
 /// The yardsticks' column names, in the order `report` takes them.
 const HELLO_COLUMNS: [&str; 2] = ["hello app", "hello app, no GL compositing"];
 
@@ -248,7 +251,7 @@ fn report(
         "| first frame | Juko | {} | {} | Juko ÷ each | goal |\n|---|---:|---:|---:|---:|---|",
         HELLO_COLUMNS[0], HELLO_COLUMNS[1]
     )?;
-    let launches: [(&str, fn(&Samples) -> &Vec<f64>); 2] = [
+    let launches: [(&str, Pick); 2] = [
         (
             "first launch (empty XDG dirs: no WebKit or Mesa cache, no session; Juko shows sign-in)",
             |s| &s.first,
