@@ -3,9 +3,9 @@
 //! Without a GPU (no DRM render node: virtual machines, remote and headless sessions, Xvfb),
 //! WebKit still composites the page with OpenGL, on Mesa's software rasterizer: every shader the
 //! first screen needs is compiled on the CPU before it shows (and again on every first launch, as
-//! Mesa's shader cache starts empty). Measured (BENCHMARKS.md, Xvfb): the first frame of a first
-//! launch took 4.2 s that way against 1.3 s with WebKit painting the page itself, and the web
-//! process held ~50 MiB more. So, without a GPU, WebKit's compositing mode is turned off; with one,
+//! Mesa's shader cache starts empty). Measured under Xvfb (`cargo xtask bench desktop`, medians of
+//! 5): a first launch's first frame 4.3 s that way against 0.9 s with WebKit painting the page
+//! itself, and the web process 216 MiB (PSS) against 117 MiB. So, without a GPU, WebKit's compositing mode is turned off; with one,
 //! WebKit's default stays. A learner (or a test) who sets `WEBKIT_DISABLE_COMPOSITING_MODE` decides.
 
 use std::path::Path;
