@@ -10,7 +10,8 @@
 
 use std::path::Path;
 
-/// WebKitGTK's switch: set (to anything but "0") it paints without OpenGL compositing.
+/// WebKitGTK's switch: when set, WebKit paints the page itself, without OpenGL compositing.
+#[cfg(feature = "desktop")]
 const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// Call first thing in `main`, before any thread exists (the environment is process-wide).
