@@ -27,6 +27,8 @@ use route::Route;
 const STYLE: &str = include_str!("../assets/main.css");
 
 fn main() {
+    #[cfg(all(feature = "desktop", not(feature = "web"), target_os = "linux"))]
+    platform::webview_desktop::prepare_webkit();
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {
         let config = dioxus::desktop::Config::new().with_menu(None).with_window(

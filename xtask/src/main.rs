@@ -4,6 +4,7 @@
 //! installing, and every process started here is stopped by its pid, on failure too.
 
 mod bench;
+mod bench_desktop;
 mod desktop;
 mod desktop_history;
 mod e2e;
@@ -33,6 +34,7 @@ commands:
                          of juko-model for phone targets, unit and tidy tests,
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
+  bench desktop          only the desktop section (Juko beside a hello app), replaced in place
   web                    only build the web app into dist/
   e2e                    only the browser end-to-end test (builds what it needs)
   desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)"
@@ -101,10 +103,11 @@ fn run(args: Vec<String>) -> Result<()> {
             only_flags(rest, &[])?;
             test::run()
         }
-        "bench" => {
-            only_flags(rest, &[])?;
-            bench::run()
-        }
+        "bench" => match rest {
+            [] => bench::run(),
+            [section] if section == "desktop" => bench_desktop::run_only(),
+            _ => bail!("unknown arguments {rest:?}\n\n{}", usage()),
+        },
         "web" => {
             only_flags(rest, &[])?;
             web::build().map(drop)
