@@ -22,6 +22,10 @@ pub use headless::*;
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
 
+// The player's preferences and caption sources.
+mod playback;
+pub use playback::{caption_src, save_playback, saved_playback};
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {
