@@ -257,15 +257,16 @@ if (v) {{
     try {{ if (document.fullscreenElement) o.lock('landscape').catch(() => {{}}); else o.unlock(); }} catch (e) {{}}
   }};
   const keys = {keys};
+  const FIELDS = 'input,textarea,select,button,a,summary,label,dialog,[contenteditable],[role=button],[role=slider],[role=textbox],[role=combobox],[role=listbox],[role=menuitem],[role=tab],[role=checkbox],[role=radio],[role=switch]';
   const onKey = (e) => {{
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const t = e.target;
-    if (t !== v && t.closest && t.closest('input,textarea,select,button,a,summary,label,[contenteditable],[role]')) return;
+    if (t !== v && t.closest && t.closest(FIELDS)) return;
     const a = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (!a) return;
     e.preventDefault();
     if (a[0] === 'toggle') {{ if (v.paused || v.ended) v.play().catch(() => {{}}); else v.pause(); }}
-    else if (a[0] === 'seek') v.currentTime = Math.max(0, Math.min(v.currentTime + a[1], v.duration || 0));
+    else if (a[0] === 'seek') {{ const to = v.currentTime + a[1]; v.currentTime = Math.max(0, isFinite(v.duration) ? Math.min(to, v.duration) : to); }}
     else if (a[0] === 'mute') v.muted = !v.muted;
     else if (a[0] === 'full') full();
     else send({{ kind: 'key', action: a[1] }});
