@@ -33,6 +33,11 @@ pub fn slower(speed: f64) -> f64 {
     SPEEDS.iter().rev().copied().find(|&x| x < s).unwrap_or(s)
 }
 
+/// The offered speed at `index` (a control's value), if any.
+pub fn speed_at(index: &str) -> Option<f64> {
+    SPEEDS.get(index.parse::<usize>().ok()?).copied()
+}
+
 /// `1.25×`, `1×`.
 pub fn speed_label(speed: f64) -> String {
     format!("{speed}×")
@@ -67,9 +72,11 @@ impl PlaybackPrefs {
         let mut prefs = PlaybackPrefs::default();
         for (key, value) in text.trim().split(';').filter_map(|p| p.split_once('=')) {
             match key.trim() {
+                // Matched against the offered speeds' own text: no float parser in the web
+                // bundle for one preference.
                 "speed" => {
-                    if let Ok(s) = value.trim().parse::<f64>() {
-                        prefs.speed = snap_speed(s);
+                    if let Some(s) = SPEEDS.iter().find(|s| s.to_string() == value.trim()) {
+                        prefs.speed = *s;
                     }
                 }
                 "captions" => prefs.captions = value.trim() == "1",
@@ -186,21 +193,20 @@ fn shortcut_table() -> String {
     format!("{{{}}}", entries.join(","))
 }
 
-/// What the page tells the app.
+/// What the page tells the app: `kind` is `playing` (the video plays, again), `ended` (it
+/// reached its end), `key` (a shortcut the app handles, in `action`) or `gone` (the video left
+/// the page). A flat struct, not a tagged enum: serde's tagged enums would bring their
+/// buffering machinery into the web bundle.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum FromPage {
-    /// The video plays (again).
-    Playing,
-    /// The video reached its end.
-    Ended,
-    /// A shortcut the app handles.
-    Key { action: PageAction },
-    /// The video left the page.
-    Gone,
+pub struct FromPage {
+    pub kind: String,
+    #[serde(default)]
+    pub action: Option<PageAction>,
 }
 
-/// A `data:` URL holding WebVTT text (percent-encoded: any text is safe in it).
+/// A `data:` URL holding WebVTT text (percent-encoded: any text is safe in it). Not on the web,
+/// where tracks load from the site itself (`platform::caption_src`).
+#[cfg_attr(feature = "web", allow(dead_code))]
 pub fn vtt_data_url(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3 + 24);
     out.push_str("data:text/vtt;charset=utf-8,");
@@ -319,11 +325,17 @@ mod tests {
         assert_eq!(
             PlaybackPrefs::from_text("speed=9;captions=yes;x=1"),
             PlaybackPrefs {
-                speed: 2.0,
+                speed: 1.0,
                 captions: false
             }
         );
         assert_eq!(PlaybackPrefs::from_text("speed=abc").speed, 1.0);
+        assert_eq!(
+            PlaybackPrefs::from_text("speed=1.50").speed,
+            1.0,
+            "only the offered text"
+        );
+        assert_eq!(PlaybackPrefs::from_text(" speed=0.75 ").speed, 0.75);
         let p = PlaybackPrefs::default();
         assert_eq!(p.after(PageAction::Faster).speed, 1.25);
         assert_eq!(p.after(PageAction::Slower).speed, 0.75);
@@ -358,15 +370,18 @@ mod tests {
     #[test]
     fn page_messages_decode() {
         let key: FromPage = serde_json::from_str(r#"{"kind":"key","action":"cc"}"#).unwrap();
-        assert!(matches!(
-            key,
-            FromPage::Key {
-                action: PageAction::ToggleCaptions
-            }
-        ));
+        assert_eq!(
+            (key.kind.as_str(), key.action),
+            ("key", Some(PageAction::ToggleCaptions))
+        );
         let ended: FromPage = serde_json::from_str(r#"{"kind":"ended"}"#).unwrap();
-        assert!(matches!(ended, FromPage::Ended));
-        assert!(serde_json::from_str::<FromPage>(r#"{"kind":"x"}"#).is_err());
+        assert_eq!((ended.kind.as_str(), ended.action), ("ended", None));
+        let odd = r#"{"kind":"key","action":"rewind"}"#;
+        assert!(serde_json::from_str::<FromPage>(odd).is_err());
+        assert_eq!(speed_at("2"), Some(1.25));
+        assert_eq!(speed_at("6"), None);
+        assert_eq!(speed_at("-1"), None);
+        assert_eq!(speed_at("1.5"), None);
     }
 
     #[test]

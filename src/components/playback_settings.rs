@@ -1,7 +1,7 @@
 //! The learner's playback defaults (再生の設定): the speed every lecture starts at and whether
 //! captions show. Props in, events out: the host keeps them (`platform::save_playback`).
 
-use crate::components::playback::{PlaybackPrefs, SPEEDS, snap_speed, speed_label};
+use crate::components::playback::{PlaybackPrefs, SPEEDS, speed_at, speed_label};
 use crate::i18n::{Lang, Msg};
 use dioxus::prelude::*;
 
@@ -19,12 +19,12 @@ pub fn PlaybackSettings(
                 id: "default-speed",
                 "data-testid": "default-speed",
                 onchange: move |e| {
-                    if let Ok(speed) = e.value().parse::<f64>() {
-                        on_change.call(PlaybackPrefs { speed: snap_speed(speed), ..prefs });
+                    if let Some(speed) = speed_at(&e.value()) {
+                        on_change.call(PlaybackPrefs { speed, ..prefs });
                     }
                 },
-                for speed in SPEEDS {
-                    option { value: "{speed}", selected: speed == prefs.speed, {speed_label(speed)} }
+                for (i, speed) in SPEEDS.into_iter().enumerate() {
+                    option { value: "{i}", selected: speed == prefs.speed, {speed_label(speed)} }
                 }
             }
             label { class: "checkbox",

@@ -4,7 +4,7 @@
 //! the end) are the learner's; what they mean is in `components::playback`.
 
 use crate::components::playback::{
-    FromPage, PlaybackPrefs, SHORTCUT_HELP, SPEEDS, controller_script, snap_speed, speed_label,
+    FromPage, PlaybackPrefs, SHORTCUT_HELP, SPEEDS, controller_script, speed_at, speed_label,
 };
 use crate::i18n::{Lang, Msg};
 use crate::text::safe_link;
@@ -68,11 +68,12 @@ pub fn Player(
         page.set(Some(eval));
         spawn(async move {
             while let Ok(message) = eval.recv::<FromPage>().await {
-                match message {
-                    FromPage::Playing => ended.set(false),
-                    FromPage::Ended => ended.set(true),
-                    FromPage::Key { action } => on_prefs.call(current.peek().after(action)),
-                    FromPage::Gone => break,
+                match (message.kind.as_str(), message.action) {
+                    ("playing", _) => ended.set(false),
+                    ("ended", _) => ended.set(true),
+                    ("key", Some(action)) => on_prefs.call(current.peek().after(action)),
+                    ("gone", _) => break,
+                    _ => {}
                 }
             }
         });
@@ -151,12 +152,12 @@ fn PlayerControls(
                 id: "playback-speed",
                 "data-testid": "playback-speed",
                 onchange: move |e| {
-                    if let Ok(speed) = e.value().parse::<f64>() {
-                        on_prefs.call(PlaybackPrefs { speed: snap_speed(speed), ..prefs });
+                    if let Some(speed) = speed_at(&e.value()) {
+                        on_prefs.call(PlaybackPrefs { speed, ..prefs });
                     }
                 },
-                for speed in SPEEDS {
-                    option { value: "{speed}", selected: speed == prefs.speed, {speed_label(speed)} }
+                for (i, speed) in SPEEDS.into_iter().enumerate() {
+                    option { value: "{i}", selected: speed == prefs.speed, {speed_label(speed)} }
                 }
             }
             if has_captions {
