@@ -221,9 +221,9 @@ pub fn vtt_data_url(text: &str) -> String {
     out
 }
 
-/// The page side of the player, for the video `selector`: applies what the app sends
-/// (`{speed, show}`: the rate, and the language of the caption track to show or `null`), again
-/// whenever the media loads (browsers reset the rate on a new source); handles the keyboard
+/// The page side of the player, for the video `selector`: applies what the app writes on the
+/// video (`data-speed`, and `data-show`: the language of the caption track to show, empty for
+/// none) when it changes, and again whenever the media loads (browsers reset the rate on a new source); handles the keyboard
 /// shortcuts outside form fields and controls; locks landscape in fullscreen where the platform
 /// allows; holds a screen wake lock while playing; reports `playing`, `ended`, the app's
 /// shortcuts and `gone`.
@@ -234,11 +234,14 @@ pub fn controller_script(selector: &str) -> String {
 const v = document.querySelector('{selector}');
 if (v) {{
   const send = (m) => dioxus.send(m);
-  let st = {{ speed: 1, show: null }}, lock = null;
+  let lock = null;
   const apply = () => {{
-    v.defaultPlaybackRate = st.speed; v.playbackRate = st.speed;
-    for (const t of v.textTracks) t.mode = t.language === st.show ? 'showing' : 'hidden';
+    const speed = Number(v.dataset.speed) || 1, show = v.dataset.show;
+    v.defaultPlaybackRate = speed; v.playbackRate = speed;
+    for (const t of v.textTracks) t.mode = show && t.language === show ? 'showing' : 'hidden';
   }};
+  apply();
+  new MutationObserver(apply).observe(v, {{ attributes: true, attributeFilter: ['data-speed', 'data-show'] }});
   const wake = () => {{
     if (lock || v.paused || document.hidden || !navigator.wakeLock) return;
     lock = navigator.wakeLock.request('screen').then((l) => {{
@@ -289,7 +292,6 @@ if (v) {{
     document.removeEventListener('visibilitychange', onVisible);
     send({{ kind: 'gone' }});
   }}).observe(document.body, {{ childList: true, subtree: true }});
-  for (;;) {{ st = await dioxus.recv(); apply(); }}
 }}
 "#
     )

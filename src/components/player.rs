@@ -10,6 +10,8 @@ use crate::i18n::{Lang, Msg};
 use crate::text::safe_link;
 use dioxus::prelude::*;
 use juko_model::{CaptionTrack, choose_caption};
+use std::cell::Cell;
+use std::rc::Rc;
 
 /// The selector the recording service finds the lecture's video by.
 pub const VIDEO_SELECTOR: &str = "video[data-testid=lecture-video]";
@@ -23,14 +25,6 @@ pub enum Playable {
     External(String),
     /// Nothing the app can play.
     Nothing,
-}
-
-/// The page's state as the app sends it to the player's script.
-#[derive(serde::Serialize)]
-struct ToPage<'a> {
-    speed: f64,
-    /// The language of the caption track to show, if any.
-    show: Option<&'a str>,
 }
 
 /// `captions`: tracks ready to load (`url` is the `<track>`'s `src`). `prefs`: the learner's
@@ -48,30 +42,23 @@ pub fn Player(
 ) -> Element {
     let mut failed = use_signal(|| false);
     let mut ended = use_signal(|| false);
-    let mut page = use_signal(|| None::<document::Eval>);
     // The preferences as they are now, for the page's shortcuts (the task outlives a render).
-    let mut current = use_signal(|| prefs);
-    let shown = choose_caption(&captions, lang.tag()).map(|t| t.language.clone());
-    // The page learns the speed and captions choice at once, and again on every change.
-    use_effect(use_reactive!(|prefs, shown| {
-        current.set(prefs);
-        if let Some(eval) = *page.read() {
-            let show = shown.as_deref().filter(|_| prefs.captions);
-            let _ = eval.send(ToPage {
-                speed: prefs.speed,
-                show,
-            });
-        }
-    }));
-    let mut start_page = move || {
+    let current = use_hook(|| Rc::new(Cell::new(prefs)));
+    current.set(prefs);
+    // The caption track to show: the page reads it, and the speed, from the video's attributes.
+    let show = choose_caption(&captions, lang.tag())
+        .filter(|_| prefs.captions)
+        .map(|t| t.language.clone())
+        .unwrap_or_default();
+    let start_page = move || {
         let mut eval = document::eval(&controller_script(VIDEO_SELECTOR));
-        page.set(Some(eval));
+        let current = current.clone();
         spawn(async move {
             while let Ok(message) = eval.recv::<FromPage>().await {
                 match (message.kind.as_str(), message.action) {
                     ("playing", _) => ended.set(false),
                     ("ended", _) => ended.set(true),
-                    ("key", Some(action)) => on_prefs.call(current.peek().after(action)),
+                    ("key", Some(action)) => on_prefs.call(current.get().after(action)),
                     ("gone", _) => break,
                     _ => {}
                 }
@@ -103,6 +90,8 @@ pub fn Player(
                     preload: "metadata",
                     playsinline: true,
                     "webkit-playsinline": "true",
+                    "data-speed": "{prefs.speed}",
+                    "data-show": "{show}",
                     onmounted: move |_| {
                         on_ready.call(());
                         start_page();

@@ -66,18 +66,33 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         .and_then(|l| l.media.as_ref())
         .map(|m| m.captions.clone())
         .unwrap_or_default();
-    let captions = use_resource(use_reactive!(|tracks| async move {
+    // (listed tracks, ready tracks): ready ones show only with the lecture they were made for.
+    let mut captions = use_signal(|| (Vec::<CaptionTrack>::new(), Vec::<CaptionTrack>::new()));
+    use_effect(use_reactive!(|tracks| {
         let Some(session) = session.peek().clone() else {
-            return Vec::new();
+            return;
         };
-        let mut ready = Vec::with_capacity(tracks.len());
-        for track in tracks {
-            if let Some(src) = platform::caption_src(&session, &track).await {
-                ready.push(CaptionTrack { url: src, ..track });
+        spawn(async move {
+            let mut ready = Vec::with_capacity(tracks.len());
+            for track in &tracks {
+                if let Some(src) = platform::caption_src(&session, track).await {
+                    ready.push(CaptionTrack {
+                        url: src,
+                        ..track.clone()
+                    });
+                }
             }
-        }
-        ready
+            captions.set((tracks, ready));
+        });
     }));
+    let ready = {
+        let (listed, ready) = &*captions.read();
+        if *listed == tracks {
+            ready.clone()
+        } else {
+            Vec::new()
+        }
+    };
 
     let body = contents.render(lang, &course, |kept| {
         match kept.value.lecture(lecture) {
@@ -93,7 +108,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                         lang,
                         playable,
                         on_ready: move |_| recording::start(course, recorded.clone()),
-                        captions: captions.read().clone().unwrap_or_default(),
+                        captions: ready.clone(),
                         prefs: prefs(),
                         on_prefs: set_prefs,
                         up_next: rsx! { UpNextOffer { course, next: after } },
