@@ -197,6 +197,7 @@ for (const run of RUNS) {
       await page.keyboard.press('Shift+<');
       await page.waitForFunction((s) => document.querySelector(s).playbackRate === 1.75, sel.video);
       await screenshot('next-lecture');
+      assert.deepEqual(browser.cspViolations, [], 'captions load under the Content-Security-Policy');
     });
   });
 }
