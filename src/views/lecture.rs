@@ -213,31 +213,32 @@ fn up_next(contents: &CourseContents, id: LectureId) -> UpNext {
 #[component]
 fn UpNextOffer(course: CourseId, next: UpNext) -> Element {
     let lang = state::use_lang();
-    let focus = |e: MountedEvent| async move {
-        let _ = e.set_focus(true).await;
+    // One link for the three cases: (what is next, where, the button's words).
+    let (title, to, action) = match next {
+        UpNext::Lecture(lecture, title) => (
+            format!("{}: {title}", lang.tr(Msg::NextLecture)),
+            Route::LectureView { course, lecture },
+            Msg::GoToNextLecture,
+        ),
+        UpNext::Test(quiz, name) => (
+            format!("{} {name}", lang.tr(Msg::UnitFinished)),
+            Route::QuizView { course, quiz },
+            Msg::GoToUnitTest,
+        ),
+        UpNext::Course => (
+            lang.tr(Msg::UnitFinished).to_owned(),
+            Route::CourseView { course },
+            Msg::BackToCourse,
+        ),
     };
-    match next {
-        UpNext::Lecture(lecture, title) => rsx! {
-            p { class: "up-next-title", "{lang.tr(Msg::NextLecture)}: {title}" }
-            Link { class: "button primary", "data-testid": "up-next-go", onmounted: focus,
-                to: Route::LectureView { course, lecture },
-                {lang.tr(Msg::GoToNextLecture)}
-            }
-        },
-        UpNext::Test(quiz, name) => rsx! {
-            p { class: "up-next-title", {lang.tr(Msg::UnitFinished)} " {name}" }
-            Link { class: "button primary", "data-testid": "up-next-go", onmounted: focus,
-                to: Route::QuizView { course, quiz },
-                {lang.tr(Msg::GoToUnitTest)}
-            }
-        },
-        UpNext::Course => rsx! {
-            p { class: "up-next-title", {lang.tr(Msg::UnitFinished)} }
-            Link { class: "button primary", "data-testid": "up-next-go", onmounted: focus,
-                to: Route::CourseView { course },
-                {lang.tr(Msg::BackToCourse)}
-            }
-        },
+    rsx! {
+        p { class: "up-next-title", "{title}" }
+        Link { class: "button primary", "data-testid": "up-next-go", to,
+            onmounted: |e: MountedEvent| async move {
+                let _ = e.set_focus(true).await;
+            },
+            {lang.tr(action)}
+        }
     }
 }
 
