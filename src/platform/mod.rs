@@ -29,6 +29,10 @@ pub mod selftest;
 ))]
 pub mod webview_desktop;
 
+// The player's preferences and caption sources.
+mod playback;
+pub use playback::{caption_src, save_playback, saved_playback};
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {

@@ -20,7 +20,7 @@ pub fn project_dirs() -> Option<ProjectDirs> {
     ProjectDirs::from("jp", "Juko", "Juko")
 }
 
-fn data_dir() -> Option<PathBuf> {
+pub(super) fn data_dir() -> Option<PathBuf> {
     project_dirs().map(|d| d.data_local_dir().to_path_buf())
 }
 
@@ -143,7 +143,7 @@ impl SessionStore for PlatformSessionStore {
 }
 
 /// Writes a file only the learner's account can read, atomically (a crash leaves the old one).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
