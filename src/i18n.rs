@@ -5,9 +5,6 @@
 
 use juko_core::Error;
 
-/// Certificates print their dates in Japan time (ICRweb's zone); the app shows the same dates.
-const CERTIFICATE_UTC_OFFSET: i64 = 9 * 3600;
-
 /// The app's display language. Follows the system or browser at first; the learner can switch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -76,16 +73,6 @@ impl Lang {
         }
     }
 
-    /// A certificate's date, in Japan time as the certificate prints it: "2026年11月29日" /
-    /// "2026-11-29".
-    pub fn date(self, unix_secs: i64) -> String {
-        let (y, m, d) = juko_model::calendar_date(unix_secs, CERTIFICATE_UTC_OFFSET);
-        match self {
-            Lang::Ja => format!("{y}年{m}月{d}日"),
-            Lang::En => format!("{y}-{m:02}-{d:02}"),
-        }
-    }
-
     /// "残り 12 日" / "12 days left".
     pub fn days_left(self, days: i64) -> String {
         match self {
@@ -106,8 +93,8 @@ impl Lang {
     /// "3 unread" / "未読 3 件": the unread badge's label.
     pub fn unread_count(self, n: usize) -> String {
         match self {
-            Lang::Ja => format!("未読 {n} 件"),
-            Lang::En => format!("{n} unread"),
+            Lang::Ja => format!("未読 {} 件", crate::format::number(n as u64)),
+            Lang::En => format!("{} unread", crate::format::number(n as u64)),
         }
     }
 
@@ -480,6 +467,26 @@ pub enum Msg {
     Course,
     Attachments,
     LatestNews,
+    // The frame and 設定 (shell slice).
+    MainNav,
+    Settings,
+    Language,
+    LangJa,
+    LangEn,
+    Appearance,
+    AppearanceSystem,
+    AppearanceLight,
+    AppearanceDark,
+    Account,
+    SignedInAs,
+    Site,
+    About,
+    AppVersion,
+    MoodleVersion,
+    Unknown,
+    Licences,
+    ShowLicences,
+    UnitLectures,
 }
 
 impl Msg {
@@ -870,6 +877,26 @@ impl Msg {
             Course => ("コース", "Course"),
             Attachments => ("添付ファイル", "Attachments"),
             LatestNews => ("最新のお知らせ", "Latest announcement"),
+            // The frame and 設定 (shell slice).
+            MainNav => ("メインメニュー", "Main menu"),
+            Settings => ("設定", "Settings"),
+            Language => ("言語", "Language"),
+            LangJa => ("日本語", "日本語"),
+            LangEn => ("English", "English"),
+            Appearance => ("表示", "Appearance"),
+            AppearanceSystem => ("システムの設定に合わせる", "Follow the system"),
+            AppearanceLight => ("ライト", "Light"),
+            AppearanceDark => ("ダーク", "Dark"),
+            Account => ("アカウント", "Account"),
+            SignedInAs => ("ログイン中", "Signed in as"),
+            Site => ("サイト", "Site"),
+            About => ("このアプリについて", "About this app"),
+            AppVersion => ("アプリのバージョン", "App version"),
+            MoodleVersion => ("Moodle のバージョン", "Moodle version"),
+            Unknown => ("不明", "Unknown"),
+            Licences => ("ライセンス", "Licences"),
+            ShowLicences => ("ライセンスを表示", "Show licences"),
+            UnitLectures => ("この講座の講義", "Lectures in this unit"),
         }
     }
 }

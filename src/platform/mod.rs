@@ -22,6 +22,10 @@ pub use headless::*;
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
 
+// The appearance preference and the licences (the 設定 screen).
+mod appearance;
+pub use appearance::{Appearance, Licences, licences, save_appearance, saved_appearance};
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {
