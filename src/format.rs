@@ -85,4 +85,15 @@ mod tests {
         assert_eq!(number(1000), "1,000");
         assert_eq!(number(1_234_567), "1,234,567");
     }
+
+    #[test]
+    fn counts_in_sentences_group_thousands() {
+        assert_eq!(Lang::En.lecture_count(1200), "1,200 lectures");
+        assert_eq!(Lang::Ja.lecture_count(3), "講義 3 本");
+        assert_eq!(
+            Lang::Ja.done_count(1000, 1200, 1),
+            "1,000 / 1,200 完了（テストを含む）"
+        );
+        assert_eq!(Lang::En.unread_count(2500), "2,500 unread");
+    }
 }

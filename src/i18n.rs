@@ -47,16 +47,21 @@ impl Lang {
     }
 
     /// "3 lectures" / "講義 3 本".
-    pub fn lecture_count(self, n: usize) -> String {
+    pub fn lecture_count(self, count: usize) -> String {
+        let n = crate::format::number(count as u64);
         match self {
             Lang::Ja => format!("講義 {n} 本"),
-            Lang::En if n == 1 => "1 lecture".to_owned(),
+            Lang::En if count == 1 => "1 lecture".to_owned(),
             Lang::En => format!("{n} lectures"),
         }
     }
 
     /// "x / y completed" for a unit or course.
     pub fn completed_count(self, done: usize, total: usize) -> String {
+        let (done, total) = (
+            crate::format::number(done as u64),
+            crate::format::number(total as u64),
+        );
         match self {
             Lang::Ja => format!("{done} / {total} 完了"),
             Lang::En => format!("{done} / {total} completed"),
@@ -66,8 +71,14 @@ impl Lang {
     /// A unit's or course's "x / y done", saying when tests are among the y: the site counts a
     /// test's completion with the lectures' (`tests`: how many of the y are tests).
     pub fn done_count(self, done: usize, total: usize, tests: usize) -> String {
+        if tests == 0 {
+            return self.completed_count(done, total);
+        }
+        let (done, total) = (
+            crate::format::number(done as u64),
+            crate::format::number(total as u64),
+        );
         match (self, tests) {
-            (_, 0) => self.completed_count(done, total),
             (Lang::Ja, _) => format!("{done} / {total} 完了（テストを含む）"),
             (Lang::En, _) => format!("{done} / {total} done (incl. tests)"),
         }

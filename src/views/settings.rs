@@ -103,7 +103,7 @@ fn LicenceList(lang: Lang) -> Element {
                     iframe { class: "licences", src: url, title: lang.tr(Msg::Licences), "data-testid": "licences" }
                 },
                 Licences::Text(text) => rsx! {
-                    pre { class: "licences", tabindex: "0", "aria-label": lang.tr(Msg::Licences), "data-testid": "licences", "{text}" }
+                    pre { class: "licences", tabindex: "0", role: "region", "aria-label": lang.tr(Msg::Licences), "data-testid": "licences", "{text}" }
                 },
             }
         }
