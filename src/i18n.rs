@@ -5,9 +5,6 @@
 
 use juko_core::Error;
 
-/// Certificates print their dates in Japan time (ICRweb's zone); the app shows the same dates.
-const CERTIFICATE_UTC_OFFSET: i64 = 9 * 3600;
-
 /// The app's display language. Follows the system or browser at first; the learner can switch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -50,16 +47,21 @@ impl Lang {
     }
 
     /// "3 lectures" / "講義 3 本".
-    pub fn lecture_count(self, n: usize) -> String {
+    pub fn lecture_count(self, count: usize) -> String {
+        let n = crate::format::number(count as u64);
         match self {
             Lang::Ja => format!("講義 {n} 本"),
-            Lang::En if n == 1 => "1 lecture".to_owned(),
+            Lang::En if count == 1 => "1 lecture".to_owned(),
             Lang::En => format!("{n} lectures"),
         }
     }
 
     /// "x / y completed" for a unit or course.
     pub fn completed_count(self, done: usize, total: usize) -> String {
+        let (done, total) = (
+            crate::format::number(done as u64),
+            crate::format::number(total as u64),
+        );
         match self {
             Lang::Ja => format!("{done} / {total} 完了"),
             Lang::En => format!("{done} / {total} completed"),
@@ -69,20 +71,16 @@ impl Lang {
     /// A unit's or course's "x / y done", saying when tests are among the y: the site counts a
     /// test's completion with the lectures' (`tests`: how many of the y are tests).
     pub fn done_count(self, done: usize, total: usize, tests: usize) -> String {
+        if tests == 0 {
+            return self.completed_count(done, total);
+        }
+        let (done, total) = (
+            crate::format::number(done as u64),
+            crate::format::number(total as u64),
+        );
         match (self, tests) {
-            (_, 0) => self.completed_count(done, total),
             (Lang::Ja, _) => format!("{done} / {total} 完了（テストを含む）"),
             (Lang::En, _) => format!("{done} / {total} done (incl. tests)"),
-        }
-    }
-
-    /// A certificate's date, in Japan time as the certificate prints it: "2026年11月29日" /
-    /// "2026-11-29".
-    pub fn date(self, unix_secs: i64) -> String {
-        let (y, m, d) = juko_model::calendar_date(unix_secs, CERTIFICATE_UTC_OFFSET);
-        match self {
-            Lang::Ja => format!("{y}年{m}月{d}日"),
-            Lang::En => format!("{y}-{m:02}-{d:02}"),
         }
     }
 
@@ -106,8 +104,8 @@ impl Lang {
     /// "3 unread" / "未読 3 件": the unread badge's label.
     pub fn unread_count(self, n: usize) -> String {
         match self {
-            Lang::Ja => format!("未読 {n} 件"),
-            Lang::En => format!("{n} unread"),
+            Lang::Ja => format!("未読 {} 件", crate::format::number(n as u64)),
+            Lang::En => format!("{} unread", crate::format::number(n as u64)),
         }
     }
 
@@ -498,6 +496,26 @@ pub enum Msg {
     PlaybackSettings,
     DefaultSpeed,
     ShowCaptions,
+    // The frame and 設定 (shell slice).
+    MainNav,
+    Settings,
+    Language,
+    LangJa,
+    LangEn,
+    Appearance,
+    AppearanceSystem,
+    AppearanceLight,
+    AppearanceDark,
+    Account,
+    SignedInAs,
+    Site,
+    About,
+    AppVersion,
+    MoodleVersion,
+    Unknown,
+    Licences,
+    ShowLicences,
+    UnitLectures,
 }
 
 impl Msg {
@@ -908,6 +926,26 @@ impl Msg {
             PlaybackSettings => ("再生の設定", "Playback settings"),
             DefaultSpeed => ("標準の再生速度", "Default playback speed"),
             ShowCaptions => ("字幕を表示する", "Show captions"),
+            // The frame and 設定 (shell slice).
+            MainNav => ("メインメニュー", "Main menu"),
+            Settings => ("設定", "Settings"),
+            Language => ("言語", "Language"),
+            LangJa => ("日本語", "日本語"),
+            LangEn => ("English", "English"),
+            Appearance => ("表示", "Appearance"),
+            AppearanceSystem => ("システムの設定に合わせる", "Follow the system"),
+            AppearanceLight => ("ライト", "Light"),
+            AppearanceDark => ("ダーク", "Dark"),
+            Account => ("アカウント", "Account"),
+            SignedInAs => ("ログイン中", "Signed in as"),
+            Site => ("サイト", "Site"),
+            About => ("このアプリについて", "About this app"),
+            AppVersion => ("アプリのバージョン", "App version"),
+            MoodleVersion => ("Moodle のバージョン", "Moodle version"),
+            Unknown => ("不明", "Unknown"),
+            Licences => ("ライセンス", "Licences"),
+            ShowLicences => ("ライセンスを表示", "Show licences"),
+            UnitLectures => ("この講座の講義", "Lectures in this unit"),
         }
     }
 }

@@ -8,7 +8,9 @@
 #![allow(unreachable_pub)]
 
 mod account;
+mod announce;
 mod components;
+mod format;
 mod i18n;
 mod kept;
 mod news;
@@ -24,7 +26,7 @@ use route::Route;
 
 /// The stylesheet, inlined: `asset!()` only resolves under the Dioxus CLI, and the app must
 /// also build with cargo alone (see ../shared/TOOLCHAIN.md).
-const STYLE: &str = include_str!("../assets/main.css");
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/main.css"));
 
 fn main() {
     #[cfg(all(feature = "desktop", not(feature = "web"), target_os = "linux"))]
@@ -59,6 +61,7 @@ fn main() {
 #[component]
 fn App() -> Element {
     state::provide_app_state();
+    announce::provide_announcer();
     services::sync::provide_sync_service();
     account::use_signed_out_elsewhere();
     use_hook(|| spawn(account::erase_leftover_certificates()));
@@ -74,12 +77,14 @@ fn App() -> Element {
         platform::selftest::use_selftest();
     }
     let lang = state::use_lang();
+    let appearance = use_context::<state::CurrentAppearance>().0;
     rsx! {
         document::Title { "Juko 受講" }
         document::Meta { name: "viewport", content: "width=device-width, initial-scale=1, viewport-fit=cover" }
         style { {STYLE} }
-        div { class: "app-root", lang: lang.tag(), onmounted: move |_| first_frame(),
+        div { class: "app-root", lang: lang.tag(), "data-theme": appearance().tag(), onmounted: move |_| first_frame(),
             Router::<Route> {}
+            announce::LiveRegion {}
         }
     }
 }

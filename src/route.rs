@@ -4,7 +4,7 @@ use crate::views::shell::Shell;
 use crate::views::{
     AnnouncementView, AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView,
     CourseView, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView, NotFound,
-    QuizView,
+    QuizView, Settings,
 };
 use dioxus::prelude::*;
 use juko_model::{AnnouncementId, AttemptId, CourseId, LectureId};
@@ -43,6 +43,9 @@ pub enum Route {
         NewsView {},
         #[route("/news/:announcement")]
         AnnouncementView { announcement: AnnouncementId },
+        // 設定 (settings).
+        #[route("/settings")]
+        Settings {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -103,6 +106,7 @@ mod tests {
                 },
                 "/news/4101",
             ),
+            (Route::Settings {}, "/settings"),
         ]
     }
 

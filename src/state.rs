@@ -21,6 +21,10 @@ pub struct CurrentSession(pub Signal<Option<Session>>);
 #[derive(Clone, Copy)]
 pub struct CurrentLang(pub Signal<Lang>);
 
+/// How the app is drawn (follow the system, light or dark): the root's `data-theme`.
+#[derive(Clone, Copy)]
+pub struct CurrentAppearance(pub Signal<platform::Appearance>);
+
 /// A message to show on the sign-in screen (e.g. why the learner was signed out).
 #[derive(Clone, Copy)]
 pub struct SignInNotice(pub Signal<Option<Msg>>);
@@ -146,6 +150,7 @@ pub fn provide_app_state() {
     use_context_provider(|| CurrentSession(Signal::new(restored)));
     use_context_provider(|| CurrentLang(Signal::new(platform::start_language())));
     use_context_provider(|| SignInNotice(Signal::new(None)));
+    use_context_provider(|| CurrentAppearance(Signal::new(platform::saved_appearance())));
     use_context_provider(|| SessionKeeper(keeper));
     use_context_provider(|| Reconnected(Signal::new(0)));
     // Owned by the root scope: the recording task, which outlives the lecture's view, runs
@@ -173,6 +178,18 @@ pub fn switch_language() {
     let next = lang().other();
     lang.set(next);
     platform::save_language(next);
+}
+
+/// Sets the display language (設定) and remembers the choice.
+pub fn set_language(next: Lang) {
+    consume_context::<CurrentLang>().0.set(next);
+    platform::save_language(next);
+}
+
+/// Sets the appearance (設定) and remembers the choice.
+pub fn set_appearance(next: platform::Appearance) {
+    consume_context::<CurrentAppearance>().0.set(next);
+    platform::save_appearance(next);
 }
 
 /// Ends the session on this device; `notice` says why, on the sign-in screen. The account's

@@ -3,6 +3,7 @@
 pub mod brand;
 pub mod feedback;
 pub mod freshness;
+pub mod icon;
 pub mod join;
 pub mod news;
 pub mod playback;

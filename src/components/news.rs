@@ -18,7 +18,7 @@ pub fn UnreadBadge(lang: Lang, count: usize) -> Element {
         count.to_string()
     };
     rsx! {
-        span { class: "unread-badge", "data-testid": "unread-badge", "aria-label": "{label}", title: "{label}", "{shown}" }
+        span { class: "unread-badge", "data-testid": "unread-badge", role: "img", "aria-label": "{label}", title: "{label}", "{shown}" }
     }
 }
 
@@ -36,7 +36,7 @@ pub fn AnnouncementLine(
         span { class: if unread { "news-line unread" } else { "news-line" },
             span { class: "news-meta muted",
                 if unread {
-                    span { class: "unread-dot", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
+                    span { class: "unread-dot", role: "img", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
                 }
                 if pinned {
                     span { class: "pin", {lang.tr(Msg::Pinned)} }
@@ -75,7 +75,7 @@ pub fn NotificationItem(
                 onclick: move |_| on_read.call(()),
                 span { class: "news-meta muted",
                     if !read {
-                        span { class: "unread-dot", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
+                        span { class: "unread-dot", role: "img", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
                     }
                     "{ago}"
                 }

@@ -33,6 +33,10 @@ pub mod webview_desktop;
 mod playback;
 pub use playback::{caption_src, save_playback, saved_playback};
 
+// The appearance preference and the licences (the 設定 screen).
+mod appearance;
+pub use appearance::{Appearance, Licences, licences, save_appearance, saved_appearance};
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {

@@ -8,6 +8,7 @@
 
 use super::quiz::NotOnDevice;
 use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::icon::{Glyph, Icon};
 use crate::components::quiz::countdown::Countdown;
 use crate::components::quiz::navigation::QuestionNav;
 use crate::components::quiz::question::QuestionCard;
@@ -426,7 +427,7 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
     };
 
     let header = rsx! {
-        Link { class: "back-link", to: Route::QuizView { course, quiz }, "← " {lang.tr(Msg::BackToQuiz)} }
+        Link { class: "back-link", to: Route::QuizView { course, quiz }, Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToQuiz)} }
         h1 { class: "page-title", "{l.quiz.name}" }
         if let (Some(deadline), false) = (l.attempt.deadline, frozen) {
             Countdown { lang, deadline, on_time_up: move |_| submit(true) }
@@ -546,14 +547,14 @@ fn AttemptScreen(course: CourseId, quiz: LectureId, attempt: AttemptId, summary:
                         if let Some(p) = prev {
                             button { class: "button secondary", "data-testid": "previous-question",
                                 onclick: move |_| go(p),
-                                "← " {lang.tr(Msg::PreviousQuestion)}
+                                Icon { glyph: Glyph::Back } {lang.tr(Msg::PreviousQuestion)}
                             }
                         }
                         if let Some(n) = next {
                             button { class: "button primary", "data-testid": "next-question",
                                 disabled: busy() || (turns_page && frozen),
                                 onclick: move |e| if turns_page { turn_page(e) } else { go(n) },
-                                {lang.tr(Msg::NextQuestion)} " →"
+                                {lang.tr(Msg::NextQuestion)} Icon { glyph: Glyph::Forward }
                             }
                         }
                     }
@@ -629,7 +630,7 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
     let questions = r.map(|r| r.questions).unwrap_or_default();
     rsx! {
         div { class: "page attempt-page",
-            Link { class: "back-link", to: Route::QuizView { course, quiz }, "← " {lang.tr(Msg::BackToQuiz)} }
+            Link { class: "back-link", to: Route::QuizView { course, quiz }, Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToQuiz)} }
             if let Some(o) = &o {
                 h1 { class: "page-title", "{o.quiz.name}" }
             }
@@ -654,7 +655,7 @@ pub fn AttemptResultView(course: CourseId, quiz: LectureId, attempt: AttemptId) 
             }
             nav { class: "prev-next",
                 Link { class: "button secondary", "data-testid": "result-back-to-course", to: Route::CourseView { course },
-                    "← " {lang.tr(Msg::BackToCourse)}
+                    Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToCourse)}
                 }
             }
         }

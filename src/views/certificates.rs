@@ -4,6 +4,7 @@
 //! too), else the site's, which is kept first (and which issues the certificate the first
 //! time, so the list is asked again after it).
 
+use crate::format;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
@@ -139,11 +140,11 @@ fn card(
                 span { class: "certificate-state {state_class}", "data-testid": "certificate-state", "{state_text}" }
                 if let Some(issue) = certificate.issue() {
                     span { class: "muted", "data-testid": "certificate-issued",
-                        {lang.tr(Msg::CertificateIssuedOn)} " {lang.date(issue.issued_at)}"
+                        {lang.tr(Msg::CertificateIssuedOn)} " {format::date(lang, issue.issued_at)}"
                     }
                     if let Some(expires) = issue.expires {
                         span { class: "muted", "data-testid": "certificate-expires",
-                            {lang.tr(Msg::CertificateExpiresOn)} " {lang.date(expires)}"
+                            {lang.tr(Msg::CertificateExpiresOn)} " {format::date(lang, expires)}"
                         }
                     }
                     if let Some(code) = &issue.code {
@@ -187,7 +188,7 @@ fn card(
 /// A certificate's state in a word, and the class that colours it.
 pub fn state_label(lang: Lang, certificate: &Certificate, now_secs: i64) -> (&'static str, String) {
     match (&certificate.state, certificate.validity(now_secs)) {
-        (CertificateState::Locked { .. }, _) => ("locked", format!("🔒 {}", lang.tr(Msg::Locked))),
+        (CertificateState::Locked { .. }, _) => ("locked", lang.tr(Msg::Locked).to_owned()),
         (CertificateState::Available, _) => {
             ("available", lang.tr(Msg::CertificateAvailable).to_owned())
         }

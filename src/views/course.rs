@@ -1,7 +1,9 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
 use crate::components::feedback::ProgressBar;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::quiz::badge::QuizBadge;
+use crate::format;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
@@ -13,7 +15,6 @@ use dioxus::prelude::*;
 use juko_core::catalog::Item;
 use juko_model::{
     Activity, ActivityKind, Announcement, Certificate, CourseId, Lecture, QuizOverview, Unit,
-    format_duration,
 };
 
 #[component]
@@ -64,7 +65,7 @@ pub fn CourseView(course: CourseId) -> Element {
     });
     rsx! {
         div { class: "page",
-            Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
+            Link { class: "back-link", to: Route::Home {}, Icon { glyph: Glyph::Back } {lang.tr(Msg::MyCourses)} }
             CourseHead { title, logo, latest }
             {body}
         }
@@ -106,7 +107,7 @@ fn CourseHead(title: String, logo: Option<String>, latest: Option<Announcement>)
                 to: Route::AnnouncementView { announcement: a.id },
                 span { class: "latest-label muted",
                     if unread {
-                        span { class: "unread-dot", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
+                        span { class: "unread-dot", role: "img", "aria-label": lang.tr(Msg::Unread), title: lang.tr(Msg::Unread) }
                     }
                     {lang.tr(Msg::LatestNews)}
                     " · "
@@ -138,7 +139,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                 p { class: "unit-meta muted",
                     span { {lang.lecture_count(lectures)} }
                     if unit.total_duration() > 0 {
-                        span { " · {format_duration(unit.total_duration())}" }
+                        span { " · {format::duration(lang, unit.total_duration())}" }
                     }
                     if count.total > 0 {
                         span { "data-testid": "unit-count", " · " {lang.done_count(count.done, count.total, count.tests)} }
@@ -146,7 +147,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                 }
             }
             if let Some(reason) = &unit.locked_reason {
-                p { class: "locked", "🔒 " {lang.tr(Msg::Locked)} ": " {plain_text(reason)} }
+                p { class: "locked", Icon { glyph: Glyph::Lock } {lang.tr(Msg::Locked)} ": " {plain_text(reason)} }
             } else {
                 if !summary.is_empty() {
                     p { class: "unit-summary muted", "{summary}" }
@@ -178,10 +179,10 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
         }
         span { class: "lecture-side",
             if let Some(secs) = lecture.duration_secs {
-                span { class: "duration", "aria-label": lang.tr(Msg::Duration), {format_duration(secs)} }
+                span { class: "duration", title: lang.tr(Msg::Duration), {format::duration(lang, secs)} }
             }
             if st.complete {
-                span { class: "done-mark", title: lang.tr(Msg::Completed), "✓ " {lang.tr(Msg::Completed)} }
+                span { class: "done-mark", title: lang.tr(Msg::Completed), Icon { glyph: Glyph::Check } {lang.tr(Msg::Completed)} }
             } else if st.coverage > 0.0 {
                 span { class: "mini-progress", ProgressBar { fraction: st.coverage, label: lang.tr(Msg::Watched) } }
             }
@@ -222,7 +223,7 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
         None
     };
     let row = rsx! {
-        span { class: "lecture-number", "aria-hidden": "true", {activity_icon(&activity.kind)} }
+        span { class: "lecture-number", "aria-hidden": "true", Icon { glyph: activity_icon(&activity.kind) } }
         span { class: "lecture-main",
             span { class: "lecture-title", lang: text_lang(&activity.name), "{activity.name}" }
             // A test's row says it is one by its mark and state: its title already does too.
@@ -234,7 +235,7 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
             if let Some(c) = &certificate {
                 {certificate_state(lang, c)}
             } else if activity.locked_reason.is_some() {
-                span { class: "muted", "🔒" }
+                span { class: "muted", Icon { glyph: Glyph::Lock, label: lang.tr(Msg::Locked).to_owned() } }
             } else if let Some(o) = overview {
                 QuizBadge { lang, overview: o }
             } else {
@@ -299,7 +300,7 @@ fn completion(lang: Lang, completed: Option<bool>) -> Element {
     match completed {
         Some(true) => rsx! {
             span { class: "done-mark", "data-testid": "activity-completion", "data-completed": "true",
-                "✓ " {lang.tr(Msg::Completed)}
+                Icon { glyph: Glyph::Check } {lang.tr(Msg::Completed)}
             }
         },
         Some(false) => rsx! {
@@ -358,13 +359,13 @@ fn counted(watched: usize, lectures: usize, activities: &[Activity]) -> Count {
     }
 }
 
-fn activity_icon(kind: &ActivityKind) -> &'static str {
+fn activity_icon(kind: &ActivityKind) -> Glyph {
     match kind {
-        ActivityKind::Quiz => "✎",
-        ActivityKind::Certificate => "🎓",
-        ActivityKind::Forum => "💬",
-        ActivityKind::News => "✉",
-        ActivityKind::Other => "•",
+        ActivityKind::Quiz => Glyph::Quiz,
+        ActivityKind::Certificate => Glyph::Certificate,
+        ActivityKind::Forum => Glyph::Forum,
+        ActivityKind::News => Glyph::News,
+        ActivityKind::Other => Glyph::Dot,
     }
 }
 

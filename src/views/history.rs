@@ -3,6 +3,7 @@
 //! device) is fetched when online, so no lecture is shown as a bare id.
 
 use crate::components::feedback::{ErrorPanel, ProgressBar};
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::route::Route;
@@ -123,7 +124,7 @@ fn HistoryRow(item: LocalProgress, title: Option<String>) -> Element {
         }
         span { class: "lecture-side",
             if item.is_complete() {
-                span { class: "done-mark", "✓ " {lang.tr(Msg::Completed)} }
+                span { class: "done-mark", Icon { glyph: Glyph::Check } {lang.tr(Msg::Completed)} }
             } else {
                 span { class: "mini-progress", ProgressBar { fraction: coverage, label: lang.tr(Msg::Watched) } }
             }

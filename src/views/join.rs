@@ -4,6 +4,7 @@
 //! both steps (one copy of the code in the web bundle); each step has its own address.
 
 use crate::account;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::join::{JoinCourseCard, JoinNote, JoinNoteView};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
@@ -147,9 +148,9 @@ fn JoinScreen(chosen: Option<CourseId>) -> Element {
     rsx! {
         div { class: "page join-page",
             if chosen.is_some() {
-                Link { class: "back-link", to: Route::JoinView {}, "← " {lang.tr(Msg::JoinAllCourses)} }
+                Link { class: "back-link", to: Route::JoinView {}, Icon { glyph: Glyph::Back } {lang.tr(Msg::JoinAllCourses)} }
             } else {
-                Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
+                Link { class: "back-link", to: Route::Home {}, Icon { glyph: Glyph::Back } {lang.tr(Msg::MyCourses)} }
             }
             h1 { class: "page-title", {lang.tr(Msg::JoinFacility)} }
             if chosen.is_none() {

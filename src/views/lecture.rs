@@ -1,22 +1,24 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
 use crate::components::feedback::{ErrorPanel, ProgressBar};
+use crate::components::icon::{Glyph, Icon};
 use crate::components::playback::PlaybackPrefs;
 use crate::components::playback_settings::PlaybackSettings;
 use crate::components::player::{Playable, Player};
+use crate::format;
 use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
+use crate::text::text_lang;
 use dioxus::prelude::*;
 use juko_core::Session;
 use juko_core::catalog::Item;
 use juko_core::store::SiteAction;
 use juko_model::{
-    ActivityKind, CaptionTrack, CourseContents, CourseId, Lecture, LectureId, LectureKind,
-    format_duration,
+    ActivityKind, CaptionTrack, CourseContents, CourseId, Lecture, LectureId, LectureKind, Unit,
 };
 
 #[component]
@@ -124,7 +126,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                             }
                             if let Some(secs) = l.duration_secs {
                                 dt { {lang.tr(Msg::Duration)} }
-                                dd { {format_duration(secs)} }
+                                dd { {format::duration(lang, secs)} }
                             }
 
                         }
@@ -138,13 +140,13 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                         nav { class: "prev-next",
                             if let Some(p) = prev {
                                 Link { class: "button secondary", to: Route::LectureView { course, lecture: p },
-                                    "← " {lang.tr(Msg::PreviousLecture)}
+                                    Icon { glyph: Glyph::Back } {lang.tr(Msg::PreviousLecture)}
                                 }
                             }
                             if let Some(n) = next {
                                 Link { class: "button secondary", "data-testid": "next-lecture",
                                     to: Route::LectureView { course, lecture: n },
-                                    {lang.tr(Msg::NextLecture)} " →"
+                                    {lang.tr(Msg::NextLecture)} Icon { glyph: Glyph::Forward }
                                 }
                             }
                         }
@@ -153,13 +155,14 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                             PlaybackSettings { lang, prefs: prefs(), on_change: set_prefs }
                         }
                     }
+                    UnitLectures { course, unit: unit.clone(), current: lecture }
                 }
             }
         }
     });
     rsx! {
         div { class: "page lecture-page",
-            Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::BackToCourse)} }
+            Link { class: "back-link", to: Route::CourseView { course }, Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToCourse)} }
             {body}
         }
     }
@@ -266,7 +269,35 @@ fn LectureProgressLine(lecture: Lecture) -> Element {
             ProgressBar { fraction: st.coverage, label: lang.tr(Msg::Watched) }
             span { class: "muted", {lang.tr(Msg::Watched)} " {percent}%" }
             if st.complete {
-                span { class: "done-mark", "data-testid": "lecture-complete", "✓ " {lang.tr(Msg::Completed)} }
+                span { class: "done-mark", "data-testid": "lecture-complete", Icon { glyph: Glyph::Check } {lang.tr(Msg::Completed)} }
+            }
+        }
+    }
+}
+
+/// The unit's lectures beside the one playing (tablets and wider; hidden on phones by the
+/// stylesheet, where the previous and next buttons do this).
+#[component]
+fn UnitLectures(course: CourseId, unit: Unit, current: LectureId) -> Element {
+    let lang = state::use_lang();
+    let history = use_context::<History>();
+    rsx! {
+        nav { class: "unit-lectures", "aria-label": lang.tr(Msg::UnitLectures),
+            h2 { class: "section-title", {lang.tr(Msg::UnitLectures)} }
+            ol {
+                for l in unit.lectures.iter().filter(|l| l.locked_reason.is_none()) {
+                    li { key: "{l.id}",
+                        Link {
+                            class: if l.id == current { "unit-lecture current" } else { "unit-lecture" },
+                            "aria-current": if l.id == current { "page" } else { "false" },
+                            to: Route::LectureView { course, lecture: l.id },
+                            span { class: "lecture-title", lang: text_lang(&l.title), "{l.title}" }
+                            if history.lecture_state(l).complete {
+                                Icon { glyph: Glyph::Check, label: lang.tr(Msg::Completed).to_owned() }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ mod lecture;
 mod news;
 mod not_found;
 mod quiz;
+mod settings;
 pub mod shell;
 mod sign_in;
 
@@ -24,4 +25,5 @@ pub use lecture::LectureView;
 pub use news::{AnnouncementView, NewsView};
 pub use not_found::NotFound;
 pub use quiz::QuizView;
+pub use settings::Settings;
 pub use sign_in::SignIn;

@@ -1,6 +1,7 @@
 //! お知らせ: the site's and my courses' announcements (pinned first, newest first, unread
 //! marked) and the site's notifications on one screen; and one announcement's page.
 
+use crate::components::icon::{Glyph, Icon};
 use crate::components::news::{AnnouncementLine, NotificationItem, SiteHtml, UnreadBadge};
 use crate::i18n::{Lang, Msg};
 use crate::news::{self, use_feed};
@@ -118,7 +119,7 @@ fn NewsScreen(open: Option<AnnouncementId>) -> Element {
     rsx! {
         div { class: "page",
             if open.is_some() {
-                Link { class: "back-link", to: Route::NewsView {}, "← " {lang.tr(Msg::News)} }
+                Link { class: "back-link", to: Route::NewsView {}, Icon { glyph: Glyph::Back } {lang.tr(Msg::News)} }
             } else {
                 h1 { class: "page-title", {lang.tr(Msg::News)} }
             }

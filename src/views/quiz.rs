@@ -3,6 +3,7 @@
 //! an attempt this device keeps does not when the test allows offline answering.
 
 use crate::components::feedback::ErrorPanel;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::quiz::countdown::Countdown;
 use crate::components::quiz::overview::{QuizOverviewPanel, quiz_action};
 use crate::i18n::{Lang, Msg};
@@ -192,7 +193,7 @@ pub fn QuizView(course: CourseId, quiz: LectureId) -> Element {
     });
     rsx! {
         div { class: "page quiz-page",
-            Link { class: "back-link", to: Route::CourseView { course }, "← " {lang.tr(Msg::BackToCourse)} }
+            Link { class: "back-link", to: Route::CourseView { course }, Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToCourse)} }
             h1 { class: "page-title", "{title}" }
             {body}
             if let Some(o) = confirming() {
@@ -284,7 +285,7 @@ pub(super) fn NotOnDevice(course: CourseId, quiz: LectureId) -> Element {
     let lang = state::use_lang();
     rsx! {
         ErrorPanel { lang, message: lang.tr(Msg::AttemptNotOnDevice).to_owned() }
-        Link { class: "button secondary", to: Route::QuizView { course, quiz }, "← " {lang.tr(Msg::BackToQuiz)} }
+        Link { class: "button secondary", to: Route::QuizView { course, quiz }, Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToQuiz)} }
     }
 }
 

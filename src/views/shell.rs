@@ -1,10 +1,14 @@
 //! The frame around every signed-in screen: top bar, navigation, content. Signed out, it shows
 //! the sign-in screen instead, whatever the URL, so deep links work after signing in.
 //!
-//! Navigation adapts by CSS alone: a side rail on wide windows, a bottom tab bar on phones.
+//! Navigation adapts by CSS alone: a bottom tab bar on phones, a side rail from tablets up
+//! (820 px). On each route change focus moves to the new screen's content, so keyboard and
+//! screen reader users start there rather than on the link they left.
 
 use crate::account;
+use crate::announce::use_announcer;
 use crate::components::brand::Brand;
+use crate::components::icon::{Glyph, Icon};
 use crate::components::news::UnreadBadge;
 use crate::components::player::VIDEO_SELECTOR;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
@@ -40,6 +44,7 @@ fn Frame() -> Element {
             | Route::CertificatesView {}
             | Route::NewsView {}
             | Route::AnnouncementView { .. }
+            | Route::Settings {}
     );
     let in_news = matches!(route, Route::NewsView {} | Route::AnnouncementView { .. });
     news::provide_news_feed();
@@ -48,6 +53,12 @@ fn Frame() -> Element {
         return rsx! {};
     };
     let info = session.info();
+    // The screen changed: its content takes focus (not scrolled: the router keeps the place).
+    let path = route.to_string();
+    use_effect(use_reactive!(|path| {
+        let _ = path;
+        document::eval(FOCUS_CONTENT);
+    }));
 
     rsx! {
         div { class: "shell",
@@ -77,36 +88,46 @@ fn Frame() -> Element {
             if signing_out() {
                 SignOutFlow { on_close: move |_| signing_out.set(false) }
             }
-            nav { class: "nav", "aria-label": lang.tr(Msg::MyCourses),
+            nav { class: "nav", "aria-label": lang.tr(Msg::MainNav),
                 // My courses is where a course and its lectures are: active on all of them.
                 Link { class: if in_courses { "nav-item active" } else { "nav-item" }, to: Route::Home {},
-                    span { class: "nav-icon", "aria-hidden": "true", "▦" }
+                    Icon { glyph: Glyph::Home }
                     span { {lang.tr(Msg::MyCourses)} }
                 }
                 Link { class: if in_news { "nav-item active" } else { "nav-item" }, to: Route::NewsView {}, "data-testid": "nav-news",
-                    span { class: "nav-icon", "aria-hidden": "true", "✉" }
+                    Icon { glyph: Glyph::News }
                     span { {lang.tr(Msg::News)} }
                     UnreadBadge { lang, count: unread }
                 }
                 Link { class: "nav-item", active_class: "active", to: Route::HistoryView {}, "data-testid": "nav-history",
-                    span { class: "nav-icon", "aria-hidden": "true", "⟲" }
+                    Icon { glyph: Glyph::History }
                     span { {lang.tr(Msg::History)} }
                 }
                 Link { class: "nav-item", active_class: "active", to: Route::CertificatesView {}, "data-testid": "nav-certificates",
-                    span { class: "nav-icon", "aria-hidden": "true", "✪" }
+                    Icon { glyph: Glyph::Certificate }
                     span { {lang.tr(Msg::Certificates)} }
                 }
+                Link { class: "nav-item", active_class: "active", to: Route::Settings {}, "data-testid": "nav-settings",
+                    Icon { glyph: Glyph::Settings }
+                    span { {lang.tr(Msg::Settings)} }
+                }
             }
-            main { class: "content", Outlet::<Route> {} }
+            main { class: "content", id: "content", tabindex: "-1", Outlet::<Route> {} }
         }
     }
 }
+
+/// Moves focus to the screen's content: its heading when it has one, else the content itself
+/// (`tabindex=-1` makes either focusable without adding a tab stop).
+const FOCUS_CONTENT: &str = "const m=document.getElementById('content');\
+    if(m&&!m.contains(document.activeElement)||document.activeElement===document.body){\
+    const h=m&&m.querySelector('h1')||m;if(h){h.tabIndex=-1;h.focus({preventScroll:true});}}";
 
 /// Signs out after saying what it erases and what would be lost, offering to send it first.
 /// What would be lost is counted again whenever the sync state changes (a round that sent it
 /// meanwhile, or more recorded).
 #[component]
-fn SignOutFlow(on_close: EventHandler<()>) -> Element {
+pub fn SignOutFlow(on_close: EventHandler<()>) -> Element {
     let lang = state::use_lang();
     let history = use_context::<History>();
     let mut asking = use_signal(measure);
@@ -222,10 +243,20 @@ fn SyncBadge() -> Element {
         None => sync,
     };
     let title = detail.clone().unwrap_or_else(|| text.clone());
+    // Said to screen readers when the state changes (not at start, not for a count alone).
+    let announcer = use_announcer();
+    let mut last = use_signal(|| None::<&'static str>);
+    let said = text.clone();
+    use_effect(use_reactive!(|state, said| {
+        let before = *last.peek();
+        last.set(Some(state));
+        if before.is_some_and(|b| b != state) {
+            announcer.say(said);
+        }
+    }));
     rsx! {
         span {
             class: "sync-badge {state}",
-            role: "status",
             "data-testid": "sync-status",
             "data-state": state,
             // The sync state even while a record failure is shown over it.

@@ -89,8 +89,14 @@ describe('a certificate earned and opened on a phone', () => {
     );
     const issued = await card().locator('[data-testid=certificate-issued]').innerText();
     const expires = await card().locator('[data-testid=certificate-expires]').innerText();
-    // 2026年11月29日 in Japanese, 2026-11-29 in English (the browser's language decides).
-    const date = (text) => text.match(/(\d{4})(?:年|-)(\d+)(?:月|-)(\d+)/).slice(1).map(Number);
+    // 2026年11月29日 in Japanese, 29 Nov 2026 in English (the browser's language decides).
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const date = (text) => {
+      const ja = text.match(/(\d{4})年(\d+)月(\d+)日/);
+      if (ja) return ja.slice(1).map(Number);
+      const [, d, mon, y] = text.match(/(\d+) ([A-Z][a-z]{2}) (\d{4})/);
+      return [Number(y), MONTHS.indexOf(mon) + 1, Number(d)];
+    };
     const [y, m, d] = date(issued);
     const [ey, em, ed] = date(expires);
     assert.deepEqual([ey, em, ed], [y + 1, m, d], `valid one year: ${issued} → ${expires}`);

@@ -58,10 +58,35 @@ const TEST_FILES: &[&str] = &[
     // The learner's player (speed, captions, shortcuts, wake lock, next lecture) on a phone as
     // learner2 and on a desktop as learner1, after the tests that watch learner1's lectures.
     "player.test.mjs",
+    // Every screen checked by axe-core in both languages and both themes, and screenshotted at
+    // a phone's, a tablet's and a desktop's size (artifacts/screens/).
+    "a11y.test.mjs",
 ];
+
+/// The files named on the command line (each one of [`TEST_FILES`]), or all of them.
+pub(crate) fn chosen_files(args: &[String]) -> Result<Vec<&'static str>> {
+    if args.is_empty() {
+        return Ok(TEST_FILES.to_vec());
+    }
+    args.iter()
+        .map(|a| {
+            let name = a.rsplit('/').next().unwrap_or(a);
+            TEST_FILES
+                .iter()
+                .find(|f| **f == name)
+                .copied()
+                .with_context(|| format!("{a:?} is not a browser test file: {TEST_FILES:?}"))
+        })
+        .collect()
+}
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).
 pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
+    run_files(server_bin, TEST_FILES)
+}
+
+/// Runs `files` (some of [`TEST_FILES`]) against a fresh server.
+pub(crate) fn run_files(server_bin: &Path, files: &[&str]) -> Result<Counts> {
     let chromium = install::chromium()?;
     let dir = install::playwright()?;
     step("browser end-to-end test (Playwright + Debian Chromium; phone and desktop viewports)");
@@ -70,7 +95,7 @@ pub(crate) fn run(server_bin: &Path) -> Result<Counts> {
     let srv = server::start_throwaway(server_bin, "e2e", true)?;
     let tap = artifacts.join("e2e/results.tap");
     let web_dist = server::web_snapshot("e2e");
-    let counts = node_test(&dir, TEST_FILES, &srv.url, &web_dist, &chromium, &tap);
+    let counts = node_test(&dir, files, &srv.url, &web_dist, &chromium, &tap);
     srv.stop();
     let counts = counts?;
     note(&format!(

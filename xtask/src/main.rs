@@ -9,6 +9,7 @@ mod desktop;
 mod desktop_history;
 mod e2e;
 mod install;
+mod licences;
 mod server;
 mod shell;
 mod test;
@@ -36,7 +37,10 @@ commands:
   bench                  measure and write BENCHMARKS.md
   bench desktop          only the desktop section (Juko beside a hello app), replaced in place
   web                    only build the web app into dist/
-  e2e                    only the browser end-to-end test (builds what it needs)
+  e2e [FILE.test.mjs…]   only the browser end-to-end test (builds what it needs); with files,
+                         only those (e.g. `cargo xtask e2e layout.test.mjs a11y.test.mjs`)
+  licences               write assets/licences.txt (the app's and its crates' licences) from
+                         cargo metadata
   desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)"
 }
 
@@ -113,10 +117,14 @@ fn run(args: Vec<String>) -> Result<()> {
             web::build().map(drop)
         }
         "e2e" => {
-            only_flags(rest, &[])?;
+            let files = e2e::chosen_files(rest)?;
             web::build()?;
             let bin = server::build(false)?;
-            e2e::run(&bin).map(drop)
+            e2e::run_files(&bin, &files).map(drop)
+        }
+        "licences" => {
+            only_flags(rest, &[])?;
+            licences::write()
         }
         "desktop-smoke" => {
             only_flags(rest, &[])?;

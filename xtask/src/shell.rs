@@ -54,6 +54,9 @@ pub(crate) fn assemble(staging: &Path, code: &Path) -> Result<Shell> {
         urls,
         version: content_hash(staging)?,
     };
+    // Fetched when the learner opens the licences (設定), so not precached: not the first load.
+    std::fs::copy(crate::licences::path(), staging.join("licences.txt"))
+        .context("copy assets/licences.txt (run `cargo xtask licences`)")?;
     let sw = std::fs::read_to_string(web.join("sw.js")).context("read web/sw.js")?;
     std::fs::write(staging.join("sw.js"), fill_sw(&sw, &shell)?)?;
     Ok(shell)

@@ -92,6 +92,12 @@ impl Report {
             self.failed(),
             self.skipped()
         );
+        // CI keeps this directory: every screen at three sizes in both themes (screens/), each
+        // browser test's shots and console, the desktop smoke test's.
+        println!(
+            "  screenshots and logs: {} (every screen: screens/)",
+            util::artifacts_dir().display()
+        );
     }
 }
 

@@ -445,12 +445,11 @@ fn check_no_moodle_names(tokens: &[Token]) -> Vec<(usize, String)> {
 
 // ---- Rule 3: every UI string in the catalogue -----------------------------------------------------
 
-/// Icons and symbols the views may write literally: they read the same in every language.
-/// Anything else that is not space, an ASCII digit or ASCII punctuation is text for `i18n.rs`.
-const ICONS: &[char] = &[
-    '←', '→', '✓', '✔', '✗', '·', '•', '…', '—', '–', '×', '▦', '⟲', '▶', '⏸', '✎', '✉', '🔒',
-    '🎓', '⚑', '✪',
-];
+/// Typographic symbols the views may write literally: they read the same in every language.
+/// Anything else that is not space, an ASCII digit or ASCII punctuation is text for `i18n.rs`;
+/// an icon is `components/icon.rs`'s SVG, never a character (emoji and symbols such as ✓ or 🔒
+/// draw as boxes on some systems and are read aloud).
+const ICONS: &[char] = &['·', '…', '—', '–', '×'];
 
 /// Attributes whose values the learner never reads (the rest, `title`, `aria-label`,
 /// `placeholder`, `alt` and component props among them, are checked like text).
@@ -609,7 +608,7 @@ fn check_rsx(tokens: &[Token], open: usize, found: &mut Vec<(usize, String)>) ->
                 if let (Some(place), false) = (problem, text.is_empty()) {
                     found.push((
                         tokens[k].line,
-                        format!("UI text {s:?} in {place}: put it in src/i18n.rs and use lang.tr(Msg::…) (icons: tidy::ICONS)"),
+                        format!("UI text {s:?} in {place}: put it in src/i18n.rs and use lang.tr(Msg::…) (an icon: components/icon.rs)"),
                     ));
                 }
             }
@@ -785,7 +784,11 @@ mod checkers {
     fn rule_3_flags_text_nodes_and_visible_attributes() {
         let bad = "rsx! {\n div { class: \"x\", \"Loading…\" }\n input { placeholder: \"https://…\" }\n span { title: \"{n} 件\" }\n p { \"完了\" }\n}";
         assert_eq!(lines(check_ui_text, bad), [2, 3, 4, 5]);
-        let good = "rsx! {\n div { class: \"sync {state}\", \"data-testid\": \"x\", role: \"status\",\n span { \"← \" {lang.tr(Msg::Back)} \" · {count}\" }\n a { href: \"{url}\", onclick: move |_| log(\"clicked\"), \"🔒\" }\n Link { to: Route::Home {}, {format!(\"{} {}\", a, b)} }\n p { class: if on { \"on\" } else { \"off\" }, \"{name}\" }\n}\n}\nlet outside = \"Not in rsx\";";
+        // Icons are SVG (components/icon.rs): an emoji or a symbol character is flagged.
+        let symbols =
+            "rsx! {\n span { \"🔒\" }\n a { \"← \" {lang.tr(Msg::Back)} }\n b { \"✓\" }\n}";
+        assert_eq!(lines(check_ui_text, symbols), [2, 3, 4]);
+        let good = "rsx! {\n div { class: \"sync {state}\", \"data-testid\": \"x\", role: \"status\",\n span { \"— \" {lang.tr(Msg::Back)} \" · {count}\" }\n a { href: \"{url}\", onclick: move |_| log(\"clicked\"), \"…\" }\n Link { to: Route::Home {}, {format!(\"{} {}\", a, b)} }\n p { class: if on { \"on\" } else { \"off\" }, \"{name}\" }\n}\n}\nlet outside = \"Not in rsx\";";
         assert_eq!(lines(check_ui_text, good), Vec::<usize>::new());
     }
 }

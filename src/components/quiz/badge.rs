@@ -39,7 +39,7 @@ pub fn QuizBadge(lang: Lang, overview: QuizOverview) -> Element {
         span { class: "quiz-badge {key}", "data-testid": "quiz-status", "data-status": key,
             span { class: "quiz-badge-state", {lang.tr(status_msg(status))} }
             if let Some(best) = best {
-                span { class: "quiz-badge-grade", "aria-label": lang.tr(Msg::Grade), "{best}" }
+                span { class: "quiz-badge-grade", title: lang.tr(Msg::Grade), "{best}" }
             }
         }
     }

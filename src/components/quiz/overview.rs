@@ -3,6 +3,7 @@
 
 use super::badge::{status_key, status_msg};
 use super::{format_grade, grade_of};
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{Lang, Msg};
 use crate::text::{plain_text, safe_link};
 use dioxus::prelude::*;
@@ -214,7 +215,7 @@ pub fn SiteLink(lang: Lang, site_url: String) -> Element {
         Some(url) => rsx! {
             a { class: "button secondary", href: "{url}", target: "_blank", rel: "noopener noreferrer",
                 "data-testid": "open-on-site",
-                {lang.tr(Msg::OpenQuizOnSite)} " →"
+                {lang.tr(Msg::OpenQuizOnSite)} Icon { glyph: Glyph::External }
             }
         },
         None => rsx! {

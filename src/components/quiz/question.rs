@@ -3,6 +3,7 @@
 
 use super::overview::SiteLink;
 use super::{is_answerable, question_label};
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{Lang, Msg};
 use crate::text::plain_text;
 use dioxus::prelude::*;
@@ -62,10 +63,10 @@ pub fn QuestionCard(
                         "data-testid": "question-flag",
                         "aria-pressed": "{flagged}",
                         onclick: move |_| on_flag.call(!flagged),
-                        "⚑ " {lang.tr(if flagged { Msg::Flagged } else { Msg::FlagQuestion })}
+                        Icon { glyph: Glyph::Flag } {lang.tr(if flagged { Msg::Flagged } else { Msg::FlagQuestion })}
                     }
                 } else if flagged {
-                    span { class: "flag on", "⚑ " {lang.tr(Msg::Flagged)} }
+                    span { class: "flag on", Icon { glyph: Glyph::Flag } {lang.tr(Msg::Flagged)} }
                 }
             }
             if needs_look {
@@ -273,21 +274,21 @@ fn chosen_outcome(chosen: bool, mark: Option<Outcome>) -> &'static str {
     }
 }
 
-/// ✓ or ✗ after a marked choice, with its words for screen readers. A partly right choice (one
-/// of several right ones) is a right choice: ✓.
+/// A check or a cross after a marked choice, with its words for screen readers. A partly right choice (one
+/// of several right ones) is a right choice: a check.
 fn outcome_mark(lang: Lang, outcome: Option<Outcome>) -> Element {
     let Some(o) = outcome else {
         return rsx! {};
     };
     let mark = if o == Outcome::Incorrect {
-        "✗"
+        Glyph::Cross
     } else {
-        "✓"
+        Glyph::Check
     };
     rsx! {
         span { class: "outcome-mark", "data-testid": "outcome-mark", "data-outcome": outcome_key(o),
             title: lang.tr(outcome_msg(o)),
-            span { "aria-hidden": "true", "{mark}" }
+            Icon { glyph: mark }
             span { class: "visually-hidden", {lang.tr(outcome_msg(o))} }
         }
     }
@@ -436,7 +437,9 @@ mod tests {
             "no flag in a review: {html}"
         );
         assert!(
-            html.contains("正解") && html.contains("✓") && html.contains("よくできました"),
+            html.contains("正解")
+                && html.contains(Glyph::Check.path())
+                && html.contains("よくできました"),
             "{html}"
         );
     }
@@ -542,7 +545,10 @@ mod tests {
 
     #[test]
     fn a_review_marks_the_chosen_true_or_false_by_the_questions_mark() {
-        for (outcome, sign) in [(Outcome::Correct, "✓"), (Outcome::Incorrect, "✗")] {
+        for (outcome, sign) in [
+            (Outcome::Correct, Glyph::Check.path()),
+            (Outcome::Incorrect, Glyph::Cross.path()),
+        ] {
             let mut q = question(2, QuestionKind::TrueFalse { answer: Some(true) });
             q.state = QuestionState::Graded(outcome);
             let html = render(q, true, false);
@@ -573,7 +579,10 @@ mod tests {
         );
         let html = render(q, true, false);
         assert_eq!(marks(&html), ["partial", "incorrect"], "{html}");
-        assert!(html.contains("✓") && html.contains("✗"), "{html}");
+        assert!(
+            html.contains(Glyph::Check.path()) && html.contains(Glyph::Cross.path()),
+            "{html}"
+        );
         assert!(
             html.contains("部分的に正解") && html.contains("不正解"),
             "said in words too: {html}"

@@ -2,6 +2,7 @@
 //! mark, the site's overall feedback, and how many attempts are left.
 
 use super::grade_of;
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{Lang, Msg};
 use crate::text::plain_text;
 use dioxus::prelude::*;
@@ -45,7 +46,7 @@ pub fn AttemptResultPanel(
                 None => rsx! { p { class: "muted", {lang.tr(Msg::GradeNotShown)} } },
             }
             match verdict {
-                Some(true) => rsx! { p { class: "verdict passed", "data-testid": "result-verdict", "✓ " {lang.tr(Msg::ResultPassed)} } },
+                Some(true) => rsx! { p { class: "verdict passed", "data-testid": "result-verdict", Icon { glyph: Glyph::Check } {lang.tr(Msg::ResultPassed)} } },
                 Some(false) => rsx! { p { class: "verdict not-passed", "data-testid": "result-verdict", {lang.tr(Msg::ResultNotPassed)} } },
                 None => rsx! {},
             }

@@ -2,6 +2,7 @@
 //! to it), and the submit button, which asks once more.
 
 use super::{has_answer, question_label};
+use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{Lang, Msg};
 use dioxus::prelude::*;
 use juko_model::Question;
@@ -62,7 +63,7 @@ pub fn AttemptSummaryPanel(
             }
             div { class: "summary-actions",
                 button { class: "button secondary", "data-testid": "back-to-attempt", onclick: move |_| on_back.call(()),
-                    "← " {lang.tr(Msg::BackToAttempt)}
+                    Icon { glyph: Glyph::Back } {lang.tr(Msg::BackToAttempt)}
                 }
                 button { class: "button primary", "data-testid": "submit-attempt", disabled: busy || locked,
                     onclick: move |_| confirming.set(true),

@@ -1,0 +1,99 @@
+//! Dates, durations and numbers as each language writes them: the one place the app turns a
+//! time or a count into words (`2026年11月29日` / `29 Nov 2026`, `1時間8分` / `1 h 8 min`,
+//! `1,234`).
+
+use crate::i18n::Lang;
+
+/// Certificates print their dates in Japan time (ICRweb's zone); the app shows the same dates.
+const SITE_UTC_OFFSET: i64 = 9 * 3600;
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar date, in Japan time: "2026年11月29日" / "29 Nov 2026".
+pub fn date(lang: Lang, unix_secs: i64) -> String {
+    let (y, m, d) = juko_model::calendar_date(unix_secs, SITE_UTC_OFFSET);
+    match lang {
+        Lang::Ja => format!("{y}年{m}月{d}日"),
+        Lang::En => format!("{d} {} {y}", MONTHS[(m as usize).clamp(1, 12) - 1]),
+    }
+}
+
+/// A length of time (a lecture's, a unit's): "1時間8分" / "1 h 8 min"; under a minute in
+/// seconds ("45秒" / "45 s"). Whole minutes: a lecture's length needs no more.
+pub fn duration(lang: Lang, secs: u32) -> String {
+    if secs < 60 {
+        return match lang {
+            Lang::Ja => format!("{secs}秒"),
+            Lang::En => format!("{secs} s"),
+        };
+    }
+    let minutes = (secs + 30) / 60;
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (lang, h, m) {
+        (Lang::Ja, 0, m) => format!("{m}分"),
+        (Lang::Ja, h, 0) => format!("{}時間", number(h as u64)),
+        (Lang::Ja, h, m) => format!("{}時間{m}分", number(h as u64)),
+        (Lang::En, 0, m) => format!("{m} min"),
+        (Lang::En, h, 0) => format!("{} h", number(h as u64)),
+        (Lang::En, h, m) => format!("{} h {m} min", number(h as u64)),
+    }
+}
+
+/// A count with thousands separators: "12,345" (both languages group by three with commas).
+pub fn number(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        // 2026-11-29 00:30 JST is still the 28th in UTC: the date is Japan's.
+        let t = 1_764_343_800;
+        assert_eq!(date(Lang::Ja, t), "2025年11月29日");
+        assert_eq!(date(Lang::En, t), "29 Nov 2025");
+        assert_eq!(date(Lang::En, 0), "1 Jan 1970");
+    }
+
+    #[test]
+    fn durations_read_in_hours_and_minutes() {
+        let t = 3600 + 8 * 60;
+        assert_eq!(duration(Lang::Ja, t), "1時間8分");
+        assert_eq!(duration(Lang::En, t), "1 h 8 min");
+        assert_eq!(duration(Lang::Ja, 18 * 60 + 42), "19分");
+        assert_eq!(duration(Lang::En, 2 * 3600), "2 h");
+        assert_eq!(duration(Lang::Ja, 45), "45秒");
+        assert_eq!(duration(Lang::En, 0), "0 s");
+    }
+
+    #[test]
+    fn numbers_group_thousands() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1000), "1,000");
+        assert_eq!(number(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn counts_in_sentences_group_thousands() {
+        assert_eq!(Lang::En.lecture_count(1200), "1,200 lectures");
+        assert_eq!(Lang::Ja.lecture_count(3), "講義 3 本");
+        assert_eq!(
+            Lang::Ja.done_count(1000, 1200, 1),
+            "1,000 / 1,200 完了（テストを含む）"
+        );
+        assert_eq!(Lang::En.unread_count(2500), "2,500 unread");
+    }
+}
