@@ -3,7 +3,6 @@
 use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::components::icon::{Glyph, Icon};
 use crate::components::playback::PlaybackPrefs;
-use crate::components::playback_settings::PlaybackSettings;
 use crate::components::player::{Playable, Player};
 use crate::format;
 use crate::i18n::Msg;
@@ -149,10 +148,6 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                                     {lang.tr(Msg::NextLecture)} Icon { glyph: Glyph::Forward }
                                 }
                             }
-                        }
-                        details { class: "playback-defaults",
-                            summary { {lang.tr(Msg::PlaybackSettings)} }
-                            PlaybackSettings { lang, prefs: prefs(), on_change: set_prefs }
                         }
                     }
                     UnitLectures { course, unit: unit.clone(), current: lecture }

@@ -1,7 +1,8 @@
 //! 設定 (settings): language, appearance, the account (sign out) and what the app is (versions,
-//! licences). Playback defaults and downloads are their own components, placed here by the lead
-//! (see the marked place below).
+//! licences), with the playback defaults (`components/playback_settings.rs`: the same preference
+//! the player's own speed control changes).
 
+use crate::components::playback_settings::PlaybackSettings;
 use crate::i18n::{Lang, Msg};
 use crate::platform::{self, Appearance, Licences};
 use crate::state::{self, CurrentAppearance, CurrentSession};
@@ -14,6 +15,7 @@ pub fn Settings() -> Element {
     let appearance = use_context::<CurrentAppearance>().0;
     let session = use_context::<CurrentSession>().0;
     let mut signing_out = use_signal(|| false);
+    let mut playback = use_signal(platform::saved_playback);
     let Some(session) = session() else {
         return rsx! {};
     };
@@ -54,8 +56,16 @@ pub fn Settings() -> Element {
                     }
                 }
             }
-            // Merge point: the playback defaults (components/playback_settings.rs) and downloads
-            // (components/download_settings.rs) sections go here, each a `section` like these.
+            section { class: "settings-section",
+                PlaybackSettings {
+                    lang,
+                    prefs: playback(),
+                    on_change: move |p| {
+                        platform::save_playback(p);
+                        playback.set(p);
+                    },
+                }
+            }
             section { class: "settings-section", "aria-labelledby": "settings-account",
                 h2 { id: "settings-account", {lang.tr(Msg::Account)} }
                 dl { class: "facts",
