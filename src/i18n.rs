@@ -252,6 +252,7 @@ impl Lang {
     pub fn error(self, e: &Error) -> String {
         let msg = match e {
             Error::BadSiteUrl(_) => Msg::ErrBadSiteUrl,
+            Error::NonAsciiSiteHost => Msg::ErrNonAsciiSiteHost,
             Error::Unreachable(_) => Msg::ErrUnreachable,
             Error::NotMoodle(_) => Msg::ErrNotMoodle,
             Error::PasswordLoginDisabled => Msg::ErrPasswordLoginDisabled,
@@ -313,6 +314,7 @@ pub enum Msg {
     RecordFailed,
     SyncLocalOnly,
     ErrBadSiteUrl,
+    ErrNonAsciiSiteHost,
     ErrUnreachable,
     ErrNotMoodle,
     ErrPasswordLoginDisabled,
@@ -586,6 +588,10 @@ impl Msg {
             ErrBadSiteUrl => (
                 "サイトのアドレスが正しくありません。",
                 "That is not a valid site address.",
+            ),
+            ErrNonAsciiSiteHost => (
+                "日本語を含むドメイン名は、「xn--」で始まる形式で入力してください。",
+                "Type a domain name with non-ASCII letters in its xn-- form.",
             ),
             ErrUnreachable => (
                 "サイトに接続できません。アドレスとネットワークを確認してください。",

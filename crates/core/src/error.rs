@@ -7,6 +7,10 @@ pub enum Error {
     /// What was typed as the site address is not one.
     #[error("not a site address: {0}")]
     BadSiteUrl(String),
+    /// The site address's host name is not ASCII (a Japanese domain name): the app takes only
+    /// its `xn--` (Punycode) form.
+    #[error("the site's host name must be typed in its xn-- form")]
+    NonAsciiSiteHost,
     /// The site could not be reached (offline, refused, timed out, DNS, TLS).
     #[error("the site could not be reached: {0}")]
     Unreachable(String),
@@ -72,6 +76,9 @@ impl From<juko_moodle::Error> for Error {
             (_, e @ M::Http { .. }) => Error::Protocol(e.to_string()),
             (_, e @ M::Network { .. }) => Error::Unreachable(e.to_string()),
             (_, e @ M::Decode { .. }) => Error::Protocol(e.to_string()),
+            (_, M::BadSiteUrl(juko_moodle::SiteUrlProblem::NonAsciiHost)) => {
+                Error::NonAsciiSiteHost
+            }
             (_, M::BadSiteUrl(problem)) => Error::BadSiteUrl(problem.to_string()),
             (_, e @ M::NotMoodle { .. }) => Error::NotMoodle(e.to_string()),
             // Caught before sending: a caller's mistake, like a request the site finds invalid.

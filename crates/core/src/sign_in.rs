@@ -8,7 +8,7 @@ use juko_moodle::{Site, SiteUrl};
 /// Checks, in the order a learner can act on them: the address, that a Moodle site answers
 /// there, that it takes password sign-in from apps and is not in maintenance, the password.
 pub async fn sign_in(site_address: &str, username: &str, password: &str) -> Result<Session> {
-    let url = SiteUrl::parse(site_address).map_err(|e| Error::BadSiteUrl(e.to_string()))?;
+    let url = SiteUrl::parse(site_address).map_err(Error::from)?;
     // The address that really answers (a typed `icrweb.jp` may redirect to `https://www.…`).
     let site = Site::new(url).resolve().await?;
     let policy = site.login_policy().await?;

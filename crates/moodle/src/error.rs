@@ -215,6 +215,8 @@ pub enum SiteUrlProblem {
     UnsupportedScheme(String),
     #[error("it has no host name")]
     NoHost,
+    #[error("its host name is not ASCII: type its xn-- (Punycode) form")]
+    NonAsciiHost,
     #[error("{0}")]
     Invalid(String),
 }
