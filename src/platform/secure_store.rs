@@ -27,6 +27,10 @@ pub enum Kept {
     /// In the OS secure store.
     InSecureStore,
     /// Nowhere: this system has no secure store (see the module's note).
+    #[cfg_attr(
+        target_os = "android",
+        allow(dead_code, reason = "Android always has its Keystore")
+    )]
     NoSecureStore,
 }
 
