@@ -480,6 +480,24 @@ pub enum Msg {
     Course,
     Attachments,
     LatestNews,
+    // The player (再生)
+    PlaybackSpeed,
+    Captions,
+    KeyboardShortcuts,
+    ShortcutPlayPause,
+    ShortcutSeek5,
+    ShortcutSeek10,
+    ShortcutMute,
+    ShortcutFullscreen,
+    ShortcutCaptions,
+    ShortcutSpeed,
+    LectureEnded,
+    GoToNextLecture,
+    GoToUnitTest,
+    UnitFinished,
+    PlaybackSettings,
+    DefaultSpeed,
+    ShowCaptions,
 }
 
 impl Msg {
@@ -870,6 +888,26 @@ impl Msg {
             Course => ("コース", "Course"),
             Attachments => ("添付ファイル", "Attachments"),
             LatestNews => ("最新のお知らせ", "Latest announcement"),
+            PlaybackSpeed => ("再生速度", "Playback speed"),
+            Captions => ("字幕", "Captions"),
+            KeyboardShortcuts => ("キーボード操作", "Keyboard shortcuts"),
+            ShortcutPlayPause => ("再生／一時停止", "Play / pause"),
+            ShortcutSeek5 => ("5秒戻る／5秒進む", "Back / forward 5 seconds"),
+            ShortcutSeek10 => ("10秒戻る／10秒進む", "Back / forward 10 seconds"),
+            ShortcutMute => ("消音／消音解除", "Mute / unmute"),
+            ShortcutFullscreen => ("全画面表示", "Full screen"),
+            ShortcutCaptions => ("字幕の表示／非表示", "Captions on / off"),
+            ShortcutSpeed => ("再生速度を下げる／上げる", "Slower / faster"),
+            LectureEnded => ("講義の再生が終わりました", "This lecture has finished"),
+            GoToNextLecture => ("次の講義を再生", "Play the next lecture"),
+            GoToUnitTest => ("講座の確認テストへ", "Go to the unit's test"),
+            UnitFinished => (
+                "この講座の講義はこれで最後です。",
+                "That was the last lecture of this unit.",
+            ),
+            PlaybackSettings => ("再生の設定", "Playback settings"),
+            DefaultSpeed => ("標準の再生速度", "Default playback speed"),
+            ShowCaptions => ("字幕を表示する", "Show captions"),
         }
     }
 }

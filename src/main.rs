@@ -27,6 +27,8 @@ use route::Route;
 const STYLE: &str = include_str!("../assets/main.css");
 
 fn main() {
+    #[cfg(all(feature = "desktop", not(feature = "web"), target_os = "linux"))]
+    platform::webview_desktop::prepare_webkit();
     #[cfg(all(feature = "desktop", not(feature = "web")))]
     {
         let config = dioxus::desktop::Config::new().with_menu(None).with_window(
@@ -46,7 +48,8 @@ fn main() {
     }
     #[cfg(feature = "web")]
     std::panic::set_hook(Box::new(|info| {
-        // The release build aborts on panic with only "unreachable" in the console: say why.
+        // The release build aborts on panic with only "unreachable" in the console: say why
+        // (the message only: the bundle is built without panic locations, see xtask's web.rs).
         web_sys::console::error_1(&format!("juko panicked: {info}").into());
     }));
     #[cfg(not(all(feature = "desktop", not(feature = "web"))))]

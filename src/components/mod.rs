@@ -5,6 +5,8 @@ pub mod feedback;
 pub mod freshness;
 pub mod join;
 pub mod news;
+pub mod playback;
+pub mod playback_settings;
 pub mod player;
 pub mod quiz;
 pub mod sign_out;

@@ -42,6 +42,17 @@ pub use headless::*;
 
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
+// Also in the featureless test build: CI's unit tests run without `desktop`.
+#[cfg(all(
+    target_os = "linux",
+    not(feature = "web"),
+    any(test, feature = "desktop")
+))]
+pub mod webview_desktop;
+
+// The player's preferences and caption sources.
+mod playback;
+pub use playback::{caption_src, save_playback, saved_playback};
 
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.

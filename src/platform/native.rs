@@ -3,7 +3,7 @@
 //! system has no secure store (a Linux session without a Secret Service) does the token stay in
 //! that file, readable by the learner's account only, and the app says so in its log.
 
-use super::dirs::data_dir;
+pub(super) use super::dirs::data_dir;
 use super::secure_store::{self, Kept};
 use crate::i18n::Lang;
 use juko_core::{Error, Result, SavedSession, SessionStore};
@@ -94,7 +94,7 @@ impl SessionStore for PlatformSessionStore {
 }
 
 /// Writes a file only the learner's account can read, atomically (a crash leaves the old one).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -10,7 +10,7 @@ use juko_core::{Error, Result, SavedSession, SessionStore};
 const SESSION_KEY: &str = "juko.session";
 const LANG_KEY: &str = "juko.lang";
 
-fn storage() -> Option<web_sys::Storage> {
+pub(super) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

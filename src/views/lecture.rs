@@ -1,9 +1,12 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
 use crate::components::feedback::{ErrorPanel, ProgressBar};
+use crate::components::playback::PlaybackPrefs;
+use crate::components::playback_settings::PlaybackSettings;
 use crate::components::player::{Playable, Player};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
@@ -11,7 +14,10 @@ use dioxus::prelude::*;
 use juko_core::Session;
 use juko_core::catalog::Item;
 use juko_core::store::SiteAction;
-use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, format_duration};
+use juko_model::{
+    ActivityKind, CaptionTrack, CourseContents, CourseId, Lecture, LectureId, LectureKind,
+    format_duration,
+};
 
 #[component]
 pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
@@ -48,6 +54,46 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         }
     }));
 
+    // The learner's speed and captions choice: one for every lecture, kept on the device.
+    let mut prefs = use_signal(platform::saved_playback);
+    let set_prefs = move |p: PlaybackPrefs| {
+        prefs.set(p);
+        platform::save_playback(p);
+    };
+    // The lecture's caption tracks, each at a `src` the video can load (see
+    // `platform::caption_src`); the lecture plays at once and its captions join when ready.
+    let tracks: Vec<CaptionTrack> = found
+        .and_then(|l| l.media.as_ref())
+        .map(|m| m.captions.clone())
+        .unwrap_or_default();
+    // (listed tracks, ready tracks): ready ones show only with the lecture they were made for.
+    let mut captions = use_signal(|| (Vec::<CaptionTrack>::new(), Vec::<CaptionTrack>::new()));
+    use_effect(use_reactive!(|tracks| {
+        let Some(session) = session.peek().clone() else {
+            return;
+        };
+        spawn(async move {
+            let mut ready = Vec::with_capacity(tracks.len());
+            for track in &tracks {
+                if let Some(src) = platform::caption_src(&session, track).await {
+                    ready.push(CaptionTrack {
+                        url: src,
+                        ..track.clone()
+                    });
+                }
+            }
+            captions.set((tracks, ready));
+        });
+    }));
+    let ready = {
+        let (listed, ready) = &*captions.read();
+        if *listed == tracks {
+            ready.clone()
+        } else {
+            Vec::new()
+        }
+    };
+
     let body = contents.render(lang, &course, |kept| {
         match kept.value.lecture(lecture) {
             None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
@@ -55,12 +101,17 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                 let (prev, next) = neighbours(&kept.value, lecture);
                 let playable = playable(session.peek().as_ref(), l);
                 let recorded = l.clone();
+                let after = up_next(&kept.value, lecture);
                 rsx! {
                     Player {
                         key: "{l.id}",
                         lang,
                         playable,
                         on_ready: move |_| recording::start(course, recorded.clone()),
+                        captions: ready.clone(),
+                        prefs: prefs(),
+                        on_prefs: set_prefs,
+                        up_next: rsx! { UpNextOffer { course, next: after } },
                     }
                     LectureProgressLine { lecture: l.clone() }
                     div { class: "lecture-details",
@@ -97,6 +148,10 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                                 }
                             }
                         }
+                        details { class: "playback-defaults",
+                            summary { {lang.tr(Msg::PlaybackSettings)} }
+                            PlaybackSettings { lang, prefs: prefs(), on_change: set_prefs }
+                        }
                     }
                 }
             }
@@ -122,6 +177,69 @@ fn playable(session: Option<&Session>, lecture: &Lecture) -> Playable {
     session
         .stream_url(media)
         .map_or(Playable::Nothing, Playable::Stream)
+}
+
+/// What follows a lecture once it has played to its end.
+#[derive(Clone, Debug, PartialEq)]
+enum UpNext {
+    /// The unit's next open lecture.
+    Lecture(LectureId, String),
+    /// The last lecture of the unit was played: its test, open to the learner.
+    Test(LectureId, String),
+    /// Nothing more in the unit: back to the course.
+    Course,
+}
+
+/// The next open lecture of the same unit; after the unit's last, its test when there is one
+/// the learner may open; else the course.
+fn up_next(contents: &CourseContents, id: LectureId) -> UpNext {
+    let Some((unit, _)) = contents.lecture(id) else {
+        return UpNext::Course;
+    };
+    let after = unit.lectures.iter().skip_while(|l| l.id != id).skip(1);
+    if let Some(next) = after.clone().find(|l| l.locked_reason.is_none()) {
+        return UpNext::Lecture(next.id, next.title.clone());
+    }
+    unit.activities
+        .iter()
+        .find(|a| a.kind == ActivityKind::Quiz && a.locked_reason.is_none())
+        .map_or(UpNext::Course, |quiz| {
+            UpNext::Test(quiz.id, quiz.name.clone())
+        })
+}
+
+/// The offer at the end of a lecture: its title and one button, which takes the keyboard's
+/// focus as it appears (a screen reader reads it; Enter or Space follows it).
+#[component]
+fn UpNextOffer(course: CourseId, next: UpNext) -> Element {
+    let lang = state::use_lang();
+    // One link for the three cases: (what is next, where, the button's words).
+    let (title, to, action) = match next {
+        UpNext::Lecture(lecture, title) => (
+            format!("{}: {title}", lang.tr(Msg::NextLecture)),
+            Route::LectureView { course, lecture },
+            Msg::GoToNextLecture,
+        ),
+        UpNext::Test(quiz, name) => (
+            format!("{} {name}", lang.tr(Msg::UnitFinished)),
+            Route::QuizView { course, quiz },
+            Msg::GoToUnitTest,
+        ),
+        UpNext::Course => (
+            lang.tr(Msg::UnitFinished).to_owned(),
+            Route::CourseView { course },
+            Msg::BackToCourse,
+        ),
+    };
+    rsx! {
+        p { class: "up-next-title", "{title}" }
+        Link { class: "button primary", "data-testid": "up-next-go", to,
+            onmounted: |e: MountedEvent| async move {
+                let _ = e.set_focus(true).await;
+            },
+            {lang.tr(action)}
+        }
+    }
 }
 
 /// The lectures before and after `id` in course order, skipping locked ones.
@@ -151,5 +269,86 @@ fn LectureProgressLine(lecture: Lecture) -> Element {
                 span { class: "done-mark", "data-testid": "lecture-complete", "✓ " {lang.tr(Msg::Completed)} }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_model::{Activity, Unit, UnitId};
+
+    fn lecture(id: i64, locked: bool) -> Lecture {
+        Lecture {
+            id: LectureId(id),
+            instance: id,
+            kind: LectureKind::File,
+            title: format!("L{id}"),
+            lecturer: None,
+            duration_secs: None,
+            description: Vec::new(),
+            media: None,
+            locked_reason: locked.then(String::new),
+            completed: false,
+            manual_completion: false,
+        }
+    }
+
+    fn unit(id: i64, lectures: Vec<Lecture>, activities: Vec<Activity>) -> Unit {
+        Unit {
+            id: UnitId(id),
+            number: id as u32,
+            name: format!("U{id}"),
+            summary_html: String::new(),
+            locked_reason: None,
+            lectures,
+            activities,
+        }
+    }
+
+    fn activity(id: i64, kind: ActivityKind, locked: bool) -> Activity {
+        Activity {
+            id: LectureId(id),
+            name: format!("A{id}"),
+            kind,
+            locked_reason: locked.then(String::new),
+            completed: None,
+        }
+    }
+
+    #[test]
+    fn the_next_lecture_then_the_units_test_then_the_course() {
+        let contents = CourseContents {
+            course_id: CourseId(1),
+            units: vec![
+                unit(
+                    1,
+                    vec![lecture(1, false), lecture(2, true), lecture(3, false)],
+                    vec![
+                        activity(90, ActivityKind::Certificate, false),
+                        activity(91, ActivityKind::Quiz, false),
+                    ],
+                ),
+                unit(
+                    2,
+                    vec![lecture(4, false)],
+                    vec![activity(92, ActivityKind::Quiz, true)],
+                ),
+                unit(3, vec![lecture(5, false)], vec![]),
+            ],
+        };
+        let next = |id| up_next(&contents, LectureId(id));
+        assert_eq!(
+            next(1),
+            UpNext::Lecture(LectureId(3), "L3".into()),
+            "a locked one is skipped"
+        );
+        assert_eq!(next(3), UpNext::Test(LectureId(91), "A91".into()));
+        assert_eq!(next(4), UpNext::Course, "a locked test is not offered");
+        assert_eq!(
+            next(5),
+            UpNext::Course,
+            "no next unit's lecture: the unit ends"
+        );
+        assert_eq!(next(99), UpNext::Course);
     }
 }

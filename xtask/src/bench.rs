@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -13,17 +12,16 @@ use serde_json::Value;
 
 use crate::server::{self, DemoServer};
 use crate::util::{self, median, note, output, step};
-use crate::{desktop, install, web};
+use crate::{bench_desktop, install, web};
 
-/// Browser runs (each with a fresh profile) and desktop starts measured.
+/// Browser runs measured, each with a fresh profile.
 const RUNS: usize = 7;
-const DESKTOP_RUNS: usize = 5;
 
 pub(crate) fn run() -> Result<()> {
     let mut md = String::new();
     let web = web::build()?;
     let server_bin = server::build(true)?;
-    let app = desktop::build(true)?;
+    let apps = bench_desktop::build()?;
 
     writeln!(md, "# Benchmarks\n")?;
     writeln!(
@@ -86,8 +84,8 @@ pub(crate) fn run() -> Result<()> {
     writeln!(md)?;
     bytes_per_screen(&mut md, &browser)?;
 
-    // 3. Desktop.
-    desktop_section(&mut md, &app, &server_bin)?;
+    // 3. Desktop, beside the hello app.
+    bench_desktop::write_section(&mut md, &apps, &server_bin)?;
 
     // 4. Throughput.
     writeln!(
@@ -214,18 +212,6 @@ fn machine(md: &mut String) -> Result<()> {
             })
         })
         .unwrap_or(0);
-    let git = |args: &[&str]| {
-        output(Command::new("git").args(args).current_dir(util::root())).unwrap_or_default()
-    };
-    let commit = git(&["rev-parse", "--short=12", "HEAD"]);
-    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"])
-        .trim()
-        .is_empty()
-    {
-        ""
-    } else {
-        " (with uncommitted changes)"
-    };
     let os = std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|s| {
@@ -241,7 +227,7 @@ fn machine(md: &mut String) -> Result<()> {
         "- machine: {nproc} × {cpu}, {:.0} GiB RAM, {os}",
         mem as f64 / 1024.0 / 1024.0
     )?;
-    writeln!(md, "- commit: {}{dirty}", commit.trim())?;
+    writeln!(md, "- commit: {}", commit())?;
     writeln!(md, "- browser: {}", chromium.trim())?;
     writeln!(
         md,
@@ -255,8 +241,25 @@ fn machine(md: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// The commit measured, `(with uncommitted changes)` when the tree differs from it.
+pub(crate) fn commit() -> String {
+    let git = |args: &[&str]| {
+        output(Command::new("git").args(args).current_dir(util::root())).unwrap_or_default()
+    };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]);
+    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"])
+        .trim()
+        .is_empty()
+    {
+        ""
+    } else {
+        " (with uncommitted changes)"
+    };
+    format!("{}{dirty}", commit.trim())
+}
+
 /// Share of all CPU time that was not idle over one second, from /proc/stat.
-fn cpu_busy() -> Option<f64> {
+pub(crate) fn cpu_busy() -> Option<f64> {
     let sample = || -> Option<(u64, u64)> {
         let stat = std::fs::read_to_string("/proc/stat").ok()?;
         let v: Vec<u64> = stat
@@ -303,135 +306,6 @@ fn browser_timing(srv: &DemoServer) -> Result<Value> {
         .find_map(|l| l.strip_prefix("BENCH_RESULT "))
         .context("bench.mjs printed no BENCH_RESULT")?;
     Ok(serde_json::from_str(json)?)
-}
-
-/// First frame over several cold starts (each with fresh XDG dirs: no WebKit cache, no session) and
-/// memory of the app and its WebKit processes while it shows the course list.
-fn desktop_section(md: &mut String, app: &Path, server_bin: &Path) -> Result<()> {
-    step(&format!(
-        "desktop: first frame and memory ({DESKTOP_RUNS} first launches, {DESKTOP_RUNS} later launches)"
-    ));
-    let x = desktop::start_xvfb()?;
-    let srv = server::start_throwaway(server_bin, "bench-desktop", false)?;
-    let (mut cold, mut warm) = (Vec::new(), Vec::new());
-    let mut mem: Vec<Vec<(String, u64, u64)>> = Vec::new();
-    let mut errors = Vec::new();
-    // One unmeasured start first (page cache, fontconfig cache), then first launches (empty XDG
-    // dirs), then later launches reusing the last one's dirs (WebKit caches warm, session kept).
-    for i in 0..=2 * DESKTOP_RUNS {
-        let fresh = i <= DESKTOP_RUNS;
-        let mut sample = Vec::new();
-        let r = desktop::self_test(
-            app,
-            &x.display,
-            &srv.url,
-            "bench-desktop",
-            if fresh {
-                desktop::Profile::Fresh
-            } else {
-                desktop::Profile::KeptFrom("bench-desktop")
-            },
-            |pid, ok| {
-                if ok && fresh {
-                    // Let the course list settle (layout, images) within the app's linger time.
-                    std::thread::sleep(Duration::from_millis(1500));
-                    for p in std::iter::once(pid).chain(util::descendants(pid)) {
-                        sample.extend(desktop::memory_kib(p));
-                    }
-                }
-            },
-        );
-        match r {
-            Ok(r) => {
-                if i > 0 {
-                    if let Some(ff) = r.first_frame_epoch_ms {
-                        let ms = ff.saturating_sub(r.spawned_epoch_ms) as f64;
-                        if fresh {
-                            cold.push(ms);
-                        } else {
-                            warm.push(ms);
-                        }
-                    }
-                    if !sample.is_empty() {
-                        mem.push(sample);
-                    }
-                }
-                if r.ok_line.is_none() {
-                    errors.push(r.fail_line.unwrap_or_else(|| "no SELFTEST line".into()));
-                }
-            }
-            Err(e) => errors.push(format!("{e:#}")),
-        }
-    }
-    srv.stop();
-    drop(x);
-
-    writeln!(md, "## Desktop app (release build, Xvfb 1280×800)\n")?;
-    writeln!(
-        md,
-        "Process start (spawn) → the app's `FIRST_FRAME` line (the animation frame after the root mounted), after one unmeasured start.\n"
-    )?;
-    for (label, v) in [
-        (
-            "first launch (empty XDG dirs: no WebKit cache, no session)",
-            &cold,
-        ),
-        (
-            "later launch (the previous run's XDG dirs: caches warm, session kept)",
-            &warm,
-        ),
-    ] {
-        if v.is_empty() {
-            writeln!(md, "- {label}: not measured (no `FIRST_FRAME` line)")?;
-        } else {
-            writeln!(
-                md,
-                "- {label}: median {:.0} ms, {:.0}–{:.0} ms over {} starts",
-                median(v.clone()),
-                min(v),
-                max(v),
-                v.len()
-            )?;
-        }
-    }
-    writeln!(md)?;
-    if let Some(last) = mem.last() {
-        let mib = |kib: u64| kib as f64 / 1024.0;
-        let rss: Vec<f64> = mem
-            .iter()
-            .map(|s| mib(s.iter().map(|p| p.1).sum()))
-            .collect();
-        let pss: Vec<f64> = mem
-            .iter()
-            .map(|s| mib(s.iter().map(|p| p.2).sum()))
-            .collect();
-        writeln!(
-            md,
-            "Memory of the app and its WebKit processes (from /proc: VmRSS, smaps_rollup Pss), first launches, signed in on the course list 1.5 s after `SELFTEST ok`: total RSS median {:.0} MiB, total PSS median {:.0} MiB over {} runs. Last run:\n",
-            median(rss.clone()),
-            median(pss.clone()),
-            rss.len()
-        )?;
-        writeln!(md, "| process | RSS | PSS |\n|---|---:|---:|")?;
-        for (comm, rss, pss) in last {
-            writeln!(
-                md,
-                "| {comm} | {:.0} MiB | {:.0} MiB |",
-                mib(*rss),
-                mib(*pss)
-            )?;
-        }
-        writeln!(md)?;
-    } else {
-        writeln!(
-            md,
-            "Memory: not measured (the self-test never reached the course list).\n"
-        )?;
-    }
-    if !errors.is_empty() {
-        writeln!(md, "Runs with problems: {}\n", errors.join("; "))?;
-    }
-    Ok(())
 }
 
 /// Requests/s for `core_course_get_contents` with wrk (Debian), after checking that the request

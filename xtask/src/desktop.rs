@@ -18,28 +18,37 @@ use crate::util::{self, Guard, note, run, step};
 /// Builds the desktop app and returns a private copy of the binary (target/ is shared, and
 /// `cargo test --workspace` writes a featureless `juko` to the same path).
 pub(crate) fn build(release: bool) -> Result<PathBuf> {
+    let mut bins = build_bins(release, &["juko"])?;
+    Ok(bins.remove(0))
+}
+
+/// Builds `bins` of the juko package with `--features desktop` in one cargo run (so they share
+/// one set of dependency builds) and returns private copies, in the same order.
+pub(crate) fn build_bins(release: bool, bins: &[&str]) -> Result<Vec<PathBuf>> {
     install::apt(install::DESKTOP)?;
     step(&format!(
-        "build the desktop app (--features desktop, {})",
-        if release { "release" } else { "dev profile" }
+        "build the desktop app (--features desktop, {}): {}",
+        if release { "release" } else { "dev profile" },
+        bins.join(", ")
     ));
     let mut cmd = util::cargo();
-    cmd.args([
-        "build",
-        "-p",
-        "juko",
-        "--bin",
-        "juko",
-        "--features",
-        "desktop",
-    ]);
+    cmd.args(["build", "-p", "juko", "--features", "desktop"]);
+    for bin in bins {
+        cmd.args(["--bin", bin]);
+    }
     if release {
         cmd.arg("--release");
     }
     run(&mut cmd)?;
     let profile = if release { "release" } else { "debug" };
-    let built = util::target_dir().join(profile).join("juko");
-    util::install_binary(&built, &format!("juko-desktop-{profile}"))
+    bins.iter()
+        .map(|bin| {
+            let built = util::target_dir().join(profile).join(bin);
+            // `juko` keeps the name it always had: the smoke test's logs and PSS tables say it.
+            let name = if *bin == "juko" { "juko-desktop" } else { bin };
+            util::install_binary(&built, &format!("{name}-{profile}"))
+        })
+        .collect()
 }
 
 /// `cargo xtask desktop [--site URL]`: the app on this machine's display, against `site` or an
@@ -219,6 +228,19 @@ pub(crate) fn self_test(
     site: &str,
     name: &str,
     profile: Profile<'_>,
+    at_result: impl FnMut(u32, bool),
+) -> Result<SelfTest> {
+    self_test_with_env(app, display, site, name, profile, &[], at_result)
+}
+
+/// [`self_test`] with `extra` environment for the app.
+pub(crate) fn self_test_with_env(
+    app: &Path,
+    display: &str,
+    site: &str,
+    name: &str,
+    profile: Profile<'_>,
+    extra: &[(&str, &str)],
     mut at_result: impl FnMut(u32, bool),
 ) -> Result<SelfTest> {
     let (xdg_name, fresh) = match profile {
@@ -227,14 +249,9 @@ pub(crate) fn self_test(
     };
     let xdg = util::run_dir().join(format!("{xdg_name}-xdg"));
     let linger = LINGER_MS.to_string();
-    let launched = launch_self_test(
-        app,
-        display,
-        site,
-        (&xdg, fresh),
-        name,
-        &[("JUKO_SELFTEST_LINGER_MS", &linger)],
-    )?;
+    let mut env = vec![("JUKO_SELFTEST_LINGER_MS", linger.as_str())];
+    env.extend_from_slice(extra);
+    let launched = launch_self_test(app, display, site, (&xdg, fresh), name, &env)?;
     let (mut guard, rx, spawned_epoch_ms) =
         (launched.guard, launched.lines, launched.spawned_epoch_ms);
     let log = launched.log;

@@ -55,6 +55,9 @@ const TEST_FILES: &[&str] = &[
     "sw.test.mjs",
     "offline.test.mjs",
     "layout.test.mjs",
+    // The learner's player (speed, captions, shortcuts, wake lock, next lecture) on a phone as
+    // learner2 and on a desktop as learner1, after the tests that watch learner1's lectures.
+    "player.test.mjs",
 ];
 
 /// Runs the browser tests against a fresh server. Needs dist/ (the web build).

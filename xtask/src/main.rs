@@ -4,6 +4,7 @@
 //! installing, and every process started here is stopped by its pid, on failure too.
 
 mod bench;
+mod bench_desktop;
 mod desktop;
 mod desktop_history;
 mod e2e;
@@ -34,6 +35,7 @@ commands:
                          stand-in C headers), unit and tidy tests,
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
+  bench desktop          only the desktop section (Juko beside a hello app), replaced in place
   web                    only build the web app into dist/
   e2e                    only the browser end-to-end test (builds what it needs)
   desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)"
@@ -102,10 +104,11 @@ fn run(args: Vec<String>) -> Result<()> {
             only_flags(rest, &[])?;
             test::run()
         }
-        "bench" => {
-            only_flags(rest, &[])?;
-            bench::run()
-        }
+        "bench" => match rest {
+            [] => bench::run(),
+            [section] if section == "desktop" => bench_desktop::run_only(),
+            _ => bail!("unknown arguments {rest:?}\n\n{}", usage()),
+        },
         "web" => {
             only_flags(rest, &[])?;
             web::build().map(drop)

@@ -483,6 +483,9 @@ const INVISIBLE_ATTRS: &[&str] = &[
     "controls",
     "muted",
     "playsinline",
+    // The player's (iOS before 10 reads the prefixed one; a `<track>`'s kind).
+    "webkit-playsinline",
+    "kind",
     "autoplay",
     "crossorigin",
     "tabindex",

@@ -262,6 +262,43 @@ mod tests {
         assert_eq!(run(&steps), ["P(0,1)", "@1", "P(1,2)", "@2"]);
     }
 
+    /// The player's speed control (0.75–2×): at 2× a throttled page (timeupdate every 1.5 s)
+    /// advances 3 s of media per report. That is watching, not a jump, because the step allowed
+    /// scales with the rate the player reports; at 1× the same step would be a jump.
+    #[test]
+    fn fast_playback_with_sparse_reports_is_one_watched_stretch() {
+        let feed = |rate: f64| {
+            let mut r = Recorder::new(LectureId(1));
+            let mut out = Vec::new();
+            let mut step = |kind, time, playing, now| {
+                let e = PlayerEvent {
+                    kind,
+                    time,
+                    rate,
+                    playing,
+                };
+                out.extend(r.on(e, now));
+            };
+            step(Play, 0.0, true, 0);
+            for k in 1..=4 {
+                step(TimeUpdate, 3.0 * k as f64, true, 1_500 * k);
+            }
+            step(Pause, 12.0, false, 6_100);
+            out.into_iter()
+                .filter_map(|e| match e.kind {
+                    ProgressKind::Played(i) => Some((i.from, i.to)),
+                    ProgressKind::Position(_) => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(feed(2.0), [(0.0, 12.0)]);
+        let at_normal_speed = feed(1.0);
+        assert!(
+            !at_normal_speed.contains(&(0.0, 12.0)),
+            "rate matters: {at_normal_speed:?}"
+        );
+    }
+
     #[test]
     fn a_jump_right_before_a_pause_or_the_end_is_not_watching() {
         let mut steps = vec![(Play, 0.0, true, 0)];

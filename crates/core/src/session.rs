@@ -89,6 +89,13 @@ impl Session {
         Ok(self.remote.certificate_pdf(pdf_url).await?)
     }
 
+    /// A caption track's WebVTT text, fetched by the app (not by the video element): the
+    /// player hands it to the page as a `data:` URL, so no origin or CORS rule stands between
+    /// the site and a desktop or phone webview.
+    pub async fn caption_text(&self, track: &juko_model::CaptionTrack) -> Result<String> {
+        Ok(self.remote.caption_text(track).await?)
+    }
+
     /// Tells the site the learner opened a course (Moodle's course log and "recent courses").
     pub async fn record_course_view(&self, course: CourseId) -> Result<()> {
         Ok(self.remote.view_course(course, None).await?)
@@ -125,6 +132,7 @@ impl Session {
             mime_type: String::new(),
             size_bytes: 0,
             external: false,
+            captions: Vec::new(),
         };
         self.stream_url(&file)
     }
@@ -348,6 +356,7 @@ mod tests {
             mime_type: "video/mp4".into(),
             size_bytes: 1,
             external: false,
+            captions: Vec::new(),
         };
         let url = session.stream_url(&media).expect("a web address");
         assert!(url.ends_with(&format!("token={}", s.token)), "{url}");
@@ -362,6 +371,7 @@ mod tests {
             mime_type: "video/mp4".into(),
             size_bytes: 1,
             external: true,
+            captions: Vec::new(),
         };
         assert_eq!(session.stream_url(&media("javascript:alert(1)")), None);
         assert_eq!(session.stream_url(&media("data:video/mp4,AAAA")), None);

@@ -51,6 +51,7 @@ impl AppState {
         let media = MediaStore::new(config.media_dir.clone());
         let clips = Clips::prepare(&media, config.media).await?;
         let news_files = seed::news::NewsFiles::store(&media)?;
+        let captions = seed::captions::CaptionFiles::store(&media, &clips)?;
         let clock = Clock::default();
         let (cost, now) = (config.password_cost, clock.now());
         let extension = config.progress_extension;
@@ -64,6 +65,7 @@ impl AppState {
                     tracing::info!("seeded the demo site");
                 }
                 seed::add_news(conn, &news_files, now)?;
+                seed::captions::add_captions(conn, &captions, now)?;
                 db::set_lecture_completion(conn, extension)?;
                 Ok(db::progress_epoch(conn)?)
             })

@@ -116,6 +116,10 @@ pub struct Media {
     pub size_bytes: u64,
     /// True when the URL points off the site (no credentials to add).
     pub external: bool,
+    /// The video's caption tracks (WebVTT files beside it on the site); none in copies kept
+    /// before captions were read.
+    #[serde(default)]
+    pub captions: Vec<crate::CaptionTrack>,
 }
 
 /// Anything in a unit that is not a lecture.

@@ -5,6 +5,8 @@
 //! Names follow DESIGN.md's concept table: Course (コース), Unit (講座), Lecture (講義).
 
 mod catalog;
+// Captions (字幕) of a lecture's video.
+mod captions;
 // certificates (修了証).
 mod certificate;
 mod ids;
@@ -14,6 +16,7 @@ mod progress;
 mod quiz;
 mod site;
 
+pub use captions::{CaptionProblem, CaptionTrack, choose_caption, count_cues};
 pub use catalog::{
     Activity, ActivityKind, Course, CourseContents, Lecture, LectureKind, Media, Unit,
 };

@@ -419,6 +419,29 @@ impl Session {
             .map_err(|e| self.scrub(e))
     }
 
+    /// A caption track's WebVTT text (`Media::captions`), fetched with the token: only files of
+    /// this site, so the token never goes elsewhere.
+    pub async fn caption_text(&self, track: &juko_model::CaptionTrack) -> Result<String> {
+        let what = crate::captions::CAPTION_FILE;
+        let site = &self.inner.site;
+        let token = &self.inner.token;
+        let url = track.url.trim().replace("&amp;", "&");
+        let url = crate::files::with_token(&site.inner.url, token, &url)
+            .or_else(|| {
+                (site.inner.wwwroot.get())
+                    .and_then(|root| crate::files::with_token(root, token, &url))
+            })
+            .ok_or_else(|| Error::Decode {
+                function: what.to_owned(),
+                problem: crate::DecodeProblem::Shape("not this site's file".to_owned()),
+            })?;
+        let answer = site.send(what, site.inner.http.get(url)).await;
+        answer
+            .and_then(|a| a.success(what))
+            .and_then(crate::captions::read_vtt)
+            .map_err(|e| self.scrub(e))
+    }
+
     async fn status(&self, (function, params): (&str, Params)) -> Result<()> {
         let body = self.post(function, &params).await?;
         decode::status(function, &body).map_err(|e| self.scrub(e))

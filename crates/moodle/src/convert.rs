@@ -262,7 +262,9 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
         duration_secs: described.duration_secs,
         description: described.text,
         // A locked module's contents are withheld anyway; never hand out media for one.
-        media: media.filter(|_| locked_reason.is_none()),
+        media: media
+            .filter(|_| locked_reason.is_none())
+            .map(|media| with_captions(media, m)),
         locked_reason,
         completed: is_complete(m),
         manual_completion: m.completion.is_some_and(|c| c.0 == 1),
@@ -270,6 +272,14 @@ fn lecture(m: &wire::Module) -> Option<model::Lecture> {
 }
 
 type Detected = (LectureKind, Option<Media>);
+
+/// A site video with the WebVTT files beside it in the module (see `captions`).
+fn with_captions(mut media: Media, m: &wire::Module) -> Media {
+    if !media.external {
+        media.captions = crate::captions::tracks(&m.contents);
+    }
+    media
+}
 
 fn resource_video(m: &wire::Module) -> Option<Detected> {
     let main = m.contents.first();
@@ -325,6 +335,7 @@ fn url_link(m: &wire::Module) -> Option<Detected> {
         mime_type: String::new(),
         size_bytes: 0,
         external: true,
+        captions: Vec::new(),
     });
     Some((LectureKind::Link, media))
 }
@@ -340,6 +351,7 @@ fn file_media(c: &wire::Content, mime: String) -> Option<Media> {
             .and_then(|s| u64::try_from(s.0).ok())
             .unwrap_or(0),
         external: false,
+        captions: Vec::new(),
     })
 }
 

@@ -14,6 +14,7 @@
 //! (`§4.2`) point there.
 
 // certificates (修了証).
+mod captions;
 mod certificates;
 mod convert;
 pub mod decode;

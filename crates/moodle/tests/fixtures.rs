@@ -495,6 +495,7 @@ fn course_contents() {
             mime_type: "video/mp4".into(),
             size_bytes: 187654321,
             external: false,
+            captions: Vec::new(),
         })
     );
 
@@ -532,6 +533,7 @@ fn course_contents() {
             mime_type: String::new(),
             size_bytes: 0,
             external: true,
+            captions: Vec::new(),
         })
     );
 
@@ -1500,4 +1502,120 @@ fn popup_notifications_and_messages_read_the_same() {
     let mut read = sample_json("core_message_get_messages.json");
     read["messages"][0]["timeread"] = json!(1_736_040_000);
     assert!(decode::message_notifications(&bytes(&read)).unwrap()[0].read);
+}
+
+/// A content entry as `core_course_get_contents` lists a module's extra file.
+fn file_entry(contextid: i64, area: &str, filename: &str, mimetype: Option<&str>) -> Value {
+    let mut entry = json!({
+        "type": "file",
+        "filename": filename,
+        "filepath": "/",
+        "filesize": 120,
+        "fileurl": format!("https://icrweb.example.jp/webservice/pluginfile.php/{contextid}/{area}/content/3/{filename}?forcedownload=1"),
+        "timecreated": 1700000000,
+        "timemodified": 1700000000,
+        "sortorder": 0,
+        "isexternalfile": false,
+    });
+    if let Some(m) = mimetype {
+        entry["mimetype"] = json!(m);
+    }
+    entry
+}
+
+/// Captions (docs/captions.md): WebVTT files beside the video in a resource or a page, the
+/// language from `{name}.{lang}.vtt`, Japanese when untagged; other files are not captions,
+/// and the video stays the media.
+#[test]
+fn caption_tracks_beside_the_video() {
+    let mut sections = contents_sample();
+    for section in sections.iter_mut() {
+        for m in section["modules"].as_array_mut().unwrap() {
+            let id = m["id"].as_i64();
+            let contents = m["contents"].as_array_mut();
+            match id {
+                Some(310) => {
+                    let contents = contents.unwrap();
+                    contents.push(file_entry(
+                        1620,
+                        "mod_resource",
+                        "lecture01.ja.vtt",
+                        Some("text/vtt"),
+                    ));
+                    contents.push(file_entry(
+                        1620,
+                        "mod_resource",
+                        "lecture01.en.vtt",
+                        Some("text/vtt"),
+                    ));
+                    contents.push(file_entry(
+                        1620,
+                        "mod_resource",
+                        "slides.pdf",
+                        Some("application/pdf"),
+                    ));
+                }
+                Some(311) => {
+                    // A page: the type left out, the name tells; no language tag.
+                    let contents = contents.unwrap();
+                    contents.insert(0, file_entry(1621, "mod_page", "supplement.vtt", None));
+                    contents.push(file_entry(1621, "mod_page", "bad.vtt", Some("text/vtt")));
+                    let last = contents.last_mut().unwrap();
+                    last["fileurl"] = json!("javascript:alert(1)");
+                }
+                _ => {}
+            }
+        }
+    }
+    let contents = decode_sections(&sections);
+    let media = |id| {
+        contents
+            .lecture(LectureId(id))
+            .unwrap()
+            .1
+            .media
+            .clone()
+            .unwrap()
+    };
+    let resource = media(310);
+    assert_eq!(resource.mime_type, "video/mp4");
+    assert!(resource.url.ends_with("lecture01.mp4?forcedownload=1"));
+    let tracks: Vec<_> = resource
+        .captions
+        .iter()
+        .map(|t| {
+            (
+                t.language.as_str(),
+                t.label.as_str(),
+                t.url.rsplit('/').next().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tracks,
+        [
+            ("ja", "日本語", "lecture01.ja.vtt?forcedownload=1"),
+            ("en", "English", "lecture01.en.vtt?forcedownload=1"),
+        ]
+    );
+    let page = media(311);
+    assert!(
+        page.url.ends_with("supplement.mp4?forcedownload=1"),
+        "{}",
+        page.url
+    );
+    assert_eq!(page.captions.len(), 1, "only web addresses are tracks");
+    assert_eq!(page.captions[0].language, "ja");
+    assert!(
+        page.captions[0]
+            .url
+            .contains("/mod_page/content/3/supplement.vtt")
+    );
+    // An external link has no site files, so no captions.
+    assert!(media(312).captions.is_empty());
+    // A kept copy from before captions (no `captions` field) still loads.
+    let mut kept = serde_json::to_value(&resource).unwrap();
+    kept.as_object_mut().unwrap().remove("captions");
+    let old: Media = serde_json::from_value(kept).unwrap();
+    assert!(old.captions.is_empty());
 }

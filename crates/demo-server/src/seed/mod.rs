@@ -1,6 +1,7 @@
 //! The demo site's content: learners, courses built from the seeds, and their lecture clips.
 
 mod build;
+pub(crate) mod captions;
 pub(crate) mod catalog;
 pub(crate) mod courses;
 pub(crate) mod news;

@@ -157,7 +157,8 @@ async fn options_filter_like_moodle() {
     let no_contents = contents(&site, "learner1", shortname, &opt("excludecontents", "1")).await;
     let lecture = &no_contents[1]["modules"][0];
     assert!(lecture.get("contents").is_none());
-    assert_eq!(lecture["contentsinfo"]["filescount"], 1);
+    // The video and its two caption files (seed/captions.rs).
+    assert_eq!(lecture["contentsinfo"]["filescount"], 3);
 
     let one_section = contents(&site, "learner1", shortname, &opt("sectionnumber", "2")).await;
     assert_eq!(one_section.as_array().map(Vec::len), Some(1));

@@ -8,6 +8,7 @@ macro_rules! fixture {
     };
 }
 
+mod captions;
 mod catalog;
 mod certificates;
 mod completion;
