@@ -20,7 +20,10 @@ use juko_core::certificates::PdfKey;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PdfShown {
     /// A viewer shows it.
-    #[cfg_attr(target_os = "ios", allow(dead_code, reason = "no viewer built for iOS yet"))]
+    #[cfg_attr(
+        target_os = "ios",
+        allow(dead_code, reason = "no viewer built for iOS yet")
+    )]
     Shown,
     /// This build has no viewer for it yet (iOS; Android before 10): the PDF stays kept on the
     /// device and the learner is told so.
