@@ -39,9 +39,9 @@ fn main() {
                 .with_inner_size(dioxus::desktop::LogicalSize::new(1100.0, 760.0))
                 .with_min_inner_size(dioxus::desktop::LogicalSize::new(360.0, 560.0)),
         );
-        let config = match platform::project_dirs() {
+        let config = match platform::dirs::cache_dir() {
             // Keep WebKit's own data (cache, storage) beside the app's, not in the working dir.
-            Some(dirs) => config.with_data_directory(dirs.cache_dir().join("webview")),
+            Some(cache) => config.with_data_directory(cache.join("webview")),
             None => config,
         };
         dioxus::LaunchBuilder::desktop()

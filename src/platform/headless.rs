@@ -56,9 +56,6 @@ pub async fn sleep(_: std::time::Duration) {
 /// One app per device here: no other instance signs the learner out behind this one's back.
 pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;
 
-/// Only the browser says at once that the network is gone (see the web platform).
-pub const WENT_OFFLINE: Option<&str> = None;
-
 // ---- Certificates -----------------------------------------------------
 
 /// No device storage here: kept PDFs live in a temporary directory per account.
@@ -70,15 +67,6 @@ fn certificates_root() -> std::path::PathBuf {
 
 pub fn certificate_shelf(account: &str) -> CertificateShelf {
     juko_core::certificates::FileShelf::new(certificates_root().join(account))
-}
-
-pub fn open_pdf(
-    _shelf: &CertificateShelf,
-    _key: juko_core::certificates::PdfKey,
-    _pdf: &[u8],
-    _filename: &str,
-) -> juko_core::Result<super::PdfShown> {
-    Ok(super::PdfShown::Shown)
 }
 
 pub async fn erase_certificates(account: &str) -> juko_core::Result<()> {

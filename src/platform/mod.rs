@@ -1,8 +1,29 @@
-//! Platform seams: where the session and preferences live, what the system language is, and
-//! which site to offer by default. Each platform has one module; views never branch on platform.
+//! Platform seams: everything the app asks of the system it runs on. One module per seam, each
+//! holding its platform variants (`cfg`) inside; views never branch on platform.
+//!
+//! - `dirs`: where the app's data and cache live on the device.
+//! - `secure_store`: the session token in the OS's secure store.
+//! - `connectivity`: online or not, metered or not (the sync service and downloads ask it).
+//! - `open`: a kept file (a certificate PDF) in the system's viewer, a web address in the
+//!   system's browser.
+//! - `web` / `native` / `headless`: the rest per platform (the session's details, preferences,
+//!   the history store, the certificate shelf, time), re-exported here as `platform::…`.
 
 use crate::i18n::Lang;
 use juko_core::SessionStore;
+
+pub mod connectivity;
+pub mod open;
+// The web keeps its data in the browser's storage and the session in `localStorage` (see
+// `web.rs`); headless builds keep nothing: neither has files or a secure store to ask.
+#[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
+pub mod dirs;
+#[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
+pub mod secure_store;
+
+// The names the app has always called `platform::…` (moved into their seams).
+pub use connectivity::WENT_OFFLINE;
+pub use open::{PdfShown, open_pdf};
 
 #[cfg(feature = "web")]
 mod web;
@@ -44,16 +65,6 @@ pub fn acknowledged(event: &juko_model::ProgressEvent) {
     selftest::acknowledged(event);
     #[cfg(not(all(feature = "desktop", not(feature = "web"))))]
     let _ = event;
-}
-
-/// What opening a kept certificate PDF did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PdfShown {
-    /// A viewer shows it.
-    Shown,
-    /// This build has no viewer for it yet (Android, iOS): the PDF stays kept on the device
-    /// and the learner is told so.
-    KeptOnly,
 }
 
 /// ICRweb: the site most learners use, offered when nothing else is known.

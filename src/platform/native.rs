@@ -1,10 +1,11 @@
-//! Desktop and mobile: the session's details live in a file in the app's data directory; the
-//! token itself goes to the OS secure store (Secret Service, Keychain, Credential Manager) when
-//! there is one. Without one (a bare Linux session, Android for now) the token stays in that
-//! file, readable by the learner's account only, and the app says so in its log.
+//! Desktop and mobile: the session's details live in a file in the app's data directory
+//! (`dirs`); the token itself goes to the OS secure store (`secure_store`). Only where the
+//! system has no secure store (a Linux session without a Secret Service) does the token stay in
+//! that file, readable by the learner's account only, and the app says so in its log.
 
+pub(super) use super::dirs::data_dir;
+use super::secure_store::{self, Kept};
 use crate::i18n::Lang;
-use directories::ProjectDirs;
 use juko_core::{Error, Result, SavedSession, SessionStore};
 use juko_model::SiteInfo;
 use serde::{Deserialize, Serialize};
@@ -12,17 +13,6 @@ use std::path::{Path, PathBuf};
 
 const SESSION_FILE: &str = "session.json";
 const LANG_FILE: &str = "lang";
-#[cfg(feature = "desktop")]
-const KEYRING_SERVICE: &str = "jp.juko.app";
-
-/// The app's own directories (XDG on Linux, so tests can point them at a temporary place).
-pub fn project_dirs() -> Option<ProjectDirs> {
-    ProjectDirs::from("jp", "Juko", "Juko")
-}
-
-pub(super) fn data_dir() -> Option<PathBuf> {
-    project_dirs().map(|d| d.data_local_dir().to_path_buf())
-}
 
 /// What the session file holds. `token` is present only when no secure store took it.
 #[derive(Serialize, Deserialize)]
@@ -50,50 +40,6 @@ impl PlatformSessionStore {
     }
 }
 
-/// The secure store's entry for a session: one per site and user.
-#[cfg(feature = "desktop")]
-fn keyring_entry(site_url: &str, username: &str) -> Option<keyring::Entry> {
-    keyring::Entry::new(KEYRING_SERVICE, &format!("{username}@{site_url}")).ok()
-}
-
-#[cfg(feature = "desktop")]
-fn secure_store_put(site_url: &str, username: &str, token: &str) -> bool {
-    match keyring_entry(site_url, username).map(|e| e.set_password(token)) {
-        Some(Ok(())) => true,
-        Some(Err(e)) => {
-            tracing::warn!("no OS secure store ({e}); keeping the token in the app's data file");
-            false
-        }
-        None => false,
-    }
-}
-
-#[cfg(not(feature = "desktop"))]
-fn secure_store_put(_: &str, _: &str, _: &str) -> bool {
-    false
-}
-
-#[cfg(feature = "desktop")]
-fn secure_store_get(site_url: &str, username: &str) -> Option<String> {
-    keyring_entry(site_url, username)?.get_password().ok()
-}
-
-#[cfg(not(feature = "desktop"))]
-fn secure_store_get(_: &str, _: &str) -> Option<String> {
-    None
-}
-
-#[cfg(feature = "desktop")]
-fn secure_store_delete(site_url: &str, username: &str) {
-    if let Some(entry) = keyring_entry(site_url, username) {
-        // Nothing there is fine: the token may have lived in the file.
-        let _ = entry.delete_credential();
-    }
-}
-
-#[cfg(not(feature = "desktop"))]
-fn secure_store_delete(_: &str, _: &str) {}
-
 impl SessionStore for PlatformSessionStore {
     fn load(&self) -> Result<Option<SavedSession>> {
         let path = self.file()?;
@@ -109,7 +55,7 @@ impl SessionStore for PlatformSessionStore {
         };
         let token = file
             .token
-            .or_else(|| secure_store_get(&file.site_url, &file.site_info.user.username));
+            .or_else(|| secure_store::get(&file.site_url, &file.site_info.user.username));
         Ok(token.map(|token| SavedSession {
             site_url: file.site_url,
             token,
@@ -119,7 +65,12 @@ impl SessionStore for PlatformSessionStore {
 
     fn save(&self, session: &SavedSession) -> Result<()> {
         let username = &session.site_info.user.username;
-        let in_secure_store = secure_store_put(&session.site_url, username, &session.token);
+        let kept = secure_store::put(&session.site_url, username, &session.token).map_err(|e| {
+            Error::Storage(format!(
+                "the system's secure store refused the session: {e}"
+            ))
+        })?;
+        let in_secure_store = kept == Kept::InSecureStore;
         let file = SessionFile {
             site_url: session.site_url.clone(),
             site_info: session.site_info.clone(),
@@ -131,7 +82,7 @@ impl SessionStore for PlatformSessionStore {
 
     fn clear(&self) -> Result<()> {
         if let Ok(Some(saved)) = self.load() {
-            secure_store_delete(&saved.site_url, &saved.site_info.user.username);
+            secure_store::delete(&saved.site_url, &saved.site_info.user.username);
         }
         match std::fs::remove_file(self.file()?) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -207,9 +158,6 @@ pub async fn sleep(d: std::time::Duration) {
 /// One app per device here: no other instance signs the learner out behind this one's back.
 pub const SIGNED_OUT_ELSEWHERE: Option<&str> = None;
 
-/// Only the browser says at once that the network is gone (see the web platform).
-pub const WENT_OFFLINE: Option<&str> = None;
-
 // ---- Certificates -----------------------------------------------------
 
 /// This account's kept certificate PDFs: files in the app's data directory.
@@ -227,38 +175,6 @@ fn certificates_root() -> std::path::PathBuf {
 
 pub fn certificate_shelf(account: &str) -> CertificateShelf {
     juko_core::certificates::FileShelf::new(certificates_dir(account))
-}
-
-/// Shows a certificate in the system's PDF viewer (the kept file), on desktops.
-///
-/// Android and iOS have no `xdg-open`: showing the PDF there needs the webview to be handed
-/// the file (an intent / `UIDocumentInteractionController`, or a page serving it through the
-/// webview's custom protocol), which is not built or verified yet. Until then the file stays
-/// kept and the learner is told it cannot be opened on this device yet.
-pub fn open_pdf(
-    shelf: &CertificateShelf,
-    key: juko_core::certificates::PdfKey,
-    _pdf: &[u8],
-    _filename: &str,
-) -> juko_core::Result<super::PdfShown> {
-    let path = shelf
-        .file(key)
-        .ok_or_else(|| Error::Storage("the certificate is not kept on this device".into()))?;
-    if cfg!(any(target_os = "android", target_os = "ios")) {
-        return Ok(super::PdfShown::KeptOnly);
-    }
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(target_os = "windows") {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(opener)
-        .arg(&path)
-        .spawn()
-        .map(|_| super::PdfShown::Shown)
-        .map_err(|e| Error::Storage(format!("no viewer for the certificate: {e}")))
 }
 
 /// Forgets the account's kept certificates (signing out).

@@ -55,14 +55,6 @@ pub const SIGNED_OUT_ELSEWHERE: Option<&str> = Some(
        if ((e.key === 'juko.session' && e.newValue === null) || e.key === null) dioxus.send(true); });",
 );
 
-/// A script that sends `true` the moment the browser says it lost the network (its `offline`
-/// event), and at once if it has none as the app starts: the sync state turns offline then
-/// rather than at the next failed request.
-pub const WENT_OFFLINE: Option<&str> = Some(
-    "window.addEventListener('offline', () => dioxus.send(true)); \
-     if (!navigator.onLine) dioxus.send(true);",
-);
-
 /// `localStorage` as the history store's key-value space (see `juko_core::store::KvStore`).
 struct LocalStorageKv(web_sys::Storage);
 
@@ -133,7 +125,7 @@ pub async fn sleep(d: std::time::Duration) {
 
 // ---- Certificates -----------------------------------------------------
 
-mod certificates_js {
+pub(super) mod certificates_js {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(module = "/src/platform/certificates_web.js")]
@@ -193,18 +185,6 @@ impl juko_core::certificates::PdfShelf for CertificateShelf {
             .map(|_| ())
             .map_err(|_| refused("keep"))
     }
-}
-
-/// Shows a certificate: a new tab with the PDF (a download where pop-ups are blocked).
-pub fn open_pdf(
-    _shelf: &CertificateShelf,
-    _key: PdfKey,
-    pdf: &[u8],
-    filename: &str,
-) -> Result<super::PdfShown> {
-    certificates_js::pdf_open(pdf, filename)
-        .map(|()| super::PdfShown::Shown)
-        .map_err(|_| refused("open"))
 }
 
 /// Forgets the account's kept certificates (signing out).

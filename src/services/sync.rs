@@ -166,6 +166,18 @@ async fn run_once(
     mut history: History,
     backoff: &mut Backoff,
 ) -> Duration {
+    // The system says there is no network (the browser, Android): no round to fail; the
+    // `online` event starts the next one.
+    if !platform::connectivity::network().may_be_online() {
+        if *history.status.peek() != SyncState::LocalOnly {
+            let waiting = waiting(store).unwrap_or_else(|e| {
+                tracing::error!("cannot count what waits to be sent: {e}");
+                0
+            });
+            history.status.set(SyncState::Offline(waiting));
+        }
+        return PERIOD;
+    }
     let extension = s.syncs_history();
     if extension {
         history.status.set(SyncState::Syncing);

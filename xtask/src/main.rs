@@ -32,7 +32,8 @@ commands:
   desktop [--site URL]   build and run the desktop app against a demo server (an embedded one
                          when no --site is given)
   test                   everything CI checks: fmt, clippy (native, desktop, mobile, wasm), a check
-                         of juko-model for phone targets, unit and tidy tests,
+                         for Android and iOS (juko-model; juko-moodle, juko-core and the app with
+                         stand-in C headers), unit and tidy tests,
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
   bench desktop          only the desktop section (Juko beside a hello app), replaced in place
