@@ -125,6 +125,7 @@ impl Session {
             mime_type: String::new(),
             size_bytes: 0,
             external: false,
+            modified: 0,
         };
         self.stream_url(&file)
     }
@@ -348,6 +349,7 @@ mod tests {
             mime_type: "video/mp4".into(),
             size_bytes: 1,
             external: false,
+            modified: 0,
         };
         let url = session.stream_url(&media).expect("a web address");
         assert!(url.ends_with(&format!("token={}", s.token)), "{url}");
@@ -362,6 +364,7 @@ mod tests {
             mime_type: "video/mp4".into(),
             size_bytes: 1,
             external: true,
+            modified: 0,
         };
         assert_eq!(session.stream_url(&media("javascript:alert(1)")), None);
         assert_eq!(session.stream_url(&media("data:video/mp4,AAAA")), None);

@@ -116,6 +116,10 @@ pub struct Media {
     pub size_bytes: u64,
     /// True when the URL points off the site (no credentials to add).
     pub external: bool,
+    /// When the site last changed the file (Unix seconds; 0 when it did not say): a kept
+    /// download older than this is stale and fetched again.
+    #[serde(default)]
+    pub modified: i64,
 }
 
 /// Anything in a unit that is not a lecture.

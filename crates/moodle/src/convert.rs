@@ -325,6 +325,7 @@ fn url_link(m: &wire::Module) -> Option<Detected> {
         mime_type: String::new(),
         size_bytes: 0,
         external: true,
+        modified: 0,
     });
     Some((LectureKind::Link, media))
 }
@@ -340,6 +341,7 @@ fn file_media(c: &wire::Content, mime: String) -> Option<Media> {
             .and_then(|s| u64::try_from(s.0).ok())
             .unwrap_or(0),
         external: false,
+        modified: c.timemodified.map_or(0, |t| t.0),
     })
 }
 

@@ -750,6 +750,7 @@ async fn stream_urls_follow_the_sites_own_root() {
         mime_type: "video/mp4".into(),
         size_bytes: 1,
         external: false,
+        modified: 0,
     };
     assert_eq!(
         session.stream_url(&local),
@@ -769,6 +770,7 @@ async fn a_restored_session_is_told_the_sites_own_root() {
         mime_type: "video/mp4".into(),
         size_bytes: 1,
         external: false,
+        modified: 0,
     };
     assert_eq!(session.stream_url(&media), media.url);
     session.site().set_own_url("https://icrweb.example.jp");

@@ -495,6 +495,7 @@ fn course_contents() {
             mime_type: "video/mp4".into(),
             size_bytes: 187654321,
             external: false,
+            modified: 1735689600,
         })
     );
 
@@ -532,6 +533,7 @@ fn course_contents() {
             mime_type: String::new(),
             size_bytes: 0,
             external: true,
+            modified: 0,
         })
     );
 
