@@ -3,8 +3,8 @@
 use crate::views::shell::Shell;
 use crate::views::{
     AnnouncementView, AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView,
-    CourseView, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView, NotFound,
-    QuizView,
+    CourseView, Downloads, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView,
+    NotFound, QuizView,
 };
 use dioxus::prelude::*;
 use juko_model::{AnnouncementId, AttemptId, CourseId, LectureId};
@@ -43,6 +43,9 @@ pub enum Route {
         NewsView {},
         #[route("/news/:announcement")]
         AnnouncementView { announcement: AnnouncementId },
+        // Lecture downloads: the storage screen.
+        #[route("/downloads")]
+        Downloads {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -97,6 +100,7 @@ mod tests {
             ),
             (Route::HistoryView {}, "/history"),
             (Route::NewsView {}, "/news"),
+            (Route::Downloads {}, "/downloads"),
             (
                 Route::AnnouncementView {
                     announcement: AnnouncementId(4101),

@@ -22,6 +22,14 @@ pub use headless::*;
 #[cfg(all(feature = "desktop", not(feature = "web")))]
 pub mod selftest;
 
+// Lecture downloads (offline viewing).
+#[cfg(not(feature = "web"))]
+mod downloads_native;
+#[cfg(not(feature = "web"))]
+pub use downloads_native::*;
+#[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
+mod kept_video;
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {

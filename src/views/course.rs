@@ -1,11 +1,13 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
+use crate::components::download::UnitDownload;
 use crate::components::feedback::ProgressBar;
 use crate::components::quiz::badge::QuizBadge;
 use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
+use crate::services::downloads::Downloads;
 use crate::state::{self, CurrentSession, History};
 use crate::text::{plain_text, text_lang};
 use crate::views::certificates;
@@ -49,6 +51,19 @@ pub fn CourseView(course: CourseId) -> Element {
         .unwrap_or_default();
     let logo = listed.and_then(|c| c.logo_url);
     let latest = crate::news::shown_news().and_then(|n| n.latest_in(course).cloned());
+    // Fresh contents from the site: a kept copy the site has changed since is stale.
+    let dl = use_context::<Downloads>();
+    let shown = contents.shown(&course);
+    let fresh = shown
+        .data
+        .as_ref()
+        .filter(|_| shown.error().is_none())
+        .map(|k| k.value.clone());
+    use_effect(use_reactive!(|fresh| {
+        if let Some(contents) = fresh {
+            dl.check(&contents);
+        }
+    }));
     let body = contents.render(lang, &course, |kept| {
         rsx! {
             CourseTally {
@@ -67,6 +82,9 @@ pub fn CourseView(course: CourseId) -> Element {
             Link { class: "back-link", to: Route::Home {}, "← " {lang.tr(Msg::MyCourses)} }
             CourseHead { title, logo, latest }
             {body}
+            Link { class: "button secondary", "data-testid": "manage-downloads", to: Route::Downloads {},
+                {lang.tr(Msg::ManageDownloads)}
+            }
         }
     }
 }
@@ -125,6 +143,18 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let count = tally(history, &unit.lectures, &unit.activities);
     let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
+    let dl = use_context::<Downloads>();
+    let downloadable = unit
+        .lectures
+        .iter()
+        .filter(|l| juko_core::downloads::downloadable(l))
+        .count();
+    let kept = unit
+        .lectures
+        .iter()
+        .filter(|l| dl.of(l.id).is_some_and(|d| d.playable()))
+        .count();
+    let to_queue = unit.clone();
     rsx! {
         section { class: "unit", "data-testid": "unit",
             header { class: "unit-head",
@@ -150,6 +180,9 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
             } else {
                 if !summary.is_empty() {
                     p { class: "unit-summary muted", "{summary}" }
+                }
+                UnitDownload { lang, downloadable, kept,
+                    on_download: move |_| dl.download_unit(course, &to_queue),
                 }
                 ol { class: "lecture-list",
                     for (i, lecture) in unit.lectures.iter().enumerate() {

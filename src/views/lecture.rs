@@ -1,10 +1,13 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
+use crate::components::download::DownloadControl;
 use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::components::player::{Playable, Player};
 use crate::i18n::Msg;
 use crate::kept::use_kept;
+use crate::platform;
 use crate::route::Route;
+use crate::services::downloads::Downloads;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
 use dioxus::prelude::*;
@@ -23,6 +26,32 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         |session, course| Box::pin(async move { session.course_contents(course).await }),
     );
     let shown = contents.shown(&course);
+    let dl = use_context::<Downloads>();
+    let kept_download = dl.of(lecture);
+    // The downloaded copy's address, when there is one to play (asked again as it changes).
+    let playable_kept = kept_download.as_ref().is_some_and(|d| d.playable());
+    let kept_source = use_resource(use_reactive!(|playable_kept, lecture| async move {
+        let account = session.peek().as_ref().map(Session::account_key)?;
+        if !playable_kept {
+            return None;
+        }
+        platform::kept_video_source(&account, lecture).await
+    }));
+    let kept_source = kept_source.read().clone().flatten();
+    // Fresh contents from the site: a kept copy the site has changed since is stale.
+    let fresh = shown
+        .data
+        .as_ref()
+        .filter(|_| shown.error().is_none())
+        .map(|k| k.value.clone());
+    use_effect(use_reactive!(|fresh| {
+        if let Some(contents) = fresh {
+            dl.check(&contents);
+        }
+    }));
+    let offline = shown
+        .error()
+        .is_some_and(|e| matches!(e, juko_core::Error::Unreachable(_)));
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
     let history = use_context::<History>();
@@ -53,14 +82,34 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
             None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
             Some((unit, l)) => {
                 let (prev, next) = neighbours(&kept.value, lecture);
-                let playable = playable(session.peek().as_ref(), l);
+                let playable = match &kept_source {
+                    Some(src) => Playable::Kept(src.clone()),
+                    None => playable(session.peek().as_ref(), l),
+                };
                 let recorded = l.clone();
+                let (to_queue, can_download) = (l.clone(), juko_core::downloads::downloadable(l));
                 rsx! {
                     Player {
-                        key: "{l.id}",
+                        // A new element when the source changes: the recorder listens to it.
+                        key: "{l.id}-{kept_source.is_some()}",
                         lang,
                         playable,
                         on_ready: move |_| recording::start(course, recorded.clone()),
+                    }
+                    if offline && kept_source.is_none() {
+                        p { class: "player-notice", role: "status", "data-testid": "not-downloaded-offline",
+                            {lang.tr(Msg::NotDownloadedOffline)}
+                        }
+                    }
+                    DownloadControl {
+                        lang,
+                        download: kept_download.clone(),
+                        live: dl.progress(lecture),
+                        can_download,
+                        on_download: move |_| dl.download(course, &to_queue),
+                        on_pause: move |_| dl.pause(lecture),
+                        on_resume: move |_| dl.resume(lecture),
+                        on_delete: move |_| dl.delete(lecture),
                     }
                     LectureProgressLine { lecture: l.clone() }
                     div { class: "lecture-details",

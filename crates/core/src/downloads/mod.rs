@@ -17,6 +17,8 @@
 //!   [`DownloadState::Stale`]: still playable, offered to fetch again ([`mark_stale`]).
 
 mod files;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serve;
 #[cfg(test)]
 mod tests;
 
@@ -204,11 +206,28 @@ pub fn get(store: &dyn Store, lecture: LectureId) -> Result<Option<Download>> {
         .find(|d| d.lecture == lecture))
 }
 
-/// The next download to run: the oldest queued one.
+/// The next download to run: one the app was stopped in (killed, closed) first, then the
+/// oldest queued one. Only one download runs at a time, so a record still `Downloading` when
+/// the runner looks is one nobody runs any more.
 pub fn next_queued(store: &dyn Store) -> Result<Option<Download>> {
-    Ok(list(store)?
-        .into_iter()
-        .find(|d| d.state == DownloadState::Queued))
+    let all = list(store)?;
+    let interrupted = all.iter().find(|d| d.state == DownloadState::Downloading);
+    Ok(interrupted
+        .or_else(|| all.iter().find(|d| d.state == DownloadState::Queued))
+        .cloned())
+}
+
+/// Queues again the downloads a lost connection stopped (the network is back).
+pub fn resume_offline(store: &dyn Store) -> Result<usize> {
+    let mut resumed = 0;
+    for mut d in list(store)? {
+        if d.state == DownloadState::Failed(Failure::Offline) {
+            d.state = DownloadState::Queued;
+            store.put_download(&d)?;
+            resumed += 1;
+        }
+    }
+    Ok(resumed)
 }
 
 /// Whether a lecture can be downloaded: a file on the site (not an external link).

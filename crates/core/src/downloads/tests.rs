@@ -298,7 +298,8 @@ fn a_lost_connection_keeps_the_bytes_and_resumes_by_range() {
     let failed = go(&site, &s, &files, None).unwrap().unwrap();
     assert_eq!(failed.state, DownloadState::Failed(Failure::Offline));
     assert_eq!(failed.received, cut as u64);
-    resume(&s, LECTURE).unwrap();
+    assert_eq!(next_queued(&s).unwrap(), None, "waits for the network");
+    assert_eq!(resume_offline(&s).unwrap(), 1);
     finished(&site, &s, &files);
     assert_eq!(*site.asked.borrow(), [0, cut as u64]);
 }

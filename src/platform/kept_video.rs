@@ -1,0 +1,45 @@
+//! The webview's side of playing a kept lecture (desktop and mobile): an asset handler answering
+//! the player's range requests from the lecture's file (`juko_core::downloads::serve`), so it
+//! can seek (Android and iOS webviews need the 206 answers). The one place the app builds a
+//! webview response; the tidy rule exempts it for that.
+
+#[cfg(feature = "desktop")]
+use dioxus::desktop::{use_asset_handler, wry::http};
+#[cfg(all(feature = "mobile", not(feature = "desktop")))]
+use dioxus::mobile::{use_asset_handler, wry::http};
+
+use juko_core::downloads::serve::range_answer;
+
+pub fn use_kept_video_handler() {
+    use_asset_handler(super::KEPT_VIDEO_HANDLER, |request, responder| {
+        // File reads off the UI thread.
+        std::thread::spawn(move || responder.respond(answer(&request)));
+    });
+}
+
+fn answer(request: &http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+    let Some(path) = super::kept_file_of(request.uri().path()) else {
+        return status(404);
+    };
+    let range = request
+        .headers()
+        .get(http::header::RANGE)
+        .and_then(|v| v.to_str().ok());
+    let answer = range_answer(&path, range);
+    let mut builder = http::Response::builder()
+        .status(answer.status)
+        .header(http::header::CONTENT_TYPE, "video/mp4")
+        .header(http::header::ACCEPT_RANGES, "bytes")
+        .header(http::header::CONTENT_LENGTH, answer.body.len());
+    if let Some(range) = answer.content_range {
+        builder = builder.header(http::header::CONTENT_RANGE, range);
+    }
+    builder.body(answer.body).unwrap_or_else(|_| status(500))
+}
+
+fn status(code: u16) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(Vec::new());
+    *response.status_mut() =
+        http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::NOT_FOUND);
+    response
+}
