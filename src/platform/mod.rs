@@ -27,8 +27,12 @@ pub mod selftest;
 mod downloads_native;
 #[cfg(not(feature = "web"))]
 pub use downloads_native::*;
+#[cfg(feature = "web")]
+mod downloads_web;
 #[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
 mod kept_video;
+#[cfg(feature = "web")]
+pub use downloads_web::*;
 
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.

@@ -575,11 +575,13 @@ async fn checkpoint_at(
     store.put_download(d)
 }
 
+/// A checkpoint where the bytes written since the last one are not counted (a pause, a break):
+/// synced first, then what the file holds is recorded.
 async fn checkpoint(store: &dyn Store, files: &impl DownloadFiles, d: &mut Download) -> Result<()> {
-    // Bytes written since the last checkpoint are in the file: count what the file holds.
+    files.sync(d.lecture).await?;
     let on_disk = files.len(d.lecture).await?.unwrap_or(0);
-    let unsynced = on_disk.saturating_sub(d.received);
-    checkpoint_at(store, files, d, unsynced).await
+    d.received = d.received.max(on_disk);
+    store.put_download(d)
 }
 
 /// The whole file came: its size is the answer's total and the site's listing.

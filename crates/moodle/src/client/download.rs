@@ -8,13 +8,15 @@
 //! A range it cannot serve is answered with the whole file (200), which the caller also reads as
 //! "start again".
 
-use std::sync::OnceLock;
-
 use juko_model::Media;
+#[cfg(not(target_arch = "wasm32"))]
 use reqwest::StatusCode;
+#[cfg(not(target_arch = "wasm32"))]
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, ETAG, LAST_MODIFIED, RANGE};
 
-use super::{Session, network_error};
+use super::Session;
+#[cfg(not(target_arch = "wasm32"))]
+use super::network_error;
 use crate::{Error, Result};
 
 /// How file answers are named in errors (never the URL: it carries the token).
@@ -36,7 +38,10 @@ pub struct FileHead {
 /// A file answer being read.
 pub struct FileAnswer {
     pub head: FileHead,
+    #[cfg(not(target_arch = "wasm32"))]
     response: Option<reqwest::Response>,
+    #[cfg(target_arch = "wasm32")]
+    reader: Option<web_sys::ReadableStreamDefaultReader>,
 }
 
 impl std::fmt::Debug for FileAnswer {
@@ -50,39 +55,43 @@ impl std::fmt::Debug for FileAnswer {
 impl FileAnswer {
     /// The next bytes of the body; `None` at its end. A connection lost midway is an
     /// [`Error::Network`]: what came before it is good.
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
         let Some(response) = self.response.as_mut() else {
             return Ok(None);
         };
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let chunk = response
-                .chunk()
-                .await
-                .map_err(|e| network_error(FILE_ENDPOINT, e))?;
-            if chunk.is_none() {
-                self.response = None;
-            }
-            Ok(chunk.map(|bytes| bytes.to_vec()))
+        let chunk = response
+            .chunk()
+            .await
+            .map_err(|e| network_error(FILE_ENDPOINT, e))?;
+        if chunk.is_none() {
+            self.response = None;
         }
-        // The browser's fetch gives the body at once through reqwest (its stream feature would
-        // add a streams shim to the first load).
-        #[cfg(target_arch = "wasm32")]
-        {
-            let _ = response;
-            let response = self.response.take().expect("checked above");
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| network_error(FILE_ENDPOINT, e))?;
-            Ok(Some(bytes.to_vec()))
+        Ok(chunk.map(|bytes| bytes.to_vec()))
+    }
+
+    /// The browser's fetch body, read as a stream (reqwest's wasm body comes whole only).
+    #[cfg(target_arch = "wasm32")]
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let Some(reader) = self.reader.as_ref() else {
+            return Ok(None);
+        };
+        let read = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| web::broken(&e))?;
+        let field = |name: &str| js_sys::Reflect::get(&read, &name.into()).unwrap_or_default();
+        if field("done").as_bool() == Some(true) {
+            self.reader = None;
+            return Ok(None);
         }
+        Ok(Some(js_sys::Uint8Array::new(&field("value")).to_vec()))
     }
 }
 
 impl Session {
     /// Asks for `media`'s file from byte `from` on (`Range: bytes=from-`; no range at 0).
     /// A status other than 200/206 is [`Error::Http`] (416 included: the caller starts over).
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
         let url = self.stream_url(media);
         let mut request = download_client().get(url);
@@ -139,8 +148,101 @@ impl Session {
             response: Some(response),
         })
     }
+
+    /// Asks for `media`'s file from byte `from` on, through the browser's fetch.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
+        let url = self.stream_url(media);
+        let (status, headers, reader) = web::fetch(&url, from).await.map_err(|e| self.scrub(e))?;
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .ok()
+                .flatten()
+                .map(|v| v.trim().to_owned())
+        };
+        let length = header("content-length").and_then(|v| v.parse().ok());
+        let (start, total) = match status {
+            200 => (0, length),
+            206 => header("content-range")
+                .and_then(|v| parse_content_range(&v))
+                .ok_or_else(|| Error::Decode {
+                    function: FILE_ENDPOINT.to_owned(),
+                    problem: crate::DecodeProblem::Shape(
+                        "a partial answer without a usable Content-Range".to_owned(),
+                    ),
+                })?,
+            other => {
+                return Err(Error::Http {
+                    endpoint: FILE_ENDPOINT.to_owned(),
+                    status: other,
+                    retry_after_secs: None,
+                });
+            }
+        };
+        let head = FileHead {
+            start,
+            length,
+            total,
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
+        Ok(FileAnswer {
+            head,
+            reader: Some(reader),
+        })
+    }
 }
 
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use super::FILE_ENDPOINT;
+    use crate::{Error, NetworkKind, Result};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    pub(super) fn broken(e: &wasm_bindgen::JsValue) -> Error {
+        Error::Network {
+            endpoint: FILE_ENDPOINT.to_owned(),
+            kind: NetworkKind::Other,
+            reason: e
+                .as_string()
+                .unwrap_or_else(|| "the download broke off".to_owned()),
+        }
+    }
+
+    /// One `GET` with `Range` from `from`: the status, headers and the body's reader.
+    pub(super) async fn fetch(
+        url: &str,
+        from: u64,
+    ) -> Result<(u16, web_sys::Headers, web_sys::ReadableStreamDefaultReader)> {
+        let headers = web_sys::Headers::new().map_err(|e| broken(&e))?;
+        if from > 0 {
+            headers
+                .set("range", &format!("bytes={from}-"))
+                .map_err(|e| broken(&e))?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_headers(&headers);
+        let request =
+            web_sys::Request::new_with_str_and_init(url, &init).map_err(|e| broken(&e))?;
+        let window = web_sys::window().ok_or_else(|| broken(&"no window".into()))?;
+        let promise = window.fetch_with_request(&request);
+        let response: web_sys::Response = JsFuture::from(promise)
+            .await
+            .map_err(|e| broken(&e))?
+            .unchecked_into();
+        let status = response.status();
+        let reader = response
+            .body()
+            .ok_or_else(|| broken(&"no body".into()))?
+            .get_reader()
+            .unchecked_into();
+        Ok((status, response.headers(), reader))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 /// A refused file: `webservice/pluginfile.php` answers a bad token or a file the user may not
 /// have with its error in JSON (`{error, errorcode}`), so an expired session reads as one.
 async fn refusal(response: reqwest::Response) -> Error {
@@ -191,19 +293,15 @@ fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
 
 /// Downloads take as long as the file needs: no whole-request timeout (the API client's 30 s
 /// would cut every long lecture), only one on connecting and one between reads.
+#[cfg(not(target_arch = "wasm32"))]
 fn download_client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT.get_or_init(|| {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            reqwest::Client::builder()
-                .connect_timeout(std::time::Duration::from_secs(15))
-                .read_timeout(std::time::Duration::from_secs(30))
-                .build()
-                .unwrap_or_default()
-        }
-        #[cfg(target_arch = "wasm32")]
-        reqwest::Client::new()
+        reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(15))
+            .read_timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_default()
     })
 }
 
