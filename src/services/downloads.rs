@@ -35,11 +35,16 @@ pub fn provide_downloads_service() {
     let session = use_context::<CurrentSession>().0;
     let history = use_context::<History>();
     let reconnected = use_context::<Reconnected>().0;
-    let list = Signal::new_in_scope(Vec::new(), ScopeId::ROOT);
-    let live = Signal::new_in_scope(None, ScopeId::ROOT);
-    let waiting = Signal::new_in_scope(None, ScopeId::ROOT);
-    let failure = Signal::new_in_scope(None, ScopeId::ROOT);
-    let running = Signal::new_in_scope(None, ScopeId::ROOT);
+    // Once: the root re-renders (a language switch) without new state.
+    let (list, live, waiting, failure, running) = use_hook(|| {
+        (
+            Signal::new_in_scope(Vec::new(), ScopeId::ROOT),
+            Signal::new_in_scope(None, ScopeId::ROOT),
+            Signal::new_in_scope(None, ScopeId::ROOT),
+            Signal::new_in_scope(None, ScopeId::ROOT),
+            Signal::new_in_scope(None, ScopeId::ROOT),
+        )
+    });
     let service = use_coroutine(move |rx: UnboundedReceiver<()>| async move {
         let dl = consume_context::<Downloads>();
         runner(rx, dl, history, session).await;
