@@ -32,10 +32,34 @@ pub fn download_files(account: &str) -> DownloadFiles {
 
 /// Where the player finds a kept lecture: the asset handler's path, when the file is there.
 pub async fn kept_video_source(account: &str, lecture: LectureId) -> Option<String> {
-    download_files(account)
-        .path(lecture)
-        .is_file()
-        .then(|| format!("/{KEPT_VIDEO}/{account}/{lecture}"))
+    if !download_files(account).path(lecture).is_file() {
+        return None;
+    }
+    let path = format!("/{KEPT_VIDEO}/{account}/{lecture}");
+    on_webkitgtk(path).await
+}
+
+/// WebKitGTK's media player (GStreamer) refuses the app's custom scheme (measured: the video
+/// fails with `MEDIA_ERR_SRC_NOT_SUPPORTED` while a `fetch` of the same URL gets its 206), so on
+/// Linux desktops the page fetches the file from the asset handler once and plays a blob URL of
+/// it (held in the webview's memory; seeking works within it). WebView2, WKWebView and Android's
+/// webview play the asset URL itself, with ranges.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+async fn on_webkitgtk(path: String) -> Option<String> {
+    let js = format!(
+        "const r = await fetch({path:?}); if (!r.ok) return ''; \
+         return URL.createObjectURL(await r.blob());"
+    );
+    dioxus::prelude::document::eval(&js)
+        .join::<String>()
+        .await
+        .ok()
+        .filter(|url| url.starts_with("blob:"))
+}
+
+#[cfg(not(all(feature = "desktop", target_os = "linux")))]
+async fn on_webkitgtk(path: String) -> Option<String> {
+    Some(path)
 }
 
 /// Erases the account's downloads (signing out).

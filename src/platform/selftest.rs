@@ -166,7 +166,9 @@ async fn play_kept(n: usize) -> Result<f64, String> {
     let play = r#"const v = document.querySelector('video[data-testid=lecture-video]');
         if (!v || v.dataset.source !== "kept" || !(v.duration > 0)) return false;
         v.muted = true; v.play().catch(() => {}); return !v.paused;"#;
-    wait_for_true(play).await?;
+    if let Err(e) = wait_for_true(play).await {
+        return Err(format!("{e}; the video: {}", describe_video().await));
+    }
     let seek = r#"const v = document.querySelector('video[data-testid=lecture-video]');
         const to = v.duration / 2; v.currentTime = to; return to;"#;
     let to: f64 = document::eval(seek)
@@ -180,6 +182,22 @@ async fn play_kept(n: usize) -> Result<f64, String> {
     );
     wait_for_true(&went_on).await?;
     Ok(to)
+}
+
+/// What the page says about the lecture's video and its source (a failed kept playback).
+async fn describe_video() -> String {
+    let js = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        if (!v) return "no video element";
+        let probe = "";
+        try {
+            const r = await fetch(v.src, { headers: { Range: "bytes=0-99" } });
+            probe = `fetch ${r.status} ${r.headers.get("content-range")} ${(await r.arrayBuffer()).byteLength}B`;
+        } catch (e) { probe = "fetch failed: " + e; }
+        return `source=${v.dataset.source} src=${v.src} readyState=${v.readyState} networkState=${v.networkState} error=${v.error && v.error.code}:${v.error && v.error.message} duration=${v.duration}; ${probe}`;"#;
+    document::eval(js)
+        .join::<String>()
+        .await
+        .unwrap_or_else(|e| format!("eval: {e}"))
 }
 
 /// The lecture to watch, when the harness asked for the watch scenario.
@@ -251,7 +269,13 @@ async fn wait_for<T: serde::de::DeserializeOwned>(
             return Ok(value);
         }
         if std::time::Instant::now() > deadline {
-            return Err(format!("timed out waiting for: {js}"));
+            let page = document::eval(
+                "return location.pathname + ' | ' + document.body.innerText.slice(0, 400).replace(/\\s+/g, ' ');",
+            )
+            .join::<String>()
+            .await
+            .unwrap_or_default();
+            return Err(format!("timed out waiting for: {js} (page: {page})"));
         }
         tokio::time::sleep(POLL).await;
     }

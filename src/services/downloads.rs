@@ -230,6 +230,14 @@ impl Downloads {
     }
 }
 
+/// Marks stale the kept lectures the site has changed, from contents just fetched (called by
+/// the screens' fetches, inside the app).
+pub fn check_fetched(contents: &CourseContents) {
+    if let Some(dl) = try_consume_context::<Downloads>() {
+        dl.check(contents);
+    }
+}
+
 fn account() -> Option<String> {
     consume_context::<CurrentSession>()
         .0

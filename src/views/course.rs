@@ -7,7 +7,6 @@ use crate::i18n::{Lang, Msg};
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
-use crate::services::downloads::Downloads;
 use crate::state::{self, CurrentSession, History};
 use crate::text::{plain_text, text_lang};
 use crate::views::certificates;
@@ -27,6 +26,8 @@ pub fn CourseView(course: CourseId) -> Element {
         |session, course| {
             Box::pin(async move {
                 let contents = session.course_contents(course).await?;
+                // A kept download the site has changed since is stale.
+                crate::services::downloads::check_fetched(&contents);
                 // The view event only feeds the site's logs: a failure must not hide the course.
                 if let Err(e) = session.record_course_view(course).await {
                     tracing::warn!("course view not recorded: {e}");
@@ -51,19 +52,6 @@ pub fn CourseView(course: CourseId) -> Element {
         .unwrap_or_default();
     let logo = listed.and_then(|c| c.logo_url);
     let latest = crate::news::shown_news().and_then(|n| n.latest_in(course).cloned());
-    // Fresh contents from the site: a kept copy the site has changed since is stale.
-    let dl = use_context::<Downloads>();
-    let shown = contents.shown(&course);
-    let fresh = shown
-        .data
-        .as_ref()
-        .filter(|_| shown.error().is_none())
-        .map(|k| k.value.clone());
-    use_effect(use_reactive!(|fresh| {
-        if let Some(contents) = fresh {
-            dl.check(&contents);
-        }
-    }));
     let body = contents.render(lang, &course, |kept| {
         rsx! {
             CourseTally {
@@ -143,7 +131,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let count = tally(history, &unit.lectures, &unit.activities);
     let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
-    let dl = use_context::<Downloads>();
+    let dl = use_context::<crate::services::downloads::Downloads>();
     let downloadable = unit
         .lectures
         .iter()

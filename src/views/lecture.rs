@@ -23,7 +23,14 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let contents = use_kept(
         course,
         |c| Item::contents(*c),
-        |session, course| Box::pin(async move { session.course_contents(course).await }),
+        |session, course| {
+            Box::pin(async move {
+                let contents = session.course_contents(course).await?;
+                // A kept download the site has changed since is stale.
+                crate::services::downloads::check_fetched(&contents);
+                Ok(contents)
+            })
+        },
     );
     let shown = contents.shown(&course);
     let dl = use_context::<Downloads>();
@@ -38,17 +45,6 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         platform::kept_video_source(&account, lecture).await
     }));
     let kept_source = kept_source.read().clone().flatten();
-    // Fresh contents from the site: a kept copy the site has changed since is stale.
-    let fresh = shown
-        .data
-        .as_ref()
-        .filter(|_| shown.error().is_none())
-        .map(|k| k.value.clone());
-    use_effect(use_reactive!(|fresh| {
-        if let Some(contents) = fresh {
-            dl.check(&contents);
-        }
-    }));
     let offline = shown
         .error()
         .is_some_and(|e| matches!(e, juko_core::Error::Unreachable(_)));
