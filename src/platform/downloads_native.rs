@@ -39,25 +39,11 @@ pub async fn kept_video_source(account: &str, lecture: LectureId) -> Option<Stri
     on_webkitgtk(path).await
 }
 
-/// WebKitGTK's media player (GStreamer) refuses the app's custom scheme (measured: the video
-/// fails with `MEDIA_ERR_SRC_NOT_SUPPORTED` while a `fetch` of the same URL gets its 206), so on
-/// Linux desktops the page fetches the file from the asset handler once and plays a blob URL of
-/// it (held in the webview's memory; seeking works within it). WebView2, WKWebView and Android's
-/// webview play the asset URL itself, with ranges.
-#[cfg(all(feature = "desktop", target_os = "linux"))]
-async fn on_webkitgtk(path: String) -> Option<String> {
-    let js = format!(
-        "const r = await fetch({path:?}); if (!r.ok) return ''; \
-         return URL.createObjectURL(await r.blob());"
-    );
-    dioxus::prelude::document::eval(&js)
-        .join::<String>()
-        .await
-        .ok()
-        .filter(|url| url.starts_with("blob:"))
-}
+#[cfg(any(feature = "desktop", feature = "mobile"))]
+use super::kept_video::on_webkitgtk;
 
-#[cfg(not(all(feature = "desktop", target_os = "linux")))]
+/// No webview: the path as it is.
+#[cfg(not(any(feature = "desktop", feature = "mobile")))]
 async fn on_webkitgtk(path: String) -> Option<String> {
     Some(path)
 }

@@ -1,7 +1,8 @@
 //! The webview's side of playing a kept lecture (desktop and mobile): an asset handler answering
 //! the player's range requests from the lecture's file (`juko_core::downloads::serve`), so it
-//! can seek (Android and iOS webviews need the 206 answers). The one place the app builds a
-//! webview response; the tidy rule exempts it for that.
+//! can seek (Android and iOS webviews need the 206 answers), and, on WebKitGTK, the page's
+//! fetch of the kept file from it. The one place the app builds a webview response or fetches
+//! (its own files, never the network); the tidy rule exempts it for that.
 
 #[cfg(feature = "desktop")]
 use dioxus::desktop::{use_asset_handler, wry::http};
@@ -42,4 +43,27 @@ fn status(code: u16) -> http::Response<Vec<u8>> {
     *response.status_mut() =
         http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::NOT_FOUND);
     response
+}
+
+/// WebKitGTK's media player (GStreamer) refuses the app's custom scheme (measured: the video
+/// fails with `MEDIA_ERR_SRC_NOT_SUPPORTED` while a fetch of the same URL gets its 206), so on
+/// Linux desktops the page fetches the kept file from the asset handler once and plays a blob URL
+/// of it (held in the webview's memory; seeking works within it). WebView2, WKWebView and
+/// Android's webview play the asset URL itself, with ranges.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+pub async fn on_webkitgtk(path: String) -> Option<String> {
+    let js = format!(
+        "const r = await fetch({path:?}); if (!r.ok) return ''; \
+         return URL.createObjectURL(await r.blob());"
+    );
+    dioxus::prelude::document::eval(&js)
+        .join::<String>()
+        .await
+        .ok()
+        .filter(|url| url.starts_with("blob:"))
+}
+
+#[cfg(not(all(feature = "desktop", target_os = "linux")))]
+pub async fn on_webkitgtk(path: String) -> Option<String> {
+    Some(path)
 }

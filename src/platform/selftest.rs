@@ -188,12 +188,7 @@ async fn play_kept(n: usize) -> Result<f64, String> {
 async fn describe_video() -> String {
     let js = r#"const v = document.querySelector('video[data-testid=lecture-video]');
         if (!v) return "no video element";
-        let probe = "";
-        try {
-            const r = await fetch(v.src, { headers: { Range: "bytes=0-99" } });
-            probe = `fetch ${r.status} ${r.headers.get("content-range")} ${(await r.arrayBuffer()).byteLength}B`;
-        } catch (e) { probe = "fetch failed: " + e; }
-        return `source=${v.dataset.source} src=${v.src} readyState=${v.readyState} networkState=${v.networkState} error=${v.error && v.error.code}:${v.error && v.error.message} duration=${v.duration}; ${probe}`;"#;
+        return `source=${v.dataset.source} src=${v.src} readyState=${v.readyState} networkState=${v.networkState} error=${v.error && v.error.code}:${v.error && v.error.message} duration=${v.duration}`;"#;
     document::eval(js)
         .join::<String>()
         .await
