@@ -45,9 +45,8 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         platform::kept_video_source(&account, lecture).await
     }));
     let kept_source = kept_source.read().clone().flatten();
-    let offline = shown
-        .error()
-        .is_some_and(|e| matches!(e, juko_core::Error::Unreachable(_)));
+    // The site could not be reached (the freshness note says offline).
+    let offline = matches!(shown.freshness, juko_core::catalog::Freshness::Offline(_));
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
     let history = use_context::<History>();
