@@ -107,6 +107,10 @@ pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
         .as_ref()
         .map(Session::account_key);
     let mut notice = consume_context::<SignInNotice>().0;
+    // A running download stops before its files go (a leftover goes at the next start).
+    if let Some(downloads) = try_consume_context::<crate::services::downloads::Downloads>() {
+        downloads.stop_running();
+    }
     state::end_session(None);
     let mut erased = true;
     if let Some(store) = store
@@ -116,10 +120,16 @@ pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
         erased = false;
     }
     async move {
-        if let Some(account) = account
-            && let Err(e) = crate::platform::erase_certificates(&account).await
+        if let Some(account) = &account
+            && let Err(e) = crate::platform::erase_certificates(account).await
         {
             tracing::error!("could not erase the kept certificates: {e}");
+            erased = false;
+        }
+        if let Some(account) = &account
+            && let Err(e) = crate::platform::erase_downloads(account).await
+        {
+            tracing::error!("could not erase the downloaded lectures: {e}");
             erased = false;
         }
         if !erased {
@@ -140,6 +150,20 @@ pub async fn erase_leftover_certificates() {
         Ok(0) => {}
         Ok(n) => tracing::info!("removed the kept certificates of {n} signed-out accounts"),
         Err(e) => tracing::warn!("kept certificates of signed-out accounts not removed: {e}"),
+    }
+}
+
+/// Removes, at start, the downloaded lectures of accounts that are signed out.
+pub async fn erase_leftover_downloads() {
+    let keep = consume_context::<CurrentSession>()
+        .0
+        .peek()
+        .as_ref()
+        .map(Session::account_key);
+    match crate::platform::erase_other_downloads(keep.as_deref()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("removed the downloads of {n} signed-out accounts"),
+        Err(e) => tracing::warn!("downloads of signed-out accounts not removed: {e}"),
     }
 }
 

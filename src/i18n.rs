@@ -249,6 +249,36 @@ impl Lang {
     }
 
     /// A sentence for an engine error, for the learner.
+    /// A size in bytes: "12.3 MB".
+    pub fn bytes(self, n: u64) -> String {
+        const MB: f64 = 1_000_000.0;
+        let n = n as f64;
+        if n >= 1000.0 * MB {
+            format!("{:.1} GB", n / (1000.0 * MB))
+        } else {
+            format!("{:.1} MB", n / MB)
+        }
+    }
+
+    /// "残り約 3 分" / "About 3 min left".
+    pub fn time_left(self, secs: u64) -> String {
+        let mins = secs.div_ceil(60);
+        match (self, secs < 60) {
+            (Lang::Ja, true) => format!("残り約 {secs} 秒"),
+            (Lang::Ja, false) => format!("残り約 {mins} 分"),
+            (Lang::En, true) => format!("About {secs} s left"),
+            (Lang::En, false) => format!("About {mins} min left"),
+        }
+    }
+
+    /// "2 / 5 本ダウンロード済み" / "2 of 5 downloaded".
+    pub fn downloaded_count(self, done: usize, total: usize) -> String {
+        match self {
+            Lang::Ja => format!("{done} / {total} 本ダウンロード済み"),
+            Lang::En => format!("{done} of {total} downloaded"),
+        }
+    }
+
     pub fn error(self, e: &Error) -> String {
         let msg = match e {
             Error::BadSiteUrl(_) => Msg::ErrBadSiteUrl,
@@ -518,6 +548,40 @@ pub enum Msg {
     Licences,
     ShowLicences,
     UnitLectures,
+    // Lecture downloads (offline viewing).
+    Download,
+    DownloadUnit,
+    DownloadAgain,
+    DownloadQueued,
+    Downloading,
+    DownloadPaused,
+    DownloadDone,
+    DownloadStale,
+    DownloadFailedOffline,
+    DownloadFailedSignIn,
+    DownloadFailedNotAvailable,
+    DownloadFailedBadAnswer,
+    DownloadFailedStorage,
+    DownloadWaitingForWifi,
+    PauseDownload,
+    ResumeDownload,
+    CancelDownload,
+    DeleteDownload,
+    DownloadProgress,
+    PlayingDownloaded,
+    NotDownloadedOffline,
+    Downloads,
+    DownloadsStorage,
+    NoDownloads,
+    DeleteCourseDownloads,
+    DeleteAllDownloads,
+    FreeSpace,
+    FreeSpaceUnknown,
+    DownloadSettings,
+    WifiOnly,
+    WifiOnlyHint,
+    WifiOnlyCannotTell,
+    ManageDownloads,
 }
 
 impl Msg {
@@ -952,6 +1016,87 @@ impl Msg {
             Licences => ("ライセンス", "Licences"),
             ShowLicences => ("ライセンスを表示", "Show licences"),
             UnitLectures => ("この講座の講義", "Lectures in this unit"),
+            Download => ("ダウンロード", "Download"),
+            DownloadUnit => ("講座の講義をダウンロード", "Download the unit's lectures"),
+            DownloadAgain => ("もう一度ダウンロード", "Download again"),
+            DownloadQueued => ("ダウンロード待ち", "Waiting to download"),
+            Downloading => ("ダウンロード中", "Downloading"),
+            DownloadPaused => ("一時停止中", "Paused"),
+            DownloadDone => (
+                "ダウンロード済み（オフラインで視聴できます）",
+                "Downloaded (watch it offline)",
+            ),
+            DownloadStale => (
+                "サイトで動画が更新されました。保存済みの動画は再生できますが、最新版はもう一度ダウンロードしてください。",
+                "The site has changed this video. The kept copy still plays; download it again for the new one.",
+            ),
+            DownloadFailedOffline => (
+                "接続が切れたため中断しました。接続が戻ると続きからダウンロードします。",
+                "Stopped: the connection was lost. It continues where it stopped when the connection returns.",
+            ),
+            DownloadFailedSignIn => (
+                "サインインの有効期限が切れました。もう一度サインインしてから再開してください。",
+                "Your session has expired. Sign in again, then resume.",
+            ),
+            DownloadFailedNotAvailable => (
+                "この講義の動画はダウンロードできなくなりました。",
+                "This lecture's video can no longer be downloaded.",
+            ),
+            DownloadFailedBadAnswer => (
+                "サイトから受け取ったファイルが正しくありませんでした。しばらくしてから再開してください。",
+                "The file from the site was not right. Try resuming later.",
+            ),
+            DownloadFailedStorage => (
+                "端末に保存できませんでした。空き容量を確認してから再開してください。",
+                "It could not be saved on this device. Check the free space, then resume.",
+            ),
+            DownloadWaitingForWifi => (
+                "Wi-Fi に接続するとダウンロードを始めます（Wi-Fi のみの設定）。",
+                "Downloads start when you are on Wi-Fi (Wi-Fi only is on).",
+            ),
+            PauseDownload => ("一時停止", "Pause"),
+            ResumeDownload => ("再開", "Resume"),
+            CancelDownload => ("中止", "Cancel"),
+            DeleteDownload => ("削除", "Delete"),
+            DownloadProgress => ("ダウンロードの進み具合", "Download progress"),
+            PlayingDownloaded => (
+                "ダウンロードした動画を再生しています（オフラインでも視聴できます）。",
+                "Playing the downloaded copy (works offline).",
+            ),
+            NotDownloadedOffline => (
+                "この講義はダウンロードされていません。視聴するにはインターネットに接続してください。",
+                "This lecture is not downloaded. Connect to the internet to watch it.",
+            ),
+            Downloads => ("ダウンロード", "Downloads"),
+            DownloadsStorage => ("端末に保存した講義", "Lectures kept on this device"),
+            NoDownloads => (
+                "ダウンロードした講義はありません。",
+                "No lectures downloaded.",
+            ),
+            DeleteCourseDownloads => (
+                "このコースのダウンロードをすべて削除",
+                "Delete this course's downloads",
+            ),
+            DeleteAllDownloads => ("すべてのダウンロードを削除", "Delete all downloads"),
+            FreeSpace => ("端末の空き容量", "Free space on this device"),
+            FreeSpaceUnknown => (
+                "この端末では空き容量を確認できません。",
+                "This device does not tell its free space.",
+            ),
+            DownloadSettings => ("ダウンロードの設定", "Download settings"),
+            WifiOnly => (
+                "Wi-Fi 接続時のみダウンロードする",
+                "Download over Wi-Fi only",
+            ),
+            WifiOnlyHint => (
+                "モバイルデータ通信のあいだはダウンロードを待ちます。",
+                "Downloads wait while you are on mobile data.",
+            ),
+            WifiOnlyCannotTell => (
+                "この端末では接続の種類を判別できないため、この設定があってもダウンロードは待たずに進みます。",
+                "This device does not tell what kind of connection it has, so downloads go ahead even with this on.",
+            ),
+            ManageDownloads => ("ダウンロードの管理", "Manage downloads"),
         }
     }
 }

@@ -63,8 +63,10 @@ fn App() -> Element {
     state::provide_app_state();
     announce::provide_announcer();
     services::sync::provide_sync_service();
+    services::downloads::provide_downloads_service();
     account::use_signed_out_elsewhere();
     use_hook(|| spawn(account::erase_leftover_certificates()));
+    use_hook(|| spawn(account::erase_leftover_downloads()));
     // The site's description, brought up to date at start and whenever the network returns.
     let reconnected = use_context::<state::Reconnected>().0;
     let _refreshing = use_resource(move || async move {

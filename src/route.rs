@@ -3,8 +3,8 @@
 use crate::views::shell::Shell;
 use crate::views::{
     AnnouncementView, AttemptResultView, AttemptSummaryView, AttemptView, CertificatesView,
-    CourseView, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView, NotFound,
-    QuizView, Settings,
+    CourseView, Downloads, HistoryView, Home, JoinCourseView, JoinView, LectureView, NewsView,
+    NotFound, QuizView, Settings,
 };
 use dioxus::prelude::*;
 use juko_model::{AnnouncementId, AttemptId, CourseId, LectureId};
@@ -46,6 +46,9 @@ pub enum Route {
         // 設定 (settings).
         #[route("/settings")]
         Settings {},
+        // Lecture downloads: the storage screen.
+        #[route("/downloads")]
+        Downloads {},
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },
@@ -100,6 +103,7 @@ mod tests {
             ),
             (Route::HistoryView {}, "/history"),
             (Route::NewsView {}, "/news"),
+            (Route::Downloads {}, "/downloads"),
             (
                 Route::AnnouncementView {
                     announcement: AnnouncementId(4101),

@@ -21,6 +21,8 @@ pub const VIDEO_SELECTOR: &str = "video[data-testid=lecture-video]";
 pub enum Playable {
     /// A video to stream from this URL (the token already added).
     Stream(String),
+    /// The lecture's downloaded copy on this device (the platform's address for it).
+    Kept(String),
     /// A page elsewhere that holds the video: opened in the browser.
     External(String),
     /// Nothing the app can play.
@@ -65,6 +67,7 @@ pub fn Player(
             }
         });
     };
+    let kept = matches!(playable, Playable::Kept(_));
     match playable {
         Playable::Nothing => rsx! {
             div { class: "player empty", p { {lang.tr(Msg::NoVideo)} } }
@@ -81,10 +84,11 @@ pub fn Player(
                 }
             }
         },
-        Playable::Stream(src) => rsx! {
+        Playable::Stream(src) | Playable::Kept(src) => rsx! {
             div { class: "player",
                 video {
                     "data-testid": "lecture-video",
+                    "data-source": if kept { "kept" } else { "stream" },
                     src: "{src}",
                     controls: true,
                     preload: "metadata",
@@ -109,7 +113,12 @@ pub fn Player(
                     }
                     {lang.tr(Msg::VideoUnsupported)}
                 }
-                if failed() {
+                if kept {
+                    p { class: "player-notice kept", role: "status", "data-testid": "playing-kept",
+                        {lang.tr(Msg::PlayingDownloaded)}
+                    }
+                }
+                if failed() && !kept {
                     p { class: "player-notice", role: "status", "data-testid": "video-needs-network",
                         {lang.tr(Msg::VideoNeedsNetwork)}
                     }

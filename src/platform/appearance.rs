@@ -38,7 +38,7 @@ const KEY: &str = "juko.appearance";
 
 #[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
 fn file() -> Option<std::path::PathBuf> {
-    super::project_dirs().map(|d| d.data_local_dir().join("appearance"))
+    super::dirs::data_dir().map(|d| d.join("appearance"))
 }
 
 /// The learner's choice, if they made one.

@@ -58,6 +58,18 @@ pub use playback::{caption_src, save_playback, saved_playback};
 mod appearance;
 pub use appearance::{Appearance, Licences, licences, save_appearance, saved_appearance};
 
+// Lecture downloads (offline viewing).
+#[cfg(not(feature = "web"))]
+mod downloads_native;
+#[cfg(not(feature = "web"))]
+pub use downloads_native::*;
+#[cfg(feature = "web")]
+mod downloads_web;
+#[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
+mod kept_video;
+#[cfg(feature = "web")]
+pub use downloads_web::*;
+
 /// Tells the desktop self-test that `event` is in the store (it reports each one to the harness
 /// that kills the app); nothing elsewhere.
 pub fn acknowledged(event: &juko_model::ProgressEvent) {

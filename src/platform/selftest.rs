@@ -13,6 +13,11 @@
 //! every one and a half (each pause is a sync trigger) unless `JUKO_SELFTEST_PAUSES=0`. Every
 //! event the store took is printed as `RECORDED played FROM TO` or `RECORDED position AT`, after
 //! the write, so a harness that kills the app (or closes its window) knows what was acknowledged.
+//!
+//! `JUKO_SELFTEST_DOWNLOAD=n` downloads the first course's lecture `n` before reporting
+//! (` download=done` on the ok line); `JUKO_SELFTEST_PLAY_KEPT=n` then (the site stopped) opens
+//! it, plays the kept copy, seeks to the middle and checks that time goes on from there
+//! (` kept=played seeked=S`).
 
 use dioxus::prelude::*;
 use std::time::Duration;
@@ -35,7 +40,7 @@ pub fn use_selftest() {
                     println!("SELFTEST fail: {reason}");
                     1
                 }
-                Ok((courses, via)) => match freshness().await {
+                Ok((courses, via)) => match freshness_then_downloads().await {
                     Ok(f) => {
                         println!("SELFTEST ok courses={courses} via={via} freshness={f}");
                         linger().await;
@@ -113,6 +118,83 @@ async fn freshness() -> Result<String, String> {
     .await
 }
 
+/// The freshness, then what the download scenarios add to the ok line.
+async fn freshness_then_downloads() -> Result<String, String> {
+    let mut line = freshness().await?;
+    if let Some(n) = lecture_env("JUKO_SELFTEST_DOWNLOAD") {
+        download(n).await?;
+        line.push_str(" download=done");
+    }
+    if let Some(n) = lecture_env("JUKO_SELFTEST_PLAY_KEPT") {
+        let seeked = play_kept(n).await?;
+        line.push_str(&format!(" kept=played seeked={seeked:.1}"));
+    }
+    Ok(line)
+}
+
+fn lecture_env(name: &str) -> Option<usize> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+fn click(selector: &str, index: usize) -> String {
+    format!(
+        r#"const all = document.querySelectorAll('{selector}');
+        if (all.length <= {index}) return false;
+        all[{index}].click(); return true;"#
+    )
+}
+
+/// Opens lecture `n` of the first course, downloads it and waits for it to be kept.
+async fn download(n: usize) -> Result<(), String> {
+    wait_for_true(&click("[data-testid=course-card]", 0)).await?;
+    wait_for_true(&click("[data-testid=lecture-link]", n)).await?;
+    wait_for_true(&click("[data-testid=download]", 0)).await?;
+    let state = r#"const c = document.querySelector('[data-testid=download-control]');
+        return c ? (c.dataset.state || "") : "";"#;
+    let done = wait_for(state, |s: &String| s == "done" || s == "failed").await?;
+    if done != "done" {
+        return Err("the download failed".to_owned());
+    }
+    Ok(())
+}
+
+/// Opens lecture `n` of the first course, plays its kept copy, seeks to the middle and waits
+/// for time to go on from there; returns where it seeked to.
+async fn play_kept(n: usize) -> Result<f64, String> {
+    wait_for_true(&click("[data-testid=course-card]", 0)).await?;
+    wait_for_true(&click("[data-testid=lecture-link]", n)).await?;
+    let play = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        if (!v || v.dataset.source !== "kept" || !(v.duration > 0)) return false;
+        v.muted = true; v.play().catch(() => {}); return !v.paused;"#;
+    if let Err(e) = wait_for_true(play).await {
+        return Err(format!("{e}; the video: {}", describe_video().await));
+    }
+    let seek = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        const to = v.duration / 2; v.currentTime = to; return to;"#;
+    let to: f64 = document::eval(seek)
+        .join()
+        .await
+        .map_err(|e| format!("eval: {e}"))?;
+    let went_on = format!(
+        r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        if (v.paused) v.play().catch(() => {{}});
+        return v.currentTime > {to} + 0.5;"#
+    );
+    wait_for_true(&went_on).await?;
+    Ok(to)
+}
+
+/// What the page says about the lecture's video and its source (a failed kept playback).
+async fn describe_video() -> String {
+    let js = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        if (!v) return "no video element";
+        return `source=${v.dataset.source} src=${v.src} readyState=${v.readyState} networkState=${v.networkState} error=${v.error && v.error.code}:${v.error && v.error.message} duration=${v.duration}`;"#;
+    document::eval(js)
+        .join::<String>()
+        .await
+        .unwrap_or_else(|e| format!("eval: {e}"))
+}
+
 /// The lecture to watch, when the harness asked for the watch scenario.
 fn watching() -> Option<usize> {
     std::env::var("JUKO_SELFTEST_WATCH").ok()?.parse().ok()
@@ -133,13 +215,6 @@ pub fn acknowledged(event: &juko_model::ProgressEvent) {
 /// Opens lecture `n` of the first course and plays it until the process is killed or closed;
 /// returns only on failure.
 async fn watch(n: usize) -> Result<(), String> {
-    let click = |selector: &str, index: usize| {
-        format!(
-            r#"const all = document.querySelectorAll('{selector}');
-            if (all.length <= {index}) return false;
-            all[{index}].click(); return true;"#
-        )
-    };
     wait_for_true(&click("[data-testid=course-card]", 0)).await?;
     wait_for_true(&click("[data-testid=lecture-link]", n)).await?;
     // Muted, so no autoplay policy stands in the way; resumed first, as a learner would be.
@@ -189,7 +264,13 @@ async fn wait_for<T: serde::de::DeserializeOwned>(
             return Ok(value);
         }
         if std::time::Instant::now() > deadline {
-            return Err(format!("timed out waiting for: {js}"));
+            let page = document::eval(
+                "return location.pathname + ' | ' + document.body.innerText.slice(0, 400).replace(/\\s+/g, ' ');",
+            )
+            .join::<String>()
+            .await
+            .unwrap_or_default();
+            return Err(format!("timed out waiting for: {js} (page: {page})"));
         }
         tokio::time::sleep(POLL).await;
     }

@@ -1,5 +1,6 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
+use crate::components::download::UnitDownload;
 use crate::components::feedback::ProgressBar;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::quiz::badge::QuizBadge;
@@ -26,6 +27,8 @@ pub fn CourseView(course: CourseId) -> Element {
         |session, course| {
             Box::pin(async move {
                 let contents = session.course_contents(course).await?;
+                // A kept download the site has changed since is stale.
+                crate::services::downloads::check_fetched(&contents);
                 // The view event only feeds the site's logs: a failure must not hide the course.
                 if let Err(e) = session.record_course_view(course).await {
                     tracing::warn!("course view not recorded: {e}");
@@ -68,6 +71,9 @@ pub fn CourseView(course: CourseId) -> Element {
             Link { class: "back-link", to: Route::Home {}, Icon { glyph: Glyph::Back } {lang.tr(Msg::MyCourses)} }
             CourseHead { title, logo, latest }
             {body}
+            Link { class: "button secondary", "data-testid": "manage-downloads", to: Route::Downloads {},
+                {lang.tr(Msg::ManageDownloads)}
+            }
         }
     }
 }
@@ -126,6 +132,18 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
     let count = tally(history, &unit.lectures, &unit.activities);
     let lectures = unit.lectures.len();
     let summary = plain_text(&unit.summary_html);
+    let dl = use_context::<crate::services::downloads::Downloads>();
+    let downloadable = unit
+        .lectures
+        .iter()
+        .filter(|l| juko_core::downloads::downloadable(l))
+        .count();
+    let kept = unit
+        .lectures
+        .iter()
+        .filter(|l| dl.of(l.id).is_some_and(|d| d.playable()))
+        .count();
+    let to_queue = unit.clone();
     rsx! {
         section { class: "unit", "data-testid": "unit",
             header { class: "unit-head",
@@ -151,6 +169,9 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
             } else {
                 if !summary.is_empty() {
                     p { class: "unit-summary muted", "{summary}" }
+                }
+                UnitDownload { lang, downloadable, kept,
+                    on_download: move |_| dl.download_unit(course, &to_queue),
                 }
                 ol { class: "lecture-list",
                     for (i, lecture) in unit.lectures.iter().enumerate() {

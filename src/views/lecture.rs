@@ -1,5 +1,6 @@
 //! A lecture (講義): the video, streamed from the site, with its details and neighbours.
 
+use crate::components::download::DownloadControl;
 use crate::components::feedback::{ErrorPanel, ProgressBar};
 use crate::components::icon::{Glyph, Icon};
 use crate::components::playback::PlaybackPrefs;
@@ -9,6 +10,7 @@ use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
+use crate::services::downloads::Downloads;
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
 use crate::text::text_lang;
@@ -27,9 +29,30 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let contents = use_kept(
         course,
         |c| Item::contents(*c),
-        |session, course| Box::pin(async move { session.course_contents(course).await }),
+        |session, course| {
+            Box::pin(async move {
+                let contents = session.course_contents(course).await?;
+                // A kept download the site has changed since is stale.
+                crate::services::downloads::check_fetched(&contents);
+                Ok(contents)
+            })
+        },
     );
     let shown = contents.shown(&course);
+    let dl = use_context::<Downloads>();
+    let kept_download = dl.of(lecture);
+    // The downloaded copy's address, when there is one to play (asked again as it changes).
+    let playable_kept = kept_download.as_ref().is_some_and(|d| d.playable());
+    let kept_source = use_resource(use_reactive!(|playable_kept, lecture| async move {
+        let account = session.peek().as_ref().map(Session::account_key)?;
+        if !playable_kept {
+            return None;
+        }
+        platform::kept_video_source(&account, lecture).await
+    }));
+    let kept_source = kept_source.read().clone().flatten();
+    // The site could not be reached (the freshness note says offline).
+    let offline = matches!(shown.freshness, juko_core::catalog::Freshness::Offline(_));
     // Tell the site once per lecture opened (Moodle's view event): queued in the store and sent
     // by the sync service, so it is not lost offline.
     let history = use_context::<History>();
@@ -100,12 +123,17 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
             None => rsx! { ErrorPanel { lang, message: lang.tr(Msg::NotFound).to_owned() } },
             Some((unit, l)) => {
                 let (prev, next) = neighbours(&kept.value, lecture);
-                let playable = playable(session.peek().as_ref(), l);
+                let playable = match &kept_source {
+                    Some(src) => Playable::Kept(src.clone()),
+                    None => playable(session.peek().as_ref(), l),
+                };
                 let recorded = l.clone();
                 let after = up_next(&kept.value, lecture);
+                let (to_queue, can_download) = (l.clone(), juko_core::downloads::downloadable(l));
                 rsx! {
                     Player {
-                        key: "{l.id}",
+                        // A new element when the source changes: the recorder listens to it.
+                        key: "{l.id}-{kept_source.is_some()}",
                         lang,
                         playable,
                         on_ready: move |_| recording::start(course, recorded.clone()),
@@ -113,6 +141,21 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                         prefs: prefs(),
                         on_prefs: set_prefs,
                         up_next: rsx! { UpNextOffer { course, next: after } },
+                    }
+                    if offline && kept_source.is_none() {
+                        p { class: "player-notice", role: "status", "data-testid": "not-downloaded-offline",
+                            {lang.tr(Msg::NotDownloadedOffline)}
+                        }
+                    }
+                    DownloadControl {
+                        lang,
+                        download: kept_download.clone(),
+                        live: dl.progress(lecture),
+                        can_download,
+                        on_download: move |_| dl.download(course, &to_queue),
+                        on_pause: move |_| dl.pause(lecture),
+                        on_resume: move |_| dl.resume(lecture),
+                        on_delete: move |_| dl.delete(lecture),
                     }
                     LectureProgressLine { lecture: l.clone() }
                     div { class: "lecture-details",

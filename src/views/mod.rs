@@ -4,6 +4,7 @@
 mod attempt;
 pub mod certificates;
 mod course;
+mod downloads;
 mod history;
 mod home;
 mod join;
@@ -18,6 +19,7 @@ mod sign_in;
 pub use attempt::{AttemptResultView, AttemptSummaryView, AttemptView};
 pub use certificates::CertificatesView;
 pub use course::CourseView;
+pub use downloads::Downloads;
 pub use history::HistoryView;
 pub use home::Home;
 pub use join::{JoinCourseView, JoinView};

@@ -1,7 +1,9 @@
 //! 設定 (settings): language, appearance, the account (sign out) and what the app is (versions,
 //! licences), with the playback defaults (`components/playback_settings.rs`: the same preference
-//! the player's own speed control changes).
+//! the player's own speed control changes) and downloads (`components/download_settings.rs`:
+//! Wi-Fi only, and the way to the storage screen).
 
+use crate::components::download_settings::DownloadSettings;
 use crate::components::playback_settings::PlaybackSettings;
 use crate::i18n::{Lang, Msg};
 use crate::platform::{self, Appearance, Licences};
@@ -16,6 +18,7 @@ pub fn Settings() -> Element {
     let session = use_context::<CurrentSession>().0;
     let mut signing_out = use_signal(|| false);
     let mut playback = use_signal(platform::saved_playback);
+    let mut wifi_only = use_signal(platform::saved_wifi_only);
     let Some(session) = session() else {
         return rsx! {};
     };
@@ -64,6 +67,18 @@ pub fn Settings() -> Element {
                         platform::save_playback(p);
                         playback.set(p);
                     },
+                }
+            }
+            div { class: "settings-section",
+                DownloadSettings {
+                    lang,
+                    wifi_only: wifi_only(),
+                    can_tell: platform::can_tell_metered(),
+                    on_wifi_only: move |on: bool| {
+                        platform::save_wifi_only(on);
+                        wifi_only.set(on);
+                    },
+                    link_to_storage: true,
                 }
             }
             section { class: "settings-section", "aria-labelledby": "settings-account",

@@ -32,6 +32,8 @@ pub(crate) struct FaultProxy {
     plan: Arc<Mutex<VecDeque<Fault>>>,
     /// The network is down: every connection is refused, the plan waits.
     down: Arc<AtomicBool>,
+    /// Each forwarded request's `Range` header (`None` without one), in order.
+    ranges: Arc<Mutex<Vec<Option<String>>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -42,7 +44,8 @@ impl FaultProxy {
         let addr = listener.local_addr().expect("addr");
         let plan: Arc<Mutex<VecDeque<Fault>>> = Arc::default();
         let down: Arc<AtomicBool> = Arc::default();
-        let (shared, is_down) = (plan.clone(), down.clone());
+        let ranges: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let (shared, is_down, log) = (plan.clone(), down.clone(), ranges.clone());
         let task = tokio::spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
                 let fault = if is_down.load(Ordering::SeqCst) {
@@ -50,13 +53,14 @@ impl FaultProxy {
                 } else {
                     shared.lock().unwrap().pop_front().unwrap_or(Fault::Pass)
                 };
-                tokio::spawn(handle(conn, upstream, fault));
+                tokio::spawn(handle(conn, upstream, fault, log.clone()));
             }
         });
         FaultProxy {
             addr,
             plan,
             down,
+            ranges,
             task,
         }
     }
@@ -75,12 +79,22 @@ impl FaultProxy {
         self.down.store(offline, Ordering::SeqCst);
     }
 
+    /// The `Range` header of every request that reached the proxy's upstream side, in order.
+    pub(crate) fn ranges(&self) -> Vec<Option<String>> {
+        self.ranges.lock().unwrap().clone()
+    }
+
     pub(crate) fn stop(self) {
         self.task.abort();
     }
 }
 
-async fn handle(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
+async fn handle(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    fault: Fault,
+    ranges: Arc<Mutex<Vec<Option<String>>>>,
+) {
     match fault {
         Fault::Refuse => return,
         Fault::Hang => {
@@ -94,6 +108,7 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
     let Some(request) = read_request(&mut client).await else {
         return;
     };
+    ranges.lock().unwrap().push(range_of(&request));
     if fault == Fault::ServerError {
         let _ = client
             .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
@@ -161,6 +176,17 @@ pub(crate) async fn read_request(conn: &mut TcpStream) -> Option<Vec<u8>> {
     let mut request = format!("{}\r\n\r\n", lines.join("\r\n")).into_bytes();
     request.extend_from_slice(&buf[head_end..head_end + length]);
     Some(request)
+}
+
+fn range_of(request: &[u8]) -> Option<String> {
+    let head_end = find(request, b"\r\n\r\n")?;
+    String::from_utf8_lossy(&request[..head_end])
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("range")
+                .then(|| value.trim().to_owned())
+        })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -5,6 +5,7 @@ mod util;
 
 mod browse;
 mod certificates;
+mod downloads;
 mod fault_proxy;
 mod history;
 mod join;

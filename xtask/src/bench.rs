@@ -104,6 +104,13 @@ pub(crate) fn run() -> Result<()> {
         Err(e) => writeln!(md, "Not measured: {e:#}\n")?,
     }
 
+    // 6. Lecture downloads.
+    writeln!(md, "## Lecture downloads (loopback, release)\n")?;
+    match bench_figures("downloads") {
+        Ok(f) => downloads_section(&mut md, &f)?,
+        Err(e) => writeln!(md, "Not measured: {e:#}\n")?,
+    }
+
     let file = util::root().join("BENCHMARKS.md");
     std::fs::write(&file, md)?;
     step(&format!("wrote {}", file.display()));
@@ -424,15 +431,20 @@ fn http_post(addr: std::net::SocketAddr, path: &str, body: &str) -> Result<Strin
 
 /// Runs `benches/history.rs` (release) and reads its `key=value` lines.
 fn history_figures() -> Result<std::collections::BTreeMap<String, f64>> {
-    step("viewing-history benchmark (cargo bench --bench history)");
-    let out = util::output(util::cargo().args(["bench", "-p", "juko", "--bench", "history"]))?;
+    bench_figures("history")
+}
+
+/// Runs `benches/{name}.rs` (release) and reads its `key=value` lines.
+fn bench_figures(name: &str) -> Result<std::collections::BTreeMap<String, f64>> {
+    step(&format!("{name} benchmark (cargo bench --bench {name})"));
+    let out = util::output(util::cargo().args(["bench", "-p", "juko", "--bench", name]))?;
     let figures: std::collections::BTreeMap<String, f64> = out
         .lines()
         .filter_map(|l| l.split_once('='))
         .filter_map(|(k, v)| Some((k.trim().to_string(), v.trim().parse().ok()?)))
         .collect();
     if figures.is_empty() {
-        anyhow::bail!("the history benchmark printed no figures:\n{out}");
+        anyhow::bail!("the {name} benchmark printed no figures:\n{out}");
     }
     Ok(figures)
 }
@@ -466,6 +478,28 @@ fn history_section(md: &mut String, f: &std::collections::BTreeMap<String, f64>)
         "\nMeasured by `benches/history.rs` against an in-process demo server (release build) over \
          127.0.0.1; the client is the real engine (`juko-core` with its SQLite store and \
          `juko-moodle`'s HTTP client).\n"
+    )?;
+    Ok(())
+}
+
+fn downloads_section(md: &mut String, f: &std::collections::BTreeMap<String, f64>) -> Result<()> {
+    let get = |k: &str| f.get(k).copied().unwrap_or(f64::NAN);
+    writeln!(md, "| figure | measured | goal |\n|---|---:|---:|")?;
+    writeln!(
+        md,
+        "| download of the longest lecture ({:.0} min, {:.1} MB), median of 5 (min–max) | {:.1} MB/s ({:.1}–{:.1}) | ≥ 20 MB/s |",
+        get("download_lecture_minutes"),
+        get("download_bytes") / 1e6,
+        get("download_mb_per_s"),
+        get("download_mb_per_s_min"),
+        get("download_mb_per_s_max"),
+    )?;
+    writeln!(
+        md,
+        "\nMeasured by `benches/downloads.rs` against an in-process demo server (release build, \
+         the demo's real-length lectures) over 127.0.0.1; the client is the real engine \
+         (`juko_core::downloads::run`: `juko-moodle`'s ranged fetch, the file synced every \
+         4 MiB and its offset recorded in the SQLite store). MB = 10^6 bytes.\n"
     )?;
     Ok(())
 }

@@ -218,6 +218,9 @@ pub(crate) struct SelfTest {
 /// screenshot may show an empty screen.
 const LINGER_MS: u64 = 3000;
 
+/// The lecture (of the first course, 0-based) the smoke test downloads and plays offline.
+const KEPT_LECTURE: &str = "1";
+
 /// Runs the app in self-test mode against `site`; on its `SELFTEST` line calls
 /// `at_result(app pid, ok)` while the app still shows the result (screenshot, memory).
 /// `fresh`: start from empty XDG dirs (a first launch); otherwise reuse the previous run's (a
@@ -417,24 +420,46 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         // The kept session's data directories: the history proof watches as that learner.
         let xdg = util::run_dir().join("desktop/selftest-xdg");
         summary = desktop_history::prove(app, &x.display, &srv, &xdg)?;
+        // A lecture downloaded while the site is there (played with the site gone, below).
+        let downloaded = self_test_with_env(
+            app,
+            &x.display,
+            &srv.url,
+            "desktop/download",
+            Profile::KeptFrom("desktop/selftest"),
+            &[("JUKO_SELFTEST_DOWNLOAD", KEPT_LECTURE)],
+            |_, _| {},
+        )?;
+        let line = downloaded.ok_line.unwrap_or_default();
+        if !line.contains("download=done") {
+            bail!(
+                "the lecture was not downloaded: {line:?} {:?}",
+                downloaded.fail_line
+            );
+        }
+        note(&format!("download: {line}"));
     }
     let kept_url = srv.url.clone();
     srv.stop();
     // The site gone (the server stopped, its port closed): started again, the app must show the
-    // courses it kept, saying it is offline.
+    // courses it kept, saying it is offline, and play the downloaded lecture and seek in it.
     if restarted {
-        let offline = self_test(
+        let offline = self_test_with_env(
             app,
             &x.display,
             &kept_url,
             "desktop/offline",
             Profile::KeptFrom("desktop/selftest"),
+            &[("JUKO_SELFTEST_PLAY_KEPT", KEPT_LECTURE)],
             |_, _| {},
         )?;
         let line = offline.ok_line.unwrap_or_default();
-        if !(line.contains("via=kept") && line.contains("freshness=offline")) {
+        if !(line.contains("via=kept")
+            && line.contains("freshness=offline")
+            && line.contains("kept=played"))
+        {
             bail!(
-                "with the site unreachable the kept courses were not shown offline: {line:?} {:?}",
+                "with the site unreachable the kept courses were not shown offline, or the downloaded lecture did not play: {line:?} {:?}",
                 offline.fail_line
             );
         }

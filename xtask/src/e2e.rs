@@ -49,6 +49,8 @@ const TEST_FILES: &[&str] = &[
     "rejoin.test.mjs",
     // facility A's short unit finished and its certificate opened.
     "certificates.test.mjs",
+    // A lecture downloaded on a phone, played and seeked offline, deleted (as icrown1).
+    "downloads.test.mjs",
     // お知らせ on a phone as learner2 (facility B), and the web sanitiser against ammonia's answers.
     "news.test.mjs",
     "sanitize.test.mjs",

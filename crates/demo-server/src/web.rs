@@ -36,13 +36,16 @@ const NOT_BUILT: &str = r#"<!doctype html>
 /// - `style-src 'unsafe-inline'`: the app's CSS is inlined in a `<style>` element and Dioxus sets
 ///   `style` attributes (progress bars).
 ///
+/// - `media-src blob:`: a downloaded lecture plays from a blob URL of its file in the browser's
+///   storage (offline viewing).
+///
 /// No inline scripts (`index.html` loads `boot.js`), no plugins, no `<base>`, no framing by
 /// other sites. A deployment serving the app apart from its Moodle site adds that site's origin
 /// to `connect-src`, `media-src` and `img-src` (docs/deploy-web.md).
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
     script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; \
-    img-src 'self'; media-src 'self'; connect-src 'self'; font-src 'self'; \
+    img-src 'self'; media-src 'self' blob:; connect-src 'self'; font-src 'self'; \
     manifest-src 'self'; worker-src 'self'; \
     object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
 

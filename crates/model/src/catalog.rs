@@ -120,6 +120,10 @@ pub struct Media {
     /// before captions were read.
     #[serde(default)]
     pub captions: Vec<crate::CaptionTrack>,
+    /// When the site last changed the file (Unix seconds; 0 when it did not say): a kept
+    /// download older than this is stale and fetched again.
+    #[serde(default)]
+    pub modified: i64,
 }
 
 /// Anything in a unit that is not a lecture.

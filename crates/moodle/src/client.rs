@@ -17,6 +17,9 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, OnceLock};
 
+pub use download::{FileAnswer, FileHead};
+
+mod download;
 mod enrol;
 mod news;
 mod quiz;

@@ -336,6 +336,7 @@ fn url_link(m: &wire::Module) -> Option<Detected> {
         size_bytes: 0,
         external: true,
         captions: Vec::new(),
+        modified: 0,
     });
     Some((LectureKind::Link, media))
 }
@@ -352,6 +353,7 @@ fn file_media(c: &wire::Content, mime: String) -> Option<Media> {
             .unwrap_or(0),
         external: false,
         captions: Vec::new(),
+        modified: c.timemodified.map_or(0, |t| t.0),
     })
 }
 

@@ -50,4 +50,4 @@ pub use site_url::SiteUrl;
 pub use token::Token;
 
 #[cfg(feature = "client")]
-pub use client::{Session, Site};
+pub use client::{FileAnswer, FileHead, Session, Site};

@@ -327,6 +327,7 @@ pub(crate) struct Content {
     pub(crate) filesize: Option<Int>,
     pub(crate) fileurl: Option<String>,
     pub(crate) mimetype: Option<String>,
+    pub(crate) timemodified: Option<Int>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -751,6 +751,7 @@ async fn stream_urls_follow_the_sites_own_root() {
         size_bytes: 1,
         external: false,
         captions: Vec::new(),
+        modified: 0,
     };
     assert_eq!(
         session.stream_url(&local),
@@ -771,6 +772,7 @@ async fn a_restored_session_is_told_the_sites_own_root() {
         size_bytes: 1,
         external: false,
         captions: Vec::new(),
+        modified: 0,
     };
     assert_eq!(session.stream_url(&media), media.url);
     session.site().set_own_url("https://icrweb.example.jp");

@@ -496,6 +496,7 @@ fn course_contents() {
             size_bytes: 187654321,
             external: false,
             captions: Vec::new(),
+            modified: 1735689600,
         })
     );
 
@@ -534,6 +535,7 @@ fn course_contents() {
             size_bytes: 0,
             external: true,
             captions: Vec::new(),
+            modified: 0,
         })
     );
 

@@ -12,7 +12,7 @@
 //! to one question, `w:{attempt}:{slot}` what was sent for one question before the site's reply
 //! came, `f:{attempt}` a queued submission, `s:{attempt}:{holder}` an attempt open on a screen
 //! (until when; the space is shared by a browser's tabs), `n:{announcement}` an announcement
-//! read on this device (when). Each quiz write is one key, so each is
+//! read on this device (when), `d:{lecture}` a lecture download's record. Each quiz write is one key, so each is
 //! atomic as `localStorage` writes are.
 
 use super::{
@@ -456,6 +456,22 @@ impl<K: KeyValue> Store for KvStore<K> {
             return Ok(());
         }
         self.put(&key, &at_ms)
+    }
+
+    fn put_download(&self, download: &crate::downloads::Download) -> Result<()> {
+        self.writable()?;
+        self.put(&self.key("d:", &download.lecture.to_string()), download)
+    }
+
+    fn downloads(&self) -> Result<Vec<crate::downloads::Download>> {
+        self.keys_of("d:")
+            .iter()
+            .filter_map(|k| self.read::<crate::downloads::Download>(k).transpose())
+            .collect()
+    }
+
+    fn remove_download(&self, lecture: LectureId) -> Result<()> {
+        self.kv.remove(&self.key("d:", &lecture.to_string()))
     }
 
     fn read_announcements(&self) -> Result<Vec<AnnouncementId>> {

@@ -261,6 +261,15 @@ pub trait Store {
     /// Every announcement read on this device, in id order.
     fn read_announcements(&self) -> Result<Vec<AnnouncementId>>;
 
+    /// Records a lecture download (replacing its earlier record).
+    fn put_download(&self, download: &crate::downloads::Download) -> Result<()>;
+
+    /// Every lecture download recorded, in no particular order.
+    fn downloads(&self) -> Result<Vec<crate::downloads::Download>>;
+
+    /// Forgets a lecture download's record (its file is the caller's).
+    fn remove_download(&self, lecture: LectureId) -> Result<()>;
+
     /// Erases everything this store holds for its account (history, outbox, catalog): signing
     /// out on a shared device leaves nothing of the learner behind. The handle (and its clones)
     /// refuses every write afterwards, so a task still holding it (the player's last report, a

@@ -99,6 +99,11 @@ const MIGRATIONS: &[&str] = &[
         announcement INTEGER PRIMARY KEY,
         read_ms INTEGER NOT NULL
      );",
+    // 7: lecture downloads (offline viewing), one record per lecture; the bytes are files.
+    "CREATE TABLE downloads (
+        lecture INTEGER PRIMARY KEY,
+        json TEXT NOT NULL
+     );",
 ];
 
 /// Every table holding the account's data: what [`Store::erase`] empties.
@@ -114,6 +119,7 @@ const ACCOUNT_TABLES: &[&str] = &[
     "quiz_screens",
     "quiz_sent",
     "announcement_reads",
+    "downloads",
 ];
 
 /// A handle on one account's store; clones share the connection.
@@ -541,6 +547,37 @@ impl Store for SqliteStore {
                 .query_map([], |r| r.get(0).map(AnnouncementId))?
                 .collect()
         })
+    }
+
+    fn put_download(&self, download: &crate::downloads::Download) -> Result<()> {
+        self.writable()?;
+        let json = serde_json::to_string(download).map_err(|e| Error::Storage(e.to_string()))?;
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO downloads (lecture, json) VALUES (?1, ?2)",
+                (download.lecture.0, json),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn downloads(&self) -> Result<Vec<crate::downloads::Download>> {
+        let rows: Vec<String> = self.with(|c| {
+            c.prepare("SELECT json FROM downloads ORDER BY lecture")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        })?;
+        rows.iter()
+            .map(|j| {
+                serde_json::from_str(j)
+                    .map_err(|e| Error::Storage(format!("damaged download record: {e}")))
+            })
+            .collect()
+    }
+
+    fn remove_download(&self, lecture: LectureId) -> Result<()> {
+        self.with(|c| c.execute("DELETE FROM downloads WHERE lecture = ?1", [lecture.0]))?;
+        Ok(())
     }
 
     fn rejected(&self) -> Result<Vec<Rejection>> {

@@ -633,6 +633,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
         for sql in [
+            "DROP TABLE downloads",
             "DROP TABLE announcement_reads",
             "DROP TABLE quiz_sent",
             "DROP TABLE quiz_screens",
@@ -662,6 +663,7 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         // As a store made by the release before: schema 3, no screen marks.
         for sql in [
+            "DROP TABLE downloads",
             "DROP TABLE announcement_reads",
             "DROP TABLE quiz_sent",
             "DROP TABLE quiz_screens",
@@ -689,6 +691,7 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
         s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
         // As a store made by the release before: schema 4, no sends remembered.
         for sql in [
+            "DROP TABLE downloads",
             "DROP TABLE announcement_reads",
             "DROP TABLE quiz_sent",
             "PRAGMA user_version = 4",
@@ -755,7 +758,11 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
         let s = SqliteStore::open(&path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         // As a store made by the release before: schema 5, no read announcements.
-        for sql in ["DROP TABLE announcement_reads", "PRAGMA user_version = 5"] {
+        for sql in [
+            "DROP TABLE downloads",
+            "DROP TABLE announcement_reads",
+            "PRAGMA user_version = 5",
+        ] {
             s.execute_for_tests(sql).unwrap();
         }
     }
@@ -765,5 +772,70 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
     s.mark_announcement_read(juko_model::AnnouncementId(4101), 1)
         .unwrap();
     assert_eq!(s.read_announcements().unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn download(lecture: i64, course: i64) -> crate::downloads::Download {
+    crate::downloads::Download {
+        lecture: LectureId(lecture),
+        course: CourseId(course),
+        title: "講義".into(),
+        media: juko_model::Media {
+            url: "https://h.jp/pluginfile.php/1/a.mp4".into(),
+            mime_type: "video/mp4".into(),
+            size_bytes: 10,
+            external: false,
+            modified: 7,
+        },
+        state: crate::downloads::DownloadState::Queued,
+        received: 0,
+        total: None,
+        etag: None,
+        queued_ms: 1,
+    }
+}
+
+#[test]
+fn downloads_are_recorded_replaced_removed_and_erased() {
+    each_store(|s| {
+        s.put_download(&download(301, 2)).unwrap();
+        let mut done = download(302, 3);
+        s.put_download(&done).unwrap();
+        done.state = crate::downloads::DownloadState::Done { at_ms: 9 };
+        done.received = 10;
+        done.etag = Some("\"abc\"".into());
+        s.put_download(&done).unwrap();
+        let mut all = s.downloads().unwrap();
+        all.sort_by_key(|d| d.lecture.0);
+        assert_eq!(all, [download(301, 2), done.clone()]);
+        s.remove_download(LectureId(301)).unwrap();
+        assert_eq!(s.downloads().unwrap(), [done]);
+        s.erase().unwrap();
+        assert!(s.downloads().unwrap().is_empty());
+        assert!(
+            s.put_download(&download(303, 2)).is_err(),
+            "erased: no more writes"
+        );
+    });
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_store_from_before_downloads_gains_them_keeping_its_history() {
+    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+    let path = dir.join("history.sqlite3");
+    {
+        let s = SqliteStore::open(&path).unwrap();
+        s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
+            .unwrap();
+        // As a store made by the release before: schema 6, no downloads.
+        for sql in ["DROP TABLE downloads", "PRAGMA user_version = 6"] {
+            s.execute_for_tests(sql).unwrap();
+        }
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.pending_count().unwrap(), 1);
+    s.put_download(&download(301, 2)).unwrap();
+    assert_eq!(s.downloads().unwrap().len(), 1);
     std::fs::remove_dir_all(dir).ok();
 }

@@ -84,7 +84,7 @@ async fn every_page_and_file_of_the_app_carries_the_content_security_policy() {
             "object-src 'none'",
             "base-uri 'self'",
             "frame-ancestors 'self'",
-            "media-src 'self'",
+            "media-src 'self' blob:",
             "connect-src 'self'",
             "img-src 'self'",
         ] {

@@ -1,0 +1,324 @@
+//! Downloading a lecture's file for offline viewing: one ranged `GET` of the token-authenticated
+//! pluginfile URL ([`Session::stream_url`]), read as a stream of chunks.
+//!
+//! Moodle's `send_stored_file` (`readfile_accel`, `byteserving_send_file`) answers a single
+//! `Range: bytes=N-` with 206 and `Content-Range`, sends `ETag: "<contenthash>"` and
+//! `Last-Modified`, and ignores `If-Range`: a resumed download cannot ask "only if unchanged",
+//! so the caller compares the 206's ETag with the one it kept and starts again when they differ.
+//! A range it cannot serve is answered with the whole file (200), which the caller also reads as
+//! "start again".
+
+use juko_model::Media;
+#[cfg(not(target_arch = "wasm32"))]
+use reqwest::StatusCode;
+#[cfg(not(target_arch = "wasm32"))]
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, ETAG, LAST_MODIFIED, RANGE};
+
+use super::Session;
+#[cfg(not(target_arch = "wasm32"))]
+use super::network_error;
+use crate::{Error, Result};
+
+/// How file answers are named in errors (never the URL: it carries the token).
+pub(crate) const FILE_ENDPOINT: &str = "pluginfile.php";
+
+/// What the site said about a file before its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileHead {
+    /// The offset of the first byte sent: the asked one on a 206, 0 on a 200.
+    pub start: u64,
+    /// The bytes this answer will carry (`Content-Length`), when said.
+    pub length: Option<u64>,
+    /// The whole file's size: `Content-Range`'s total on a 206, `Content-Length` on a 200.
+    pub total: Option<u64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A file answer being read.
+pub struct FileAnswer {
+    pub head: FileHead,
+    #[cfg(not(target_arch = "wasm32"))]
+    response: Option<reqwest::Response>,
+    #[cfg(target_arch = "wasm32")]
+    reader: Option<web_sys::ReadableStreamDefaultReader>,
+}
+
+impl std::fmt::Debug for FileAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileAnswer")
+            .field("head", &self.head)
+            .finish()
+    }
+}
+
+impl FileAnswer {
+    /// The next bytes of the body; `None` at its end. A connection lost midway is an
+    /// [`Error::Network`]: what came before it is good.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let Some(response) = self.response.as_mut() else {
+            return Ok(None);
+        };
+        let chunk = response
+            .chunk()
+            .await
+            .map_err(|e| network_error(FILE_ENDPOINT, e))?;
+        if chunk.is_none() {
+            self.response = None;
+        }
+        Ok(chunk.map(|bytes| bytes.to_vec()))
+    }
+
+    /// The browser's fetch body, read as a stream (reqwest's wasm body comes whole only).
+    #[cfg(target_arch = "wasm32")]
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let Some(reader) = self.reader.as_ref() else {
+            return Ok(None);
+        };
+        let read = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| web::broken(&e))?;
+        let field = |name: &str| js_sys::Reflect::get(&read, &name.into()).unwrap_or_default();
+        if field("done").as_bool() == Some(true) {
+            self.reader = None;
+            return Ok(None);
+        }
+        Ok(Some(js_sys::Uint8Array::new(&field("value")).to_vec()))
+    }
+}
+
+impl Session {
+    /// Asks for `media`'s file from byte `from` on (`Range: bytes=from-`; no range at 0).
+    /// A status other than 200/206 is [`Error::Http`] (416 included: the caller starts over).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
+        let url = self.stream_url(media);
+        let mut request = download_client().get(url);
+        if from > 0 {
+            request = request.header(RANGE, format!("bytes={from}-"));
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.scrub(network_error(FILE_ENDPOINT, e)))?;
+        let status = response.status();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+        };
+        let length = header(CONTENT_LENGTH).and_then(|v| v.parse().ok());
+        let (start, total) = match status {
+            StatusCode::OK => (0, length),
+            StatusCode::PARTIAL_CONTENT => {
+                let range = header(CONTENT_RANGE).and_then(|v| parse_content_range(&v));
+                let Some((start, total)) = range else {
+                    return Err(Error::Decode {
+                        function: FILE_ENDPOINT.to_owned(),
+                        problem: crate::DecodeProblem::Shape(
+                            "a partial answer without a usable Content-Range".to_owned(),
+                        ),
+                    });
+                };
+                (start, total)
+            }
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
+                return Err(self.scrub(refusal(response).await));
+            }
+            other => {
+                return Err(Error::Http {
+                    endpoint: FILE_ENDPOINT.to_owned(),
+                    status: other.as_u16(),
+                    retry_after_secs: None,
+                });
+            }
+        };
+        let head = FileHead {
+            start,
+            length,
+            total,
+            etag: header(ETAG),
+            last_modified: header(LAST_MODIFIED),
+        };
+        Ok(FileAnswer {
+            head,
+            response: Some(response),
+        })
+    }
+
+    /// Asks for `media`'s file from byte `from` on, through the browser's fetch.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
+        let url = self.stream_url(media);
+        let (status, headers, reader) = web::fetch(&url, from).await.map_err(|e| self.scrub(e))?;
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .ok()
+                .flatten()
+                .map(|v| v.trim().to_owned())
+        };
+        let length = header("content-length").and_then(|v| v.parse().ok());
+        let (start, total) = match status {
+            200 => (0, length),
+            206 => header("content-range")
+                .and_then(|v| parse_content_range(&v))
+                .ok_or_else(|| Error::Decode {
+                    function: FILE_ENDPOINT.to_owned(),
+                    problem: crate::DecodeProblem::Shape(
+                        "a partial answer without a usable Content-Range".to_owned(),
+                    ),
+                })?,
+            other => {
+                return Err(Error::Http {
+                    endpoint: FILE_ENDPOINT.to_owned(),
+                    status: other,
+                    retry_after_secs: None,
+                });
+            }
+        };
+        let head = FileHead {
+            start,
+            length,
+            total,
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
+        Ok(FileAnswer {
+            head,
+            reader: Some(reader),
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use super::FILE_ENDPOINT;
+    use crate::{Error, NetworkKind, Result};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    pub(super) fn broken(e: &wasm_bindgen::JsValue) -> Error {
+        Error::Network {
+            endpoint: FILE_ENDPOINT.to_owned(),
+            kind: NetworkKind::Other,
+            reason: e
+                .as_string()
+                .unwrap_or_else(|| "the download broke off".to_owned()),
+        }
+    }
+
+    /// One `GET` with `Range` from `from`: the status, headers and the body's reader.
+    pub(super) async fn fetch(
+        url: &str,
+        from: u64,
+    ) -> Result<(u16, web_sys::Headers, web_sys::ReadableStreamDefaultReader)> {
+        let headers = web_sys::Headers::new().map_err(|e| broken(&e))?;
+        if from > 0 {
+            headers
+                .set("range", &format!("bytes={from}-"))
+                .map_err(|e| broken(&e))?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_headers(&headers);
+        let request =
+            web_sys::Request::new_with_str_and_init(url, &init).map_err(|e| broken(&e))?;
+        let window = web_sys::window().ok_or_else(|| broken(&"no window".into()))?;
+        let promise = window.fetch_with_request(&request);
+        let response: web_sys::Response = JsFuture::from(promise)
+            .await
+            .map_err(|e| broken(&e))?
+            .unchecked_into();
+        let status = response.status();
+        let reader = response
+            .body()
+            .ok_or_else(|| broken(&"no body".into()))?
+            .get_reader()
+            .unchecked_into();
+        Ok((status, response.headers(), reader))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A refused file: `webservice/pluginfile.php` answers a bad token or a file the user may not
+/// have with its error in JSON (`{error, errorcode}`), so an expired session reads as one.
+async fn refusal(response: reqwest::Response) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Refusal {
+        error: Option<String>,
+        errorcode: Option<String>,
+    }
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap_or_default();
+    match serde_json::from_slice::<Refusal>(&body) {
+        Ok(Refusal {
+            errorcode: Some(code),
+            error,
+        }) => Error::Exception {
+            function: FILE_ENDPOINT.to_owned(),
+            exception: crate::Exception {
+                class: None,
+                errorcode: Some(code),
+                message: error.unwrap_or_default(),
+                debuginfo: None,
+            },
+        },
+        _ => Error::Http {
+            endpoint: FILE_ENDPOINT.to_owned(),
+            status,
+            retry_after_secs: None,
+        },
+    }
+}
+
+/// `bytes START-END/TOTAL` (or `/*`) → (START, TOTAL).
+fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+    let spec = value.strip_prefix("bytes")?.trim();
+    let (range, total) = spec.split_once('/')?;
+    let (start, end) = range.trim().split_once('-')?;
+    let start: u64 = start.trim().parse().ok()?;
+    let end: u64 = end.trim().parse().ok()?;
+    if end < start {
+        return None;
+    }
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok()?),
+    };
+    Some((start, total))
+}
+
+/// Downloads take as long as the file needs: no whole-request timeout (the API client's 30 s
+/// would cut every long lecture), only one on connecting and one between reads.
+#[cfg(not(target_arch = "wasm32"))]
+fn download_client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(15))
+            .read_timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_content_range;
+
+    #[test]
+    fn reads_content_range() {
+        assert_eq!(
+            parse_content_range("bytes 100-999/1000"),
+            Some((100, Some(1000)))
+        );
+        assert_eq!(parse_content_range("bytes 0-0/*"), Some((0, None)));
+        assert_eq!(parse_content_range("bytes 9-1/10"), None);
+        assert_eq!(parse_content_range("items 0-1/2"), None);
+        assert_eq!(parse_content_range("bytes x-1/2"), None);
+        assert_eq!(parse_content_range("bytes 0-1/x"), None);
+    }
+}

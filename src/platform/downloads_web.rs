@@ -1,0 +1,147 @@
+//! Lecture downloads in the browser: files in the origin private file system through
+//! `downloads_web.js`, loaded on first use with a dynamic `import()` (xtask places it beside
+//! the code: `app/<hash>/downloads_web.js`), played from a blob URL of the kept file; the
+//! Wi-Fi-only preference in `localStorage`; a metered connection told by
+//! `navigator.connection` where the browser has it (Chromium, Android webviews).
+
+use juko_core::{Error, Result};
+use juko_model::LectureId;
+use wasm_bindgen::prelude::*;
+
+// Loads the module once, from the app's own directory (this snippet sits two levels below it,
+// in wasm-bindgen's `snippets/<crate>/`), and calls one of its functions.
+#[wasm_bindgen(
+    inline_js = "let m; export function downloadsCall(name, args) { m = m || import(new URL('../../downloads_web.js', import.meta.url)); return m.then((x) => x[name](...args)); }
+export function meteredConnection() { const c = navigator.connection; if (!c) return undefined; return c.type === 'cellular' || c.saveData === true || (c.type === undefined ? undefined : false); }"
+)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = downloadsCall)]
+    async fn call(name: &str, args: js_sys::Array) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = meteredConnection)]
+    fn metered() -> JsValue;
+}
+
+const WIFI_ONLY_KEY: &str = "juko.downloads.wifiOnly";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+async fn run(name: &str, args: &[JsValue]) -> Result<JsValue> {
+    let array: js_sys::Array = args.iter().collect();
+    call(name, array).await.map_err(|e| {
+        let detail = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        Error::Storage(format!(
+            "the browser refused to keep the lecture ({name}): {detail}"
+        ))
+    })
+}
+
+/// The account's downloaded lectures in the browser.
+#[derive(Clone, Debug)]
+pub struct DownloadFiles {
+    account: String,
+}
+
+pub fn download_files(account: &str) -> DownloadFiles {
+    DownloadFiles {
+        account: account.to_owned(),
+    }
+}
+
+impl DownloadFiles {
+    fn args(&self, lecture: LectureId) -> [JsValue; 2] {
+        [
+            JsValue::from_str(&self.account),
+            JsValue::from_f64(lecture.0 as f64),
+        ]
+    }
+}
+
+impl juko_core::downloads::DownloadFiles for DownloadFiles {
+    async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
+        Ok(run("len", &self.args(lecture))
+            .await?
+            .as_f64()
+            .map(|n| n as u64))
+    }
+
+    async fn write_at(&self, lecture: LectureId, offset: u64, bytes: &[u8]) -> Result<()> {
+        let [account, id] = self.args(lecture);
+        let data = js_sys::Uint8Array::from(bytes);
+        run(
+            "write",
+            &[account, id, JsValue::from_f64(offset as f64), data.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn sync(&self, lecture: LectureId) -> Result<()> {
+        run("sync", &self.args(lecture)).await.map(drop)
+    }
+
+    async fn truncate(&self, lecture: LectureId, len: u64) -> Result<()> {
+        let [account, id] = self.args(lecture);
+        run("truncate", &[account, id, JsValue::from_f64(len as f64)])
+            .await
+            .map(drop)
+    }
+
+    async fn remove(&self, lecture: LectureId) -> Result<()> {
+        run("remove", &self.args(lecture)).await.map(drop)
+    }
+
+    async fn erase(&self) -> Result<()> {
+        run("erase", &[JsValue::from_str(&self.account)])
+            .await
+            .map(drop)
+    }
+}
+
+/// A blob URL of the kept lecture for the player, when it is kept.
+pub async fn kept_video_source(account: &str, lecture: LectureId) -> Option<String> {
+    let files = download_files(account);
+    run("url", &files.args(lecture)).await.ok()?.as_string()
+}
+
+pub async fn erase_downloads(account: &str) -> Result<()> {
+    run("erase", &[JsValue::from_str(account)]).await.map(drop)
+}
+
+pub async fn erase_other_downloads(keep: Option<&str>) -> Result<usize> {
+    let removed = run("eraseOthers", &[JsValue::from_str(keep.unwrap_or(""))]).await?;
+    Ok(removed.as_f64().unwrap_or(0.0) as usize)
+}
+
+pub fn saved_wifi_only() -> bool {
+    storage()
+        .and_then(|s| s.get_item(WIFI_ONLY_KEY).ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+pub fn save_wifi_only(on: bool) {
+    if let Some(s) = storage() {
+        // Losing the preference only means downloads run on any connection next time.
+        let _ = s.set_item(WIFI_ONLY_KEY, if on { "1" } else { "0" });
+    }
+}
+
+/// `Some(true)` on a cellular (or data-saving) connection, `None` where the browser does not say.
+pub async fn metered_connection() -> Option<bool> {
+    metered().as_bool()
+}
+
+pub fn can_tell_metered() -> bool {
+    !metered().is_undefined()
+}
+
+pub async fn free_space() -> Option<u64> {
+    run("free", &[]).await.ok()?.as_f64().map(|n| n as u64)
+}
+
+/// The browser plays blob URLs itself: nothing to register.
+pub fn use_kept_video_handler() {}

@@ -1,0 +1,116 @@
+//! The storage screen (`/downloads`): the lectures kept on this device by course, with the space
+//! each course takes, deleting a lecture, a course or everything, the device's free space where
+//! the platform tells it, and the download settings.
+
+use crate::components::download::{figures, state_msg};
+use crate::components::download_settings::DownloadSettings;
+use crate::i18n::Msg;
+use crate::platform;
+use crate::route::Route;
+use crate::services::downloads::Downloads as DownloadService;
+use crate::state::{self, History};
+use dioxus::prelude::*;
+use juko_core::catalog::Item;
+use juko_core::downloads::{self, Download};
+use juko_model::CourseId;
+
+#[component]
+pub fn Downloads() -> Element {
+    let lang = state::use_lang();
+    let dl = use_context::<DownloadService>();
+    let history = use_context::<History>();
+    let mut wifi_only = use_signal(platform::saved_wifi_only);
+    let free = use_resource(platform::free_space);
+    let list = (dl.list)();
+    let names = course_names(history);
+    let name_of = move |course: CourseId| {
+        names
+            .iter()
+            .find(|(id, _)| *id == course)
+            .map_or_else(|| course.to_string(), |(_, n)| n.clone())
+    };
+    let usage = downloads::usage(&list);
+    let total: u64 = usage.iter().map(|(_, b)| b).sum();
+    rsx! {
+        div { class: "page downloads-page",
+            h1 { class: "page-title", {lang.tr(Msg::Downloads)} }
+            p { class: "muted", "data-testid": "downloads-total", {lang.tr(Msg::DownloadsStorage)} " · " {lang.bytes(total)} }
+            p { class: "muted", "data-testid": "free-space",
+                match free.read().as_ref() {
+                    Some(Some(bytes)) => rsx! { {lang.tr(Msg::FreeSpace)} " · " {lang.bytes(*bytes)} },
+                    Some(None) => rsx! { {lang.tr(Msg::FreeSpaceUnknown)} },
+                    None => rsx! {},
+                }
+            }
+            if let Some(e) = (dl.failure)() {
+                p { class: "error-panel", role: "alert", {lang.error(&e)} }
+            }
+            if list.is_empty() {
+                p { class: "empty", "data-testid": "no-downloads", {lang.tr(Msg::NoDownloads)} }
+            }
+            for (course, bytes) in usage.iter().copied() {
+                section { class: "download-course card", key: "{course}", "data-testid": "download-course",
+                    h2 { class: "section-title", {name_of(course)} }
+                    p { class: "muted", "data-testid": "course-space", {lang.bytes(bytes)} }
+                    ul { class: "download-list",
+                        for d in list.iter().filter(|d| d.course == course).cloned() {
+                            DownloadRow { key: "{d.lecture}", download: d }
+                        }
+                    }
+                    button { class: "button secondary", "data-testid": "delete-course-downloads",
+                        onclick: move |_| dl.delete_course(course),
+                        {lang.tr(Msg::DeleteCourseDownloads)}
+                    }
+                }
+            }
+            if !list.is_empty() {
+                button { class: "button danger", "data-testid": "delete-all-downloads",
+                    onclick: move |_| dl.delete_all(),
+                    {lang.tr(Msg::DeleteAllDownloads)}
+                }
+            }
+            DownloadSettings {
+                lang,
+                wifi_only: wifi_only(),
+                can_tell: platform::can_tell_metered(),
+                on_wifi_only: move |on: bool| {
+                    platform::save_wifi_only(on);
+                    wifi_only.set(on);
+                },
+            }
+        }
+    }
+}
+
+#[component]
+fn DownloadRow(download: Download) -> Element {
+    let lang = state::use_lang();
+    let dl = use_context::<DownloadService>();
+    let live = dl.progress(download.lecture);
+    let lecture = download.lecture;
+    rsx! {
+        li { class: "download-row", "data-testid": "download-row", "data-lecture": "{lecture}",
+            Link { to: Route::LectureView { course: download.course, lecture }, "{download.title}" }
+            span { class: "muted", " · " {lang.tr(state_msg(&download.state))} " · " {figures(lang, &download, live)} }
+            button { class: "button secondary small", "data-testid": "delete-download",
+                onclick: move |_| dl.delete(lecture),
+                {lang.tr(Msg::DeleteDownload)}
+            }
+        }
+    }
+}
+
+/// The learner's course names from the kept course list (the screen works offline).
+fn course_names(history: History) -> Vec<(CourseId, String)> {
+    let Some(store) = history.read() else {
+        return Vec::new();
+    };
+    match Item::courses().read(&*store.0) {
+        Ok(Some(kept)) => kept
+            .value
+            .into_iter()
+            .map(|c| (c.id, c.full_name))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
