@@ -1,5 +1,4 @@
-//! Download settings: Wi-Fi only, and the way to the storage screen. Shown on the storage
-//! screen for now; the 設定 screen takes it as it is.
+//! Download settings (in 設定): Wi-Fi only, and the way to the storage screen.
 
 use crate::i18n::{Lang, Msg};
 use crate::route::Route;
@@ -13,9 +12,6 @@ pub fn DownloadSettings(
     wifi_only: bool,
     can_tell: bool,
     on_wifi_only: EventHandler<bool>,
-    /// Shown on other screens: a link to the storage screen.
-    #[props(default)]
-    link_to_storage: bool,
 ) -> Element {
     rsx! {
         section { class: "download-settings", "data-testid": "download-settings",
@@ -30,9 +26,7 @@ pub fn DownloadSettings(
             if !can_tell {
                 p { class: "muted", "data-testid": "wifi-only-cannot-tell", {lang.tr(Msg::WifiOnlyCannotTell)} }
             }
-            if link_to_storage {
-                Link { class: "button secondary", to: Route::Downloads {}, {lang.tr(Msg::ManageDownloads)} }
-            }
+            Link { class: "button secondary", to: Route::Downloads {}, {lang.tr(Msg::ManageDownloads)} }
         }
     }
 }

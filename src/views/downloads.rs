@@ -1,9 +1,8 @@
 //! The storage screen (`/downloads`): the lectures kept on this device by course, with the space
 //! each course takes, deleting a lecture, a course or everything, the device's free space where
-//! the platform tells it, and the download settings.
+//! the platform tells it (the download settings are in 設定).
 
 use crate::components::download::{figures, state_msg};
-use crate::components::download_settings::DownloadSettings;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::route::Route;
@@ -19,7 +18,6 @@ pub fn Downloads() -> Element {
     let lang = state::use_lang();
     let dl = use_context::<DownloadService>();
     let history = use_context::<History>();
-    let mut wifi_only = use_signal(platform::saved_wifi_only);
     let free = use_resource(platform::free_space);
     let list = (dl.list)();
     let names = course_names(history);
@@ -68,15 +66,6 @@ pub fn Downloads() -> Element {
                     onclick: move |_| dl.delete_all(),
                     {lang.tr(Msg::DeleteAllDownloads)}
                 }
-            }
-            DownloadSettings {
-                lang,
-                wifi_only: wifi_only(),
-                can_tell: platform::can_tell_metered(),
-                on_wifi_only: move |on: bool| {
-                    platform::save_wifi_only(on);
-                    wifi_only.set(on);
-                },
             }
         }
     }

@@ -78,7 +78,6 @@ pub fn Settings() -> Element {
                         platform::save_wifi_only(on);
                         wifi_only.set(on);
                     },
-                    link_to_storage: true,
                 }
             }
             section { class: "settings-section", "aria-labelledby": "settings-account",
