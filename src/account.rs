@@ -153,14 +153,20 @@ pub async fn erase_leftover_certificates() {
     }
 }
 
-/// Removes, at start, the downloaded lectures of accounts that are signed out.
+/// Removes, at start, the downloaded lectures of other accounts than the one signed in. With no
+/// session nothing is removed: a session that could not be read (a locked keyring, a damaged
+/// file) must not cost its learner hours of downloads; a signed-out learner's were erased by
+/// signing out, and what a failed sign-out left goes at the next start with a session.
 pub async fn erase_leftover_downloads() {
-    let keep = consume_context::<CurrentSession>()
+    let Some(keep) = consume_context::<CurrentSession>()
         .0
         .peek()
         .as_ref()
-        .map(Session::account_key);
-    match crate::platform::erase_other_downloads(keep.as_deref()).await {
+        .map(Session::account_key)
+    else {
+        return;
+    };
+    match crate::platform::erase_other_downloads(Some(&keep)).await {
         Ok(0) => {}
         Ok(n) => tracing::info!("removed the downloads of {n} signed-out accounts"),
         Err(e) => tracing::warn!("downloads of signed-out accounts not removed: {e}"),

@@ -186,6 +186,7 @@ mod tests {
                 size_bytes: 40_000_000,
                 external: false,
                 modified: 0,
+                captions: Vec::new(),
             },
             state,
             received,

@@ -26,7 +26,6 @@ impl Network {
 
     /// May a download start now? Not when known offline, nor on a known metered link when the
     /// learner asked for Wi‑Fi only (an unknown link is taken as unmetered: desktops, mostly).
-    #[allow(dead_code, reason = "for lecture downloads (src/platform/downloads_*)")]
     pub fn allows_download(self, wifi_only: bool) -> bool {
         self.may_be_online() && !(wifi_only && self.metered == Some(true))
     }

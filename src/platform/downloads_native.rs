@@ -70,17 +70,6 @@ pub fn save_wifi_only(on: bool) {
         .and_then(|()| std::fs::write(dir.join(WIFI_ONLY_FILE), if on { "1" } else { "0" }));
 }
 
-/// Whether the connection is metered (cellular): desktops and this build's phone webviews do
-/// not tell (Android's ConnectivityManager needs a JNI seam not built yet), so `None`.
-pub async fn metered_connection() -> Option<bool> {
-    None
-}
-
-/// See [`metered_connection`].
-pub fn can_tell_metered() -> bool {
-    false
-}
-
 /// Free space on the device, where the platform tells: not measured natively yet.
 pub async fn free_space() -> Option<u64> {
     None

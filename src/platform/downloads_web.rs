@@ -1,8 +1,7 @@
 //! Lecture downloads in the browser: files in the origin private file system through
 //! `downloads_web.js`, loaded on first use with a dynamic `import()` (xtask places it beside
 //! the code: `app/<hash>/downloads_web.js`), played from a blob URL of the kept file; the
-//! Wi-Fi-only preference in `localStorage`; a metered connection told by
-//! `navigator.connection` where the browser has it (Chromium, Android webviews).
+//! Wi-Fi-only preference in `localStorage` (whether the connection is metered: `connectivity`).
 
 use juko_core::{Error, Result};
 use juko_model::LectureId;
@@ -11,14 +10,11 @@ use wasm_bindgen::prelude::*;
 // Loads the module once, from the app's own directory (this snippet sits two levels below it,
 // in wasm-bindgen's `snippets/<crate>/`), and calls one of its functions.
 #[wasm_bindgen(
-    inline_js = "let m; export function downloadsCall(name, args) { m = m || import(new URL('../../downloads_web.js', import.meta.url)); return m.then((x) => x[name](...args)); }
-export function meteredConnection() { const c = navigator.connection; if (!c) return undefined; return c.type === 'cellular' || c.saveData === true || (c.type === undefined ? undefined : false); }"
+    inline_js = "let m; export function downloadsCall(name, args) { m = m || import(new URL('../../downloads_web.js', import.meta.url)); return m.then((x) => x[name](...args)); }"
 )]
 extern "C" {
     #[wasm_bindgen(catch, js_name = downloadsCall)]
     async fn call(name: &str, args: js_sys::Array) -> std::result::Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = meteredConnection)]
-    fn metered() -> JsValue;
 }
 
 const WIFI_ONLY_KEY: &str = "juko.downloads.wifiOnly";
@@ -128,15 +124,6 @@ pub fn save_wifi_only(on: bool) {
         // Losing the preference only means downloads run on any connection next time.
         let _ = s.set_item(WIFI_ONLY_KEY, if on { "1" } else { "0" });
     }
-}
-
-/// `Some(true)` on a cellular (or data-saving) connection, `None` where the browser does not say.
-pub async fn metered_connection() -> Option<bool> {
-    metered().as_bool()
-}
-
-pub fn can_tell_metered() -> bool {
-    !metered().is_undefined()
 }
 
 pub async fn free_space() -> Option<u64> {

@@ -272,7 +272,9 @@ async fn next_to_run(
     let session = session.peek().clone()?;
     let store = history.store.peek().clone()?;
     let next = downloads::next_queued(&*store.0).ok().flatten()?;
-    if platform::saved_wifi_only() && platform::metered_connection().await == Some(true) {
+    let network = platform::connectivity::network();
+    // Known offline, the download is tried and fails as offline, which its control says.
+    if network.may_be_online() && !network.allows_download(platform::saved_wifi_only()) {
         dl.waiting.set(Some(Msg::DownloadWaitingForWifi));
         return None;
     }

@@ -73,7 +73,7 @@ pub fn Settings() -> Element {
                 DownloadSettings {
                     lang,
                     wifi_only: wifi_only(),
-                    can_tell: platform::can_tell_metered(),
+                    can_tell: platform::connectivity::network().metered.is_some(),
                     on_wifi_only: move |on: bool| {
                         platform::save_wifi_only(on);
                         wifi_only.set(on);

@@ -508,6 +508,10 @@ async fn fetch(
         (run.progress)(d, progress);
     }
     checkpoint_at(store, files, d, since_sync).await?;
+    // A cancel (or delete) asked while the end of the body was awaited still wins.
+    if run.control.asked() == CANCEL {
+        return Ok(Ended::Cancelled);
+    }
     verify(d)?;
     Ok(Ended::Done((run.now_ms)()))
 }

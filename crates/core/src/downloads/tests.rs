@@ -151,6 +151,7 @@ fn lecture(size: usize, modified: i64) -> Lecture {
             size_bytes: size as u64,
             external: false,
             modified,
+            captions: Vec::new(),
         }),
         locked_reason: None,
         completed: false,

@@ -786,6 +786,7 @@ fn download(lecture: i64, course: i64) -> crate::downloads::Download {
             size_bytes: 10,
             external: false,
             modified: 7,
+            captions: Vec::new(),
         },
         state: crate::downloads::DownloadState::Queued,
         received: 0,
