@@ -41,12 +41,7 @@ pub fn ProgressBar(fraction: f64, label: String) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn render(app: fn() -> Element) -> String {
-        let mut dom = VirtualDom::new(app);
-        dom.rebuild_in_place();
-        dioxus_ssr::render(&dom)
-    }
+    use crate::components::render;
 
     #[test]
     fn progress_bar_clamps_and_labels() {

@@ -13,3 +13,14 @@ pub mod playback_settings;
 pub mod player;
 pub mod quiz;
 pub mod sign_out;
+
+#[cfg(test)]
+use dioxus::prelude::*;
+
+/// A component rendered to HTML, for the components' unit tests.
+#[cfg(test)]
+fn render(app: fn() -> Element) -> String {
+    let mut dom = VirtualDom::new(app);
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}

@@ -89,12 +89,7 @@ pub fn NotificationItem(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn render(app: fn() -> Element) -> String {
-        let mut dom = VirtualDom::new(app);
-        dom.rebuild_in_place();
-        dioxus_ssr::render(&dom)
-    }
+    use crate::components::render;
 
     #[test]
     fn the_badge_counts_and_hides_at_zero() {
