@@ -138,35 +138,35 @@ pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
     }
 }
 
-/// Removes, at start, the kept certificates of accounts that are signed out (a sign-out whose
-/// erase failed, or the app closed before it finished).
+/// Whose leftovers may go at start: everyone's but the signed-in account's. With no session
+/// (`None`) nothing may go: a session that could not be read (a locked keyring, a damaged file)
+/// must not cost its learner their certificates or hours of downloads; a signed-out learner's
+/// were erased by signing out, and what a failed sign-out left goes at the next start with a
+/// session.
+fn keep_at_start(signed_in: Option<&Session>) -> Option<String> {
+    signed_in.map(Session::account_key)
+}
+
+/// Removes, at start, the kept certificates of accounts other than the one signed in (a
+/// sign-out whose erase failed, or the app closed before it finished); see [`keep_at_start`].
 pub async fn erase_leftover_certificates() {
-    let keep = consume_context::<CurrentSession>()
-        .0
-        .peek()
-        .as_ref()
-        .map(Session::account_key);
-    match crate::platform::erase_other_certificates(keep.as_deref()).await {
+    let Some(keep) = keep_at_start(consume_context::<CurrentSession>().0.peek().as_ref()) else {
+        return;
+    };
+    match crate::platform::erase_other_certificates(&keep).await {
         Ok(0) => {}
         Ok(n) => tracing::info!("removed the kept certificates of {n} signed-out accounts"),
         Err(e) => tracing::warn!("kept certificates of signed-out accounts not removed: {e}"),
     }
 }
 
-/// Removes, at start, the downloaded lectures of other accounts than the one signed in. With no
-/// session nothing is removed: a session that could not be read (a locked keyring, a damaged
-/// file) must not cost its learner hours of downloads; a signed-out learner's were erased by
-/// signing out, and what a failed sign-out left goes at the next start with a session.
+/// Removes, at start, the downloaded lectures of other accounts than the one signed in; see
+/// [`keep_at_start`].
 pub async fn erase_leftover_downloads() {
-    let Some(keep) = consume_context::<CurrentSession>()
-        .0
-        .peek()
-        .as_ref()
-        .map(Session::account_key)
-    else {
+    let Some(keep) = keep_at_start(consume_context::<CurrentSession>().0.peek().as_ref()) else {
         return;
     };
-    match crate::platform::erase_other_downloads(Some(&keep)).await {
+    match crate::platform::erase_other_downloads(&keep).await {
         Ok(0) => {}
         Ok(n) => tracing::info!("removed the downloads of {n} signed-out accounts"),
         Err(e) => tracing::warn!("downloads of signed-out accounts not removed: {e}"),
@@ -231,4 +231,30 @@ pub fn use_signed_out_elsewhere() {
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_go_only_beside_a_signed_in_account() {
+        // No session read (signed out, or a session that could not be read): nothing goes.
+        assert_eq!(keep_at_start(None), None);
+        let saved: juko_core::SavedSession = serde_json::from_value(serde_json::json!({
+            "site_url": "http://127.0.0.1:8080",
+            "token": "0123456789abcdef0123456789abcdef",
+            "site_info": {
+                "site_name": "ICRweb",
+                "site_url": "http://127.0.0.1:8080",
+                "user": { "id": 7, "username": "learner1", "full_name": "受講 太郎" },
+                "lang": "ja",
+                "version": null,
+                "can_download_files": true
+            }
+        }))
+        .expect("a saved session");
+        let session = Session::restore(&saved).expect("restores");
+        assert_eq!(keep_at_start(Some(&session)), Some(session.account_key()));
+    }
 }

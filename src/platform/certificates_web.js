@@ -34,12 +34,13 @@ export async function pdfErase(account) {
 }
 
 // At start: the caches of accounts signed out without erasing them (the tab closed first).
-// `keep` is the signed-in account ("" for none). Returns how many went.
+// `keep` is the signed-in account; with none ("") nothing goes: the app could not tell whose
+// they are. Returns how many went.
 export async function pdfEraseOthers(keep) {
-  if (!self.caches) return 0;
+  if (!self.caches || !keep) return 0;
   let removed = 0;
   for (const cache of await caches.keys()) {
-    if (cache.startsWith(name("")) && (keep === "" || cache !== name(keep))) {
+    if (cache.startsWith(name("")) && cache !== name(keep)) {
       await caches.delete(cache);
       removed += 1;
     }

@@ -53,9 +53,9 @@ pub async fn erase_downloads(account: &str) -> juko_core::Result<()> {
     juko_core::certificates::erase_shelf_dir(&downloads_root().join(account))
 }
 
-/// Removes the downloads of every account but the signed-in one (start-up).
-pub async fn erase_other_downloads(keep: Option<&str>) -> juko_core::Result<usize> {
-    juko_core::certificates::remove_other_shelves(&downloads_root(), keep)
+/// Removes the downloads of every account but the signed-in one, `keep` (start-up).
+pub async fn erase_other_downloads(keep: &str) -> juko_core::Result<usize> {
+    juko_core::certificates::remove_other_shelves(&downloads_root(), Some(keep))
 }
 
 /// Whether the learner asked to download over Wi-Fi only.
@@ -80,20 +80,54 @@ pub async fn free_space() -> Option<u64> {
 pub use super::kept_video::use_kept_video_handler;
 
 #[cfg(not(any(feature = "desktop", feature = "mobile")))]
-pub fn use_kept_video_handler() {}
+pub fn use_kept_video_handler(_signed_in: dioxus::prelude::Memo<Option<String>>) {}
 
-/// `/{KEPT_VIDEO}/{account}/{lecture}` → the file; anything else (another name, `..`) none.
+/// Why the asset handler will not serve a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(any(feature = "desktop", feature = "mobile")), allow(dead_code))]
-pub(super) fn kept_file_of(path: &str) -> Option<PathBuf> {
+pub(super) enum Refusal {
+    /// Not a kept video's path (another name, `..`, a lecture that is no number): 404.
+    NotFound,
+    /// Another account's lecture, or nobody signed in: 403. The files of an account whose
+    /// sign-out could not erase them stay on disk until the next start; the page of whoever uses
+    /// the device now must not reach them.
+    Forbidden,
+}
+
+impl Refusal {
+    #[cfg_attr(not(any(feature = "desktop", feature = "mobile")), allow(dead_code))]
+    pub(super) fn status(self) -> u16 {
+        match self {
+            Refusal::NotFound => 404,
+            Refusal::Forbidden => 403,
+        }
+    }
+}
+
+/// `/{KEPT_VIDEO}/{account}/{lecture}` → the file, when `account` is the one signed in
+/// (`signed_in`); anything else is refused.
+#[cfg_attr(not(any(feature = "desktop", feature = "mobile")), allow(dead_code))]
+pub(super) fn kept_file_for(path: &str, signed_in: Option<&str>) -> Result<PathBuf, Refusal> {
     let mut parts = path.trim_start_matches('/').split('/');
-    let (handler, account, lecture) = (parts.next()?, parts.next()?, parts.next()?);
+    let (Some(handler), Some(account), Some(lecture), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Refusal::NotFound);
+    };
     let account_ok = !account.is_empty()
         && account
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    let lecture: i64 = lecture.parse().ok()?;
-    (handler == KEPT_VIDEO && account_ok && parts.next().is_none())
-        .then(|| download_files(account).path(LectureId(lecture)))
+    let Ok(lecture) = lecture.parse::<i64>() else {
+        return Err(Refusal::NotFound);
+    };
+    if handler != KEPT_VIDEO || !account_ok {
+        return Err(Refusal::NotFound);
+    }
+    if signed_in != Some(account) {
+        return Err(Refusal::Forbidden);
+    }
+    Ok(download_files(account).path(LectureId(lecture)))
 }
 
 /// The asset handler's name (the first path segment it answers).
@@ -106,10 +140,32 @@ mod tests {
 
     #[test]
     fn only_kept_video_paths_name_files() {
-        assert!(kept_file_of("/kept-video/site_jp-5/310").is_some());
-        assert!(kept_file_of("/kept-video/../310").is_none());
-        assert!(kept_file_of("/kept-video/a/310/x").is_none());
-        assert!(kept_file_of("/other/a/310").is_none());
-        assert!(kept_file_of("/kept-video/a%2F/1").is_none());
+        let me = Some("site_jp-5");
+        assert!(kept_file_for("/kept-video/site_jp-5/310", me).is_ok());
+        for path in [
+            "/kept-video/../310",
+            "/kept-video/a/310/x",
+            "/other/site_jp-5/310",
+            "/kept-video/a%2F/1",
+            "/kept-video/site_jp-5/x",
+            "/kept-video/site_jp-5",
+        ] {
+            assert_eq!(kept_file_for(path, me), Err(Refusal::NotFound), "{path}");
+        }
+    }
+
+    #[test]
+    fn only_the_signed_in_accounts_videos_are_served() {
+        let other = "/kept-video/site_jp-6/310";
+        assert_eq!(
+            kept_file_for(other, Some("site_jp-5")),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(kept_file_for(other, None), Err(Refusal::Forbidden));
+        assert_eq!(Refusal::Forbidden.status(), 403);
+        assert_eq!(
+            kept_file_for(other, Some("site_jp-6")),
+            Ok(download_files("site_jp-6").path(LectureId(310)))
+        );
     }
 }

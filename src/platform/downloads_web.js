@@ -89,6 +89,7 @@ export async function erase(account) {
 }
 
 export async function eraseOthers(keep) {
+  if (!keep) return 0; // no account to keep: the app could not tell whose they are
   const top = await root();
   const names = [];
   for await (const [name] of top.entries()) if (name !== keep) names.push(name);

@@ -108,8 +108,9 @@ pub async fn erase_downloads(account: &str) -> Result<()> {
     run("erase", &[JsValue::from_str(account)]).await.map(drop)
 }
 
-pub async fn erase_other_downloads(keep: Option<&str>) -> Result<usize> {
-    let removed = run("eraseOthers", &[JsValue::from_str(keep.unwrap_or(""))]).await?;
+/// Removes the downloads of every account but the signed-in one, `keep` (start-up).
+pub async fn erase_other_downloads(keep: &str) -> Result<usize> {
+    let removed = run("eraseOthers", &[JsValue::from_str(keep)]).await?;
     Ok(removed.as_f64().unwrap_or(0.0) as usize)
 }
 
@@ -131,4 +132,4 @@ pub async fn free_space() -> Option<u64> {
 }
 
 /// The browser plays blob URLs itself: nothing to register.
-pub fn use_kept_video_handler() {}
+pub fn use_kept_video_handler(_signed_in: dioxus::prelude::Memo<Option<String>>) {}

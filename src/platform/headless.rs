@@ -73,6 +73,6 @@ pub async fn erase_certificates(account: &str) -> juko_core::Result<()> {
     juko_core::certificates::erase_shelf_dir(&certificates_root().join(account))
 }
 
-pub async fn erase_other_certificates(keep: Option<&str>) -> juko_core::Result<usize> {
-    juko_core::certificates::remove_other_shelves(&certificates_root(), keep)
+pub async fn erase_other_certificates(keep: &str) -> juko_core::Result<usize> {
+    juko_core::certificates::remove_other_shelves(&certificates_root(), Some(keep))
 }

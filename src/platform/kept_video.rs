@@ -9,18 +9,30 @@ use dioxus::desktop::{use_asset_handler, wry::http};
 #[cfg(all(feature = "mobile", not(feature = "desktop")))]
 use dioxus::mobile::{use_asset_handler, wry::http};
 
+use dioxus::prelude::{Memo, use_effect, use_hook};
 use juko_core::downloads::serve::range_answer;
+use std::sync::{Arc, Mutex};
 
-pub fn use_kept_video_handler() {
-    use_asset_handler(super::KEPT_VIDEO_HANDLER, |request, responder| {
+/// Registers the handler; it serves only `signed_in`'s lectures (the account key), followed as
+/// it changes.
+pub fn use_kept_video_handler(signed_in: Memo<Option<String>>) {
+    // The handler answers off the UI thread: it reads a copy of the account, kept current here.
+    let shared = use_hook(|| Arc::new(Mutex::new(None::<String>)));
+    let current = shared.clone();
+    use_effect(move || {
+        *current.lock().unwrap_or_else(|p| p.into_inner()) = signed_in();
+    });
+    use_asset_handler(super::KEPT_VIDEO_HANDLER, move |request, responder| {
+        let account = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
         // File reads off the UI thread.
-        std::thread::spawn(move || responder.respond(answer(&request)));
+        std::thread::spawn(move || responder.respond(answer(&request, account.as_deref())));
     });
 }
 
-fn answer(request: &http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
-    let Some(path) = super::kept_file_of(request.uri().path()) else {
-        return status(404);
+fn answer(request: &http::Request<Vec<u8>>, signed_in: Option<&str>) -> http::Response<Vec<u8>> {
+    let path = match super::kept_file_for(request.uri().path(), signed_in) {
+        Ok(path) => path,
+        Err(refusal) => return status(refusal.status()),
     };
     let range = request
         .headers()

@@ -2,7 +2,8 @@
 //! holding its platform variants (`cfg`) inside; views never branch on platform.
 //!
 //! - `dirs`: where the app's data and cache live on the device.
-//! - `secure_store`: the session token in the OS's secure store.
+//! - `secure_store`: the session token in the OS's secure store; `session_file`: the session's
+//!   details beside it (and a token older builds left there moved into it).
 //! - `connectivity`: online or not, metered or not (the sync service and downloads ask it).
 //! - `open`: a kept file (a certificate PDF) in the system's viewer, a web address in the
 //!   system's browser.
@@ -20,6 +21,10 @@ pub mod open;
 pub mod dirs;
 #[cfg(all(not(feature = "web"), any(feature = "desktop", feature = "mobile")))]
 pub mod secure_store;
+// Also in the featureless test build, which runs its tests (with a fake store).
+#[cfg(not(feature = "web"))]
+#[cfg_attr(not(any(feature = "desktop", feature = "mobile")), allow(dead_code))]
+mod session_file;
 
 // The names the app has always called `platform::…` (moved into their seams).
 pub use connectivity::WENT_OFFLINE;

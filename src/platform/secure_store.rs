@@ -10,7 +10,8 @@
 //!
 //! Only a Linux (or BSD) session without a Secret Service (a bare window manager, a server,
 //! Xvfb) has no store to ask: `put` says `NoSecureStore` and logs why, and the caller keeps the
-//! token in its data file, readable by the learner's account only (see `native.rs`). Everywhere
+//! token in its data file, readable by the learner's account only (see `session_file.rs`, which
+//! also moves a token an older build left in that file into the store). Everywhere
 //! else a store exists, so a refusal is an error (the session is not kept), never a plain file.
 
 /// The service name entries are kept under.
@@ -21,33 +22,24 @@ fn entry_name(site_url: &str, username: &str) -> String {
     format!("{username}@{site_url}")
 }
 
-/// Where `put` left the token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kept {
-    /// In the OS secure store.
-    InSecureStore,
-    /// Nowhere: this system has no secure store (see the module's note).
-    #[cfg_attr(
-        target_os = "android",
-        allow(dead_code, reason = "Android always has its Keystore")
-    )]
-    NoSecureStore,
-}
+pub use super::session_file::Kept;
+use super::session_file::TokenVault;
 
-/// Keeps `token` in the secure store. `Err` (the store's words) when a store exists and
-/// refused: the caller must not keep the token elsewhere.
-pub fn put(site_url: &str, username: &str, token: &str) -> Result<Kept, String> {
-    imp::put(site_url, username, token)
-}
+/// The OS secure store as the session file's vault.
+pub struct OsVault;
 
-/// The token kept for this site and user, if the secure store has one.
-pub fn get(site_url: &str, username: &str) -> Option<String> {
-    imp::get(site_url, username)
-}
+impl TokenVault for OsVault {
+    fn put(&self, site_url: &str, username: &str, token: &str) -> Result<Kept, String> {
+        imp::put(site_url, username, token)
+    }
 
-/// Forgets the token kept for this site and user (nothing there is fine).
-pub fn delete(site_url: &str, username: &str) {
-    imp::delete(site_url, username)
+    fn get(&self, site_url: &str, username: &str) -> Option<String> {
+        imp::get(site_url, username)
+    }
+
+    fn delete(&self, site_url: &str, username: &str) {
+        imp::delete(site_url, username)
+    }
 }
 
 #[cfg(not(target_os = "android"))]

@@ -195,9 +195,9 @@ pub async fn erase_certificates(account: &str) -> Result<()> {
         .map_err(|_| refused("erase"))
 }
 
-/// Removes the kept certificates of every account but the signed-in one (start-up).
-pub async fn erase_other_certificates(keep: Option<&str>) -> Result<usize> {
-    let removed = certificates_js::pdf_erase_others(keep.unwrap_or(""))
+/// Removes the kept certificates of every account but the signed-in one, `keep` (start-up).
+pub async fn erase_other_certificates(keep: &str) -> Result<usize> {
+    let removed = certificates_js::pdf_erase_others(keep)
         .await
         .map_err(|_| refused("erase"))?;
     Ok(removed.as_f64().unwrap_or(0.0) as usize)

@@ -57,7 +57,10 @@ pub fn provide_downloads_service() {
         running,
         service,
     });
-    platform::use_kept_video_handler();
+    // The webview gets the signed-in account's kept lectures only.
+    platform::use_kept_video_handler(use_memo(move || {
+        session().as_ref().map(Session::account_key)
+    }));
     // The account changed (signed in, out): its records; then whatever waits runs.
     use_effect(move || {
         let _ = (history.store)();
