@@ -1,6 +1,6 @@
 //! Dates, durations and numbers as each language writes them: the one place the app turns a
 //! time or a count into words (`2026年11月29日` / `29 Nov 2026`, `1時間8分` / `1 h 8 min`,
-//! `1,234`).
+//! `1,234`, `27%`, `12.3 MB`).
 
 use crate::i18n::Lang;
 
@@ -54,6 +54,35 @@ pub fn number(n: u64) -> String {
     out
 }
 
+/// A share of a whole, rounded down and at most 100: "27%" (Japanese writes the half-width
+/// sign too). An empty whole is 0%.
+pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
+    let p = match whole {
+        0 => 0,
+        // In u128: a part near u64::MAX times 100 would overflow.
+        _ => (u128::from(part.min(whole)) * 100 / u128::from(whole)) as u64,
+    };
+    match lang {
+        Lang::Ja | Lang::En => format!("{p}%"),
+    }
+}
+
+/// A size in bytes, in decimal units as storage is sold: "12.3 MB", "1.2 GB", "1,234.5 GB".
+pub fn bytes(lang: Lang, n: u64) -> String {
+    const MB: u64 = 1_000_000;
+    const GB: u64 = 1000 * MB;
+    // Tenths, rounded, written with the grouped whole part.
+    let (tenths, unit) = if n >= GB {
+        ((n as u128 * 10 + GB as u128 / 2) / GB as u128, "GB")
+    } else {
+        ((n as u128 * 10 + MB as u128 / 2) / MB as u128, "MB")
+    };
+    let whole = number((tenths / 10) as u64);
+    match lang {
+        Lang::Ja | Lang::En => format!("{whole}.{} {unit}", tenths % 10),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +116,24 @@ mod tests {
     }
 
     #[test]
+    fn percents_round_down_within_the_whole() {
+        assert_eq!(percent(Lang::Ja, 10, 40), "25%");
+        assert_eq!(percent(Lang::En, 399, 400), "99%");
+        assert_eq!(percent(Lang::En, 500, 400), "100%");
+        assert_eq!(percent(Lang::Ja, 5, 0), "0%");
+        assert_eq!(percent(Lang::Ja, u64::MAX, u64::MAX), "100%");
+    }
+
+    #[test]
+    fn sizes_read_in_megabytes_and_gigabytes() {
+        assert_eq!(bytes(Lang::Ja, 0), "0.0 MB");
+        assert_eq!(bytes(Lang::En, 12_345_678), "12.3 MB");
+        assert_eq!(bytes(Lang::En, 999_960_000), "1,000.0 MB");
+        assert_eq!(bytes(Lang::Ja, 1_250_000_000), "1.3 GB");
+        assert_eq!(bytes(Lang::En, 1_234_500_000_000), "1,234.5 GB");
+    }
+
+    #[test]
     fn counts_in_sentences_group_thousands() {
         assert_eq!(Lang::En.lecture_count(1200), "1,200 lectures");
         assert_eq!(Lang::Ja.lecture_count(3), "講義 3 本");
@@ -95,5 +142,6 @@ mod tests {
             "1,000 / 1,200 完了（テストを含む）"
         );
         assert_eq!(Lang::En.unread_count(2500), "2,500 unread");
+        assert_eq!(Lang::En.downloaded_count(2, 1200), "2 of 1,200 downloaded");
     }
 }

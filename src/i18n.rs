@@ -249,17 +249,6 @@ impl Lang {
     }
 
     /// A sentence for an engine error, for the learner.
-    /// A size in bytes: "12.3 MB".
-    pub fn bytes(self, n: u64) -> String {
-        const MB: f64 = 1_000_000.0;
-        let n = n as f64;
-        if n >= 1000.0 * MB {
-            format!("{:.1} GB", n / (1000.0 * MB))
-        } else {
-            format!("{:.1} MB", n / MB)
-        }
-    }
-
     /// "残り約 3 分" / "About 3 min left".
     pub fn time_left(self, secs: u64) -> String {
         let mins = secs.div_ceil(60);
@@ -274,8 +263,16 @@ impl Lang {
     /// "2 / 5 本ダウンロード済み" / "2 of 5 downloaded".
     pub fn downloaded_count(self, done: usize, total: usize) -> String {
         match self {
-            Lang::Ja => format!("{done} / {total} 本ダウンロード済み"),
-            Lang::En => format!("{done} of {total} downloaded"),
+            Lang::Ja => format!(
+                "{} / {} 本ダウンロード済み",
+                crate::format::number(done as u64),
+                crate::format::number(total as u64)
+            ),
+            Lang::En => format!(
+                "{} of {} downloaded",
+                crate::format::number(done as u64),
+                crate::format::number(total as u64)
+            ),
         }
     }
 

@@ -3,6 +3,7 @@
 //! screen readers (`role=status`, `aria-live=polite`).
 
 use crate::components::feedback::ProgressBar;
+use crate::format;
 use crate::i18n::{Lang, Msg};
 use dioxus::prelude::*;
 use juko_core::downloads::{Download, DownloadState, Failure, Progress};
@@ -29,11 +30,15 @@ pub fn figures(lang: Lang, download: &Download, live: Option<Progress>) -> Strin
     let total = live.and_then(|p| p.total).or(download.size());
     let mut parts = Vec::new();
     match total {
-        Some(total) => parts.push(format!("{} / {}", lang.bytes(received), lang.bytes(total))),
-        None => parts.push(lang.bytes(received)),
+        Some(total) => parts.push(format!(
+            "{} / {}",
+            format::bytes(lang, received),
+            format::bytes(lang, total)
+        )),
+        None => parts.push(format::bytes(lang, received)),
     }
     if let Some(total) = total.filter(|t| *t > 0) {
-        parts.push(format!("{}%", received.min(total) * 100 / total));
+        parts.push(format::percent(lang, received, total));
     }
     if let Some(secs) = live.and_then(|p| p.secs_left()) {
         parts.push(lang.time_left(secs));
@@ -123,7 +128,7 @@ pub fn DownloadControl(
                         }
                     },
                     DownloadState::Done { .. } => rsx! {
-                        span { class: "muted", {lang.bytes(d.bytes_on_device())} }
+                        span { class: "muted", {format::bytes(lang, d.bytes_on_device())} }
                         button { class: "button secondary", "data-testid": "download-delete",
                             onclick: move |_| on_delete.call(()), {lang.tr(Msg::DeleteDownload)}
                         }

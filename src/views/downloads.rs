@@ -3,6 +3,7 @@
 //! the platform tells it (the download settings are in 設定).
 
 use crate::components::download::{figures, state_msg};
+use crate::format;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::route::Route;
@@ -32,10 +33,10 @@ pub fn Downloads() -> Element {
     rsx! {
         div { class: "page downloads-page",
             h1 { class: "page-title", {lang.tr(Msg::Downloads)} }
-            p { class: "muted", "data-testid": "downloads-total", {lang.tr(Msg::DownloadsStorage)} " · " {lang.bytes(total)} }
+            p { class: "muted", "data-testid": "downloads-total", {lang.tr(Msg::DownloadsStorage)} " · " {format::bytes(lang, total)} }
             p { class: "muted", "data-testid": "free-space",
                 match free.read().as_ref() {
-                    Some(Some(bytes)) => rsx! { {lang.tr(Msg::FreeSpace)} " · " {lang.bytes(*bytes)} },
+                    Some(Some(bytes)) => rsx! { {lang.tr(Msg::FreeSpace)} " · " {format::bytes(lang, *bytes)} },
                     Some(None) => rsx! { {lang.tr(Msg::FreeSpaceUnknown)} },
                     None => rsx! {},
                 }
@@ -49,7 +50,7 @@ pub fn Downloads() -> Element {
             for (course, bytes) in usage.iter().copied() {
                 section { class: "download-course card", key: "{course}", "data-testid": "download-course",
                     h2 { class: "section-title", {name_of(course)} }
-                    p { class: "muted", "data-testid": "course-space", {lang.bytes(bytes)} }
+                    p { class: "muted", "data-testid": "course-space", {format::bytes(lang, bytes)} }
                     ul { class: "download-list",
                         for d in list.iter().filter(|d| d.course == course).cloned() {
                             DownloadRow { key: "{d.lecture}", download: d }

@@ -12,6 +12,7 @@ use crate::components::icon::{Glyph, Icon};
 use crate::components::news::UnreadBadge;
 use crate::components::player::VIDEO_SELECTOR;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
+use crate::format;
 use crate::i18n::{Lang, Msg};
 use crate::news;
 use crate::route::Route;
@@ -290,17 +291,25 @@ fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<
         SyncState::Syncing => ("syncing", lang.tr(Msg::SyncSyncing).to_owned(), None),
         SyncState::Pending(n) => (
             "pending",
-            format!("{} {n}", lang.tr(Msg::SyncPending)),
+            format!("{} {}", lang.tr(Msg::SyncPending), format::number(n as u64)),
             None,
         ),
         SyncState::Offline(n) => (
             "offline",
-            format!("{} ({n})", lang.tr(Msg::SyncOffline)),
+            format!(
+                "{} ({})",
+                lang.tr(Msg::SyncOffline),
+                format::number(n as u64)
+            ),
             None,
         ),
         SyncState::Failed(e, n) => (
             "error",
-            format!("{} ({n})", lang.tr(Msg::SyncFailed)),
+            format!(
+                "{} ({})",
+                lang.tr(Msg::SyncFailed),
+                format::number(n as u64)
+            ),
             Some(lang.error(&e)),
         ),
         SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
