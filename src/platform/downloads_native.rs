@@ -70,9 +70,20 @@ pub fn save_wifi_only(on: bool) {
         .and_then(|()| std::fs::write(dir.join(WIFI_ONLY_FILE), if on { "1" } else { "0" }));
 }
 
-/// Free space on the device, where the platform tells: not measured natively yet.
+/// Free space on the device for the app's downloads (what the learner's account may still
+/// write), `None` when the system does not tell.
 pub async fn free_space() -> Option<u64> {
-    None
+    available_space(&downloads_root())
+}
+
+/// The space available to the learner on the file system that holds `path`, or would hold it:
+/// the downloads directory does not exist before the first download, so its nearest existing
+/// ancestor is asked.
+fn available_space(path: &std::path::Path) -> Option<u64> {
+    let existing = path.ancestors().find(|p| p.exists())?;
+    fs4::available_space(existing)
+        .inspect_err(|e| tracing::info!("free space not told: {e}"))
+        .ok()
 }
 
 /// Serves kept lectures to the webview from their files, with 206 answers to ranges.
@@ -152,6 +163,15 @@ mod tests {
         ] {
             assert_eq!(kept_file_for(path, me), Err(Refusal::NotFound), "{path}");
         }
+    }
+
+    #[test]
+    fn free_space_is_asked_where_the_downloads_will_be() {
+        let dir = std::env::temp_dir();
+        let here = available_space(&dir).expect("the temporary directory's file system tells");
+        assert!(here > 0);
+        // Not there yet: its file system still answers.
+        assert!(available_space(&dir.join("juko-not-made-yet/downloads/a")).is_some());
     }
 
     #[test]
