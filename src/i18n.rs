@@ -249,6 +249,22 @@ impl Lang {
     }
 
     /// A sentence for an engine error, for the learner.
+    /// A download refused for want of space: what it needs and what the device has.
+    pub fn no_space(self, needed: u64, free: u64) -> String {
+        let (needed, free) = (
+            crate::format::bytes(self, needed),
+            crate::format::bytes(self, free),
+        );
+        match self {
+            Lang::Ja => format!(
+                "端末の空き容量が足りないため、ダウンロードを始めませんでした（必要 {needed}、空き {free}）。"
+            ),
+            Lang::En => format!(
+                "Not downloaded: this device does not have enough free space ({needed} needed, {free} free)."
+            ),
+        }
+    }
+
     /// "残り約 3 分" / "About 3 min left".
     pub fn time_left(self, secs: u64) -> String {
         let mins = secs.div_ceil(60);

@@ -62,17 +62,25 @@ pub fn DownloadControl(
     live: Option<Progress>,
     /// Whether the lecture has a file the app may download.
     can_download: bool,
+    /// Why the last request to download it was refused (no space), if it was.
+    refused: Option<String>,
     on_download: EventHandler<()>,
     on_pause: EventHandler<()>,
     on_resume: EventHandler<()>,
     on_delete: EventHandler<()>,
 ) -> Element {
+    let refusal = rsx! {
+        if let Some(text) = refused {
+            p { class: "error-panel", role: "alert", "data-testid": "download-refused", "{text}" }
+        }
+    };
     let Some(d) = download else {
         if !can_download {
             return rsx! {};
         }
         return rsx! {
             div { class: "download-control", "data-testid": "download-control",
+                {refusal}
                 button { class: "button secondary", "data-testid": "download",
                     onclick: move |_| on_download.call(()),
                     {lang.tr(Msg::Download)}
@@ -97,6 +105,7 @@ pub fn DownloadControl(
             p { class: "download-status", role: "status", "aria-live": "polite",
                 {lang.tr(state_msg(&state))}
             }
+            {refusal}
             if shows_bar {
                 ProgressBar { fraction, label: lang.tr(Msg::DownloadProgress) }
                 p { class: "muted download-figures", "data-testid": "download-figures", "{line}" }
@@ -157,6 +166,8 @@ pub fn UnitDownload(
     lang: Lang,
     downloadable: usize,
     kept: usize,
+    /// Why the last request to download the unit was refused (no space), if it was.
+    refused: Option<String>,
     on_download: EventHandler<()>,
 ) -> Element {
     if downloadable == 0 {
@@ -164,6 +175,9 @@ pub fn UnitDownload(
     }
     rsx! {
         div { class: "unit-download", "data-testid": "unit-download",
+            if let Some(text) = refused {
+                p { class: "error-panel", role: "alert", "data-testid": "download-refused", "{text}" }
+            }
             span { class: "muted", role: "status", "aria-live": "polite", {lang.downloaded_count(kept, downloadable)} }
             if kept < downloadable {
                 button { class: "button secondary small", "data-testid": "download-unit",

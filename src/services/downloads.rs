@@ -10,7 +10,7 @@ use dioxus::prelude::*;
 use futures_util::StreamExt;
 use juko_core::Session;
 use juko_core::downloads::{self, Control, Download, Progress, Run};
-use juko_model::{CourseContents, CourseId, Lecture, LectureId, Unit};
+use juko_model::{CourseContents, CourseId, Lecture, LectureId, Unit, UnitId};
 
 /// How often live progress is redrawn at most.
 const PROGRESS_EVERY_MS: i64 = 250;
@@ -26,6 +26,8 @@ pub struct Downloads {
     pub waiting: Signal<Option<Msg>>,
     /// Why the last action failed (a store or disk error), if it did.
     pub failure: Signal<Option<juko_core::Error>>,
+    /// The last download refused because the device lacks the space for it.
+    pub no_space: Signal<Option<NoSpace>>,
     running: Signal<Option<(LectureId, Control)>>,
     service: Coroutine<()>,
 }
@@ -36,9 +38,10 @@ pub fn provide_downloads_service() {
     let history = use_context::<History>();
     let reconnected = use_context::<Reconnected>().0;
     // Once: the root re-renders (a language switch) without new state.
-    let (list, live, waiting, failure, running) = use_hook(|| {
+    let (list, live, waiting, failure, running, no_space) = use_hook(|| {
         (
             Signal::new_in_scope(Vec::new(), ScopeId::ROOT),
+            Signal::new_in_scope(None, ScopeId::ROOT),
             Signal::new_in_scope(None, ScopeId::ROOT),
             Signal::new_in_scope(None, ScopeId::ROOT),
             Signal::new_in_scope(None, ScopeId::ROOT),
@@ -54,6 +57,7 @@ pub fn provide_downloads_service() {
         live,
         waiting,
         failure,
+        no_space,
         running,
         service,
     });
@@ -96,12 +100,45 @@ impl Downloads {
     }
 
     pub fn download(self, course: CourseId, lecture: &Lecture) {
-        self.change(|store| downloads::queue(store, course, lecture, platform::now_ms()).map(drop));
+        let lecture = lecture.clone();
+        let needed = self.still_to_fetch(std::slice::from_ref(&lecture));
+        self.if_it_fits(Asked::Lecture(lecture.id), needed, move |dl| {
+            dl.change(|store| {
+                downloads::queue(store, course, &lecture, platform::now_ms()).map(drop)
+            });
+        });
     }
 
     pub fn download_unit(self, course: CourseId, unit: &Unit) {
-        self.change(|store| {
-            downloads::queue_unit(store, course, unit, platform::now_ms()).map(drop)
+        let unit = unit.clone();
+        let needed = self.still_to_fetch(&unit.lectures);
+        self.if_it_fits(Asked::Unit(unit.id), needed, move |dl| {
+            dl.change(|store| {
+                downloads::queue_unit(store, course, &unit, platform::now_ms()).map(drop)
+            });
+        });
+    }
+
+    /// Whether `asked` was refused for want of space, subscribing the caller.
+    pub fn no_space_for(&self, asked: Asked) -> Option<NoSpace> {
+        (self.no_space)().filter(|n| n.asked == asked)
+    }
+
+    /// Bytes still to come for these lectures: all of a new or stale one, the rest of one begun,
+    /// none of one kept.
+    fn still_to_fetch(&self, lectures: &[Lecture]) -> u64 {
+        still_to_fetch(lectures, &self.list.peek())
+    }
+
+    /// Runs `start` when the device has room for `needed` bytes (or does not tell its free
+    /// space); else says so and starts nothing.
+    fn if_it_fits(mut self, asked: Asked, needed: u64, start: impl FnOnce(Self) + 'static) {
+        spawn(async move {
+            let refused = short_of_space(asked, needed, platform::free_space().await);
+            self.no_space.set(refused);
+            if refused.is_none() {
+                start(self);
+            }
         });
     }
 
@@ -113,7 +150,13 @@ impl Downloads {
     }
 
     pub fn resume(self, lecture: LectureId) {
-        self.change(|store| downloads::resume(store, lecture));
+        let needed = self
+            .of_peek(lecture)
+            .and_then(|d| Some(d.size()?.saturating_sub(d.received)))
+            .unwrap_or(0);
+        self.if_it_fits(Asked::Lecture(lecture), needed, move |dl| {
+            dl.change(|store| downloads::resume(store, lecture));
+        });
     }
 
     /// Cancels a download, or deletes a kept lecture: file and record.
@@ -233,6 +276,49 @@ impl Downloads {
     }
 }
 
+/// What the learner asked to download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    Lecture(LectureId),
+    Unit(UnitId),
+}
+
+/// A download refused: the device has less free space than it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoSpace {
+    pub asked: Asked,
+    pub needed: u64,
+    pub free: u64,
+}
+
+/// The refusal when `free` (where the system tells it) is below `needed`.
+fn short_of_space(asked: Asked, needed: u64, free: Option<u64>) -> Option<NoSpace> {
+    free.filter(|free| *free < needed).map(|free| NoSpace {
+        asked,
+        needed,
+        free,
+    })
+}
+
+/// Bytes still to come for `lectures` (those the app may download), given the records.
+fn still_to_fetch(lectures: &[Lecture], records: &[Download]) -> u64 {
+    lectures
+        .iter()
+        .filter(|l| downloads::downloadable(l))
+        .map(|l| {
+            let listed = l.media.as_ref().map_or(0, |m| m.size_bytes);
+            match records.iter().find(|d| d.lecture == l.id) {
+                None => listed,
+                Some(d) => match d.state {
+                    downloads::DownloadState::Done { .. } => 0,
+                    downloads::DownloadState::Stale => listed,
+                    _ => d.size().unwrap_or(listed).saturating_sub(d.received),
+                },
+            }
+        })
+        .sum()
+}
+
 /// Marks stale the kept lectures the site has changed, from contents just fetched (called by
 /// the screens' fetches, inside the app).
 pub fn check_fetched(contents: &CourseContents) {
@@ -326,4 +412,82 @@ async fn run_one(dl: &mut Downloads, session: &Session, store: &AccountStore, ne
     dl.live.set(None);
     dl.failure.set(ended.err());
     dl.refresh();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juko_core::downloads::DownloadState;
+    use juko_model::Media;
+
+    fn lecture(id: i64, size: u64) -> Lecture {
+        Lecture {
+            id: LectureId(id),
+            instance: id,
+            kind: juko_model::LectureKind::File,
+            title: format!("L{id}"),
+            lecturer: None,
+            duration_secs: None,
+            description: Vec::new(),
+            media: Some(Media {
+                url: format!("https://h.jp/pluginfile.php/1/{id}.mp4"),
+                mime_type: "video/mp4".into(),
+                size_bytes: size,
+                external: false,
+                modified: 0,
+                captions: Vec::new(),
+            }),
+            locked_reason: None,
+            completed: false,
+            manual_completion: false,
+        }
+    }
+
+    fn record(l: &Lecture, state: DownloadState, received: u64) -> Download {
+        Download {
+            lecture: l.id,
+            course: CourseId(2),
+            title: l.title.clone(),
+            media: l.media.clone().unwrap(),
+            state,
+            received,
+            total: None,
+            etag: None,
+            queued_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_download_is_refused_only_when_it_cannot_fit() {
+        let asked = Asked::Lecture(LectureId(1));
+        assert_eq!(
+            short_of_space(asked, 500, Some(499)),
+            Some(NoSpace {
+                asked,
+                needed: 500,
+                free: 499
+            })
+        );
+        assert_eq!(short_of_space(asked, 500, Some(500)), None);
+        // A system that does not tell its free space does not stop downloads.
+        assert_eq!(short_of_space(asked, 500, None), None);
+    }
+
+    #[test]
+    fn only_what_is_still_to_come_counts() {
+        let (a, b, c, d) = (
+            lecture(1, 100),
+            lecture(2, 200),
+            lecture(3, 300),
+            lecture(4, 400),
+        );
+        let records = [
+            record(&b, DownloadState::Paused, 150),
+            record(&c, DownloadState::Done { at_ms: 0 }, 300),
+            record(&d, DownloadState::Stale, 400),
+        ];
+        let all = [a.clone(), b, c, d];
+        assert_eq!(still_to_fetch(&all, &records), 100 + 50 + 400);
+        assert_eq!(still_to_fetch(&[a], &[]), 100);
+    }
 }

@@ -171,6 +171,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                     p { class: "unit-summary muted", "{summary}" }
                 }
                 UnitDownload { lang, downloadable, kept,
+                    refused: dl.no_space_for(crate::services::downloads::Asked::Unit(unit.id)).map(|n| lang.no_space(n.needed, n.free)),
                     on_download: move |_| dl.download_unit(course, &to_queue),
                 }
                 ol { class: "lecture-list",

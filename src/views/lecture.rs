@@ -10,7 +10,7 @@ use crate::i18n::Msg;
 use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
-use crate::services::downloads::Downloads;
+use crate::services::downloads::{Asked, Downloads};
 use crate::services::{recording, sync};
 use crate::state::{self, CurrentSession, History};
 use crate::text::text_lang;
@@ -152,6 +152,7 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
                         download: kept_download.clone(),
                         live: dl.progress(lecture),
                         can_download,
+                        refused: dl.no_space_for(Asked::Lecture(lecture)).map(|n| lang.no_space(n.needed, n.free)),
                         on_download: move |_| dl.download(course, &to_queue),
                         on_pause: move |_| dl.pause(lecture),
                         on_resume: move |_| dl.resume(lecture),
