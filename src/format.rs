@@ -57,10 +57,13 @@ pub fn number(n: u64) -> String {
 /// A share of a whole, rounded down and at most 100: "27%" (Japanese writes the half-width
 /// sign too). An empty whole is 0%.
 pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
+    let part = part.min(whole);
+    // Without 128-bit arithmetic (its division is extra code in the web build): a whole too
+    // big to multiply by 100 is divided first.
     let p = match whole {
         0 => 0,
-        // In u128: a part near u64::MAX times 100 would overflow.
-        _ => (u128::from(part.min(whole)) * 100 / u128::from(whole)) as u64,
+        w if w > u64::MAX / 100 => part / (w / 100),
+        w => part * 100 / w,
     };
     match lang {
         Lang::Ja | Lang::En => format!("{p}%"),
@@ -71,13 +74,10 @@ pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
 pub fn bytes(lang: Lang, n: u64) -> String {
     const MB: u64 = 1_000_000;
     const GB: u64 = 1000 * MB;
+    let (size, unit) = if n >= GB { (GB, "GB") } else { (MB, "MB") };
     // Tenths, rounded, written with the grouped whole part.
-    let (tenths, unit) = if n >= GB {
-        ((n as u128 * 10 + GB as u128 / 2) / GB as u128, "GB")
-    } else {
-        ((n as u128 * 10 + MB as u128 / 2) / MB as u128, "MB")
-    };
-    let whole = number((tenths / 10) as u64);
+    let tenths = n.saturating_add(size / 20) / (size / 10);
+    let whole = number(tenths / 10);
     match lang {
         Lang::Ja | Lang::En => format!("{whole}.{} {unit}", tenths % 10),
     }

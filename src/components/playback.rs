@@ -205,7 +205,7 @@ pub struct FromPage {
 }
 
 /// A `data:` URL holding WebVTT text (percent-encoded: any text is safe in it). Not on the web,
-/// where tracks load from the site itself (`platform::caption_src`).
+/// which hands the player a `blob:` URL (`platform::caption_src`).
 #[cfg_attr(feature = "web", allow(dead_code))]
 pub fn vtt_data_url(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3 + 24);

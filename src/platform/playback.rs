@@ -57,24 +57,35 @@ fn read() -> Option<String> {
 #[cfg(not(any(feature = "web", feature = "desktop", feature = "mobile")))]
 fn write(_: &str) {}
 
-/// The `src` of a caption track's `<track>`. In the browser the app is served by the site
-/// itself, so the site's file loads as it is (same origin; the CSP's `media-src 'self'`). A
-/// desktop or phone webview's page has its own origin (`dioxus://`), where a track from the
-/// site would need CORS: the app fetches the WebVTT itself and hands it over as a `data:` URL.
+/// The `src` of a caption track's `<track>`. A `<track>` fetches its file from the page's
+/// origin rules: a desktop or phone webview's page has its own origin (`dioxus://`), and the web
+/// app may be served by another host than the site, where a track from the site would need CORS
+/// (and the token in a URL the page keeps). So the app fetches the WebVTT itself through the
+/// session, as it fetches everything else, and hands it over inline: a `data:` URL natively, a
+/// `blob:` URL in the browser (the CSP's `media-src` allows `blob:` already, for downloads).
 /// `None` when the track cannot be had (logged; the lecture plays without it).
 pub async fn caption_src(session: &Session, track: &CaptionTrack) -> Option<String> {
-    #[cfg(feature = "web")]
-    {
-        session.file_url(&track.url)
-    }
-    #[cfg(not(feature = "web"))]
-    {
-        match session.caption_text(track).await {
-            Ok(text) => Some(crate::components::playback::vtt_data_url(&text)),
-            Err(e) => {
-                tracing::info!("captions not loaded: {e}");
-                None
-            }
+    match session.caption_text(track).await {
+        Ok(text) => inline_vtt(&text),
+        Err(e) => {
+            tracing::info!("captions not loaded: {e}");
+            None
         }
     }
+}
+
+#[cfg(not(feature = "web"))]
+fn inline_vtt(text: &str) -> Option<String> {
+    Some(crate::components::playback::vtt_data_url(text))
+}
+
+/// A `blob:` URL of the WebVTT text. Not revoked: a few kilobytes per track shown, freed with
+/// the page (the player may reload the track while it lives).
+#[cfg(feature = "web")]
+fn inline_vtt(text: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/vtt");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
