@@ -6,8 +6,11 @@
 //!   API: Chrome on Android tells `type` "cellular" and `saveData`; other browsers tell nothing).
 //! - Android: `ConnectivityManager`'s active network and its capabilities (`INTERNET`,
 //!   `NOT_METERED`); needs `ACCESS_NETWORK_STATE` (platforms/android).
-//! - Desktop, iOS and headless builds cannot tell cheaply: unknown (`None`), so every attempt
-//!   is made and its failure says offline. (iOS could ask `NWPathMonitor`; not built yet.)
+//! - iOS: SystemConfiguration's reachability of the default route (`system-configuration`):
+//!   online or not, metered on a cellular link. (Network.framework's `nw_path_monitor` would
+//!   also tell Low Data Mode, but needs `unsafe` FFI, which the workspace forbids.)
+//! - Desktop and headless builds cannot tell cheaply: unknown (`None`), so every attempt is made
+//!   and its failure says offline.
 
 /// What the platform knows of the network now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,7 +139,51 @@ mod imp {
     }
 }
 
-#[cfg(not(any(feature = "web", all(feature = "mobile", target_os = "android"))))]
+/// The network as iOS's reachability flags tell it for the default route (what Apple's
+/// Reachability sample asks): online when reachable without first making a connection, unknown
+/// when a connection would be made on demand, offline otherwise; metered on a cellular link
+/// (`IS_WWAN`).
+#[cfg_attr(not(all(feature = "mobile", target_os = "ios")), allow(dead_code))]
+fn from_reachability(reachable: bool, connection_required: bool, cellular: bool) -> Network {
+    match (reachable, connection_required) {
+        (true, false) => Network {
+            online: Some(true),
+            metered: Some(cellular),
+        },
+        (true, true) => Network::default(),
+        (false, _) => Network {
+            online: Some(false),
+            metered: None,
+        },
+    }
+}
+
+#[cfg(all(not(feature = "web"), feature = "mobile", target_os = "ios"))]
+mod imp {
+    //! SystemConfiguration's `SCNetworkReachability` for the zero address (the default route),
+    //! through the `system-configuration` crate's safe wrapper: a synchronous, local question
+    //! (no lookup, no traffic), cheap enough to ask before each round.
+    use super::Network;
+    use system_configuration::network_reachability::{ReachabilityFlags, SCNetworkReachability};
+
+    pub(super) fn network() -> Network {
+        let route = SCNetworkReachability::from(std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+        match route.reachability() {
+            Ok(flags) => super::from_reachability(
+                flags.contains(ReachabilityFlags::REACHABLE),
+                flags.contains(ReachabilityFlags::CONNECTION_REQUIRED),
+                flags.contains(ReachabilityFlags::IS_WWAN),
+            ),
+            // Without an answer, behave as a desktop does: try, and let a failure say offline.
+            Err(_) => Network::default(),
+        }
+    }
+}
+
+#[cfg(not(any(
+    feature = "web",
+    all(feature = "mobile", any(target_os = "android", target_os = "ios"))
+)))]
 mod imp {
     pub(super) fn network() -> super::Network {
         super::Network::default()
@@ -145,7 +192,24 @@ mod imp {
 
 #[cfg(test)]
 mod tests {
-    use super::Network;
+    use super::{Network, from_reachability};
+
+    #[test]
+    fn ios_reachability_reads_as_online_and_metered() {
+        let wifi = from_reachability(true, false, false);
+        assert_eq!((wifi.online, wifi.metered), (Some(true), Some(false)));
+        assert_eq!(
+            from_reachability(true, false, true).metered,
+            Some(true),
+            "cellular"
+        );
+        assert_eq!(from_reachability(false, false, false).online, Some(false));
+        assert_eq!(
+            from_reachability(true, true, false),
+            Network::default(),
+            "a connection on demand: unknown"
+        );
+    }
 
     #[test]
     fn downloads_wait_for_an_unmetered_link_only_when_asked() {

@@ -91,7 +91,7 @@ fn available_space(path: &std::path::Path) -> Option<u64> {
 pub use super::kept_video::use_kept_video_handler;
 
 #[cfg(not(any(feature = "desktop", feature = "mobile")))]
-pub fn use_kept_video_handler(_signed_in: dioxus::prelude::Memo<Option<String>>) {}
+pub fn use_kept_video_handler(_session: dioxus::prelude::Signal<Option<juko_core::Session>>) {}
 
 /// Why the asset handler will not serve a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

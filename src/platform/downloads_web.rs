@@ -132,4 +132,4 @@ pub async fn free_space() -> Option<u64> {
 }
 
 /// The browser plays blob URLs itself: nothing to register.
-pub fn use_kept_video_handler(_signed_in: dioxus::prelude::Memo<Option<String>>) {}
+pub fn use_kept_video_handler(_session: dioxus::prelude::Signal<Option<juko_core::Session>>) {}

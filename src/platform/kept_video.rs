@@ -9,18 +9,20 @@ use dioxus::desktop::{use_asset_handler, wry::http};
 #[cfg(all(feature = "mobile", not(feature = "desktop")))]
 use dioxus::mobile::{use_asset_handler, wry::http};
 
-use dioxus::prelude::{Memo, use_effect, use_hook};
+use dioxus::prelude::{ReadableExt, Signal, use_effect, use_hook};
+use juko_core::Session;
 use juko_core::downloads::serve::range_answer;
 use std::sync::{Arc, Mutex};
 
-/// Registers the handler; it serves only `signed_in`'s lectures (the account key), followed as
-/// it changes.
-pub fn use_kept_video_handler(signed_in: Memo<Option<String>>) {
+/// Registers the handler; it serves only the lectures of the account signed in (`session`),
+/// followed as it changes.
+pub fn use_kept_video_handler(session: Signal<Option<Session>>) {
     // The handler answers off the UI thread: it reads a copy of the account, kept current here.
     let shared = use_hook(|| Arc::new(Mutex::new(None::<String>)));
     let current = shared.clone();
     use_effect(move || {
-        *current.lock().unwrap_or_else(|p| p.into_inner()) = signed_in();
+        let account = session.read().as_ref().map(Session::account_key);
+        *current.lock().unwrap_or_else(|p| p.into_inner()) = account;
     });
     use_asset_handler(super::KEPT_VIDEO_HANDLER, move |request, responder| {
         let account = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();

@@ -62,9 +62,7 @@ pub fn provide_downloads_service() {
         service,
     });
     // The webview gets the signed-in account's kept lectures only.
-    platform::use_kept_video_handler(use_memo(move || {
-        session().as_ref().map(Session::account_key)
-    }));
+    platform::use_kept_video_handler(session);
     // The account changed (signed in, out): its records; then whatever waits runs.
     use_effect(move || {
         let _ = (history.store)();
@@ -102,21 +100,25 @@ impl Downloads {
     pub fn download(self, course: CourseId, lecture: &Lecture) {
         let lecture = lecture.clone();
         let needed = self.still_to_fetch(std::slice::from_ref(&lecture));
-        self.if_it_fits(Asked::Lecture(lecture.id), needed, move |dl| {
+        let asked = Asked::Lecture(lecture.id);
+        let start = move |dl: Self| {
             dl.change(|store| {
                 downloads::queue(store, course, &lecture, platform::now_ms()).map(drop)
             });
-        });
+        };
+        self.if_it_fits(asked, needed, Box::new(start));
     }
 
     pub fn download_unit(self, course: CourseId, unit: &Unit) {
         let unit = unit.clone();
         let needed = self.still_to_fetch(&unit.lectures);
-        self.if_it_fits(Asked::Unit(unit.id), needed, move |dl| {
+        let asked = Asked::Unit(unit.id);
+        let start = move |dl: Self| {
             dl.change(|store| {
                 downloads::queue_unit(store, course, &unit, platform::now_ms()).map(drop)
             });
-        });
+        };
+        self.if_it_fits(asked, needed, Box::new(start));
     }
 
     /// Whether `asked` was refused for want of space, subscribing the caller.
@@ -131,8 +133,9 @@ impl Downloads {
     }
 
     /// Runs `start` when the device has room for `needed` bytes (or does not tell its free
-    /// space); else says so and starts nothing.
-    fn if_it_fits(mut self, asked: Asked, needed: u64, start: impl FnOnce(Self) + 'static) {
+    /// space); else says so and starts nothing. (Boxed: one task type for every caller keeps
+    /// the web build small.)
+    fn if_it_fits(mut self, asked: Asked, needed: u64, start: Box<dyn FnOnce(Self)>) {
         spawn(async move {
             let refused = short_of_space(asked, needed, platform::free_space().await);
             self.no_space.set(refused);
@@ -154,9 +157,8 @@ impl Downloads {
             .of_peek(lecture)
             .and_then(|d| Some(d.size()?.saturating_sub(d.received)))
             .unwrap_or(0);
-        self.if_it_fits(Asked::Lecture(lecture), needed, move |dl| {
-            dl.change(|store| downloads::resume(store, lecture));
-        });
+        let start = move |dl: Self| dl.change(|store| downloads::resume(store, lecture));
+        self.if_it_fits(Asked::Lecture(lecture), needed, Box::new(start));
     }
 
     /// Cancels a download, or deletes a kept lecture: file and record.
