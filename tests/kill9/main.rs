@@ -24,6 +24,10 @@ mod fault_proxy;
 mod hold_proxy;
 mod ledger;
 mod quiz;
+// The e2e tests' shared support: the test server's configuration, the clock, site HTML as text.
+#[allow(dead_code)]
+#[path = "../e2e/util.rs"]
+mod util;
 
 use juko_core::store::{LectureContext, SqliteStore, Store};
 use juko_core::sync::sync_once;
@@ -31,9 +35,10 @@ use juko_model::{LectureId, ProgressEvent, ProgressKind, WatchedIntervals};
 use ledger::{Findings, Holdings, Ledger};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use util::now_ms;
 
 /// The lecture the probes watch, and its length (found from the demo catalog at start).
 const DURATION: f64 = 68.0;
@@ -217,13 +222,6 @@ fn arg<'a>(args: &'a [String], name: &str) -> &'a str {
     &args[i + 1]
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
 /// A small deterministic generator: the same seed kills at the same points.
 struct Lcg(u64);
 impl Lcg {
@@ -359,10 +357,9 @@ impl Run {
 
     fn in_dir(dir: &Path, rounds: u64, fault: Option<(u64, Fault)>) -> Run {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let media = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
         // A database file, so the check can read which event ids the server applied.
         let server_db = dir.join("server.sqlite3");
-        let mut config = juko_demo_server::Config::for_tests(media);
+        let mut config = util::test_config();
         config.db = juko_demo_server::DbLocation::File(server_db.clone());
         let server = runtime
             .block_on(juko_demo_server::Server::start(config))

@@ -10,7 +10,8 @@
 
 use crate::answers::{AnswerLedger, Findings, Shown};
 use crate::hold_proxy::HoldProxy;
-use crate::{Lcg, arg, now_ms, say};
+use crate::util::{now_ms, text};
+use crate::{Lcg, arg, say};
 use juko_core::quiz::{self, QuizRemote, Submitted};
 use juko_core::store::SqliteStore;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
@@ -19,7 +20,7 @@ use juko_model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -239,11 +240,8 @@ impl QuizRun {
 
     fn in_dir(dir: &Path, rounds: u64, fault: bool) -> QuizRun {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let media = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
         let server = runtime
-            .block_on(juko_demo_server::Server::start(
-                juko_demo_server::Config::for_tests(media),
-            ))
+            .block_on(juko_demo_server::Server::start(crate::util::test_config()))
             .expect("server");
         let learner = &juko_demo_server::seed::DEMO_LEARNERS[0];
         let store_path = dir.join("quiz.sqlite3");
@@ -511,21 +509,6 @@ fn marked(question: &Question, key: &KeyAnswer) -> Option<Outcome> {
         }
         (kind, key) => panic!("the key {key:?} does not fit {kind:?}"),
     }
-}
-
-/// Site HTML read as text, for matching a question to the key (test code: tags only).
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn key_for<'k>(question: &Question, key: &'k [(&str, KeyAnswer)]) -> &'k KeyAnswer {
