@@ -227,6 +227,29 @@ fn a_damaged_kv_outbox_entry_is_set_aside() {
     });
 }
 
+/// A store file in a fresh temporary directory, which goes when the test ends (even failed).
+#[cfg(feature = "sqlite")]
+struct TempStoreFile {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+#[cfg(feature = "sqlite")]
+impl TempStoreFile {
+    fn new() -> TempStoreFile {
+        let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+        let path = dir.join("history.sqlite3");
+        TempStoreFile { dir, path }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl Drop for TempStoreFile {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_damaged_sqlite_outbox_row_is_set_aside() {
@@ -241,8 +264,8 @@ fn a_damaged_sqlite_outbox_row_is_set_aside() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn the_sqlite_store_survives_reopening() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
@@ -251,7 +274,6 @@ fn the_sqlite_store_survives_reopening() {
     let s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     assert!(s.lecture(LectureId(301)).unwrap().is_some());
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -615,18 +637,17 @@ fn a_new_kv_handle_sees_queued_answers() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_new_sqlite_handle_sees_queued_answers() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     let first = SqliteStore::open(&path).unwrap();
     a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(&path).unwrap()));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_tests_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
@@ -649,14 +670,13 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
     s.keep_attempt(&kept_attempt(9001, true)).unwrap();
     s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
@@ -676,14 +696,13 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
@@ -706,7 +725,6 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
     s.record_sent(AttemptId(9001), &[sent(1, 1, "0", false)])
         .unwrap();
     assert_eq!(s.sent_answers(AttemptId(9001)).unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -752,8 +770,8 @@ fn a_damaged_kv_screen_mark_holds_nothing() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
@@ -772,7 +790,6 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
     s.mark_announcement_read(juko_model::AnnouncementId(4101), 1)
         .unwrap();
     assert_eq!(s.read_announcements().unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 fn download(lecture: i64, course: i64) -> crate::downloads::Download {
@@ -823,8 +840,8 @@ fn downloads_are_recorded_replaced_removed_and_erased() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_downloads_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
         let s = SqliteStore::open(&path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
@@ -838,5 +855,4 @@ fn a_store_from_before_downloads_gains_them_keeping_its_history() {
     assert_eq!(s.pending_count().unwrap(), 1);
     s.put_download(&download(301, 2)).unwrap();
     assert_eq!(s.downloads().unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
