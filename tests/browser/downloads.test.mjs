@@ -3,9 +3,9 @@
 // time going on from the seek), the viewing history recording it as it does a streamed one, a
 // lecture not downloaded saying so offline, and the storage screen deleting it, which frees the
 // browser's storage. As icrown1 (iCROWN only), whom no other browser test plays as.
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { BASE_URL, artifacts, signIn, steps, viewportOptions, withBrowser } from './lib.mjs';
 
 const USERNAME = 'icrown1';
 const PASSWORD = 'Juko-demo-3';
@@ -45,27 +45,10 @@ async function keptFiles(page) {
 describe('a lecture downloaded, played and seeked offline on a phone', () => {
   let browser;
   let page;
-  let broken = null;
-  const step = (name, fn) =>
-    it(name, { timeout: 90_000 }, async (t) => {
-      if (broken) return t.skip(`after the failed step "${broken}"`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        await out.screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`);
-        throw e;
-      }
-    });
-
-  before(async () => {
-    const phone = VIEWPORTS.find((v) => v.name === 'phone');
-    browser = await openBrowser({ viewport: phone.viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    page = browser.page;
-    out.watch(page);
-  });
-  after(async () => {
-    await browser?.close();
+  const step = steps((label) => out.screenshot(page, label));
+  withBrowser(out, viewportOptions('phone'), (b) => {
+    browser = b;
+    page = b.page;
   });
 
   let lectureUrl;

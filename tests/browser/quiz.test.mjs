@@ -6,9 +6,9 @@
 //
 // The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs),
 // written here as a test author knows them: never read from anything the app received.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('quiz');
 
@@ -54,7 +54,6 @@ describe('a unit test on a phone', () => {
   let browser;
   let page;
   const screenshot = (name) => shots.screenshot(page, name);
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
 
   /** The seeded question a question card shows, by its text. */
   const seeded = async (card) => {
@@ -89,15 +88,9 @@ describe('a unit test on a phone', () => {
     return (await card.locator('[data-testid=short-answer]').inputValue()) === right.type;
   };
 
-  before(async () => {
-    const { name: _, ...options } = phone;
-    browser = await openBrowser(options);
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, viewportOptions('phone'), (b) => {
+    browser = b;
+    page = b.page;
   });
 
   it('opens the unit test from the course and starts it', { timeout: 90_000 }, async () => {
