@@ -9,6 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  SEL,
   artifacts,
   assertFitsWidth,
   passMiniTest,
@@ -24,8 +25,7 @@ const shots = artifacts('certificates');
 const COURSE = '国立がん研究センター中央病院';
 const UNIT = '修了証までの流れ（ミニ講座）';
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
+  ...SEL,
   certificate: '[data-testid=certificate]',
   open: '[data-testid=open-certificate]',
 };

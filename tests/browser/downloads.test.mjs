@@ -5,20 +5,17 @@
 // browser's storage. As icrown1 (iCROWN only), whom no other browser test plays as.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, artifacts, signIn, steps, viewportOptions, withBrowser } from './lib.mjs';
+import { BASE_URL, SEL, artifacts, signIn, steps, viewportOptions, withBrowser } from './lib.mjs';
 
 const USERNAME = 'icrown1';
 const PASSWORD = 'Juko-demo-3';
 const out = artifacts('downloads');
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   control: '[data-testid=download-control]',
   download: '[data-testid=download]',
   status: '[data-testid=download-control] [role=status]',
-  progress: '[data-testid=lecture-progress]',
   playingKept: '[data-testid=playing-kept]',
   notDownloaded: '[data-testid=not-downloaded-offline]',
   next: '[data-testid=next-lecture]',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   BASE_URL,
   PASSWORD,
+  SEL,
   STEP_TIMEOUT_MS,
   USERNAME,
   VIEWPORTS,
@@ -17,15 +18,11 @@ import {
 } from './lib.mjs';
 
 const sel = {
+  ...SEL,
   siteUrl: '#site-url',
   username: '#username',
   password: '#password',
-  signIn: '#sign-in',
   signInError: '[data-testid=sign-in-error]',
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  signOut: '[data-testid=sign-out]',
 };
 
 for (const vp of VIEWPORTS) {

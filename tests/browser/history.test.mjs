@@ -3,19 +3,20 @@
 // Run by `cargo xtask test` after e2e.test.mjs (same server; see lib.mjs).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PASSWORD, USERNAME, artifacts, serverHistory, signIn, withBrowser } from './lib.mjs';
+import {
+  BASE_URL,
+  PASSWORD,
+  SEL,
+  USERNAME,
+  artifacts,
+  serverHistory,
+  signIn,
+  withBrowser,
+} from './lib.mjs';
 
 const shots = artifacts('history');
 
-const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  progress: '[data-testid=lecture-progress]',
-  sync: '[data-testid=sync-status]',
-  historyNav: '[data-testid=nav-history]',
-  historyItem: '[data-testid=history-item]',
-};
+const sel = SEL;
 
 const LEARNER = { username: USERNAME, password: PASSWORD };
 

@@ -12,6 +12,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  SEL,
   artifacts,
   assertFitsWidth,
   passMiniTest,
@@ -32,17 +33,8 @@ const CODE = 'NCCH2025';
 const LAST_YEARS_CODE = 'NCCH2024';
 const UNIT = '修了証までの流れ（ミニ講座）';
 const sel = {
-  joinCta: '[data-testid=join-facility]',
-  joinCourse: '[data-testid=join-course]',
-  code: '#facility-code',
+  ...SEL,
   submit: '#join-submit',
-  note: '[data-testid=join-note]',
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
-  navNews: '[data-testid=nav-news]',
-  badge: '[data-testid=unread-badge]',
-  logo: '[data-testid=course-logo]',
-  latest: '[data-testid=latest-news]',
   announcementPage: '[data-testid=announcement-page]',
   announcement: '[data-testid=announcement]',
 };

@@ -8,7 +8,7 @@
 // test author knows them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
+import { SEL, artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('layout');
 const USERNAME = 'learner1';
@@ -18,19 +18,9 @@ const WIDTH = 390;
 const HEIGHT = 844;
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
+  ...SEL,
   next: '[data-testid=next-question]',
-  previous: '[data-testid=previous-question]',
-  navQuestion: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
-  sync: '[data-testid=sync-status]',
-  signOut: '[data-testid=sign-out]',
   langSwitch: '[data-testid=lang-switch]',
 };
 

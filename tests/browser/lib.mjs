@@ -96,6 +96,40 @@ export function withBrowser(out, options, use) {
   });
 }
 
+/**
+ * The app's screen elements the browser tests look for, by their test ids (the app's own names
+ * for them); a file adds its own with `{ ...SEL, … }`.
+ */
+export const SEL = {
+  signIn: '#sign-in',
+  signOut: '[data-testid=sign-out]',
+  courseCard: '[data-testid=course-card]',
+  unit: '[data-testid=unit]',
+  lectureLink: '[data-testid=lecture-link]',
+  video: 'video[data-testid=lecture-video]',
+  progress: '[data-testid=lecture-progress]',
+  sync: '[data-testid=sync-status]',
+  historyNav: '[data-testid=nav-history]',
+  historyItem: '[data-testid=history-item]',
+  navNews: '[data-testid=nav-news]',
+  badge: '[data-testid=unread-badge]',
+  logo: '[data-testid=course-logo]',
+  latest: '[data-testid=latest-news]',
+  joinCta: '[data-testid=join-facility]',
+  joinCourse: '[data-testid=join-course]',
+  code: '#facility-code',
+  note: '[data-testid=join-note]',
+  quizLink: '[data-testid=quiz-link]',
+  start: '[data-testid=quiz-start]',
+  current: '.attempt-question.current [data-testid=question]',
+  previous: '[data-testid=previous-question]',
+  navQuestion: '[data-testid=nav-question]',
+  finish: '[data-testid=finish-attempt]',
+  summary: '[data-testid=attempt-summary]',
+  confirm: '[data-testid=submit-confirm]',
+  result: '[data-testid=attempt-result-panel]',
+};
+
 /** How long one step of a browser test may wait for the page. */
 export const STEP_TIMEOUT_MS = 20_000;
 

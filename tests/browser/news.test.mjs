@@ -5,19 +5,22 @@
 // lib.mjs); learner2 is nobody else's in these tests.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, signIn, steps, unreadNewsCount, viewportOptions, withBrowser } from './lib.mjs';
+import {
+  SEL,
+  artifacts,
+  signIn,
+  steps,
+  unreadNewsCount,
+  viewportOptions,
+  withBrowser,
+} from './lib.mjs';
 
 const USER = 'learner2';
 const PASSWORD = 'Juko-demo-2';
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  navNews: '[data-testid=nav-news]',
-  badge: '[data-testid=unread-badge]',
-  logo: '[data-testid=course-logo]',
-  latest: '[data-testid=latest-news]',
+  ...SEL,
   page: '[data-testid=announcement-page]',
   item: '[data-testid=announcement]',
-  signOut: '[data-testid=sign-out]',
 };
 
 describe('お知らせ on a phone', () => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import {
   BASE_URL,
   PASSWORD,
+  SEL,
   USERNAME,
   artifacts,
   openBrowser,
@@ -26,15 +27,8 @@ import {
 const out = artifacts('offline');
 
 const sel = {
-  signIn: '#sign-in',
-  courseCard: '[data-testid=course-card]',
-  historyNav: '[data-testid=nav-history]',
-  signOut: '[data-testid=sign-out]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   freshness: '[data-testid=freshness]',
-  sync: '[data-testid=sync-status]',
-  historyItem: '[data-testid=history-item]',
   titleUnknown: '[data-testid=title-unknown]',
   needsNetwork: '[data-testid=video-needs-network]',
   pageTitle: 'h1.page-title',

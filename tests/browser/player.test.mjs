@@ -6,20 +6,16 @@
 // Run by `cargo xtask test` (same server as the others; see lib.mjs).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, serverHistory, signIn, viewportOptions, withBrowser } from './lib.mjs';
+import { SEL, artifacts, serverHistory, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('player');
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   speed: '[data-testid=playback-speed]',
   captionsToggle: '[data-testid=captions-toggle]',
   upNext: '[data-testid=up-next]',
   upNextGo: '[data-testid=up-next-go]',
-  progress: '[data-testid=lecture-progress]',
-  sync: '[data-testid=sync-status]',
 };
 
 // navigator.wakeLock, counted: what the page asked for and whether a lock is held now.

@@ -8,7 +8,7 @@
 // written here as a test author knows them: never read from anything the app received.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
+import { SEL, artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('quiz');
 
@@ -36,18 +36,10 @@ const ANSWERS = [
 ];
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
+  ...SEL,
   quizStatus: '[data-testid=quiz-status]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
   next: '[data-testid=next-question]',
-  navQuestion: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
-  summary: '[data-testid=attempt-summary]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
 };
 
 describe('a unit test on a phone', () => {

@@ -8,7 +8,7 @@
 // written here as a test author knows them: never read from anything the app received.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, openBrowser, signIn, viewportOptions, withBrowser } from './lib.mjs';
+import { SEL, artifacts, openBrowser, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('quiz-flow');
 
@@ -22,18 +22,10 @@ const SECOND_RIGHT = '研究計画書の雛形と施設間の連絡体制';
 const THIRD_RIGHT = 'インフォームド・コンセント';
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
+  ...SEL,
   next: '[data-testid=next-question]',
-  previous: '[data-testid=previous-question]',
   nav: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
-  summary: '[data-testid=attempt-summary]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
 };
 
 describe('a sequential test on a phone', () => {

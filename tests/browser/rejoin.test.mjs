@@ -8,7 +8,7 @@
 // No other browser test signs in as the newcomer: the journey's join is the only one.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifacts, assertFitsWidth, signIn, viewportOptions, withBrowser } from './lib.mjs';
+import { SEL, artifacts, assertFitsWidth, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('join');
 const USERNAME = 'newcomer';
@@ -17,13 +17,8 @@ const PASSWORD = 'Juko-demo-4';
 const COURSE = '国立がん研究センター中央病院 施設コース（基本コース）';
 
 const sel = {
-  joinCta: '[data-testid=join-facility]',
-  joinCourse: '[data-testid=join-course]',
-  code: '#facility-code',
+  ...SEL,
   submit: '#join-submit',
-  note: '[data-testid=join-note]',
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
   facilityId: '[data-testid=facility-user-id]',
 };
 
