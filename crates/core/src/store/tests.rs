@@ -267,11 +267,11 @@ fn the_sqlite_store_survives_reopening() {
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     assert!(s.lecture(LectureId(301)).unwrap().is_some());
 }
@@ -639,8 +639,8 @@ fn a_new_kv_handle_sees_queued_answers() {
 fn a_new_sqlite_handle_sees_queued_answers() {
     let file = TempStoreFile::new();
     let path = &file.path;
-    let first = SqliteStore::open(&path).unwrap();
-    a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(&path).unwrap()));
+    let first = SqliteStore::open(path).unwrap();
+    a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(path).unwrap()));
 }
 
 #[cfg(feature = "sqlite")]
@@ -649,7 +649,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
@@ -665,7 +665,7 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     s.keep_attempt(&kept_attempt(9001, true)).unwrap();
     s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
@@ -678,7 +678,7 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         // As a store made by the release before: schema 3, no screen marks.
@@ -692,7 +692,7 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
@@ -704,7 +704,7 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
@@ -718,7 +718,7 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
     assert!(s.sent_answers(AttemptId(9001)).unwrap().is_empty());
@@ -773,7 +773,7 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         // As a store made by the release before: schema 5, no read announcements.
         for sql in [
@@ -784,7 +784,7 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert!(s.kept_attempt(AttemptId(9001)).unwrap().is_some());
     assert!(s.read_announcements().unwrap().is_empty());
     s.mark_announcement_read(juko_model::AnnouncementId(4101), 1)
@@ -843,7 +843,7 @@ fn a_store_from_before_downloads_gains_them_keeping_its_history() {
     let file = TempStoreFile::new();
     let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
         // As a store made by the release before: schema 6, no downloads.
@@ -851,7 +851,7 @@ fn a_store_from_before_downloads_gains_them_keeping_its_history() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     s.put_download(&download(301, 2)).unwrap();
     assert_eq!(s.downloads().unwrap().len(), 1);

@@ -11,10 +11,7 @@ use crate::seed::courses::FACILITY_A;
 async fn captions_are_listed_beside_the_video_and_served_only_to_the_course() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let id = site.course_id(FACILITY_A.shortname).await.to_string();
-    let contents = site
-        .call(&token, "core_course_get_contents", &[("courseid", &id)])
-        .await;
+    let contents = site.course_contents(&token, FACILITY_A.shortname).await;
     let first = &contents[1]["modules"][0];
     let files = first["contents"].as_array().expect("contents");
     let names: Vec<(&str, &str)> = files

@@ -10,10 +10,7 @@ use crate::seed::courses::FACILITY_A;
 async fn lecture_file() -> (Site, String, String) {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let id = site.course_id(FACILITY_A.shortname).await.to_string();
-    let contents = site
-        .call(&token, "core_course_get_contents", &[("courseid", &id)])
-        .await;
+    let contents = site.course_contents(&token, FACILITY_A.shortname).await;
     let url = contents[1]["modules"][0]["contents"][0]["fileurl"]
         .as_str()
         .expect("fileurl");

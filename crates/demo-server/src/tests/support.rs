@@ -166,6 +166,13 @@ impl Site {
             .expect("course exists")
     }
 
+    /// `core_course_get_contents` of the course `shortname`, as `token`'s learner sees it.
+    pub(super) async fn course_contents(&self, token: &str, shortname: &str) -> Value {
+        let id = self.course_id(shortname).await.to_string();
+        self.call(token, "core_course_get_contents", &[("courseid", &id)])
+            .await
+    }
+
     /// The context of the first lecture in iCROWN's locked third unit (its files' path).
     pub(super) async fn locked_icrown_context(&self) -> i64 {
         let courseid = self.course_id(ICROWN.shortname).await;
