@@ -3,16 +3,7 @@
 // Run by `cargo xtask test` after e2e.test.mjs (same server; see lib.mjs).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BASE_URL,
-  PASSWORD,
-  SEL,
-  USERNAME,
-  artifacts,
-  serverHistory,
-  signIn,
-  withBrowser,
-} from './lib.mjs';
+import { BASE_URL, PASSWORD, SEL, USERNAME, artifacts, serverHistory, signIn, withBrowser } from './lib.mjs';
 
 const shots = artifacts('history');
 

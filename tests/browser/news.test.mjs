@@ -5,15 +5,7 @@
 // lib.mjs); learner2 is nobody else's in these tests.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SEL,
-  artifacts,
-  signIn,
-  steps,
-  unreadNewsCount,
-  viewportOptions,
-  withBrowser,
-} from './lib.mjs';
+import { SEL, artifacts, signIn, steps, unreadNewsCount, viewportOptions, withBrowser } from './lib.mjs';
 
 const USER = 'learner2';
 const PASSWORD = 'Juko-demo-2';

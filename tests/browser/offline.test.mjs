@@ -11,18 +11,7 @@ import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BASE_URL,
-  PASSWORD,
-  SEL,
-  USERNAME,
-  artifacts,
-  openBrowser,
-  signIn,
-  steps,
-  until,
-  withBrowser,
-} from './lib.mjs';
+import { BASE_URL, PASSWORD, SEL, USERNAME, artifacts, openBrowser, signIn, steps, until, withBrowser } from './lib.mjs';
 
 const out = artifacts('offline');
 
