@@ -238,8 +238,8 @@ export async function serverHistory(user, cmid) {
  * back to the course, where the unit marks it done (leaving the lecture sends what was recorded).
  */
 export async function watchUnitLecture(page, unit) {
-  await unit.locator('[data-testid=lecture-link]').first().click();
-  const video = page.locator('video[data-testid=lecture-video]');
+  await unit.locator(SEL.lectureLink).first().click();
+  const video = page.locator(SEL.video);
   await video.waitFor({ state: 'visible' });
   await video.evaluate((v) => {
     v.muted = true;
@@ -290,12 +290,12 @@ const MINI_TEST_ANSWERS = [
  * from the seeded key, and waits until the result says passed.
  */
 export async function passMiniTest(page, unit) {
-  await unit.locator('[data-testid=quiz-link]').click();
-  await page.locator('[data-testid=quiz-start]').click();
+  await unit.locator(SEL.quizLink).click();
+  await page.locator(SEL.start).click();
   await page.waitForURL(/\/attempts\/\d+$/);
   for (let i = 0; i < MINI_TEST_ANSWERS.length; i += 1) {
     if (i > 0) await page.locator('[data-testid=next-question]').click();
-    const question = page.locator('.attempt-question.current [data-testid=question]');
+    const question = page.locator(SEL.current);
     await question.waitFor({ state: 'visible' });
     const text = await question.locator('.question-text').innerText();
     const right = MINI_TEST_ANSWERS.find((a) => text.includes(a.text));
@@ -303,11 +303,11 @@ export async function passMiniTest(page, unit) {
     if (right.pick) await question.locator('label.choice', { hasText: right.pick }).click();
     else await question.locator(`input[data-answer="${right.truth}"]`).check();
   }
-  await page.locator('[data-testid=finish-attempt]').click();
+  await page.locator(SEL.finish).click();
   await page.locator('[data-testid=submit-attempt]').click();
-  await page.locator('[data-testid=submit-confirm]').click();
+  await page.locator(SEL.confirm).click();
   await page.waitForFunction(
     (s) => document.querySelector(s)?.dataset.result === 'passed',
-    '[data-testid=attempt-result-panel]',
+    SEL.result,
   );
 }
