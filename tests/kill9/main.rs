@@ -36,7 +36,7 @@ use ledger::{Findings, Holdings, Ledger};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use util::now_ms;
 
@@ -214,6 +214,28 @@ fn check_names_an_event_sent_twice() {
     assert_eq!(run.findings, want, "{}", run.findings);
 }
 
+/// This binary started again as a probe (`--probe`) on the store file `store`, signed in to
+/// `site` as `learner`, with `options` (its mode, seed, …); what it prints comes back through
+/// its stdout.
+fn spawn_probe(
+    store: &Path,
+    site: &str,
+    learner: &juko_demo_server::seed::DemoLearner,
+    options: &[&str],
+) -> Child {
+    Command::new(std::env::current_exe().expect("this test's own binary"))
+        .arg("--probe")
+        .args(options)
+        .args(["--store", store.to_str().unwrap()])
+        .args(["--site", site])
+        .args(["--username", learner.username])
+        .args(["--password", learner.password])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("probe starts")
+}
+
 fn arg<'a>(args: &'a [String], name: &str) -> &'a str {
     let i = args
         .iter()
@@ -385,7 +407,6 @@ impl Run {
         });
 
         let store_path = dir.join("history.sqlite3");
-        let me = std::env::current_exe().unwrap();
         let mut rng = Lcg(0x5eed);
         let mut ledger = Ledger::default();
         for round in 0..rounds {
@@ -394,27 +415,23 @@ impl Run {
                 Some((r, f)) if r == round => f.name(),
                 _ => "none",
             };
-            let mut child = Command::new(&me)
-                .args(["--probe", "--mode", mode, "--seed", &round.to_string()])
-                .args([
+            let mut child = spawn_probe(
+                &store_path,
+                &server.url(),
+                learner,
+                &[
+                    "--mode",
+                    mode,
+                    "--seed",
+                    &round.to_string(),
                     "--first-slot",
                     &ledger.next_slot().to_string(),
                     "--fault",
                     fault,
-                ])
-                .args(["--store", store_path.to_str().unwrap()])
-                .args(["--lecture", &lecture.0.to_string()])
-                .args(["--site", &server.url()])
-                .args([
-                    "--username",
-                    learner.username,
-                    "--password",
-                    learner.password,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("probe starts");
+                    "--lecture",
+                    &lecture.0.to_string(),
+                ],
+            );
             // Kill after a random number of acknowledged events, so the kill lands anywhere in
             // the record/sync loop (mid-transaction, mid-request, between the two).
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

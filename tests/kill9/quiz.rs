@@ -11,7 +11,7 @@
 use crate::answers::{AnswerLedger, Findings, Shown};
 use crate::hold_proxy::HoldProxy;
 use crate::util::{now_ms, text};
-use crate::{Lcg, arg, say};
+use crate::{Lcg, arg, say, spawn_probe};
 use juko_core::quiz::{self, QuizRemote, Submitted};
 use juko_core::store::SqliteStore;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
@@ -21,7 +21,6 @@ use juko_model::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Ten questions, offline attempts allowed, free navigation, pass mark 80 %.
@@ -262,7 +261,6 @@ impl QuizRun {
 
         let upstream = server.url().trim_start_matches("http://").parse().unwrap();
         let proxy = HoldProxy::start(&runtime, upstream);
-        let me = std::env::current_exe().unwrap();
         let mut rng = Lcg(0x0a75);
         let mut ledger = AnswerLedger::new(&shown(&start.questions));
         let mut killed_after_the_site_took = 0;
@@ -281,23 +279,24 @@ impl QuizRun {
             } else {
                 server.url()
             };
-            let mut child = Command::new(&me)
-                .args(["--probe", "--quiz", "--mode", mode])
-                .args(["--seed", &round.to_string(), "--fault", fault])
-                .args(["--first-change", &ledger.next_change().to_string()])
-                .args(["--store", store_path.to_str().unwrap()])
-                .args(["--attempt", &attempt.0.to_string()])
-                .args(["--site", &site])
-                .args([
-                    "--username",
-                    learner.username,
-                    "--password",
-                    learner.password,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("probe starts");
+            let mut child = spawn_probe(
+                &store_path,
+                &site,
+                learner,
+                &[
+                    "--quiz",
+                    "--mode",
+                    mode,
+                    "--seed",
+                    &round.to_string(),
+                    "--fault",
+                    fault,
+                    "--first-change",
+                    &ledger.next_change().to_string(),
+                    "--attempt",
+                    &attempt.0.to_string(),
+                ],
+            );
             // Kill after a random number of acknowledged changes, so the kill lands anywhere
             // in the answer/save loop (mid-transaction, mid-request, between the two); in
             // half the saving probes, once a save has begun, so some kills surely land in one
