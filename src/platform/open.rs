@@ -4,7 +4,8 @@
 //! - Desktop: the kept file with `open` (macOS), `explorer` (Windows), `xdg-open` (Linux).
 //! - Android: see `open_android.rs` (the file shared through `MediaStore`, then an
 //!   `ACTION_VIEW` intent).
-//! - iOS: not built yet: the PDF stays kept and the learner is told (`PdfShown::KeptOnly`).
+//! - iOS: see `open_ios.rs` (Quick Look's viewer through UIKit's document interaction
+//!   controller).
 //! - Web: a new tab with the PDF (a download where pop-ups are blocked).
 //! - Links: the system browser everywhere (`webbrowser`, which Dioxus desktop and mobile also
 //!   use for a link the webview must not follow); a new tab on the web. Only http(s).
@@ -13,6 +14,10 @@
 #[path = "open_android.rs"]
 mod android;
 
+#[cfg(all(not(feature = "web"), feature = "mobile", target_os = "ios"))]
+#[path = "open_ios.rs"]
+mod ios;
+
 use juko_core::Result;
 use juko_core::certificates::PdfKey;
 
@@ -20,13 +25,9 @@ use juko_core::certificates::PdfKey;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PdfShown {
     /// A viewer shows it.
-    #[cfg_attr(
-        target_os = "ios",
-        allow(dead_code, reason = "no viewer built for iOS yet")
-    )]
     Shown,
-    /// This build has no viewer for it yet (iOS; Android before 10): the PDF stays kept on the
-    /// device and the learner is told so.
+    /// This build has no viewer for it (Android before 10): the PDF stays kept on the device
+    /// and the learner is told so.
     KeptOnly,
 }
 
@@ -84,9 +85,8 @@ mod imp {
     }
 
     #[cfg(target_os = "ios")]
-    fn system_viewer(_: &std::path::Path) -> Result<PdfShown> {
-        // Needs Quick Look (`QLPreviewController`) or a WKWebView page of its own: not built.
-        Ok(PdfShown::KeptOnly)
+    fn system_viewer(path: &std::path::Path) -> Result<PdfShown> {
+        super::ios::open_pdf(path)
     }
 
     #[cfg(not(any(target_os = "ios", target_os = "android")))]

@@ -7,12 +7,12 @@
 // changes nothing the other files count on. One browser and one page for the whole file: the
 // sizes, themes and languages are switched on the page (setViewportSize, emulateMedia, the app's
 // own language switch), so the file adds about a minute to the run.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ARTIFACTS, BASE_URL, artifacts, openBrowser, signIn } from './lib.mjs';
+import { ARTIFACTS, BASE_URL, artifacts, signIn, withBrowser } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -32,7 +32,6 @@ const THEMES = ['light', 'dark'];
 const LANGS = ['ja', 'en'];
 
 describe('every screen is accessible and photographed', () => {
-  let browser;
   let page;
 
   /** Waits until the screen has drawn: nothing loading, and a heading or a form. */
@@ -108,15 +107,9 @@ describe('every screen is accessible and photographed', () => {
     await page.goto(`${BASE_URL}${path}`);
   };
 
-  before(async () => {
-    // CSP stays on for the app; only the test's own injected script needs it bypassed.
-    browser = await openBrowser({ viewport: SIZES[0], locale: 'ja-JP', bypassCSP: true });
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  // CSP stays on for the app; only the test's own injected script needs it bypassed.
+  withBrowser(shots, { viewport: SIZES[0], locale: 'ja-JP', bypassCSP: true }, (b) => {
+    page = b.page;
   });
 
   it('sign-in, and the check fails where it should', { timeout: 60_000 }, async () => {

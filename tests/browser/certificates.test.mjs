@@ -6,41 +6,38 @@
 //
 // The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs,
 // MINI_TEST), written here as a test author knows them.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, passMiniTest, signIn } from './lib.mjs';
+import {
+  SEL,
+  artifacts,
+  assertFitsWidth,
+  passMiniTest,
+  receiveCertificate,
+  signIn,
+  viewportOptions,
+  watchUnitLecture,
+  withBrowser,
+} from './lib.mjs';
 
 const shots = artifacts('certificates');
 
 const COURSE = '国立がん研究センター中央病院';
 const UNIT = '修了証までの流れ（ミニ講座）';
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  navCertificates: '[data-testid=nav-certificates]',
+  ...SEL,
   certificate: '[data-testid=certificate]',
   open: '[data-testid=open-certificate]',
 };
 
 describe('a certificate earned and opened on a phone', () => {
-  let browser;
   let page;
   const screenshot = (name) => shots.screenshot(page, name);
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
   const unit = () => page.locator(sel.unit, { hasText: UNIT });
   const card = () => page.locator(sel.certificate, { hasText: UNIT });
 
-  before(async () => {
-    const { name: _, ...options } = phone;
-    browser = await openBrowser(options);
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, viewportOptions('phone'), (b) => {
+    page = b.page;
   });
 
   it('shows the short unit’s certificate locked, then watches its lecture', { timeout: 90_000 }, async () => {
@@ -49,18 +46,7 @@ describe('a certificate earned and opened on a phone', () => {
     await unit().waitFor({ state: 'visible' });
     await unit().scrollIntoViewIfNeeded();
     await screenshot('unit-locked');
-    await unit().locator(sel.lectureLink).first().click();
-    const video = page.locator(sel.video);
-    await video.waitFor({ state: 'visible' });
-    await video.evaluate((v) => {
-      v.muted = true;
-      v.playbackRate = 2;
-      return v.play().catch(() => {});
-    });
-    await page.waitForFunction(() => document.querySelector('video')?.ended === true);
-    // Leaving the lecture sends what was recorded.
-    await page.goBack();
-    await unit().locator('.done-mark').first().waitFor({ state: 'visible' });
+    await watchUnitLecture(page, unit());
   });
 
   it('passes the unit’s test', { timeout: 120_000 }, async () => {
@@ -69,24 +55,7 @@ describe('a certificate earned and opened on a phone', () => {
   });
 
   it('receives the certificate: its PDF opens, and it is valid for a year', { timeout: 90_000 }, async () => {
-    await page.locator(sel.navCertificates).click();
-    await card().waitFor({ state: 'visible' });
-    // The lecture's completion reaches the site with the sync after the lecture: ask again
-    // until the site counts it.
-    while ((await card().getAttribute('data-state')) !== 'available') {
-      assert.equal(await card().getAttribute('data-state'), 'locked');
-      await page.reload();
-      await card().waitFor({ state: 'visible' });
-    }
-    await screenshot('certificate-ready');
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), card().locator(sel.open).click()]);
-    assert.match(tab.url(), /^blob:/, 'the PDF from the app, in a new tab');
-    await tab.close();
-    await page.waitForFunction(
-      (unitName) => [...document.querySelectorAll('[data-testid=certificate]')]
-        .some((c) => c.innerText.includes(unitName) && c.dataset.state === 'valid'),
-      UNIT,
-    );
+    await receiveCertificate(page, UNIT, screenshot);
     const issued = await card().locator('[data-testid=certificate-issued]').innerText();
     const expires = await card().locator('[data-testid=certificate-expires]').innerText();
     // 2026年11月29日 in Japanese, 29 Nov 2026 in English (the browser's language decides).
@@ -109,9 +78,7 @@ describe('a certificate earned and opened on a phone', () => {
     const conditions = locked.locator('[data-testid=certificate-conditions]');
     assert.equal(await conditions.getAttribute('open'), null, 'the site\'s conditions folded');
     assert.ok(!(await conditions.locator('p').isVisible()), 'hidden until opened');
-    // No wider than the phone.
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(wide <= 390, `fits the screen: ${wide}px`);
+    await assertFitsWidth(page, 390);
   });
 
   it('opens the kept certificate offline after a reload, and the course shows it', { timeout: 90_000 }, async () => {

@@ -3,22 +3,19 @@
 // time going on from the seek), the viewing history recording it as it does a streamed one, a
 // lecture not downloaded saying so offline, and the storage screen deleting it, which frees the
 // browser's storage. As icrown1 (iCROWN only), whom no other browser test plays as.
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { BASE_URL, SEL, artifacts, signIn, steps, viewportOptions, withBrowser } from './lib.mjs';
 
 const USERNAME = 'icrown1';
 const PASSWORD = 'Juko-demo-3';
 const out = artifacts('downloads');
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   control: '[data-testid=download-control]',
   download: '[data-testid=download]',
   status: '[data-testid=download-control] [role=status]',
-  progress: '[data-testid=lecture-progress]',
   playingKept: '[data-testid=playing-kept]',
   notDownloaded: '[data-testid=not-downloaded-offline]',
   next: '[data-testid=next-lecture]',
@@ -45,27 +42,10 @@ async function keptFiles(page) {
 describe('a lecture downloaded, played and seeked offline on a phone', () => {
   let browser;
   let page;
-  let broken = null;
-  const step = (name, fn) =>
-    it(name, { timeout: 90_000 }, async (t) => {
-      if (broken) return t.skip(`after the failed step "${broken}"`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        await out.screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`);
-        throw e;
-      }
-    });
-
-  before(async () => {
-    const phone = VIEWPORTS.find((v) => v.name === 'phone');
-    browser = await openBrowser({ viewport: phone.viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    page = browser.page;
-    out.watch(page);
-  });
-  after(async () => {
-    await browser?.close();
+  const step = steps((label) => out.screenshot(page, label));
+  withBrowser(out, viewportOptions('phone'), (b) => {
+    browser = b;
+    page = b.page;
   });
 
   let lectureUrl;

@@ -1,80 +1,52 @@
 // The learner's first visit, end to end, in Debian's Chromium, on a phone and a desktop viewport:
 // wrong password → error; sign in → course list → a course → a lecture that really plays → sign out.
 // Run by `cargo xtask test` (it starts the demo server and passes JUKO_URL); see lib.mjs.
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, VIEWPORTS, openBrowser } from './lib.mjs';
-
-const SHOTS = join(ARTIFACTS, 'e2e');
-mkdirSync(SHOTS, { recursive: true });
+import {
+  BASE_URL,
+  PASSWORD,
+  SEL,
+  STEP_TIMEOUT_MS,
+  USERNAME,
+  VIEWPORTS,
+  artifacts,
+  steps,
+  until,
+  viewportOptions,
+  withBrowser,
+} from './lib.mjs';
 
 const sel = {
+  ...SEL,
   siteUrl: '#site-url',
   username: '#username',
   password: '#password',
-  signIn: '#sign-in',
   signInError: '[data-testid=sign-in-error]',
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  signOut: '[data-testid=sign-out]',
 };
-
-// How long one UI transition may take before the step fails (the demo server runs a debug build).
-const STEP_TIMEOUT_MS = 20_000;
 
 for (const vp of VIEWPORTS) {
   describe(`${vp.name} ${vp.viewport.width}x${vp.viewport.height}`, () => {
+    const out = artifacts(`e2e/${vp.name}`);
     let browser;
     let page;
-    let shot = 0;
-    let broken = null; // the first failed step: later steps depend on it and are skipped
     const pageErrors = [];
-    const log = join(SHOTS, `${vp.name}-console.log`);
-
-    const screenshot = async (name) => {
-      shot += 1;
-      const file = join(SHOTS, `${vp.name}-${String(shot).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path: file }).catch((e) => appendFileSync(log, `screenshot failed: ${e}\n`));
-    };
+    const screenshot = (name) => out.screenshot(page, name);
 
     // A step of the journey: skipped after an earlier failure, screenshot on failure, and no
     // uncaught page error (a wasm panic shows up as one) may happen during it.
-    const step = (name, fn) =>
-      it(name, { timeout: 90_000 }, async (t) => {
-        if (broken) {
-          t.skip(`after the failed step "${broken}"`);
-          return;
-        }
-        const errorsBefore = pageErrors.length;
-        try {
-          await fn();
-          assert.deepEqual(pageErrors.slice(errorsBefore), [], 'uncaught errors in the page');
-          assert.deepEqual(browser.cspViolations, [], 'Content-Security-Policy violations');
-        } catch (e) {
-          broken = name;
-          await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`);
-          throw e;
-        }
-      });
-
-    before(async () => {
-      const { viewport, isMobile, hasTouch, deviceScaleFactor } = vp;
-      browser = await openBrowser({ viewport, isMobile, hasTouch, deviceScaleFactor });
-      page = browser.page;
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-      page.on('pageerror', (e) => {
-        pageErrors.push(String(e));
-        appendFileSync(log, `pageerror: ${e}\n`);
-      });
-      page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
-      page.on('requestfailed', (r) => appendFileSync(log, `requestfailed: ${r.url()} ${r.failure()?.errorText}\n`));
+    const step = steps(screenshot, {
+      check: () => {
+        assert.deepEqual(pageErrors.splice(0), [], 'uncaught errors in the page');
+        assert.deepEqual(browser.cspViolations, [], 'Content-Security-Policy violations');
+      },
     });
 
-    after(async () => {
-      await browser?.close();
+    withBrowser(out, viewportOptions(vp.name), (b) => {
+      browser = b;
+      page = b.page;
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('requestfailed', (r) => out.note(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
     });
 
     step('a wrong password shows an error', async () => {
@@ -120,20 +92,18 @@ for (const vp of VIEWPORTS) {
       await video.evaluate((v) => v.play().catch(() => {}));
       const start = await video.evaluate((v) => v.currentTime);
       // Poll the media clock: it only advances when the stream really decodes and plays.
-      const deadline = Date.now() + STEP_TIMEOUT_MS;
-      let state;
-      for (;;) {
-        state = await video.evaluate((v) => ({
+      const state = await until(
+        page,
+        () => video.evaluate((v) => ({
           currentTime: v.currentTime,
           paused: v.paused,
           readyState: v.readyState,
           networkState: v.networkState,
           error: v.error ? `${v.error.code} ${v.error.message}` : null,
           src: v.currentSrc,
-        }));
-        if (state.error || state.currentTime > start + 0.5 || Date.now() > deadline) break;
-        await page.waitForTimeout(100);
-      }
+        })),
+        (s) => s.error || s.currentTime > start + 0.5,
+      );
       assert.equal(state.error, null, `the video failed: ${JSON.stringify(state)}`);
       assert.ok(state.currentTime > start + 0.5, `currentTime advances: ${JSON.stringify(state)}`);
       await screenshot('lecture-playing');

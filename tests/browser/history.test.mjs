@@ -1,40 +1,15 @@
 // Viewing history in the browser, as a learner lives it: watch part of a lecture, reload, it
 // resumes there; go offline, keep watching, come back online, and the server has it all.
 // Run by `cargo xtask test` after e2e.test.mjs (same server; see lib.mjs).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PASSWORD, USERNAME, artifacts, openBrowser, signIn } from './lib.mjs';
+import { BASE_URL, PASSWORD, SEL, USERNAME, artifacts, serverHistory, signIn, withBrowser } from './lib.mjs';
 
 const shots = artifacts('history');
 
-const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  progress: '[data-testid=lecture-progress]',
-  sync: '[data-testid=sync-status]',
-  historyNav: '[data-testid=nav-history]',
-  historyItem: '[data-testid=history-item]',
-};
+const sel = SEL;
 
-/** The server's record of one lecture for the demo learner, through the REST API itself. */
-async function serverHistory(cmid) {
-  const form = (o) => new URLSearchParams(o).toString();
-  const post = async (path, body) => {
-    const r = await fetch(`${BASE_URL}/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form(body),
-    });
-    return r.json();
-  };
-  const { token } = await post('login/token.php', { username: USERNAME, password: PASSWORD, service: 'moodle_mobile_app' });
-  const answer = await post('webservice/rest/server.php?moodlewsrestformat=json', {
-    wstoken: token, wsfunction: 'local_juko_get_progress', since: '', limit: '500',
-  });
-  assert.ok(answer.lectures, `local_juko_get_progress answered ${JSON.stringify(answer)}`);
-  return answer.lectures.find((l) => l.cmid === cmid);
-}
+const LEARNER = { username: USERNAME, password: PASSWORD };
 
 describe('viewing history in the browser', () => {
   let browser;
@@ -51,14 +26,9 @@ describe('viewing history in the browser', () => {
   };
   const syncState = () => page.locator(sel.sync).getAttribute('data-state');
 
-  before(async () => {
-    browser = await openBrowser({ viewport: { width: 1280, height: 800 } });
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, { viewport: { width: 1280, height: 800 } }, (b) => {
+    browser = b;
+    page = b.page;
   });
 
   it('records what is watched and resumes there after a reload', { timeout: 90_000 }, async () => {
@@ -95,13 +65,13 @@ describe('viewing history in the browser', () => {
     await playUntil(9.5);
     await page.waitForFunction((s) => ['offline', 'error'].includes(document.querySelector(s).dataset.state), sel.sync);
     await screenshot('offline');
-    const before = await serverHistory(cmid);
+    const before = await serverHistory(LEARNER, cmid);
     assert.ok(!before || before.coverage < 0.9, `the server cannot have it yet: ${JSON.stringify(before)}`);
 
     await page.context().setOffline(false);
     await page.waitForFunction((s) => document.querySelector(s).dataset.state === 'synced', sel.sync);
     await screenshot('back-online');
-    const after = await serverHistory(cmid);
+    const after = await serverHistory(LEARNER, cmid);
     assert.ok(after, 'the server has the lecture');
     assert.ok(after.coverage >= 0.9, `the server has the offline part too: ${JSON.stringify(after)}`);
     assert.equal(after.completed, true);

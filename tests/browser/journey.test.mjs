@@ -9,9 +9,20 @@
 // Run by `cargo xtask test` before rejoin.test.mjs (node runs the files in name order), which
 // finds the newcomer already in facility A (see lib.mjs). The right answers are the demo server's
 // seed data (crates/demo-server/src/seed/quizzes.rs, MINI_TEST), as a test author knows them.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, passMiniTest, signIn } from './lib.mjs';
+import {
+  SEL,
+  artifacts,
+  assertFitsWidth,
+  passMiniTest,
+  receiveCertificate,
+  signIn,
+  unreadNewsCount,
+  viewportOptions,
+  watchUnitLecture,
+  withBrowser,
+} from './lib.mjs';
 
 const shots = artifacts('journey');
 const USERNAME = 'newcomer';
@@ -22,55 +33,22 @@ const CODE = 'NCCH2025';
 const LAST_YEARS_CODE = 'NCCH2024';
 const UNIT = '修了証までの流れ（ミニ講座）';
 const sel = {
-  joinCta: '[data-testid=join-facility]',
-  joinCourse: '[data-testid=join-course]',
-  code: '#facility-code',
+  ...SEL,
   submit: '#join-submit',
-  note: '[data-testid=join-note]',
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
-  navNews: '[data-testid=nav-news]',
-  badge: '[data-testid=unread-badge]',
-  logo: '[data-testid=course-logo]',
-  latest: '[data-testid=latest-news]',
   announcementPage: '[data-testid=announcement-page]',
   announcement: '[data-testid=announcement]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
-  navCertificates: '[data-testid=nav-certificates]',
-  certificate: '[data-testid=certificate]',
-  open: '[data-testid=open-certificate]',
 };
 
 describe("a newcomer's facility journey on a phone", () => {
-  let browser;
   let page;
   const screenshot = (name) => shots.screenshot(page, name);
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
+  const phone = viewportOptions('phone', { locale: 'ja-JP' });
   const unit = () => page.locator(sel.unit, { hasText: UNIT });
-  const card = () => page.locator(sel.certificate, { hasText: UNIT });
+  const tabCount = () => unreadNewsCount(page);
+  const fitsThePhone = () => assertFitsWidth(page, phone.viewport.width);
 
-  /** The number on the お知らせ tab (0 when it shows none). */
-  const tabCount = async () => {
-    const badge = page.locator(`${sel.navNews} ${sel.badge}`);
-    return (await badge.count()) === 0 ? 0 : Number(await badge.first().textContent());
-  };
-
-  /** The page never gets wider than the phone. */
-  const fitsThePhone = async () => {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= phone.viewport.width, `page ${width}px wide on a ${phone.viewport.width}px phone`);
-  };
-
-  before(async () => {
-    const { name: _, ...options } = phone;
-    browser = await openBrowser({ ...options, locale: 'ja-JP' });
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, phone, (b) => {
+    page = b.page;
   });
 
   it('joins facility A, reads its news, finishes its short unit and receives the certificate', { timeout: 600_000 }, async () => {
@@ -191,18 +169,7 @@ describe("a newcomer's facility journey on a phone", () => {
       await page.goto(courseUrl);
       await unit().waitFor({ state: 'visible' });
       await unit().scrollIntoViewIfNeeded();
-      await unit().locator(sel.lectureLink).first().click();
-      const video = page.locator(sel.video);
-      await video.waitFor({ state: 'visible' });
-      await video.evaluate((v) => {
-        v.muted = true;
-        v.playbackRate = 2;
-        return v.play().catch(() => {});
-      });
-      await page.waitForFunction(() => document.querySelector('video')?.ended === true);
-      // Leaving the lecture sends what was recorded.
-      await page.goBack();
-      await unit().locator('.done-mark').first().waitFor({ state: 'visible' });
+      await watchUnitLecture(page, unit());
 
       at('test');
       await passMiniTest(page, unit());
@@ -210,24 +177,7 @@ describe("a newcomer's facility journey on a phone", () => {
 
       // 6. 修了証: the unit's certificate received, its PDF opened, valid.
       at('certificate');
-      await page.locator(sel.navCertificates).click();
-      await card().waitFor({ state: 'visible' });
-      // The lecture's completion reaches the site with the sync after the lecture: ask again
-      // until the site counts it.
-      while ((await card().getAttribute('data-state')) !== 'available') {
-        assert.equal(await card().getAttribute('data-state'), 'locked');
-        await page.reload();
-        await card().waitFor({ state: 'visible' });
-      }
-      await screenshot('certificate-ready');
-      const [tab] = await Promise.all([page.context().waitForEvent('page'), card().locator(sel.open).click()]);
-      assert.match(tab.url(), /^blob:/, 'the PDF from the app, in a new tab');
-      await tab.close();
-      await page.waitForFunction(
-        (unitName) => [...document.querySelectorAll('[data-testid=certificate]')]
-          .some((c) => c.innerText.includes(unitName) && c.dataset.state === 'valid'),
-        UNIT,
-      );
+      await receiveCertificate(page, UNIT, screenshot);
       await fitsThePhone();
       await screenshot('certificate-valid');
     } catch (e) {

@@ -6,9 +6,9 @@
 //
 // The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs), as a
 // test author knows them.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('layout');
 const USERNAME = 'learner1';
@@ -18,19 +18,9 @@ const WIDTH = 390;
 const HEIGHT = 844;
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
+  ...SEL,
   next: '[data-testid=next-question]',
-  previous: '[data-testid=previous-question]',
-  navQuestion: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
-  sync: '[data-testid=sync-status]',
-  signOut: '[data-testid=sign-out]',
   langSwitch: '[data-testid=lang-switch]',
 };
 
@@ -101,15 +91,9 @@ describe('a phone in both languages, online and offline', () => {
     return n ? Number(n[1]) : null;
   };
 
-  before(async () => {
-    const { name: _, ...options } = VIEWPORTS.find((v) => v.name === 'phone');
-    browser = await openBrowser({ ...options, locale: 'ja-JP' });
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, viewportOptions('phone', { locale: 'ja-JP' }), (b) => {
+    browser = b;
+    page = b.page;
   });
 
   it('the course says what its counts count and fits, in Japanese', { timeout: 90_000 }, async () => {

@@ -1,4 +1,8 @@
-// Shared by the browser tests and the browser benchmark: how to start Debian's Chromium here.
+// Shared by the browser tests and the browser benchmark: how to start Debian's Chromium here, and
+// what the test files all do (a browser per describe block, steps that depend on each other,
+// signing in, polling, the server's own record of a lecture, the short unit's certificate).
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +35,12 @@ export const VIEWPORTS = [
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
   { name: 'desktop', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 ];
+
+/** `openBrowser`'s options for the viewport named `name` in VIEWPORTS, with `extra` (a locale…). */
+export function viewportOptions(name, extra = {}) {
+  const { name: _, ...options } = VIEWPORTS.find((v) => v.name === name);
+  return { ...options, ...extra };
+}
 
 function required(name) {
   const v = process.env[name];
@@ -69,8 +79,90 @@ export async function openBrowser(options) {
   };
 }
 
+/**
+ * A fresh browser (`openBrowser(options)`) for the tests of the enclosing `describe`: opened
+ * before them, its page watched by `out` (see `artifacts`), handed to `use(browser)` (which keeps
+ * it in the tests' variables, and may prepare the page), and closed after them.
+ */
+export function withBrowser(out, options, use) {
+  let browser;
+  before(async () => {
+    browser = await openBrowser(options);
+    out.watch(browser.page);
+    await use(browser);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+}
+
+/**
+ * The app's screen elements the browser tests look for, by their test ids (the app's own names
+ * for them); a file adds its own with `{ ...SEL, … }`.
+ */
+export const SEL = {
+  signIn: '#sign-in',
+  signOut: '[data-testid=sign-out]',
+  courseCard: '[data-testid=course-card]',
+  unit: '[data-testid=unit]',
+  lectureLink: '[data-testid=lecture-link]',
+  video: 'video[data-testid=lecture-video]',
+  progress: '[data-testid=lecture-progress]',
+  sync: '[data-testid=sync-status]',
+  historyNav: '[data-testid=nav-history]',
+  historyItem: '[data-testid=history-item]',
+  navNews: '[data-testid=nav-news]',
+  badge: '[data-testid=unread-badge]',
+  logo: '[data-testid=course-logo]',
+  latest: '[data-testid=latest-news]',
+  joinCta: '[data-testid=join-facility]',
+  joinCourse: '[data-testid=join-course]',
+  code: '#facility-code',
+  note: '[data-testid=join-note]',
+  quizLink: '[data-testid=quiz-link]',
+  start: '[data-testid=quiz-start]',
+  current: '.attempt-question.current [data-testid=question]',
+  previous: '[data-testid=previous-question]',
+  navQuestion: '[data-testid=nav-question]',
+  finish: '[data-testid=finish-attempt]',
+  summary: '[data-testid=attempt-summary]',
+  confirm: '[data-testid=submit-confirm]',
+  result: '[data-testid=attempt-result-panel]',
+};
+
 /** How long one step of a browser test may wait for the page. */
 export const STEP_TIMEOUT_MS = 20_000;
+
+/**
+ * `step(name, fn)`: a test of a journey whose steps depend on each other. After a failed step the
+ * later ones are skipped, naming it, and `shoot(label)` takes a screenshot of the failure.
+ * `check`, when given, runs after each step's body: what must hold after every step.
+ */
+export function steps(shoot, { timeout = 90_000, check } = {}) {
+  let broken = null;
+  return (name, fn) =>
+    it(name, { timeout }, async (t) => {
+      if (broken) return t.skip(`after the failed step "${broken}"`);
+      try {
+        await fn();
+        await check?.();
+      } catch (e) {
+        broken = name;
+        await shoot(`FAILED-${name.replace(/\W+/g, '-')}`);
+        throw e;
+      }
+    });
+}
+
+/** Polls `read` until `ok(value)` or the step timeout; returns the last value (to assert on). */
+export async function until(page, read, ok) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await page.waitForTimeout(100);
+  }
+}
 
 /**
  * Where one test file keeps its screenshots and the page's console (ARTIFACTS/`name`).
@@ -92,6 +184,10 @@ export function artifacts(name) {
       shot += 1;
       await page.screenshot({ path: join(dir, `${String(shot).padStart(2, '0')}-${label}.png`) }).catch(() => {});
     },
+    /** Adds a line of the test's own to the console log. */
+    note(line) {
+      appendFileSync(log, `${line}\n`);
+    },
   };
 }
 
@@ -101,6 +197,85 @@ export async function signIn(page, username, password) {
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.locator('#sign-in').click();
+}
+
+/** The number on the お知らせ tab (0 when it shows none). */
+export async function unreadNewsCount(page) {
+  const badge = page.locator('[data-testid=nav-news] [data-testid=unread-badge]');
+  return (await badge.count()) === 0 ? 0 : Number(await badge.first().textContent());
+}
+
+/** The page is no wider than `width` (the phone's): nothing to scroll sideways. */
+export async function assertFitsWidth(page, width) {
+  const scrolled = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrolled <= width, `page ${scrolled}px wide on a ${width}px phone`);
+}
+
+/**
+ * The server's record of one lecture (`cmid`) for `user` ({ username, password }), through the
+ * REST API itself, as the site keeps it (never the app's view of it).
+ */
+export async function serverHistory(user, cmid) {
+  const form = (o) => new URLSearchParams(o).toString();
+  const post = async (path, body) => {
+    const r = await fetch(`${BASE_URL}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(body),
+    });
+    return r.json();
+  };
+  const { token } = await post('login/token.php', { username: user.username, password: user.password, service: 'moodle_mobile_app' });
+  const answer = await post('webservice/rest/server.php?moodlewsrestformat=json', {
+    wstoken: token, wsfunction: 'local_juko_get_progress', since: '', limit: '500',
+  });
+  assert.ok(answer.lectures, `local_juko_get_progress answered ${JSON.stringify(answer)}`);
+  return answer.lectures.find((l) => l.cmid === cmid);
+}
+
+/**
+ * Watches the first lecture of `unit` (a unit row's locator) to its end, muted at 2×, and goes
+ * back to the course, where the unit marks it done (leaving the lecture sends what was recorded).
+ */
+export async function watchUnitLecture(page, unit) {
+  await unit.locator(SEL.lectureLink).first().click();
+  const video = page.locator(SEL.video);
+  await video.waitFor({ state: 'visible' });
+  await video.evaluate((v) => {
+    v.muted = true;
+    v.playbackRate = 2;
+    return v.play().catch(() => {});
+  });
+  await page.waitForFunction(() => document.querySelector('video')?.ended === true);
+  await page.goBack();
+  await unit.locator('.done-mark').first().waitFor({ state: 'visible' });
+}
+
+/**
+ * On the 修了証 screen, receives the certificate of the unit named `unitName` once the site
+ * counts the unit done: its PDF opens from the app in a new tab, and the card then says valid.
+ * `shoot(label)` photographs it ready.
+ */
+export async function receiveCertificate(page, unitName, shoot) {
+  const card = page.locator('[data-testid=certificate]', { hasText: unitName });
+  await page.locator('[data-testid=nav-certificates]').click();
+  await card.waitFor({ state: 'visible' });
+  // The lecture's completion reaches the site with the sync after the lecture: ask again
+  // until the site counts it.
+  while ((await card.getAttribute('data-state')) !== 'available') {
+    assert.equal(await card.getAttribute('data-state'), 'locked');
+    await page.reload();
+    await card.waitFor({ state: 'visible' });
+  }
+  await shoot('certificate-ready');
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), card.locator('[data-testid=open-certificate]').click()]);
+  assert.match(tab.url(), /^blob:/, 'the PDF from the app, in a new tab');
+  await tab.close();
+  await page.waitForFunction(
+    (name) => [...document.querySelectorAll('[data-testid=certificate]')]
+      .some((c) => c.innerText.includes(name) && c.dataset.state === 'valid'),
+    unitName,
+  );
 }
 
 /** The answer key of facility A's short unit's test (修了証までの流れ（ミニ講座）), as seeded. */
@@ -115,12 +290,12 @@ const MINI_TEST_ANSWERS = [
  * from the seeded key, and waits until the result says passed.
  */
 export async function passMiniTest(page, unit) {
-  await unit.locator('[data-testid=quiz-link]').click();
-  await page.locator('[data-testid=quiz-start]').click();
+  await unit.locator(SEL.quizLink).click();
+  await page.locator(SEL.start).click();
   await page.waitForURL(/\/attempts\/\d+$/);
   for (let i = 0; i < MINI_TEST_ANSWERS.length; i += 1) {
     if (i > 0) await page.locator('[data-testid=next-question]').click();
-    const question = page.locator('.attempt-question.current [data-testid=question]');
+    const question = page.locator(SEL.current);
     await question.waitFor({ state: 'visible' });
     const text = await question.locator('.question-text').innerText();
     const right = MINI_TEST_ANSWERS.find((a) => text.includes(a.text));
@@ -128,11 +303,11 @@ export async function passMiniTest(page, unit) {
     if (right.pick) await question.locator('label.choice', { hasText: right.pick }).click();
     else await question.locator(`input[data-answer="${right.truth}"]`).check();
   }
-  await page.locator('[data-testid=finish-attempt]').click();
+  await page.locator(SEL.finish).click();
   await page.locator('[data-testid=submit-attempt]').click();
-  await page.locator('[data-testid=submit-confirm]').click();
+  await page.locator(SEL.confirm).click();
   await page.waitForFunction(
     (s) => document.querySelector(s)?.dataset.result === 'passed',
-    '[data-testid=attempt-result-panel]',
+    SEL.result,
   );
 }

@@ -3,55 +3,30 @@
 // the お知らせ tab's count); reloaded offline, the app still shows it read. The hostile post is
 // shown without anything active and within the screen's width. Run by `cargo xtask test` (see
 // lib.mjs); learner2 is nobody else's in these tests.
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, signIn, steps, unreadNewsCount, viewportOptions, withBrowser } from './lib.mjs';
 
 const USER = 'learner2';
 const PASSWORD = 'Juko-demo-2';
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  navNews: '[data-testid=nav-news]',
-  badge: '[data-testid=unread-badge]',
-  logo: '[data-testid=course-logo]',
-  latest: '[data-testid=latest-news]',
+  ...SEL,
   page: '[data-testid=announcement-page]',
   item: '[data-testid=announcement]',
-  signOut: '[data-testid=sign-out]',
 };
 
 describe('お知らせ on a phone', () => {
   const art = artifacts('news');
-  let browser;
   let page;
-  let broken = null;
-  const step = (name, fn) =>
-    it(name, { timeout: 90_000 }, async (t) => {
-      if (broken) return t.skip(`after the failed step "${broken}"`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        await art.screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`);
-        throw e;
-      }
-    });
+  const step = steps((label) => art.screenshot(page, label));
 
-  /** The number on the お知らせ tab (0 when it shows none). */
-  const tabCount = async () => {
-    const badge = page.locator(`${sel.navNews} ${sel.badge}`);
-    return (await badge.count()) === 0 ? 0 : Number(await badge.first().textContent());
-  };
+  const tabCount = () => unreadNewsCount(page);
   let before_ = 0;
   let subject = '';
 
-  before(async () => {
-    const phone = VIEWPORTS.find((v) => v.name === 'phone');
-    browser = await openBrowser({ ...phone, locale: 'ja-JP' });
-    page = browser.page;
-    art.watch(page);
+  withBrowser(art, viewportOptions('phone', { locale: 'ja-JP' }), (b) => {
+    page = b.page;
   });
-  after(async () => browser?.close());
 
   step('signs in and sees unread news on the tab and on the course', async () => {
     await signIn(page, USER, PASSWORD);

@@ -7,42 +7,21 @@
 // for the history it pulled; a new build deployed on the server is what the next visit gets,
 // online and then offline. Run by `cargo xtask test` after history.test.mjs (same server; see
 // lib.mjs).
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, BASE_URL, PASSWORD, USERNAME, openBrowser } from './lib.mjs';
+import { BASE_URL, PASSWORD, SEL, USERNAME, artifacts, openBrowser, signIn, steps, until, withBrowser } from './lib.mjs';
 
-const SHOTS = join(ARTIFACTS, 'offline');
-mkdirSync(SHOTS, { recursive: true });
-const STEP_TIMEOUT_MS = 20_000;
+const out = artifacts('offline');
 
 const sel = {
-  username: '#username',
-  password: '#password',
-  signIn: '#sign-in',
-  courseCard: '[data-testid=course-card]',
-  historyNav: '[data-testid=nav-history]',
-  signOut: '[data-testid=sign-out]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   freshness: '[data-testid=freshness]',
-  sync: '[data-testid=sync-status]',
-  historyItem: '[data-testid=history-item]',
   titleUnknown: '[data-testid=title-unknown]',
   needsNetwork: '[data-testid=video-needs-network]',
   pageTitle: 'h1.page-title',
 };
-
-/** Polls `read` until `ok(value)` or the step timeout; returns the last value. */
-async function until(page, read, ok) {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await page.waitForTimeout(100);
-  }
-}
 
 /** Paths that are the Moodle site's, never the app shell's. */
 const SITE_PATH = /^\/(webservice\/|lib\/ajax\/|login\/|pluginfile\.php|tokenpluginfile\.php)/;
@@ -50,25 +29,9 @@ const SITE_PATH = /^\/(webservice\/|lib\/ajax\/|login\/|pluginfile\.php|tokenplu
 describe('the web app offline (service worker)', () => {
   let browser;
   let page;
-  let broken = null;
-  let shot = 0;
-  const log = join(SHOTS, 'console.log');
-  const screenshot = async (name) => {
-    shot += 1;
-    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) }).catch(() => {});
-  };
+  const screenshot = (label) => out.screenshot(page, label);
   // Steps depend on each other: after a failure the rest are skipped, with a screenshot.
-  const step = (name, fn) =>
-    it(name, { timeout: 90_000 }, async (t) => {
-      if (broken) return t.skip(`after the failed step "${broken}"`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`);
-        throw e;
-      }
-    });
+  const step = steps(screenshot);
 
   /** The signed-in app shell is on screen: its navigation, not the sign-in form or an error page. */
   const assertAppOpen = async (where) => {
@@ -78,23 +41,13 @@ describe('the web app offline (service worker)', () => {
     assert.ok(await page.locator(sel.signOut).count() > 0, `${where}: the signed-in top bar`);
   };
 
-  before(async () => {
-    browser = await openBrowser({ viewport: { width: 1280, height: 800 } });
-    page = browser.page;
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('console', (m) => appendFileSync(log, `console.${m.type()}: ${m.text()}\n`));
-    page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e}\n`));
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(out, { viewport: { width: 1280, height: 800 } }, (b) => {
+    browser = b;
+    page = b.page;
   });
 
   step('after the first visit the service worker controls the page', async () => {
-    await page.goto(`${BASE_URL}/`);
-    await page.locator(sel.username).fill(USERNAME);
-    await page.locator(sel.password).fill(PASSWORD);
-    await page.locator(sel.signIn).click();
+    await signIn(page, USERNAME, PASSWORD);
     await page.locator(sel.courseCard).first().waitFor({ state: 'visible' });
     // The worker registers once the app has started, installs (precaches), activates and claims
     // this page: poll for it (waitForFunction re-checks on every animation frame).
@@ -234,11 +187,8 @@ describe('the web app offline (service worker)', () => {
     const other = await openBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       const p = other.page;
-      p.setDefaultTimeout(STEP_TIMEOUT_MS);
-      await p.goto(`${BASE_URL}/`);
-      await p.locator(sel.username).fill(USERNAME);
-      await p.locator(sel.password).fill(PASSWORD);
-      await p.locator(sel.signIn).click();
+      out.watch(p);
+      await signIn(p, USERNAME, PASSWORD);
       await p.locator(sel.courseCard).first().waitFor({ state: 'visible' });
       await p.locator(sel.historyNav).first().click();
       // The history comes from the site's pull; the course's contents are fetched for titles.
@@ -247,7 +197,7 @@ describe('the web app offline (service worker)', () => {
       const unknown = await until(p, () => p.locator(sel.titleUnknown).count(), (n) => n === 0);
       assert.equal(unknown, 0, 'no lecture without a title');
       assert.ok(rows.every((r) => !/#\d+/.test(r)), `no lecture shown as an id: ${rows}`);
-      await p.screenshot({ path: join(SHOTS, 'second-browser-history.png') }).catch(() => {});
+      await out.screenshot(p, 'second-browser-history');
     } finally {
       await other.close();
     }
@@ -275,13 +225,11 @@ describe('the web app offline (service worker)', () => {
     await assertAppOpen('new build');
     // The browser checks sw.js on the visit, installs the new worker, which takes over and drops
     // the old build's cache: poll for it.
-    const deadline = Date.now() + STEP_TIMEOUT_MS;
-    let names;
-    for (;;) {
-      names = await page.evaluate(() => caches.keys());
-      if ((names.length === 1 && names[0] === `juko-shell-${next}`) || Date.now() > deadline) break;
-      await page.waitForTimeout(100);
-    }
+    const names = await until(
+      page,
+      () => page.evaluate(() => caches.keys()),
+      (n) => n.length === 1 && n[0] === `juko-shell-${next}`,
+    );
     assert.deepEqual(names, [`juko-shell-${next}`], 'the new build cached, the old one gone');
     await browser.context.setOffline(true);
     await page.reload();

@@ -4,22 +4,18 @@
 // fields; the screen kept awake only while playing; the next lecture offered at the end and
 // opened by its button; and viewing history still right after playing at 2×.
 // Run by `cargo xtask test` (same server as the others; see lib.mjs).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, serverHistory, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('player');
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  lectureLink: '[data-testid=lecture-link]',
-  video: 'video[data-testid=lecture-video]',
+  ...SEL,
   speed: '[data-testid=playback-speed]',
   captionsToggle: '[data-testid=captions-toggle]',
   upNext: '[data-testid=up-next]',
   upNextGo: '[data-testid=up-next-go]',
-  progress: '[data-testid=lecture-progress]',
-  sync: '[data-testid=sync-status]',
 };
 
 // navigator.wakeLock, counted: what the page asked for and whether a lock is held now.
@@ -52,25 +48,6 @@ const FAKE_WAKE_LOCK = () => {
   });
 };
 
-/** The server's record of one lecture for `user`, through the REST API itself. */
-async function serverHistory(user, cmid) {
-  const form = (o) => new URLSearchParams(o).toString();
-  const post = async (path, body) => {
-    const r = await fetch(`${BASE_URL}/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form(body),
-    });
-    return r.json();
-  };
-  const { token } = await post('login/token.php', { ...user, service: 'moodle_mobile_app' });
-  const answer = await post('webservice/rest/server.php?moodlewsrestformat=json', {
-    wstoken: token, wsfunction: 'local_juko_get_progress', since: '', limit: '500',
-  });
-  assert.ok(answer.lectures, `local_juko_get_progress answered ${JSON.stringify(answer)}`);
-  return answer.lectures.find((l) => l.cmid === cmid);
-}
-
 const RUNS = [
   { viewport: 'phone', locale: 'ja-JP', user: { username: 'learner2', password: 'Juko-demo-2' }, captions: 'ja', cue: '臨床研究概論' },
   { viewport: 'desktop', locale: 'en-US', user: { username: 'learner1', password: 'Juko-demo-1' }, captions: 'en', cue: 'Lecture:' },
@@ -87,16 +64,10 @@ for (const run of RUNS) {
     const wake = () => page.evaluate(() => ({ ...window.__wake }));
     const loaded = () => page.waitForFunction((s) => document.querySelector(s)?.readyState >= 1, sel.video);
 
-    before(async () => {
-      const { name: _, ...options } = VIEWPORTS.find((v) => v.name === run.viewport);
-      browser = await openBrowser({ ...options, locale: run.locale });
-      page = browser.page;
-      shots.watch(page);
+    withBrowser(shots, viewportOptions(run.viewport, { locale: run.locale }), async (b) => {
+      browser = b;
+      page = b.page;
       await page.addInitScript(FAKE_WAKE_LOCK);
-    });
-
-    after(async () => {
-      await browser?.close();
     });
 
     it('remembers the speed, loads captions, keeps the screen awake only while playing', { timeout: 120_000 }, async () => {

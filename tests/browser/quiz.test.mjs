@@ -6,9 +6,9 @@
 //
 // The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs),
 // written here as a test author knows them: never read from anything the app received.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('quiz');
 
@@ -36,25 +36,16 @@ const ANSWERS = [
 ];
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
+  ...SEL,
   quizStatus: '[data-testid=quiz-status]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
   next: '[data-testid=next-question]',
-  navQuestion: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
-  summary: '[data-testid=attempt-summary]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
 };
 
 describe('a unit test on a phone', () => {
   let browser;
   let page;
   const screenshot = (name) => shots.screenshot(page, name);
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
 
   /** The seeded question a question card shows, by its text. */
   const seeded = async (card) => {
@@ -89,15 +80,9 @@ describe('a unit test on a phone', () => {
     return (await card.locator('[data-testid=short-answer]').inputValue()) === right.type;
   };
 
-  before(async () => {
-    const { name: _, ...options } = phone;
-    browser = await openBrowser(options);
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, viewportOptions('phone'), (b) => {
+    browser = b;
+    page = b.page;
   });
 
   it('opens the unit test from the course and starts it', { timeout: 90_000 }, async () => {

@@ -6,9 +6,9 @@
 //
 // The right answers are the demo server's seed data (crates/demo-server/src/seed/quizzes.rs),
 // written here as a test author knows them: never read from anything the app received.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, openBrowser, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('quiz-flow');
 
@@ -22,36 +22,22 @@ const SECOND_RIGHT = '研究計画書の雛形と施設間の連絡体制';
 const THIRD_RIGHT = 'インフォームド・コンセント';
 
 const sel = {
-  courseCard: '[data-testid=course-card]',
-  quizLink: '[data-testid=quiz-link]',
-  start: '[data-testid=quiz-start]',
-  current: '.attempt-question.current [data-testid=question]',
+  ...SEL,
   next: '[data-testid=next-question]',
-  previous: '[data-testid=previous-question]',
   nav: '[data-testid=nav-question]',
-  finish: '[data-testid=finish-attempt]',
-  summary: '[data-testid=attempt-summary]',
   submit: '[data-testid=submit-attempt]',
-  confirm: '[data-testid=submit-confirm]',
-  result: '[data-testid=attempt-result-panel]',
 };
 
 describe('a sequential test on a phone', () => {
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
-  const { name: _, ...options } = phone;
+  const options = viewportOptions('phone');
   let browser;
   let page;
   let attemptUrl;
   const screenshot = (name) => shots.screenshot(page, name);
 
-  before(async () => {
-    browser = await openBrowser(options);
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, options, (b) => {
+    browser = b;
+    page = b.page;
   });
 
   /** The slot of the question on screen, once it is `slot`. */

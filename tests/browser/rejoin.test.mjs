@@ -6,9 +6,9 @@
 // `cargo xtask test` (same server as the other files; see lib.mjs), after journey.test.mjs
 // (node runs the files in name order).
 // No other browser test signs in as the newcomer: the journey's join is the only one.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, artifacts, openBrowser, signIn } from './lib.mjs';
+import { SEL, artifacts, assertFitsWidth, signIn, viewportOptions, withBrowser } from './lib.mjs';
 
 const shots = artifacts('join');
 const USERNAME = 'newcomer';
@@ -17,37 +17,19 @@ const PASSWORD = 'Juko-demo-4';
 const COURSE = '国立がん研究センター中央病院 施設コース（基本コース）';
 
 const sel = {
-  joinCta: '[data-testid=join-facility]',
-  joinCourse: '[data-testid=join-course]',
-  code: '#facility-code',
+  ...SEL,
   submit: '#join-submit',
-  note: '[data-testid=join-note]',
-  courseCard: '[data-testid=course-card]',
-  unit: '[data-testid=unit]',
   facilityId: '[data-testid=facility-user-id]',
 };
 
 describe('joining a facility on a phone', () => {
-  let browser;
   let page;
   const screenshot = (name) => shots.screenshot(page, name);
-  const phone = VIEWPORTS.find((v) => v.name === 'phone');
+  const phone = viewportOptions('phone', { locale: 'ja-JP' });
+  const fitsThePhone = () => assertFitsWidth(page, phone.viewport.width);
 
-  /** The page never gets wider than the phone. */
-  const fitsThePhone = async () => {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= phone.viewport.width, `page ${width}px wide on a ${phone.viewport.width}px phone`);
-  };
-
-  before(async () => {
-    const { name: _, ...options } = phone;
-    browser = await openBrowser({ ...options, locale: 'ja-JP' });
-    page = browser.page;
-    shots.watch(page);
-  });
-
-  after(async () => {
-    await browser?.close();
+  withBrowser(shots, phone, (b) => {
+    page = b.page;
   });
 
   it('lists facility A on ホーム with the 施設ユーザーID, and offers the join list', { timeout: 90_000 }, async () => {

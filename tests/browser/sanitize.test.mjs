@@ -3,26 +3,22 @@
 // generated inputs in fixtures/sanitize.json, written and checked by the Rust test
 // `sanitize::tests::the_browser_fixture_is_ammonias_answer`. Every answer must be the same,
 // byte for byte. Run by `cargo xtask test` (see lib.mjs); no sign-in needed.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BASE_URL, artifacts, openBrowser } from './lib.mjs';
+import { BASE_URL, artifacts, withBrowser } from './lib.mjs';
 
 const CASES = JSON.parse(readFileSync(new URL('./fixtures/sanitize.json', import.meta.url), 'utf8'));
 
 describe('the web sanitiser agrees with ammonia', () => {
   const art = artifacts('sanitize');
-  let browser;
   let page;
 
-  before(async () => {
-    browser = await openBrowser({ viewport: { width: 390, height: 844 } });
-    page = browser.page;
-    art.watch(page);
+  withBrowser(art, { viewport: { width: 390, height: 844 } }, async (b) => {
+    page = b.page;
     await page.goto(`${BASE_URL}/`);
     await page.locator('#username').waitFor();
   });
-  after(async () => browser?.close());
 
   it(`gives ammonia's answer on all ${CASES.length} inputs`, { timeout: 60_000 }, async () => {
     assert.ok(CASES.length > 400, 'the table and the generated inputs');

@@ -4,7 +4,7 @@
 //! PDF (which issues it), keeps it on the device, and opens it again with the site gone.
 
 use crate::quiz::Device;
-use crate::util::{demo_server, learner};
+use crate::util::{demo_server, learner, now_ms};
 use juko_core::catalog::Item;
 use juko_core::certificates::{self, FileShelf, PdfShelf};
 use juko_core::quiz::Submitted;
@@ -20,13 +20,6 @@ const UNIT: &str = "修了証までの流れ（ミニ講座）";
 const TEST: &str = "修了証までの流れ 確認テスト";
 const JST: i64 = 9 * 3600;
 const DAY: i64 = 86_400;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 async fn short_units_certificate(device: &Device) -> Certificate {
     let courses = device.session.courses().await.expect("courses");

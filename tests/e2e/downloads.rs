@@ -1,18 +1,11 @@
 //! Lecture downloads against the real demo server: the connection cut midway by the fault
 //! proxy, then resumed by `Range` from the right offset, the kept file byte for byte the site's.
 
-use crate::fault_proxy::{Fault, FaultProxy};
-use crate::util::{demo_server, learner};
+use crate::fault_proxy::Fault;
+use crate::util::{now_ms, server_behind_proxy, signed_in_at};
 use juko_core::downloads::{self, Control, DirFiles, DownloadState, Failure, Run};
 use juko_core::store::SqliteStore;
 use juko_model::Lecture;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// A lecture of the learner's with a file on the site, its address moved to `via` (the proxy:
 /// the site lists its files under its own root, which the proxy stands in front of).
@@ -60,17 +53,8 @@ async fn run_once(
 
 #[tokio::test]
 async fn a_download_cut_midway_resumes_by_range_to_the_sites_exact_bytes() {
-    let server = demo_server().await;
-    let upstream = server
-        .url()
-        .trim_start_matches("http://")
-        .parse()
-        .expect("addr");
-    let proxy = FaultProxy::start(upstream).await;
-    let l = learner("learner1");
-    let session = juko_core::sign_in(&proxy.url(), l.username, l.password)
-        .await
-        .expect("signs in");
+    let (server, proxy) = server_behind_proxy().await;
+    let session = signed_in_at(&proxy.url(), "learner1").await;
     let (course, lecture) = lecture_via(&session, &server.url(), &proxy.url()).await;
 
     // The site's bytes, in one request the proxy passes unchanged.

@@ -115,16 +115,9 @@ async fn handle(
             .await;
         return;
     }
-    let Ok(mut server) = TcpStream::connect(upstream).await else {
+    let Some(answer) = forward(upstream, &request).await else {
         return;
     };
-    if server.write_all(&request).await.is_err() {
-        return;
-    }
-    let mut answer = Vec::new();
-    if server.read_to_end(&mut answer).await.is_err() {
-        return;
-    }
     let bytes: &[u8] = match fault {
         Fault::DropAnswer => return,
         Fault::Truncate => {
@@ -134,6 +127,16 @@ async fn handle(
         _ => &answer,
     };
     let _ = client.write_all(bytes).await;
+}
+
+/// Sends `request` to `upstream` and reads its whole answer (the request asks it to close);
+/// `None` where the connection fails.
+pub(crate) async fn forward(upstream: SocketAddr, request: &[u8]) -> Option<Vec<u8>> {
+    let mut server = TcpStream::connect(upstream).await.ok()?;
+    server.write_all(request).await.ok()?;
+    let mut answer = Vec::new();
+    server.read_to_end(&mut answer).await.ok()?;
+    Some(answer)
 }
 
 /// Reads one HTTP request (headers and a Content-Length body) and rewrites it to close after.

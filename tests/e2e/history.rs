@@ -1,8 +1,10 @@
 //! Viewing history end to end: devices recording locally, synchronizing through the real demo
 //! server, converging; and the same through a network that fails in every way it can.
 
-use crate::fault_proxy::{Fault, FaultProxy};
-use crate::util::{demo_server, learner};
+use crate::fault_proxy::Fault;
+use crate::util::{
+    demo_server, demo_server_with, learner, now_ms, proxy_to, server_behind_proxy, test_config,
+};
 use juko_core::store::{LectureContext, SiteAction, SqliteStore, Store};
 use juko_core::sync::{compact_outbox, replay_actions, sync_once};
 use juko_model::{Interval, Lecture, LectureId, ProgressEvent, ProgressKind};
@@ -24,13 +26,6 @@ async fn device(url: &str, username: &str, timeout: Duration) -> Device {
         store: SqliteStore::open_in_memory().expect("store"),
         session,
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 impl Device {
@@ -166,13 +161,7 @@ async fn two_devices_watching_different_parts_converge_with_the_server() {
 
 #[tokio::test]
 async fn every_network_fault_is_survived_with_nothing_lost_or_counted_twice() {
-    let server = demo_server().await;
-    let upstream = server
-        .url()
-        .trim_start_matches("http://")
-        .parse()
-        .expect("addr");
-    let proxy = FaultProxy::start(upstream).await;
+    let (server, proxy) = server_behind_proxy().await;
     let d = device(&proxy.url(), "learner1", Duration::from_secs(3)).await;
     let lecture = lecture_of(&d).await;
     for i in 0..10 {
@@ -236,18 +225,10 @@ async fn every_network_fault_is_survived_with_nothing_lost_or_counted_twice() {
 
 #[tokio::test]
 async fn without_the_extension_views_and_completion_go_the_stock_way_even_after_being_offline() {
-    let media = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
-    let mut config = juko_demo_server::Config::for_tests(media);
+    let mut config = test_config();
     config.progress_extension = false;
-    let server = juko_demo_server::Server::start(config)
-        .await
-        .expect("stock server");
-    let upstream = server
-        .url()
-        .trim_start_matches("http://")
-        .parse()
-        .expect("addr");
-    let proxy = FaultProxy::start(upstream).await;
+    let server = demo_server_with(config).await;
+    let proxy = proxy_to(&server).await;
     let d = device(&proxy.url(), "learner1", Duration::from_secs(5)).await;
     let info = d.session.site_info().await.unwrap();
     assert!(!info.features.history_sync, "a stock site");

@@ -2,8 +2,8 @@
 //! against the demo server: a wrong code enrols nothing; the right one does, and the course
 //! is among the kept courses at once; the facility user id comes with it.
 
-use crate::fault_proxy::{Fault, FaultProxy};
-use crate::util::{demo_server, signed_in};
+use crate::fault_proxy::Fault;
+use crate::util::{demo_server, server_behind_proxy, signed_in};
 use juko_core::Session;
 use juko_core::catalog::Item;
 use juko_core::join;
@@ -137,13 +137,7 @@ async fn another_learners_facility_user_id_is_theirs_alone() {
 
 #[tokio::test]
 async fn a_cleared_facility_user_id_goes_and_a_failed_profile_keeps_it() {
-    let server = demo_server().await;
-    let upstream = server
-        .url()
-        .trim_start_matches("http://")
-        .parse()
-        .expect("addr");
-    let proxy = FaultProxy::start(upstream).await;
+    let (server, proxy) = server_behind_proxy().await;
     // A newcomer whose kept session still shows an id the site no longer keeps for them.
     let mut saved = signed_in(&server, "newcomer").await.saved();
     saved.site_url = proxy.url();

@@ -5,11 +5,9 @@
 //! The learner here knows the right answers from the seed (`answer_key`), as a teacher would;
 //! nothing the client received tells them.
 
-use crate::fault_proxy::FaultProxy;
-use crate::util::{demo_server, learner};
+use crate::util::{demo_server, now_ms, server_behind_proxy, signed_in_at, text};
 use juko_core::quiz::{self, LocalAttempt, QuizSyncReport, Resolution, Submitted};
 use juko_core::store::SqliteStore;
-use juko_demo_server::Server;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
 use juko_model::{
     ActivityKind, Answer, AttemptState, ChoiceKey, CourseId, LectureId, Question, QuestionKind,
@@ -20,13 +18,6 @@ use std::path::PathBuf;
 const BASIC: &str = "臨床研究の基礎知識講座 確認テスト";
 /// Timed (10 minutes), in facility B's course (learner2).
 const ETHICS: &str = "研究倫理と研究公正 確認テスト";
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// A fresh SQLite file for one device of one test.
 fn store_path(name: &str) -> PathBuf {
@@ -50,10 +41,7 @@ pub(crate) struct Device {
 impl Device {
     pub(crate) async fn new(url: &str, username: &str, name: &str) -> Device {
         let path = store_path(name);
-        let l = learner(username);
-        let session = juko_core::sign_in(url, l.username, l.password)
-            .await
-            .expect("signs in");
+        let session = signed_in_at(url, username).await;
         let store = SqliteStore::open(&path).expect("store");
         Device {
             session,
@@ -170,21 +158,6 @@ impl Device {
     }
 }
 
-/// Site HTML read as text, for matching a question to the key (test code: tags only).
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn key_for(question: &Question, name: &str) -> KeyAnswer {
     let shown = text(&question.text_html);
     answer_key(name)
@@ -244,18 +217,6 @@ fn slots(local: &LocalAttempt) -> Vec<u32> {
 
 async fn submit(device: &Device, local: &LocalAttempt) -> Submitted {
     device.submit(local, false).await.expect("submits")
-}
-
-/// The demo server, and a proxy to it that the test takes offline and back.
-async fn server_behind_proxy() -> (Server, FaultProxy) {
-    let server = demo_server().await;
-    let upstream = server
-        .url()
-        .trim_start_matches("http://")
-        .parse()
-        .expect("addr");
-    let proxy = FaultProxy::start(upstream).await;
-    (server, proxy)
 }
 
 #[tokio::test]

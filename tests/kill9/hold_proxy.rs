@@ -3,7 +3,7 @@
 //! taken the answers, and the probe, killed while it waits, never hears so. The one moment of a
 //! save that random kills almost never hit.
 
-use crate::fault_proxy::read_request;
+use crate::fault_proxy::{forward, read_request};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -78,16 +78,9 @@ async fn handle(
     };
     let hold =
         request.windows(SAVE.len()).any(|w| w == SAVE) && armed.swap(false, Ordering::SeqCst);
-    let Ok(mut server) = TcpStream::connect(upstream).await else {
+    let Some(answer) = forward(upstream, &request).await else {
         return;
     };
-    if server.write_all(&request).await.is_err() {
-        return;
-    }
-    let mut answer = Vec::new();
-    if server.read_to_end(&mut answer).await.is_err() {
-        return;
-    }
     if hold {
         let _ = tell.lock().unwrap().send(());
         // Until the probe is killed (the connection then closes) or the run ends.

@@ -24,6 +24,10 @@ mod fault_proxy;
 mod hold_proxy;
 mod ledger;
 mod quiz;
+// The e2e tests' shared support: the test server's configuration, the clock, site HTML as text.
+#[allow(dead_code)]
+#[path = "../e2e/util.rs"]
+mod util;
 
 use juko_core::store::{LectureContext, SqliteStore, Store};
 use juko_core::sync::sync_once;
@@ -31,9 +35,10 @@ use juko_model::{LectureId, ProgressEvent, ProgressKind, WatchedIntervals};
 use ledger::{Findings, Holdings, Ledger};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use util::now_ms;
 
 /// The lecture the probes watch, and its length (found from the demo catalog at start).
 const DURATION: f64 = 68.0;
@@ -209,19 +214,34 @@ fn check_names_an_event_sent_twice() {
     assert_eq!(run.findings, want, "{}", run.findings);
 }
 
+/// This binary started again as a probe (`--probe`) on the store file `store`, signed in to
+/// `site` as `learner`, with `options` (its mode, seed, …); what it prints comes back through
+/// its stdout.
+fn spawn_probe(
+    store: &Path,
+    site: &str,
+    learner: &juko_demo_server::seed::DemoLearner,
+    options: &[&str],
+) -> Child {
+    Command::new(std::env::current_exe().expect("this test's own binary"))
+        .arg("--probe")
+        .args(options)
+        .args(["--store", store.to_str().unwrap()])
+        .args(["--site", site])
+        .args(["--username", learner.username])
+        .args(["--password", learner.password])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("probe starts")
+}
+
 fn arg<'a>(args: &'a [String], name: &str) -> &'a str {
     let i = args
         .iter()
         .position(|a| a == name)
         .unwrap_or_else(|| panic!("{name} missing"));
     &args[i + 1]
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 /// A small deterministic generator: the same seed kills at the same points.
@@ -359,10 +379,9 @@ impl Run {
 
     fn in_dir(dir: &Path, rounds: u64, fault: Option<(u64, Fault)>) -> Run {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let media = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
         // A database file, so the check can read which event ids the server applied.
         let server_db = dir.join("server.sqlite3");
-        let mut config = juko_demo_server::Config::for_tests(media);
+        let mut config = util::test_config();
         config.db = juko_demo_server::DbLocation::File(server_db.clone());
         let server = runtime
             .block_on(juko_demo_server::Server::start(config))
@@ -388,7 +407,6 @@ impl Run {
         });
 
         let store_path = dir.join("history.sqlite3");
-        let me = std::env::current_exe().unwrap();
         let mut rng = Lcg(0x5eed);
         let mut ledger = Ledger::default();
         for round in 0..rounds {
@@ -397,27 +415,23 @@ impl Run {
                 Some((r, f)) if r == round => f.name(),
                 _ => "none",
             };
-            let mut child = Command::new(&me)
-                .args(["--probe", "--mode", mode, "--seed", &round.to_string()])
-                .args([
+            let mut child = spawn_probe(
+                &store_path,
+                &server.url(),
+                learner,
+                &[
+                    "--mode",
+                    mode,
+                    "--seed",
+                    &round.to_string(),
                     "--first-slot",
                     &ledger.next_slot().to_string(),
                     "--fault",
                     fault,
-                ])
-                .args(["--store", store_path.to_str().unwrap()])
-                .args(["--lecture", &lecture.0.to_string()])
-                .args(["--site", &server.url()])
-                .args([
-                    "--username",
-                    learner.username,
-                    "--password",
-                    learner.password,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("probe starts");
+                    "--lecture",
+                    &lecture.0.to_string(),
+                ],
+            );
             // Kill after a random number of acknowledged events, so the kill lands anywhere in
             // the record/sync loop (mid-transaction, mid-request, between the two).
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

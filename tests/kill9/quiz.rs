@@ -10,7 +10,8 @@
 
 use crate::answers::{AnswerLedger, Findings, Shown};
 use crate::hold_proxy::HoldProxy;
-use crate::{Lcg, arg, now_ms, say};
+use crate::util::{now_ms, text};
+use crate::{Lcg, arg, say, spawn_probe};
 use juko_core::quiz::{self, QuizRemote, Submitted};
 use juko_core::store::SqliteStore;
 use juko_demo_server::seed::quizzes::{KeyAnswer, answer_key};
@@ -19,8 +20,7 @@ use juko_model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 /// Ten questions, offline attempts allowed, free navigation, pass mark 80 %.
@@ -239,11 +239,8 @@ impl QuizRun {
 
     fn in_dir(dir: &Path, rounds: u64, fault: bool) -> QuizRun {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let media = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-media");
         let server = runtime
-            .block_on(juko_demo_server::Server::start(
-                juko_demo_server::Config::for_tests(media),
-            ))
+            .block_on(juko_demo_server::Server::start(crate::util::test_config()))
             .expect("server");
         let learner = &juko_demo_server::seed::DEMO_LEARNERS[0];
         let store_path = dir.join("quiz.sqlite3");
@@ -264,7 +261,6 @@ impl QuizRun {
 
         let upstream = server.url().trim_start_matches("http://").parse().unwrap();
         let proxy = HoldProxy::start(&runtime, upstream);
-        let me = std::env::current_exe().unwrap();
         let mut rng = Lcg(0x0a75);
         let mut ledger = AnswerLedger::new(&shown(&start.questions));
         let mut killed_after_the_site_took = 0;
@@ -283,23 +279,24 @@ impl QuizRun {
             } else {
                 server.url()
             };
-            let mut child = Command::new(&me)
-                .args(["--probe", "--quiz", "--mode", mode])
-                .args(["--seed", &round.to_string(), "--fault", fault])
-                .args(["--first-change", &ledger.next_change().to_string()])
-                .args(["--store", store_path.to_str().unwrap()])
-                .args(["--attempt", &attempt.0.to_string()])
-                .args(["--site", &site])
-                .args([
-                    "--username",
-                    learner.username,
-                    "--password",
-                    learner.password,
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("probe starts");
+            let mut child = spawn_probe(
+                &store_path,
+                &site,
+                learner,
+                &[
+                    "--quiz",
+                    "--mode",
+                    mode,
+                    "--seed",
+                    &round.to_string(),
+                    "--fault",
+                    fault,
+                    "--first-change",
+                    &ledger.next_change().to_string(),
+                    "--attempt",
+                    &attempt.0.to_string(),
+                ],
+            );
             // Kill after a random number of acknowledged changes, so the kill lands anywhere
             // in the answer/save loop (mid-transaction, mid-request, between the two); in
             // half the saving probes, once a save has begun, so some kills surely land in one
@@ -511,21 +508,6 @@ fn marked(question: &Question, key: &KeyAnswer) -> Option<Outcome> {
         }
         (kind, key) => panic!("the key {key:?} does not fit {kind:?}"),
     }
-}
-
-/// Site HTML read as text, for matching a question to the key (test code: tags only).
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn key_for<'k>(question: &Question, key: &'k [(&str, KeyAnswer)]) -> &'k KeyAnswer {

@@ -210,19 +210,25 @@ pub(crate) fn npm_ci(dir: &Path) -> Result<()> {
 }
 
 /// npm `binaryen`'s wasm-opt (Debian's binaryen 108 cannot read wasm-bindgen output).
-/// web/package.json is installed in a copy under target/tools so no node_modules lands in web/.
 pub(crate) fn wasm_opt() -> Result<PathBuf> {
-    let dir = tools_dir().join("web-npm");
+    Ok(npm_tools("web", "web-npm")?.join("wasm-opt"))
+}
+
+/// The npm packages of `src` (a directory of the repository with package.json and its lock),
+/// installed with `npm ci` into a copy under target/tools/`name` so no node_modules lands in the
+/// source tree. Returns their `node_modules/.bin`.
+pub(crate) fn npm_tools(src: &str, name: &str) -> Result<PathBuf> {
+    let dir = tools_dir().join(name);
     std::fs::create_dir_all(&dir)?;
     for f in ["package.json", "package-lock.json"] {
-        let src = util::root().join("web").join(f);
-        let dst = dir.join(f);
-        if std::fs::read(&src)? != std::fs::read(&dst).unwrap_or_default() {
-            std::fs::copy(&src, &dst)?;
+        let from = util::root().join(src).join(f);
+        let to = dir.join(f);
+        if std::fs::read(&from)? != std::fs::read(&to).unwrap_or_default() {
+            std::fs::copy(&from, &to)?;
         }
     }
     npm_ci(&dir)?;
-    Ok(dir.join("node_modules/.bin/wasm-opt"))
+    Ok(dir.join("node_modules/.bin"))
 }
 
 /// playwright-core for the browser tests, from tests/browser/package-lock.json.

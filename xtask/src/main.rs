@@ -7,6 +7,7 @@ mod bench;
 mod bench_desktop;
 mod desktop;
 mod desktop_history;
+mod dx;
 mod e2e;
 mod install;
 mod licences;
@@ -42,7 +43,10 @@ commands:
                          only those (e.g. `cargo xtask e2e layout.test.mjs a11y.test.mjs`)
   licences               write assets/licences.txt (the app's and its crates' licences) from
                          cargo metadata
-  desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)"
+  desktop-smoke          only the desktop smoke test under Xvfb (builds what it needs)
+  dx ARGS…               the Dioxus CLI (installed by you) with what it needs offline: esbuild,
+                         wasm-bindgen, wasm-opt, and for the web a wasm32 std built from Debian's
+                         sources (e.g. `cargo xtask dx build --platform web`)"
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,8 @@ fn run(args: Vec<String>) -> Result<()> {
             let bin = server::build(false)?;
             e2e::run_files(&bin, &files).map(drop)
         }
+        // Everything after `dx` is dx's own arguments.
+        "dx" => dx::run_dx(rest),
         "licences" => {
             only_flags(rest, &[])?;
             licences::write()

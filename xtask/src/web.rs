@@ -157,7 +157,7 @@ const WASM_FEATURES: &[&str] = &[
 ];
 
 /// wasm-ld-22 (lld-22); wasm-ld-14 from `lld` links too where 22 is absent.
-fn wasm_linker() -> &'static str {
+pub(crate) fn wasm_linker() -> &'static str {
     if util::which("wasm-ld-22").is_some() || util::which("wasm-ld-14").is_none() {
         "wasm-ld-22"
     } else {

@@ -227,6 +227,29 @@ fn a_damaged_kv_outbox_entry_is_set_aside() {
     });
 }
 
+/// A store file in a fresh temporary directory, which goes when the test ends (even failed).
+#[cfg(feature = "sqlite")]
+struct TempStoreFile {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+#[cfg(feature = "sqlite")]
+impl TempStoreFile {
+    fn new() -> TempStoreFile {
+        let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
+        let path = dir.join("history.sqlite3");
+        TempStoreFile { dir, path }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl Drop for TempStoreFile {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_damaged_sqlite_outbox_row_is_set_aside() {
@@ -241,17 +264,16 @@ fn a_damaged_sqlite_outbox_row_is_set_aside() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn the_sqlite_store_survives_reopening() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     assert!(s.lecture(LectureId(301)).unwrap().is_some());
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -615,20 +637,19 @@ fn a_new_kv_handle_sees_queued_answers() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_new_sqlite_handle_sees_queued_answers() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
-    let first = SqliteStore::open(&path).unwrap();
-    a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(&path).unwrap()));
-    std::fs::remove_dir_all(dir).ok();
+    let file = TempStoreFile::new();
+    let path = &file.path;
+    let first = SqliteStore::open(path).unwrap();
+    a_new_handle_sees_queued_answers(&first, || Box::new(SqliteStore::open(path).unwrap()));
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_tests_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
         // As a store made by the previous release: schema 2, no quiz tables.
@@ -644,21 +665,20 @@ fn a_store_from_before_tests_gains_them_keeping_its_history() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     s.keep_attempt(&kept_attempt(9001, true)).unwrap();
     s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         // As a store made by the release before: schema 3, no screen marks.
@@ -672,20 +692,19 @@ fn a_store_from_before_screen_marks_gains_them_keeping_its_attempts() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         s.queue_answer(AttemptId(9001), 1, &pick("0"), 10).unwrap();
         s.mark_on_screen(AttemptId(9001), "tab", Some(1)).unwrap();
@@ -699,14 +718,13 @@ fn a_store_from_before_sends_were_remembered_gains_them_keeping_its_attempts() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.unsent_quiz_changes().unwrap(), 1);
     assert_eq!(s.on_screen_marks(AttemptId(9001)).unwrap().len(), 1);
     assert!(s.sent_answers(AttemptId(9001)).unwrap().is_empty());
     s.record_sent(AttemptId(9001), &[sent(1, 1, "0", false)])
         .unwrap();
     assert_eq!(s.sent_answers(AttemptId(9001)).unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -752,10 +770,10 @@ fn a_damaged_kv_screen_mark_holds_nothing() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.keep_attempt(&kept_attempt(9001, true)).unwrap();
         // As a store made by the release before: schema 5, no read announcements.
         for sql in [
@@ -766,13 +784,12 @@ fn a_store_from_before_announcements_were_read_gains_them_keeping_its_history() 
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert!(s.kept_attempt(AttemptId(9001)).unwrap().is_some());
     assert!(s.read_announcements().unwrap().is_empty());
     s.mark_announcement_read(juko_model::AnnouncementId(4101), 1)
         .unwrap();
     assert_eq!(s.read_announcements().unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 fn download(lecture: i64, course: i64) -> crate::downloads::Download {
@@ -823,10 +840,10 @@ fn downloads_are_recorded_replaced_removed_and_erased() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn a_store_from_before_downloads_gains_them_keeping_its_history() {
-    let dir = std::env::temp_dir().join(format!("juko-store-{}", crate::ids::new_id()));
-    let path = dir.join("history.sqlite3");
+    let file = TempStoreFile::new();
+    let path = &file.path;
     {
-        let s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(path).unwrap();
         s.record(&played("a", 301, 0.0, 5.0, 1), ctx(10.0), 1)
             .unwrap();
         // As a store made by the release before: schema 6, no downloads.
@@ -834,9 +851,8 @@ fn a_store_from_before_downloads_gains_them_keeping_its_history() {
             s.execute_for_tests(sql).unwrap();
         }
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(path).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);
     s.put_download(&download(301, 2)).unwrap();
     assert_eq!(s.downloads().unwrap().len(), 1);
-    std::fs::remove_dir_all(dir).ok();
 }

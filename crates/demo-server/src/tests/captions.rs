@@ -5,16 +5,13 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode};
 
 use super::support::{Site, WWWROOT};
-use crate::seed::courses::{FACILITY_A, ICROWN};
+use crate::seed::courses::FACILITY_A;
 
 #[tokio::test]
 async fn captions_are_listed_beside_the_video_and_served_only_to_the_course() {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let id = site.course_id(FACILITY_A.shortname).await.to_string();
-    let contents = site
-        .call(&token, "core_course_get_contents", &[("courseid", &id)])
-        .await;
+    let contents = site.course_contents(&token, FACILITY_A.shortname).await;
     let first = &contents[1]["modules"][0];
     let files = first["contents"].as_array().expect("contents");
     let names: Vec<(&str, &str)> = files
@@ -67,16 +64,7 @@ async fn captions_are_listed_beside_the_video_and_served_only_to_the_course() {
 
     // A locked lecture's captions are refused even to an enrolled learner.
     let icrown = site.token("icrown1").await;
-    let courseid = site.course_id(ICROWN.shortname).await;
-    let contextid = site
-        .query_i64(
-            "SELECT ctx.id FROM course_modules cm
-             JOIN course_sections s ON s.id = cm.section AND s.section = 3
-             JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
-             WHERE cm.course = ?1 ORDER BY cm.position LIMIT 1",
-            courseid,
-        )
-        .await;
+    let contextid = site.locked_icrown_context().await;
     let locked = format!(
         "/webservice/pluginfile.php/{contextid}/mod_resource/content/1/icrown3-01.ja.vtt?token={icrown}"
     );

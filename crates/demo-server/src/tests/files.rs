@@ -4,16 +4,13 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode};
 
 use super::support::{Reply, Site, WWWROOT};
-use crate::seed::courses::{FACILITY_A, ICROWN};
+use crate::seed::courses::FACILITY_A;
 
 /// A site, a learner1 token and the path (with query) of facility A's first lecture file.
 async fn lecture_file() -> (Site, String, String) {
     let site = Site::new().await;
     let token = site.token("learner1").await;
-    let id = site.course_id(FACILITY_A.shortname).await.to_string();
-    let contents = site
-        .call(&token, "core_course_get_contents", &[("courseid", &id)])
-        .await;
+    let contents = site.course_contents(&token, FACILITY_A.shortname).await;
     let url = contents[1]["modules"][0]["contents"][0]["fileurl"]
         .as_str()
         .expect("fileurl");
@@ -181,15 +178,6 @@ async fn refusals_say_why() {
 
 /// The file of the first lecture in iCROWN's locked third unit.
 async fn locked_icrown_file(site: &Site) -> String {
-    let courseid = site.course_id(ICROWN.shortname).await;
-    let contextid = site
-        .query_i64(
-            "SELECT ctx.id FROM course_modules cm
-             JOIN course_sections s ON s.id = cm.section AND s.section = 3
-             JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
-             WHERE cm.course = ?1 ORDER BY cm.position LIMIT 1",
-            courseid,
-        )
-        .await;
+    let contextid = site.locked_icrown_context().await;
     format!("/webservice/pluginfile.php/{contextid}/mod_resource/content/1/icrown3-01.mp4")
 }

@@ -10,6 +10,7 @@ use tower::ServiceExt;
 
 use crate::config::Config;
 use crate::seed::DEMO_LEARNERS;
+use crate::seed::courses::ICROWN;
 use crate::state::AppState;
 
 /// The Host every test request carries, so URLs in answers are predictable.
@@ -163,6 +164,26 @@ impl Site {
             })
             .await
             .expect("course exists")
+    }
+
+    /// `core_course_get_contents` of the course `shortname`, as `token`'s learner sees it.
+    pub(super) async fn course_contents(&self, token: &str, shortname: &str) -> Value {
+        let id = self.course_id(shortname).await.to_string();
+        self.call(token, "core_course_get_contents", &[("courseid", &id)])
+            .await
+    }
+
+    /// The context of the first lecture in iCROWN's locked third unit (its files' path).
+    pub(super) async fn locked_icrown_context(&self) -> i64 {
+        let courseid = self.course_id(ICROWN.shortname).await;
+        self.query_i64(
+            "SELECT ctx.id FROM course_modules cm
+             JOIN course_sections s ON s.id = cm.section AND s.section = 3
+             JOIN context ctx ON ctx.contextlevel = 70 AND ctx.instanceid = cm.id
+             WHERE cm.course = ?1 ORDER BY cm.position LIMIT 1",
+            courseid,
+        )
+        .await
     }
 
     /// Runs a query returning one integer.
