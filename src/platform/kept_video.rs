@@ -18,11 +18,13 @@ use std::sync::{Arc, Mutex};
 /// followed as it changes.
 pub fn use_kept_video_handler(session: Signal<Option<Session>>) {
     // The handler answers off the UI thread: it reads a copy of the account, kept current here.
-    let shared = use_hook(|| Arc::new(Mutex::new(None::<String>)));
+    let account = move || session.peek().as_ref().map(Session::account_key);
+    // The account at once (a kept lecture may be asked before the first effect runs).
+    let shared = use_hook(|| Arc::new(Mutex::new(account())));
     let current = shared.clone();
     use_effect(move || {
-        let account = session.read().as_ref().map(Session::account_key);
-        *current.lock().unwrap_or_else(|p| p.into_inner()) = account;
+        let _ = session.read(); // follow it
+        *current.lock().unwrap_or_else(|p| p.into_inner()) = account();
     });
     use_asset_handler(super::KEPT_VIDEO_HANDLER, move |request, responder| {
         let account = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
