@@ -292,6 +292,15 @@ impl Lang {
         }
     }
 
+    /// "3 本をダウンロード中" / "Downloading 3": a unit's lectures queued or on their way.
+    pub fn downloading_count(self, n: usize) -> String {
+        let n = crate::format::number(n as u64);
+        match self {
+            Lang::Ja => format!("{n} 本をダウンロード中"),
+            Lang::En => format!("Downloading {n}"),
+        }
+    }
+
     pub fn error(self, e: &Error) -> String {
         let msg = match e {
             Error::BadSiteUrl(_) => Msg::ErrBadSiteUrl,
@@ -588,6 +597,8 @@ pub enum Msg {
     NoDownloads,
     DeleteCourseDownloads,
     DeleteAllDownloads,
+    DeleteDownloadsConfirm,
+    DownloadUnitRest,
     FreeSpace,
     FreeSpaceUnknown,
     DownloadSettings,
@@ -741,8 +752,8 @@ impl Msg {
                 "Could not send it (you may be offline).",
             ),
             SignOutErases => (
-                "ログアウトすると、この端末に保存したあなたのデータ（コース、視聴履歴）は削除されます。",
-                "Signing out erases your data kept on this device (courses, viewing history).",
+                "ログアウトすると、この端末に保存したあなたのデータ（コース、視聴履歴、ダウンロードした講義、修了証）は削除されます。",
+                "Signing out erases your data kept on this device (courses, viewing history, downloaded lectures, certificates).",
             ),
             Cancel => ("キャンセル", "Cancel"),
             BrandMark => ("受", "受"),
@@ -1091,6 +1102,11 @@ impl Msg {
                 "Delete this course's downloads",
             ),
             DeleteAllDownloads => ("すべてのダウンロードを削除", "Delete all downloads"),
+            DeleteDownloadsConfirm => (
+                "この端末から講義のファイルを削除します。視聴履歴は消えません。もう一度ダウンロードするにはインターネット接続が必要です。",
+                "The lectures' files are deleted from this device. Your viewing history stays. Downloading them again needs an internet connection.",
+            ),
+            DownloadUnitRest => ("残りの講義をダウンロード", "Download the rest"),
             FreeSpace => ("端末の空き容量", "Free space on this device"),
             FreeSpaceUnknown => (
                 "この端末では空き容量を確認できません。",

@@ -24,6 +24,15 @@ pub fn state_msg(state: &DownloadState) -> Msg {
     }
 }
 
+/// The state to show: a queued download whose bytes are arriving is downloading (the store
+/// records the runner's start lazily; the live progress is what the learner sees move).
+pub fn shown_state(download: &Download, live: Option<Progress>) -> DownloadState {
+    match download.state {
+        DownloadState::Queued if live.is_some() => DownloadState::Downloading,
+        ref state => state.clone(),
+    }
+}
+
 /// "12.3 / 45.6 MB · 27% · 残り約 1 分" (what is known of it).
 pub fn figures(lang: Lang, download: &Download, live: Option<Progress>) -> String {
     let received = live.map_or(download.received, |p| p.received);
@@ -88,7 +97,7 @@ pub fn DownloadControl(
             }
         };
     };
-    let state = d.state.clone();
+    let state = shown_state(&d, live);
     let in_progress = matches!(
         state,
         DownloadState::Queued
@@ -160,12 +169,17 @@ pub fn state_name(state: &DownloadState) -> &'static str {
     }
 }
 
-/// A unit's downloads: how many of its lectures are kept, and a button for the rest.
+/// A unit's downloads: how many of its lectures are kept, those on their way (with the bytes
+/// received of them all), and a button for the rest.
 #[component]
 pub fn UnitDownload(
     lang: Lang,
     downloadable: usize,
     kept: usize,
+    /// Lectures queued, downloading, paused or failed: asked for, not kept yet.
+    pending: usize,
+    /// Of the pending lectures' bytes, the part received (None: sizes unknown).
+    fraction: Option<f64>,
     /// Why the last request to download the unit was refused (no space), if it was.
     refused: Option<String>,
     on_download: EventHandler<()>,
@@ -173,20 +187,51 @@ pub fn UnitDownload(
     if downloadable == 0 {
         return rsx! {};
     }
+    let rest = downloadable.saturating_sub(kept + pending);
     rsx! {
-        div { class: "unit-download", "data-testid": "unit-download",
+        div { class: "unit-download", "data-testid": "unit-download", "data-pending": "{pending}",
             if let Some(text) = refused {
                 p { class: "error-panel", role: "alert", "data-testid": "download-refused", "{text}" }
             }
-            span { class: "muted", role: "status", "aria-live": "polite", {lang.downloaded_count(kept, downloadable)} }
-            if kept < downloadable {
+            span { class: "muted", role: "status", "aria-live": "polite",
+                {lang.downloaded_count(kept, downloadable)}
+                if pending > 0 {
+                    " · " {lang.downloading_count(pending)}
+                }
+            }
+            if pending > 0 {
+                if let Some(fraction) = fraction {
+                    ProgressBar { fraction, label: lang.tr(Msg::DownloadProgress) }
+                }
+            }
+            if rest > 0 {
                 button { class: "button secondary small", "data-testid": "download-unit",
                     onclick: move |_| on_download.call(()),
-                    {lang.tr(Msg::DownloadUnit)}
+                    {lang.tr(if kept + pending > 0 { Msg::DownloadUnitRest } else { Msg::DownloadUnit })}
                 }
             }
         }
     }
+}
+
+/// What a unit's row shows of the downloads of its lectures: (pending, fraction received).
+pub fn unit_pending<'a>(
+    downloads: impl Iterator<Item = (&'a Download, Option<Progress>)>,
+) -> (usize, Option<f64>) {
+    let (mut pending, mut received, mut total, mut sized) = (0, 0u64, 0u64, true);
+    for (d, live) in downloads {
+        if d.playable() {
+            continue;
+        }
+        pending += 1;
+        received += live.map_or(d.received, |p| p.received);
+        match live.and_then(|p| p.total).or(d.size()) {
+            Some(t) => total += t,
+            None => sized = false,
+        }
+    }
+    let fraction = (sized && total > 0).then(|| received.min(total) as f64 / total as f64);
+    (pending, fraction)
 }
 
 #[cfg(test)]
@@ -213,6 +258,37 @@ mod tests {
             etag: None,
             queued_ms: 0,
         }
+    }
+
+    #[test]
+    fn a_queued_download_with_bytes_arriving_shows_as_downloading() {
+        let d = download(DownloadState::Queued, 0);
+        let live = Progress {
+            received: 1_000,
+            total: Some(40_000_000),
+            rate: 1_000.0,
+        };
+        assert_eq!(shown_state(&d, None), DownloadState::Queued);
+        assert_eq!(shown_state(&d, Some(live)), DownloadState::Downloading);
+        let paused = download(DownloadState::Paused, 1_000);
+        assert_eq!(shown_state(&paused, Some(live)), DownloadState::Paused);
+    }
+
+    #[test]
+    fn a_unit_counts_what_is_on_its_way_and_how_far() {
+        let done = download(DownloadState::Done { at_ms: 1 }, 40_000_000);
+        let queued = download(DownloadState::Queued, 0);
+        let running = download(DownloadState::Downloading, 10_000_000);
+        let live = Progress {
+            received: 30_000_000,
+            total: Some(40_000_000),
+            rate: 1.0,
+        };
+        let (pending, fraction) =
+            unit_pending([(&done, None), (&queued, None), (&running, Some(live))].into_iter());
+        assert_eq!(pending, 2, "the kept one is not pending");
+        assert_eq!(fraction, Some(30.0 / 80.0));
+        assert_eq!(unit_pending([(&done, None)].into_iter()), (0, None));
     }
 
     #[test]

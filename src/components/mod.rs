@@ -1,6 +1,7 @@
 //! Reusable pieces: props in, events out, no data fetching and no app state of their own.
 
 pub mod brand;
+pub mod confirm;
 pub mod download;
 pub mod download_settings;
 pub mod feedback;

@@ -1,6 +1,6 @@
 //! A course (コース): its units (講座) and each unit's lectures (講義) with length and lecturer.
 
-use crate::components::download::UnitDownload;
+use crate::components::download::{UnitDownload, unit_pending};
 use crate::components::feedback::ProgressBar;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::quiz::badge::QuizBadge;
@@ -138,11 +138,13 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
         .iter()
         .filter(|l| juko_core::downloads::downloadable(l))
         .count();
-    let kept = unit
+    let of_unit: Vec<_> = unit
         .lectures
         .iter()
-        .filter(|l| dl.of(l.id).is_some_and(|d| d.playable()))
-        .count();
+        .filter_map(|l| dl.of(l.id).map(|d| (d, dl.progress(l.id))))
+        .collect();
+    let kept = of_unit.iter().filter(|(d, _)| d.playable()).count();
+    let (pending, fraction) = unit_pending(of_unit.iter().map(|(d, live)| (d, *live)));
     let to_queue = unit.clone();
     rsx! {
         section { class: "unit", "data-testid": "unit",
@@ -170,7 +172,7 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
                 if !summary.is_empty() {
                     p { class: "unit-summary muted", "{summary}" }
                 }
-                UnitDownload { lang, downloadable, kept,
+                UnitDownload { lang, downloadable, kept, pending, fraction,
                     refused: dl.no_space_for(crate::services::downloads::Asked::Unit(unit.id)).map(|n| lang.no_space(n.needed, n.free)),
                     on_download: move |_| dl.download_unit(course, &to_queue),
                 }

@@ -2,7 +2,8 @@
 //! each course takes, deleting a lecture, a course or everything, the device's free space where
 //! the platform tells it (the download settings are in 設定).
 
-use crate::components::download::{figures, state_msg};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::download::{figures, shown_state, state_msg};
 use crate::format;
 use crate::i18n::Msg;
 use crate::platform;
@@ -28,6 +29,7 @@ pub fn Downloads() -> Element {
             .find(|(id, _)| *id == course)
             .map_or_else(|| course.to_string(), |(_, n)| n.clone())
     };
+    let mut asking = use_signal(|| None::<Deleting>);
     let usage = downloads::usage(&list);
     let total: u64 = usage.iter().map(|(_, b)| b).sum();
     rsx! {
@@ -57,19 +59,43 @@ pub fn Downloads() -> Element {
                         }
                     }
                     button { class: "button secondary", "data-testid": "delete-course-downloads",
-                        onclick: move |_| dl.delete_course(course),
+                        onclick: move |_| asking.set(Some(Deleting::Course(course))),
                         {lang.tr(Msg::DeleteCourseDownloads)}
                     }
                 }
             }
             if !list.is_empty() {
                 button { class: "button danger", "data-testid": "delete-all-downloads",
-                    onclick: move |_| dl.delete_all(),
+                    onclick: move |_| asking.set(Some(Deleting::All)),
                     {lang.tr(Msg::DeleteAllDownloads)}
+                }
+            }
+            if let Some(what) = asking() {
+                ConfirmDialog { lang,
+                    action: match what {
+                        Deleting::Course(_) => Msg::DeleteCourseDownloads,
+                        Deleting::All => Msg::DeleteAllDownloads,
+                    },
+                    consequence: Msg::DeleteDownloadsConfirm,
+                    on_confirm: move |_| {
+                        asking.set(None);
+                        match what {
+                            Deleting::Course(course) => dl.delete_course(course),
+                            Deleting::All => dl.delete_all(),
+                        }
+                    },
+                    on_cancel: move |_| asking.set(None),
                 }
             }
         }
     }
+}
+
+/// A deletion of many lectures, asked about before it is done.
+#[derive(Clone, Copy, PartialEq)]
+enum Deleting {
+    Course(CourseId),
+    All,
 }
 
 #[component]
@@ -80,8 +106,10 @@ fn DownloadRow(download: Download) -> Element {
     let lecture = download.lecture;
     rsx! {
         li { class: "download-row", "data-testid": "download-row", "data-lecture": "{lecture}",
-            Link { to: Route::LectureView { course: download.course, lecture }, "{download.title}" }
-            span { class: "muted", " · " {lang.tr(state_msg(&download.state))} " · " {figures(lang, &download, live)} }
+            div { class: "download-row-main",
+                Link { to: Route::LectureView { course: download.course, lecture }, "{download.title}" }
+                span { class: "muted", {lang.tr(state_msg(&shown_state(&download, live)))} " · " {figures(lang, &download, live)} }
+            }
             button { class: "button secondary small", "data-testid": "delete-download",
                 onclick: move |_| dl.delete(lecture),
                 {lang.tr(Msg::DeleteDownload)}
