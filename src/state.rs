@@ -37,6 +37,14 @@ pub struct SessionKeeper(pub Rc<dyn SessionStore>);
 #[derive(Clone, Copy)]
 pub struct Reconnected(pub Signal<u64>);
 
+/// The site answered after the device had been offline: screens fetch again and the downloads a
+/// lost connection stopped go on, as when the system says the network is back.
+pub fn site_reachable_again() {
+    if let Some(Reconnected(mut n)) = try_consume_context::<Reconnected>() {
+        *n.write() += 1;
+    }
+}
+
 /// The signed-in account's store on this device: viewing history and the kept catalog.
 #[derive(Clone)]
 pub struct AccountStore(pub Rc<dyn Store>);

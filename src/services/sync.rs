@@ -178,6 +178,9 @@ async fn run_once(
         }
         return PERIOD;
     }
+    // The device was offline: a round the site answers says it is reachable again, which the
+    // `online` event alone misses (a hospital's captive portal lets the site through later).
+    let was_offline = matches!(*history.status.peek(), SyncState::Offline(_));
     let extension = s.syncs_history();
     if extension {
         history.status.set(SyncState::Syncing);
@@ -218,6 +221,9 @@ async fn run_once(
             } else {
                 SyncState::Pending(pending)
             });
+            if was_offline {
+                state::site_reachable_again();
+            }
             PERIOD
         }
         Err(Error::SessionExpired) => {
