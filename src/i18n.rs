@@ -598,6 +598,7 @@ pub enum Msg {
     DeleteCourseDownloads,
     DeleteAllDownloads,
     DeleteDownloadsConfirm,
+    KeptMark,
     DownloadUnitRest,
     FreeSpace,
     FreeSpaceUnknown,
@@ -1107,6 +1108,7 @@ impl Msg {
                 "The lectures' files are deleted from this device. Your viewing history stays. Downloading them again needs an internet connection.",
             ),
             DownloadUnitRest => ("残りの講義をダウンロード", "Download the rest"),
+            KeptMark => ("ダウンロード済み", "Downloaded"),
             FreeSpace => ("端末の空き容量", "Free space on this device"),
             FreeSpaceUnknown => (
                 "この端末では空き容量を確認できません。",

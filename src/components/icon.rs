@@ -24,6 +24,7 @@ pub enum Glyph {
     Forum,
     External,
     Dot,
+    Download,
 }
 
 impl Glyph {
@@ -45,6 +46,7 @@ impl Glyph {
             Glyph::Forum => "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z",
             Glyph::External => "M14 3h7v7M21 3l-9 9M19 14v7H3V5h7",
             Glyph::Dot => "M9 12a3 3 0 1 0 6 0 3 3 0 0 0-6 0",
+            Glyph::Download => "M12 3v12M7 10l5 5 5-5M5 21h14",
         }
     }
 }

@@ -193,6 +193,9 @@ fn UnitCard(course: CourseId, unit: Unit) -> Element {
 fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
     let lang = state::use_lang();
     let st = use_context::<History>().lecture_state(&lecture);
+    let kept = use_context::<crate::services::downloads::Downloads>()
+        .of(lecture.id)
+        .is_some_and(|d| d.playable());
     let row = rsx! {
         span { class: "lecture-number", "{number}" }
         span { class: "lecture-main",
@@ -204,6 +207,9 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
         span { class: "lecture-side",
             if let Some(secs) = lecture.duration_secs {
                 span { class: "duration", title: lang.tr(Msg::Duration), {format::duration(lang, secs)} }
+            }
+            if kept {
+                span { class: "kept-mark", "data-testid": "kept-mark", Icon { glyph: Glyph::Download, label: lang.tr(Msg::KeptMark) } }
             }
             if st.complete {
                 span { class: "done-mark", title: lang.tr(Msg::Completed), Icon { glyph: Glyph::Check } {lang.tr(Msg::Completed)} }
