@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use files::DirFiles;
-pub use files::{DownloadFiles, MemoryFiles};
+pub use files::{DownloadFiles, MemoryFiles, MemoryHold};
 pub use juko_moodle::FileHead;
 
 use crate::store::Store;
@@ -510,9 +510,18 @@ pub async fn run(
     run: Run<'_>,
 ) -> Result<Option<Download>> {
     let _running = run.control.enter();
+    // Another tab may run this lecture: wait for it (a pause or cancel meanwhile stops here).
+    let Some(held) = run.control.unless_asked(files.hold(lecture)).await else {
+        return stopped_before_start(store, files, lecture, run.control).await;
+    };
+    let _held = held?;
+    // Read once held: whoever held it before may have finished, paused or deleted it.
     let Some(mut d) = get(store, lecture)? else {
         return Ok(None);
     };
+    if !matches!(d.state, DownloadState::Queued | DownloadState::Downloading) {
+        return Ok(Some(d));
+    }
     let mut record = Record {
         store,
         last: d.clone(),
@@ -536,6 +545,22 @@ pub async fn run(
         Err(Halt::Overtaken) => overtaken(store, files, lecture).await,
         Err(Halt::Failed(e)) => Err(e),
     }
+}
+
+/// A pause or cancel came while the runner waited for its turn: a cancel deletes, a pause
+/// records.
+async fn stopped_before_start(
+    store: &dyn Store,
+    files: &impl DownloadFiles,
+    lecture: LectureId,
+    control: &Control,
+) -> Result<Option<Download>> {
+    if control.asked() == CANCEL {
+        delete(store, files, lecture).await?;
+        return Ok(None);
+    }
+    pause(store, lecture)?;
+    get(store, lecture)
 }
 
 /// The record changed under the runner: theirs stands. A deleted one's file goes again (the

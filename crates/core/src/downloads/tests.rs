@@ -551,6 +551,10 @@ fn quiet_run<'a>(
 struct SlowWrites<F>(F);
 
 impl<F: DownloadFiles> DownloadFiles for SlowWrites<F> {
+    type Hold = F::Hold;
+    async fn hold(&self, lecture: LectureId) -> Result<F::Hold> {
+        self.0.hold(lecture).await
+    }
     async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
         self.0.len(lecture).await
     }
@@ -722,4 +726,30 @@ fn a_file_shorter_than_the_kept_part_starts_again() {
     finished(&site, &s, &files);
     // Nothing at 5 MiB of a 2 MiB file (416): the whole file was asked for.
     assert_eq!(*site.asked.borrow(), [0, 5 * MIB as u64, 0]);
+}
+
+#[test]
+fn two_runners_of_one_lecture_take_turns() {
+    // Two tabs of the web app share the records and the files: the second waits, then finds
+    // the lecture done and fetches nothing.
+    let file = video(6 * MIB, 23);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(file.len(), 100), 5).unwrap();
+    site.then(Answer::Stall(MIB));
+    let (first, second) = (Control::default(), Control::default());
+    let (mut p1, mut p2) = (
+        |_: &Download, _: Progress| {},
+        |_: &Download, _: Progress| {},
+    );
+    let mut one = Box::pin(run(&site, &s, &files, LECTURE, quiet_run(&first, &mut p1)));
+    let mut two = Box::pin(run(&site, &s, &files, LECTURE, quiet_run(&second, &mut p2)));
+    assert!(step(one.as_mut()).is_none(), "the first stalls midway");
+    assert!(step(two.as_mut()).is_none(), "the second waits its turn");
+    site.release();
+    let done = step(one.as_mut()).unwrap().unwrap().unwrap();
+    assert!(matches!(done.state, DownloadState::Done { .. }));
+    drop(one);
+    assert_eq!(step(two.as_mut()).unwrap().unwrap(), Some(done));
+    assert_eq!(*site.asked.borrow(), [0], "fetched once");
+    assert_same(&files, &file);
 }
