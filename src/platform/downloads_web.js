@@ -9,6 +9,7 @@
 const ROOT = "juko-downloads";
 const open = new Map(); // "account/lecture" → { writable, end }
 const urls = new Map(); // "account/lecture" → blob URL given to the player
+const holds = new Map(); // hold number → its lock's release, or "dropped" when let go before
 
 async function root() {
   const top = await navigator.storage.getDirectory();
@@ -34,6 +35,31 @@ async function segments(dir) {
 async function closeOpen(key) {
   const o = open.get(key);
   if (o) { open.delete(key); await o.writable.close(); }
+}
+
+// Whether the segments make the file's first `size` bytes, with no gap and nothing missing.
+export function contiguous(segs, size) {
+  let end = 0;
+  for (const s of segs) { if (s.start !== end) return false; end += s.file.size; }
+  return end === size;
+}
+
+// Holds the lecture's download for this tab (Web Locks: another tab of the app waits until it is
+// let go, or the tab closes). `n` names this hold for `letGo`, which may come first (the
+// runner gave up waiting): the lock is then let go as soon as it comes.
+export async function hold(account, lecture, n) {
+  if (!navigator.locks) return;
+  await new Promise((held, failed) => {
+    navigator.locks.request(`${ROOT}/${account}/${lecture}`, () => new Promise((release) => {
+      if (holds.get(n) === "dropped") { holds.delete(n); release(); } else holds.set(n, release);
+      held();
+    })).catch(failed);
+  });
+}
+
+export function letGo(n) {
+  const release = holds.get(n);
+  if (typeof release === "function") { holds.delete(n); release(); } else holds.set(n, "dropped");
 }
 
 export async function len(account, lecture) {
@@ -101,12 +127,13 @@ function forget(key) {
   if (url) { URL.revokeObjectURL(url); urls.delete(key); }
 }
 
-// A blob URL of the kept lecture for the player (null when nothing is kept).
-export async function url(account, lecture) {
+// A blob URL of the kept lecture for the player: null unless its segments make its `size` bytes.
+export async function url(account, lecture, size) {
   const dir = await maybe(() => lectureDir(account, lecture, false));
   if (!dir) return null;
-  const parts = (await segments(dir)).map((s) => s.file);
-  if (!parts.length) return null;
+  const segs = await segments(dir);
+  if (!size || !contiguous(segs, size)) return null;
+  const parts = segs.map((s) => s.file);
   const key = account + "/" + lecture;
   forget(key);
   const made = URL.createObjectURL(new Blob(parts, { type: "video/mp4" }));

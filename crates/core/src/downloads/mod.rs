@@ -270,7 +270,7 @@ impl FileRemote for Session {
     async fn fetch(&self, media: &Media, from: u64) -> Result<Fetched<Self::Body>> {
         match self.remote().fetch_file(media, from).await {
             Ok(answer) => Ok(Fetched::File(answer.head.clone(), answer)),
-            Err(juko_moodle::Error::RangePastEnd { .. }) => Ok(Fetched::PastEnd),
+            Err(juko_moodle::Error::RangePastEnd) => Ok(Fetched::PastEnd),
             Err(e) => Err(e.into()),
         }
     }

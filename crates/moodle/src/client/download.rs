@@ -271,29 +271,13 @@ fn says_why(status: u16) -> bool {
 /// error in JSON (`{error, errorcode}`), so an expired session reads as one; a 403/404 without
 /// it is a file not available; a 416 asked past the file's end.
 fn refusal(status: u16, body: &[u8]) -> Error {
-    #[derive(serde::Deserialize)]
-    struct Refusal {
-        error: Option<String>,
-        errorcode: Option<String>,
-    }
     match status {
-        403 | 404 => match serde_json::from_slice::<Refusal>(body) {
-            Ok(Refusal {
-                errorcode: Some(code),
-                error,
-            }) => Error::Exception {
-                function: FILE_ENDPOINT.to_owned(),
-                exception: crate::Exception {
-                    class: None,
-                    errorcode: Some(code),
-                    message: error.unwrap_or_default(),
-                    debuginfo: None,
-                },
-            },
+        403 | 404 => match crate::decode::refusal(FILE_ENDPOINT, body) {
+            Ok(Some(said)) => said,
             _ => Error::FileNotAvailable { status },
         },
         416 => Error::RangePastEnd,
-        status => Error::Http {
+        _ => Error::Http {
             endpoint: FILE_ENDPOINT.to_owned(),
             status,
             retry_after_secs: None,
