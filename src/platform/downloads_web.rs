@@ -77,11 +77,10 @@ impl juko_core::downloads::DownloadFiles for DownloadFiles {
     type Hold = Hold;
 
     async fn hold(&self, lecture: LectureId) -> Result<Hold> {
-        thread_local!(static NEXT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
-        let hold = Hold(NEXT.with(|n| {
-            n.set(n.get() + 1.0);
-            n.get()
-        }));
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let hold = Hold(f64::from(
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        ));
         let [account, id] = self.args(lecture);
         run("hold", &[account, id, JsValue::from_f64(hold.0)]).await?;
         Ok(hold)

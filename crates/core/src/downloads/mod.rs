@@ -730,11 +730,8 @@ async fn open<R: FileRemote>(
 async fn whole<R: FileRemote>(remote: &R, media: &Media) -> Result<(FileHead, R::Body)> {
     match remote.fetch(media, 0).await? {
         Fetched::File(head, body) if head.start == 0 => Ok((head, body)),
-        Fetched::File(..) => Err(Error::Protocol(
-            "the site sent a part that was not asked for".to_owned(),
-        )),
-        Fetched::PastEnd => Err(Error::Protocol(
-            "the site had nothing from the file's first byte".to_owned(),
+        _ => Err(Error::Protocol(
+            "the site did not send the file from its start".to_owned(),
         )),
     }
 }
