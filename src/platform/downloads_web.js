@@ -9,7 +9,7 @@
 const ROOT = "juko-downloads";
 const open = new Map(); // "account/lecture" → { writable, end }
 const urls = new Map(); // "account/lecture" → blob URL given to the player
-const holds = new Map(); // hold number → its lock's release, or "dropped" when let go before
+const holds = new Map(); // hold number → its lock's release, or "dropped" (let go before it came)
 
 async function root() {
   const top = await navigator.storage.getDirectory();
@@ -37,16 +37,14 @@ async function closeOpen(key) {
   if (o) { open.delete(key); await o.writable.close(); }
 }
 
-// Whether the segments make the file's first `size` bytes, with no gap and nothing missing.
+// Whether the segments make the file's `size` bytes, without a gap.
 export function contiguous(segs, size) {
   let end = 0;
   for (const s of segs) { if (s.start !== end) return false; end += s.file.size; }
   return end === size;
 }
 
-// Holds the lecture's download for this tab (Web Locks: another tab of the app waits until it is
-// let go, or the tab closes). `n` names this hold for `letGo`, which may come first (the
-// runner gave up waiting): the lock is then let go as soon as it comes.
+// Holds the lecture's download for this tab (Web Locks: another tab waits); `n` names it for letGo.
 export async function hold(account, lecture, n) {
   if (!navigator.locks) return;
   await new Promise((held, failed) => {
@@ -127,7 +125,7 @@ function forget(key) {
   if (url) { URL.revokeObjectURL(url); urls.delete(key); }
 }
 
-// A blob URL of the kept lecture for the player: null unless its segments make its `size` bytes.
+// A blob URL of the kept lecture for the player: null unless its `size` bytes are all kept.
 export async function url(account, lecture, size) {
   const dir = await maybe(() => lectureDir(account, lecture, false));
   if (!dir) return null;

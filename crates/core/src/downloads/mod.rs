@@ -22,9 +22,9 @@ pub mod serve;
 #[cfg(test)]
 mod tests;
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use juko_model::{CourseContents, CourseId, Lecture, LectureId, Media, Unit};
@@ -144,19 +144,20 @@ impl Progress {
     }
 }
 
-/// Pause or cancel asked of the running download; cheap to clone (shared). It also tells when
+/// Pause or cancel asked of the running download; cheap to clone (shared on one thread). It also tells when
 /// the runner has stopped ([`Control::cancel_and_wait`]): signing out erases the files only
 /// after, so no late write of the runner can bring a folder back.
 #[derive(Clone, Debug, Default)]
-pub struct Control(Arc<ControlState>);
+pub struct Control(Rc<ControlState>);
 
+/// One thread: the app's runner, its screens and the sign-out share it on the UI's executor.
 #[derive(Debug, Default)]
 struct ControlState {
-    asked: AtomicU8,
-    running: AtomicBool,
+    asked: Cell<u8>,
+    running: Cell<bool>,
     /// Whoever waits on a change: the runner (for a pause or cancel while a chunk is awaited)
     /// and [`Control::cancel_and_wait`] (for the runner's end).
-    wakers: Mutex<Vec<Waker>>,
+    wakers: RefCell<Vec<Waker>>,
 }
 
 const PAUSE: u8 = 1;
@@ -174,23 +175,22 @@ impl Control {
     /// nothing the runner does happens after.
     pub async fn cancel_and_wait(&self) {
         self.cancel();
-        std::future::poll_fn(|cx| self.ready_when(cx, || !self.0.running.load(Ordering::SeqCst)))
-            .await;
+        std::future::poll_fn(|cx| self.ready_when(cx, || !self.0.running.get())).await;
     }
 
     /// A cancel outranks a pause, whichever came first.
     fn ask(&self, what: u8) {
-        self.0.asked.fetch_max(what, Ordering::SeqCst);
+        self.0.asked.set(self.asked().max(what));
         self.wake();
     }
 
     fn asked(&self) -> u8 {
-        self.0.asked.load(Ordering::SeqCst)
+        self.0.asked.get()
     }
 
     /// Marks the runner as running until the guard drops (the run ends or is dropped).
     fn enter(&self) -> Running<'_> {
-        self.0.running.store(true, Ordering::SeqCst);
+        self.0.running.set(true);
         Running(self)
     }
 
@@ -214,23 +214,14 @@ impl Control {
         if done() {
             return Poll::Ready(());
         }
-        if let Ok(mut wakers) = self.0.wakers.lock() {
-            wakers.retain(|w| !w.will_wake(cx.waker()));
-            wakers.push(cx.waker().clone());
-        }
-        // Checked again: a change between the first look and the registration still wakes.
-        if done() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
+        let mut wakers = self.0.wakers.borrow_mut();
+        wakers.retain(|w| !w.will_wake(cx.waker()));
+        wakers.push(cx.waker().clone());
+        Poll::Pending
     }
 
     fn wake(&self) {
-        let wakers = match self.0.wakers.lock() {
-            Ok(mut wakers) => std::mem::take(&mut *wakers),
-            Err(_) => return,
-        };
+        let wakers = std::mem::take(&mut *self.0.wakers.borrow_mut());
         wakers.into_iter().for_each(Waker::wake);
     }
 }
@@ -239,7 +230,7 @@ struct Running<'a>(&'a Control);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        self.0.0.running.store(false, Ordering::SeqCst);
+        self.0.0.running.set(false);
         self.0.wake();
     }
 }
@@ -510,11 +501,13 @@ pub async fn run(
     run: Run<'_>,
 ) -> Result<Option<Download>> {
     let _running = run.control.enter();
-    // Another tab may run this lecture: wait for it (a pause or cancel meanwhile stops here).
-    let Some(held) = run.control.unless_asked(files.hold(lecture)).await else {
-        return stopped_before_start(store, files, lecture, run.control).await;
-    };
-    let _held = held?;
+    // Another tab may run this lecture: wait for it. (A sign-out meanwhile erases the shared
+    // records, which stops that tab at its next write, and so this wait.)
+    let _held = files.hold(lecture).await?;
+    if run.control.asked() == CANCEL {
+        delete(store, files, lecture).await?;
+        return Ok(None);
+    }
     // Read once held: whoever held it before may have finished, paused or deleted it.
     let Some(mut d) = get(store, lecture)? else {
         return Ok(None);
@@ -545,22 +538,6 @@ pub async fn run(
         Err(Halt::Overtaken) => overtaken(store, files, lecture).await,
         Err(Halt::Failed(e)) => Err(e),
     }
-}
-
-/// A pause or cancel came while the runner waited for its turn: a cancel deletes, a pause
-/// records.
-async fn stopped_before_start(
-    store: &dyn Store,
-    files: &impl DownloadFiles,
-    lecture: LectureId,
-    control: &Control,
-) -> Result<Option<Download>> {
-    if control.asked() == CANCEL {
-        delete(store, files, lecture).await?;
-        return Ok(None);
-    }
-    pause(store, lecture)?;
-    get(store, lecture)
 }
 
 /// The record changed under the runner: theirs stands. A deleted one's file goes again (the
