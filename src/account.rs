@@ -96,8 +96,9 @@ pub fn unsynced() -> Result<Option<Unsynced>, Error> {
 /// the next person signed in as this learner; a failed erase is said on the sign-in screen
 /// (and the certificates' leftovers go at the next start, [`erase_leftover_certificates`]).
 ///
-/// The session and the store go at once; the returned future erases the certificates and
-/// must be run to the end (`spawn_forever`: the view that asked is gone by then). It holds
+/// The session and the store go at once; the returned future erases the certificates and,
+/// once the running download's runner has stopped, the downloaded lectures; it must be run
+/// to the end (`spawn_forever`: the view that asked is gone by then). It holds
 /// what it needs, so it runs anywhere.
 pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
     let store = consume_context::<History>().store.peek().clone();
@@ -107,10 +108,11 @@ pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
         .as_ref()
         .map(Session::account_key);
     let mut notice = consume_context::<SignInNotice>().0;
-    // A running download stops before its files go (a leftover goes at the next start).
-    if let Some(downloads) = try_consume_context::<crate::services::downloads::Downloads>() {
-        downloads.stop_running();
-    }
+    // A running download is cancelled; its files go once its runner has stopped, so no last
+    // write of it makes them again (a leftover goes at the next start). Its records go with
+    // the store, which refuses the runner's writes from then on.
+    let running = try_consume_context::<crate::services::downloads::Downloads>()
+        .and_then(|downloads| downloads.cancel_running());
     state::end_session(None);
     let mut erased = true;
     if let Some(store) = store
@@ -125,6 +127,9 @@ pub fn sign_out() -> impl std::future::Future<Output = ()> + 'static {
         {
             tracing::error!("could not erase the kept certificates: {e}");
             erased = false;
+        }
+        if let Some(running) = &running {
+            running.cancel_and_wait().await;
         }
         if let Some(account) = &account
             && let Err(e) = crate::platform::erase_downloads(account).await

@@ -30,9 +30,11 @@ pub fn download_files(account: &str) -> DownloadFiles {
     juko_core::downloads::DirFiles::new(downloads_root().join(account))
 }
 
-/// Where the player finds a kept lecture: the asset handler's path, when the file is there.
-pub async fn kept_video_source(account: &str, lecture: LectureId) -> Option<String> {
-    if !download_files(account).path(lecture).is_file() {
+/// Where the player finds a kept lecture: the asset handler's path, when the file holds its
+/// `size` bytes.
+pub async fn kept_video_source(account: &str, lecture: LectureId, size: u64) -> Option<String> {
+    let kept = std::fs::metadata(download_files(account).path(lecture));
+    if !kept.is_ok_and(|m| m.is_file() && m.len() == size && size > 0) {
         return None;
     }
     let path = format!("/{KEPT_VIDEO}/{account}/{lecture}");

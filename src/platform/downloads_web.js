@@ -9,6 +9,7 @@
 const ROOT = "juko-downloads";
 const open = new Map(); // "account/lecture" → { writable, end }
 const urls = new Map(); // "account/lecture" → blob URL given to the player
+const holds = new Map(); // hold number → its lock's release, or "dropped" (let go before it came)
 
 async function root() {
   const top = await navigator.storage.getDirectory();
@@ -34,6 +35,29 @@ async function segments(dir) {
 async function closeOpen(key) {
   const o = open.get(key);
   if (o) { open.delete(key); await o.writable.close(); }
+}
+
+// Whether the segments make the file's `size` bytes, without a gap.
+export function contiguous(segs, size) {
+  let end = 0;
+  for (const s of segs) { if (s.start !== end) return false; end += s.file.size; }
+  return end === size;
+}
+
+// Holds the lecture's download for this tab (Web Locks: another tab waits); `n` names it for letGo.
+export async function hold(account, lecture, n) {
+  if (!navigator.locks) return;
+  await new Promise((held, failed) => {
+    navigator.locks.request(`${ROOT}/${account}/${lecture}`, () => new Promise((release) => {
+      if (holds.get(n) === "dropped") { holds.delete(n); release(); } else holds.set(n, release);
+      held();
+    })).catch(failed);
+  });
+}
+
+export function letGo(n) {
+  const release = holds.get(n);
+  if (typeof release === "function") { holds.delete(n); release(); } else holds.set(n, "dropped");
 }
 
 export async function len(account, lecture) {
@@ -102,12 +126,13 @@ function forget(key) {
   if (url) { URL.revokeObjectURL(url); urls.delete(key); }
 }
 
-// A blob URL of the kept lecture for the player (null when nothing is kept).
-export async function url(account, lecture) {
+// A blob URL of the kept lecture for the player: null unless its `size` bytes are all kept.
+export async function url(account, lecture, size) {
   const dir = await maybe(() => lectureDir(account, lecture, false));
   if (!dir) return null;
-  const parts = (await segments(dir)).map((s) => s.file);
-  if (!parts.length) return null;
+  const segs = await segments(dir);
+  if (!size || !contiguous(segs, size)) return null;
+  const parts = segs.map((s) => s.file);
   const key = account + "/" + lecture;
   forget(key);
   const made = URL.createObjectURL(new Blob(parts, { type: "video/mp4" }));

@@ -9,12 +9,15 @@ use wasm_bindgen::prelude::*;
 
 // Loads the module once, from the app's own directory (this snippet sits two levels below it,
 // in wasm-bindgen's `snippets/<crate>/`), and calls one of its functions.
+// `downloadsSend` calls without waiting (a hold let go on drop), in order after earlier calls.
 #[wasm_bindgen(
-    inline_js = "let m; export function downloadsCall(name, args) { m = m || import(new URL('../../downloads_web.js', import.meta.url)); return m.then((x) => x[name](...args)); }"
+    inline_js = "let m; export function downloadsCall(name, args) { m = m || import(new URL('../../downloads_web.js', import.meta.url)); return m.then((x) => x[name](...args)); } export function downloadsSend(name, args) { downloadsCall(name, args).catch(() => {}); }"
 )]
 extern "C" {
     #[wasm_bindgen(catch, js_name = downloadsCall)]
     async fn call(name: &str, args: js_sys::Array) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = downloadsSend)]
+    fn send(name: &str, args: js_sys::Array);
 }
 
 const WIFI_ONLY_KEY: &str = "juko.downloads.wifiOnly";
@@ -57,7 +60,32 @@ impl DownloadFiles {
     }
 }
 
+/// A lecture's download held by this tab (`navigator.locks`); let go on drop, also when the
+/// wait for it is given up.
+pub struct Hold(f64);
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        send(
+            "letGo",
+            std::iter::once(JsValue::from_f64(self.0)).collect(),
+        );
+    }
+}
+
 impl juko_core::downloads::DownloadFiles for DownloadFiles {
+    type Hold = Hold;
+
+    async fn hold(&self, lecture: LectureId) -> Result<Hold> {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let hold = Hold(f64::from(
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        ));
+        let [account, id] = self.args(lecture);
+        run("hold", &[account, id, JsValue::from_f64(hold.0)]).await?;
+        Ok(hold)
+    }
+
     async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
         Ok(run("len", &self.args(lecture))
             .await?
@@ -98,10 +126,13 @@ impl juko_core::downloads::DownloadFiles for DownloadFiles {
     }
 }
 
-/// A blob URL of the kept lecture for the player, when it is kept.
-pub async fn kept_video_source(account: &str, lecture: LectureId) -> Option<String> {
-    let files = download_files(account);
-    run("url", &files.args(lecture)).await.ok()?.as_string()
+/// A blob URL of the kept lecture for the player, when all its `size` bytes are kept.
+pub async fn kept_video_source(account: &str, lecture: LectureId, size: u64) -> Option<String> {
+    let [account, id] = download_files(account).args(lecture);
+    run("url", &[account, id, JsValue::from_f64(size as f64)])
+        .await
+        .ok()?
+        .as_string()
 }
 
 pub async fn erase_downloads(account: &str) -> Result<()> {

@@ -63,14 +63,15 @@ fn status(code: u16) -> http::Response<Vec<u8>> {
 
 /// WebKitGTK's media player (GStreamer) refuses the app's custom scheme (measured: the video
 /// fails with `MEDIA_ERR_SRC_NOT_SUPPORTED` while a fetch of the same URL gets its 206), so on
-/// Linux desktops the page fetches the kept file from the asset handler once and plays a blob URL
-/// of it (held in the webview's memory; seeking works within it). WebView2, WKWebView and
-/// Android's webview play the asset URL itself, with ranges.
+/// Linux desktops the page fetches the kept file from the asset handler, range by range, and
+/// plays a blob URL of it (held in the webview's memory; seeking works within it), revoked
+/// once no video shows it (`kept_video_webkitgtk.js`). WebView2, WKWebView and Android's
+/// webview play the asset URL itself, with ranges.
 #[cfg(all(feature = "desktop", target_os = "linux"))]
 pub async fn on_webkitgtk(path: String) -> Option<String> {
     let js = format!(
-        "const r = await fetch({path:?}); if (!r.ok) return ''; \
-         return URL.createObjectURL(await r.blob());"
+        "{}\nreturn await keptBlob({path:?});",
+        include_str!("kept_video_webkitgtk.js")
     );
     dioxus::prelude::document::eval(&js)
         .join::<String>()

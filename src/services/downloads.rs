@@ -146,10 +146,12 @@ impl Downloads {
     }
 
     pub fn pause(self, lecture: LectureId) {
-        if let Some(control) = self.control_of(lecture) {
-            control.pause();
+        // The runner records the running one's pause itself (a change of the record under it
+        // would stop it short, at its last checkpoint).
+        match self.control_of(lecture) {
+            Some(control) => control.pause(),
+            None => self.change(|store| downloads::pause(store, lecture)),
         }
-        self.change(|store| downloads::pause(store, lecture));
     }
 
     pub fn resume(self, lecture: LectureId) {
@@ -187,11 +189,12 @@ impl Downloads {
         self.delete_where(|_| true);
     }
 
-    /// Stops the running download where it is (signing out).
-    pub fn stop_running(self) {
-        if let Some((_, control)) = self.running.peek().clone() {
-            control.pause();
-        }
+    /// Cancels the running download (signing out); its `Control` tells when its runner has
+    /// stopped ([`Control::cancel_and_wait`]), after which its files may go.
+    pub fn cancel_running(self) -> Option<Control> {
+        let (_, control) = self.running.peek().clone()?;
+        control.cancel();
+        Some(control)
     }
 
     /// Marks stale the kept lectures the site has changed since (contents just fetched).

@@ -42,13 +42,13 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
     let dl = use_context::<Downloads>();
     let kept_download = dl.of(lecture);
     // The downloaded copy's address, when there is one to play (asked again as it changes).
-    let playable_kept = kept_download.as_ref().is_some_and(|d| d.playable());
-    let kept_source = use_resource(use_reactive!(|playable_kept, lecture| async move {
+    let kept_size = kept_download
+        .as_ref()
+        .filter(|d| d.playable())
+        .map(|d| d.bytes_on_device());
+    let kept_source = use_resource(use_reactive!(|kept_size, lecture| async move {
         let account = session.peek().as_ref().map(Session::account_key)?;
-        if !playable_kept {
-            return None;
-        }
-        platform::kept_video_source(&account, lecture).await
+        platform::kept_video_source(&account, lecture, kept_size?).await
     }));
     let kept_source = kept_source.read().clone().flatten();
     // The site could not be reached (the freshness note says offline).

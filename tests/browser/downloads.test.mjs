@@ -1,10 +1,12 @@
 // Lecture downloads on a phone (390×844): a lecture downloaded with its progress shown, the
 // network cut, the app reloaded from the service worker, the kept copy played and seeked (its
 // time going on from the seek), the viewing history recording it as it does a streamed one, a
-// lecture not downloaded saying so offline, and the storage screen deleting it, which frees the
-// browser's storage. As icrown1 (iCROWN only), whom no other browser test plays as.
+// lecture not downloaded saying so offline, and the storage screen deleting it (asking first), which frees the
+// browser's storage; a kept copy with a gap not played, and two tabs taking turns at a
+// lecture's download. As icrown1 (iCROWN only), whom no other browser test plays as.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { BASE_URL, SEL, artifacts, signIn, steps, viewportOptions, withBrowser } from './lib.mjs';
 
 const USERNAME = 'icrown1';
@@ -76,6 +78,96 @@ describe('a lecture downloaded, played and seeked offline on a phone', () => {
     await out.screenshot(page, 'downloaded');
   });
 
+  step('a kept copy plays only whole, and one tab at a time downloads a lecture', async () => {
+    // The app's own downloads module, as it loaded it (beside the code, on first use).
+    const moduleUrl = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.endsWith('/downloads_web.js')));
+    assert.ok(moduleUrl, 'the downloads module was loaded');
+    const kept = await page.evaluate(async (m) => {
+      const d = await import(m);
+      const [account, lecture] = ['contiguity-check', 1];
+      const put = async (at) => { await d.write(account, lecture, at, new Uint8Array(10).fill(7)); await d.sync(account, lecture); };
+      await put(0);
+      await put(20); // bytes 10–19 missing
+      const gapped = await d.url(account, lecture, 30);
+      await put(10);
+      const whole = await d.url(account, lecture, 30);
+      const short = await d.url(account, lecture, 31);
+      await d.erase(account);
+      return { gapped, whole, short };
+    }, moduleUrl);
+    assert.equal(kept.gapped, null, 'segments with a gap are not played');
+    assert.match(kept.whole ?? '', /^blob:/, 'contiguous segments of the whole size are');
+    assert.equal(kept.short, null, 'segments short of the size are not played');
+
+    // Two tabs: the second waits for the lecture until the first lets it go.
+    await page.evaluate(async (m) => (await import(m)).hold('two-tabs', 5, 1), moduleUrl);
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(moduleUrl);
+      // The lock is asked for before this returns (hold asks at once).
+      await other.evaluate(async (m) => {
+        const d = await import(m);
+        window.held = false;
+        d.hold('two-tabs', 5, 1).then(() => { window.held = true; });
+      }, moduleUrl);
+      const waiting = await other.evaluate(async () =>
+        (await navigator.locks.query()).pending.some((l) => l.name.endsWith('/two-tabs/5')));
+      assert.ok(waiting, 'the second tab asked for the lecture and waits');
+      assert.equal(await other.evaluate(() => window.held), false, 'the second tab waits');
+      await page.evaluate(async (m) => (await import(m)).letGo(1), moduleUrl);
+      await other.waitForFunction(() => window.held === true);
+      await other.evaluate(async (m) => (await import(m)).letGo(1), moduleUrl);
+    } finally {
+      await other.close();
+    }
+  });
+
+  step('on WebKitGTK, the kept copy comes by ranges and its blob URL goes with its video', async () => {
+    // The desktop app's glue (kept_video_webkitgtk.js) in a page of a stand-in origin whose
+    // asset handler answers at most 4 bytes at a time, as the real one answers 4 MiB.
+    const glue = readFileSync(new URL('../../src/platform/kept_video_webkitgtk.js', import.meta.url), 'utf8');
+    const file = Buffer.from(Array.from({ length: 10 }, (_, i) => 100 + i));
+    const asked = [];
+    const tab = await browser.context.newPage();
+    try {
+      await tab.route('http://kept.test/**', (route) => {
+        if (new URL(route.request().url()).pathname !== '/kept-video/a/1') {
+          return route.fulfill({ contentType: 'text/html', body: '<!doctype html><body></body>' });
+        }
+        const range = route.request().headers().range ?? '';
+        asked.push(range);
+        const from = Number(/^bytes=(\d+)-$/.exec(range)?.[1] ?? 0);
+        const to = Math.min(from + 4, file.length);
+        return route.fulfill({
+          status: 206,
+          headers: { 'content-range': `bytes ${from}-${to - 1}/${file.length}`, 'content-type': 'video/mp4' },
+          body: file.subarray(from, to),
+        });
+      });
+      await tab.goto('http://kept.test/');
+      const url = await tab.evaluate(`${glue}\nkeptBlob('/kept-video/a/1')`);
+      assert.match(url, /^blob:/);
+      assert.deepEqual(asked, ['bytes=0-', 'bytes=4-', 'bytes=8-'], 'asked range by range');
+      const read = (u) => fetch(u).then((r) => r.arrayBuffer()).then((b) => [...new Uint8Array(b)], () => null);
+      assert.deepEqual(await tab.evaluate(read, url), [...file], 'the whole file, in order');
+      const revoked = (u) => fetch(u).then(() => false, () => true);
+      // Shown by the player, the URL stays; another lecture in the player, it is revoked.
+      await tab.evaluate((u) => { const v = document.createElement('video'); v.src = u; document.body.append(v); }, url);
+      assert.deepEqual(await tab.evaluate(read, url), [...file], 'kept while shown');
+      await tab.evaluate(() => { document.querySelector('video').src = 'data:video/mp4,'; });
+      assert.equal(await tab.evaluate(revoked, url), true, 'revoked once another plays');
+      // The player gone (the page left), its URL goes too.
+      const again = await tab.evaluate(`${glue}\nkeptBlob('/kept-video/a/1')`);
+      await tab.evaluate((u) => { document.querySelector('video').src = u; }, again);
+      assert.equal(await tab.evaluate(revoked, again), false, 'kept while shown');
+      await tab.evaluate(() => document.querySelector('video').remove());
+      assert.equal(await tab.evaluate(revoked, again), true, 'revoked once the player is gone');
+    } finally {
+      await tab.close();
+    }
+  });
+
   step('offline, a reload plays the kept copy and seeks in it', async () => {
     await browser.context.setOffline(true);
     await page.reload();
@@ -120,7 +212,17 @@ describe('a lecture downloaded, played and seeked offline on a phone', () => {
     assert.equal(await row.count(), 1);
     assert.match(await page.locator('[data-testid=downloads-total]').innerText(), /MB/);
     await out.screenshot(page, 'storage');
-    await page.locator('[data-testid=delete-download]').click();
+    // Deleting many asks first; Cancel keeps everything.
+    await page.locator('[data-testid=delete-all-downloads]').click();
+    await page.locator('[data-testid=confirm-dialog]').waitFor({ state: 'visible' });
+    await out.screenshot(page, 'storage-confirm');
+    await page.locator('[data-testid=confirm-cancel]').click();
+    await page.locator('[data-testid=confirm-dialog]').waitFor({ state: 'detached' });
+    assert.equal(await row.count(), 1, 'cancelled: still kept');
+    assert.equal(await keptFiles(page), 1);
+    // A course's downloads, confirmed.
+    await page.locator('[data-testid=delete-course-downloads]').click();
+    await page.locator('[data-testid=confirm-yes]').click();
     await page.locator('[data-testid=no-downloads]').waitFor({ state: 'visible' });
     assert.equal(await keptFiles(page), 0, 'nothing kept any more');
     assert.deepEqual(browser.cspViolations, [], 'the kept copy plays under the policy');

@@ -83,6 +83,10 @@ impl From<juko_moodle::Error> for Error {
             (_, e @ M::NotMoodle { .. }) => Error::NotMoodle(e.to_string()),
             // Caught before sending: a caller's mistake, like a request the site finds invalid.
             (_, e @ M::AnswerDoesNotFit { .. }) => Error::InvalidRequest(e.to_string()),
+            (_, e @ M::FileNotAvailable { .. }) => Error::NotAvailable(e.to_string()),
+            // The download engine reads it before it gets here; anywhere else the offset was
+            // the caller's mistake.
+            (_, e @ M::RangePastEnd) => Error::InvalidRequest(e.to_string()),
         }
     }
 }
@@ -166,6 +170,7 @@ mod tests {
             },
             "NotMoodle",
         );
+        check(M::FileNotAvailable { status: 404 }, "NotAvailable");
     }
 
     #[test]

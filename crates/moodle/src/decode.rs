@@ -212,7 +212,7 @@ fn json_start<'b>(function: &str, body: &'b [u8]) -> Result<&'b [u8]> {
 }
 
 /// The error an object body carries, if any. Arrays are results by construction.
-fn refusal(function: &str, body: &[u8]) -> Result<Option<Error>> {
+pub(crate) fn refusal(function: &str, body: &[u8]) -> Result<Option<Error>> {
     if !body.starts_with(b"{") {
         return Ok(None);
     }

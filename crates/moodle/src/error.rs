@@ -57,6 +57,13 @@ pub enum Error {
     /// have): a caller's mistake, caught before anything is sent.
     #[error("the answer for the question in slot {slot} does not fit that question")]
     AnswerDoesNotFit { slot: u32 },
+    /// A file (`pluginfile.php`) the site does not send this learner: 403 or 404 without
+    /// Moodle's error JSON (a file removed, hidden, or not theirs).
+    #[error("pluginfile.php: the file is not available (HTTP {status})")]
+    FileNotAvailable { status: u16 },
+    /// Nothing of a file from the asked offset on (HTTP 416): the file is shorter than that.
+    #[error("pluginfile.php: nothing from the asked offset (HTTP 416)")]
+    RangePastEnd,
 }
 
 /// Moodle's exception envelope: `{exception, errorcode, message, debuginfo?}`.
@@ -359,7 +366,10 @@ impl Error {
                 url: r(url),
                 detail: r(detail),
             },
-            e @ (Error::BadSiteUrl(_) | Error::AnswerDoesNotFit { .. }) => e,
+            e @ (Error::BadSiteUrl(_)
+            | Error::AnswerDoesNotFit { .. }
+            | Error::FileNotAvailable { .. }
+            | Error::RangePastEnd) => e,
         }
     }
 }

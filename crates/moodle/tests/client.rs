@@ -763,6 +763,29 @@ async fn stream_urls_follow_the_sites_own_root() {
 }
 
 #[tokio::test]
+async fn file_refusals_are_typed() {
+    let file = "webservice/pluginfile.php/9/mod_resource/content/1/a.mp4";
+    let (session, _) = session(vec![(&format!("GET {file}"), status(416))]).await;
+    session.site().set_own_url(session.site().url().as_str());
+    let media = |name: &str| Media {
+        url: format!(
+            "{}/pluginfile.php/9/mod_resource/content/1/{name}",
+            session.site().url()
+        ),
+        mime_type: "video/mp4".into(),
+        size_bytes: 10,
+        external: false,
+        captions: Vec::new(),
+        modified: 0,
+    };
+    let past = session.fetch_file(&media("a.mp4"), 10).await.unwrap_err();
+    assert_eq!(past, Error::RangePastEnd);
+    // The mock answers anything else with a bare 404: a file gone, not a broken site.
+    let gone = session.fetch_file(&media("b.mp4"), 0).await.unwrap_err();
+    assert_eq!(gone, Error::FileNotAvailable { status: 404 });
+}
+
+#[tokio::test]
 async fn a_restored_session_is_told_the_sites_own_root() {
     let site = Site::new(SiteUrl::parse("127.0.0.1:9").unwrap());
     let session = site.session(Token::new(TOKEN));

@@ -13,6 +13,11 @@ use crate::Result;
 /// file); [`DownloadFiles::sync`] returns once what was written is on disk: the engine records
 /// an offset only after it.
 pub trait DownloadFiles {
+    /// Held by the runner downloading a lecture: another runner of the same lecture (another
+    /// browser tab of the app) waits until it drops.
+    type Hold;
+    /// Returns once this runner alone downloads the lecture's file.
+    fn hold(&self, lecture: LectureId) -> impl Future<Output = Result<Self::Hold>>;
     /// How many bytes the lecture's file holds; `None` when there is none.
     fn len(&self, lecture: LectureId) -> impl Future<Output = Result<Option<u64>>>;
     /// Writes `bytes` at `offset`, creating the file when needed.
@@ -67,6 +72,13 @@ fn storage(e: std::io::Error) -> crate::Error {
 
 #[cfg(not(target_arch = "wasm32"))]
 impl DownloadFiles for DirFiles {
+    /// One app runs on an account's data directory: its one runner needs no lock.
+    type Hold = ();
+
+    async fn hold(&self, _: LectureId) -> Result<()> {
+        Ok(())
+    }
+
     async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
         match std::fs::metadata(self.path(lecture)) {
             Ok(meta) => Ok(Some(meta.len())),
@@ -119,6 +131,20 @@ pub struct MemoryFiles {
 struct MemoryInner {
     written: std::collections::BTreeMap<LectureId, Vec<u8>>,
     durable: std::collections::BTreeMap<LectureId, Vec<u8>>,
+    /// The lectures a runner holds (as the browser's locks do for tabs).
+    held: std::collections::BTreeSet<LectureId>,
+}
+
+/// A lecture held in [`MemoryFiles`]; let go on drop.
+pub struct MemoryHold {
+    files: MemoryFiles,
+    lecture: LectureId,
+}
+
+impl Drop for MemoryHold {
+    fn drop(&mut self) {
+        self.files.inner.borrow_mut().held.remove(&self.lecture);
+    }
 }
 
 impl MemoryFiles {
@@ -145,6 +171,24 @@ impl MemoryFiles {
 }
 
 impl DownloadFiles for MemoryFiles {
+    type Hold = MemoryHold;
+
+    /// Waits (pending) while another runner holds the lecture; tests poll again.
+    async fn hold(&self, lecture: LectureId) -> Result<MemoryHold> {
+        std::future::poll_fn(|_| {
+            if self.inner.borrow_mut().held.insert(lecture) {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        Ok(MemoryHold {
+            files: self.clone(),
+            lecture,
+        })
+    }
+
     async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
         Ok(self
             .inner

@@ -22,16 +22,17 @@ pub mod serve;
 #[cfg(test)]
 mod tests;
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use juko_model::{CourseContents, CourseId, Lecture, LectureId, Media, Unit};
 use serde::{Deserialize, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use files::DirFiles;
-pub use files::{DownloadFiles, MemoryFiles};
+pub use files::{DownloadFiles, MemoryFiles, MemoryHold};
 pub use juko_moodle::FileHead;
 
 use crate::store::Store;
@@ -143,33 +144,110 @@ impl Progress {
     }
 }
 
-/// Pause or cancel asked of the running download; cheap to clone (shared).
+/// Pause or cancel asked of the running download; cheap to clone (shared on one thread). It also tells when
+/// the runner has stopped ([`Control::cancel_and_wait`]): signing out erases the files only
+/// after, so no late write of the runner can bring a folder back.
 #[derive(Clone, Debug, Default)]
-pub struct Control(Arc<AtomicU8>);
+pub struct Control(Rc<ControlState>);
+
+/// One thread: the app's runner, its screens and the sign-out share it on the UI's executor.
+#[derive(Debug, Default)]
+struct ControlState {
+    asked: Cell<u8>,
+    running: Cell<bool>,
+    /// Whoever waits on a change: the runner (for a pause or cancel while a chunk is awaited)
+    /// and [`Control::cancel_and_wait`] (for the runner's end).
+    wakers: RefCell<Vec<Waker>>,
+}
 
 const PAUSE: u8 = 1;
 const CANCEL: u8 = 2;
 
 impl Control {
     pub fn pause(&self) {
-        self.0.store(PAUSE, Ordering::SeqCst);
+        self.ask(PAUSE);
     }
     pub fn cancel(&self) {
-        self.0.store(CANCEL, Ordering::SeqCst);
+        self.ask(CANCEL);
     }
+
+    /// Cancels the download and returns once its runner has stopped (at once when none runs):
+    /// nothing the runner does happens after.
+    pub async fn cancel_and_wait(&self) {
+        self.cancel();
+        std::future::poll_fn(|cx| self.ready_when(cx, || !self.0.running.get())).await;
+    }
+
+    /// A cancel outranks a pause, whichever came first.
+    fn ask(&self, what: u8) {
+        self.0.asked.set(self.asked().max(what));
+        self.wake();
+    }
+
     fn asked(&self) -> u8 {
-        self.0.load(Ordering::SeqCst)
+        self.0.asked.get()
+    }
+
+    /// Marks the runner as running until the guard drops (the run ends or is dropped).
+    fn enter(&self) -> Running<'_> {
+        self.0.running.set(true);
+        Running(self)
+    }
+
+    /// `work`, unless a pause or cancel comes first (a chunk awaited from a slow site).
+    async fn unless_asked<T>(&self, work: impl Future<Output = T>) -> Option<T> {
+        let mut work = std::pin::pin!(work);
+        std::future::poll_fn(|cx| {
+            if self.asked() != 0 {
+                return Poll::Ready(None);
+            }
+            if let Poll::Ready(v) = work.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            self.ready_when(cx, || self.asked() != 0).map(|()| None)
+        })
+        .await
+    }
+
+    /// Ready when `done`, else woken at the next change.
+    fn ready_when(&self, cx: &mut Context<'_>, done: impl Fn() -> bool) -> Poll<()> {
+        if done() {
+            return Poll::Ready(());
+        }
+        let mut wakers = self.0.wakers.borrow_mut();
+        wakers.retain(|w| !w.will_wake(cx.waker()));
+        wakers.push(cx.waker().clone());
+        Poll::Pending
+    }
+
+    fn wake(&self) {
+        let wakers = std::mem::take(&mut *self.0.wakers.borrow_mut());
+        wakers.into_iter().for_each(Waker::wake);
+    }
+}
+
+struct Running<'a>(&'a Control);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.0.running.set(false);
+        self.0.wake();
     }
 }
 
 /// The site's side: a lecture's file from an offset on.
 pub trait FileRemote {
     type Body: FileBody;
-    fn fetch(
-        &self,
-        media: &Media,
-        from: u64,
-    ) -> impl Future<Output = Result<(FileHead, Self::Body)>>;
+    fn fetch(&self, media: &Media, from: u64) -> impl Future<Output = Result<Fetched<Self::Body>>>;
+}
+
+/// What the site sent for a file from an offset.
+pub enum Fetched<B> {
+    /// Bytes of the file, from `head.start` on.
+    File(FileHead, B),
+    /// Nothing: the offset is at or past the file's end (HTTP 416), a file shorter than the
+    /// part kept of it.
+    PastEnd,
 }
 
 /// An answer's bytes, chunk by chunk; `None` at the end.
@@ -180,9 +258,12 @@ pub trait FileBody {
 impl FileRemote for Session {
     type Body = juko_moodle::FileAnswer;
 
-    async fn fetch(&self, media: &Media, from: u64) -> Result<(FileHead, Self::Body)> {
-        let answer = self.remote().fetch_file(media, from).await?;
-        Ok((answer.head.clone(), answer))
+    async fn fetch(&self, media: &Media, from: u64) -> Result<Fetched<Self::Body>> {
+        match self.remote().fetch_file(media, from).await {
+            Ok(answer) => Ok(Fetched::File(answer.head.clone(), answer)),
+            Err(juko_moodle::Error::RangePastEnd) => Ok(Fetched::PastEnd),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -408,8 +489,10 @@ pub struct Run<'a> {
 }
 
 /// Runs one download to its end, a pause, a cancel or a failure, recorded in the store.
-/// Returns the record as it ends (`None` when cancelled: the file and record are gone).
-/// `Err` only when the store itself fails.
+/// Returns the record as it ends (`None` when cancelled or deleted: the file and record are
+/// gone). A record deleted or changed by someone else while it ran (a delete, [`mark_stale`])
+/// stays as they left it: the runner stops without writing over it. `Err` only when the store
+/// itself fails.
 pub async fn run(
     remote: &impl FileRemote,
     store: &dyn Store,
@@ -417,10 +500,26 @@ pub async fn run(
     lecture: LectureId,
     run: Run<'_>,
 ) -> Result<Option<Download>> {
+    let _running = run.control.enter();
+    // Another tab may run this lecture: wait for it. (A sign-out meanwhile erases the shared
+    // records, which stops that tab at its next write, and so this wait.)
+    let _held = files.hold(lecture).await?;
+    if run.control.asked() == CANCEL {
+        delete(store, files, lecture).await?;
+        return Ok(None);
+    }
+    // Read once held: whoever held it before may have finished, paused or deleted it.
     let Some(mut d) = get(store, lecture)? else {
         return Ok(None);
     };
-    let outcome = fetch(remote, store, files, &mut d, run).await;
+    if !matches!(d.state, DownloadState::Queued | DownloadState::Downloading) {
+        return Ok(Some(d));
+    }
+    let mut record = Record {
+        store,
+        last: d.clone(),
+    };
+    let outcome = fetch(remote, &mut record, files, &mut d, run).await;
     match outcome {
         Ok(Ended::Cancelled) => {
             delete(store, files, lecture).await?;
@@ -428,13 +527,31 @@ pub async fn run(
         }
         Ok(Ended::Paused) => d.state = DownloadState::Paused,
         Ok(Ended::Done(at_ms)) => d.state = DownloadState::Done { at_ms },
-        Err(e) => {
+        Err(Halt::Overtaken) => return overtaken(store, files, lecture).await,
+        Err(Halt::Failed(e)) => {
             tracing::info!(lecture = %lecture, "download stopped: {e}");
             d.state = DownloadState::Failed(Failure::of(&e));
         }
     }
-    store.put_download(&d)?;
-    Ok(Some(d))
+    match record.put(&d) {
+        Ok(()) => Ok(Some(d)),
+        Err(Halt::Overtaken) => overtaken(store, files, lecture).await,
+        Err(Halt::Failed(e)) => Err(e),
+    }
+}
+
+/// The record changed under the runner: theirs stands. A deleted one's file goes again (the
+/// runner's last writes may have made it anew).
+async fn overtaken(
+    store: &dyn Store,
+    files: &impl DownloadFiles,
+    lecture: LectureId,
+) -> Result<Option<Download>> {
+    let now = get(store, lecture)?;
+    if now.is_none() {
+        files.remove(lecture).await?;
+    }
+    Ok(now)
 }
 
 enum Ended {
@@ -443,13 +560,45 @@ enum Ended {
     Cancelled,
 }
 
+/// Why a run stopped short of an end it records.
+enum Halt {
+    Failed(Error),
+    /// Someone else deleted or changed the record meanwhile.
+    Overtaken,
+}
+
+impl From<Error> for Halt {
+    fn from(e: Error) -> Halt {
+        Halt::Failed(e)
+    }
+}
+
+/// The runner's writes of its record, each only over the record as the runner last wrote (or
+/// read) it: a delete or a change made while it ran is never undone. No await comes between
+/// the look and the write, so nothing else runs in between.
+struct Record<'a> {
+    store: &'a dyn Store,
+    last: Download,
+}
+
+impl Record<'_> {
+    fn put(&mut self, d: &Download) -> Result<(), Halt> {
+        if get(self.store, d.lecture)?.as_ref() != Some(&self.last) {
+            return Err(Halt::Overtaken);
+        }
+        self.store.put_download(d)?;
+        self.last = d.clone();
+        Ok(())
+    }
+}
+
 async fn fetch(
     remote: &impl FileRemote,
-    store: &dyn Store,
+    record: &mut Record<'_>,
     files: &impl DownloadFiles,
     d: &mut Download,
     run: Run<'_>,
-) -> Result<Ended> {
+) -> Result<Ended, Halt> {
     let lecture = d.lecture;
     // Never past what the disk holds, never past what was recorded after a sync.
     let on_disk = files.len(lecture).await?.unwrap_or(0);
@@ -459,7 +608,7 @@ async fn fetch(
     }
     d.received = from;
     d.state = DownloadState::Downloading;
-    store.put_download(d)?;
+    record.put(d)?;
 
     let (head, mut body) = open(remote, files, d).await?;
     let started_ms = (run.now_ms)();
@@ -468,18 +617,22 @@ async fn fetch(
     loop {
         match run.control.asked() {
             PAUSE => {
-                checkpoint(store, files, d).await?;
+                checkpoint(record, files, d).await?;
                 return Ok(Ended::Paused);
             }
             CANCEL => return Ok(Ended::Cancelled),
             _ => {}
         }
-        let chunk = match body.next_chunk().await {
+        // A pause or cancel does not wait for a slow site's next chunk.
+        let Some(chunk) = run.control.unless_asked(body.next_chunk()).await else {
+            continue;
+        };
+        let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(e) => {
                 // What came before the break is good: keep it for the resume.
-                checkpoint(store, files, d).await?;
-                return Err(e);
+                checkpoint(record, files, d).await?;
+                return Err(e.into());
             }
         };
         let Some(chunk) = chunk else { break };
@@ -487,15 +640,16 @@ async fn fetch(
         if let Some(total) = head.total
             && offset + chunk.len() as u64 > total
         {
-            checkpoint(store, files, d).await?;
+            checkpoint(record, files, d).await?;
             return Err(Error::Protocol(format!(
                 "the file came longer than its announced {total} bytes"
-            )));
+            ))
+            .into());
         }
         files.write_at(lecture, offset, &chunk).await?;
         since_sync += chunk.len() as u64;
         if since_sync >= CHECKPOINT_BYTES {
-            checkpoint_at(store, files, d, since_sync).await?;
+            checkpoint_at(record, files, d, since_sync).await?;
             since_sync = 0;
         }
         let received = d.received + since_sync;
@@ -507,7 +661,7 @@ async fn fetch(
         };
         (run.progress)(d, progress);
     }
-    checkpoint_at(store, files, d, since_sync).await?;
+    checkpoint_at(record, files, d, since_sync).await?;
     // A cancel (or delete) asked while the end of the body was awaited still wins.
     if run.control.asked() == CANCEL {
         return Ok(Ended::Cancelled);
@@ -523,13 +677,13 @@ async fn open<R: FileRemote>(
     files: &impl DownloadFiles,
     d: &mut Download,
 ) -> Result<(FileHead, R::Body)> {
-    let (head, body) = match remote.fetch(&d.media, d.received).await {
+    let (head, body) = match remote.fetch(&d.media, d.received).await? {
+        Fetched::File(head, body) => (head, body),
         // Nothing left to send at that offset (a file shorter than what is kept): start again.
-        Err(Error::Protocol(detail)) if d.received > 0 && detail.contains("416") => {
+        Fetched::PastEnd => {
             restart(files, d).await?;
-            remote.fetch(&d.media, 0).await?
+            whole(remote, &d.media).await?
         }
-        other => other?,
     };
     let same_file = d.etag.is_none() || head.etag.is_none() || head.etag == d.etag;
     if head.start == d.received && (d.received == 0 || same_file) {
@@ -544,14 +698,19 @@ async fn open<R: FileRemote>(
     }
     // A part of a file that changed since: ask for all of the new one.
     drop(body);
-    let (head, body) = remote.fetch(&d.media, 0).await?;
-    if head.start != 0 {
-        return Err(Error::Protocol(
-            "the site sent a part that was not asked for".to_owned(),
-        ));
-    }
+    let (head, body) = whole(remote, &d.media).await?;
     adopt(d, &head);
     Ok((head, body))
+}
+
+/// The file from its first byte.
+async fn whole<R: FileRemote>(remote: &R, media: &Media) -> Result<(FileHead, R::Body)> {
+    match remote.fetch(media, 0).await? {
+        Fetched::File(head, body) if head.start == 0 => Ok((head, body)),
+        _ => Err(Error::Protocol(
+            "the site did not send the file from its start".to_owned(),
+        )),
+    }
 }
 
 fn adopt(d: &mut Download, head: &FileHead) {
@@ -569,23 +728,27 @@ async fn restart(files: &impl DownloadFiles, d: &mut Download) -> Result<()> {
 
 /// Syncs the file, then records the offset: the record never runs ahead of the disk.
 async fn checkpoint_at(
-    store: &dyn Store,
+    record: &mut Record<'_>,
     files: &impl DownloadFiles,
     d: &mut Download,
     unsynced: u64,
-) -> Result<()> {
+) -> Result<(), Halt> {
     files.sync(d.lecture).await?;
     d.received += unsynced;
-    store.put_download(d)
+    record.put(d)
 }
 
 /// A checkpoint where the bytes written since the last one are not counted (a pause, a break):
 /// synced first, then what the file holds is recorded.
-async fn checkpoint(store: &dyn Store, files: &impl DownloadFiles, d: &mut Download) -> Result<()> {
+async fn checkpoint(
+    record: &mut Record<'_>,
+    files: &impl DownloadFiles,
+    d: &mut Download,
+) -> Result<(), Halt> {
     files.sync(d.lecture).await?;
     let on_disk = files.len(d.lecture).await?.unwrap_or(0);
     d.received = d.received.max(on_disk);
-    store.put_download(d)
+    record.put(d)
 }
 
 /// The whole file came: its size is the answer's total and the site's listing.

@@ -1,6 +1,12 @@
 //! Playing a kept lecture: the answer to a player's range request for its file, as the
 //! desktop and phone webviews need it to seek (they ask `Range: bytes=N-` and expect 206 with
 //! `Content-Range`). The app's webview glue turns it into the webview's response type.
+//!
+//! Every answer is at most [`MAX_ANSWER`] bytes, read into memory: the webviews' custom
+//! protocol handlers take a whole body (no stream), so a 1 GB lecture must never be one
+//! answer. A request without `Range` is answered as `bytes=0-` when the file is larger (206
+//! with its `Content-Range`: the client asks for the rest, as players and the WebKitGTK glue
+//! do), with 200 and the whole file when it fits.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -11,7 +17,8 @@ pub const MAX_ANSWER: u64 = 4 * 1024 * 1024;
 /// What to answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RangeAnswer {
-    /// 200 (the whole file, when no range was asked), 206, 404, 416 or 500.
+    /// 200 (the whole file, when no range was asked and it fits one answer), 206, 404, 416
+    /// or 500.
     pub status: u16,
     /// `bytes START-END/TOTAL` on a 206, `bytes */TOTAL` on a 416.
     pub content_range: Option<String>,
@@ -37,7 +44,8 @@ pub fn range_answer(path: &Path, range: Option<&str>) -> RangeAnswer {
         return RangeAnswer::bare(500);
     };
     let (start, end, partial) = match range.map(|r| parse_range(r, len)) {
-        None => (0, len.saturating_sub(1), false),
+        None if len <= MAX_ANSWER => (0, len.saturating_sub(1), false),
+        None => (0, MAX_ANSWER - 1, true),
         Some(Some((start, end))) => (start, end.min(start + MAX_ANSWER - 1), true),
         Some(None) => {
             return RangeAnswer {
@@ -109,6 +117,27 @@ mod tests {
         assert_eq!(past.status, 416);
         assert_eq!(past.content_range.as_deref(), Some("bytes */10000"));
         assert_eq!(range_answer(&dir.join("2.video"), None).status, 404);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_file_larger_than_one_answer_is_never_read_whole() {
+        let dir = std::env::temp_dir().join(format!("juko-serve-{}", crate::ids::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("1.video");
+        let len = MAX_ANSWER + MAX_ANSWER / 2 + 7;
+        let bytes: Vec<u8> = (0..=250u8).cycle().take(len as usize).collect();
+        std::fs::write(&path, &bytes).unwrap();
+
+        // No range asked: the first answer's worth, said as such, and the rest by ranges.
+        let first = range_answer(&path, None);
+        assert_eq!(first.status, 206);
+        assert_eq!(first.body.len() as u64, MAX_ANSWER);
+        let said = format!("bytes 0-{}/{len}", MAX_ANSWER - 1);
+        assert_eq!(first.content_range.as_deref(), Some(said.as_str()));
+        let rest = range_answer(&path, Some(&format!("bytes={MAX_ANSWER}-")));
+        assert_eq!(rest.status, 206);
+        assert_eq!([first.body, rest.body].concat(), bytes);
         std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -2,6 +2,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use juko_model::{CourseContents, CourseId, Lecture, LectureId, LectureKind, Media, Unit, UnitId};
 
@@ -39,6 +41,8 @@ enum Answer {
     Oversized(usize),
     /// The body ends cleanly this many bytes early.
     Short(usize),
+    /// A slow site: this many bytes, then nothing until [`Site::release`], then the rest.
+    Stall(usize),
 }
 
 struct Site {
@@ -47,6 +51,8 @@ struct Site {
     answers: RefCell<VecDeque<Answer>>,
     /// The offset each request asked from.
     asked: RefCell<Vec<u64>>,
+    /// Opened by [`Site::release`]: a stalled body goes on.
+    gate: Rc<Cell<bool>>,
 }
 
 impl Site {
@@ -56,7 +62,12 @@ impl Site {
             etag: RefCell::new("\"v1\"".into()),
             answers: RefCell::default(),
             asked: RefCell::default(),
+            gate: Rc::default(),
         }
+    }
+
+    fn release(&self) {
+        self.gate.set(true);
     }
 
     fn then(&self, answer: Answer) -> &Site {
@@ -78,6 +89,9 @@ enum End {
 
 struct Body {
     chunks: VecDeque<Vec<u8>>,
+    /// What a stalled body sends once the site's gate opens.
+    held: VecDeque<Vec<u8>>,
+    gate: Rc<Cell<bool>>,
     end: End,
 }
 
@@ -85,6 +99,19 @@ impl FileBody for Body {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
         if let Some(chunk) = self.chunks.pop_front() {
             return Ok(Some(chunk));
+        }
+        if !self.held.is_empty() {
+            let gate = self.gate.clone();
+            std::future::poll_fn(|_| {
+                if gate.get() {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            })
+            .await;
+            self.chunks = std::mem::take(&mut self.held);
+            return Ok(self.chunks.pop_front());
         }
         match self.end {
             End::Clean => Ok(None),
@@ -97,9 +124,12 @@ impl FileBody for Body {
 impl FileRemote for Site {
     type Body = Body;
 
-    async fn fetch(&self, _: &Media, from: u64) -> Result<(FileHead, Body)> {
+    async fn fetch(&self, _: &Media, from: u64) -> Result<Fetched<Body>> {
         self.asked.borrow_mut().push(from);
         let file = self.file.borrow().clone();
+        if from as usize >= file.len() && from > 0 {
+            return Ok(Fetched::PastEnd);
+        }
         let answer = self
             .answers
             .borrow_mut()
@@ -111,6 +141,7 @@ impl FileRemote for Site {
         };
         let mut bytes = file[start..].to_vec();
         let mut end = End::Clean;
+        let mut held = VecDeque::new();
         match answer {
             Answer::CutAfter(n) => {
                 bytes.truncate(n);
@@ -122,6 +153,13 @@ impl FileRemote for Site {
             }
             Answer::Oversized(n) => bytes.extend(std::iter::repeat_n(0xEE, n)),
             Answer::Short(n) => bytes.truncate(bytes.len() - n),
+            Answer::Stall(n) => {
+                held = bytes
+                    .split_off(n)
+                    .chunks(CHUNK)
+                    .map(<[u8]>::to_vec)
+                    .collect();
+            }
             Answer::Normal | Answer::IgnoreRange => {}
         }
         let head = FileHead {
@@ -132,7 +170,16 @@ impl FileRemote for Site {
             last_modified: None,
         };
         let chunks = bytes.chunks(CHUNK).map(<[u8]>::to_vec).collect();
-        Ok((head, Body { chunks, end }))
+        let gate = self.gate.clone();
+        Ok(Fetched::File(
+            head,
+            Body {
+                chunks,
+                held,
+                gate,
+                end,
+            },
+        ))
     }
 }
 
@@ -478,4 +525,231 @@ fn progress_tells_percent_and_time_left() {
     assert_eq!(p.percent(), Some(25));
     assert_eq!(p.secs_left(), Some(15));
     assert_eq!(Progress::default().percent(), None);
+}
+
+/// Polls a future held across steps once; `None` while it waits.
+fn step<F: std::future::Future + ?Sized>(f: Pin<&mut F>) -> Option<F::Output> {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.poll(&mut cx) {
+        std::task::Poll::Ready(v) => Some(v),
+        std::task::Poll::Pending => None,
+    }
+}
+
+fn quiet_run<'a>(
+    control: &'a Control,
+    progress: &'a mut dyn FnMut(&Download, Progress),
+) -> Run<'a> {
+    Run {
+        control,
+        now_ms: &|| 0,
+        progress,
+    }
+}
+
+/// Files whose every write waits once before it happens, as the browser's OPFS writes do.
+struct SlowWrites<F>(F);
+
+impl<F: DownloadFiles> DownloadFiles for SlowWrites<F> {
+    type Hold = F::Hold;
+    async fn hold(&self, lecture: LectureId) -> Result<F::Hold> {
+        self.0.hold(lecture).await
+    }
+    async fn len(&self, lecture: LectureId) -> Result<Option<u64>> {
+        self.0.len(lecture).await
+    }
+    async fn write_at(&self, lecture: LectureId, offset: u64, bytes: &[u8]) -> Result<()> {
+        let mut waited = false;
+        std::future::poll_fn(|_| {
+            if std::mem::replace(&mut waited, true) {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        self.0.write_at(lecture, offset, bytes).await
+    }
+    async fn sync(&self, lecture: LectureId) -> Result<()> {
+        self.0.sync(lecture).await
+    }
+    async fn truncate(&self, lecture: LectureId, len: u64) -> Result<()> {
+        self.0.truncate(lecture, len).await
+    }
+    async fn remove(&self, lecture: LectureId) -> Result<()> {
+        self.0.remove(lecture).await
+    }
+    async fn erase(&self) -> Result<()> {
+        self.0.erase().await
+    }
+}
+
+#[test]
+fn signing_out_midway_leaves_no_folder_and_no_record() {
+    let dir = std::env::temp_dir().join(format!("juko-dl-signout-{}", crate::ids::new_id()));
+    let files = SlowWrites(DirFiles::new(&dir));
+    let file = video(6 * MIB, 16);
+    let (site, s) = (Site::new(file.clone()), store());
+    queue(&s, COURSE, &lecture(file.len(), 100), 5).unwrap();
+    let control = Control::default();
+    let mut progress = |_: &Download, _: Progress| {};
+    let mut download = Box::pin(run(
+        &site,
+        &s,
+        &files,
+        LECTURE,
+        quiet_run(&control, &mut progress),
+    ));
+    // The runner stops inside a write of the file, as it does while the browser writes: the
+    // second one, so the first has made the folder.
+    assert!(step(download.as_mut()).is_none());
+    assert!(step(download.as_mut()).is_none());
+    assert!(dir.exists(), "the download has begun its folder");
+
+    // Signing out: cancel, wait for the runner, then erase (the records, then the files).
+    let mut sign_out = Box::pin(async {
+        control.cancel_and_wait().await;
+        s.erase().unwrap();
+        files.erase().await.unwrap();
+    });
+    assert!(
+        step(sign_out.as_mut()).is_none(),
+        "the erase waits for the runner"
+    );
+    assert_eq!(step(download.as_mut()).map(Result::unwrap), Some(None));
+    assert!(step(sign_out.as_mut()).is_some(), "the runner has stopped");
+    drop(download);
+    assert!(
+        !dir.exists(),
+        "the runner's last write came after the erase"
+    );
+    assert!(list(&s).map_or(true, |all| all.is_empty()));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_cancel_does_not_wait_for_a_slow_site() {
+    let file = video(6 * MIB, 17);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(file.len(), 100), 5).unwrap();
+    site.then(Answer::Stall(MIB));
+    let control = Control::default();
+    let mut progress = |_: &Download, _: Progress| {};
+    let mut download = Box::pin(run(
+        &site,
+        &s,
+        &files,
+        LECTURE,
+        quiet_run(&control, &mut progress),
+    ));
+    assert!(step(download.as_mut()).is_none(), "the site stalls midway");
+    let mut stop = Box::pin(control.cancel_and_wait());
+    assert!(step(stop.as_mut()).is_none());
+    // The site still sends nothing: the cancel alone ends the run.
+    assert_eq!(step(download.as_mut()).map(Result::unwrap), Some(None));
+    assert!(step(stop.as_mut()).is_some());
+    assert_eq!(files.bytes(LECTURE), None);
+    assert_eq!(get(&s, LECTURE).unwrap(), None);
+}
+
+/// Runs the lecture's download up to a stall `at` bytes in, does `meanwhile`, lets the site
+/// send the rest and returns how the run ended.
+fn with_a_change_midway(
+    site: &Site,
+    s: &dyn Store,
+    files: &MemoryFiles,
+    at: usize,
+    meanwhile: impl FnOnce(),
+) -> Option<Download> {
+    site.then(Answer::Stall(at));
+    let control = Control::default();
+    let mut progress = |_: &Download, _: Progress| {};
+    let mut download = Box::pin(run(
+        site,
+        s,
+        files,
+        LECTURE,
+        quiet_run(&control, &mut progress),
+    ));
+    assert!(step(download.as_mut()).is_none(), "the site stalls midway");
+    meanwhile();
+    site.release();
+    step(download.as_mut())
+        .expect("runs to its end")
+        .expect("the store works")
+}
+
+#[test]
+fn a_delete_while_running_is_not_undone() {
+    let file = video(9 * MIB, 18);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(file.len(), 100), 5).unwrap();
+    let ended = with_a_change_midway(&site, &s, &files, MIB, || {
+        poll_once(delete(&s, &files, LECTURE)).unwrap().unwrap();
+    });
+    assert_eq!(ended, None);
+    assert_eq!(get(&s, LECTURE).unwrap(), None, "the record came back");
+    assert_eq!(files.bytes(LECTURE), None, "the file came back");
+    assert_eq!(next_queued(&s).unwrap(), None);
+}
+
+#[test]
+fn a_stale_mark_while_running_is_not_overwritten() {
+    let (old, new) = (video(9 * MIB, 19), video(9 * MIB + 5, 20));
+    let (site, s, files) = (Site::new(old.clone()), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(old.len(), 100), 5).unwrap();
+    let changed = lecture(new.len(), 200);
+    let ended = with_a_change_midway(&site, &s, &files, MIB, || {
+        mark_stale(&s, &contents_with(changed.clone())).unwrap();
+    })
+    .expect("still recorded");
+    assert_eq!(ended.media.modified, 200, "the site's change stands");
+    assert_eq!(ended.received, 0, "the old file's bytes are not counted");
+    assert!(!ended.playable(), "{:?}", ended.state);
+    // The next run fetches the new file whole.
+    site.change(new.clone());
+    assert_eq!(next_queued(&s).unwrap().unwrap().lecture, LECTURE);
+    let d = finished(&site, &s, &files);
+    assert_eq!(d.media.modified, 200);
+    assert_eq!(d.etag.as_deref(), Some("\"v2\""));
+}
+
+#[test]
+fn a_file_shorter_than_the_kept_part_starts_again() {
+    let (old, new) = (video(6 * MIB, 21), video(2 * MIB, 22));
+    let (site, s, files) = (Site::new(old), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(new.len(), 100), 5).unwrap();
+    site.then(Answer::CutAfter(5 * MIB));
+    go(&site, &s, &files, None);
+    site.change(new.clone());
+    resume(&s, LECTURE).unwrap();
+    finished(&site, &s, &files);
+    // Nothing at 5 MiB of a 2 MiB file (416): the whole file was asked for.
+    assert_eq!(*site.asked.borrow(), [0, 5 * MIB as u64, 0]);
+}
+
+#[test]
+fn two_runners_of_one_lecture_take_turns() {
+    // Two tabs of the web app share the records and the files: the second waits, then finds
+    // the lecture done and fetches nothing.
+    let file = video(6 * MIB, 23);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    queue(&s, COURSE, &lecture(file.len(), 100), 5).unwrap();
+    site.then(Answer::Stall(MIB));
+    let (first, second) = (Control::default(), Control::default());
+    let (mut p1, mut p2) = (
+        |_: &Download, _: Progress| {},
+        |_: &Download, _: Progress| {},
+    );
+    let mut one = Box::pin(run(&site, &s, &files, LECTURE, quiet_run(&first, &mut p1)));
+    let mut two = Box::pin(run(&site, &s, &files, LECTURE, quiet_run(&second, &mut p2)));
+    assert!(step(one.as_mut()).is_none(), "the first stalls midway");
+    assert!(step(two.as_mut()).is_none(), "the second waits its turn");
+    site.release();
+    let done = step(one.as_mut()).unwrap().unwrap().unwrap();
+    assert!(matches!(done.state, DownloadState::Done { .. }));
+    drop(one);
+    assert_eq!(step(two.as_mut()).unwrap().unwrap(), Some(done));
+    assert_eq!(*site.asked.borrow(), [0], "fetched once");
+    assert_same(&files, &file);
 }

@@ -90,7 +90,7 @@ impl FileAnswer {
 
 impl Session {
     /// Asks for `media`'s file from byte `from` on (`Range: bytes=from-`; no range at 0).
-    /// A status other than 200/206 is [`Error::Http`] (416 included: the caller starts over).
+    /// A status other than 200/206 is read by [`refusal`] (416: [`Error::RangePastEnd`]).
     #[cfg(not(target_arch = "wasm32"))]
     pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
         let url = self.stream_url(media);
@@ -125,15 +125,14 @@ impl Session {
                 };
                 (start, total)
             }
-            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
-                return Err(self.scrub(refusal(response).await));
-            }
             other => {
-                return Err(Error::Http {
-                    endpoint: FILE_ENDPOINT.to_owned(),
-                    status: other.as_u16(),
-                    retry_after_secs: None,
-                });
+                let status = other.as_u16();
+                let body = if says_why(status) {
+                    response.bytes().await.unwrap_or_default().to_vec()
+                } else {
+                    Vec::new()
+                };
+                return Err(self.scrub(refusal(status, &body)));
             }
         };
         let head = FileHead {
@@ -153,7 +152,18 @@ impl Session {
     #[cfg(target_arch = "wasm32")]
     pub async fn fetch_file(&self, media: &Media, from: u64) -> Result<FileAnswer> {
         let url = self.stream_url(media);
-        let (status, headers, reader) = web::fetch(&url, from).await.map_err(|e| self.scrub(e))?;
+        let response = web::fetch(&url, from).await.map_err(|e| self.scrub(e))?;
+        let status = response.status();
+        if !matches!(status, 200 | 206) {
+            let body = if says_why(status) {
+                web::text(&response).await
+            } else {
+                Vec::new()
+            };
+            return Err(self.scrub(refusal(status, &body)));
+        }
+        let headers = response.headers();
+        let reader = web::reader(&response)?;
         let header = |name: &str| {
             headers
                 .get(name)
@@ -172,13 +182,7 @@ impl Session {
                         "a partial answer without a usable Content-Range".to_owned(),
                     ),
                 })?,
-            other => {
-                return Err(Error::Http {
-                    endpoint: FILE_ENDPOINT.to_owned(),
-                    status: other,
-                    retry_after_secs: None,
-                });
-            }
+            _ => unreachable!("other statuses were answered above"),
         };
         let head = FileHead {
             start,
@@ -211,11 +215,8 @@ mod web {
         }
     }
 
-    /// One `GET` with `Range` from `from`: the status, headers and the body's reader.
-    pub(super) async fn fetch(
-        url: &str,
-        from: u64,
-    ) -> Result<(u16, web_sys::Headers, web_sys::ReadableStreamDefaultReader)> {
+    /// One `GET` with `Range` from `from`: the answer, its body unread.
+    pub(super) async fn fetch(url: &str, from: u64) -> Result<web_sys::Response> {
         let headers = web_sys::Headers::new().map_err(|e| broken(&e))?;
         if from > 0 {
             headers
@@ -228,44 +229,54 @@ mod web {
             web_sys::Request::new_with_str_and_init(url, &init).map_err(|e| broken(&e))?;
         let window = web_sys::window().ok_or_else(|| broken(&"no window".into()))?;
         let promise = window.fetch_with_request(&request);
-        let response: web_sys::Response = JsFuture::from(promise)
+        Ok(JsFuture::from(promise)
             .await
             .map_err(|e| broken(&e))?
-            .unchecked_into();
-        let status = response.status();
-        let reader = response
+            .unchecked_into())
+    }
+
+    /// The body's reader, to read it chunk by chunk.
+    pub(super) fn reader(
+        response: &web_sys::Response,
+    ) -> Result<web_sys::ReadableStreamDefaultReader> {
+        Ok(response
             .body()
             .ok_or_else(|| broken(&"no body".into()))?
             .get_reader()
-            .unchecked_into();
-        Ok((status, response.headers(), reader))
+            .unchecked_into())
+    }
+
+    /// A short body (a refusal's JSON), whole; empty when it cannot be read.
+    pub(super) async fn text(response: &web_sys::Response) -> Vec<u8> {
+        let Ok(promise) = response.text() else {
+            return Vec::new();
+        };
+        JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+            .into_bytes()
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-/// A refused file: `webservice/pluginfile.php` answers a bad token or a file the user may not
-/// have with its error in JSON (`{error, errorcode}`), so an expired session reads as one.
-async fn refusal(response: reqwest::Response) -> Error {
-    #[derive(serde::Deserialize)]
-    struct Refusal {
-        error: Option<String>,
-        errorcode: Option<String>,
-    }
-    let status = response.status().as_u16();
-    let body = response.bytes().await.unwrap_or_default();
-    match serde_json::from_slice::<Refusal>(&body) {
-        Ok(Refusal {
-            errorcode: Some(code),
-            error,
-        }) => Error::Exception {
-            function: FILE_ENDPOINT.to_owned(),
-            exception: crate::Exception {
-                class: None,
-                errorcode: Some(code),
-                message: error.unwrap_or_default(),
-                debuginfo: None,
-            },
+/// Whether a refusal's body is worth reading: `webservice/pluginfile.php` says why in JSON on
+/// 403 and 404.
+fn says_why(status: u16) -> bool {
+    matches!(status, 403 | 404)
+}
+
+/// What a file answer other than 200/206 means, the same natively and in the browser.
+/// `webservice/pluginfile.php` answers a bad token or a file the user may not have with its
+/// error in JSON (`{error, errorcode}`), so an expired session reads as one; a 403/404 without
+/// it is a file not available; a 416 asked past the file's end.
+fn refusal(status: u16, body: &[u8]) -> Error {
+    match status {
+        403 | 404 => match crate::decode::refusal(FILE_ENDPOINT, body) {
+            Ok(Some(said)) => said,
+            _ => Error::FileNotAvailable { status },
         },
+        416 => Error::RangePastEnd,
         _ => Error::Http {
             endpoint: FILE_ENDPOINT.to_owned(),
             status,
@@ -307,7 +318,29 @@ fn download_client() -> &'static reqwest::Client {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_content_range;
+    use super::{parse_content_range, refusal};
+    use crate::{Error, ExceptionKind};
+
+    #[test]
+    fn refusals_read_the_same_on_every_platform() {
+        let token = br#"{"error":"Invalid token - token not found","errorcode":"invalidtoken"}"#;
+        assert!(refusal(403, token).is_session_invalid());
+        let denied = br#"{"error":"No access","errorcode":"nopermissions"}"#;
+        assert_eq!(
+            refusal(403, denied).kind(),
+            Some(ExceptionKind::NotAvailable)
+        );
+        assert_eq!(
+            refusal(
+                404,
+                b"<html>Sorry, the requested file could not be found</html>"
+            ),
+            Error::FileNotAvailable { status: 404 }
+        );
+        assert_eq!(refusal(403, b""), Error::FileNotAvailable { status: 403 });
+        assert_eq!(refusal(416, b""), Error::RangePastEnd);
+        assert!(matches!(refusal(503, b""), Error::Http { status: 503, .. }));
+    }
 
     #[test]
     fn reads_content_range() {
