@@ -3,8 +3,8 @@
 //! does on an ordinary one.
 //!
 //! dx 0.7.10 built with `--features no-downloads` cannot fetch its helpers: it looks for esbuild,
-//! wasm-bindgen and wasm-opt on PATH (we put npm's esbuild, the Cargo.lock wasm-bindgen and npm's
-//! binaryen there). For the web it also wants a toolchain whose sysroot holds the wasm32 std, and
+//! wasm-bindgen and wasm-opt on PATH (we put the web build's own: npm's esbuild and binaryen from
+//! web/package.json, and the Cargo.lock wasm-bindgen). For the web it also wants a toolchain whose sysroot holds the wasm32 std, and
 //! runs `rustup target add` when it does not (which cannot download here). Where rustup's
 //! toolchain lacks that std, this builds it once from Debian's rust-web-src with Debian's
 //! rustc-web (the same route `cargo xtask web` takes) and links the result as a rustup toolchain,
@@ -25,9 +25,8 @@ const TOOLCHAIN: &str = "juko-web";
 pub(crate) fn run_dx(args: &[String]) -> Result<()> {
     let dx = find_dx()?;
     let mut path = vec![
-        install::npm_tools("xtask/dx-npm", "dx-npm")?,
+        parent(&install::esbuild()?)?,
         parent(&install::wasm_bindgen()?)?,
-        parent(&install::wasm_opt()?)?,
     ];
     let mut cmd = Command::new(&dx);
     cmd.args(args).current_dir(util::root());

@@ -214,6 +214,11 @@ pub(crate) fn wasm_opt() -> Result<PathBuf> {
     Ok(npm_tools("web", "web-npm")?.join("wasm-opt"))
 }
 
+/// npm's esbuild: it minifies the web bundle's JS (and the Dioxus CLI looks for it on PATH).
+pub(crate) fn esbuild() -> Result<PathBuf> {
+    Ok(npm_tools("web", "web-npm")?.join("esbuild"))
+}
+
 /// The npm packages of `src` (a directory of the repository with package.json and its lock),
 /// installed with `npm ci` into a copy under target/tools/`name` so no node_modules lands in the
 /// source tree. Returns their `node_modules/.bin`.
