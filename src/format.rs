@@ -73,6 +73,11 @@ pub fn percent(lang: Lang, part: u64, whole: u64) -> String {
 /// A size in bytes, in decimal units as storage is sold: "12.3 MB", "1.2 GB", "1,234.5 GB".
 pub fn bytes(lang: Lang, n: u64) -> String {
     const MB: u64 = 1_000_000;
+    // Under a megabyte (as rounded below), whole kilobytes rounded up: a short clip is not
+    // "0.0 MB", and a byte is not nothing.
+    if n < MB - MB / 2000 {
+        return format!("{} KB", number(n.div_ceil(1000)));
+    }
     const GB: u64 = 1000 * MB;
     let (size, unit) = if n >= GB { (GB, "GB") } else { (MB, "MB") };
     // Tenths, rounded, written with the grouped whole part.
@@ -126,7 +131,11 @@ mod tests {
 
     #[test]
     fn sizes_read_in_megabytes_and_gigabytes() {
-        assert_eq!(bytes(Lang::Ja, 0), "0.0 MB");
+        assert_eq!(bytes(Lang::Ja, 0), "0 KB");
+        assert_eq!(bytes(Lang::En, 1), "1 KB", "something is never nothing");
+        assert_eq!(bytes(Lang::En, 48_200), "49 KB");
+        assert_eq!(bytes(Lang::En, 999_499), "1,000 KB");
+        assert_eq!(bytes(Lang::En, 999_500), "1.0 MB");
         assert_eq!(bytes(Lang::En, 12_345_678), "12.3 MB");
         assert_eq!(bytes(Lang::En, 999_960_000), "1,000.0 MB");
         assert_eq!(bytes(Lang::Ja, 1_250_000_000), "1.3 GB");
