@@ -76,8 +76,7 @@ async fn record_playback(bridge: Bridge) {
         .lecture(lecture.id)
         .ok()
         .flatten()
-        .and_then(|l| l.progress.position)
-        .map(|p| p.seconds);
+        .and_then(|l| l.resume_at());
     let mut eval = document::eval(&listener_script(resume));
     let mut recorder = Recorder::new(lecture.id);
     let mut last_push = platform::now_ms();
@@ -182,9 +181,11 @@ fn kind_of(name: &str) -> Option<PlayerEventKind> {
 }
 
 /// The page side: listens on the lecture's video and reports each event with the player's state.
-/// Seeks to `resume` once the media's length is known (unless that is within 3 s of the end).
+/// Seeks to `resume` once the media's length is known (unless that is within
+/// `RESUME_END_MARGIN_SECS` of the end: the store may not have known the length).
 fn listener_script(resume: Option<f64>) -> String {
     let resume = resume.map_or("null".to_owned(), |r| format!("{r}"));
+    let margin = juko_core::store::RESUME_END_MARGIN_SECS;
     format!(
         r#"
 const v = document.querySelector('{VIDEO_SELECTOR}');
@@ -210,7 +211,7 @@ if (v) {{
     report('gone');
   }}).observe(document.body, {{ childList: true, subtree: true }});
   const resume = {resume};
-  const seek = () => {{ if (resume !== null && resume < v.duration - 3) v.currentTime = resume; v.dataset.resumed = "1"; }};
+  const seek = () => {{ if (resume !== null && resume < v.duration - {margin}) v.currentTime = resume; v.dataset.resumed = "1"; }};
   if (v.readyState >= 1) seek(); else v.addEventListener('loadedmetadata', seek, {{ once: true }});
 }}
 "#

@@ -49,7 +49,7 @@ pub fn HistoryView() -> Element {
     };
     let continuing: Vec<&LocalProgress> = all
         .iter()
-        .filter(|l| !l.is_complete() && l.progress.position.is_some_and(|p| p.seconds > 0.0))
+        .filter(|l| !l.is_complete() && l.resume_at().is_some())
         .take(3)
         .collect();
     let title = |l: &LocalProgress| titles.get(&l.progress.lecture).cloned();
@@ -118,8 +118,8 @@ fn HistoryRow(item: LocalProgress, title: Option<String>) -> Element {
             } else {
                 span { class: "lecture-title muted", "data-testid": "title-unknown", {lang.tr(Msg::TitleNotYetKnown)} }
             }
-            if let Some(p) = item.progress.position.filter(|_| !item.is_complete()) {
-                span { class: "muted", {lang.tr(Msg::ResumeAt)} " {format_duration(p.seconds as u32)}" }
+            if let Some(at) = item.resume_at().filter(|_| !item.is_complete()) {
+                span { class: "muted", {lang.tr(Msg::ResumeAt)} " {format_duration(at as u32)}" }
             }
         }
         span { class: "lecture-side",

@@ -65,7 +65,21 @@ impl LocalProgress {
     pub fn is_complete(&self) -> bool {
         self.progress.completed_at.is_some()
     }
+
+    /// Where the player goes on from: the last position, unless it is within
+    /// [`RESUME_END_MARGIN_SECS`] of the video's end (when its length is known), where the
+    /// learner wants it from the start rather than a frame before the end.
+    pub fn resume_at(&self) -> Option<f64> {
+        let at = self.progress.position?.seconds;
+        let near_end = self
+            .duration_secs
+            .is_some_and(|d| at >= d - RESUME_END_MARGIN_SECS);
+        (at > 0.0 && !near_end).then_some(at)
+    }
 }
+
+/// How close to a video's end a last position counts as the end (see [`LocalProgress::resume_at`]).
+pub const RESUME_END_MARGIN_SECS: f64 = 3.0;
 
 /// What the app knows about a lecture when it records an event for it.
 #[derive(Clone, Copy, Debug, PartialEq)]

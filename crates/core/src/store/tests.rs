@@ -856,3 +856,26 @@ fn a_store_from_before_downloads_gains_them_keeping_its_history() {
     s.put_download(&download(301, 2)).unwrap();
     assert_eq!(s.downloads().unwrap().len(), 1);
 }
+
+#[test]
+fn a_lecture_left_at_its_end_is_not_resumed_there() {
+    let at = |seconds: f64, duration: Option<f64>| {
+        let mut l = LocalProgress::new(LectureId(1));
+        l.duration_secs = duration;
+        l.progress.position = Some(ResumePosition {
+            seconds,
+            client_time_ms: 0,
+        });
+        l.resume_at()
+    };
+    assert_eq!(at(120.0, Some(300.0)), Some(120.0));
+    assert_eq!(at(298.0, Some(300.0)), None, "within the margin of the end");
+    assert_eq!(at(300.0, Some(300.0)), None);
+    assert_eq!(
+        at(298.0, None),
+        Some(298.0),
+        "length unknown: the player decides"
+    );
+    assert_eq!(at(0.0, Some(300.0)), None, "the start is no resume");
+    assert_eq!(LocalProgress::new(LectureId(1)).resume_at(), None);
+}
