@@ -11,6 +11,7 @@ use crate::platform;
 use dioxus::prelude::*;
 use juko_core::store::{LectureState, Store};
 use juko_core::{Error, Session, SessionStore};
+use juko_model::LectureId;
 use std::rc::Rc;
 
 /// The signed-in session, or `None` on the sign-in screen.
@@ -36,6 +37,11 @@ pub struct SessionKeeper(pub Rc<dyn SessionStore>);
 /// Bumped each time the network comes back: what reads it is fetched again.
 #[derive(Clone, Copy)]
 pub struct Reconnected(pub Signal<u64>);
+
+/// The lecture the learner asked to play next from the end of another ("次の講義を再生"): its
+/// player starts playing as it opens, once.
+#[derive(Clone, Copy)]
+pub struct PlayNext(pub Signal<Option<LectureId>>);
 
 /// The site answered after the device had been offline: screens fetch again and the downloads a
 /// lost connection stopped go on, as when the system says the network is back.
@@ -158,6 +164,7 @@ pub fn provide_app_state() {
     use_context_provider(|| CurrentSession(Signal::new(restored)));
     use_context_provider(|| CurrentLang(Signal::new(platform::start_language())));
     use_context_provider(|| SignInNotice(Signal::new(None)));
+    use_context_provider(|| PlayNext(Signal::new(None)));
     use_context_provider(|| CurrentAppearance(Signal::new(platform::saved_appearance())));
     use_context_provider(|| SessionKeeper(keeper));
     use_context_provider(|| Reconnected(Signal::new(0)));

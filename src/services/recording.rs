@@ -7,11 +7,11 @@
 use crate::components::player::VIDEO_SELECTOR;
 use crate::platform;
 use crate::services::sync::SyncRequest;
-use crate::state::{AccountStore, CurrentSession, History};
+use crate::state::{AccountStore, CurrentSession, History, PlayNext};
 use dioxus::prelude::*;
 use juko_core::recorder::{PlayerEvent, PlayerEventKind, Recorder};
 use juko_core::store::LectureContext;
-use juko_model::{CourseId, Interval, Lecture, ProgressEvent, ProgressKind};
+use juko_model::{CourseId, Interval, Lecture, LectureId, ProgressEvent, ProgressKind};
 use serde::Deserialize;
 
 /// What the page sends for each player event.
@@ -31,6 +31,7 @@ const PUSH_WHILE_PLAYING_MS: i64 = 60_000;
 /// view, where the app's contexts are; the task itself runs at the root scope so that it
 /// outlives the view and records the player's last report as it goes away.
 pub fn start(course: CourseId, lecture: Lecture) {
+    let lecture_id = lecture.id;
     let history = consume_context::<History>();
     // The signed-in account's store when the player opened: what is watched here belongs to
     // that account even if the learner signs out before the last report.
@@ -46,6 +47,7 @@ pub fn start(course: CourseId, lecture: Lecture) {
         // The sync service's queue (its sender: the coroutine belongs to the app's scope).
         sync: try_consume_context::<Coroutine<SyncRequest>>().map(|c| c.tx()),
         syncs: session.peek().as_ref().is_some_and(|s| s.syncs_history()),
+        autoplay: take_play_next(lecture_id),
     };
     dioxus::core::spawn_forever(record_playback(bridge));
 }
@@ -59,6 +61,17 @@ struct Bridge {
     sync: Option<UnboundedSender<SyncRequest>>,
     /// Whether the site has the history extension (else completion goes the stock way).
     syncs: bool,
+    /// The learner asked for this lecture to play as it opens.
+    autoplay: bool,
+}
+
+/// Whether `lecture` was asked to play next; the request is used up either way it is read.
+fn take_play_next(lecture: LectureId) -> bool {
+    try_consume_context::<PlayNext>().is_some_and(|PlayNext(mut asked)| {
+        let yes = *asked.peek() == Some(lecture);
+        asked.set(None);
+        yes
+    })
 }
 
 /// Installs the page-side listeners and records what they report until the player goes away.
@@ -70,6 +83,7 @@ async fn record_playback(bridge: Bridge) {
         store,
         sync,
         syncs,
+        autoplay,
     } = bridge;
     let resume = store
         .0
@@ -77,7 +91,7 @@ async fn record_playback(bridge: Bridge) {
         .ok()
         .flatten()
         .and_then(|l| l.resume_at());
-    let mut eval = document::eval(&listener_script(resume));
+    let mut eval = document::eval(&listener_script(resume, autoplay));
     let mut recorder = Recorder::new(lecture.id);
     let mut last_push = platform::now_ms();
     // The site's listed length bounds what can count (its server checks the same); the media's
@@ -183,7 +197,9 @@ fn kind_of(name: &str) -> Option<PlayerEventKind> {
 /// The page side: listens on the lecture's video and reports each event with the player's state.
 /// Seeks to `resume` once the media's length is known (unless that is within
 /// `RESUME_END_MARGIN_SECS` of the end: the store may not have known the length).
-fn listener_script(resume: Option<f64>) -> String {
+/// With `autoplay`, starts playing there too (the browser may refuse without a recent tap: then
+/// it waits for the learner, as without it).
+fn listener_script(resume: Option<f64>, autoplay: bool) -> String {
     let resume = resume.map_or("null".to_owned(), |r| format!("{r}"));
     let margin = juko_core::store::RESUME_END_MARGIN_SECS;
     format!(
@@ -211,7 +227,7 @@ if (v) {{
     report('gone');
   }}).observe(document.body, {{ childList: true, subtree: true }});
   const resume = {resume};
-  const seek = () => {{ if (resume !== null && resume < v.duration - {margin}) v.currentTime = resume; v.dataset.resumed = "1"; }};
+  const seek = () => {{ if (resume !== null && resume < v.duration - {margin}) v.currentTime = resume; v.dataset.resumed = "1"; if ({autoplay}) v.play().catch(() => {{}}); }};
   if (v.readyState >= 1) seek(); else v.addEventListener('loadedmetadata', seek, {{ once: true }});
 }}
 "#

@@ -256,7 +256,7 @@ fn up_next(contents: &CourseContents, id: LectureId) -> UpNext {
 fn UpNextOffer(course: CourseId, next: UpNext) -> Element {
     let lang = state::use_lang();
     // One link for the three cases: (what is next, where, the button's words).
-    let (title, to, action) = match next {
+    let (title, to, action) = match next.clone() {
         UpNext::Lecture(lecture, title) => (
             format!("{}: {title}", lang.tr(Msg::NextLecture)),
             Route::LectureView { course, lecture },
@@ -273,9 +273,16 @@ fn UpNextOffer(course: CourseId, next: UpNext) -> Element {
             Msg::BackToCourse,
         ),
     };
+    // "Play the next lecture" means it: its player starts as it opens.
+    let plays = match &next {
+        UpNext::Lecture(lecture, _) => Some(*lecture),
+        _ => None,
+    };
+    let mut play_next = use_context::<state::PlayNext>().0;
     rsx! {
         p { class: "up-next-title", "{title}" }
         Link { class: "button primary", "data-testid": "up-next-go", to,
+            onclick: move |_| play_next.set(plays),
             onmounted: |e: MountedEvent| async move {
                 let _ = e.set_focus(true).await;
             },

@@ -144,6 +144,8 @@ for (const run of RUNS) {
       await page.waitForURL((u) => !u.pathname.endsWith(`/lectures/${cmid}`));
       await loaded();
       await page.waitForFunction((s) => document.querySelector(s).playbackRate === 2, sel.video);
+      // "Play the next lecture" plays it.
+      await page.waitForFunction((s) => !document.querySelector(s).paused, sel.video);
 
       // Keys: → moves 5 s; not while typing in a field.
       await page.waitForFunction(() => document.querySelector('video').dataset.resumed === '1');
