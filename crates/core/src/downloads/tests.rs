@@ -354,17 +354,23 @@ fn a_lost_connection_keeps_the_bytes_and_resumes_by_range() {
 
 #[test]
 fn a_file_changed_on_the_site_midway_is_fetched_again_from_the_start() {
-    let (old, new) = (video(6 * MIB, 6), video(6 * MIB, 7));
+    let (site, d) = cut_then_changed(video(6 * MIB, 6), video(6 * MIB, 7));
+    assert_eq!(d.etag.as_deref(), Some("\"v2\""));
+    // The resumed part carried another ETag: the whole new file was asked for.
+    assert_eq!(*site.asked.borrow(), [0, 5 * MIB as u64, 0]);
+}
+
+/// `old` downloaded until the connection is cut at 5 MiB, the site then serving `new` in its
+/// place, the download resumed and finished: the site (what it was asked) and the record.
+fn cut_then_changed(old: Vec<u8>, new: Vec<u8>) -> (Site, Download) {
     let (site, s, files) = (Site::new(old), store(), MemoryFiles::default());
     queue(&s, COURSE, &lecture(new.len(), 100), 5).unwrap();
     site.then(Answer::CutAfter(5 * MIB));
     go(&site, &s, &files, None);
-    site.change(new.clone());
+    site.change(new);
     resume(&s, LECTURE).unwrap();
     let d = finished(&site, &s, &files);
-    assert_eq!(d.etag.as_deref(), Some("\"v2\""));
-    // The resumed part carried another ETag: the whole new file was asked for.
-    assert_eq!(*site.asked.borrow(), [0, 5 * MIB as u64, 0]);
+    (site, d)
 }
 
 #[test]
@@ -716,14 +722,7 @@ fn a_stale_mark_while_running_is_not_overwritten() {
 
 #[test]
 fn a_file_shorter_than_the_kept_part_starts_again() {
-    let (old, new) = (video(6 * MIB, 21), video(2 * MIB, 22));
-    let (site, s, files) = (Site::new(old), store(), MemoryFiles::default());
-    queue(&s, COURSE, &lecture(new.len(), 100), 5).unwrap();
-    site.then(Answer::CutAfter(5 * MIB));
-    go(&site, &s, &files, None);
-    site.change(new.clone());
-    resume(&s, LECTURE).unwrap();
-    finished(&site, &s, &files);
+    let (site, _) = cut_then_changed(video(6 * MIB, 21), video(2 * MIB, 22));
     // Nothing at 5 MiB of a 2 MiB file (416): the whole file was asked for.
     assert_eq!(*site.asked.borrow(), [0, 5 * MIB as u64, 0]);
 }
