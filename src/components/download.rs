@@ -235,11 +235,12 @@ pub fn unit_pending<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use juko_model::{CourseId, LectureId, Media};
 
-    fn download(state: DownloadState, received: u64) -> Download {
+    /// A download record of a 40 MB lecture (the services' tests build theirs on it).
+    pub(crate) fn download(state: DownloadState, received: u64) -> Download {
         Download {
             lecture: LectureId(1),
             course: CourseId(2),

@@ -451,14 +451,9 @@ mod tests {
     fn record(l: &Lecture, state: DownloadState, received: u64) -> Download {
         Download {
             lecture: l.id,
-            course: CourseId(2),
             title: l.title.clone(),
             media: l.media.clone().unwrap(),
-            state,
-            received,
-            total: None,
-            etag: None,
-            queued_ms: 0,
+            ..crate::components::download::tests::download(state, received)
         }
     }
 
