@@ -246,7 +246,7 @@ pub(crate) mod tests {
             course: CourseId(2),
             title: "講義".into(),
             media: Media {
-                url: "https://h.jp/pluginfile.php/1/a.mp4".into(),
+                url: "https://h.jp/media/a.mp4".into(),
                 mime_type: "video/mp4".into(),
                 size_bytes: 40_000_000,
                 external: false,

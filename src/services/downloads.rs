@@ -435,7 +435,7 @@ mod tests {
             duration_secs: None,
             description: Vec::new(),
             media: Some(Media {
-                url: format!("https://h.jp/pluginfile.php/1/{id}.mp4"),
+                url: format!("https://h.jp/media/{id}.mp4"),
                 mime_type: "video/mp4".into(),
                 size_bytes: size,
                 external: false,
