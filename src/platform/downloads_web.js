@@ -1,5 +1,5 @@
 // Downloaded lectures kept in the browser: the origin private file system (OPFS), one directory
-// per account and lecture. Loaded on first use (dynamic import), so the first screen does not
+// per account and lecture (its video's segments and its caption files). Loaded on first use (dynamic import), so the first screen does not
 // carry it.
 //
 // A lecture is kept as segments, one file per stretch written between two syncs and named for
@@ -99,6 +99,22 @@ export async function truncate(account, lecture, length) {
       await w.close();
     }
   }
+}
+
+// A caption track kept beside the lecture's segments (whose names are digits only).
+const captionName = (index) => `caption-${index}.vtt`;
+
+export async function writeCaption(account, lecture, index, text) {
+  const dir = await lectureDir(account, lecture, true);
+  const w = await (await dir.getFileHandle(captionName(index), { create: true })).createWritable();
+  await w.write(text);
+  await w.close();
+}
+
+export async function caption(account, lecture, index) {
+  const dir = await maybe(() => lectureDir(account, lecture, false));
+  const handle = dir && (await maybe(() => dir.getFileHandle(captionName(index))));
+  return handle ? (await handle.getFile()).text() : null;
 }
 
 export async function remove(account, lecture) {

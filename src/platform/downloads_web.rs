@@ -115,6 +115,20 @@ impl juko_core::downloads::DownloadFiles for DownloadFiles {
             .map(drop)
     }
 
+    async fn write_caption(&self, lecture: LectureId, index: usize, text: &str) -> Result<()> {
+        let [account, id] = self.args(lecture);
+        let at = JsValue::from_f64(index as f64);
+        run("writeCaption", &[account, id, at, JsValue::from_str(text)])
+            .await
+            .map(drop)
+    }
+
+    async fn caption(&self, lecture: LectureId, index: usize) -> Result<Option<String>> {
+        let [account, id] = self.args(lecture);
+        let at = JsValue::from_f64(index as f64);
+        Ok(run("caption", &[account, id, at]).await?.as_string())
+    }
+
     async fn remove(&self, lecture: LectureId) -> Result<()> {
         run("remove", &self.args(lecture)).await.map(drop)
     }

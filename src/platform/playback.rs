@@ -3,6 +3,7 @@
 
 use crate::components::playback::PlaybackPrefs;
 use juko_core::Session;
+use juko_core::downloads::Download;
 use juko_model::CaptionTrack;
 
 /// The preference's name: a file in the app's data directory, or a `localStorage` key.
@@ -63,8 +64,22 @@ fn write(_: &str) {}
 /// (and the token in a URL the page keeps). So the app fetches the WebVTT itself through the
 /// session, as it fetches everything else, and hands it over inline: a `data:` URL natively, a
 /// `blob:` URL in the browser (the CSP's `media-src` allows `blob:` already, for downloads).
+/// A downloaded lecture's (`kept`) captions come from the device first, kept with its file, so
+/// they show offline too; others come from the site.
 /// `None` when the track cannot be had (logged; the lecture plays without it).
-pub async fn caption_src(session: &Session, track: &CaptionTrack) -> Option<String> {
+pub async fn caption_src(
+    session: &Session,
+    track: &CaptionTrack,
+    kept: Option<&Download>,
+) -> Option<String> {
+    if let Some(d) = kept {
+        let files = super::download_files(&session.account_key());
+        match juko_core::downloads::kept_caption(&files, d, track).await {
+            Ok(Some(text)) => return inline_vtt(&text),
+            Ok(None) => {}
+            Err(e) => tracing::info!("kept captions not read: {e}"),
+        }
+    }
     match session.caption_text(track).await {
         Ok(text) => inline_vtt(&text),
         Err(e) => {

@@ -90,16 +90,20 @@ pub fn LectureView(course: CourseId, lecture: LectureId) -> Element {
         .and_then(|l| l.media.as_ref())
         .map(|m| m.captions.clone())
         .unwrap_or_default();
+    // A downloaded lecture's captions are kept with it: read from the device, offline too.
+    let kept_captions = kept_download.clone().filter(|d| d.playable());
     // (listed tracks, ready tracks): ready ones show only with the lecture they were made for.
     let mut captions = use_signal(|| (Vec::<CaptionTrack>::new(), Vec::<CaptionTrack>::new()));
-    use_effect(use_reactive!(|tracks| {
+    use_effect(use_reactive!(|tracks, kept_captions| {
         let Some(session) = session.peek().clone() else {
             return;
         };
         spawn(async move {
             let mut ready = Vec::with_capacity(tracks.len());
             for track in &tracks {
-                if let Some(src) = platform::caption_src(&session, track).await {
+                if let Some(src) =
+                    platform::caption_src(&session, track, kept_captions.as_ref()).await
+                {
                     ready.push(CaptionTrack {
                         url: src,
                         ..track.clone()

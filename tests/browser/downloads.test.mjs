@@ -1,6 +1,6 @@
 // Lecture downloads on a phone (390×844): a lecture downloaded with its progress shown, the
 // network cut, the app reloaded from the service worker, the kept copy played and seeked (its
-// time going on from the seek), the viewing history recording it as it does a streamed one, a
+// time going on from the seek) and its captions shown from the device, the viewing history recording it as it does a streamed one, a
 // lecture not downloaded saying so offline, and the storage screen deleting it (asking first), which frees the
 // browser's storage; a kept copy with a gap not played, and two tabs taking turns at a
 // lecture's download. As icrown1 (iCROWN only), whom no other browser test plays as.
@@ -21,6 +21,7 @@ const sel = {
   playingKept: '[data-testid=playing-kept]',
   notDownloaded: '[data-testid=not-downloaded-offline]',
   next: '[data-testid=next-lecture]',
+  captionsToggle: '[data-testid=captions-toggle]',
 };
 
 /** Files kept for downloads in the origin private file system, by lecture directory. */
@@ -74,7 +75,7 @@ describe('a lecture downloaded, played and seeked offline on a phone', () => {
     assert.ok(seen.has('done'), `the download finished: ${[...seen]}`);
     assert.equal(await page.locator(sel.status).getAttribute('aria-live'), 'polite');
     assert.match(await page.locator(sel.status).innerText(), /ダウンロード済み|Downloaded/);
-    assert.equal(await keptFiles(page), 1, 'one file kept in the browser');
+    assert.equal(await keptFiles(page), 2, 'the video and its Japanese captions kept in the browser');
     await out.screenshot(page, 'downloaded');
   });
 
@@ -189,6 +190,16 @@ describe('a lecture downloaded, played and seeked offline on a phone', () => {
     );
     await video.evaluate((v) => v.pause());
     await out.screenshot(page, 'offline-kept-playing');
+  });
+
+  step('offline, the kept copy shows the captions kept with it', async () => {
+    await page.locator(sel.captionsToggle).click();
+    await page.waitForFunction(() => [...document.querySelector('video').textTracks]
+      .some((t) => t.language === 'ja' && t.mode === 'showing' && t.cues && t.cues.length > 0));
+    const cues = await page.evaluate(() => [...[...document.querySelector('video').textTracks]
+      .find((t) => t.language === 'ja').cues].map((c) => c.text));
+    assert.ok(cues.some((c) => c.includes('iCROWN')), `the lecture's own cues: ${cues}`);
+    await page.locator(sel.captionsToggle).click();
   });
 
   step('the viewing history records the offline playback', async () => {

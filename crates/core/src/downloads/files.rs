@@ -31,13 +31,28 @@ pub trait DownloadFiles {
     fn sync(&self, lecture: LectureId) -> impl Future<Output = Result<()>>;
     /// Cuts the file to `len` bytes (creating an empty one at 0).
     fn truncate(&self, lecture: LectureId, len: u64) -> impl Future<Output = Result<()>>;
-    /// Removes the lecture's file; none is fine.
+    /// Keeps the text of the lecture's `index`th caption track (its place in the download's
+    /// [`Media::captions`](juko_model::Media::captions)), replacing what was kept.
+    fn write_caption(
+        &self,
+        lecture: LectureId,
+        index: usize,
+        text: &str,
+    ) -> impl Future<Output = Result<()>>;
+    /// The kept text of the lecture's `index`th caption track; `None` when none is kept.
+    fn caption(
+        &self,
+        lecture: LectureId,
+        index: usize,
+    ) -> impl Future<Output = Result<Option<String>>>;
+    /// Removes the lecture's file and its captions; none is fine.
     fn remove(&self, lecture: LectureId) -> impl Future<Output = Result<()>>;
     /// Removes every file of the account (signing out, delete all).
     fn erase(&self) -> impl Future<Output = Result<()>>;
 }
 
-/// `{dir}/{lecture}.video`, one directory per account (desktop and mobile).
+/// `{dir}/{lecture}.video` and its captions `{dir}/{lecture}.caption-{index}.vtt`, one
+/// directory per account (desktop and mobile).
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug)]
 pub struct DirFiles {
@@ -55,6 +70,11 @@ impl DirFiles {
         self.dir.join(format!("{lecture}.video"))
     }
 
+    fn caption_path(&self, lecture: LectureId, index: usize) -> std::path::PathBuf {
+        self.dir
+            .join(format!("{}{index}.vtt", caption_prefix(lecture)))
+    }
+
     fn open(&self, lecture: LectureId) -> std::io::Result<std::fs::File> {
         std::fs::create_dir_all(&self.dir)?;
         std::fs::OpenOptions::new()
@@ -63,6 +83,12 @@ impl DirFiles {
             .write(true)
             .open(self.path(lecture))
     }
+}
+
+/// What every caption file of the lecture is named from (`31.` is not a prefix of `310.`).
+#[cfg(not(target_arch = "wasm32"))]
+fn caption_prefix(lecture: LectureId) -> String {
+    format!("{lecture}.caption-")
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -107,16 +133,52 @@ impl DownloadFiles for DirFiles {
             .map_err(storage)
     }
 
-    async fn remove(&self, lecture: LectureId) -> Result<()> {
-        match std::fs::remove_file(self.path(lecture)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+    /// Written beside and renamed into place: a killed app leaves the old text or the new.
+    async fn write_caption(&self, lecture: LectureId, index: usize, text: &str) -> Result<()> {
+        let path = self.caption_path(lecture, index);
+        let part = path.with_extension("vtt.part");
+        std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(&part, text))
+            .and_then(|()| std::fs::rename(&part, &path))
+            .map_err(storage)
+    }
+
+    async fn caption(&self, lecture: LectureId, index: usize) -> Result<Option<String>> {
+        match std::fs::read_to_string(self.caption_path(lecture, index)) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(storage(e)),
         }
     }
 
+    async fn remove(&self, lecture: LectureId) -> Result<()> {
+        remove_if_there(&self.path(lecture))?;
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(storage(e)),
+        };
+        let prefix = caption_prefix(lecture);
+        for entry in entries {
+            let entry = entry.map_err(storage)?;
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                remove_if_there(&entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     async fn erase(&self) -> Result<()> {
         crate::certificates::erase_shelf_dir(&self.dir)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn remove_if_there(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(storage(e)),
     }
 }
 
@@ -133,6 +195,7 @@ struct MemoryInner {
     durable: std::collections::BTreeMap<LectureId, Vec<u8>>,
     /// The lectures a runner holds (as the browser's locks do for tabs).
     held: std::collections::BTreeSet<LectureId>,
+    captions: std::collections::BTreeMap<(LectureId, usize), String>,
 }
 
 /// A lecture held in [`MemoryFiles`]; let go on drop.
@@ -229,13 +292,25 @@ impl DownloadFiles for MemoryFiles {
         let mut inner = self.inner.borrow_mut();
         inner.written.remove(&lecture);
         inner.durable.remove(&lecture);
+        inner.captions.retain(|(of, _), _| *of != lecture);
         Ok(())
+    }
+
+    async fn write_caption(&self, lecture: LectureId, index: usize, text: &str) -> Result<()> {
+        let mut inner = self.inner.borrow_mut();
+        inner.captions.insert((lecture, index), text.to_owned());
+        Ok(())
+    }
+
+    async fn caption(&self, lecture: LectureId, index: usize) -> Result<Option<String>> {
+        Ok(self.inner.borrow().captions.get(&(lecture, index)).cloned())
     }
 
     async fn erase(&self) -> Result<()> {
         let mut inner = self.inner.borrow_mut();
         inner.written.clear();
         inner.durable.clear();
+        inner.captions.clear();
         Ok(())
     }
 }

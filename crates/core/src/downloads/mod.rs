@@ -13,6 +13,8 @@
 //!   Pause and cancel are honoured between chunks.
 //! - At the end the size must be the answer's total and the size the site listed; more bytes
 //!   than announced, or fewer, fail the download (the good bytes stay for a resume).
+//! - Its caption tracks are kept beside the file at every run, before the video
+//!   ([`kept_caption`] reads them for the player).
 //! - A kept lecture whose file the site changed since (`Media::modified`, size or address) is
 //!   [`DownloadState::Stale`]: still playable, offered to fetch again ([`mark_stale`]).
 
@@ -27,7 +29,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use juko_model::{CourseContents, CourseId, Lecture, LectureId, Media, Unit};
+use juko_model::{CaptionTrack, CourseContents, CourseId, Lecture, LectureId, Media, Unit};
 use serde::{Deserialize, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -239,6 +241,8 @@ impl Drop for Running<'_> {
 pub trait FileRemote {
     type Body: FileBody;
     fn fetch(&self, media: &Media, from: u64) -> impl Future<Output = Result<Fetched<Self::Body>>>;
+    /// The text of one of the file's caption tracks (checked WebVTT).
+    fn fetch_caption(&self, track: &CaptionTrack) -> impl Future<Output = Result<String>>;
 }
 
 /// What the site sent for a file from an offset.
@@ -264,6 +268,10 @@ impl FileRemote for Session {
             Err(juko_moodle::Error::RangePastEnd) => Ok(Fetched::PastEnd),
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn fetch_caption(&self, track: &CaptionTrack) -> Result<String> {
+        self.caption_text(track).await
     }
 }
 
@@ -610,6 +618,7 @@ async fn fetch(
     d.state = DownloadState::Downloading;
     record.put(d)?;
 
+    keep_captions(remote, files, d, run.control).await?;
     let (head, mut body) = open(remote, files, d).await?;
     let started_ms = (run.now_ms)();
     let first = d.received;
@@ -668,6 +677,50 @@ async fn fetch(
     }
     verify(d)?;
     Ok(Ended::Done((run.now_ms)()))
+}
+
+/// Keeps the lecture's caption files beside it, so that it plays with its captions offline;
+/// fetched again at every run (a few kilobytes each), so a fetch-again brings changed ones. A
+/// track the site refuses or that is not WebVTT is left out: the lecture plays without it, as it
+/// would online. No connection (or a session to renew) stops the download as a break in the
+/// video would, to resume with the captions. A pause or cancel asked meanwhile is the loop's.
+async fn keep_captions(
+    remote: &impl FileRemote,
+    files: &impl DownloadFiles,
+    d: &Download,
+    control: &Control,
+) -> Result<()> {
+    for (index, track) in d.media.captions.iter().enumerate() {
+        let Some(answer) = control.unless_asked(remote.fetch_caption(track)).await else {
+            return Ok(());
+        };
+        match answer {
+            Ok(text) => files.write_caption(d.lecture, index, &text).await?,
+            Err(e)
+                if e.is_retryable()
+                    || matches!(e, Error::SessionExpired | Error::Maintenance(_)) =>
+            {
+                return Err(e);
+            }
+            Err(e) => {
+                tracing::info!(lecture = %d.lecture, language = %track.language, "captions not kept: {e}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The kept text of a downloaded lecture's caption track, found by its address among the tracks
+/// kept with the file; `None` when it was not kept.
+pub async fn kept_caption(
+    files: &impl DownloadFiles,
+    d: &Download,
+    track: &CaptionTrack,
+) -> Result<Option<String>> {
+    let Some(index) = d.media.captions.iter().position(|t| t.url == track.url) else {
+        return Ok(None);
+    };
+    files.caption(d.lecture, index).await
 }
 
 /// Asks for the rest of the file and settles where it starts: from the offset when the site

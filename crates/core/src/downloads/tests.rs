@@ -53,6 +53,9 @@ struct Site {
     asked: RefCell<Vec<u64>>,
     /// Opened by [`Site::release`]: a stalled body goes on.
     gate: Rc<Cell<bool>>,
+    /// Caption files by address: their text, or `None` while the site cannot be reached.
+    /// An address not here is refused (404).
+    captions: RefCell<std::collections::BTreeMap<String, Option<String>>>,
 }
 
 impl Site {
@@ -63,6 +66,7 @@ impl Site {
             answers: RefCell::default(),
             asked: RefCell::default(),
             gate: Rc::default(),
+            captions: RefCell::default(),
         }
     }
 
@@ -123,6 +127,14 @@ impl FileBody for Body {
 
 impl FileRemote for Site {
     type Body = Body;
+
+    async fn fetch_caption(&self, track: &CaptionTrack) -> Result<String> {
+        match self.captions.borrow().get(&track.url) {
+            Some(Some(text)) => Ok(text.clone()),
+            Some(None) => Err(Error::Unreachable("no connection".into())),
+            None => Err(Error::NotAvailable("404".into())),
+        }
+    }
 
     async fn fetch(&self, _: &Media, from: u64) -> Result<Fetched<Body>> {
         self.asked.borrow_mut().push(from);
@@ -582,6 +594,12 @@ impl<F: DownloadFiles> DownloadFiles for SlowWrites<F> {
     async fn truncate(&self, lecture: LectureId, len: u64) -> Result<()> {
         self.0.truncate(lecture, len).await
     }
+    async fn write_caption(&self, lecture: LectureId, index: usize, text: &str) -> Result<()> {
+        self.0.write_caption(lecture, index, text).await
+    }
+    async fn caption(&self, lecture: LectureId, index: usize) -> Result<Option<String>> {
+        self.0.caption(lecture, index).await
+    }
     async fn remove(&self, lecture: LectureId) -> Result<()> {
         self.0.remove(lecture).await
     }
@@ -751,4 +769,137 @@ fn two_runners_of_one_lecture_take_turns() {
     assert_eq!(step(two.as_mut()).unwrap().unwrap(), Some(done));
     assert_eq!(*site.asked.borrow(), [0], "fetched once");
     assert_same(&files, &file);
+}
+
+/// A lecture with caption tracks in Japanese and English.
+fn captioned(size: usize) -> Lecture {
+    let mut l = lecture(size, 100);
+    let media = l.media.as_mut().expect("a file");
+    media.captions = ["ja", "en"]
+        .into_iter()
+        .map(|language| CaptionTrack {
+            url: format!("https://icrweb.example.jp/captions/a.{language}.vtt"),
+            language: language.into(),
+            label: language.into(),
+        })
+        .collect();
+    l
+}
+
+fn cue(language: &str) -> String {
+    format!("WEBVTT\n\n00:00.000 --> 00:01.000\n{language}: 第1講\n")
+}
+
+/// The kept text of each of the lecture's tracks, in their order.
+fn kept_captions(files: &impl DownloadFiles, s: &dyn Store, l: &Lecture) -> Vec<Option<String>> {
+    let d = get(s, l.id).unwrap().expect("recorded");
+    let tracks = &l.media.as_ref().unwrap().captions;
+    tracks
+        .iter()
+        .map(|t| poll_once(kept_caption(files, &d, t)).unwrap().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_downloaded_lecture_keeps_its_captions_and_loses_them_with_it() {
+    let file = video(2 * MIB, 20);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    let l = captioned(file.len());
+    for t in &l.media.as_ref().unwrap().captions {
+        let text = cue(&t.language);
+        site.captions.borrow_mut().insert(t.url.clone(), Some(text));
+    }
+    queue(&s, COURSE, &l, 5).unwrap();
+    finished(&site, &s, &files);
+    assert_eq!(
+        kept_captions(&files, &s, &l),
+        [Some(cue("ja")), Some(cue("en"))]
+    );
+    // A track not kept with the file (another address) has no kept text.
+    let d = get(&s, LECTURE).unwrap().unwrap();
+    let other = CaptionTrack {
+        url: "https://icrweb.example.jp/captions/b.ja.vtt".into(),
+        language: "ja".into(),
+        label: "ja".into(),
+    };
+    assert_eq!(
+        poll_once(kept_caption(&files, &d, &other))
+            .unwrap()
+            .unwrap(),
+        None
+    );
+    poll_once(delete(&s, &files, LECTURE)).unwrap().unwrap();
+    assert_eq!(poll_once(files.caption(LECTURE, 0)).unwrap().unwrap(), None);
+    assert_eq!(poll_once(files.caption(LECTURE, 1)).unwrap().unwrap(), None);
+}
+
+#[test]
+fn a_refused_caption_is_left_out_and_a_lost_connection_waits_for_it() {
+    let file = video(2 * MIB, 21);
+    let (site, s, files) = (Site::new(file.clone()), store(), MemoryFiles::default());
+    let l = captioned(file.len());
+    let [ja, en] = [0, 1].map(|i| l.media.as_ref().unwrap().captions[i].url.clone());
+    // Japanese while the connection is down; English the site no longer has.
+    site.captions.borrow_mut().insert(ja.clone(), None);
+    queue(&s, COURSE, &l, 5).unwrap();
+    let d = go(&site, &s, &files, None).unwrap().unwrap();
+    assert_eq!(d.state, DownloadState::Failed(Failure::Offline));
+    assert!(
+        site.asked.borrow().is_empty(),
+        "the video waits for its captions"
+    );
+    // The connection is back: the download goes on, without the refused track.
+    site.captions.borrow_mut().insert(ja, Some(cue("ja")));
+    resume(&s, LECTURE).unwrap();
+    finished(&site, &s, &files);
+    assert_eq!(kept_captions(&files, &s, &l), [Some(cue("ja")), None]);
+    // The site changes the lecture and has the English track again: fetching the lecture
+    // again brings it.
+    site.captions.borrow_mut().insert(en, Some(cue("en")));
+    let mut changed = l.clone();
+    changed.media.as_mut().unwrap().modified = 200;
+    mark_stale(&s, &contents_with(changed.clone())).unwrap();
+    queue(&s, COURSE, &changed, 6).unwrap();
+    finished(&site, &s, &files);
+    assert_eq!(
+        kept_captions(&files, &s, &l),
+        [Some(cue("ja")), Some(cue("en"))]
+    );
+}
+
+#[test]
+fn captions_on_disk_go_with_their_lecture_only() {
+    let dir = std::env::temp_dir().join(format!("juko-dl-captions-{}", crate::ids::new_id()));
+    let files = DirFiles::new(&dir);
+    let (other, text) = (LectureId(31), cue("ja"));
+    poll_once(files.write_at(LECTURE, 0, b"video"))
+        .unwrap()
+        .unwrap();
+    poll_once(files.write_caption(LECTURE, 0, "old"))
+        .unwrap()
+        .unwrap();
+    poll_once(files.write_caption(LECTURE, 0, &text))
+        .unwrap()
+        .unwrap();
+    poll_once(files.write_caption(LECTURE, 1, &cue("en")))
+        .unwrap()
+        .unwrap();
+    poll_once(files.write_caption(other, 0, &text))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        poll_once(files.caption(LECTURE, 0)).unwrap().unwrap(),
+        Some(text.clone())
+    );
+    poll_once(files.remove(LECTURE)).unwrap().unwrap();
+    assert_eq!(poll_once(files.len(LECTURE)).unwrap().unwrap(), None);
+    assert_eq!(poll_once(files.caption(LECTURE, 0)).unwrap().unwrap(), None);
+    assert_eq!(poll_once(files.caption(LECTURE, 1)).unwrap().unwrap(), None);
+    assert_eq!(
+        poll_once(files.caption(other, 0)).unwrap().unwrap(),
+        Some(text),
+        "lecture 31's captions are not lecture 310's"
+    );
+    poll_once(files.erase()).unwrap().unwrap();
+    assert!(!dir.exists());
 }

@@ -1,7 +1,8 @@
 //! Captions (字幕) for some lectures: WebVTT files beside the lecture's video in its
 //! `resource`, named `{video}.{lang}.vtt` with Moodle's type for `.vtt`, `text/vtt` (the
 //! convention the app reads: docs/captions.md). Japanese for the first three lectures of the
-//! basics unit (臨床研究の基礎知識講座, `kiso`), English too for its first; other lectures have
+//! basics unit (臨床研究の基礎知識講座, `kiso`), English too for its first, and Japanese for
+//! iCROWN's first lecture (the downloads browser test keeps it offline); other lectures have
 //! none, as on a real site where captions come lecture by lecture. Their cues come from the lecture itself (title,
 //! lecturer, listed time) spread over its clip, so they fit whatever media profile runs.
 //! `pluginfile.php` serves them with the module's own access checks, like the video.
@@ -16,8 +17,12 @@ use crate::media::MediaStore;
 /// Who uploaded the files (the site administrator, as for the videos).
 const ADMIN_USER_ID: i64 = 2;
 
-/// The unit whose lectures have captions (its video files' prefix).
-const CAPTIONED_UNIT: &str = "kiso-";
+/// The lectures with captions: a unit's video files' prefix, and which of its lectures.
+const CAPTIONED: &[(&str, std::ops::RangeInclusive<u32>)] =
+    &[("kiso-", 1..=3), ("icrown1-", 1..=1)];
+
+/// The one lecture with English captions too.
+const BILINGUAL: &str = "kiso-01.mp4";
 
 /// One caption file to put beside a video.
 #[derive(Debug, Clone)]
@@ -40,13 +45,15 @@ impl CaptionFiles {
         let mut by_video: HashMap<String, Vec<CaptionFile>> = HashMap::new();
         for (video, lecture) in super::catalog_lectures() {
             let number = lecture_number(&video);
-            let captioned = video.starts_with(CAPTIONED_UNIT) && (1..=3).contains(&number);
+            let captioned = CAPTIONED
+                .iter()
+                .any(|(unit, which)| video.starts_with(unit) && which.contains(&number));
             if !captioned || by_video.contains_key(&video) {
                 continue;
             }
             let seconds = clips.for_lecture(lecture)?.seconds.max(1);
             let mut files = vec![("ja", japanese_vtt(lecture, seconds, clips.timing()))];
-            if number == 1 {
+            if video == BILINGUAL {
                 files.push(("en", english_vtt(lecture, seconds)));
             }
             let stem = video.trim_end_matches(".mp4");
