@@ -16,8 +16,8 @@
 //!
 //! `JUKO_SELFTEST_DOWNLOAD=n` downloads the first course's lecture `n` before reporting
 //! (` download=done` on the ok line); `JUKO_SELFTEST_PLAY_KEPT=n` then (the site stopped) opens
-//! it, plays the kept copy, seeks to the middle and checks that time goes on from there
-//! (` kept=played seeked=S`).
+//! it, plays the kept copy, seeks to the middle and checks that time goes on from there, then
+//! turns the captions on and waits for their cues (` kept=played seeked=S captions=N`).
 
 use dioxus::prelude::*;
 use std::time::Duration;
@@ -127,7 +127,8 @@ async fn freshness_then_downloads() -> Result<String, String> {
     }
     if let Some(n) = lecture_env("JUKO_SELFTEST_PLAY_KEPT") {
         let seeked = play_kept(n).await?;
-        line.push_str(&format!(" kept=played seeked={seeked:.1}"));
+        let cues = show_captions().await?;
+        line.push_str(&format!(" kept=played seeked={seeked:.1} captions={cues}"));
     }
     Ok(line)
 }
@@ -182,6 +183,16 @@ async fn play_kept(n: usize) -> Result<f64, String> {
     );
     wait_for_true(&went_on).await?;
     Ok(to)
+}
+
+/// Turns the captions on and waits for the shown track's cues: offline, those kept with the
+/// download. Returns how many cues it holds.
+async fn show_captions() -> Result<usize, String> {
+    wait_for_true(&click("[data-testid=captions-toggle]", 0)).await?;
+    let cues = r#"const v = document.querySelector('video[data-testid=lecture-video]');
+        const t = v && [...v.textTracks].find((t) => t.mode === 'showing');
+        return t && t.cues ? t.cues.length : 0;"#;
+    wait_for(cues, |n: &usize| *n > 0).await
 }
 
 /// What the page says about the lecture's video and its source (a failed kept playback).

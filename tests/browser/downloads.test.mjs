@@ -230,7 +230,7 @@ describe('a lecture downloaded, played and seeked offline on a phone', () => {
     await page.locator('[data-testid=confirm-cancel]').click();
     await page.locator('[data-testid=confirm-dialog]').waitFor({ state: 'detached' });
     assert.equal(await row.count(), 1, 'cancelled: still kept');
-    assert.equal(await keptFiles(page), 1);
+    assert.equal(await keptFiles(page), 2, "cancelled: the video and its captions still kept");
     // A course's downloads, confirmed.
     await page.locator('[data-testid=delete-course-downloads]').click();
     await page.locator('[data-testid=confirm-yes]').click();

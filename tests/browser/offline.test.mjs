@@ -209,14 +209,15 @@ describe('the web app offline (service worker)', () => {
     const dist = process.env.JUKO_WEB_DIST;
     assert.ok(dist, 'JUKO_WEB_DIST is set (run through `cargo xtask e2e`)');
     const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
-    const old = sw.match(/version: "([0-9a-f]{16})"/)?.[1];
+    // (Minified: `version:"…"`.)
+    const [line, old] = sw.match(/version:\s*"([0-9a-f]{16})"/) ?? [];
     assert.ok(old, 'sw.js carries its build version');
     const next = [...old].reverse().join('') === old ? 'f'.repeat(16) : [...old].reverse().join('');
     const index = readFileSync(join(dist, 'index.html'), 'utf8');
     // The server prefers the brotli siblings: remove them so the new files are served.
     rmSync(join(dist, 'sw.js.br'), { force: true });
     rmSync(join(dist, 'index.html.br'), { force: true });
-    writeFileSync(join(dist, 'sw.js'), sw.replace(`version: "${old}"`, `version: "${next}"`));
+    writeFileSync(join(dist, 'sw.js'), sw.replace(line, line.replace(old, next)));
     writeFileSync(join(dist, 'index.html'), index.replace('<head>', '<head>\n  <meta name="juko-build" content="next">'));
 
     const marker = () => page.locator('meta[name=juko-build]').count();

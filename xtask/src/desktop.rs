@@ -218,8 +218,17 @@ pub(crate) struct SelfTest {
 /// screenshot may show an empty screen.
 const LINGER_MS: u64 = 3000;
 
-/// The lecture (of the first course, 0-based) the smoke test downloads and plays offline.
+/// The lecture (of the first course, 0-based) the smoke test downloads and plays offline: the
+/// demo's `kiso-02`, which has Japanese captions.
 const KEPT_LECTURE: &str = "1";
+
+/// The cues the offline run's captions held (` captions=N` on its ok line), 0 when none.
+fn kept_cues(line: &str) -> usize {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix("captions="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
 
 /// Runs the app in self-test mode against `site`; on its `SELFTEST` line calls
 /// `at_result(app pid, ok)` while the app still shows the result (screenshot, memory).
@@ -456,10 +465,11 @@ pub(crate) fn smoke(app: &Path, server_bin: &Path) -> Result<String> {
         let line = offline.ok_line.unwrap_or_default();
         if !(line.contains("via=kept")
             && line.contains("freshness=offline")
-            && line.contains("kept=played"))
+            && line.contains("kept=played")
+            && kept_cues(&line) > 0)
         {
             bail!(
-                "with the site unreachable the kept courses were not shown offline, or the downloaded lecture did not play: {line:?} {:?}",
+                "with the site unreachable the kept courses were not shown offline, or the downloaded lecture did not play with its captions: {line:?} {:?}",
                 offline.fail_line
             );
         }

@@ -33,15 +33,22 @@ pub(crate) struct Shell {
     pub(crate) version: String,
 }
 
-/// Lays out the shell in `staging` from wasm-bindgen's output in `code` (moved into
-/// `staging/app/<hash>/`), web/index.html, web/boot.js, web/sw.js and public/.
-pub(crate) fn assemble(staging: &Path, code: &Path) -> Result<Shell> {
+/// Puts our own scripts beside wasm-bindgen's output in `code` (before it is minified):
+/// web/boot.js, and the lecture downloads' storage, imported by the app on first use
+/// (src/platform/downloads_web.rs).
+pub(crate) fn add_scripts(code: &Path) -> Result<()> {
     let web = util::root().join("web");
     std::fs::copy(web.join("boot.js"), code.join("boot.js")).context("copy web/boot.js")?;
-    // Lecture downloads' storage, imported by the app on first use (src/platform/downloads_web.rs).
     let downloads_js = util::root().join("src/platform/downloads_web.js");
     std::fs::copy(&downloads_js, code.join("downloads_web.js"))
         .context("copy src/platform/downloads_web.js")?;
+    Ok(())
+}
+
+/// Lays out the shell in `staging` from the code in `code` (wasm-bindgen's output and
+/// [`add_scripts`]', moved into `staging/app/<hash>/`), web/index.html, web/sw.js and public/.
+pub(crate) fn assemble(staging: &Path, code: &Path) -> Result<Shell> {
+    let web = util::root().join("web");
     let app_url = format!("/app/{}", content_hash(code)?);
     let app_dir = staging.join(app_url.trim_start_matches('/'));
     std::fs::create_dir_all(app_dir.parent().expect("app/ has a parent"))?;

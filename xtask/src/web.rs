@@ -153,10 +153,11 @@ impl Route {
 /// the passes again while they still shrink it. Together about 2.7 KB off the brotli'd wasm.
 const WASM_OPT_PASSES: &[&str] = &["-Oz", "--low-memory-unused", "--converge"];
 
-/// Minifies wasm-bindgen's JS glue and the crates' JS snippets in place, one ES module each
-/// (nothing is bundled: their file names and imports stay), as the Dioxus CLI does for release.
+/// Minifies the app's JS in place, one ES module each (nothing is bundled: their file names and
+/// imports stay), as the Dioxus CLI does for release: wasm-bindgen's glue, the crates' snippets,
+/// and our boot.js and downloads_web.js beside them.
 fn minify_js(esbuild: &Path, code: &Path) -> Result<()> {
-    step("esbuild --minify (the JS glue and snippets)");
+    step("esbuild --minify (the JS glue, snippets, boot.js and downloads_web.js)");
     let mut files = Vec::new();
     let mut dirs = vec![code.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -170,22 +171,25 @@ fn minify_js(esbuild: &Path, code: &Path) -> Result<()> {
         }
     }
     for file in files {
-        let before = size(&file)?;
-        run(Command::new(esbuild)
-            .arg(&file)
-            .args([
-                "--minify",
-                "--format=esm",
-                "--log-level=warning",
-                "--allow-overwrite",
-            ])
-            .arg(format!("--outfile={}", file.display())))?;
-        note(&format!(
-            "{}: {before} → {} bytes",
-            file.strip_prefix(code).unwrap_or(&file).display(),
-            size(&file)?
-        ));
+        minify_file(esbuild, &file, Some("esm"))?;
     }
+    Ok(())
+}
+
+/// Minifies one JS file in place; `format` `None` for a classic script (the service worker),
+/// whose top-level names esbuild then leaves as they are.
+fn minify_file(esbuild: &Path, file: &Path, format: Option<&str>) -> Result<()> {
+    let before = size(file)?;
+    let mut cmd = Command::new(esbuild);
+    cmd.arg(file)
+        .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", file.display()));
+    if let Some(format) = format {
+        cmd.arg(format!("--format={format}"));
+    }
+    run(&mut cmd)?;
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    note(&format!("{name}: {before} → {} bytes", size(file)?));
     Ok(())
 }
 
@@ -352,12 +356,16 @@ pub(crate) fn build() -> Result<WebBuild> {
         ));
     }
 
+    shell::add_scripts(&code)?;
     if let Some(esbuild) = &esbuild {
         minify_js(esbuild, &code)?;
     }
 
     step("app shell (index.html, service worker, manifest, icons) and brotli");
     let shell = shell::assemble(&staging, &code)?;
+    if let Some(esbuild) = &esbuild {
+        minify_file(esbuild, &staging.join("sw.js"), None)?;
+    }
     compress_tree(&brotli, &staging)?;
 
     if dist.exists() {
