@@ -3,7 +3,7 @@
 
 use crate::fault_proxy::Fault;
 use crate::util::{now_ms, server_behind_proxy, signed_in_at};
-use juko_core::downloads::{self, Control, DirFiles, DownloadState, Failure, Run};
+use juko_core::downloads::{self, Control, DirFiles, DownloadFiles, DownloadState, Failure, Run};
 use juko_core::store::SqliteStore;
 use juko_model::Lecture;
 
@@ -73,11 +73,19 @@ async fn a_download_cut_midway_resumes_by_range_to_the_sites_exact_bytes() {
     downloads::queue(&store, course, &lecture, now_ms()).expect("queued");
     let asked_before = proxy.ranges().len();
 
-    // The connection breaks after half the body.
-    proxy.plan(&[Fault::Truncate]);
+    // The lecture's caption files come first (whole), then the video, whose connection breaks
+    // after half the body.
+    let tracks = lecture.media.as_ref().unwrap().captions.len();
+    assert!(tracks > 0, "the demo's first lecture has captions");
+    let mut faults = vec![Fault::Pass; tracks];
+    faults.push(Fault::Truncate);
+    proxy.plan(&faults);
     let cut = run_once(&session, &store, &files, &lecture).await;
     assert_eq!(cut.state, DownloadState::Failed(Failure::Offline));
-    assert!(cut.received > 0 && (cut.received as usize) < site_bytes.len());
+    assert!(
+        cut.received > 0 && (cut.received as usize) < site_bytes.len(),
+        "{cut:?}"
+    );
     let on_disk = std::fs::read(files.path(lecture.id)).expect("kept part");
     assert_eq!(
         on_disk.len() as u64,
@@ -99,11 +107,25 @@ async fn a_download_cut_midway_resumes_by_range_to_the_sites_exact_bytes() {
         done.state
     );
     let ranges = proxy.ranges()[asked_before..].to_vec();
+    let captions = vec![None; tracks];
+    let want = [
+        &captions[..],
+        &[None],
+        &captions[..],
+        &[Some(format!("bytes={}-", cut.received))],
+    ]
+    .concat();
     assert_eq!(
-        ranges,
-        [None, Some(format!("bytes={}-", cut.received))],
-        "the first request whole, the resumed one from the offset"
+        ranges, want,
+        "the captions, then the video: the first time whole, the resumed one from the offset"
     );
+    for index in 0..tracks {
+        let kept = files.caption(lecture.id, index).await.unwrap();
+        assert!(
+            kept.is_some_and(|t| t.starts_with("WEBVTT")),
+            "caption track {index} kept beside the video"
+        );
+    }
     let kept = std::fs::read(files.path(lecture.id)).expect("kept");
     assert_eq!(
         digest(&kept),
@@ -115,6 +137,7 @@ async fn a_download_cut_midway_resumes_by_range_to_the_sites_exact_bytes() {
 
     downloads::delete(&store, &files, lecture.id).await.unwrap();
     assert!(!files.path(lecture.id).exists());
+    assert_eq!(files.caption(lecture.id, 0).await.unwrap(), None);
     std::fs::remove_dir_all(dir).ok();
     proxy.stop();
     server.shutdown().await;
