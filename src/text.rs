@@ -106,7 +106,7 @@ pub fn starts_with_number(title: &str, number: usize) -> bool {
     match next {
         None => true,
         // "1.5" numbers a part of something, not lecture 1.
-        Some('.' | '．') => !chars.peek().is_some_and(|&c| digit(c).is_some()),
+        Some('.' | '．') => chars.peek().is_none_or(|&c| digit(c).is_none()),
         Some(c) => {
             c.is_whitespace()
                 || matches!(
