@@ -291,7 +291,7 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
                 }
             } else if is_certificate {
                 Link {
-                    class: "lecture-row",
+                    class: "lecture-row certificate-row",
                     "data-testid": "certificate-link",
                     to: Route::CertificatesView {},
                     {row}
