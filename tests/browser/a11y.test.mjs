@@ -244,6 +244,8 @@ describe('every screen is accessible and photographed', () => {
     await licencesIn(card.light);
     await page.emulateMedia({ colorScheme: 'dark' });
     await licencesIn(card.dark);
+    await page.locator('[data-testid=licences]').scrollIntoViewIfNeeded();
+    await shots.screenshot(page, 'licences-dark');
     await page.locator('[data-testid=appearance-light]').check();
     await licencesIn(card.light);
     await page.emulateMedia({ colorScheme: 'light' });
