@@ -101,6 +101,15 @@ impl Lang {
         }
     }
 
+    /// "3 waiting to send" / "3 件が送信待ち": what the sync badge counts, said with the count.
+    pub fn waiting_to_send(self, n: usize) -> String {
+        let n = crate::format::number(n as u64);
+        match self {
+            Lang::Ja => format!("{n} 件が送信待ち"),
+            Lang::En => format!("{n} waiting to send"),
+        }
+    }
+
     /// "3 unread" / "未読 3 件": the unread badge's label.
     pub fn unread_count(self, n: usize) -> String {
         match self {
@@ -360,7 +369,6 @@ pub enum Msg {
     ResumeAt,
     SyncSynced,
     SyncSyncing,
-    SyncPending,
     SyncOffline,
     SyncFailed,
     RecordFailed,
@@ -666,7 +674,6 @@ impl Msg {
             ResumeAt => ("続きから", "Resume at"),
             SyncSynced => ("同期済み", "Synced"),
             SyncSyncing => ("同期中…", "Syncing…"),
-            SyncPending => ("未送信", "Not sent yet"),
             SyncOffline => ("オフライン", "Offline"),
             SyncFailed => ("同期エラー", "Sync error"),
             RecordFailed => ("視聴履歴を保存できません", "Viewing history not saved"),

@@ -68,9 +68,58 @@ pub fn text_lang(text: &str) -> Option<&'static str> {
     text.chars().any(japanese).then_some("ja")
 }
 
+/// Whether a site's title already carries the number `number` at its start, as ICRweb's titles
+/// often do ("1. 臨床研究とは", "１．", "1 ", "第1回"): the course page then does not put its own
+/// number before it ("1. 1. 臨床研究とは"). ASCII and full-width digits alike; "10分で…" or
+/// "1.5 …" are not lecture 10's or 1's number.
+pub fn starts_with_number(title: &str, number: usize) -> bool {
+    let rest = title.trim_start();
+    let (counter, rest) = match rest.strip_prefix('第') {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let digit = |c: char| match c {
+        '0'..='9' => c.to_digit(10),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    };
+    let mut chars = rest.chars().peekable();
+    let mut value: Option<usize> = None;
+    while let Some(d) = chars.peek().and_then(|&c| digit(c)) {
+        // Saturating: a run of digits no lecture could have still compares as "not this one".
+        value = Some(
+            value
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(d as usize),
+        );
+        chars.next();
+    }
+    if value != Some(number) {
+        return false;
+    }
+    let next = chars.next();
+    if counter {
+        // 第1回, 第1講, 第1章: whatever counter word follows.
+        return true;
+    }
+    match next {
+        None => true,
+        // "1.5" numbers a part of something, not lecture 1.
+        Some('.' | '．') => chars.peek().is_none_or(|&c| digit(c).is_none()),
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '、' | '。' | ':' | '：' | ')' | '）' | '-' | '－' | '・' | '_'
+                )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{plain_text, text_lang};
+    use super::{plain_text, starts_with_number, text_lang};
 
     #[test]
     fn japanese_site_text_is_marked_japanese() {
@@ -97,5 +146,42 @@ mod tests {
         check("  many   spaces\n\n\n", "many spaces");
         check("unclosed <b", "unclosed");
         check("<strong>第1講</strong> is complete", "第1講 is complete");
+    }
+
+    #[test]
+    fn a_numbered_title_is_seen_as_numbered() {
+        for title in [
+            "1. 臨床研究とは",
+            "1 臨床研究とは",
+            "１．臨床研究とは",
+            "１　臨床研究とは",
+            "第1回 臨床研究とは",
+            "第１講　倫理",
+            "01. Introduction",
+            "  1) Overview",
+            "1",
+        ] {
+            assert!(starts_with_number(title, 1), "{title}");
+        }
+    }
+
+    #[test]
+    fn other_numbers_and_unnumbered_titles_are_not() {
+        for title in [
+            "臨床研究とは",
+            "2. 臨床研究とは",
+            "第2回 臨床研究とは",
+            "10分でわかる臨床研究",
+            "1.5 Sample size",
+            "12. Statistics",
+            "1st steps",
+            "第 回",
+            "",
+            "99999999999999999999999999. Overflow",
+        ] {
+            assert!(!starts_with_number(title, 1), "{title}");
+        }
+        assert!(!starts_with_number("10分でわかる", 10));
+        assert!(starts_with_number("12. Statistics", 12));
     }
 }

@@ -10,7 +10,7 @@ use crate::kept::use_kept;
 use crate::platform;
 use crate::route::Route;
 use crate::state::{self, CurrentSession, History};
-use crate::text::{plain_text, text_lang};
+use crate::text::{plain_text, starts_with_number, text_lang};
 use crate::views::certificates;
 use dioxus::prelude::*;
 use juko_core::catalog::Item;
@@ -197,7 +197,12 @@ fn LectureRow(course: CourseId, number: usize, lecture: Lecture) -> Element {
         .of(lecture.id)
         .is_some_and(|d| d.playable());
     let row = rsx! {
-        span { class: "lecture-number", "{number}" }
+        // A title that carries its number already gets a blank badge, keeping rows aligned.
+        if starts_with_number(&lecture.title, number) {
+            span { class: "lecture-number bare", "aria-hidden": "true" }
+        } else {
+            span { class: "lecture-number", "{number}" }
+        }
         span { class: "lecture-main",
             span { class: "lecture-title", lang: text_lang(&lecture.title), "{lecture.title}" }
             if let Some(name) = &lecture.lecturer {
@@ -286,7 +291,7 @@ fn ActivityRow(course: CourseId, activity: Activity) -> Element {
                 }
             } else if is_certificate {
                 Link {
-                    class: "lecture-row",
+                    class: "lecture-row certificate-row",
                     "data-testid": "certificate-link",
                     to: Route::CertificatesView {},
                     {row}

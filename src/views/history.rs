@@ -1,4 +1,5 @@
-//! 視聴履歴: continue watching, and everything watched, most recent first. Lecture titles come
+//! 視聴履歴: continue watching, then everything else watched, most recent first (each lecture
+//! once: `juko_core::history`). Lecture titles come
 //! from the device's kept courses; a course this device has not kept yet (history from another
 //! device) is fetched when online, so no lecture is shown as a bare id.
 
@@ -11,6 +12,7 @@ use crate::state::{self, CurrentSession, History, Reconnected, SyncState};
 use dioxus::prelude::*;
 use juko_core::Error;
 use juko_core::catalog::{self, Item};
+use juko_core::history::HistoryLists;
 use juko_core::store::LocalProgress;
 use juko_model::{CourseId, format_duration};
 use std::collections::HashMap;
@@ -47,31 +49,28 @@ pub fn HistoryView() -> Element {
             };
         }
     };
-    let continuing: Vec<&LocalProgress> = all
-        .iter()
-        .filter(|l| !l.is_complete() && l.resume_at().is_some())
-        .take(3)
-        .collect();
+    let all_empty = all.is_empty();
+    let HistoryLists { continuing, recent } = HistoryLists::of(all);
     let title = |l: &LocalProgress| titles.get(&l.progress.lecture).cloned();
     rsx! {
         div { class: "page",
             h1 { class: "page-title", {lang.tr(Msg::History)} }
-            if all.is_empty() {
+            if all_empty {
                 p { class: "empty", {lang.tr(Msg::NoHistory)} }
             }
             if !continuing.is_empty() {
                 h2 { class: "section-title", {lang.tr(Msg::ContinueWatching)} }
                 ul { class: "history-list", "data-testid": "continue-watching",
                     for l in continuing {
-                        HistoryRow { key: "c{l.progress.lecture}", item: l.clone(), title: title(l) }
+                        HistoryRow { key: "{l.progress.lecture}", title: title(&l), item: l }
                     }
                 }
             }
-            if !all.is_empty() {
+            if !recent.is_empty() {
                 h2 { class: "section-title", {lang.tr(Msg::RecentlyWatched)} }
                 ul { class: "history-list", "data-testid": "recently-watched",
-                    for l in all.iter() {
-                        HistoryRow { key: "{l.progress.lecture}", item: l.clone(), title: title(l) }
+                    for l in recent {
+                        HistoryRow { key: "{l.progress.lecture}", title: title(&l), item: l }
                     }
                 }
             }

@@ -116,6 +116,7 @@ pub fn Settings() -> Element {
 #[component]
 fn LicenceList(lang: Lang) -> Element {
     let mut open = use_signal(|| false);
+    let appearance = use_context::<CurrentAppearance>().0;
     rsx! {
         button { class: "button", "aria-expanded": "{open()}", "data-testid": "show-licences",
             onclick: move |_| open.toggle(),
@@ -123,8 +124,9 @@ fn LicenceList(lang: Lang) -> Element {
         }
         if open() {
             match platform::licences() {
+                // The fragment gives the page 設定's appearance (xtask/src/licences.rs).
                 Licences::At(url) => rsx! {
-                    iframe { class: "licences", src: url, title: lang.tr(Msg::Licences), "data-testid": "licences" }
+                    iframe { class: "licences", src: "{url}#{appearance().tag()}", title: lang.tr(Msg::Licences), "data-testid": "licences" }
                 },
                 Licences::Text(text) => rsx! {
                     pre { class: "licences", tabindex: "0", role: "region", "aria-label": lang.tr(Msg::Licences), "data-testid": "licences", "{text}" }

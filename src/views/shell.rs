@@ -12,7 +12,6 @@ use crate::components::icon::{Glyph, Icon};
 use crate::components::news::UnreadBadge;
 use crate::components::player::VIDEO_SELECTOR;
 use crate::components::sign_out::{SignOutChoice, SignOutDialog};
-use crate::format;
 use crate::i18n::{Lang, Msg};
 use crate::news;
 use crate::route::Route;
@@ -220,7 +219,8 @@ pub fn LangSwitch() -> Element {
     }
 }
 
-/// Where viewing-history sync stands: never a silent failure.
+/// Where viewing-history sync stands: never a silent failure. A count is always said with
+/// what it counts ("3 件が送信待ち"), under the state's word on a phone.
 #[component]
 fn SyncBadge() -> Element {
     let lang = state::use_lang();
@@ -233,21 +233,28 @@ fn SyncBadge() -> Element {
             .ok()
     });
     let sync = sync_summary(lang, with_waiting((history.status)(), waiting));
-    let sync_state = sync.0;
-    let (state, text, detail) = match (history.record_failure)() {
+    let sync_state = sync.state;
+    let summary = match (history.record_failure)() {
         // Before any sync news: what is not kept cannot be synced.
-        Some(e) => (
-            "not-kept",
-            lang.tr(Msg::RecordFailed).to_owned(),
-            Some(lang.error(&e)),
-        ),
+        Some(e) => Summary {
+            state: "not-kept",
+            words: lang.tr(Msg::RecordFailed).to_owned(),
+            waiting: None,
+            detail: Some(lang.error(&e)),
+        },
         None => sync,
     };
-    let title = detail.clone().unwrap_or_else(|| text.clone());
+    let said = summary.sentence();
+    let title = summary.detail.clone().unwrap_or_else(|| said.clone());
+    let Summary {
+        state,
+        words,
+        waiting,
+        detail,
+    } = summary;
     // Said to screen readers when the state changes (not at start, not for a count alone).
     let announcer = use_announcer();
     let mut last = use_signal(|| None::<&'static str>);
-    let said = text.clone();
     use_effect(use_reactive!(|state, said| {
         let before = *last.peek();
         last.set(Some(state));
@@ -264,7 +271,12 @@ fn SyncBadge() -> Element {
             "data-sync": sync_state,
             title: "{title}",
             span { class: "sync-dot", "aria-hidden": "true" }
-            span { class: "sync-text", "{text}" }
+            span { class: "sync-text",
+                span { "{words}" }
+                if let Some(waiting) = waiting {
+                    span { class: "sync-waiting", "data-testid": "sync-waiting", "{waiting}" }
+                }
+            }
             if let Some(reason) = detail {
                 span { class: "sync-reason", "{reason}" }
             }
@@ -284,35 +296,56 @@ fn with_waiting(status: SyncState, waiting: Option<usize>) -> SyncState {
     }
 }
 
-/// The badge's state name (`data-state`), text and detail for a sync state.
-fn sync_summary(lang: Lang, status: SyncState) -> (&'static str, String, Option<String>) {
-    match status {
-        SyncState::Synced => ("synced", lang.tr(Msg::SyncSynced).to_owned(), None),
-        SyncState::Syncing => ("syncing", lang.tr(Msg::SyncSyncing).to_owned(), None),
-        SyncState::Pending(n) => (
-            "pending",
-            format!("{} {}", lang.tr(Msg::SyncPending), format::number(n as u64)),
-            None,
-        ),
+/// What the sync badge says.
+#[derive(Clone, Debug, PartialEq)]
+struct Summary {
+    /// The state's name (`data-state`, the badge's class).
+    state: &'static str,
+    /// The state in words ("オフライン").
+    words: String,
+    /// What waits to be sent, counted ("3 件が送信待ち"); none when nothing does.
+    waiting: Option<String>,
+    /// Why, for a failure (shown on wide screens, and as the badge's title).
+    detail: Option<String>,
+}
+
+impl Summary {
+    /// The state and its count as one phrase: the badge's title and what screen readers hear.
+    fn sentence(&self) -> String {
+        match &self.waiting {
+            Some(waiting) => format!("{} · {waiting}", self.words),
+            None => self.words.clone(),
+        }
+    }
+}
+
+/// What the badge says for a sync state.
+fn sync_summary(lang: Lang, status: SyncState) -> Summary {
+    let waiting = |n: usize| (n > 0).then(|| lang.waiting_to_send(n));
+    let (state, words, waiting, detail) = match status {
+        SyncState::Synced => ("synced", lang.tr(Msg::SyncSynced).to_owned(), None, None),
+        SyncState::Syncing => ("syncing", lang.tr(Msg::SyncSyncing).to_owned(), None, None),
+        // The count is the whole news: "3 件が送信待ち".
+        SyncState::Pending(n) => ("pending", lang.waiting_to_send(n), None, None),
         SyncState::Offline(n) => (
             "offline",
-            format!(
-                "{} ({})",
-                lang.tr(Msg::SyncOffline),
-                format::number(n as u64)
-            ),
+            lang.tr(Msg::SyncOffline).to_owned(),
+            waiting(n),
             None,
         ),
         SyncState::Failed(e, n) => (
             "error",
-            format!(
-                "{} ({})",
-                lang.tr(Msg::SyncFailed),
-                format::number(n as u64)
-            ),
+            lang.tr(Msg::SyncFailed).to_owned(),
+            waiting(n),
             Some(lang.error(&e)),
         ),
-        SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None),
+        SyncState::LocalOnly => ("local", lang.tr(Msg::SyncLocalOnly).to_owned(), None, None),
+    };
+    Summary {
+        state,
+        words,
+        waiting,
+        detail,
     }
 }
 
@@ -351,10 +384,45 @@ mod tests {
     }
 
     #[test]
-    fn offline_says_so_with_the_count_in_both_languages() {
-        let (state, ja, _) = sync_summary(Lang::Ja, SyncState::Offline(2));
-        assert_eq!((state, ja.as_str()), ("offline", "オフライン (2)"));
-        let (_, en, _) = sync_summary(Lang::En, SyncState::Offline(2));
-        assert_eq!(en, "Offline (2)");
+    fn offline_says_so_with_what_the_count_counts_in_both_languages() {
+        let ja = sync_summary(Lang::Ja, SyncState::Offline(3));
+        assert_eq!(ja.state, "offline");
+        assert_eq!(ja.words, "オフライン");
+        assert_eq!(ja.waiting.as_deref(), Some("3 件が送信待ち"));
+        assert_eq!(ja.sentence(), "オフライン · 3 件が送信待ち");
+        let en = sync_summary(Lang::En, SyncState::Offline(3));
+        assert_eq!(en.sentence(), "Offline · 3 waiting to send");
+        // Nothing waiting: the state alone, never a bare "(0)".
+        let none = sync_summary(Lang::En, SyncState::Offline(0));
+        assert_eq!(none.waiting, None);
+        assert_eq!(none.sentence(), "Offline");
+    }
+
+    #[test]
+    fn no_state_shows_a_bare_count() {
+        let failed = sync_summary(
+            Lang::En,
+            SyncState::Failed(Error::Protocol("x".into()), 1_200),
+        );
+        assert_eq!(failed.sentence(), "Sync error · 1,200 waiting to send");
+        assert!(failed.detail.is_some());
+        let pending = sync_summary(Lang::Ja, SyncState::Pending(2));
+        assert_eq!(pending.sentence(), "2 件が送信待ち");
+        for lang in [Lang::Ja, Lang::En] {
+            for status in [
+                SyncState::Synced,
+                SyncState::Syncing,
+                SyncState::Pending(7),
+                SyncState::Offline(7),
+                SyncState::Failed(Error::Protocol("x".into()), 7),
+                SyncState::LocalOnly,
+            ] {
+                let said = sync_summary(lang, status).sentence();
+                assert!(!said.contains("(7)"), "{said}");
+                if said.contains('7') {
+                    assert!(said.contains(&lang.waiting_to_send(7)), "{said}");
+                }
+            }
+        }
     }
 }

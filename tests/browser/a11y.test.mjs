@@ -234,6 +234,25 @@ describe('every screen is accessible and photographed', () => {
     await page.locator('[data-testid=show-licences]').click();
     const frame = page.frameLocator('[data-testid=licences]');
     await frame.locator('body', { hasText: 'dioxus' }).waitFor();
+    // …in the app's card colours: the system's theme, or the one chosen here (never a white
+    // page in the dark theme).
+    const card = { light: 'rgb(255, 255, 255)', dark: 'rgb(27, 33, 43)' };
+    const licencesIn = (want) => page.waitForFunction((w) => {
+      const doc = document.querySelector('[data-testid=licences]')?.contentDocument;
+      return doc?.body && getComputedStyle(doc.documentElement).backgroundColor === w;
+    }, want);
+    await licencesIn(card.light);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await licencesIn(card.dark);
+    await page.locator('[data-testid=licences]').scrollIntoViewIfNeeded();
+    await shots.screenshot(page, 'licences-dark');
+    await page.locator('[data-testid=appearance-light]').check();
+    await licencesIn(card.light);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('[data-testid=appearance-dark]').check();
+    await licencesIn(card.dark);
+    await page.locator('[data-testid=appearance-system]').check();
+    await licencesIn(card.light);
   });
 
   it('not found', { timeout: 60_000 }, async () => {

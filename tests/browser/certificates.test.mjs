@@ -98,6 +98,12 @@ describe('a certificate earned and opened on a phone', () => {
     assert.equal(await state.getAttribute('data-state'), 'valid');
     await state.scrollIntoViewIfNeeded();
     await screenshot('course-offline');
+    // On a phone a certificate's title keeps most of its row: a long state ("Not available
+    // yet") goes under it rather than squeezing it into a narrow column.
+    for (const row of await page.locator('[data-testid=certificate-link]').all()) {
+      const [main, whole] = [await row.locator('.lecture-main').boundingBox(), await row.boundingBox()];
+      assert.ok(main.width >= 0.6 * whole.width, `a certificate's title ${main.width} px wide in a ${whole.width} px row`);
+    }
     await page.context().setOffline(false);
   });
 });

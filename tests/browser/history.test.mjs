@@ -53,6 +53,15 @@ describe('viewing history in the browser', () => {
     const coverage = Number(await page.locator(sel.progress).getAttribute('data-coverage'));
     assert.ok(coverage > 0.3, `the coverage survives the reload: ${coverage}`);
     await screenshot('resumed');
+    // 視聴履歴 lists the lecture in progress once: to continue, not again under recent.
+    await page.locator(sel.historyNav).first().click();
+    const rows = (list) => page.locator(`[data-testid=${list}] ${sel.historyItem}[href$="/lectures/${cmid}"]`);
+    await rows('continue-watching').waitFor({ state: 'visible' });
+    assert.equal(await rows('continue-watching').count(), 1);
+    assert.equal(await rows('recently-watched').count(), 0, 'not listed a second time');
+    await screenshot('history-in-progress');
+    await page.goBack();
+    await video().waitFor({ state: 'visible' });
   });
 
   it('keeps watching offline and the server gets it back online', { timeout: 90_000 }, async () => {

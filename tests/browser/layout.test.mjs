@@ -85,10 +85,14 @@ describe('a phone in both languages, online and offline', () => {
     throw new Error(`no question with ${JSON.stringify(has)}`);
   };
 
+  /** What the sync badge counts as waiting to be sent, said with what it counts; 0 when it says none. */
   const waitingCount = async () => {
-    const text = await page.locator(`${sel.sync} .sync-text`).innerText();
-    const n = text.match(/\((\d+)\)/);
-    return n ? Number(n[1]) : null;
+    const waiting = page.locator(`${sel.sync} [data-testid=sync-waiting]`);
+    if ((await waiting.count()) === 0) return 0;
+    const text = await waiting.innerText();
+    const n = text.match(/^(\d+) (件が送信待ち|waiting to send)$/);
+    assert.ok(n, `the count says what it counts: ${text}`);
+    return Number(n[1]);
   };
 
   withBrowser(shots, viewportOptions('phone', { locale: 'ja-JP' }), (b) => {
@@ -130,7 +134,6 @@ describe('a phone in both languages, online and offline', () => {
     // At once: the browser's event, not the next failed request (the service waits a minute).
     await page.locator(`${sel.sync}[data-state=offline]`).waitFor({ timeout: 3_000 });
     const before = await waitingCount();
-    assert.notEqual(before, null, 'the offline indicator shows a count');
     // A true/false question answered offline: kept on the device, counted by the indicator.
     const card = await goTo({ css: 'input[data-answer]' });
     const slot = await card.getAttribute('data-slot');
@@ -138,13 +141,18 @@ describe('a phone in both languages, online and offline', () => {
     await page.locator(`${sel.navQuestion}[data-slot="${slot}"].answered`).waitFor();
     await page.waitForFunction(
       ([s, was]) => {
-        const m = document.querySelector(`${s} .sync-text`)?.textContent.match(/\((\d+)\)/);
-        return m && Number(m[1]) > was;
+        const m = document.querySelector(`${s} [data-testid=sync-waiting]`)?.textContent.match(/^\d+/);
+        return m && Number(m[0]) > was;
       },
       [sel.sync, before],
     );
     await fits('attempt offline (ja)');
     assert.ok(await page.locator(`${sel.sync} .sync-text`).isVisible(), 'the offline words are shown');
+    // …with what the count counts, whole (not cut by an ellipsis), and as the badge's title.
+    const waiting = page.locator(`${sel.sync} [data-testid=sync-waiting]`);
+    assert.ok(await waiting.isVisible(), 'the count is shown');
+    assert.ok(await waiting.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the count is shown whole');
+    assert.match(await page.locator(sel.sync).getAttribute('title'), /^オフライン · \d+ 件が送信待ち$/);
     await screenshot('attempt-offline-ja');
     // Signing out says the same answers are unsent, in a sheet the screen holds whole.
     await page.locator(sel.signOut).click();

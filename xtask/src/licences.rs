@@ -1,7 +1,8 @@
 //! `cargo xtask licences`: the licences of the app and of every crate it is built from, from
 //! `cargo metadata`, into assets/licences.txt. The 設定 screen shows the file: the web build
-//! serves it beside the app (fetched when the learner opens it, not in the first load), the
-//! other builds carry it. A test keeps the committed file current with Cargo.lock.
+//! serves it beside the app as a page in the app's colours ([`page`], fetched when the learner
+//! opens it, not in the first load), the other builds carry the text. A test keeps the committed
+//! file current with Cargo.lock.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -114,6 +115,28 @@ fn from_metadata(meta: &Value) -> Result<String> {
     Ok(text)
 }
 
+/// The web build's licences page: `text` in the app's card colours, dark when the system is
+/// (`prefers-color-scheme`), and as 設定 chose when the page is opened at `#light` or `#dark`
+/// (CSS `:target`: the page runs no script, and changing the fragment restyles it without a
+/// reload). The colours are `--card` and `--ink` of assets/main.css in each theme.
+pub(crate) fn page(text: &str) -> String {
+    const LIGHT: &str = "color-scheme:light;color:#1d2433;background:#fff";
+    const DARK: &str = "color-scheme:dark;color:#e6e9ef;background:#1b212b";
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<meta charset=\"utf-8\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n<title>Licences</title>\n<style>\n\
+         :root{{{LIGHT};font:0.8rem/1.6 system-ui,sans-serif}}\n\
+         @media (prefers-color-scheme:dark){{:root:not(:has(#light:target)){{{DARK}}}}}\n\
+         :root:has(#dark:target){{{DARK}}}\n\
+         body{{margin:0}}pre{{margin:0;font:inherit;white-space:pre-wrap}}\n\
+         </style>\n<i id=\"light\"></i><i id=\"dark\"></i>\n<pre>{escaped}</pre>\n</html>\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +178,26 @@ mod tests {
             "Juko 1.0.0: MIT\n\nBuilt from these crates (name version: licence):\n\
              deep 4.0.0: see LICENSE\nlib 2.0.0: Apache-2.0\n"
         );
+    }
+
+    #[test]
+    fn the_page_follows_the_theme_and_shows_text_as_text() {
+        let page = page("a <b>&c</b> 1.0: MIT\n");
+        assert!(
+            page.contains("<pre>a &lt;b&gt;&amp;c&lt;/b&gt; 1.0: MIT\n</pre>"),
+            "{page}"
+        );
+        // The system's dark, unless 設定 chose light; 設定's dark whatever the system.
+        assert!(page.contains("@media (prefers-color-scheme:dark){:root:not(:has(#light:target)){color-scheme:dark;"), "{page}");
+        assert!(
+            page.contains(":root:has(#dark:target){color-scheme:dark;"),
+            "{page}"
+        );
+        assert!(
+            page.contains("id=\"light\"") && page.contains("id=\"dark\""),
+            "{page}"
+        );
+        // Inline style only: the site's Content-Security-Policy runs no inline script.
+        assert!(!page.contains("<script"), "{page}");
     }
 }

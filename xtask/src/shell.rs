@@ -67,8 +67,12 @@ pub(crate) fn assemble(staging: &Path, code: &Path) -> Result<Shell> {
         version: content_hash(staging)?,
     };
     // Fetched when the learner opens the licences (設定), so not precached: not the first load.
-    std::fs::copy(crate::licences::path(), staging.join("licences.txt"))
-        .context("copy assets/licences.txt (run `cargo xtask licences`)")?;
+    let licences = std::fs::read_to_string(crate::licences::path())
+        .context("read assets/licences.txt (run `cargo xtask licences`)")?;
+    std::fs::write(
+        staging.join("licences.html"),
+        crate::licences::page(&licences),
+    )?;
     let sw = std::fs::read_to_string(web.join("sw.js")).context("read web/sw.js")?;
     std::fs::write(staging.join("sw.js"), fill_sw(&sw, &shell)?)?;
     Ok(shell)

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod downloads;
 mod error;
+pub mod history;
 pub mod ids;
 pub mod join;
 pub mod news;
