@@ -72,7 +72,7 @@ fn replace_section(text: &str, section: &str) -> String {
 
 /// Which app a start is of.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-enum Which {
+pub(crate) enum Which {
     Juko,
     /// The hello app as Dioxus and WebKit set it up.
     Hello,
@@ -138,7 +138,7 @@ pub(crate) fn write_section(md: &mut String, apps: &Apps, server_bin: &Path) -> 
                 Which::Hello | Which::HelloNoGl => &apps.hello,
             };
             let s = samples.entry(which).or_default();
-            match start_once(app, which, &x.display, &srv.url, fresh) {
+            match start_once(app, which, &x.display, &srv.url, fresh, process_memory) {
                 Ok(run) if round > 0 => {
                     if let Some(ms) = run.first_frame_ms {
                         if fresh { &mut s.first } else { &mut s.later }.push(ms);
@@ -175,7 +175,32 @@ struct Run {
     problem: Option<String>,
 }
 
-fn start_once(app: &Path, which: Which, display: &str, site: &str, fresh: bool) -> Result<Run> {
+/// What the app's memory is read as: (name, KiB) pairs, from the app's pid.
+type ReadMemory = fn(u32) -> Vec<(String, u64)>;
+
+/// One first launch of `which`; its memory as `read` gives it (empty if the start failed).
+pub(crate) fn first_launch_memory(
+    app: &Path,
+    which: Which,
+    display: &str,
+    site: &str,
+    read: ReadMemory,
+) -> Result<Vec<(String, u64)>> {
+    let run = start_once(app, which, display, site, true, read)?;
+    if let Some(p) = run.problem {
+        util::note(&format!("{which:?}: {p}"));
+    }
+    Ok(run.memory)
+}
+
+fn start_once(
+    app: &Path,
+    which: Which,
+    display: &str,
+    site: &str,
+    fresh: bool,
+    read: ReadMemory,
+) -> Result<Run> {
     let name = which.name();
     let profile = if fresh {
         Profile::Fresh
@@ -188,7 +213,7 @@ fn start_once(app: &Path, which: Which, display: &str, site: &str, fresh: bool) 
             if ok && fresh {
                 // Let the screen settle (layout, images) within the app's linger time.
                 std::thread::sleep(SETTLE);
-                memory = process_memory(pid);
+                memory = read(pid);
             }
         })?;
     let first_frame_ms = r

@@ -7,6 +7,7 @@ mod bench;
 mod bench_desktop;
 mod desktop;
 mod desktop_history;
+mod desktop_mappings;
 mod dx;
 mod e2e;
 mod install;
@@ -38,6 +39,8 @@ commands:
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
   bench desktop          only the desktop section (Juko beside a hello app), replaced in place
+  bench desktop-mappings where Juko's desktop memory goes beyond the hello app's: PSS by process
+                         and mapping (printed, not written)
   web                    only build the web app into dist/
   e2e [FILE.test.mjs…]   only the browser end-to-end test (builds what it needs); with files,
                          only those (e.g. `cargo xtask e2e layout.test.mjs a11y.test.mjs`)
@@ -115,6 +118,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "bench" => match rest {
             [] => bench::run(),
             [section] if section == "desktop" => bench_desktop::run_only(),
+            [section] if section == "desktop-mappings" => desktop_mappings::run(),
             _ => bail!("unknown arguments {rest:?}\n\n{}", usage()),
         },
         "web" => {
