@@ -138,7 +138,14 @@ pub(crate) fn write_section(md: &mut String, apps: &Apps, server_bin: &Path) -> 
                 Which::Hello | Which::HelloNoGl => &apps.hello,
             };
             let s = samples.entry(which).or_default();
-            match start_once(app, which, &x.display, &srv.url, fresh, process_memory) {
+            match start_once(
+                app,
+                (which, &[]),
+                &x.display,
+                &srv.url,
+                fresh,
+                process_memory,
+            ) {
                 Ok(run) if round > 0 => {
                     if let Some(ms) = run.first_frame_ms {
                         if fresh { &mut s.first } else { &mut s.later }.push(ms);
@@ -178,15 +185,16 @@ struct Run {
 /// What the app's memory is read as: (name, KiB) pairs, from the app's pid.
 type ReadMemory = fn(u32) -> Vec<(String, u64)>;
 
-/// One first launch of `which`; its memory as `read` gives it (empty if the start failed).
+/// One first launch of `which` with `extra` environment; its memory as `read` gives it (empty if
+/// the start failed).
 pub(crate) fn first_launch_memory(
     app: &Path,
-    which: Which,
+    (which, extra): (Which, &[(&str, &str)]),
     display: &str,
     site: &str,
     read: ReadMemory,
 ) -> Result<Vec<(String, u64)>> {
-    let run = start_once(app, which, display, site, true, read)?;
+    let run = start_once(app, (which, extra), display, site, true, read)?;
     if let Some(p) = run.problem {
         util::note(&format!("{which:?}: {p}"));
     }
@@ -195,7 +203,7 @@ pub(crate) fn first_launch_memory(
 
 fn start_once(
     app: &Path,
-    which: Which,
+    (which, extra): (Which, &[(&str, &str)]),
     display: &str,
     site: &str,
     fresh: bool,
@@ -208,14 +216,14 @@ fn start_once(
         Profile::KeptFrom(name)
     };
     let mut memory = Vec::new();
-    let r =
-        desktop::self_test_with_env(app, display, site, name, profile, which.env(), |pid, ok| {
-            if ok && fresh {
-                // Let the screen settle (layout, images) within the app's linger time.
-                std::thread::sleep(SETTLE);
-                memory = read(pid);
-            }
-        })?;
+    let env = [which.env(), extra].concat();
+    let r = desktop::self_test_with_env(app, display, site, name, profile, &env, |pid, ok| {
+        if ok && fresh {
+            // Let the screen settle (layout, images) within the app's linger time.
+            std::thread::sleep(SETTLE);
+            memory = read(pid);
+        }
+    })?;
     let first_frame_ms = r
         .first_frame_epoch_ms
         .map(|ff| ff.saturating_sub(r.spawned_epoch_ms) as f64);

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::bench_desktop::{self, Which};
 use crate::server;
@@ -17,7 +17,12 @@ const RUNS: usize = 3;
 /// Rows printed per process: the mappings where the two apps differ most.
 const ROWS: usize = 14;
 
-pub(crate) fn run() -> Result<()> {
+/// `juko_env`: `NAME=value` pairs for Juko's starts only (to see what a setting would change).
+pub(crate) fn run(juko_env: &[String]) -> Result<()> {
+    let juko_env: Vec<(&str, &str)> = juko_env
+        .iter()
+        .map(|kv| kv.split_once('=').context("--juko-env takes NAME=value"))
+        .collect::<Result<_>>()?;
     let server_bin = server::build(true)?;
     let apps = bench_desktop::build()?;
     step(&format!(
@@ -29,13 +34,18 @@ pub(crate) fn run() -> Result<()> {
     let mut samples: BTreeMap<Which, Vec<Vec<(String, u64)>>> = BTreeMap::new();
     for round in 0..=RUNS {
         for which in [Which::Juko, Which::HelloNoGl] {
-            let app = if which == Which::Juko {
-                &apps.juko
+            let (app, env) = if which == Which::Juko {
+                (&apps.juko, juko_env.as_slice())
             } else {
-                &apps.hello
+                (&apps.hello, &[][..])
             };
-            let memory =
-                bench_desktop::first_launch_memory(app, which, &x.display, &srv.url, mappings)?;
+            let memory = bench_desktop::first_launch_memory(
+                app,
+                (which, env),
+                &x.display,
+                &srv.url,
+                mappings,
+            )?;
             if round > 0 && !memory.is_empty() {
                 samples.entry(which).or_default().push(memory);
             }
