@@ -273,7 +273,10 @@ fn report(
          server, each after one unmeasured start. The hello app runs twice over: as Dioxus and \
          WebKit set it up, and with `WEBKIT_DISABLE_COMPOSITING_MODE=1`, which Juko sets itself \
          when the machine has no GPU, as here (src/platform/webview_desktop.rs): that column is \
-         the like-for-like floor for Juko's own work. First frame: process start (spawn) → the \
+         the like-for-like floor for Juko's own work. Juko also turns JavaScriptCore's JIT off \
+         (same file; `cargo xtask bench desktop-mappings` breaks the memory down); the hello app \
+         keeps WebKit's default. Juko is built with Cargo.toml's `desktop-release` profile (size \
+         over speed, fat LTO), the hello app with `release`. First frame: process start (spawn) → the \
          app's `FIRST_FRAME` line (the animation frame after the root mounted). Commit {}; CPU \
          busy with other work just before: {} (the machine is shared: read the spreads).\n",
         crate::bench::commit(),
