@@ -10,9 +10,10 @@
 //!
 //! JavaScriptCore's JIT compilers are off everywhere. The page's JavaScript is Dioxus's small
 //! interpreter applying the app's edits and a few short scripts (video is GStreamer's, not
-//! script's), which the interpreter tier runs fast enough; the JITs cost the web process 7–8 MiB
-//! (PSS: their code and the machine code they write; `cargo xtask bench desktop-mappings
-//! --juko-env JSC_useJIT=1`), about a third of all Juko holds beyond a hello app, and no
+//! script's), which the interpreter tier runs fast enough: started in turn with and without the
+//! JIT, the first frame was the same (medians within 3 %, both launches) while the JITs cost 8–10
+//! MiB of PSS (their code and the machine code they write; `cargo xtask bench desktop-mappings
+//! --juko-env JSC_useJIT=1`), a third of what Juko held beyond a hello app. And no
 //! writable-executable memory is one less way in for hostile page content.
 //!
 //! A learner (or a test) who sets one of these variables decides.
