@@ -72,7 +72,7 @@ fn replace_section(text: &str, section: &str) -> String {
 
 /// Which app a start is of.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-enum Which {
+pub(crate) enum Which {
     Juko,
     /// The hello app as Dioxus and WebKit set it up.
     Hello,
@@ -138,7 +138,14 @@ pub(crate) fn write_section(md: &mut String, apps: &Apps, server_bin: &Path) -> 
                 Which::Hello | Which::HelloNoGl => &apps.hello,
             };
             let s = samples.entry(which).or_default();
-            match start_once(app, which, &x.display, &srv.url, fresh) {
+            match start_once(
+                app,
+                (which, &[]),
+                &x.display,
+                &srv.url,
+                fresh,
+                process_memory,
+            ) {
                 Ok(run) if round > 0 => {
                     if let Some(ms) = run.first_frame_ms {
                         if fresh { &mut s.first } else { &mut s.later }.push(ms);
@@ -175,7 +182,33 @@ struct Run {
     problem: Option<String>,
 }
 
-fn start_once(app: &Path, which: Which, display: &str, site: &str, fresh: bool) -> Result<Run> {
+/// What the app's memory is read as: (name, KiB) pairs, from the app's pid.
+type ReadMemory = fn(u32) -> Vec<(String, u64)>;
+
+/// One first launch of `which` with `extra` environment; its memory as `read` gives it (empty if
+/// the start failed).
+pub(crate) fn first_launch_memory(
+    app: &Path,
+    (which, extra): (Which, &[(&str, &str)]),
+    display: &str,
+    site: &str,
+    read: ReadMemory,
+) -> Result<Vec<(String, u64)>> {
+    let run = start_once(app, (which, extra), display, site, true, read)?;
+    if let Some(p) = run.problem {
+        util::note(&format!("{which:?}: {p}"));
+    }
+    Ok(run.memory)
+}
+
+fn start_once(
+    app: &Path,
+    (which, extra): (Which, &[(&str, &str)]),
+    display: &str,
+    site: &str,
+    fresh: bool,
+    read: ReadMemory,
+) -> Result<Run> {
     let name = which.name();
     let profile = if fresh {
         Profile::Fresh
@@ -183,14 +216,14 @@ fn start_once(app: &Path, which: Which, display: &str, site: &str, fresh: bool) 
         Profile::KeptFrom(name)
     };
     let mut memory = Vec::new();
-    let r =
-        desktop::self_test_with_env(app, display, site, name, profile, which.env(), |pid, ok| {
-            if ok && fresh {
-                // Let the screen settle (layout, images) within the app's linger time.
-                std::thread::sleep(SETTLE);
-                memory = process_memory(pid);
-            }
-        })?;
+    let env = [which.env(), extra].concat();
+    let r = desktop::self_test_with_env(app, display, site, name, profile, &env, |pid, ok| {
+        if ok && fresh {
+            // Let the screen settle (layout, images) within the app's linger time.
+            std::thread::sleep(SETTLE);
+            memory = read(pid);
+        }
+    })?;
     let first_frame_ms = r
         .first_frame_epoch_ms
         .map(|ff| ff.saturating_sub(r.spawned_epoch_ms) as f64);
@@ -240,7 +273,10 @@ fn report(
          server, each after one unmeasured start. The hello app runs twice over: as Dioxus and \
          WebKit set it up, and with `WEBKIT_DISABLE_COMPOSITING_MODE=1`, which Juko sets itself \
          when the machine has no GPU, as here (src/platform/webview_desktop.rs): that column is \
-         the like-for-like floor for Juko's own work. First frame: process start (spawn) → the \
+         the like-for-like floor for Juko's own work. Juko also turns JavaScriptCore's JIT off \
+         (same file; `cargo xtask bench desktop-mappings` breaks the memory down); the hello app \
+         keeps WebKit's default. Juko is built with Cargo.toml's `desktop-release` profile (size \
+         over speed, fat LTO), the hello app with `release`. First frame: process start (spawn) → the \
          app's `FIRST_FRAME` line (the animation frame after the root mounted). Commit {}; CPU \
          busy with other work just before: {} (the machine is shared: read the spreads).\n",
         crate::bench::commit(),

@@ -7,6 +7,7 @@ mod bench;
 mod bench_desktop;
 mod desktop;
 mod desktop_history;
+mod desktop_mappings;
 mod dx;
 mod e2e;
 mod install;
@@ -38,6 +39,10 @@ commands:
                          web build, browser end-to-end test, desktop smoke test under Xvfb
   bench                  measure and write BENCHMARKS.md
   bench desktop          only the desktop section (Juko beside a hello app), replaced in place
+  bench desktop-mappings [--juko-env NAME=value]…
+                         where Juko's desktop memory goes beyond the hello app's: PSS by process
+                         and mapping (printed, not written); with Juko started with that
+                         environment, to see what a setting would change
   web                    only build the web app into dist/
   e2e [FILE.test.mjs…]   only the browser end-to-end test (builds what it needs); with files,
                          only those (e.g. `cargo xtask e2e layout.test.mjs a11y.test.mjs`)
@@ -115,6 +120,13 @@ fn run(args: Vec<String>) -> Result<()> {
         "bench" => match rest {
             [] => bench::run(),
             [section] if section == "desktop" => bench_desktop::run_only(),
+            [section, env @ ..] if section == "desktop-mappings" => {
+                let pairs = env.chunks(2).map(|pair| match pair {
+                    [flag, kv] if flag == "--juko-env" => Ok(kv.clone()),
+                    _ => bail!("unknown arguments {env:?}\n\n{}", usage()),
+                });
+                desktop_mappings::run(&pairs.collect::<Result<Vec<_>>>()?)
+            }
             _ => bail!("unknown arguments {rest:?}\n\n{}", usage()),
         },
         "web" => {
