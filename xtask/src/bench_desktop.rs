@@ -385,32 +385,18 @@ fn memory_table(md: &mut String, juko: &Samples, hellos: &[&Samples; 2]) -> Resu
         "| process | Juko | {} | {} |\n|---|---:|---:|---:|",
         HELLO_COLUMNS[0], HELLO_COLUMNS[1]
     )?;
-    let names: std::collections::BTreeSet<&str> = std::iter::once(juko)
-        .chain(hellos.iter().copied())
-        .flat_map(|s| s.memory.iter().flatten())
-        .map(|(n, _)| n.as_str())
-        .collect();
+    let [j_by, h_by, n_by] = [juko, hellos[0], hellos[1]].map(|s| util::medians(&s.memory));
+    let names: std::collections::BTreeSet<&String> =
+        j_by.keys().chain(h_by.keys()).chain(n_by.keys()).collect();
     let mib = |kib: f64| kib / 1024.0;
-    let per = |s: &Samples, name: &str| {
-        median(
-            s.memory
-                .iter()
-                .map(|run| {
-                    run.iter()
-                        .filter(|(n, _)| n == name)
-                        .map(|(_, k)| *k as f64)
-                        .sum()
-                })
-                .collect(),
-        )
-    };
+    let per = |by: &BTreeMap<String, f64>, name: &str| by.get(name).copied().unwrap_or(0.0);
     for name in names {
         writeln!(
             md,
             "| {name} | {:.0} MiB | {:.0} MiB | {:.0} MiB |",
-            mib(per(juko, name)),
-            mib(per(hellos[0], name)),
-            mib(per(hellos[1], name))
+            mib(per(&j_by, name)),
+            mib(per(&h_by, name)),
+            mib(per(&n_by, name))
         )?;
     }
     let total = |s: &Samples| {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::bench_desktop::{self, Which};
 use crate::server;
-use crate::util::{self, median, step};
+use crate::util::{self, step};
 
 /// Measured first launches per app (after one unmeasured start each).
 const RUNS: usize = 3;
@@ -53,8 +53,8 @@ pub(crate) fn run(juko_env: &[String]) -> Result<()> {
     }
     srv.stop();
     drop(x);
-    let juko = medians(samples.remove(&Which::Juko).unwrap_or_default());
-    let hello = medians(samples.remove(&Which::HelloNoGl).unwrap_or_default());
+    let juko = util::medians(&samples.remove(&Which::Juko).unwrap_or_default());
+    let hello = util::medians(&samples.remove(&Which::HelloNoGl).unwrap_or_default());
     print!("{}", report(&juko, &hello));
     Ok(())
 }
@@ -132,25 +132,6 @@ fn mapping_name(path: &str, perms: &str, exe: Option<&Path>) -> String {
         path.rsplit('/').next().unwrap_or(path)
     };
     format!("{file} ({use_})")
-}
-
-/// Per key, the median over runs (a run without the key counts as 0).
-fn medians(runs: Vec<Vec<(String, u64)>>) -> BTreeMap<String, f64> {
-    let keys: BTreeSet<&str> = runs.iter().flatten().map(|(k, _)| k.as_str()).collect();
-    keys.into_iter()
-        .map(|k| {
-            let per_run = runs
-                .iter()
-                .map(|run| {
-                    run.iter()
-                        .filter(|(n, _)| n == k)
-                        .map(|(_, v)| *v as f64)
-                        .sum()
-                })
-                .collect();
-            (k.to_owned(), median(per_run))
-        })
-        .collect()
 }
 
 /// Per process: its total for each app, then the mappings that differ most, largest first.

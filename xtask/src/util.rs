@@ -430,6 +430,28 @@ pub(crate) fn outlive_signals() {
     OUTLIVE.store(true, Ordering::SeqCst);
 }
 
+/// Per name, the median over runs of named measurements (a run without the name counts as 0;
+/// a name measured twice in one run counts as their sum).
+pub(crate) fn medians(runs: &[Vec<(String, u64)>]) -> std::collections::BTreeMap<String, f64> {
+    let names: std::collections::BTreeSet<&str> =
+        runs.iter().flatten().map(|(n, _)| n.as_str()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let per_run = runs
+                .iter()
+                .map(|run| {
+                    run.iter()
+                        .filter(|(n, _)| n == name)
+                        .map(|(_, v)| *v as f64)
+                        .sum()
+                })
+                .collect();
+            (name.to_owned(), median(per_run))
+        })
+        .collect()
+}
+
 /// Median of a non-empty list of measurements.
 pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -467,4 +489,23 @@ pub(crate) fn fresh_dir(p: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(p).with_context(|| format!("create {}", p.display()))?;
     Ok(p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::medians;
+
+    #[test]
+    fn medians_sum_a_name_within_a_run_and_count_a_missing_one_as_zero() {
+        let run = |v: &[(&str, u64)]| v.iter().map(|&(n, k)| (n.to_owned(), k)).collect();
+        let by = medians(&[
+            run(&[("app", 10), ("web", 4), ("web", 6)]),
+            run(&[("app", 30), ("web", 20)]),
+            run(&[("app", 20)]),
+        ]);
+        assert_eq!(by["app"], 20.0);
+        // Runs: 10 (4 + 6), 20, 0 (absent).
+        assert_eq!(by["web"], 10.0);
+        assert_eq!(by.len(), 2);
+    }
 }
